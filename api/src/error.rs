@@ -1,0 +1,82 @@
+use serde::{Deserialize, Serialize};
+
+/// Why a request was refused. The SPA matches on this, never on the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorReason {
+    /// A field broke an input rule; `field` names it.
+    InvalidInput,
+    /// The body was not JSON of the expected shape.
+    MalformedRequest,
+    /// No such resource or route.
+    NotFound,
+    /// The body exceeded the size limit.
+    PayloadTooLarge,
+    /// The server failed; the cause is in its log.
+    Internal,
+    /// The database did not answer.
+    ServiceUnavailable,
+}
+
+impl ErrorReason {
+    /// The Japanese message shown to a customer when the server sends none more specific.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "入力内容に誤りがあります。",
+            Self::MalformedRequest => "リクエストの形式が正しくありません。",
+            Self::NotFound => "お探しのページは見つかりませんでした。",
+            Self::PayloadTooLarge => "送信された内容が大きすぎます。",
+            Self::Internal => "システムエラーが発生しました。しばらくしてから再度お試しください。",
+            Self::ServiceUnavailable => {
+                "ただいまサービスをご利用いただけません。しばらくしてから再度お試しください。"
+            }
+        }
+    }
+}
+
+/// The one error body every endpoint answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub reason: ErrorReason,
+    /// Japanese, fit to show on a screen.
+    pub message: String,
+    /// The request field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    pub fn new(reason: ErrorReason) -> Self {
+        Self { reason, message: reason.default_message().to_owned(), field: None }
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    pub fn for_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_serialises_reason_as_stable_snake_case_code() {
+        let body = ErrorBody::new(ErrorReason::InvalidInput).for_field("login_id");
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["reason"], "invalid_input");
+        assert_eq!(json["field"], "login_id");
+        assert_eq!(json["message"], "入力内容に誤りがあります。");
+    }
+
+    #[test]
+    fn field_is_omitted_when_absent() {
+        let json = serde_json::to_value(ErrorBody::new(ErrorReason::Internal)).unwrap();
+        assert!(json.get("field").is_none());
+    }
+}

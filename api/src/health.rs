@@ -1,0 +1,36 @@
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/health`: whether the server and its database answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    /// The server's crate version.
+    pub version: String,
+    pub database: DatabaseStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseStatus {
+    Ok,
+    Unavailable,
+}
+
+impl HealthResponse {
+    pub fn is_healthy(&self) -> bool {
+        self.database == DatabaseStatus::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_round_trips_as_snake_case_json() {
+        let json = r#"{"version":"1.2.3","database":"unavailable"}"#;
+        let parsed: HealthResponse = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed.database, DatabaseStatus::Unavailable);
+        assert!(!parsed.is_healthy());
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
+    }
+}

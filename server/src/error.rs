@@ -1,0 +1,46 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use netbank_api::{ErrorBody, ErrorReason};
+
+/// An error answered to an API caller: an HTTP status and the shared error body.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(reason: ErrorReason) -> Self {
+        Self { status: status_for(reason), body: ErrorBody::new(reason) }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(ErrorReason::Internal)
+    }
+}
+
+/// The one place a reason becomes an HTTP status.
+pub fn status_for(reason: ErrorReason) -> StatusCode {
+    match reason {
+        ErrorReason::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorReason::MalformedRequest => StatusCode::BAD_REQUEST,
+        ErrorReason::NotFound => StatusCode::NOT_FOUND,
+        ErrorReason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorReason::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorReason::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+impl From<ErrorBody> for ApiError {
+    fn from(body: ErrorBody) -> Self {
+        Self { status: status_for(body.reason), body }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

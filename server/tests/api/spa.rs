@@ -1,0 +1,53 @@
+use std::path::PathBuf;
+
+use crate::helpers::spawn_app_with;
+
+const ASSET: &str = "netbank-web-0123456789abcdef.js";
+
+/// A miniature Trunk output: index.html and one hashed asset with its brotli twin.
+fn fake_dist() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    std::fs::write(path.join("index.html"), "<!DOCTYPE html><title>netbank</title>").unwrap();
+    std::fs::write(path.join(ASSET), "console.log('plain')").unwrap();
+    std::fs::write(path.join(format!("{ASSET}.br")), "brotli bytes").unwrap();
+    (dir, path)
+}
+
+#[tokio::test]
+async fn client_routes_get_index_html_which_is_never_cached() {
+    let (_keep, dist) = fake_dist();
+    let app = spawn_app_with(Some(dist)).await;
+    for path in ["/", "/otp/issue", "/login"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(response.text().await.unwrap().contains("<title>netbank</title>"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_sent_precompressed() {
+    let (_keep, dist) = fake_dist();
+    let app = spawn_app_with(Some(dist)).await;
+    let response = app
+        .client
+        .get(app.url(&format!("/{ASSET}")))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.text().await.unwrap(), "brotli bytes");
+}
+
+#[tokio::test]
+async fn a_missing_file_is_a_404_not_the_spa() {
+    let (_keep, dist) = fake_dist();
+    let app = spawn_app_with(Some(dist)).await;
+    let response = app.get("/netbank-web-ffffffffffffffff.js").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+}

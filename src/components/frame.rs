@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+
+use crate::components::server_status::ServerStatus;
+use crate::INSTITUTION_NAME;
+
+/// The frame around every banking screen: header with the institution's name, the page,
+/// and a footer with the server's status.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="site-name" href="/">
+                <span class="institution">{INSTITUTION_NAME}</span>
+                <span class="service">"インターネットバンキング"</span>
+            </a>
+        </header>
+        <main class="page" id="main">{children()}</main>
+        <footer class="site-footer">
+            <ServerStatus />
+            <p class="copyright">{format!("© {INSTITUTION_NAME}")}</p>
+        </footer>
+    }
+}

@@ -1,0 +1,11 @@
+//! The netbank customer SPA. Browser-only: on the host the crate is empty.
+#![cfg(target_arch = "wasm32")]
+
+pub mod app;
+pub mod components;
+pub mod pages;
+
+pub use app::App;
+
+/// The institution this deployment serves, shown in the header and the title.
+pub const INSTITUTION_NAME: &str = "ネットバンク信用組合";

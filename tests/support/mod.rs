@@ -1,0 +1,28 @@
+//! Mounting components into the test page and waiting for them to settle.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+/// Mounts `view` into a fresh container appended to the body and returns the container.
+pub fn mount<F, N>(view: F) -> HtmlElement
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), view).forget();
+    container
+}
+
+/// Waits (up to 10 s) until `selector` matches inside `root`, and returns its text.
+pub async fn text_when_present(root: &HtmlElement, selector: &str) -> String {
+    for _ in 0..200 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found.text_content().unwrap_or_default();
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("`{selector}` never appeared; the DOM is: {}", root.inner_html());
+}
