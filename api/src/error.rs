@@ -16,6 +16,30 @@ pub enum ErrorReason {
     Internal,
     /// The database did not answer.
     ServiceUnavailable,
+    /// Unknown login ID or wrong password: the two are never told apart.
+    InvalidCredentials,
+    /// Too many wrong passwords: the operator must unlock the login.
+    LoginLocked,
+    /// No session: log in first.
+    Unauthenticated,
+    /// The session ran out (idle or absolute limit).
+    SessionExpired,
+    /// A state-changing request without the SPA's anti-CSRF header or from another origin.
+    CsrfRejected,
+    /// Too many requests from this client; see `Retry-After`.
+    RateLimited,
+    /// 店番, 口座番号 and 仮パスワード do not match a customer awaiting registration.
+    RegistrationMismatch,
+    /// The 仮パスワード has expired, was used, or was voided by wrong attempts.
+    TemporaryPasswordUnusable,
+    /// The customer has registered already.
+    AlreadyRegistered,
+    /// Another customer has that ログインID.
+    LoginIdTaken,
+    /// The current password given to change it is wrong.
+    WrongCurrentPassword,
+    /// The new password equals the current one.
+    PasswordUnchanged,
 }
 
 impl ErrorReason {
@@ -30,6 +54,24 @@ impl ErrorReason {
             Self::ServiceUnavailable => {
                 "ただいまサービスをご利用いただけません。しばらくしてから再度お試しください。"
             }
+            Self::InvalidCredentials => "ログインIDまたはログインパスワードが正しくありません。",
+            Self::LoginLocked => {
+                "ログインパスワードを所定の回数以上誤ったため、ログインを停止しています。お取引店までお問い合わせください。"
+            }
+            Self::Unauthenticated => "ログインしてください。",
+            Self::SessionExpired => {
+                "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+            }
+            Self::CsrfRejected => "不正な画面遷移を検出しました。もう一度最初から操作してください。",
+            Self::RateLimited => "短時間に多くのお取引がありました。しばらくしてから再度お試しください。",
+            Self::RegistrationMismatch => "店番・口座番号・仮パスワードのいずれかが正しくありません。",
+            Self::TemporaryPasswordUnusable => {
+                "この仮パスワードはご利用いただけません（有効期限切れ・使用済み・停止）。お取引店で再発行の手続きをしてください。"
+            }
+            Self::AlreadyRegistered => "初回利用登録はお済みです。ログインIDとログインパスワードでログインしてください。",
+            Self::LoginIdTaken => "このログインIDは使用できません。別のログインIDを指定してください。",
+            Self::WrongCurrentPassword => "現在のログインパスワードが正しくありません。",
+            Self::PasswordUnchanged => "新しいログインパスワードには、現在と異なるものを指定してください。",
         }
     }
 }

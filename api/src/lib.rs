@@ -5,9 +5,15 @@
 
 pub mod error;
 pub mod health;
+pub mod identity;
+pub mod input;
 
 #[cfg(feature = "client")]
 pub mod client;
 
 pub use error::{ErrorBody, ErrorReason};
 pub use health::{DatabaseStatus, HealthResponse};
+
+/// The header the SPA sends on every state-changing request (anti-CSRF proof; see the
+/// server's `http::csrf`).
+pub const CSRF_HEADER: &str = "x-netbank-csrf";

@@ -32,11 +32,7 @@ impl Product {
             bail!("{} has no index.html: build the SPA first (`./x spa --release`)", dist.display());
         }
         let data = tempfile::tempdir()?;
-        let settings = Settings {
-            addr: "127.0.0.1:0".parse()?,
-            data_dir: data.path().to_owned(),
-            dist_dir: Some(dist),
-        };
+        let settings = Settings::for_tests(data.path().to_owned(), Some(dist));
         let app = Application::build(settings).await?;
         let base_url = format!("http://{}", app.address());
         tokio::spawn(app.run_until_stopped());

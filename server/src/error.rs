@@ -30,6 +30,35 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorReason::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorReason::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorReason::InvalidCredentials
+        | ErrorReason::Unauthenticated
+        | ErrorReason::SessionExpired
+        | ErrorReason::RegistrationMismatch
+        | ErrorReason::WrongCurrentPassword => StatusCode::UNAUTHORIZED,
+        ErrorReason::LoginLocked | ErrorReason::CsrfRejected | ErrorReason::TemporaryPasswordUnusable => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorReason::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorReason::AlreadyRegistered | ErrorReason::LoginIdTaken => StatusCode::CONFLICT,
+        ErrorReason::PasswordUnchanged => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<netbank_api::input::InputError> for ApiError {
+    fn from(error: netbank_api::input::InputError) -> Self {
+        ErrorBody::new(ErrorReason::InvalidInput).with_message(error.message).for_field(error.field).into()
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::internal(format!("{error:#}"))
     }
 }
 

@@ -1,9 +1,15 @@
 //! The netbank backend: one process serves the JSON API under `/api` and the built SPA.
 
+pub mod audit;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extract;
+pub mod http;
+pub mod identity;
+pub mod operator;
 pub mod routes;
 pub mod spa;
 pub mod startup;

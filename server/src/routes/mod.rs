@@ -2,16 +2,35 @@
 
 mod health;
 
-use axum::routing::get;
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
 use netbank_api::ErrorReason;
 
 use crate::error::ApiError;
+use crate::http::{csrf, rate_limit};
+use crate::identity::{account, login, registration};
 use crate::startup::AppState;
 
-pub fn api_router() -> Router<AppState> {
+/// No API body is anywhere near this; a larger one is refused before it is read.
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+pub fn api_router(state: AppState) -> Router {
+    // Endpoints that check a secret: limited per client address.
+    let authentication = Router::new()
+        .route("/login", post(login::login))
+        .route("/registration/verify", post(registration::verify))
+        .route("/registration", post(registration::register))
+        .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     Router::new()
         .route("/health", get(health::health))
+        .route("/logout", post(login::logout))
+        .route("/me", get(account::me))
+        .route("/password", post(account::change_password))
+        .merge(authentication)
         // An unknown API path is a JSON 404, never the SPA's index.html.
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })
+        .layer(middleware::from_fn(csrf::require_proof))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(state)
 }

@@ -1,9 +1,15 @@
 use std::path::PathBuf;
 
-use netbank_server::config::Settings;
+use netbank_api::identity::AccountKind;
+use netbank_api::input::{AccountNumber, BranchCode};
+use netbank_api::{ErrorBody, ErrorReason, CSRF_HEADER};
+use netbank_server::clock::Clock;
+use netbank_server::config::{Policy, Settings};
+use netbank_server::operator::customers::{self, NewCustomer};
 use netbank_server::startup::{AppState, Application};
+use serde_json::{json, Value};
 
-/// A running server with its own database (and optionally a built SPA), gone when dropped.
+/// A running server with its own database and a clock the test moves, gone when dropped.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -11,27 +17,46 @@ pub struct TestApp {
     _data: tempfile::TempDir,
 }
 
-pub async fn spawn_app() -> TestApp {
-    spawn_app_with(None).await
+/// A customer opened by the operator, not yet registered.
+pub struct Newcomer {
+    pub branch: String,
+    pub account: String,
+    pub temporary_password: String,
 }
 
-pub async fn spawn_app_with(dist_dir: Option<PathBuf>) -> TestApp {
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, ..Policy::default() }).await
+}
+
+pub async fn spawn_app_with(dist_dir: Option<PathBuf>, policy: Policy) -> TestApp {
     let data = tempfile::tempdir().expect("temporary data directory");
-    let settings = Settings {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data.path().to_owned(),
-        dist_dir,
-    };
+    let mut settings = Settings::for_tests(data.path().to_owned(), dist_dir);
+    settings.policy = policy;
+    settings.clock = Clock::manual(1_800_000_000);
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    // No cookie store: tests hand cookies over themselves, to see every rotation.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { address, client, state, _data: data }
+}
+
+/// The session ID a response hands out, if it sets one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.strip_prefix("nb_session="))
+        .find(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
+pub async fn error_reason(response: reqwest::Response) -> ErrorReason {
+    response.json::<ErrorBody>().await.expect("an error body").reason
 }
 
 impl TestApp {
@@ -39,7 +64,82 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request sent")
     }
+
+    pub async fn get_with_session(&self, path: &str, session: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", format!("nb_session={session}"))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A POST as the SPA sends it: JSON with the anti-CSRF header, and the session if given.
+    pub async fn post(&self, path: &str, body: &Value, session: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).header(CSRF_HEADER, "1").json(body);
+        if let Some(session) = session {
+            request = request.header("cookie", format!("nb_session={session}"));
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn login(&self, login_id: &str, password: &str) -> reqwest::Response {
+        self.post("/api/login", &json!({ "login_id": login_id, "password": password }), None).await
+    }
+
+    /// Logs in and returns the session ID; panics unless the login succeeds.
+    pub async fn logged_in(&self, login_id: &str, password: &str) -> String {
+        let response = self.login(login_id, password).await;
+        assert_eq!(response.status(), 200, "login of {login_id}");
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    pub async fn open_customer(&self, name: &str, account: &str) -> Newcomer {
+        let customer = NewCustomer {
+            name,
+            branch: BranchCode::parse("001").unwrap(),
+            account: AccountNumber::parse(account).unwrap(),
+            kind: AccountKind::Ordinary,
+            balance: 50_000,
+        };
+        let notice = customers::create(&self.state.db, self.clock(), &self.state.policy, customer)
+            .await
+            .expect("customer created");
+        Newcomer { branch: "001".into(), account: account.into(), temporary_password: notice.temporary_password }
+    }
+
+    pub async fn register(&self, newcomer: &Newcomer, login_id: &str, password: &str) -> reqwest::Response {
+        let body = json!({
+            "branch_code": newcomer.branch,
+            "account_number": newcomer.account,
+            "temporary_password": newcomer.temporary_password,
+            "login_id": login_id,
+            "password": password,
+        });
+        self.post("/api/registration", &body, None).await
+    }
+
+    /// A registered customer with the given credentials.
+    pub async fn registered_customer(&self, login_id: &str, password: &str) {
+        let account = format!("{:07}", rand_account());
+        let newcomer = self.open_customer("テスト 顧客", &account).await;
+        assert_eq!(self.register(&newcomer, login_id, password).await.status(), 201);
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.state.db).await.unwrap()
+    }
+}
+
+fn rand_account() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1_000_000);
+    NEXT.fetch_add(1, Ordering::SeqCst)
 }

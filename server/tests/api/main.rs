@@ -3,4 +3,10 @@
 
 mod health;
 mod helpers;
+mod login;
+mod operator;
+mod password;
+mod registration;
+mod security;
+mod session;
 mod spa;

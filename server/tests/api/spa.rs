@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use netbank_server::config::Policy;
+
 use crate::helpers::spawn_app_with;
 
 const ASSET: &str = "netbank-web-0123456789abcdef.js";
@@ -17,7 +19,7 @@ fn fake_dist() -> (tempfile::TempDir, PathBuf) {
 #[tokio::test]
 async fn client_routes_get_index_html_which_is_never_cached() {
     let (_keep, dist) = fake_dist();
-    let app = spawn_app_with(Some(dist)).await;
+    let app = spawn_app_with(Some(dist), Policy::default()).await;
     for path in ["/", "/otp/issue", "/login"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
@@ -29,7 +31,7 @@ async fn client_routes_get_index_html_which_is_never_cached() {
 #[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_and_sent_precompressed() {
     let (_keep, dist) = fake_dist();
-    let app = spawn_app_with(Some(dist)).await;
+    let app = spawn_app_with(Some(dist), Policy::default()).await;
     let response = app
         .client
         .get(app.url(&format!("/{ASSET}")))
@@ -46,7 +48,7 @@ async fn hashed_assets_are_cached_for_a_year_and_sent_precompressed() {
 #[tokio::test]
 async fn a_missing_file_is_a_404_not_the_spa() {
     let (_keep, dist) = fake_dist();
-    let app = spawn_app_with(Some(dist)).await;
+    let app = spawn_app_with(Some(dist), Policy::default()).await;
     let response = app.get("/netbank-web-ffffffffffffffff.js").await;
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["cache-control"], "no-cache");

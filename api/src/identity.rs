@@ -1,0 +1,132 @@
+//! Bodies of the identity endpoints: first-time registration, login, session, password.
+//! Request fields are plain strings on the wire; the server parses them with `crate::input`.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/registration/verify`: do 店番, 口座番号 and 仮パスワード match? Nothing changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegistrationVerifyRequest {
+    pub branch_code: String,
+    pub account_number: String,
+    pub temporary_password: String,
+}
+
+/// `POST /api/registration`: the same proof plus the chosen ログインID and ログインパスワード.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegistrationRequest {
+    pub branch_code: String,
+    pub account_number: String,
+    pub temporary_password: String,
+    pub login_id: String,
+    pub password: String,
+}
+
+/// `POST /api/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub login_id: String,
+    pub password: String,
+}
+
+/// What a correct password leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum LoginResponse {
+    /// Fully logged in.
+    Complete,
+    /// The customer's OTP is in use: `POST /api/login/otp` within the given seconds.
+    OtpRequired { expires_in_seconds: u32 },
+}
+
+/// `POST /api/password`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `GET /api/me`: who is logged in, their accounts, and where their OTP stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeResponse {
+    pub name: String,
+    pub login_id: String,
+    pub accounts: Vec<Account>,
+    pub otp_state: OtpState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub kind: AccountKind,
+    /// 店番.
+    pub branch_code: String,
+    /// 口座番号.
+    pub number: String,
+    /// Yen.
+    pub balance: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// 普通預金.
+    Ordinary,
+    /// 当座預金.
+    Current,
+    /// 貯蓄預金.
+    Savings,
+}
+
+impl AccountKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ordinary => "普通",
+            Self::Current => "当座",
+            Self::Savings => "貯蓄",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ordinary => "ordinary",
+            Self::Current => "current",
+            Self::Savings => "savings",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "ordinary" => Some(Self::Ordinary),
+            "current" => Some(Self::Current),
+            "savings" => Some(Self::Savings),
+            _ => None,
+        }
+    }
+}
+
+/// The token's place in its life cycle (SPEC.md, Token states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtpState {
+    /// 未発行.
+    NotIssued,
+    /// 発行済・利用開始前.
+    Issued,
+    /// アプリ設定済・利用開始前.
+    Provisioned,
+    /// 利用中.
+    Active,
+    /// 停止中.
+    Suspended,
+}
+
+impl OtpState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotIssued => "トークン未発行",
+            Self::Issued => "トークン発行済（利用開始前）",
+            Self::Provisioned => "アプリ設定済（利用開始前）",
+            Self::Active => "利用中",
+            Self::Suspended => "停止中",
+        }
+    }
+}

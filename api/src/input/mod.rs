@@ -1,0 +1,76 @@
+//! Input rules as types: a value of one of these has passed its rule, so the server never
+//! handles an unchecked ID or password and the SPA shows the same verdict as it types.
+//!
+//! Digits-only fields accept full-width digits and spaces or hyphens (what a phone's IME
+//! gives), normalised away; fields whose rule is 半角英数字 refuse anything else with a message
+//! that says so rather than silently rewriting what the customer chose as a secret.
+
+mod account;
+mod login_id;
+mod password;
+
+pub use account::{AccountNumber, BranchCode};
+pub use login_id::LoginId;
+pub use password::{LoginPassword, NewPassword, TemporaryPassword};
+
+/// Why a field was refused: the field's wire name and a Japanese message for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Full-width digits become ASCII; spaces (both widths) and hyphens (ASCII, full-width, long
+/// vowel mark) are dropped. Anything else is kept for the caller's rule to judge.
+pub(crate) fn normalise_digits(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !matches!(c, ' ' | '\u{3000}' | '-' | '\u{FF0D}' | '\u{30FC}' | '\u{2212}'))
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+            other => other,
+        })
+        .collect()
+}
+
+/// Exactly `len` ASCII digits after normalising, or the given error.
+pub(crate) fn fixed_digits(raw: &str, len: usize, error: InputError) -> Result<String, InputError> {
+    let digits = normalise_digits(raw);
+    if digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(error)
+    }
+}
+
+/// Is every character half-width ASCII alphanumeric?
+pub(crate) fn is_ascii_alphanumeric(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Does the value contain a full-width letter or digit (a likely IME slip)?
+pub(crate) fn has_full_width_alphanumeric(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_digits_spaces_and_hyphens_are_normalised() {
+        assert_eq!(normalise_digits("０１２ ３４-５６－７８ー９\u{3000}"), "0123456789");
+    }
+
+    #[test]
+    fn other_characters_are_kept_for_the_rule_to_judge() {
+        assert_eq!(normalise_digits("12a٣"), "12a٣");
+    }
+}

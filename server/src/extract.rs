@@ -1,0 +1,55 @@
+//! Extractors that answer in the API's error shape instead of axum's plain-text rejections.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use netbank_api::{ErrorBody, ErrorReason};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body; a wrong content type, bad JSON, a wrong shape or an oversized body becomes
+/// an error body with a stable reason.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(rejection_to_error(rejection)),
+        }
+    }
+}
+
+fn rejection_to_error(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let reason = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ErrorReason::PayloadTooLarge
+    } else {
+        ErrorReason::MalformedRequest
+    };
+    ApiError { status, body: ErrorBody::new(reason) }
+}
+
+/// The peer's address, for the audit log and rate limits. (Behind a proxy this is the
+/// proxy; trusting a forwarded header is a deployment decision not made here.)
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub Option<SocketAddr>);
+
+impl ClientAddr {
+    pub fn ip_string(&self) -> Option<String> {
+        self.0.map(|addr| addr.ip().to_string())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0)))
+    }
+}

@@ -1,0 +1,98 @@
+//! Headers on every response. The CSP lets the wasm app run and nothing else: scripts only
+//! from this origin plus Trunk's inline loader (allowed by its hash, computed from the built
+//! index.html), wasm compilation, no framing, no plugins.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl SecurityHeaders {
+    pub fn new(index_html: Option<&str>, tls: bool) -> Self {
+        let script_hashes: String = index_html
+            .map(inline_scripts)
+            .unwrap_or_default()
+            .iter()
+            .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
+            .collect();
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{script_hashes}; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        let mut headers = vec![
+            (HeaderName::from_static("content-security-policy"), HeaderValue::from_str(&csp).expect("ASCII CSP")),
+            (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
+            (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
+            (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("no-referrer")),
+            (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+            (
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+            ),
+        ];
+        if tls {
+            headers.push((
+                HeaderName::from_static("strict-transport-security"),
+                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+            ));
+        }
+        Self { headers }
+    }
+}
+
+pub async fn apply(State(security): State<std::sync::Arc<SecurityHeaders>>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    for (name, value) in &security.headers {
+        response.headers_mut().insert(name.clone(), value.clone());
+    }
+    response
+}
+
+/// The bodies of `<script>` elements without `src`, exactly as the browser hashes them.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(body_len) = rest[body_start..].find("</script>") else { break };
+        if !tag.contains(" src=") {
+            scripts.push(&rest[body_start..body_start + body_len]);
+        }
+        rest = &rest[body_start + body_len..];
+    }
+    scripts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_found_and_external_ones_skipped() {
+        let html = "<head><script type=module>import x;\nrun()</script><script src=/a.js></script></head>";
+        assert_eq!(inline_scripts(html), vec!["import x;\nrun()"]);
+    }
+
+    #[test]
+    fn the_policy_allows_the_inline_loader_by_hash_and_forbids_framing() {
+        let headers = SecurityHeaders::new(Some("<script>go()</script>"), false);
+        let csp = headers.headers[0].1.to_str().unwrap().to_owned();
+        let expected = STANDARD.encode(Sha256::digest(b"go()"));
+        assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!headers.headers.iter().any(|(n, _)| n == "strict-transport-security"));
+    }
+}

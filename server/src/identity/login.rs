@@ -1,0 +1,134 @@
+//! Login with ログインID and ログインパスワード, and logout.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use netbank_api::identity::{LoginRequest, LoginResponse};
+use netbank_api::input::{LoginId, LoginPassword};
+use netbank_api::ErrorReason;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::password;
+use crate::identity::session::{self, Stage};
+use crate::startup::AppState;
+
+#[derive(sqlx::FromRow)]
+struct Credential {
+    customer_id: i64,
+    password_hash: String,
+    locked: bool,
+}
+
+/// `POST /api/login`. Unknown ID and wrong password give the same body after the same
+/// work (one argon2 verification); wrong passwords in a row lock the login at the policy's
+/// count, counted by a conditional UPDATE so parallel guesses cannot overshoot it.
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let login_id = LoginId::parse(&request.login_id)?;
+    let secret = LoginPassword::parse(&request.password)?.expose().to_owned();
+    let credential: Option<Credential> = sqlx::query_as(
+        "SELECT customer_id, password_hash, locked_at IS NOT NULL AS locked FROM credentials WHERE login_id = ?",
+    )
+    .bind(login_id.as_str())
+    .fetch_optional(&state.db)
+    .await?;
+    let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {
+        customer_id,
+        event: "login",
+        client_addr: client.ip_string(),
+        result,
+        detail: Some(format!("{detail} login_id={}", login_id.as_str())),
+    };
+
+    let Some(credential) = credential else {
+        password::verify(secret, state.dummy_hash.to_string()).await?;
+        audit::record(&state.db, state.clock.now(), audit(None, "refused", "unknown_id")).await?;
+        return Err(ApiError::new(ErrorReason::InvalidCredentials));
+    };
+    let id = Some(credential.customer_id);
+    let correct = password::verify(secret, credential.password_hash).await?;
+    let now = state.clock.now();
+    if credential.locked {
+        audit::record(&state.db, now, audit(id, "refused", "locked")).await?;
+        return Err(ApiError::new(ErrorReason::LoginLocked));
+    }
+    if !correct {
+        let locked = count_wrong_password(&state, credential.customer_id, now).await?;
+        let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
+        audit::record(&state.db, now, audit(id, "refused", detail)).await?;
+        return Err(ApiError::new(if locked { ErrorReason::LoginLocked } else { ErrorReason::InvalidCredentials }));
+    }
+
+    let mut tx = state.db.begin().await?;
+    let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = ? AND locked_at IS NULL")
+        .bind(credential.customer_id)
+        .execute(&mut *tx)
+        .await?;
+    if reset.rows_affected() != 1 {
+        return Err(ApiError::new(ErrorReason::LoginLocked));
+    }
+    if let Some(old) = session::presented_token(&headers) {
+        session::delete(&mut *tx, &old).await?;
+    }
+    let token = session::create(&mut *tx, credential.customer_id, Stage::Full, now).await?;
+    audit::record(&mut *tx, now, audit(id, "success", "password")).await?;
+    tx.commit().await?;
+
+    let mut response_headers = HeaderMap::new();
+    session::set_cookie(&mut response_headers, token.cookie(&state.policy));
+    Ok((response_headers, Json(LoginResponse::Complete)))
+}
+
+/// `POST /api/logout`: the session is deleted server-side, whatever state it was in.
+pub async fn logout(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = session::presented_token(&headers) {
+        let customer_id: Option<i64> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = ? RETURNING customer_id")
+                .bind(session::token_hash(&token))
+                .fetch_optional(&state.db)
+                .await?;
+        if customer_id.is_some() {
+            let event = AuditEvent {
+                customer_id,
+                event: "logout",
+                client_addr: client.ip_string(),
+                result: "success",
+                detail: None,
+            };
+            audit::record(&state.db, state.clock.now(), event).await?;
+        }
+    }
+    let mut response_headers = HeaderMap::new();
+    session::set_cookie(&mut response_headers, session::clearing_cookie(&state.policy));
+    Ok((StatusCode::NO_CONTENT, response_headers))
+}
+
+/// Counts one wrong password; true when the login is (now) locked. The limit sits in the
+/// WHERE clause, so parallel wrong guesses stop counting exactly at the threshold.
+pub(crate) async fn count_wrong_password(state: &AppState, customer_id: i64, now: i64) -> sqlx::Result<bool> {
+    let locked_now: Option<bool> = sqlx::query_scalar(
+        "UPDATE credentials
+         SET failed_attempts = failed_attempts + 1,
+             locked_at = CASE WHEN failed_attempts + 1 >= ?1 THEN ?2 END
+         WHERE customer_id = ?3 AND locked_at IS NULL
+         RETURNING locked_at IS NOT NULL",
+    )
+    .bind(state.policy.login_lockout_threshold)
+    .bind(now)
+    .bind(customer_id)
+    .fetch_optional(&state.db)
+    .await?;
+    // No row: it was locked already, by another request meanwhile.
+    Ok(locked_now.unwrap_or(true))
+}

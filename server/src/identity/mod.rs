@@ -1,0 +1,7 @@
+//! Who the customer is: first-time registration, password login, sessions, password change.
+
+pub mod account;
+pub mod login;
+pub mod password;
+pub mod registration;
+pub mod session;

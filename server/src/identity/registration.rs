@@ -1,0 +1,181 @@
+//! 初回利用登録: the customer proves who they are with 店番, 口座番号 and the 仮パスワード the
+//! branch gave them, then chooses a ログインID and ログインパスワード.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
+use netbank_api::ErrorReason;
+use serde_json::{json, Value};
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::password;
+use crate::startup::AppState;
+
+struct Proof {
+    branch: BranchCode,
+    account: AccountNumber,
+    temporary: TemporaryPassword,
+}
+
+impl Proof {
+    fn parse(branch: &str, account: &str, temporary: &str) -> Result<Self, ApiError> {
+        Ok(Self {
+            branch: BranchCode::parse(branch)?,
+            account: AccountNumber::parse(account)?,
+            temporary: TemporaryPassword::parse(temporary)?,
+        })
+    }
+}
+
+/// `POST /api/registration/verify`: checks the proof (counting wrong 仮パスワード) and changes
+/// nothing else, so the SPA can move on to choosing the ID.
+pub async fn verify(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    ApiJson(request): ApiJson<RegistrationVerifyRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
+    check_proof(&state, &client, &proof).await?;
+    Ok(Json(json!({ "verified": true })))
+}
+
+/// `POST /api/registration`: the proof again, then the credentials, written in one
+/// transaction whose conditional UPDATE makes the 仮パスワード single-use even under races.
+pub async fn register(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    ApiJson(request): ApiJson<RegistrationRequest>,
+) -> Result<StatusCode, ApiError> {
+    let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
+    let login_id = LoginId::parse(&request.login_id)?;
+    let new_password = NewPassword::parse_field(&request.password, "password")?;
+    let customer_id = check_proof(&state, &client, &proof).await?;
+    let password_hash = password::hash(new_password.expose().to_owned()).await?;
+
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let consumed = sqlx::query(
+        "UPDATE temporary_passwords SET used_at = ?1
+         WHERE customer_id = ?2 AND used_at IS NULL AND expires_at > ?1 AND failed_attempts < ?3",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .bind(state.policy.temporary_password_attempts)
+    .execute(&mut *tx)
+    .await?;
+    if consumed.rows_affected() != 1 {
+        return Err(ApiError::new(ErrorReason::TemporaryPasswordUnusable));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(customer_id)
+    .bind(login_id.as_str())
+    .bind(&password_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if let Err(sqlx::Error::Database(error)) = &inserted {
+        if error.is_unique_violation() {
+            // Dropping `tx` rolls back: the 仮パスワード stays usable for another ID.
+            let reason = if error.message().contains("login_id") {
+                ErrorReason::LoginIdTaken
+            } else {
+                ErrorReason::AlreadyRegistered
+            };
+            return Err(ApiError::new(reason));
+        }
+    }
+    inserted?;
+    audit::record(
+        &mut *tx,
+        now,
+        AuditEvent {
+            customer_id: Some(customer_id),
+            event: "registration",
+            client_addr: client.ip_string(),
+            result: "success",
+            detail: Some(format!("login_id={}", login_id.as_str())),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    customer_id: i64,
+    password_hash: String,
+    expires_at: i64,
+    failed_attempts: i64,
+    used_at: Option<i64>,
+    registered: bool,
+}
+
+/// The customer the proof belongs to, or why not. Every path runs one argon2 verification,
+/// so the answer's timing does not tell whether the account exists.
+async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, ApiError> {
+    let pending: Option<Pending> = sqlx::query_as(
+        "SELECT t.customer_id, t.password_hash, t.expires_at, t.failed_attempts, t.used_at,
+                EXISTS (SELECT 1 FROM credentials c WHERE c.customer_id = t.customer_id) AS registered
+         FROM accounts a JOIN temporary_passwords t ON t.customer_id = a.customer_id
+         WHERE a.branch_code = ? AND a.number = ?",
+    )
+    .bind(proof.branch.as_str())
+    .bind(proof.account.as_str())
+    .fetch_optional(&state.db)
+    .await?;
+    let secret = proof.temporary.expose().to_owned();
+    let Some(pending) = pending else {
+        password::verify(secret, state.dummy_hash.to_string()).await?;
+        return Err(refused(state, None, client, "no_such_account", ErrorReason::RegistrationMismatch).await);
+    };
+    let id = Some(pending.customer_id);
+    if pending.failed_attempts >= i64::from(state.policy.temporary_password_attempts) {
+        password::verify(secret, state.dummy_hash.to_string()).await?;
+        return Err(refused(state, id, client, "voided", ErrorReason::TemporaryPasswordUnusable).await);
+    }
+    if !password::verify(secret, pending.password_hash).await? {
+        sqlx::query(
+            "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
+             WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
+        )
+        .bind(pending.customer_id)
+        .bind(state.policy.temporary_password_attempts)
+        .execute(&state.db)
+        .await?;
+        return Err(refused(state, id, client, "wrong_temporary_password", ErrorReason::RegistrationMismatch).await);
+    }
+    if pending.registered {
+        return Err(refused(state, id, client, "already_registered", ErrorReason::AlreadyRegistered).await);
+    }
+    if pending.used_at.is_some() || pending.expires_at <= state.clock.now() {
+        return Err(refused(state, id, client, "expired_or_used", ErrorReason::TemporaryPasswordUnusable).await);
+    }
+    Ok(pending.customer_id)
+}
+
+async fn refused(
+    state: &AppState,
+    customer_id: Option<i64>,
+    client: &ClientAddr,
+    detail: &str,
+    reason: ErrorReason,
+) -> ApiError {
+    let event = AuditEvent {
+        customer_id,
+        event: "registration",
+        client_addr: client.ip_string(),
+        result: "refused",
+        detail: Some(detail.to_owned()),
+    };
+    if let Err(error) = audit::record(&state.db, state.clock.now(), event).await {
+        return ApiError::internal(error);
+    }
+    ApiError::new(reason)
+}

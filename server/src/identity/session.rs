@@ -1,0 +1,200 @@
+//! Sessions in the database (so several server processes can share them): a random 256-bit
+//! ID in an HttpOnly cookie, stored only as its SHA-256.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use netbank_api::ErrorReason;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteExecutor;
+
+use crate::config::Policy;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub const COOKIE_NAME: &str = "nb_session";
+
+/// How far a session has authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password accepted, OTP still owed.
+    OtpPending,
+    Full,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::OtpPending => "otp_pending",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// The secret the browser holds. Never stored, never logged.
+pub struct SessionToken(String);
+
+impl SessionToken {
+    fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    fn hash(value: &str) -> Vec<u8> {
+        Sha256::digest(value.as_bytes()).to_vec()
+    }
+
+    /// The `Set-Cookie` value that hands this session to the browser.
+    pub fn cookie(&self, policy: &Policy) -> HeaderValue {
+        let secure = if policy.tls { "; Secure" } else { "" };
+        let value = format!(
+            "{COOKIE_NAME}={}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            self.0, policy.session_absolute_seconds
+        );
+        HeaderValue::from_str(&value).expect("cookie is ASCII")
+    }
+}
+
+/// The `Set-Cookie` value that makes the browser forget its session.
+pub fn clearing_cookie(policy: &Policy) -> HeaderValue {
+    let secure = if policy.tls { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE_NAME}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0{secure}"))
+        .expect("cookie is ASCII")
+}
+
+pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
+    headers.append(SET_COOKIE, value);
+}
+
+/// The session ID the request presents, if any.
+pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Starts a session at `stage`. Callers delete the one presented before (a new ID at every
+/// step up), inside the same transaction.
+pub async fn create(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    stage: Stage,
+    now: i64,
+) -> sqlx::Result<SessionToken> {
+    let token = SessionToken::generate();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, customer_id, stage, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(SessionToken::hash(&token.0))
+    .bind(customer_id)
+    .bind(stage.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// What the database stores for a session ID.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    SessionToken::hash(token)
+}
+
+pub async fn delete(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(token)).execute(db).await?;
+    Ok(())
+}
+
+pub async fn delete_all_for(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(customer_id).execute(db).await?;
+    Ok(())
+}
+
+/// A request made in a fully authenticated session. Extracting it checks both time limits,
+/// refreshes the idle one, and answers 401 otherwise.
+#[derive(Debug, Clone)]
+pub struct CurrentCustomer {
+    pub customer_id: i64,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for CurrentCustomer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = presented_token(&parts.headers).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
+        let customer_id = touch(state, &token, Stage::Full).await?;
+        Ok(Self { customer_id, token })
+    }
+}
+
+/// Finds the live session for `token` at `stage` and refreshes its idle timer, all in one
+/// conditional UPDATE; an expired session is deleted and reported as such.
+pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, ApiError> {
+    let now = state.clock.now();
+    let policy = &state.policy;
+    let id_hash = SessionToken::hash(token);
+    let live: Option<i64> = sqlx::query_scalar(
+        "UPDATE sessions SET last_seen_at = ?1
+         WHERE id_hash = ?2 AND stage = ?3 AND last_seen_at > ?1 - ?4 AND created_at > ?1 - ?5
+         RETURNING customer_id",
+    )
+    .bind(now)
+    .bind(&id_hash)
+    .bind(stage.as_str())
+    .bind(policy.session_idle_seconds)
+    .bind(policy.session_absolute_seconds)
+    .fetch_optional(&state.db)
+    .await
+    .map_err(ApiError::internal)?;
+    if let Some(customer_id) = live {
+        return Ok(customer_id);
+    }
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        .bind(&id_hash)
+        .execute(&state.db)
+        .await
+        .map_err(ApiError::internal)?;
+    Err(ApiError::new(if removed.rows_affected() > 0 {
+        ErrorReason::SessionExpired
+    } else {
+        ErrorReason::Unauthenticated
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_read_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; nb_session=abc; b=2"));
+        assert_eq!(presented_token(&headers).as_deref(), Some("abc"));
+        headers.insert(COOKIE, HeaderValue::from_static("nb_session="));
+        assert_eq!(presented_token(&headers), None);
+    }
+
+    #[test]
+    fn tokens_carry_256_bits_and_cookies_the_required_attributes() {
+        let token = SessionToken::generate();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&token.0).unwrap().len(), 32);
+        let cookie = token.cookie(&Policy { tls: true, ..Policy::default() });
+        let cookie = cookie.to_str().unwrap();
+        for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/api"] {
+            assert!(cookie.contains(attribute), "{cookie}");
+        }
+        assert!(!token.cookie(&Policy::default()).to_str().unwrap().contains("Secure"));
+    }
+}

@@ -1,0 +1,199 @@
+use netbank_api::identity::AccountKind;
+use netbank_api::input::{AccountNumber, BranchCode, LoginId};
+use rand::Rng;
+use sqlx::SqlitePool;
+
+use crate::audit::{self, AuditEvent};
+use crate::clock::Clock;
+use crate::config::Policy;
+use crate::identity::password;
+
+/// What the branch tells a new customer, once: the 仮パスワード is stored only hashed.
+#[derive(Debug, Clone)]
+pub struct TemporaryPasswordNotice {
+    pub customer_id: i64,
+    pub temporary_password: String,
+    pub expires_at: i64,
+}
+
+pub struct NewCustomer<'a> {
+    pub name: &'a str,
+    pub branch: BranchCode,
+    pub account: AccountNumber,
+    pub kind: AccountKind,
+    pub balance: i64,
+}
+
+/// 8 characters from an alphabet without look-alikes (no 0/O, 1/l/I), letters and digits.
+pub fn generate_temporary_password() -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
+    let mut rng = rand::thread_rng();
+    let mut chars: Vec<u8> = (0..4).map(|_| LETTERS[rng.gen_range(0..LETTERS.len())]).collect();
+    chars.extend((0..4).map(|_| DIGITS[rng.gen_range(0..DIGITS.len())]));
+    use rand::seq::SliceRandom;
+    chars.shuffle(&mut rng);
+    String::from_utf8(chars).expect("ASCII")
+}
+
+/// Opens a customer with one account and a 仮パスワード for 初回利用登録.
+pub async fn create(
+    db: &SqlitePool,
+    clock: &Clock,
+    policy: &Policy,
+    customer: NewCustomer<'_>,
+) -> anyhow::Result<TemporaryPasswordNotice> {
+    anyhow::ensure!(!customer.name.trim().is_empty(), "the name must not be empty");
+    anyhow::ensure!(customer.balance >= 0, "the balance must not be negative");
+    let temporary = generate_temporary_password();
+    let hash = password::hash(temporary.clone()).await?;
+    let now = clock.now();
+    let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
+    let mut tx = db.begin().await?;
+    let customer_id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id")
+        .bind(customer.name.trim())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?)")
+        .bind(customer_id)
+        .bind(customer.branch.as_str())
+        .bind(customer.account.as_str())
+        .bind(customer.kind.as_str())
+        .bind(customer.balance)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => anyhow::anyhow!(
+                "account {}-{} exists already",
+                customer.branch.as_str(),
+                customer.account.as_str()
+            ),
+            _ => e.into(),
+        })?;
+    sqlx::query("INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?, ?, ?)")
+        .bind(customer_id)
+        .bind(&hash)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+    operator_audit(&mut tx, now, customer_id, "customer_create").await?;
+    tx.commit().await?;
+    Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
+}
+
+/// A new 仮パスワード for a customer who has not registered yet (lost, expired or voided).
+pub async fn reissue_temporary_password(
+    db: &SqlitePool,
+    clock: &Clock,
+    policy: &Policy,
+    branch: &BranchCode,
+    account: &AccountNumber,
+) -> anyhow::Result<TemporaryPasswordNotice> {
+    let customer_id = customer_by_account(db, branch, account).await?;
+    let registered: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM credentials WHERE customer_id = ?)")
+        .bind(customer_id)
+        .fetch_one(db)
+        .await?;
+    anyhow::ensure!(!registered, "the customer has registered already: unlock the login instead");
+    let temporary = generate_temporary_password();
+    let hash = password::hash(temporary.clone()).await?;
+    let now = clock.now();
+    let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
+    )
+    .bind(customer_id)
+    .bind(&hash)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    operator_audit(&mut tx, now, customer_id, "temporary_password_reissue").await?;
+    tx.commit().await?;
+    Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
+}
+
+/// Lifts a password lockout (the customer's written request having been checked).
+pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    let customer_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = ? RETURNING customer_id",
+    )
+    .bind(login_id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
+    operator_audit(&mut tx, now, customer_id, "login_unlock").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A customer as the operator sees them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerSummary {
+    pub customer_id: i64,
+    pub name: String,
+    pub login_id: Option<String>,
+    pub failed_attempts: Option<i64>,
+    pub locked_at: Option<i64>,
+    pub accounts: String,
+}
+
+pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
+    let customer_id = match (login_id, account) {
+        (Some(id), _) => sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
+            .bind(id.as_str())
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no login ID {}", id.as_str()))?,
+        (None, Some((branch, number))) => customer_by_account(db, branch, number).await?,
+        (None, None) => anyhow::bail!("give a login ID or an account"),
+    };
+    Ok(sqlx::query_as(
+        "SELECT c.id AS customer_id, c.name, k.login_id, k.failed_attempts, k.locked_at,
+                (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
+                 FROM accounts a WHERE a.customer_id = c.id) AS accounts
+         FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await?)
+}
+
+async fn customer_by_account(db: &SqlitePool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
+        .bind(branch.as_str())
+        .bind(account.as_str())
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
+}
+
+async fn operator_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    now: i64,
+    customer_id: i64,
+    event: &str,
+) -> sqlx::Result<()> {
+    let event = AuditEvent { customer_id: Some(customer_id), event, client_addr: Some("operator-cli".into()), result: "success", detail: None };
+    audit::record(&mut **tx, now, event).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_passwords_mix_letters_and_digits_without_look_alikes() {
+        for _ in 0..100 {
+            let password = generate_temporary_password();
+            assert_eq!(password.len(), 8);
+            assert!(password.bytes().any(|b| b.is_ascii_digit()));
+            assert!(password.bytes().any(|b| b.is_ascii_lowercase()));
+            assert!(!password.contains(['0', '1', 'l', 'o', 'i']));
+        }
+    }
+}

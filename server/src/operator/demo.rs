@@ -1,0 +1,106 @@
+//! The demo customers `./x run` prints: one registered (log straight in), one waiting for
+//! 初回利用登録. Seeding again puts them back in that state, so the printed values always work.
+
+use netbank_api::identity::AccountKind;
+use sqlx::SqlitePool;
+
+use crate::clock::Clock;
+use crate::identity::password;
+
+pub const LOGIN_ID: &str = "demo01";
+pub const PASSWORD: &str = "demo1234";
+pub const NEW_BRANCH: &str = "001";
+pub const NEW_ACCOUNT: &str = "7654321";
+pub const NEW_TEMPORARY_PASSWORD: &str = "kari2345";
+
+pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
+    let now = clock.now();
+    let password_hash = password::hash(PASSWORD.into()).await?;
+    let temporary_hash = password::hash(NEW_TEMPORARY_PASSWORD.into()).await?;
+    let mut tx = db.begin().await?;
+
+    let registered = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", 1_250_000, now).await?;
+    ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, 300_000).await?;
+    sqlx::query(
+        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (customer_id) DO UPDATE SET login_id = ?2, password_hash = ?3, failed_attempts = 0,
+             locked_at = NULL, updated_at = ?4",
+    )
+    .bind(registered)
+    .bind(LOGIN_ID)
+    .bind(&password_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+
+    let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
+    sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
+    )
+    .bind(newcomer)
+    .bind(&temporary_hash)
+    .bind(now + 365 * 86_400)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn ensure_customer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    name: &str,
+    branch: &str,
+    number: &str,
+    balance: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
+            .bind(branch)
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id")
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+    ensure_account(tx, id, branch, number, AccountKind::Ordinary, balance).await?;
+    Ok(id)
+}
+
+async fn ensure_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    customer_id: i64,
+    branch: &str,
+    number: &str,
+    kind: AccountKind,
+    balance: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (branch_code, number) DO NOTHING",
+    )
+    .bind(customer_id)
+    .bind(branch)
+    .bind(number)
+    .bind(kind.as_str())
+    .bind(balance)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What `serve --demo` prints under the URL.
+pub fn credentials_text() -> String {
+    format!(
+        "demo login:        ログインID {LOGIN_ID} / ログインパスワード {PASSWORD}\n\
+         demo registration: 店番 {NEW_BRANCH} / 口座番号 {NEW_ACCOUNT} / 仮パスワード {NEW_TEMPORARY_PASSWORD} (初回利用登録)"
+    )
+}

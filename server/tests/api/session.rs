@@ -1,0 +1,80 @@
+use netbank_api::identity::{MeResponse, OtpState};
+use netbank_api::ErrorReason;
+use serde_json::json;
+
+use crate::helpers::{error_reason, session_cookie, spawn_app};
+
+#[tokio::test]
+async fn me_shows_the_customer_their_accounts_and_otp_state() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    let me: MeResponse = app.get_with_session("/api/me", &session).await.json().await.unwrap();
+    assert_eq!(me.login_id, "taro01");
+    assert_eq!(me.name, "テスト 顧客");
+    assert_eq!(me.accounts.len(), 1);
+    assert_eq!(me.accounts[0].balance, 50_000);
+    assert_eq!(me.otp_state, OtpState::NotIssued);
+}
+
+#[tokio::test]
+async fn without_a_session_me_is_refused() {
+    let app = spawn_app().await;
+    let response = app.get("/api/me").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(error_reason(response).await, ErrorReason::Unauthenticated);
+    let forged = app.get_with_session("/api/me", "forged-session-id").await;
+    assert_eq!(error_reason(forged).await, ErrorReason::Unauthenticated);
+}
+
+#[tokio::test]
+async fn logging_in_again_gives_a_new_session_id_and_ends_the_old_one() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let first = app.logged_in("taro01", "taro2025").await;
+    let response = app.post("/api/login", &json!({ "login_id": "taro01", "password": "taro2025" }), Some(&first)).await;
+    let second = session_cookie(&response).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(app.get_with_session("/api/me", &first).await.status(), 401);
+    assert_eq!(app.get_with_session("/api/me", &second).await.status(), 200);
+}
+
+#[tokio::test]
+async fn ten_idle_minutes_end_the_session() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    app.clock().advance(9 * 60);
+    assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
+    app.clock().advance(10 * 60 + 1);
+    let response = app.get_with_session("/api/me", &session).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(error_reason(response).await, ErrorReason::SessionExpired);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+}
+
+#[tokio::test]
+async fn sixty_minutes_end_the_session_however_busy() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    for _ in 0..11 {
+        app.clock().advance(5 * 60);
+        assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
+    }
+    app.clock().advance(5 * 60);
+    let response = app.get_with_session("/api/me", &session).await;
+    assert_eq!(error_reason(response).await, ErrorReason::SessionExpired);
+}
+
+#[tokio::test]
+async fn logout_deletes_the_session_on_the_server() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    let response = app.post("/api/logout", &json!({}), Some(&session)).await;
+    assert_eq!(response.status(), 204);
+    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(app.get_with_session("/api/me", &session).await.status(), 401);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+}
