@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a request was refused. The SPA matches on this, never on the message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorReason {
     /// A field broke an input rule; `field` names it.
@@ -78,6 +79,7 @@ impl ErrorReason {
 
 /// The one error body every endpoint answers with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub reason: ErrorReason,
     /// Japanese, fit to show on a screen.

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/health`: whether the server and its database answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthResponse {
     /// The server's crate version.
     pub version: String,
@@ -9,6 +10,7 @@ pub struct HealthResponse {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DatabaseStatus {
     Ok,

@@ -5,14 +5,30 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/registration/verify`: do 店番, 口座番号 and 仮パスワード match? Nothing changes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationVerifyRequest {
     pub branch_code: String,
     pub account_number: String,
     pub temporary_password: String,
 }
 
+/// The answer to a correct registration proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationVerified {
+    pub verified: bool,
+}
+
+/// The answer to a password change; the response also sets the new session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChanged {
+    pub changed: bool,
+}
+
 /// `POST /api/registration`: the same proof plus the chosen ログインID and ログインパスワード.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationRequest {
     pub branch_code: String,
     pub account_number: String,
@@ -23,6 +39,7 @@ pub struct RegistrationRequest {
 
 /// `POST /api/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub login_id: String,
     pub password: String,
@@ -30,6 +47,7 @@ pub struct LoginRequest {
 
 /// What a correct password leads to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum LoginResponse {
     /// Fully logged in.
@@ -40,6 +58,7 @@ pub enum LoginResponse {
 
 /// `POST /api/password`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
@@ -47,6 +66,7 @@ pub struct ChangePasswordRequest {
 
 /// `GET /api/me`: who is logged in, their accounts, and where their OTP stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeResponse {
     pub name: String,
     pub login_id: String,
@@ -55,6 +75,7 @@ pub struct MeResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub kind: AccountKind,
     /// 店番.
@@ -66,6 +87,7 @@ pub struct Account {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// 普通預金.
@@ -105,6 +127,7 @@ impl AccountKind {
 
 /// The token's place in its life cycle (SPEC.md, Token states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OtpState {
     /// 未発行.

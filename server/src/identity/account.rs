@@ -4,7 +4,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::{Account, AccountKind, ChangePasswordRequest, MeResponse, OtpState};
+use netbank_api::identity::{Account, AccountKind, ChangePasswordRequest, MeResponse, OtpState, PasswordChanged};
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
 use netbank_api::input::{LoginPassword, NewPassword};
 use netbank_api::ErrorReason;
 
@@ -24,6 +26,9 @@ struct AccountRow {
     balance: i64,
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "customer",
+    responses((status = 200, body = MeResponse),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
     let (name, login_id): (String, String) = sqlx::query_as(
@@ -50,6 +55,11 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     Ok(Json(MeResponse { name, login_id, accounts, otp_state: OtpState::NotIssued }))
 }
 
+#[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,
+    responses((status = 200, description = "sets a new session cookie", body = PasswordChanged),
+        (status = 401, description = "unauthenticated, session_expired or wrong_current_password", body = ErrorBody),
+        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 422, description = "invalid_input or password_unchanged", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/password`: the current password proves it is the customer; every other session
 /// ends and this one gets a new ID. Wrong current passwords count toward the lockout.
 pub async fn change_password(
@@ -100,5 +110,5 @@ pub async fn change_password(
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     session::set_cookie(&mut headers, token.cookie(&state.policy));
-    Ok((headers, Json(serde_json::json!({ "changed": true }))))
+    Ok((headers, Json(PasswordChanged { changed: true })))
 }

@@ -7,6 +7,8 @@ use axum::Json;
 use netbank_api::identity::{LoginRequest, LoginResponse};
 use netbank_api::input::{LoginId, LoginPassword};
 use netbank_api::ErrorReason;
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -22,6 +24,12 @@ struct Credential {
     locked: bool,
 }
 
+#[utoipa::path(post, path = "/api/login", tag = "login", request_body = LoginRequest,
+    responses((status = 200, description = "sets the session cookie", body = LoginResponse),
+        (status = 401, description = "invalid_credentials", body = ErrorBody),
+        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody),
+        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/login`. Unknown ID and wrong password give the same body after the same
 /// work (one argon2 verification); wrong passwords in a row lock the login at the policy's
 /// count, counted by a conditional UPDATE so parallel guesses cannot overshoot it.
@@ -86,6 +94,8 @@ pub async fn login(
     Ok((response_headers, Json(LoginResponse::Complete)))
 }
 
+#[utoipa::path(post, path = "/api/logout", tag = "login",
+    responses((status = 204, description = "session deleted, cookie cleared"), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/logout`: the session is deleted server-side, whatever state it was in.
 pub async fn logout(
     State(state): State<AppState>,

@@ -4,10 +4,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
+use netbank_api::identity::{RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest};
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
 use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
 use netbank_api::ErrorReason;
-use serde_json::{json, Value};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -31,18 +32,32 @@ impl Proof {
     }
 }
 
+#[utoipa::path(post, path = "/api/registration/verify", tag = "registration", request_body = RegistrationVerifyRequest,
+    responses((status = 200, body = RegistrationVerified),
+        (status = 401, description = "registration_mismatch", body = ErrorBody),
+        (status = 403, description = "temporary_password_unusable", body = ErrorBody),
+        (status = 409, description = "already_registered", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody),
+        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/registration/verify`: checks the proof (counting wrong 仮パスワード) and changes
 /// nothing else, so the SPA can move on to choosing the ID.
 pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddr,
     ApiJson(request): ApiJson<RegistrationVerifyRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RegistrationVerified>, ApiError> {
     let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
     check_proof(&state, &client, &proof).await?;
-    Ok(Json(json!({ "verified": true })))
+    Ok(Json(RegistrationVerified { verified: true }))
 }
 
+#[utoipa::path(post, path = "/api/registration", tag = "registration", request_body = RegistrationRequest,
+    responses((status = 201, description = "registered; log in next"),
+        (status = 401, description = "registration_mismatch", body = ErrorBody),
+        (status = 403, description = "temporary_password_unusable", body = ErrorBody),
+        (status = 409, description = "already_registered or login_id_taken", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody),
+        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/registration`: the proof again, then the credentials, written in one
 /// transaction whose conditional UPDATE makes the 仮パスワード single-use even under races.
 pub async fn register(

@@ -6,6 +6,8 @@ use netbank_api::{DatabaseStatus, HealthResponse};
 use crate::db;
 use crate::startup::AppState;
 
+#[utoipa::path(get, path = "/api/health", tag = "system",
+    responses((status = 200, body = HealthResponse), (status = 503, description = "database unavailable", body = HealthResponse)))]
 /// 200 when the database answers, 503 (with the same body) when it does not.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthResponse>) {
     let database =

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`.
 
-mod health;
+pub(crate) mod health;
+pub mod openapi;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -24,6 +25,7 @@ pub fn api_router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::document))
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
         .route("/password", post(account::change_password))

@@ -4,6 +4,7 @@
 mod health;
 mod helpers;
 mod login;
+mod openapi;
 mod operator;
 mod password;
 mod registration;

@@ -1,0 +1,38 @@
+//! `/api/openapi.json`, generated from the handlers' annotations and the `api` crate's types.
+
+use axum::Json;
+use netbank_api::identity::{
+    Account, AccountKind, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged,
+    RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
+};
+use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse};
+use utoipa::OpenApi;
+
+use crate::identity::{account, login, registration};
+use crate::routes::health;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "netbank API", description = "Every error answers with ErrorBody; its `reason` is the stable code."),
+    paths(
+        health::health,
+        registration::verify,
+        registration::register,
+        login::login,
+        login::logout,
+        account::me,
+        account::change_password,
+        document,
+    ),
+    components(schemas(
+        ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, RegistrationVerifyRequest, RegistrationVerified,
+        RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse,
+        Account, AccountKind, OtpState,
+    ))
+)]
+pub struct ApiDoc;
+
+#[utoipa::path(get, path = "/api/openapi.json", tag = "system", responses((status = 200, description = "this document")))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

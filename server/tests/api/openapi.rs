@@ -1,0 +1,35 @@
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
+    let app = spawn_app().await;
+    let response = app.get("/api/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let document: Value = response.json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, method) in [
+        ("/api/health", "get"),
+        ("/api/openapi.json", "get"),
+        ("/api/registration/verify", "post"),
+        ("/api/registration", "post"),
+        ("/api/login", "post"),
+        ("/api/logout", "post"),
+        ("/api/me", "get"),
+        ("/api/password", "post"),
+    ] {
+        assert!(document["paths"][path][method].is_object(), "{method} {path} is not documented");
+    }
+    let reasons: Vec<&str> = document["components"]["schemas"]["ErrorReason"]["enum"]
+        .as_array()
+        .expect("ErrorReason is an enum of codes")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for reason in ["invalid_input", "invalid_credentials", "login_locked", "csrf_rejected", "rate_limited"] {
+        assert!(reasons.contains(&reason), "{reason} missing from {reasons:?}");
+    }
+    let login_errors = &document["paths"]["/api/login"]["post"]["responses"]["401"]["content"]["application/json"];
+    assert_eq!(login_errors["schema"]["$ref"], "#/components/schemas/ErrorBody");
+}
