@@ -71,12 +71,7 @@ pub async fn create(
             ),
             _ => e.into(),
         })?;
-    sqlx::query("INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?, ?, ?)")
-        .bind(customer_id)
-        .bind(&hash)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
+    store_temporary_password(&mut tx, customer_id, &hash, expires_at).await?;
     operator_audit(&mut tx, now, customer_id, "customer_create").await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
@@ -101,15 +96,7 @@ pub async fn reissue_temporary_password(
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
-    )
-    .bind(customer_id)
-    .bind(&hash)
-    .bind(expires_at)
-    .execute(&mut *tx)
-    .await?;
+    store_temporary_password(&mut tx, customer_id, &hash, expires_at).await?;
     operator_audit(&mut tx, now, customer_id, "temporary_password_reissue").await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
@@ -161,6 +148,25 @@ pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(
     .bind(customer_id)
     .fetch_one(db)
     .await?)
+}
+
+/// Gives the customer a fresh 仮パスワード, replacing any earlier one with its attempt count.
+pub(crate) async fn store_temporary_password(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    customer_id: i64,
+    hash: &str,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
+    )
+    .bind(customer_id)
+    .bind(hash)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn customer_by_account(db: &SqlitePool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {

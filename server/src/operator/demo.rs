@@ -6,6 +6,7 @@ use sqlx::SqlitePool;
 
 use crate::clock::Clock;
 use crate::identity::password;
+use crate::operator::customers::store_temporary_password;
 
 pub const LOGIN_ID: &str = "demo01";
 pub const PASSWORD: &str = "demo1234";
@@ -36,15 +37,7 @@ pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
     let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
     sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
-    sqlx::query(
-        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
-    )
-    .bind(newcomer)
-    .bind(&temporary_hash)
-    .bind(now + 365 * 86_400)
-    .execute(&mut *tx)
-    .await?;
+    store_temporary_password(&mut tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
     tx.commit().await?;
     Ok(())
 }
