@@ -8,4 +8,4 @@ pub mod pages;
 pub use app::App;
 
 /// The institution this deployment serves, shown in the header and the title.
-pub const INSTITUTION_NAME: &str = "ネットバンク信用組合";
+pub use netbank_api::INSTITUTION_NAME;

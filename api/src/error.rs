@@ -41,6 +41,22 @@ pub enum ErrorReason {
     WrongCurrentPassword,
     /// The new password equals the current one.
     PasswordUnchanged,
+    /// The OTP's 登録状況 does not allow this 手続き (e.g. 利用開始 before the token is set up).
+    OtpStateConflict,
+    /// The one-time password is wrong (or from a clock too far off).
+    InvalidOtp,
+    /// The code was right but has been used already: wait for the next one.
+    OtpAlreadyUsed,
+    /// Wrong OTPs in a row stopped the OTP: the customer must submit the paper form.
+    OtpSuspended,
+    /// The password step of the login is older than its limit (one minute): log in again.
+    OtpLoginExpired,
+    /// サービスID, ユーザID and 利用開始パスワード do not match an issued token.
+    ProvisioningMismatch,
+    /// The issuance expired or was voided by wrong 利用開始パスワード: issue again.
+    IssuanceUnusable,
+    /// The token app has been set up with this issuance already.
+    AlreadyProvisioned,
 }
 
 impl ErrorReason {
@@ -73,6 +89,24 @@ impl ErrorReason {
             Self::LoginIdTaken => "このログインIDは使用できません。別のログインIDを指定してください。",
             Self::WrongCurrentPassword => "現在のログインパスワードが正しくありません。",
             Self::PasswordUnchanged => "新しいログインパスワードには、現在と異なるものを指定してください。",
+            Self::OtpStateConflict => "現在のワンタイムパスワードの登録状況では、このお手続きはできません。",
+            Self::InvalidOtp => {
+                "ワンタイムパスワードが正しくありません。トークンに表示されている数字を入力してください。続けて誤る場合は、端末の時刻が正しいかご確認ください。"
+            }
+            Self::OtpAlreadyUsed => {
+                "このワンタイムパスワードは使用済みです。トークンに次のワンタイムパスワードが表示されてから入力してください。"
+            }
+            Self::OtpSuspended => {
+                "ワンタイムパスワードを所定の回数以上誤ったため、ワンタイムパスワードを停止しています。「ワンタイムパスワード停止解除・初期化依頼書」をお取引店へご提出ください。"
+            }
+            Self::OtpLoginExpired => {
+                "ワンタイムパスワードの入力が1分以内に完了しなかったため、ログインを中止しました。もう一度ログインしてください。"
+            }
+            Self::ProvisioningMismatch => "サービスID・ユーザID・利用開始パスワードのいずれかが正しくありません。",
+            Self::IssuanceUnusable => {
+                "このトークン発行情報はご利用いただけません（有効期限切れ、または利用開始パスワードの誤入力）。インターネットバンキングでトークンを再発行してください。"
+            }
+            Self::AlreadyProvisioned => "このトークンは初期設定済みです。トークンを設定した端末をご利用ください。",
         }
     }
 }

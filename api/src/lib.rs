@@ -7,6 +7,9 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod input;
+pub mod otp;
+#[cfg(feature = "totp")]
+pub mod totp;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -17,3 +20,6 @@ pub use health::{DatabaseStatus, HealthResponse};
 /// The header the SPA sends on every state-changing request (anti-CSRF proof; see the
 /// server's `http::csrf`).
 pub const CSRF_HEADER: &str = "x-netbank-csrf";
+
+/// The institution this deployment serves: headers, mail, token labels.
+pub const INSTITUTION_NAME: &str = "ネットバンク信用組合";

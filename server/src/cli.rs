@@ -4,10 +4,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, BranchCode, LoginId};
+use netbank_api::otp::TotpAlgorithm;
 
+use crate::calendar::utc_date;
 use crate::clock::Clock;
-use crate::config::{Policy, Settings};
-use crate::operator::{customers, demo};
+use crate::calendar::jst_datetime;
+use crate::config::{MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
+use crate::mail::outbox;
+use crate::operator::{customers, demo, otp as otp_operator};
 use crate::startup::Application;
 
 /// netbank server and operator tools.
@@ -34,8 +38,45 @@ pub enum Command {
     /// Operator: customers and their logins.
     #[command(subcommand)]
     Customer(CustomerCommand),
+    /// Operator: a customer's one-time password (停止解除, 初期化).
+    #[command(subcommand)]
+    Otp(OtpCommand),
+    /// Operator: the mail outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Put the demo customers (printed by `serve --demo`) in their starting state.
     SeedDemo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OtpCommand {
+    /// The customer's token: state, ユーザID, wrong codes in a row.
+    Show {
+        #[arg(long)]
+        login_id: String,
+    },
+    /// 停止解除: a stopped token goes back to the state it was stopped in (利用中).
+    LiftSuspension {
+        #[arg(long)]
+        login_id: String,
+    },
+    /// 初期化: the token is deleted with its secret (未発行); the customer issues a new one.
+    Initialise {
+        #[arg(long)]
+        login_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Newest first: status, attempts, last error.
+    List {
+        /// Only mail not yet delivered.
+        #[arg(long)]
+        pending: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
 }
 
 // `Parser` as well as `Args`, so that `netbank-server` with no subcommand serves with the
@@ -51,8 +92,79 @@ pub struct ServeArgs {
     /// Seed the demo customers at start and print their credentials.
     #[arg(long, env = "NETBANK_DEMO")]
     pub demo: bool,
+    /// development: mail goes to /dev/mailbox without SMTP, and a missing OTP key is made in
+    /// the data directory. production: neither.
+    #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
+    pub mode: Mode,
+    /// Base64 of 32 random bytes (`openssl rand -base64 32`): encrypts OTP secrets at rest.
+    #[arg(long, env = "NETBANK_OTP_KEY", hide_env_values = true)]
+    pub otp_key: Option<String>,
+    /// The deployment's サービスID (8 digits) for the token app.
+    #[arg(long, env = "NETBANK_SERVICE_ID", default_value = DEFAULT_SERVICE_ID)]
+    pub service_id: String,
+    /// The URL customers reach this server at (links in mail); default: the listening address.
+    #[arg(long, env = "NETBANK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The token app the issuance mail links to; default: the embedded one at <public URL>/token.
+    #[arg(long, env = "NETBANK_TOKEN_APP_URL")]
+    pub token_app_url: Option<String>,
+    /// SMTP server for mail: smtp://host:25, smtp://user:pass@host:587?tls=required, smtps://host:465.
+    #[arg(long, env = "NETBANK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of customer mail.
+    #[arg(long, env = "NETBANK_MAIL_FROM", default_value_t = MailSettings::default().from)]
+    pub mail_from: String,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub otp: OtpArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OtpArgs {
+    /// HMAC of the codes for newly issued tokens: SHA1, SHA256 or SHA512.
+    #[arg(long, env = "NETBANK_OTP_ALGORITHM", default_value = "SHA1", value_parser = parse_algorithm)]
+    pub otp_algorithm: TotpAlgorithm,
+    /// Digits per code (6–8) for newly issued tokens.
+    #[arg(long, env = "NETBANK_OTP_DIGITS", default_value_t = OtpPolicy::default().digits, value_parser = clap::value_parser!(u32).range(6..=8))]
+    pub otp_digits: u32,
+    /// Seconds per code for newly issued tokens.
+    #[arg(long, env = "NETBANK_OTP_PERIOD", default_value_t = OtpPolicy::default().period, value_parser = clap::value_parser!(u32).range(10..=120))]
+    pub otp_period: u32,
+    /// Steps of clock drift accepted each way.
+    #[arg(long, env = "NETBANK_OTP_DRIFT_STEPS", default_value_t = OtpPolicy::default().drift_steps, value_parser = clap::value_parser!(u32).range(0..=5))]
+    pub otp_drift_steps: u32,
+    /// Wrong codes in a row that stop (停止) the OTP.
+    #[arg(long, env = "NETBANK_OTP_SUSPEND_THRESHOLD", default_value_t = OtpPolicy::default().suspend_threshold)]
+    pub otp_suspend_threshold: u32,
+    /// Wrong 利用開始パスワード that void an issuance.
+    #[arg(long, env = "NETBANK_OTP_PROVISIONING_ATTEMPTS", default_value_t = OtpPolicy::default().provisioning_attempts)]
+    pub otp_provisioning_attempts: u32,
+    /// Days an issued token may wait for 利用開始.
+    #[arg(long, env = "NETBANK_OTP_PENDING_DAYS", default_value_t = OtpPolicy::default().pending_days)]
+    pub otp_pending_days: u32,
+    /// Seconds the login waits for the OTP after the password.
+    #[arg(long, env = "NETBANK_OTP_LOGIN_SECONDS", default_value_t = OtpPolicy::default().pending_login_seconds)]
+    pub otp_login_seconds: i64,
+}
+
+fn parse_algorithm(value: &str) -> Result<TotpAlgorithm, String> {
+    TotpAlgorithm::from_name(value).ok_or_else(|| format!("{value}: use SHA1, SHA256 or SHA512"))
+}
+
+impl OtpArgs {
+    fn policy(&self) -> OtpPolicy {
+        OtpPolicy {
+            algorithm: self.otp_algorithm,
+            digits: self.otp_digits,
+            period: self.otp_period,
+            drift_steps: self.otp_drift_steps,
+            suspend_threshold: self.otp_suspend_threshold,
+            provisioning_attempts: self.otp_provisioning_attempts,
+            pending_days: self.otp_pending_days,
+            pending_login_seconds: self.otp_login_seconds,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -75,8 +187,9 @@ pub struct PolicyArgs {
 }
 
 impl PolicyArgs {
-    fn policy(&self) -> Policy {
+    fn policy(&self, otp: OtpPolicy) -> Policy {
         Policy {
+            otp,
             login_lockout_threshold: self.lockout_threshold,
             session_idle_seconds: self.session_idle_seconds,
             session_absolute_seconds: self.session_absolute_seconds,
@@ -142,13 +255,36 @@ impl Cli {
                 Ok(())
             }
             Command::Customer(command) => customer(data_dir, command).await,
+            Command::Otp(command) => otp(data_dir, command).await,
+            Command::Mail(MailCommand::List { pending, limit }) => {
+                let db = open(&data_dir).await?;
+                for mail in outbox::list(&db, pending, limit).await? {
+                    let state = match mail.status.as_str() {
+                        "sent" => format!("sent via {} at {}", mail.transport.unwrap_or_default(), jst_datetime(mail.sent_at.unwrap_or_default())),
+                        _ => format!("PENDING after {} attempts; next {}; last error: {}", mail.attempts, jst_datetime(mail.next_attempt_at), mail.last_error.unwrap_or_else(|| "-".into())),
+                    };
+                    println!("#{} {} to {} — {}\n    {}", mail.id, jst_datetime(mail.created_at), mail.to_address, mail.subject, state);
+                }
+                Ok(())
+            }
         }
     }
 }
 
 async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
-    let settings =
-        Settings { addr: args.addr, data_dir, dist_dir: args.dist, policy: args.policy.policy(), clock: Clock::System };
+    let settings = Settings {
+        addr: args.addr,
+        data_dir,
+        dist_dir: args.dist,
+        policy: args.policy.policy(args.otp.policy()),
+        clock: Clock::System,
+        mode: args.mode,
+        otp_key: args.otp_key,
+        service_id: args.service_id,
+        public_url: args.public_url,
+        token_app_url: args.token_app_url,
+        mail: MailSettings { smtp_url: args.smtp_url, from: args.mail_from, ..MailSettings::default() },
+    };
     let app = Application::build(settings).await?;
     if args.demo {
         demo::seed(&app.state().db, &Clock::System).await?;
@@ -157,27 +293,15 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         println!("{}", demo::credentials_text());
     }
+    if app.state().deployment.mode == Mode::Development {
+        println!("development mailbox: http://{}/dev/mailbox", app.address());
+    }
     app.run_until_stopped().await
 }
 
 async fn open(data_dir: &std::path::Path) -> anyhow::Result<sqlx::SqlitePool> {
     std::fs::create_dir_all(data_dir)?;
     crate::db::open(&data_dir.join(crate::config::DATABASE_FILE)).await
-}
-
-fn date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant), so the CLI needs no date crate for one line.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result<()> {
@@ -196,7 +320,7 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
             };
             let notice = customers::create(&db, &clock, &policy, customer).await?;
             println!("customer {} created", notice.customer_id);
-            println!("仮パスワード: {} (valid until {})", notice.temporary_password, date(notice.expires_at));
+            println!("仮パスワード: {} (valid until {})", notice.temporary_password, utc_date(notice.expires_at));
         }
         CustomerCommand::Show { login_id, branch, account } => {
             let login_id = login_id.as_deref().map(LoginId::parse).transpose()?;
@@ -210,7 +334,7 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
             println!("login ID:  {}", summary.login_id.as_deref().unwrap_or("(not registered)"));
             if summary.login_id.is_some() {
                 let state = match summary.locked_at {
-                    Some(at) => format!("LOCKED since {}", date(at)),
+                    Some(at) => format!("LOCKED since {}", utc_date(at)),
                     None => format!("active ({} wrong passwords in a row)", summary.failed_attempts.unwrap_or(0)),
                 };
                 println!("login:     {state}");
@@ -231,17 +355,28 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
                 &AccountNumber::parse(&account)?,
             )
             .await?;
-            println!("仮パスワード: {} (valid until {})", notice.temporary_password, date(notice.expires_at));
+            println!("仮パスワード: {} (valid until {})", notice.temporary_password, utc_date(notice.expires_at));
         }
     }
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_are_civil_utc() {
-        assert_eq!(super::date(0), "1970-01-01");
-        assert_eq!(super::date(1_795_478_400), "2026-11-24");
+async fn otp(data_dir: PathBuf, command: OtpCommand) -> anyhow::Result<()> {
+    let db = open(&data_dir).await?;
+    let clock = Clock::System;
+    match command {
+        OtpCommand::Show { login_id } => {
+            let summary = otp_operator::show(&db, &clock, &LoginId::parse(&login_id)?).await?;
+            println!("{summary}");
+        }
+        OtpCommand::LiftSuspension { login_id } => {
+            let after = otp_operator::lift_suspension(&db, &clock, &LoginId::parse(&login_id)?).await?;
+            println!("停止解除: the token of {login_id} is {} again", after.label());
+        }
+        OtpCommand::Initialise { login_id } => {
+            otp_operator::initialise(&db, &clock, &LoginId::parse(&login_id)?).await?;
+            println!("初期化: {login_id} has no token now (トークン未発行); the customer may issue a new one");
+        }
     }
+    Ok(())
 }

@@ -1,5 +1,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use netbank_api::otp::TotpAlgorithm;
 
 use crate::clock::Clock;
 
@@ -15,6 +18,79 @@ pub struct Settings {
     pub dist_dir: Option<PathBuf>,
     pub policy: Policy,
     pub clock: Clock,
+    pub mode: Mode,
+    /// Base64 of the 32-byte key that encrypts OTP secrets. Development mode makes one in
+    /// the data directory when absent; production mode refuses to start without it.
+    pub otp_key: Option<String>,
+    /// The deployment's サービスID (8 digits), printed on BOT002 and in the issuance mail.
+    pub service_id: String,
+    /// Where customers reach this server (for links in mail); defaults to the bound address.
+    pub public_url: Option<String>,
+    /// The token app the issuance mail links to; defaults to the embedded one at `/token`.
+    pub token_app_url: Option<String>,
+    pub mail: MailSettings,
+}
+
+/// Development shows mail in a mailbox page and makes its own keys; production does neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://host:465`;
+    /// without it, mail goes to the development mailbox (development mode only).
+    pub smtp_url: Option<String>,
+    pub from: String,
+    /// How often the sender looks for mail that is due again after a failure.
+    pub poll_interval: Duration,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "ネットバンク信用組合 <otp@netbank.example>".to_owned(),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+pub const DEFAULT_SERVICE_ID: &str = "10010001";
+
+/// The OTP rules (SPEC.md, Rules from the guide), each configurable.
+#[derive(Debug, Clone)]
+pub struct OtpPolicy {
+    pub algorithm: TotpAlgorithm,
+    pub digits: u32,
+    pub period: u32,
+    /// Steps of clock drift accepted each way.
+    pub drift_steps: u32,
+    /// Wrong OTPs in a row that make the token 停止中.
+    pub suspend_threshold: u32,
+    /// Wrong 利用開始パスワード that void an issuance.
+    pub provisioning_attempts: u32,
+    /// Days a token may stay before 利用開始 (set-up and registration) after トークン発行.
+    pub pending_days: u32,
+    /// Seconds the password step of a login waits for its OTP (the guide: one minute).
+    pub pending_login_seconds: i64,
+}
+
+impl Default for OtpPolicy {
+    fn default() -> Self {
+        Self {
+            algorithm: TotpAlgorithm::Sha1,
+            digits: 6,
+            period: 30,
+            drift_steps: 1,
+            suspend_threshold: 5,
+            provisioning_attempts: 5,
+            pending_days: 7,
+            pending_login_seconds: 60,
+        }
+    }
 }
 
 /// The security limits, each configurable (`cli`), with the defaults a bank would choose.
@@ -34,6 +110,7 @@ pub struct Policy {
     pub auth_requests_per_minute: u32,
     /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
     pub tls: bool,
+    pub otp: OtpPolicy,
 }
 
 impl Default for Policy {
@@ -46,6 +123,7 @@ impl Default for Policy {
             session_absolute_seconds: 60 * 60,
             auth_requests_per_minute: 30,
             tls: false,
+            otp: OtpPolicy::default(),
         }
     }
 }
@@ -59,6 +137,12 @@ impl Settings {
             dist_dir,
             policy: Policy::default(),
             clock: Clock::System,
+            mode: Mode::Development,
+            otp_key: None,
+            service_id: DEFAULT_SERVICE_ID.to_owned(),
+            public_url: None,
+            token_app_url: None,
+            mail: MailSettings { poll_interval: Duration::from_millis(50), ..MailSettings::default() },
         }
     }
 }

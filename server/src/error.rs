@@ -34,9 +34,17 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::Unauthenticated
         | ErrorReason::SessionExpired
         | ErrorReason::RegistrationMismatch
-        | ErrorReason::WrongCurrentPassword => StatusCode::UNAUTHORIZED,
-        ErrorReason::LoginLocked | ErrorReason::CsrfRejected | ErrorReason::TemporaryPasswordUnusable => {
-            StatusCode::FORBIDDEN
+        | ErrorReason::WrongCurrentPassword
+        | ErrorReason::InvalidOtp
+        | ErrorReason::OtpLoginExpired
+        | ErrorReason::ProvisioningMismatch => StatusCode::UNAUTHORIZED,
+        ErrorReason::LoginLocked
+        | ErrorReason::CsrfRejected
+        | ErrorReason::TemporaryPasswordUnusable
+        | ErrorReason::OtpSuspended
+        | ErrorReason::IssuanceUnusable => StatusCode::FORBIDDEN,
+        ErrorReason::OtpStateConflict | ErrorReason::OtpAlreadyUsed | ErrorReason::AlreadyProvisioned => {
+            StatusCode::CONFLICT
         }
         ErrorReason::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorReason::AlreadyRegistered | ErrorReason::LoginIdTaken => StatusCode::CONFLICT,

@@ -1,8 +1,17 @@
+use std::process::ExitCode;
+
 use clap::Parser;
 use netbank_server::cli::Cli;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     netbank_server::telemetry::init();
-    Cli::parse().run().await
+    match Cli::parse().run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        // One line for the operator, whatever RUST_BACKTRACE says; causes joined by ": ".
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -6,8 +6,14 @@ use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use lettre::message::Mailbox;
+use netbank_api::input::ServiceId;
+use tokio::sync::Notify;
+
 use crate::clock::Clock;
-use crate::config::{Policy, Settings};
+use crate::config::{Mode, Policy, Settings};
+use crate::mail::sender::{self, Transport};
+use crate::otp::secret_box::SecretBox;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::security_headers::{self, SecurityHeaders};
 use crate::identity::password;
@@ -22,6 +28,20 @@ pub struct AppState {
     /// Verified against when a login ID is unknown (equal timing).
     pub dummy_hash: Arc<str>,
     pub limiter: Arc<RateLimiter>,
+    /// Encrypts and opens OTP secrets.
+    pub secrets: Arc<SecretBox>,
+    /// Wakes the mail sender when a transaction has put mail in the outbox.
+    pub mail_wakeup: Arc<Notify>,
+    pub deployment: Arc<Deployment>,
+}
+
+/// Facts about this installation that handlers print or link to.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub mode: Mode,
+    pub service_id: String,
+    /// The issuance mail's link to the token app.
+    pub token_app_url: String,
 }
 
 /// A server bound to its port but not yet serving: tests read the port, then run it.
@@ -30,23 +50,53 @@ pub struct Application {
     address: SocketAddr,
     router: Router,
     state: AppState,
+    sender: sender::Sender,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir)?;
+        let secrets = SecretBox::load(settings.mode, settings.otp_key.as_deref(), &settings.data_dir)?;
+        let service_id = ServiceId::parse(&settings.service_id)
+            .map_err(|_| anyhow::anyhow!("the サービスID must be 8 digits, not {:?}", settings.service_id))?;
+        let transport = match (&settings.mail.smtp_url, settings.mode) {
+            (Some(url), _) => Some(Transport::from_url(url)?),
+            (None, Mode::Development) => Some(Transport::DevMailbox),
+            (None, Mode::Production) => None,
+        };
+        let from: Mailbox = settings.mail.from.parse().map_err(|e| anyhow::anyhow!("NETBANK_MAIL_FROM: {e}"))?;
         let db = db::open(&settings.database_path()).await?;
+        let listener = TcpListener::bind(settings.addr).await?;
+        let address = listener.local_addr()?;
+        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
+        let token_app_url = settings
+            .token_app_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/token", public_url.trim_end_matches('/')));
         let state = AppState {
-            db,
+            db: db.clone(),
             clock: settings.clock.clone(),
             policy: Arc::new(settings.policy.clone()),
             dummy_hash: password::dummy_hash().await?.into(),
             limiter: Arc::default(),
+            secrets: Arc::new(secrets),
+            mail_wakeup: Arc::default(),
+            deployment: Arc::new(Deployment {
+                mode: settings.mode,
+                service_id: service_id.as_str().to_owned(),
+                token_app_url,
+            }),
         };
-        let listener = TcpListener::bind(settings.addr).await?;
-        let address = listener.local_addr()?;
+        let sender = sender::Sender {
+            db,
+            clock: settings.clock.clone(),
+            transport,
+            from,
+            wakeup: state.mail_wakeup.clone(),
+            poll_interval: settings.mail.poll_interval,
+        };
         let router = build_router(&settings, state.clone())?;
-        Ok(Self { listener, address, router, state })
+        Ok(Self { listener, address, router, state, sender })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -59,7 +109,10 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let mail = tokio::spawn(self.sender.run());
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        // Unsent mail stays in the outbox for the next start.
+        mail.abort();
         self.state.db.close().await;
         Ok(())
     }
@@ -71,8 +124,12 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
         None => (spa::not_built_router(), None),
     };
     let headers = Arc::new(SecurityHeaders::new(index_html.as_deref(), settings.policy.tls));
-    Ok(Router::new()
-        .nest("/api", routes::api_router(state))
+    let mut router = Router::new().nest("/api", routes::api_router(state.clone()));
+    if settings.mode == Mode::Development {
+        let mailbox = Router::new().route("/dev/mailbox", axum::routing::get(crate::mail::mailbox::page));
+        router = router.merge(mailbox.with_state(state));
+    }
+    Ok(router
         .merge(site)
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
         .layer(TraceLayer::new_for_http()))

@@ -7,10 +7,12 @@
 
 mod account;
 mod login_id;
+mod otp;
 mod password;
 
 pub use account::{AccountNumber, BranchCode};
 pub use login_id::LoginId;
+pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};
 
 /// Why a field was refused: the field's wire name and a Japanese message for the screen.

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::{Account, AccountKind, ChangePasswordRequest, MeResponse, OtpState, PasswordChanged};
+use netbank_api::identity::{Account, AccountKind, ChangePasswordRequest, MeResponse, PasswordChanged};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 use netbank_api::input::{LoginPassword, NewPassword};
@@ -16,6 +16,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::login::count_wrong_password;
 use crate::identity::password;
 use crate::identity::session::{self, CurrentCustomer, Stage};
+use crate::otp::token;
 use crate::startup::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -51,8 +52,8 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
             Ok(Account { kind, branch_code: row.branch_code, number: row.number, balance: row.balance })
         })
         .collect::<Result<_, ApiError>>()?;
-    // Tokens arrive with the OTP life cycle; until a customer has one it is 未発行.
-    Ok(Json(MeResponse { name, login_id, accounts, otp_state: OtpState::NotIssued }))
+    let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
+    Ok(Json(MeResponse { name, login_id, accounts, otp_state }))
 }
 
 #[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::{LoginRequest, LoginResponse};
+use netbank_api::identity::{LoginRequest, LoginResponse, OtpState};
 use netbank_api::input::{LoginId, LoginPassword};
 use netbank_api::ErrorReason;
 #[allow(unused_imports)]
@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::identity::session::{self, Stage};
+use crate::otp::token;
 use crate::startup::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -27,7 +28,7 @@ struct Credential {
 #[utoipa::path(post, path = "/api/login", tag = "login", request_body = LoginRequest,
     responses((status = 200, description = "sets the session cookie", body = LoginResponse),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
-        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
         (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
 /// `POST /api/login`. Unknown ID and wrong password give the same body after the same
@@ -74,6 +75,14 @@ pub async fn login(
         return Err(ApiError::new(if locked { ErrorReason::LoginLocked } else { ErrorReason::InvalidCredentials }));
     }
 
+    // A token in use owes a code (BLI023); a stopped one refuses the login outright.
+    let otp = token::state_of(&state.db, credential.customer_id, now).await?;
+    if otp == OtpState::Suspended {
+        audit::record(&state.db, now, audit(id, "refused", "otp_suspended")).await?;
+        return Err(ApiError::new(ErrorReason::OtpSuspended));
+    }
+    let stage = if otp == OtpState::Active { Stage::OtpPending } else { Stage::Full };
+
     let mut tx = state.db.begin().await?;
     let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = ? AND locked_at IS NULL")
         .bind(credential.customer_id)
@@ -85,13 +94,20 @@ pub async fn login(
     if let Some(old) = session::presented_token(&headers) {
         session::delete(&mut *tx, &old).await?;
     }
-    let token = session::create(&mut *tx, credential.customer_id, Stage::Full, now).await?;
-    audit::record(&mut *tx, now, audit(id, "success", "password")).await?;
+    let token = session::create(&mut *tx, credential.customer_id, stage, now).await?;
+    let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
+    audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;
 
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, token.cookie(&state.policy));
-    Ok((response_headers, Json(LoginResponse::Complete)))
+    let answer = match stage {
+        Stage::Full => LoginResponse::Complete,
+        Stage::OtpPending => {
+            LoginResponse::OtpRequired { expires_in_seconds: state.policy.otp.pending_login_seconds as u32 }
+        }
+    };
+    Ok((response_headers, Json(answer)))
 }
 
 #[utoipa::path(post, path = "/api/logout", tag = "login",

@@ -145,6 +145,11 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, A
     let now = state.clock.now();
     let policy = &state.policy;
     let id_hash = SessionToken::hash(token);
+    // The password step of a login waits for its OTP a short time only (BLI023).
+    let absolute = match stage {
+        Stage::OtpPending => policy.otp.pending_login_seconds,
+        Stage::Full => policy.session_absolute_seconds,
+    };
     let live: Option<i64> = sqlx::query_scalar(
         "UPDATE sessions SET last_seen_at = ?1
          WHERE id_hash = ?2 AND stage = ?3 AND last_seen_at > ?1 - ?4 AND created_at > ?1 - ?5
@@ -154,15 +159,18 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, A
     .bind(&id_hash)
     .bind(stage.as_str())
     .bind(policy.session_idle_seconds)
-    .bind(policy.session_absolute_seconds)
+    .bind(absolute)
     .fetch_optional(&state.db)
     .await
     .map_err(ApiError::internal)?;
     if let Some(customer_id) = live {
         return Ok(customer_id);
     }
-    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+    // Only a session of this stage ran out; one of another stage is merely not enough here
+    // (a pending login asking for /api/me) and stays as it is.
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ?")
         .bind(&id_hash)
+        .bind(stage.as_str())
         .execute(&state.db)
         .await
         .map_err(ApiError::internal)?;

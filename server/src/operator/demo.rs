@@ -34,8 +34,17 @@ pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
 
+    // Back to トークン未発行, so the printed password logs in without a code from a token
+    // that may be gone with an earlier browser profile.
+    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(registered).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE customer_id = ? AND stage = 'otp_pending'")
+        .bind(registered)
+        .execute(&mut *tx)
+        .await?;
+
     let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
     sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     store_temporary_password(&mut tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
     tx.commit().await?;

@@ -8,10 +8,12 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use netbank_api::ErrorReason;
 
+use crate::config::Mode;
 use crate::error::ApiError;
 use crate::http::{csrf, rate_limit};
 use crate::identity::{account, login, registration};
 use crate::startup::AppState;
+use crate::{mail, otp};
 
 /// No API body is anywhere near this; a larger one is refused before it is read.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -22,14 +24,26 @@ pub fn api_router(state: AppState) -> Router {
         .route("/login", post(login::login))
         .route("/registration/verify", post(registration::verify))
         .route("/registration", post(registration::register))
+        .route("/login/otp", post(otp::login::login_otp))
+        .route("/token/provision", post(otp::provision::provision))
+        .route("/otp/activate", post(otp::activate::activate))
+        .route("/otp/deactivate", post(otp::deactivate::deactivate))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health::health))
         .route("/openapi.json", get(openapi::document))
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
         .route("/password", post(account::change_password))
-        .merge(authentication)
+        .route("/otp", get(otp::status::status))
+        .route("/otp/issue", post(otp::issue::issue))
+        .merge(authentication);
+    let router = if state.deployment.mode == Mode::Development {
+        router.route("/dev/mailbox", get(mail::mailbox::json))
+    } else {
+        router
+    };
+    router
         // An unknown API path is a JSON 404, never the SPA's index.html.
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })
         .layer(middleware::from_fn(csrf::require_proof))

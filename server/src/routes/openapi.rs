@@ -5,10 +5,15 @@ use netbank_api::identity::{
     Account, AccountKind, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged,
     RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
 };
+use netbank_api::otp::{
+    AuthenticatorSetup, IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued,
+    TokenMethod, TotpAlgorithm,
+};
 use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse};
 use utoipa::OpenApi;
 
 use crate::identity::{account, login, registration};
+use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
 use crate::routes::health;
 
 #[derive(OpenApi)]
@@ -22,12 +27,19 @@ use crate::routes::health;
         login::logout,
         account::me,
         account::change_password,
+        status::status,
+        issue::issue,
+        provision::provision,
+        activate::activate,
+        otp_login::login_otp,
+        deactivate::deactivate,
         document,
     ),
     components(schemas(
         ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, RegistrationVerifyRequest, RegistrationVerified,
         RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse,
-        Account, AccountKind, OtpState,
+        Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
+        AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
     ))
 )]
 pub struct ApiDoc;

@@ -29,10 +29,20 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(dist_dir: Option<PathBuf>, policy: Policy) -> TestApp {
+    spawn_app_configured(|settings| {
+        settings.dist_dir = dist_dir;
+        settings.policy = policy;
+    })
+    .await
+}
+
+/// A test server with whatever settings the test changes from the defaults.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data = tempfile::tempdir().expect("temporary data directory");
-    let mut settings = Settings::for_tests(data.path().to_owned(), dist_dir);
-    settings.policy = policy;
+    let mut settings = Settings::for_tests(data.path().to_owned(), None);
+    settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
     settings.clock = Clock::manual(1_800_000_000);
+    configure(&mut settings);
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
@@ -142,4 +152,25 @@ fn rand_account() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(1_000_000);
     NEXT.fetch_add(1, Ordering::SeqCst)
+}
+
+/// Polls every future together (all requests in flight before any answer is read), without
+/// the futures crate.
+pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().map(Option::unwrap).collect()
 }

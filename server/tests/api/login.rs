@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 use netbank_api::identity::LoginResponse;
 use netbank_api::ErrorReason;
 
-use crate::helpers::{error_reason, session_cookie, spawn_app};
+use crate::helpers::{join_all, error_reason, session_cookie, spawn_app};
 
 #[tokio::test]
 async fn a_correct_password_logs_in_and_sets_a_session_cookie() {
@@ -71,25 +71,6 @@ async fn futures_statuses(
         statuses.push(status);
     }
     statuses
-}
-
-async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
-    })
-    .await;
-    outputs.into_iter().map(Option::unwrap).collect()
 }
 
 #[tokio::test]

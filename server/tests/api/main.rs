@@ -4,8 +4,14 @@
 mod health;
 mod helpers;
 mod login;
+mod mail;
 mod openapi;
 mod operator;
+mod otp_helpers;
+mod otp_issue;
+mod otp_login;
+mod otp_provision;
+mod otp_suspension;
 mod password;
 mod registration;
 mod security;

@@ -18,6 +18,12 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
         ("/api/logout", "post"),
         ("/api/me", "get"),
         ("/api/password", "post"),
+        ("/api/otp", "get"),
+        ("/api/otp/issue", "post"),
+        ("/api/token/provision", "post"),
+        ("/api/otp/activate", "post"),
+        ("/api/login/otp", "post"),
+        ("/api/otp/deactivate", "post"),
     ] {
         assert!(document["paths"][path][method].is_object(), "{method} {path} is not documented");
     }
@@ -27,7 +33,10 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    for reason in ["invalid_input", "invalid_credentials", "login_locked", "csrf_rejected", "rate_limited"] {
+    for reason in [
+        "invalid_input", "invalid_credentials", "login_locked", "csrf_rejected", "rate_limited", "invalid_otp",
+        "otp_suspended", "otp_already_used", "otp_login_expired", "provisioning_mismatch", "issuance_unusable",
+    ] {
         assert!(reasons.contains(&reason), "{reason} missing from {reasons:?}");
     }
     let login_errors = &document["paths"]["/api/login"]["post"]["responses"]["401"]["content"]["application/json"];

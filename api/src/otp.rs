@@ -1,0 +1,185 @@
+//! The OTP life cycle's requests and answers: トークン発行, the token app's initial setup,
+//! 利用開始登録, the login's second step and 利用解除.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::OtpState;
+
+/// How the customer holds the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenMethod {
+    /// The guide's token app, set up from the issuance mail with サービスID, ユーザID and
+    /// 利用開始パスワード.
+    SoftwareToken,
+    /// Any RFC 6238 authenticator app, set up from a QR code shown once.
+    AuthenticatorApp,
+}
+
+/// The HMAC behind the codes (RFC 6238 allows these three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TotpAlgorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl TotpAlgorithm {
+    /// As written in otpauth:// URIs and stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sha1 => "SHA1",
+            Self::Sha256 => "SHA256",
+            Self::Sha512 => "SHA512",
+        }
+    }
+
+    pub fn from_name(value: &str) -> Option<Self> {
+        match value.to_ascii_uppercase().replace('-', "").as_str() {
+            "SHA1" => Some(Self::Sha1),
+            "SHA256" => Some(Self::Sha256),
+            "SHA512" => Some(Self::Sha512),
+            _ => None,
+        }
+    }
+}
+
+impl OtpState {
+    /// トークン発行 is open until 利用開始; issuing again replaces the pending token.
+    pub fn can_issue(self) -> bool {
+        matches!(self, Self::NotIssued | Self::Issued | Self::Provisioned)
+    }
+
+    /// 利用開始登録 needs a token that has been set up (it must show a code).
+    pub fn can_activate(self) -> bool {
+        self == Self::Provisioned
+    }
+
+    /// 利用解除 is for a token in use.
+    pub fn can_deactivate(self) -> bool {
+        self == Self::Active
+    }
+}
+
+/// `GET /api/otp`: the customer's 登録状況 as ワンタイムパスワード申請内容選択 shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpStatus {
+    pub state: OtpState,
+    /// Present once a token has been issued (and not released or initialised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<TokenMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Unix seconds until which a token not yet in use may be set up and registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_until: Option<i64>,
+}
+
+impl OtpStatus {
+    pub fn not_issued() -> Self {
+        Self { state: OtpState::NotIssued, method: None, mail_address: None, service_id: None, user_id: None, pending_until: None }
+    }
+}
+
+/// `POST /api/otp/issue` (トークン発行). A software token needs the mail address and the
+/// 利用開始パスワード; an authenticator app needs neither.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueTokenRequest {
+    pub method: TokenMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_password: Option<String>,
+}
+
+/// BOT002's content: 送付先メールアドレス and トークン情報; for an authenticator app, the one
+/// showing of its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenIssued {
+    pub state: OtpState,
+    pub method: TokenMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_address: Option<String>,
+    pub service_id: String,
+    pub user_id: String,
+    pub pending_until: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticator: Option<AuthenticatorSetup>,
+}
+
+/// What an authenticator app scans or is typed into. Shown once, never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthenticatorSetup {
+    pub otpauth_uri: String,
+    /// Base32, for typing in by hand.
+    pub secret: String,
+    /// The QR code of `otpauth_uri`, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// `POST /api/token/provision`: the token app's 初期設定 (手順8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProvisionRequest {
+    pub service_id: String,
+    pub user_id: String,
+    pub activation_password: String,
+}
+
+/// Everything the token app needs to show codes; given once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProvisionedToken {
+    pub service_id: String,
+    pub user_id: String,
+    /// The institution's name, to label the token on the device.
+    pub issuer: String,
+    /// Base32 (RFC 4648, no padding), 160 bits.
+    pub secret: String,
+    pub algorithm: TotpAlgorithm,
+    pub digits: u32,
+    pub period: u32,
+    /// The server's clock (unix seconds), so the app can warn about a wrong device clock.
+    pub server_time: i64,
+}
+
+/// One-time password for 利用開始登録, 利用解除 and the login's second step (BLI023).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtpRequest {
+    pub otp: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_guide_s_transitions_are_offered() {
+        use OtpState::*;
+        let offered = |s: OtpState| (s.can_issue(), s.can_activate(), s.can_deactivate());
+        assert_eq!(offered(NotIssued), (true, false, false));
+        assert_eq!(offered(Issued), (true, false, false));
+        assert_eq!(offered(Provisioned), (true, true, false));
+        assert_eq!(offered(Active), (false, false, true));
+        assert_eq!(offered(Suspended), (false, false, false));
+    }
+
+    #[test]
+    fn algorithms_use_the_otpauth_spelling() {
+        assert_eq!(serde_json::to_string(&TotpAlgorithm::Sha256).unwrap(), "\"SHA256\"");
+        assert_eq!(TotpAlgorithm::from_name("sha-512"), Some(TotpAlgorithm::Sha512));
+        assert_eq!(TotpAlgorithm::from_name("md5"), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Unix seconds as dates people read: UTC dates for the operator, Japan time for customers.
+
+/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days),
+/// so the server needs no date crate for a few lines of text.
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `2026-11-24` (UTC).
+pub fn utc_date(unix: i64) -> String {
+    let (y, m, d) = civil(unix.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `2026年11月24日 15:52` in Japan Standard Time (UTC+9, no daylight saving).
+pub fn jst_datetime(unix: i64) -> String {
+    let local = unix + 9 * 3600;
+    let (y, m, d) = civil(local.div_euclid(86_400));
+    let seconds = local.rem_euclid(86_400);
+    format!("{y}年{m}月{d}日 {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(1_795_478_400), "2026-11-24");
+        assert_eq!(jst_datetime(1_795_478_400), "2026年11月24日 09:00");
+        assert_eq!(jst_datetime(1_795_478_400 - 9 * 3600 - 60), "2026年11月23日 23:59");
+    }
+}

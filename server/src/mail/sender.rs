@@ -1,0 +1,163 @@
+//! Delivers the outbox. Each mail is claimed with a lease (its next attempt moved ahead), so
+//! several server processes never send one twice at once and a mail whose sender died is
+//! picked up again when the lease runs out. A failure is recorded and retried with back-off;
+//! nothing is dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::SqlitePool;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+
+/// How long a claimed mail is left alone before another attempt may take it.
+const LEASE_SECONDS: i64 = 120;
+/// Back-off after the n-th failure: 30 s, 60 s, 2 min … capped at one hour.
+fn backoff_seconds(attempts: i64) -> i64 {
+    (30_i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Development: the mail is "delivered" to the mailbox page (`/dev/mailbox`).
+    DevMailbox,
+}
+
+impl Transport {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("NETBANK_SMTP_URL is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(15)))
+            .build();
+        Ok(Self::Smtp(transport))
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Smtp(_) => "smtp",
+            Self::DevMailbox => "dev_mailbox",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Sender {
+    pub db: SqlitePool,
+    pub clock: Clock,
+    pub transport: Option<Transport>,
+    pub from: Mailbox,
+    pub wakeup: Arc<Notify>,
+    pub poll_interval: Duration,
+}
+
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
+impl Sender {
+    /// Runs until the process ends: delivers what is due, then waits for new mail or the
+    /// next poll.
+    pub async fn run(self) {
+        let Some(transport) = self.transport.clone() else {
+            tracing::warn!("no mail transport (production without NETBANK_SMTP_URL): mail stays in the outbox");
+            return;
+        };
+        loop {
+            match self.deliver_due(&transport).await {
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "mail sender could not read the outbox"),
+            }
+            tokio::select! {
+                _ = self.wakeup.notified() => {}
+                _ = tokio::time::sleep(self.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Delivers every mail due now; returns how many were sent.
+    pub async fn deliver_due(&self, transport: &Transport) -> sqlx::Result<usize> {
+        let mut sent = 0;
+        while let Some(mail) = self.claim().await? {
+            let now = self.clock.now();
+            match self.deliver(transport, &mail).await {
+                Ok(()) => {
+                    sqlx::query(
+                        "UPDATE mail_outbox SET status = 'sent', transport = ?, sent_at = ?, last_error = NULL
+                         WHERE id = ? AND status = 'pending'",
+                    )
+                    .bind(transport.name())
+                    .bind(now)
+                    .bind(mail.id)
+                    .execute(&self.db)
+                    .await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(mail = mail.id, attempts = mail.attempts, %error, "mail delivery failed; will retry");
+                    sqlx::query("UPDATE mail_outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'")
+                        .bind(error.to_string())
+                        .bind(now + backoff_seconds(mail.attempts))
+                        .bind(mail.id)
+                        .execute(&self.db)
+                        .await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Takes the oldest due mail under a lease, counting the attempt.
+    async fn claim(&self) -> sqlx::Result<Option<Claimed>> {
+        let now = self.clock.now();
+        sqlx::query_as(
+            "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?1 + ?2
+             WHERE id = (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ?1
+                         ORDER BY next_attempt_at, id LIMIT 1)
+               AND status = 'pending' AND next_attempt_at <= ?1
+             RETURNING id, to_address, subject, body, attempts",
+        )
+        .bind(now)
+        .bind(LEASE_SECONDS)
+        .fetch_optional(&self.db)
+        .await
+    }
+
+    async fn deliver(&self, transport: &Transport, mail: &Claimed) -> anyhow::Result<()> {
+        match transport {
+            Transport::DevMailbox => Ok(()),
+            Transport::Smtp(smtp) => {
+                let message = Message::builder()
+                    .from(self.from.clone())
+                    .to(mail.to_address.parse()?)
+                    .subject(mail.subject.as_str())
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.body.clone())?;
+                smtp.send(message).await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_seconds;
+
+    #[test]
+    fn back_off_doubles_up_to_an_hour() {
+        assert_eq!(backoff_seconds(1), 30);
+        assert_eq!(backoff_seconds(2), 60);
+        assert_eq!(backoff_seconds(3), 120);
+        assert_eq!(backoff_seconds(20), 3600);
+    }
+}

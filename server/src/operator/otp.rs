@@ -1,0 +1,102 @@
+//! The operator's side of 「ワンタイムパスワード停止解除・初期化依頼書」: look at a customer's
+//! token, lift a stop (停止解除), or initialise it (初期化).
+
+use netbank_api::identity::OtpState;
+use netbank_api::input::LoginId;
+use sqlx::SqlitePool;
+
+use crate::audit::{self, AuditEvent};
+use crate::calendar::jst_datetime;
+use crate::clock::Clock;
+use crate::otp::token;
+
+async fn customer_id(db: &SqlitePool, login_id: &LoginId) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
+        .bind(login_id.as_str())
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))
+}
+
+/// Several lines for the terminal.
+pub async fn show(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<String> {
+    let id = customer_id(db, login_id).await?;
+    let now = clock.now();
+    let Some(row) = token::load(db, id).await? else {
+        return Ok(format!("login ID:  {}\nOTP:       {}", login_id.as_str(), OtpState::NotIssued.label()));
+    };
+    let state = row.effective_state(now);
+    let mut text = format!(
+        "login ID:  {}\nOTP:       {} (stored state: {})\nmethod:    {}\nサービスID: {}\nユーザID:   {}\nwrong OTPs in a row: {}",
+        login_id.as_str(),
+        state.label(),
+        row.state,
+        row.method,
+        row.service_id,
+        row.user_id,
+        row.failed_otp,
+    );
+    if let Some(mail) = &row.mail_address {
+        text.push_str(&format!("\nmail:      {mail}"));
+    }
+    if matches!(state, OtpState::Issued | OtpState::Provisioned) {
+        text.push_str(&format!("\npending until: {}", jst_datetime(row.pending_until)));
+    }
+    Ok(text)
+}
+
+/// 停止解除: 停止中 → the state it was stopped in (利用中, or アプリ設定済 if it was stopped
+/// during 利用開始登録), with the wrong-code count cleared.
+pub async fn lift_suspension(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<OtpState> {
+    let id = customer_id(db, login_id).await?;
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    let restored: Option<String> = sqlx::query_scalar(
+        "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = ?
+         WHERE customer_id = ? AND state = 'suspended' RETURNING state",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(restored) = restored else {
+        let state = token::state_of(db, id, now).await?;
+        anyhow::bail!("the token of {} is not stopped (it is {})", login_id.as_str(), state.label());
+    };
+    record(&mut tx, now, id, "otp_lift_suspension", &restored).await?;
+    tx.commit().await?;
+    Ok(token::state_of(db, id, now).await?)
+}
+
+/// 初期化: whatever the state, the token and its secret are deleted (未発行). Pending logins
+/// waiting for a code of the old token are ended too.
+pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
+    let id = customer_id(db, login_id).await?;
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    let deleted: Option<String> = sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = ? RETURNING state")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE customer_id = ? AND stage = 'otp_pending'").bind(id).execute(&mut *tx).await?;
+    record(&mut tx, now, id, "otp_initialise", deleted.as_deref().unwrap_or("none")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    now: i64,
+    customer_id: i64,
+    event: &str,
+    detail: &str,
+) -> sqlx::Result<()> {
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event,
+        client_addr: Some("operator-cli".into()),
+        result: "success",
+        detail: Some(format!("state={detail}")),
+    };
+    audit::record(&mut **tx, now, event).await
+}

@@ -1,0 +1,49 @@
+//! ワンタイムパスワード利用解除 (section 3): a current code returns the customer to 未発行 and
+//! destroys the secret with the row.
+
+use axum::extract::State;
+use axum::Json;
+use netbank_api::input::OtpCode;
+use netbank_api::otp::{OtpRequest, OtpStatus};
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::otp::verify::{self, Expect};
+use crate::startup::AppState;
+
+#[utoipa::path(post, path = "/api/otp/deactivate", tag = "otp", request_body = OtpRequest,
+    responses((status = 200, description = "the token is gone: 未発行", body = OtpStatus),
+        (status = 401, description = "invalid_otp, unauthenticated or session_expired", body = ErrorBody),
+        (status = 403, description = "otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_state_conflict or otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody)))]
+/// `POST /api/otp/deactivate`.
+pub async fn deactivate(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<OtpRequest>,
+) -> Result<Json<OtpStatus>, ApiError> {
+    let code = OtpCode::parse(&request.otp)?;
+    let customer_id = current.customer_id;
+    let mut tx = verify::accept(&state, customer_id, Expect::Active, &code, "otp_deactivate", &client).await?;
+    let now = state.clock.now();
+    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = 'active'")
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "otp_deactivate",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: None,
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    Ok(Json(OtpStatus::not_issued()))
+}

@@ -1,0 +1,206 @@
+//! トークン発行 (手順3–6): a pending token, its ユーザID, and for the guide's token app the
+//! issuance mail; for an authenticator app, the secret shown once as a QR code.
+
+use axum::extract::State;
+use axum::Json;
+use netbank_api::input::{ActivationPassword, MailAddress};
+use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
+use netbank_api::totp::TotpParams;
+use netbank_api::{ErrorReason, INSTITUTION_NAME};
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
+use rand::{Rng, RngCore};
+
+use crate::audit::{self, AuditEvent};
+use crate::calendar::jst_datetime;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::password;
+use crate::identity::session::CurrentCustomer;
+use crate::mail::{issuance, outbox};
+use crate::otp::authenticator;
+use crate::otp::token;
+use crate::startup::AppState;
+
+/// 160 bits, as RFC 4226 recommends.
+pub const SECRET_BYTES: usize = 20;
+
+pub fn generate_secret() -> Vec<u8> {
+    let mut secret = vec![0u8; SECRET_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    secret
+}
+
+/// 11 digits, not starting with 0 (so it survives spreadsheets and reading aloud).
+fn generate_user_id() -> String {
+    let mut rng = rand::rngs::OsRng;
+    format!("{}{:010}", rng.gen_range(1..=9), rng.gen_range(0..10_000_000_000u64))
+}
+
+/// What the customer asked for, checked.
+enum Request {
+    Software { mail: MailAddress, activation: ActivationPassword },
+    Authenticator,
+}
+
+fn parse(request: &IssueTokenRequest) -> Result<Request, ApiError> {
+    Ok(match request.method {
+        TokenMethod::SoftwareToken => Request::Software {
+            mail: MailAddress::parse(request.mail_address.as_deref().unwrap_or_default())?,
+            activation: ActivationPassword::parse(request.activation_password.as_deref().unwrap_or_default())?,
+        },
+        TokenMethod::AuthenticatorApp => Request::Authenticator,
+    })
+}
+
+#[utoipa::path(post, path = "/api/otp/issue", tag = "otp", request_body = IssueTokenRequest,
+    responses((status = 200, description = "the pending token (BOT002)", body = TokenIssued),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 403, description = "otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_state_conflict (a token is in use: 利用解除 first)", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody)))]
+/// `POST /api/otp/issue`. Open until 利用開始; issuing again replaces the pending token (its
+/// ユーザID, password and secret), so a lost mail is fixed by issuing again (手順7's note).
+pub async fn issue(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<IssueTokenRequest>,
+) -> Result<Json<TokenIssued>, ApiError> {
+    let parsed = parse(&request)?;
+    let now = state.clock.now();
+    let customer_id = current.customer_id;
+    let before = token::state_of(&state.db, customer_id, now).await?;
+    if !before.can_issue() {
+        let reason = if before == netbank_api::identity::OtpState::Suspended {
+            ErrorReason::OtpSuspended
+        } else {
+            ErrorReason::OtpStateConflict
+        };
+        return Err(ApiError::new(reason));
+    }
+    let otp = &state.policy.otp;
+    let params = TotpParams { algorithm: otp.algorithm, digits: otp.digits, period: otp.period };
+    let pending_until = now + i64::from(otp.pending_days) * 86_400;
+    let service_id = state.deployment.service_id.clone();
+
+    // Software token: the secret is made when the app is set up. Authenticator app: now.
+    let (mail, activation_hash, secret) = match &parsed {
+        Request::Software { mail, activation } => {
+            (Some(mail.clone()), Some(password::hash(activation.expose().to_owned()).await?), None)
+        }
+        Request::Authenticator => (None, None, Some(generate_secret())),
+    };
+    let (db_state, method) = match &parsed {
+        Request::Software { .. } => ("issued", "software_token"),
+        Request::Authenticator => ("provisioned", "authenticator_app"),
+    };
+
+    let mut attempt = 0;
+    let (user_id, mut tx) = loop {
+        attempt += 1;
+        let user_id = generate_user_id();
+        let sealed = secret.as_ref().map(|s| state.secrets.seal(&user_id, s));
+        let mut tx = state.db.begin().await?;
+        // The WHERE keeps a token in use (or stopped) from being overwritten by a race.
+        let written = sqlx::query(
+            "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
+                 provisioning_failures, issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits,
+                 period, last_step, failed_otp, suspended_from, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8)
+             ON CONFLICT (customer_id) DO UPDATE SET
+                 state = excluded.state, method = excluded.method, service_id = excluded.service_id,
+                 user_id = excluded.user_id, mail_address = excluded.mail_address,
+                 activation_hash = excluded.activation_hash, provisioning_failures = 0,
+                 issued_at = excluded.issued_at, pending_until = excluded.pending_until,
+                 secret_ciphertext = excluded.secret_ciphertext, secret_nonce = excluded.secret_nonce,
+                 algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
+                 last_step = NULL, failed_otp = 0, suspended_from = NULL, updated_at = excluded.updated_at
+             WHERE otp_tokens.state NOT IN ('active', 'suspended')",
+        )
+        .bind(customer_id)
+        .bind(db_state)
+        .bind(method)
+        .bind(&service_id)
+        .bind(&user_id)
+        .bind(mail.as_ref().map(MailAddress::as_str))
+        .bind(&activation_hash)
+        .bind(now)
+        .bind(pending_until)
+        .bind(sealed.as_ref().map(|(c, _)| c))
+        .bind(sealed.as_ref().map(|(_, n)| n))
+        .bind(params.algorithm.as_str())
+        .bind(params.digits)
+        .bind(params.period)
+        .execute(&mut *tx)
+        .await;
+        match written {
+            Ok(done) if done.rows_affected() == 1 => break (user_id, tx),
+            Ok(_) => return Err(ApiError::new(ErrorReason::OtpStateConflict)),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => continue,
+            Err(e) => return Err(e.into()),
+        }
+    };
+
+    if let Some(mail) = &mail {
+        let content = issuance::compose(&state.deployment.token_app_url, &service_id, &user_id, &jst_datetime(pending_until));
+        let new_mail = outbox::NewMail {
+            customer_id: Some(customer_id),
+            to: mail.as_str(),
+            subject: &content.subject,
+            body: &content.body,
+        };
+        outbox::enqueue(&mut *tx, new_mail, now).await?;
+    }
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "otp_issue",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("method={method} user_id={user_id} replaced={before:?}")),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    let authenticator = match &secret {
+        Some(secret) => {
+            let login_id: String = sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = ?")
+                .bind(customer_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            Some(authenticator::setup(INSTITUTION_NAME, &login_id, secret, &params)?)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+
+    let state_after = if authenticator.is_some() {
+        netbank_api::identity::OtpState::Provisioned
+    } else {
+        netbank_api::identity::OtpState::Issued
+    };
+    Ok(Json(TokenIssued {
+        state: state_after,
+        method: request.method,
+        mail_address: mail.map(|m| m.as_str().to_owned()),
+        service_id,
+        user_id,
+        pending_until,
+        authenticator,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_ids_are_eleven_digits_without_a_leading_zero() {
+        for _ in 0..1000 {
+            let id = generate_user_id();
+            assert_eq!(id.len(), 11, "{id}");
+            assert!(id.bytes().all(|b| b.is_ascii_digit()));
+            assert_ne!(id.as_bytes()[0], b'0');
+        }
+        assert_eq!(generate_secret().len(), 20);
+    }
+}

@@ -1,0 +1,76 @@
+//! BLI023, the login's second step: within a minute of the password, a code from the token
+//! in use turns the pending login into a full session under a new ID.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use netbank_api::identity::LoginResponse;
+use netbank_api::input::OtpCode;
+use netbank_api::otp::OtpRequest;
+use netbank_api::ErrorReason;
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::{self, Stage};
+use crate::otp::verify::{self, Expect};
+use crate::startup::AppState;
+
+#[utoipa::path(post, path = "/api/login/otp", tag = "login", request_body = OtpRequest,
+    responses((status = 200, description = "sets the full session's cookie", body = LoginResponse),
+        (status = 401, description = "invalid_otp, otp_login_expired or unauthenticated", body = ErrorBody),
+        (status = 403, description = "otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody),
+        (status = 429, description = "rate_limited", body = ErrorBody)))]
+/// `POST /api/login/otp`.
+pub async fn login_otp(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<OtpRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let token = session::presented_token(&headers).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
+    let customer_id = session::touch(&state, &token, Stage::OtpPending).await.map_err(|e| {
+        if e.body.reason == ErrorReason::SessionExpired {
+            ApiError::new(ErrorReason::OtpLoginExpired)
+        } else {
+            e
+        }
+    })?;
+    let code = OtpCode::parse(&request.otp)?;
+    let mut tx = match verify::accept(&state, customer_id, Expect::Active, &code, "login_otp", &client).await {
+        Ok(tx) => tx,
+        Err(error) => {
+            if error.body.reason == ErrorReason::OtpSuspended {
+                session::delete(&state.db, &token).await?;
+            }
+            return Err(error);
+        }
+    };
+    let now = state.clock.now();
+    let pending = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = 'otp_pending' AND created_at > ?")
+        .bind(session::token_hash(&token))
+        .bind(now - state.policy.otp.pending_login_seconds)
+        .execute(&mut *tx)
+        .await?;
+    if pending.rows_affected() != 1 {
+        return Err(ApiError::new(ErrorReason::OtpLoginExpired));
+    }
+    let full = session::create(&mut *tx, customer_id, Stage::Full, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "login",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some("password+otp".to_owned()),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    let mut response_headers = HeaderMap::new();
+    session::set_cookie(&mut response_headers, full.cookie(&state.policy));
+    Ok((response_headers, Json(LoginResponse::Complete)))
+}

@@ -1,0 +1,218 @@
+//! Checking a one-time password: RFC 6238 with a drift window, each step accepted at most
+//! once, wrong codes in a row stopping the token. Shared by 利用開始登録, the login's second
+//! step and 利用解除, which each finish their own transition in the transaction this opens.
+
+use netbank_api::identity::OtpState;
+use netbank_api::input::OtpCode;
+use netbank_api::ErrorReason;
+use sqlx::{Sqlite, Transaction};
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::ClientAddr;
+use crate::otp::token::{self, TokenRow};
+use crate::startup::AppState;
+
+/// The token state an OTP is checked in (the database's spelling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// 利用開始登録: the app is set up, not yet in use.
+    Provisioned,
+    /// Login and 利用解除.
+    Active,
+}
+
+impl Expect {
+    fn db_state(self) -> &'static str {
+        match self {
+            Self::Provisioned => "provisioned",
+            Self::Active => "active",
+        }
+    }
+
+    fn otp_state(self) -> OtpState {
+        match self {
+            Self::Provisioned => OtpState::Provisioned,
+            Self::Active => OtpState::Active,
+        }
+    }
+}
+
+/// What the code matched.
+#[derive(Debug, PartialEq, Eq)]
+enum Match {
+    /// A step newer than any accepted before.
+    Fresh(i64),
+    /// Only steps accepted before: a replay or a double submission.
+    Used,
+    None,
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The newest step within the drift window whose code equals `code`.
+fn match_code(row: &TokenRow, secret: &[u8], code: &str, now: i64, drift: u32) -> Result<Match, ApiError> {
+    let params = row.params()?;
+    let current = params.step_at(now) as i64;
+    let mut found = Match::None;
+    for step in (current - i64::from(drift))..=(current + i64::from(drift)) {
+        if step < 0 || !constant_time_eq(&params.code_for_step(secret, step as u64), code) {
+            continue;
+        }
+        found = match row.last_step {
+            Some(last) if step <= last => match found {
+                Match::Fresh(_) => found,
+                _ => Match::Used,
+            },
+            _ => Match::Fresh(step),
+        };
+    }
+    Ok(found)
+}
+
+/// Checks `code` for `customer_id`'s token in state `expect`. On success the step is claimed
+/// (so no parallel or later request can use it) in the returned open transaction, which the
+/// caller completes with its own transition; wrong codes are counted and committed at once.
+pub async fn accept(
+    state: &AppState,
+    customer_id: i64,
+    expect: Expect,
+    code: &OtpCode,
+    event: &'static str,
+    client: &ClientAddr,
+) -> Result<Transaction<'static, Sqlite>, ApiError> {
+    let now = state.clock.now();
+    let audit_event = |result, detail: &str| AuditEvent {
+        customer_id: Some(customer_id),
+        event,
+        client_addr: client.ip_string(),
+        result,
+        detail: Some(detail.to_owned()),
+    };
+    let row = token::load(&state.db, customer_id).await?;
+    let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
+    if current != expect.otp_state() {
+        let reason = if current == OtpState::Suspended { ErrorReason::OtpSuspended } else { ErrorReason::OtpStateConflict };
+        audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
+        return Err(ApiError::new(reason));
+    }
+    let row = row.expect("a token in a state that takes codes");
+    let secret = row.secret(&state.secrets)?;
+    match match_code(&row, &secret, code.expose(), now, state.policy.otp.drift_steps)? {
+        Match::Fresh(step) => {
+            let mut tx = state.db.begin().await?;
+            let claimed = sqlx::query(
+                "UPDATE otp_tokens SET last_step = ?1, failed_otp = 0, updated_at = ?2
+                 WHERE customer_id = ?3 AND state = ?4 AND (last_step IS NULL OR last_step < ?1)",
+            )
+            .bind(step)
+            .bind(now)
+            .bind(customer_id)
+            .bind(expect.db_state())
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() == 1 {
+                return Ok(tx);
+            }
+            // Another request took this step (or moved the token) first.
+            drop(tx);
+            audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
+            Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
+        }
+        Match::Used => {
+            audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
+            Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
+        }
+        Match::None => {
+            let suspended = count_wrong_otp(state, customer_id, expect, now).await?;
+            let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
+            audit::record(&state.db, now, audit_event("refused", detail)).await?;
+            Err(ApiError::new(if suspended { ErrorReason::OtpSuspended } else { ErrorReason::InvalidOtp }))
+        }
+    }
+}
+
+/// Counts one wrong code; true when the token is (now) 停止中. The threshold sits in the
+/// statement, so parallel wrong codes stop exactly there.
+async fn count_wrong_otp(state: &AppState, customer_id: i64, expect: Expect, now: i64) -> sqlx::Result<bool> {
+    let after: Option<String> = sqlx::query_scalar(
+        "UPDATE otp_tokens
+         SET failed_otp = failed_otp + 1,
+             suspended_from = CASE WHEN failed_otp + 1 >= ?1 THEN state END,
+             state = CASE WHEN failed_otp + 1 >= ?1 THEN 'suspended' ELSE state END,
+             updated_at = ?2
+         WHERE customer_id = ?3 AND state = ?4
+         RETURNING state",
+    )
+    .bind(state.policy.otp.suspend_threshold)
+    .bind(now)
+    .bind(customer_id)
+    .bind(expect.db_state())
+    .fetch_optional(&state.db)
+    .await?;
+    // No row: a parallel request moved it on, most likely to 停止中.
+    Ok(after.map_or(true, |s| s == "suspended"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netbank_api::totp::TotpParams;
+
+    fn row(last_step: Option<i64>) -> TokenRow {
+        TokenRow {
+            customer_id: 1,
+            state: "active".into(),
+            method: "software_token".into(),
+            service_id: "10010001".into(),
+            user_id: "12345678901".into(),
+            mail_address: None,
+            pending_until: 0,
+            secret_ciphertext: None,
+            secret_nonce: None,
+            algorithm: "SHA1".into(),
+            digits: 6,
+            period: 30,
+            last_step,
+            failed_otp: 0,
+        }
+    }
+
+    const SECRET: &[u8] = b"12345678901234567890";
+
+    #[test]
+    fn one_step_of_drift_is_accepted_each_way_and_no_more() {
+        let params = TotpParams::default();
+        let now = 1_800_000_015; // step 60_000_000
+        let step = params.step_at(now) as i64;
+        for (offset, accepted) in [(-2, false), (-1, true), (0, true), (1, true), (2, false)] {
+            let code = params.code_for_step(SECRET, (step + offset) as u64);
+            let expected = if accepted { Match::Fresh(step + offset) } else { Match::None };
+            assert_eq!(match_code(&row(None), SECRET, &code, now, 1).unwrap(), expected, "offset {offset}");
+        }
+        let late = params.code_for_step(SECRET, (step + 1) as u64);
+        assert_eq!(match_code(&row(None), SECRET, &late, now, 0).unwrap(), Match::None);
+    }
+
+    #[test]
+    fn an_accepted_step_and_older_ones_are_never_accepted_again() {
+        let params = TotpParams::default();
+        let now = 1_800_000_015;
+        let step = params.step_at(now) as i64;
+        let code = params.code_for_step(SECRET, step as u64);
+        assert_eq!(match_code(&row(Some(step)), SECRET, &code, now, 1).unwrap(), Match::Used);
+        let previous = params.code_for_step(SECRET, (step - 1) as u64);
+        assert_eq!(match_code(&row(Some(step)), SECRET, &previous, now, 1).unwrap(), Match::Used);
+        let next = params.code_for_step(SECRET, (step + 1) as u64);
+        assert_eq!(match_code(&row(Some(step)), SECRET, &next, now, 1).unwrap(), Match::Fresh(step + 1));
+    }
+
+    #[test]
+    fn comparison_needs_equal_length_and_content() {
+        assert!(constant_time_eq("123456", "123456"));
+        assert!(!constant_time_eq("123456", "123457"));
+        assert!(!constant_time_eq("123456", "1234567"));
+    }
+}

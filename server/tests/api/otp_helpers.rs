@@ -1,0 +1,116 @@
+//! Helpers for the OTP tests: issue, set up and activate tokens through the API, and read
+//! codes the way a token app does.
+
+use std::time::Duration;
+
+use netbank_api::otp::ProvisionedToken;
+use netbank_api::totp::{decode_secret, TotpParams};
+use serde_json::{json, Value};
+
+use crate::helpers::{session_cookie, TestApp};
+
+pub const ACTIVATION_PASSWORD: &str = "4321";
+
+/// A token as the token app holds it after 初期設定.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub user_id: String,
+    pub secret: Vec<u8>,
+    pub params: TotpParams,
+}
+
+impl Token {
+    pub fn from_provisioned(provisioned: &ProvisionedToken) -> Self {
+        Self {
+            user_id: provisioned.user_id.clone(),
+            secret: decode_secret(&provisioned.secret).expect("base32 secret"),
+            params: TotpParams {
+                algorithm: provisioned.algorithm,
+                digits: provisioned.digits,
+                period: provisioned.period,
+            },
+        }
+    }
+
+    pub fn code_at(&self, unix: i64) -> String {
+        self.params.code_at(&self.secret, unix)
+    }
+
+    /// A code that is certainly wrong now (and one step either side).
+    pub fn wrong_code(&self, unix: i64) -> String {
+        let right: Vec<String> = (-1..=1).map(|s| self.code_at(unix + s * 30)).collect();
+        (0..).map(|n| format!("{:06}", 100_000 + n)).find(|c| !right.contains(c)).unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn issue_software(&self, session: &str, mail: &str, activation: &str) -> reqwest::Response {
+        let body = json!({ "method": "software_token", "mail_address": mail, "activation_password": activation });
+        self.post("/api/otp/issue", &body, Some(session)).await
+    }
+
+    pub async fn provision(&self, service_id: &str, user_id: &str, activation: &str) -> reqwest::Response {
+        let body = json!({ "service_id": service_id, "user_id": user_id, "activation_password": activation });
+        self.post("/api/token/provision", &body, None).await
+    }
+
+    pub async fn otp_status(&self, session: &str) -> Value {
+        let response = self.get_with_session("/api/otp", session).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Issues a software token and sets it up as the token app would.
+    pub async fn provisioned_token(&self, session: &str) -> Token {
+        let issued: Value = self.issue_software(session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await.json().await.unwrap();
+        let response = self
+            .provision(issued["service_id"].as_str().unwrap(), issued["user_id"].as_str().unwrap(), ACTIVATION_PASSWORD)
+            .await;
+        assert_eq!(response.status(), 200, "provisioning");
+        Token::from_provisioned(&response.json().await.unwrap())
+    }
+
+    pub async fn submit_otp(&self, path: &str, session: &str, code: &str) -> reqwest::Response {
+        self.post(path, &json!({ "otp": code }), Some(session)).await
+    }
+
+    /// A registered customer whose token is 利用中, logged in (a full session).
+    pub async fn customer_with_active_token(&self, login_id: &str, password: &str) -> (String, Token) {
+        self.registered_customer(login_id, password).await;
+        let session = self.logged_in(login_id, password).await;
+        let token = self.provisioned_token(&session).await;
+        let code = token.code_at(self.clock().now());
+        let response = self.submit_otp("/api/otp/activate", &session, &code).await;
+        assert_eq!(response.status(), 200, "activation");
+        // The step just used can't be used again: move on to the next.
+        self.clock().advance(30);
+        (session, token)
+    }
+
+    /// Password step of a login that owes a code: the pending session's ID.
+    pub async fn password_step(&self, login_id: &str, password: &str) -> String {
+        let response = self.login(login_id, password).await;
+        assert_eq!(response.status(), 200);
+        let cookie = session_cookie(&response).expect("a pending session cookie");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "otp_required", "{body}");
+        cookie
+    }
+
+    pub async fn mailbox(&self) -> Vec<Value> {
+        let response = self.get("/api/dev/mailbox").await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Waits (a few seconds at most) until the sender has delivered a mail to `to`.
+    pub async fn delivered_mail_to(&self, to: &str) -> Value {
+        for _ in 0..100 {
+            if let Some(mail) = self.mailbox().await.into_iter().find(|m| m["to_address"] == to && m["status"] == "sent") {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no mail delivered to {to}: {:?}", self.mailbox().await);
+    }
+}
