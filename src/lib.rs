@@ -4,6 +4,7 @@
 pub mod app;
 pub mod components;
 pub mod pages;
+pub mod state;
 
 pub use app::App;
 

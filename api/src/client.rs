@@ -3,7 +3,13 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
-use crate::{ErrorBody, ErrorReason, HealthResponse};
+use serde::Serialize;
+
+use crate::identity::{
+    LoginRequest, LoginResponse, MeResponse, RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
+};
+use crate::otp::{IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued};
+use crate::{ErrorBody, ErrorReason, HealthResponse, CSRF_HEADER};
 
 /// What can go wrong calling the API, in terms a screen can show.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,4 +57,81 @@ pub async fn health() -> Result<HealthResponse, ClientError> {
         return Err(ClientError::Unreachable);
     }
     decode(response).await
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
+    let response = Request::get(path).send().await.map_err(|_| ClientError::Unreachable)?;
+    decode(response).await
+}
+
+/// A state-changing request: JSON body and the anti-CSRF header the server requires.
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    let request = Request::post(path)
+        .header(CSRF_HEADER, "1")
+        .json(body)
+        .map_err(|_| ClientError::UnexpectedResponse)?;
+    let response = request.send().await.map_err(|_| ClientError::Unreachable)?;
+    decode(response).await
+}
+
+pub async fn login(request: LoginRequest) -> Result<LoginResponse, ClientError> {
+    post("/api/login", &request).await
+}
+
+/// BLI023: the code that completes a login waiting for it.
+pub async fn login_otp(otp: String) -> Result<LoginResponse, ClientError> {
+    post("/api/login/otp", &OtpRequest { otp }).await
+}
+
+/// Ends the session on the server (204, no body).
+pub async fn logout() -> Result<(), ClientError> {
+    post_without_answer("/api/logout", &()).await
+}
+
+/// A POST whose success carries no body (201, 204).
+async fn post_without_answer<B: Serialize>(path: &str, body: &B) -> Result<(), ClientError> {
+    let request = Request::post(path)
+        .header(CSRF_HEADER, "1")
+        .json(body)
+        .map_err(|_| ClientError::UnexpectedResponse)?;
+    let response = request.send().await.map_err(|_| ClientError::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<()>(response).await
+    }
+}
+
+pub async fn me() -> Result<MeResponse, ClientError> {
+    get("/api/me").await
+}
+
+pub async fn registration_verify(request: RegistrationVerifyRequest) -> Result<RegistrationVerified, ClientError> {
+    post("/api/registration/verify", &request).await
+}
+
+/// 初回利用登録; the customer logs in next.
+pub async fn register(request: RegistrationRequest) -> Result<(), ClientError> {
+    post_without_answer("/api/registration", &request).await
+}
+
+pub async fn otp_status() -> Result<OtpStatus, ClientError> {
+    get("/api/otp").await
+}
+
+pub async fn issue_token(request: IssueTokenRequest) -> Result<TokenIssued, ClientError> {
+    post("/api/otp/issue", &request).await
+}
+
+pub async fn activate_otp(otp: String) -> Result<OtpStatus, ClientError> {
+    post("/api/otp/activate", &OtpRequest { otp }).await
+}
+
+pub async fn deactivate_otp(otp: String) -> Result<OtpStatus, ClientError> {
+    post("/api/otp/deactivate", &OtpRequest { otp }).await
+}
+
+/// The token app's 初期設定.
+pub async fn provision_token(request: ProvisionRequest) -> Result<ProvisionedToken, ClientError> {
+    post("/api/token/provision", &request).await
 }

@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::elements::Element;
+use netbank_server::clock::Clock;
 use netbank_server::config::Settings;
-use netbank_server::startup::Application;
+use netbank_server::operator::demo;
+use netbank_server::startup::{AppState, Application};
 use tokio::process::{Child, Command};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -19,12 +22,20 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The product running for one test.
 pub struct Product {
     pub base_url: String,
+    /// The server's database and clock: the clock starts at the real time and only moves
+    /// when the test moves it (so a test can step past a used OTP step at once).
+    pub state: AppState,
     _data: tempfile::TempDir,
 }
 
 impl Product {
     /// Starts the server on a free port with a fresh database, serving the built SPA.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like `start`, with settings changed first; the demo customers are seeded.
+    pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> anyhow::Result<Self> {
         let dist = std::env::var_os("NETBANK_DIST").map(PathBuf::from).context(
             "NETBANK_DIST must name the Trunk build to test (`./x test` builds and sets it)",
         )?;
@@ -32,11 +43,20 @@ impl Product {
             bail!("{} has no index.html: build the SPA first (`./x spa --release`)", dist.display());
         }
         let data = tempfile::tempdir()?;
-        let settings = Settings::for_tests(data.path().to_owned(), Some(dist));
+        let mut settings = Settings::for_tests(data.path().to_owned(), Some(dist));
+        settings.clock = Clock::manual(Clock::System.now());
+        settings.policy.auth_requests_per_minute = 10_000;
+        configure(&mut settings);
         let app = Application::build(settings).await?;
         let base_url = format!("http://{}", app.address());
+        let state = app.state().clone();
+        demo::seed(&state.db, &state.clock).await?;
         tokio::spawn(app.run_until_stopped());
-        Ok(Self { base_url, _data: data })
+        Ok(Self { base_url, state, _data: data })
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -95,6 +115,77 @@ impl Browser {
             .await
             .with_context(|| format!("waiting for `{css}`"))?;
         Ok(element.text().await?)
+    }
+
+    /// The input whose `<label>` starts with `label` (the text before its 必須 badge).
+    pub async fn input(&self, label: &str) -> anyhow::Result<Element> {
+        let xpath = format!("//input[@id=//label[normalize-space(text()[1])='{label}']/@for]");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for the field labelled `{label}`"))
+    }
+
+    /// Types into the field labelled `label`, replacing what was there.
+    pub async fn fill(&self, label: &str, value: &str) -> anyhow::Result<()> {
+        let input = self.input(label).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// The button or link whose visible text is `text`.
+    pub async fn control(&self, text: &str) -> anyhow::Result<Element> {
+        let xpath = format!("//button[normalize-space(.)='{text}'] | //a[normalize-space(.)='{text}']");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for the button `{text}`"))
+    }
+
+    /// Clicks the button or link labelled `text` once it can be clicked.
+    pub async fn press(&self, text: &str) -> anyhow::Result<()> {
+        let control = self.control(text).await?;
+        for _ in 0..100 {
+            if control.is_enabled().await? {
+                return Ok(control.click().await?);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("`{text}` stayed disabled")
+    }
+
+    /// Waits until the screen with this 画面ID is shown.
+    pub async fn screen(&self, id: &str) -> anyhow::Result<()> {
+        self.text_of(&format!("[data-screen-id={id}]")).await.map(|_| ())
+    }
+
+    /// Waits until the element matching `css` contains `needle`; returns its text.
+    pub async fn text_containing(&self, css: &str, needle: &str) -> anyhow::Result<String> {
+        let mut last = String::new();
+        for _ in 0..200 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("`{css}` never contained `{needle}`; last text: {last}")
+    }
+
+    /// True when the page is wider than the window (horizontal scrolling).
+    pub async fn scrolls_sideways(&self) -> anyhow::Result<bool> {
+        let wider = self
+            .client
+            .execute("return document.documentElement.scrollWidth > document.documentElement.clientWidth;", vec![])
+            .await?;
+        Ok(wider.as_bool().unwrap_or(true))
     }
 
     /// Saves a PNG of the page under `e2e-artifacts/` in the repository, for people to look at.

@@ -1,2 +1,10 @@
+pub mod home;
+pub mod login;
 pub mod not_found;
-pub mod top;
+pub mod otp_activate;
+pub mod otp_code_flow;
+pub mod otp_deactivate;
+pub mod otp_issue;
+pub mod otp_login;
+pub mod otp_menu;
+pub mod registration;

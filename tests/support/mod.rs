@@ -26,3 +26,30 @@ pub async fn text_when_present(root: &HtmlElement, selector: &str) -> String {
     }
     panic!("`{selector}` never appeared; the DOM is: {}", root.inner_html());
 }
+
+/// Types `value` into the input as a person would: sets it and fires a bubbling `input`.
+pub fn type_into(input: &web_sys::HtmlInputElement, value: &str) {
+    input.set_value(value);
+    fire(input, "input");
+}
+
+/// Fires a bubbling event of `kind` at `target`.
+pub fn fire(target: &web_sys::EventTarget, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+/// The element matching `selector` inside `root`, as the type asked for.
+pub fn find<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no `{selector}` in {}", root.inner_html()))
+        .unchecked_into()
+}
+
+/// Lets the reactive system and the DOM settle.
+pub async fn settle(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}

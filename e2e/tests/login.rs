@@ -1,0 +1,133 @@
+//! BLI001, 初回利用登録 and the logged-in shell, driven by their visible labels.
+
+use netbank_e2e::{Browser, Product};
+
+#[tokio::test]
+async fn login_home_and_logout_and_the_back_button_shows_nothing_private() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.screen("BLI001").await?;
+    browser.text_containing(".notice", "メールでパスワードの入力をお願いすることは絶対にありません").await?;
+    assert!(!browser.scrolls_sideways().await?, "BLI001 fits a phone");
+    browser.screenshot("bli001-login").await?;
+
+    // Instant feedback from the shared input rules: the button waits for valid input.
+    browser.fill("ログインID", "demo 01").await?;
+    browser.text_containing("#field-login_id-error", "半角英数字").await?;
+    assert!(!browser.control("ログイン").await?.is_enabled().await?);
+    browser.fill("ログインID", "demo01").await?;
+    browser.fill("ログインパスワード", "wrong1").await?;
+    browser.press("ログイン").await?;
+    browser.text_containing("[role=alert]", "ログインIDまたはログインパスワードが正しくありません").await?;
+
+    browser.fill("ログインパスワード", "demo1234").await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    browser.text_containing(".accounts", "1,250,000円").await?;
+    browser.text_containing(".customer-name", "デモ 太郎 様").await?;
+    assert!(!browser.scrolls_sideways().await?, "ホーム fits a phone");
+    browser.screenshot("bhm001-home").await?;
+
+    browser.press("ログアウト").await?;
+    browser.screen("BLI001").await?;
+    browser.text_containing("[role=status]", "ログアウトしました").await?;
+    browser.client.back().await?;
+    // Back at /home, the page finds no session: it shows nothing private and returns here.
+    assert!(browser.client.current_url().await?.path().ends_with("/home"));
+    browser.text_containing("[role=status]", "ログインしてください").await?;
+    browser.screen("BLI001").await?;
+    let body = browser.text_of("main").await?;
+    assert!(!body.contains("1,250,000"), "after logout the back button showed: {body}");
+    browser.close().await
+}
+
+#[tokio::test]
+async fn first_time_registration_then_login_with_the_chosen_credentials() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.press("初回利用登録").await?;
+    browser.screen("BLI002").await?;
+    browser.fill("店番", "００１").await?;
+    browser.fill("口座番号", "7654321").await?;
+    browser.fill("仮パスワード", "kari2345").await?;
+    browser.press("次へ").await?;
+    browser.screen("BLI003").await?;
+    browser.fill("ログインID", "hanako01").await?;
+    browser.fill("ログインパスワード", "hana2026").await?;
+    browser.fill("ログインパスワード（確認用）", "hana2027").await?;
+    browser.text_containing("#field-password_confirmation-error", "一致しません").await?;
+    browser.fill("ログインパスワード（確認用）", "hana2026").await?;
+    browser.screenshot("bli003-registration").await?;
+    browser.press("登録する").await?;
+    browser.screen("BLI004").await?;
+    browser.press("ログイン画面へ").await?;
+    browser.fill("ログインID", "hanako01").await?;
+    browser.fill("ログインパスワード", "hana2026").await?;
+    browser.press("ログイン").await?;
+    browser.text_containing(".customer-name", "デモ 花子 様").await?;
+    browser.close().await
+}
+
+#[tokio::test]
+async fn the_software_keyboard_types_the_password_by_clicks() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", "demo01").await?;
+    browser
+        .client
+        .find(fantoccini::Locator::XPath("//label[contains(., 'ソフトウェアキーボード')]/input"))
+        .await?
+        .click()
+        .await?;
+    browser.text_of(".software-keyboard").await?;
+    let password = browser.input("ログインパスワード").await?;
+    assert!(password.attr("readonly").await?.is_some(), "typed by the keyboard only");
+    browser.screenshot("bli001-software-keyboard").await?;
+    for key in "demo1234".chars() {
+        let xpath = format!("//div[contains(@class,'software-keyboard')]//button[normalize-space(.)='{key}']");
+        browser.client.find(fantoccini::Locator::XPath(&xpath)).await?.click().await?;
+    }
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    browser.close().await
+}
+
+#[tokio::test]
+async fn the_chosen_text_size_applies_everywhere_and_is_remembered() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.press("特大").await?;
+    let size = |b: &Browser| {
+        let client = b.client.clone();
+        async move { client.execute("return document.documentElement.dataset.textSize;", vec![]).await }
+    };
+    assert_eq!(size(&browser).await?, "largest");
+    browser.screenshot("bli001-text-largest").await?;
+    assert!(!browser.scrolls_sideways().await?, "the largest text still fits a phone");
+    browser.client.refresh().await?;
+    browser.screen("BLI001").await?;
+    assert_eq!(size(&browser).await?, "largest");
+    browser.press("標準").await?;
+    assert_eq!(size(&browser).await?, "standard");
+    browser.close().await
+}
+
+#[tokio::test]
+async fn an_expired_session_returns_to_the_login_saying_why() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", "demo01").await?;
+    browser.fill("ログインパスワード", "demo1234").await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    product.clock().advance(11 * 60);
+    browser.press("ワンタイムパスワード").await?;
+    browser.screen("BLI001").await?;
+    browser.text_containing("[role=status]", "一定時間操作がなかったため").await?;
+    browser.close().await
+}

@@ -1,0 +1,163 @@
+//! Form building blocks: a labelled field that checks itself against the `api` input rules
+//! as the customer types and when they leave it, the submit button that can't be pressed
+//! twice, and the alert that announces what the server refused.
+
+use leptos::prelude::*;
+use netbank_api::client::ClientError;
+
+/// The error the server gave the form's last submission. Fields show it when it names them.
+#[derive(Clone, Copy)]
+pub struct FormError(pub RwSignal<Option<ClientError>>);
+
+impl FormError {
+    pub fn new() -> Self {
+        let this = Self(RwSignal::new(None));
+        provide_context(this);
+        this
+    }
+
+    pub fn set(self, error: Option<ClientError>) {
+        self.0.set(error);
+    }
+
+    fn for_field(self, name: &str) -> Option<String> {
+        match self.0.get() {
+            Some(ClientError::Api(body)) if body.field.as_deref() == Some(name) => Some(body.message),
+            _ => None,
+        }
+    }
+}
+
+impl Default for FormError {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A rule for a field: `Ok` or the Japanese message to show.
+pub type Check = Callback<String, Result<(), String>>;
+
+/// Wraps an `api` parser as a field rule.
+pub fn rule<T: 'static, E: std::fmt::Display + 'static>(parse: fn(&str) -> Result<T, E>) -> Check {
+    Callback::new(move |value: String| parse(&value).map(|_| ()).map_err(|e| message_of(&e.to_string())))
+}
+
+/// `InputError`'s Display is "field: message"; screens show the message.
+fn message_of(text: &str) -> String {
+    text.split_once(": ").map_or(text, |(_, message)| message).to_owned()
+}
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    /// The request's field name: the input's name and what server errors refer to.
+    name: &'static str,
+    value: RwSignal<String>,
+    check: Check,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional, into)] readonly: MaybeProp<bool>,
+) -> impl IntoView {
+    let form_error = use_context::<FormError>();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let touched = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        let current = value.get();
+        let local = if !touched.get() && current.is_empty() { None } else { check.run(current).err() };
+        local.or_else(|| form_error.and_then(|f| f.for_field(name)))
+    });
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if shown.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || shown.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                <span class="required">"必須"</span>
+            </label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type
+                inputmode=inputmode
+                autocomplete=autocomplete
+                maxlength=maxlength
+                required=true
+                aria-required="true"
+                readonly=move || readonly.get().unwrap_or(false)
+                aria-invalid=move || shown.get().is_some().to_string()
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if let Some(form_error) = form_error {
+                        if form_error.for_field(name).is_some() {
+                            form_error.set(None);
+                        }
+                    }
+                }
+                on:blur=move |_| touched.set(true)
+            />
+            <p class="field-error" id=error_id aria-live="polite">{move || shown.get()}</p>
+        </div>
+    }
+}
+
+/// Disabled while the form is invalid or its request is in flight; says so while it works.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    #[prop(into)] invalid: Signal<bool>,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button primary"
+            disabled=move || invalid.get() || pending.get()
+            aria-busy=move || pending.get().to_string()
+        >
+            {move || if pending.get() { "処理中…" } else { label }}
+        </button>
+        <p class="submit-hint" hidden=move || !invalid.get() || pending.get()>
+            "未入力または誤りのある項目があります。"
+        </p>
+    }
+}
+
+/// The server's refusal of the whole form (not of one field), announced at once.
+#[component]
+pub fn FormAlert(error: FormError) -> impl IntoView {
+    let message = move || match error.0.get() {
+        Some(ClientError::Api(body)) if body.field.is_some() => Some("入力内容をご確認ください。".to_owned()),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    };
+    view! {
+        <div class="error-box" role="alert" hidden=move || message().is_none()>
+            {message}
+        </div>
+    }
+}
+
+/// A notice carried over from the previous screen, announced politely.
+#[component]
+pub fn NoticeBox(message: Option<String>) -> impl IntoView {
+    message.map(|text| view! { <div class="info-box" role="status">{text}</div> })
+}

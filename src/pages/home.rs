@@ -1,0 +1,45 @@
+//! ホーム: the customer's accounts and balances, and where their OTP stands.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::screen::Screen;
+use crate::components::shell::Me;
+use crate::state::yen;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let Me(me) = expect_context::<Me>();
+    let rows = me
+        .accounts
+        .iter()
+        .map(|account| {
+            view! {
+                <tr>
+                    <td>{account.branch_code.clone()}</td>
+                    <td>{account.kind.label()}</td>
+                    <td>{account.number.clone()}</td>
+                    <td class="amount">{yen(account.balance)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Screen title="ホーム" id="BHM001">
+            <p class="welcome">{format!("ようこそ、{} 様", me.name)}</p>
+            <h2>"口座一覧"</h2>
+            <div class="table-scroll">
+                <table class="accounts">
+                    <caption class="visually-hidden">"ご利用口座と残高"</caption>
+                    <thead><tr><th scope="col">"店番"</th><th scope="col">"科目"</th><th scope="col">"口座番号"</th><th scope="col">"残高"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <h2>"ワンタイムパスワード"</h2>
+            <p>
+                "登録状況："<strong class="otp-state">{me.otp_state.label()}</strong>
+            </p>
+            <A href="/otp">"ワンタイムパスワードの登録・解除"</A>
+        </Screen>
+    }
+}

@@ -1,0 +1,91 @@
+//! BLI001 ログイン: the phishing notice, 初回利用登録 for newcomers, and the login form with
+//! the optional software keyboard.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use netbank_api::client;
+use netbank_api::identity::{LoginRequest, LoginResponse};
+use netbank_api::input::{LoginId, LoginPassword};
+
+use crate::components::form::{rule, Field, FormAlert, FormError, NoticeBox, SubmitButton};
+use crate::components::screen::Screen;
+use crate::components::software_keyboard::SoftwareKeyboard;
+use crate::state::{now_ms, set_otp_deadline, Notice};
+use crate::INSTITUTION_NAME;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let notice = Notice::get().take();
+    let login_id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let use_keyboard = RwSignal::new(false);
+    let error = FormError::new();
+    let navigate = use_navigate();
+    let invalid = Signal::derive(move || {
+        LoginId::parse(&login_id.get()).is_err() || LoginPassword::parse(&password.get()).is_err()
+    });
+    let submit = Action::new_local(move |request: &LoginRequest| {
+        let request = request.clone();
+        let navigate = navigate.clone();
+        async move {
+            match client::login(request).await {
+                Ok(LoginResponse::Complete) => {
+                    navigate("/home", NavigateOptions::default())
+                }
+                Ok(LoginResponse::OtpRequired { expires_in_seconds }) => {
+                    set_otp_deadline(Some(now_ms() + f64::from(expires_in_seconds) * 1000.0));
+                    navigate("/login/otp", NavigateOptions { replace: true, ..Default::default() })
+                }
+                Err(failure) => {
+                    password.set(String::new());
+                    error.set(Some(failure));
+                }
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if invalid.get_untracked() || submit.pending().get_untracked() {
+            return;
+        }
+        error.set(None);
+        submit.dispatch(LoginRequest { login_id: login_id.get_untracked(), password: password.get_untracked() });
+    };
+    view! {
+        <Screen title="ログイン" id="BLI001">
+            <NoticeBox message=notice />
+            <aside class="notice" aria-labelledby="phishing-title">
+                <h2 id="phishing-title">"不審なメールにご注意ください"</h2>
+                <p>{format!("{INSTITUTION_NAME}を装ったメールや、心当たりのない電子メールにご注意ください。{INSTITUTION_NAME}では、メールでパスワードの入力をお願いすることは絶対にありません。そのような不審なメールには返信しないでください。")}</p>
+            </aside>
+            <div class="login-sections">
+                <section class="subpanel" aria-labelledby="newcomer-title">
+                    <h2 id="newcomer-title">"初めてご利用になる方"</h2>
+                    <p>"お取引店でお渡しした仮パスワードで、ログインIDとログインパスワードを登録してください。"</p>
+                    <a class="button secondary" href="/registration">"初回利用登録"</a>
+                </section>
+                <section class="subpanel" aria-labelledby="member-title">
+                    <h2 id="member-title">"初回利用登録がお済みの方"</h2>
+                    <form on:submit=on_submit novalidate=true>
+                        <FormAlert error=error />
+                        <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
+                            autocomplete="username" maxlength=12 hint="半角英数字12文字以内" />
+                        <Field label="ログインパスワード" name="password" value=password check=rule(LoginPassword::parse)
+                            input_type="password" autocomplete="current-password" maxlength=12
+                            hint="半角英数字12文字以内" readonly=use_keyboard />
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=move || use_keyboard.get()
+                                on:change=move |ev| use_keyboard.set(event_target_checked(&ev)) />
+                            "ソフトウェアキーボードを使用して入力する"
+                        </label>
+                        <Show when=move || use_keyboard.get()>
+                            <SoftwareKeyboard value=password max_len=12 />
+                        </Show>
+                        <SubmitButton label="ログイン" invalid=invalid pending=submit.pending() />
+                    </form>
+                </section>
+            </div>
+        </Screen>
+    }
+}

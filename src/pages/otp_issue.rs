@@ -1,0 +1,188 @@
+//! トークン発行: 情報の入力 (BOT003, 手順4) → 入力内容確認 (BOT004, 手順5) → 完了 (BOT002,
+//! 手順6). The customer may choose a standard authenticator app instead of the token app.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use netbank_api::client;
+use netbank_api::input::{ActivationPassword, MailAddress};
+use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
+
+use crate::components::form::{rule, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::screen::Screen;
+use crate::components::shell::{leave_to_login, session_lost};
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Input,
+    Confirm,
+    Done(TokenIssued),
+}
+
+/// "Must equal the other field" as a field rule.
+fn same_as(other: RwSignal<String>, empty: &'static str, differs: &'static str) -> Check {
+    Callback::new(move |value: String| {
+        if value.is_empty() {
+            Err(empty.to_owned())
+        } else if value.trim() != other.get().trim() {
+            Err(differs.to_owned())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+#[component]
+pub fn OtpIssuePage() -> impl IntoView {
+    let step = RwSignal::new(Step::Input);
+    let method = RwSignal::new(TokenMethod::SoftwareToken);
+    let mail = RwSignal::new(String::new());
+    let mail_again = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_again = RwSignal::new(String::new());
+    let error = FormError::new();
+    let leave = leave_to_login();
+    let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
+    let same_password = same_as(password, "確認のため、利用開始パスワードをもう一度入力してください。", "利用開始パスワードと確認用の入力が一致しません。");
+    let invalid = Signal::derive(move || {
+        method.get() == TokenMethod::SoftwareToken
+            && (MailAddress::parse(&mail.get()).is_err()
+                || same_mail.run(mail_again.get()).is_err()
+                || ActivationPassword::parse(&password.get()).is_err()
+                || same_password.run(password_again.get()).is_err())
+    });
+    let request = move || match method.get_untracked() {
+        TokenMethod::SoftwareToken => IssueTokenRequest {
+            method: TokenMethod::SoftwareToken,
+            mail_address: Some(mail.get_untracked()),
+            activation_password: Some(password.get_untracked()),
+        },
+        TokenMethod::AuthenticatorApp => {
+            IssueTokenRequest { method: TokenMethod::AuthenticatorApp, mail_address: None, activation_password: None }
+        }
+    };
+    let submit = Action::new_local(move |request: &IssueTokenRequest| {
+        let request = request.clone();
+        async move {
+            match client::issue_token(request).await {
+                Ok(issued) => step.set(Step::Done(issued)),
+                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) => {
+                    step.set(Step::Input);
+                    error.set(Some(failure));
+                }
+            }
+        }
+    });
+    let review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !invalid.get_untracked() {
+            error.set(None);
+            step.set(Step::Confirm);
+        }
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !submit.pending().get_untracked() {
+            submit.dispatch(request());
+        }
+    };
+    let method_choice = move |value: TokenMethod, label: &'static str, note: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="method" prop:checked=move || method.get() == value
+                    on:change=move |_| method.set(value) />
+                <span>{label}<small class="hint">{note}</small></span>
+            </label>
+        }
+    };
+    move || match step.get() {
+        Step::Input => view! {
+            <Screen title="トークン発行情報の入力" id="BOT003">
+                <form on:submit=review novalidate=true>
+                    <FormAlert error=error />
+                    <fieldset class="methods">
+                        <legend>"トークンの種類"</legend>
+                        {method_choice(TokenMethod::SoftwareToken, "ソフトウェアトークン（専用アプリ）", "携帯電話メールアドレスに、トークンアプリのURLをお送りします。")}
+                        {method_choice(TokenMethod::AuthenticatorApp, "認証アプリ（Google Authenticator など）", "この画面の次に表示するQRコードを、お手持ちの認証アプリで読み取ります。")}
+                    </fieldset>
+                    <Show when=move || method.get() == TokenMethod::SoftwareToken>
+                        <Field label="携帯電話メールアドレス" name="mail_address" value=mail check=rule(MailAddress::parse)
+                            input_type="email" autocomplete="email" maxlength=254 />
+                        <Field label="携帯電話メールアドレス（確認用）" name="mail_address_confirmation" value=mail_again
+                            check=same_mail input_type="email" autocomplete="off" maxlength=254 />
+                        <Field label="利用開始パスワード" name="activation_password" value=password
+                            check=rule(ActivationPassword::parse) input_type="password" inputmode="numeric"
+                            autocomplete="new-password" maxlength=8
+                            hint="半角数字4〜8桁。トークンアプリの初期設定で入力します（メールには記載されません）。" />
+                        <Field label="利用開始パスワード（確認用）" name="activation_password_confirmation" value=password_again
+                            check=same_password input_type="password" inputmode="numeric" autocomplete="new-password" maxlength=8 />
+                    </Show>
+                    <div class="actions">
+                        <A href="/otp" attr:class="button secondary">"戻る"</A>
+                        <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />
+                    </div>
+                </form>
+            </Screen>
+        }.into_any(),
+        Step::Confirm => view! {
+            <Screen title="トークン発行情報の入力内容確認" id="BOT004">
+                <p>"以下の内容でトークンを発行します。よろしければ「確定」ボタンを押してください。"</p>
+                <dl class="facts">
+                    <dt>"トークンの種類"</dt>
+                    <dd>{move || if method.get() == TokenMethod::SoftwareToken { "ソフトウェアトークン（専用アプリ）" } else { "認証アプリ" }}</dd>
+                    <Show when=move || method.get() == TokenMethod::SoftwareToken>
+                        <dt>"携帯電話メールアドレス"</dt><dd class="mail-review">{move || mail.get().trim().to_owned()}</dd>
+                        <dt>"利用開始パスワード"</dt><dd>{move || "●".repeat(password.get().chars().count())}</dd>
+                    </Show>
+                </dl>
+                <form on:submit=confirm>
+                    <div class="actions">
+                        <button type="button" class="button secondary" on:click=move |_| step.set(Step::Input)>"戻る"</button>
+                        <SubmitButton label="確定" invalid=Signal::derive(|| false) pending=submit.pending() />
+                    </div>
+                </form>
+            </Screen>
+        }.into_any(),
+        Step::Done(issued) => view! { <Issued issued /> }.into_any(),
+    }
+}
+
+/// BOT002 トークン発行（ソフトウェアトークン発行完了）, or the authenticator app's QR code.
+#[component]
+fn Issued(issued: TokenIssued) -> impl IntoView {
+    let software = issued.method == TokenMethod::SoftwareToken;
+    let qr = issued.authenticator.clone().map(|setup| {
+        let source = web_sys::window()
+            .and_then(|w| w.btoa(&setup.qr_svg).ok())
+            .map(|b64| format!("data:image/svg+xml;base64,{b64}"))
+            .unwrap_or_default();
+        view! {
+            <div class="authenticator">
+                <p>"お手持ちの認証アプリでQRコードを読み取ってください。読み取れない場合は、下の設定キーを入力してください。この画面を閉じると、QRコードは二度と表示されません。"</p>
+                <img class="qr" src=source alt="認証アプリ設定用のQRコード" width="240" height="240" />
+                <dl class="facts"><dt>"設定キー"</dt><dd class="secret"><code>{setup.secret}</code></dd></dl>
+                <p><a href=setup.otpauth_uri>"この端末の認証アプリで開く"</a></p>
+            </div>
+        }
+    });
+    view! {
+        <Screen title=if software { "トークン発行（ソフトウェアトークン発行完了）" } else { "トークン発行（認証アプリ設定）" } id="BOT002">
+            {if software {
+                view! {
+                    <p class="done-message" role="status">"トークン発行を受け付けました。携帯電話メールアドレスにトークン発行用のメールが送信されます。"</p>
+                    <p>"メールの案内に従い、ワンタイムパスワードの設定のお手続きをお願いします。"</p>
+                }.into_any()
+            } else {
+                view! { <p class="done-message" role="status">"トークン発行を受け付けました。"</p> }.into_any()
+            }}
+            <dl class="facts">
+                {issued.mail_address.clone().map(|address| view! { <dt>"送付先メールアドレス"</dt><dd class="sent-to">{address}</dd> })}
+                <dt>"サービスID"</dt><dd class="service-id">{issued.service_id.clone()}</dd>
+                <dt>"ユーザID"</dt><dd class="user-id">{issued.user_id.clone()}</dd>
+            </dl>
+            {software.then(|| view! { <p class="hint">"※サービスID・ユーザIDはトークンアプリの初期設定で使用します。"</p> })}
+            {qr}
+            <A href="/otp" attr:class="button">"ワンタイムパスワード申請内容選択へ"</A>
+        </Screen>
+    }
+}

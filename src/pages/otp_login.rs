@@ -1,0 +1,96 @@
+//! BLI023 ログイン（ワンタイムパスワード認証）: the code within a minute of the password.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use netbank_api::client::{self, ClientError};
+use netbank_api::input::OtpCode;
+use netbank_api::ErrorReason;
+
+use crate::components::countdown::Countdown;
+use crate::components::form::{rule, Field, FormAlert, FormError, SubmitButton};
+use crate::components::screen::Screen;
+use crate::components::shell::leave_to_login;
+use crate::state::{otp_deadline, set_otp_deadline};
+
+pub const EXPIRED_MESSAGE: &str =
+    "ワンタイムパスワードの入力が1分以内に完了しなかったため、ログインを中止しました。もう一度ログインしてください。";
+
+#[component]
+pub fn OtpLoginPage() -> impl IntoView {
+    let leave = leave_to_login();
+    let Some(deadline) = otp_deadline() else {
+        leave.run("ログインIDとログインパスワードを入力してください。".to_owned());
+        return ().into_any();
+    };
+    let code = RwSignal::new(String::new());
+    let error = FormError::new();
+    let navigate = use_navigate();
+    let invalid = Signal::derive(move || OtpCode::parse(&code.get()).is_err());
+    let expire = Callback::new(move |_| {
+        set_otp_deadline(None);
+        leave.run(EXPIRED_MESSAGE.to_owned());
+    });
+    let submit = Action::new_local(move |otp: &String| {
+        let otp = otp.clone();
+        let navigate = navigate.clone();
+        async move {
+            match client::login_otp(otp).await {
+                Ok(_) => {
+                    set_otp_deadline(None);
+                    navigate("/home", NavigateOptions { replace: true, ..Default::default() });
+                }
+                Err(failure) => leave_or_show(failure, error, code, leave),
+            }
+        }
+    });
+    let cancel = Action::new_local(move |_: &()| async move {
+        let _ = client::logout().await;
+        set_otp_deadline(None);
+        leave.run("ログインを中止しました。".to_owned());
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if invalid.get_untracked() || submit.pending().get_untracked() {
+            return;
+        }
+        error.set(None);
+        submit.dispatch(code.get_untracked());
+    };
+    view! {
+        <Screen title="ログイン（ワンタイムパスワード認証）" id="BLI023">
+            <p>"トークン（ワンタイムパスワードアプリ）に表示されているワンタイムパスワードを入力し、「次へ」ボタンを押してください。"</p>
+            <Countdown deadline_ms=deadline on_expire=expire />
+            <form on:submit=on_submit novalidate=true>
+                <FormAlert error=error />
+                <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
+                    inputmode="numeric" autocomplete="one-time-code" maxlength=9 hint="半角数字" />
+                <div class="actions">
+                    <button type="button" class="button secondary" disabled=move || cancel.pending().get()
+                        on:click=move |_| { cancel.dispatch(()); }>"中止する"</button>
+                    <SubmitButton label="次へ" invalid=invalid pending=submit.pending() />
+                </div>
+            </form>
+        </Screen>
+    }
+    .into_any()
+}
+
+/// A refusal that ends the login goes back to BLI001 saying why; a wrong code stays here.
+fn leave_or_show(failure: ClientError, error: FormError, code: RwSignal<String>, leave: Callback<String>) {
+    match failure.reason() {
+        Some(ErrorReason::OtpLoginExpired | ErrorReason::OtpSuspended | ErrorReason::Unauthenticated | ErrorReason::SessionExpired) => {
+            set_otp_deadline(None);
+            let message = if failure.reason() == Some(ErrorReason::Unauthenticated) {
+                EXPIRED_MESSAGE.to_owned()
+            } else {
+                failure.to_string()
+            };
+            leave.run(message);
+        }
+        _ => {
+            code.set(String::new());
+            error.set(Some(failure));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! 初回利用登録: prove who you are with what the branch gave you (BLI002), choose ログインID
+//! and ログインパスワード (BLI003), done (BLI004).
+
+use leptos::prelude::*;
+use netbank_api::client;
+use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
+
+use crate::components::form::{rule, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::screen::Screen;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Proof,
+    Credentials,
+    Done,
+}
+
+#[component]
+pub fn RegistrationPage() -> impl IntoView {
+    let step = RwSignal::new(Step::Proof);
+    let branch = RwSignal::new(String::new());
+    let account = RwSignal::new(String::new());
+    let temporary = RwSignal::new(String::new());
+    let proof = move || RegistrationVerifyRequest {
+        branch_code: branch.get_untracked(),
+        account_number: account.get_untracked(),
+        temporary_password: temporary.get_untracked(),
+    };
+    view! {
+        {move || match step.get() {
+            Step::Proof => view! { <ProofStep branch account temporary step proof /> }.into_any(),
+            Step::Credentials => view! { <CredentialsStep step proof /> }.into_any(),
+            Step::Done => view! {
+                <Screen title="初回利用登録（完了）" id="BLI004">
+                    <p class="done-message" role="status">"初回利用登録が完了しました。登録したログインIDとログインパスワードでログインしてください。"</p>
+                    <a class="button" href="/">"ログイン画面へ"</a>
+                </Screen>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ProofStep(
+    branch: RwSignal<String>,
+    account: RwSignal<String>,
+    temporary: RwSignal<String>,
+    step: RwSignal<Step>,
+    proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let error = FormError::new();
+    let invalid = Signal::derive(move || {
+        BranchCode::parse(&branch.get()).is_err()
+            || AccountNumber::parse(&account.get()).is_err()
+            || TemporaryPassword::parse(&temporary.get()).is_err()
+    });
+    let submit = Action::new_local(move |request: &RegistrationVerifyRequest| {
+        let request = request.clone();
+        async move {
+            match client::registration_verify(request).await {
+                Ok(_) => step.set(Step::Credentials),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !invalid.get_untracked() && !submit.pending().get_untracked() {
+            error.set(None);
+            submit.dispatch(proof());
+        }
+    };
+    view! {
+        <Screen title="初回利用登録（お客様の確認）" id="BLI002">
+            <p>"お取引店でお渡しした「仮パスワード」と、ご利用口座の店番・口座番号を入力してください。"</p>
+            <form on:submit=on_submit novalidate=true>
+                <FormAlert error=error />
+                <Field label="店番" name="branch_code" value=branch check=rule(BranchCode::parse)
+                    inputmode="numeric" maxlength=3 hint="半角数字3桁" />
+                <Field label="口座番号" name="account_number" value=account check=rule(AccountNumber::parse)
+                    inputmode="numeric" maxlength=7 hint="半角数字7桁" />
+                <Field label="仮パスワード" name="temporary_password" value=temporary check=rule(TemporaryPassword::parse)
+                    input_type="password" autocomplete="off" maxlength=12 />
+                <div class="actions">
+                    <a class="button secondary" href="/">"戻る"</a>
+                    <SubmitButton label="次へ" invalid=invalid pending=submit.pending() />
+                </div>
+            </form>
+        </Screen>
+    }
+}
+
+#[component]
+fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static) -> impl IntoView {
+    let login_id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let error = FormError::new();
+    let same_password: Check = Callback::new(move |value: String| {
+        if value.is_empty() {
+            Err("確認のため、ログインパスワードをもう一度入力してください。".to_owned())
+        } else if value != password.get() {
+            Err("ログインパスワードと確認用の入力が一致しません。".to_owned())
+        } else {
+            Ok(())
+        }
+    });
+    let invalid = Signal::derive(move || {
+        LoginId::parse(&login_id.get()).is_err()
+            || NewPassword::parse_field(&password.get(), "password").is_err()
+            || same_password.run(confirmation.get()).is_err()
+    });
+    let submit = Action::new_local(move |request: &RegistrationRequest| {
+        let request = request.clone();
+        async move {
+            match client::register(request).await {
+                Ok(()) => step.set(Step::Done),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if invalid.get_untracked() || submit.pending().get_untracked() {
+            return;
+        }
+        error.set(None);
+        let proof = proof();
+        submit.dispatch(RegistrationRequest {
+            branch_code: proof.branch_code,
+            account_number: proof.account_number,
+            temporary_password: proof.temporary_password,
+            login_id: login_id.get_untracked(),
+            password: password.get_untracked(),
+        });
+    };
+    view! {
+        <Screen title="初回利用登録（ログインID・パスワードの登録）" id="BLI003">
+            <p>"今後のログインに使うログインIDとログインパスワードを決めて入力してください。"</p>
+            <form on:submit=on_submit novalidate=true>
+                <FormAlert error=error />
+                <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
+                    autocomplete="username" maxlength=12 hint="半角英数字1〜12文字" />
+                <Field label="ログインパスワード" name="password" value=password
+                    check=rule(|v| NewPassword::parse_field(v, "password"))
+                    input_type="password" autocomplete="new-password" maxlength=12
+                    hint="半角英数字6〜12文字（英字と数字を組み合わせてください）" />
+                <Field label="ログインパスワード（確認用）" name="password_confirmation" value=confirmation
+                    check=same_password input_type="password" autocomplete="new-password" maxlength=12 />
+                <SubmitButton label="登録する" invalid=invalid pending=submit.pending() />
+            </form>
+        </Screen>
+    }
+}

@@ -1,0 +1,94 @@
+//! What screens share beyond the URL: a notice for the next screen, the deadline of a login
+//! waiting for its code, and small wrappers over the browser's storage and clock.
+
+use leptos::prelude::*;
+
+/// A message the next screen shows once: why the customer is back at the login (logged out,
+/// session ended, the minute for the code ran out, OTP stopped).
+#[derive(Clone, Copy)]
+pub struct Notice(RwSignal<Option<String>>);
+
+impl Notice {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(None)));
+    }
+
+    /// The app's notice; a component mounted alone (tests) gets a fresh one.
+    pub fn get() -> Self {
+        use_context::<Self>().unwrap_or_else(|| {
+            Self::provide();
+            expect_context::<Self>()
+        })
+    }
+
+    pub fn set(self, message: impl Into<String>) {
+        self.0.set(Some(message.into()));
+    }
+
+    pub fn take(self) -> Option<String> {
+        let message = self.0.get_untracked();
+        if message.is_some() {
+            self.0.set(None);
+        }
+        message
+    }
+}
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn storage(session: bool) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    if session { window.session_storage().ok()? } else { window.local_storage().ok()? }
+}
+
+/// Survives reloads within the tab (the pending login's deadline).
+pub fn session_get(key: &str) -> Option<String> {
+    storage(true)?.get_item(key).ok()?
+}
+
+pub fn session_set(key: &str, value: Option<&str>) {
+    if let Some(storage) = storage(true) {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
+/// Survives visits (the chosen text size).
+pub fn local_get(key: &str) -> Option<String> {
+    storage(false)?.get_item(key).ok()?
+}
+
+pub fn local_set(key: &str, value: &str) {
+    if let Some(storage) = storage(false) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+const OTP_DEADLINE_KEY: &str = "netbank.otp-deadline";
+
+/// When the password step of a login stops waiting for the code (ms since the epoch).
+pub fn otp_deadline() -> Option<f64> {
+    session_get(OTP_DEADLINE_KEY)?.parse().ok()
+}
+
+pub fn set_otp_deadline(deadline_ms: Option<f64>) {
+    session_set(OTP_DEADLINE_KEY, deadline_ms.map(|ms| ms.to_string()).as_deref());
+}
+
+/// `1,250,000円`.
+pub fn yen(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}円", if amount < 0 { "-" } else { "" })
+}
