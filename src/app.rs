@@ -15,25 +15,47 @@ use crate::pages::otp_menu::OtpMenuPage;
 use crate::pages::registration::RegistrationPage;
 use crate::state::Notice;
 
-/// The whole application: the router inside the app frame. Pages after login sit in the
-/// shell, which checks the session before showing anything.
+/// The whole application. Banking pages sit in the frame (and, after login, in the shell,
+/// which checks the session before showing anything); the token app has its own frame.
 #[component]
 pub fn App() -> impl IntoView {
     Notice::provide();
     view! {
         <Router>
-            <Frame>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=LoginPage />
-                    <Route path=path!("/registration") view=RegistrationPage />
-                    <Route path=path!("/login/otp") view=OtpLoginPage />
-                    <Route path=path!("/home") view=|| view! { <Shell><HomePage /></Shell> } />
-                    <Route path=path!("/otp") view=|| view! { <Shell><OtpMenuPage /></Shell> } />
-                    <Route path=path!("/otp/issue") view=|| view! { <Shell><OtpIssuePage /></Shell> } />
-                    <Route path=path!("/otp/activate") view=|| view! { <Shell><OtpActivatePage /></Shell> } />
-                    <Route path=path!("/otp/deactivate") view=|| view! { <Shell><OtpDeactivatePage /></Shell> } />
-                </Routes>
-            </Frame>
+            <Routes fallback=|| view! { <Frame><NotFound /></Frame> }>
+                <Route path=path!("/") view=|| view! { <Frame><LoginPage /></Frame> } />
+                <Route path=path!("/registration") view=|| view! { <Frame><RegistrationPage /></Frame> } />
+                <Route path=path!("/login/otp") view=|| view! { <Frame><OtpLoginPage /></Frame> } />
+                <Route path=path!("/home") view=|| view! { <Frame><Shell><HomePage /></Shell></Frame> } />
+                <Route path=path!("/otp") view=|| view! { <Frame><Shell><OtpMenuPage /></Shell></Frame> } />
+                <Route path=path!("/otp/issue") view=|| view! { <Frame><Shell><OtpIssuePage /></Shell></Frame> } />
+                <Route path=path!("/otp/activate") view=|| view! { <Frame><Shell><OtpActivatePage /></Shell></Frame> } />
+                <Route path=path!("/otp/deactivate") view=|| view! { <Frame><Shell><OtpDeactivatePage /></Shell></Frame> } />
+                <TokenRoutes />
+            </Routes>
         </Router>
     }
+}
+
+#[cfg(feature = "token")]
+#[component(transparent)]
+fn TokenRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::token::{codes::TokenCodes, frame::TokenFrame, landing::TokenLanding, setup::TokenSetup};
+    let page = |view: fn() -> AnyView| move || {
+        crate::token::make_installable();
+        view! { <TokenFrame>{view()}</TokenFrame> }
+    };
+    view! {
+        <Route path=path!("/token") view=page(|| view! { <TokenLanding /> }.into_any()) />
+        <Route path=path!("/token/setup") view=page(|| view! { <TokenSetup /> }.into_any()) />
+        <Route path=path!("/token/codes") view=page(|| view! { <TokenCodes /> }.into_any()) />
+    }
+    .into_inner()
+}
+
+#[cfg(not(feature = "token"))]
+#[component(transparent)]
+fn TokenRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    // A production build has no token app: /token is an unknown page like any other.
+    view! { <Route path=path!("/token/*any") view=|| view! { <Frame><NotFound /></Frame> } /> }.into_inner()
 }

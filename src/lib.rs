@@ -10,3 +10,6 @@ pub use app::App;
 
 /// The institution this deployment serves, shown in the header and the title.
 pub use netbank_api::INSTITUTION_NAME;
+
+#[cfg(feature = "token")]
+pub mod token;

@@ -7,6 +7,9 @@ pub struct HealthResponse {
     /// The server's crate version.
     pub version: String,
     pub database: DatabaseStatus,
+    /// The server's clock (unix seconds): the token app compares the device's clock with it.
+    #[serde(default)]
+    pub server_time: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +32,7 @@ mod tests {
 
     #[test]
     fn health_round_trips_as_snake_case_json() {
-        let json = r#"{"version":"1.2.3","database":"unavailable"}"#;
+        let json = r#"{"version":"1.2.3","database":"unavailable","server_time":1800000000}"#;
         let parsed: HealthResponse = serde_json::from_str(json).unwrap();
         assert_eq!(parsed.database, DatabaseStatus::Unavailable);
         assert!(!parsed.is_healthy());

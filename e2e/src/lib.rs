@@ -22,6 +22,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The product running for one test.
 pub struct Product {
     pub base_url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     /// The server's database and clock: the clock starts at the real time and only moves
     /// when the test moves it (so a test can step past a used OTP step at once).
     pub state: AppState,
@@ -51,8 +53,22 @@ impl Product {
         let base_url = format!("http://{}", app.address());
         let state = app.state().clone();
         demo::seed(&state.db, &state.clock).await?;
-        tokio::spawn(app.run_until_stopped());
-        Ok(Self { base_url, state, _data: data })
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Ok(Self { base_url, stop: Some(stop), server: Some(server), state, _data: data })
+    }
+
+    /// Stops the server (connections closed, port shut): the browser is offline from here.
+    pub async fn stop_server(&mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(Duration::from_secs(10), server).await???;
+        }
+        Ok(())
     }
 
     pub fn clock(&self) -> &Clock {

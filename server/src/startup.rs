@@ -108,9 +108,15 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then closes connections and the database (tests stop
+    /// a server this way to see the product without it).
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let mail = tokio::spawn(self.sender.run());
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        axum::serve(self.listener, service).with_graceful_shutdown(stop).await?;
         // Unsent mail stays in the outbox for the next start.
         mail.abort();
         self.state.db.close().await;

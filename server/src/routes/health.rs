@@ -12,7 +12,7 @@ use crate::startup::AppState;
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthResponse>) {
     let database =
         if db::ping(&state.db).await { DatabaseStatus::Ok } else { DatabaseStatus::Unavailable };
-    let body = HealthResponse { version: env!("CARGO_PKG_VERSION").to_owned(), database };
+    let body = HealthResponse { version: env!("CARGO_PKG_VERSION").to_owned(), database, server_time: state.clock.now() };
     let status = if body.is_healthy() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body))
 }
