@@ -75,6 +75,11 @@ impl Product {
         &self.state.clock
     }
 
+    /// The server's data directory (database, development key), for the operator CLI.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }

@@ -60,7 +60,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     responses((status = 200, description = "sets a new session cookie", body = PasswordChanged),
         (status = 401, description = "unauthenticated, session_expired or wrong_current_password", body = ErrorBody),
         (status = 403, description = "login_locked", body = ErrorBody),
-        (status = 422, description = "invalid_input or password_unchanged", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
+        (status = 422, description = "invalid_input or password_unchanged", body = ErrorBody)))]
 /// `POST /api/password`: the current password proves it is the customer; every other session
 /// ends and this one gets a new ID. Wrong current passwords count toward the lockout.
 pub async fn change_password(

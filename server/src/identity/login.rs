@@ -30,7 +30,7 @@ struct Credential {
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
-        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
+))]
 /// `POST /api/login`. Unknown ID and wrong password give the same body after the same
 /// work (one argon2 verification); wrong passwords in a row lock the login at the policy's
 /// count, counted by a conditional UPDATE so parallel guesses cannot overshoot it.
@@ -111,7 +111,7 @@ pub async fn login(
 }
 
 #[utoipa::path(post, path = "/api/logout", tag = "login",
-    responses((status = 204, description = "session deleted, cookie cleared"), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
+    responses((status = 204, description = "session deleted, cookie cleared")))]
 /// `POST /api/logout`: the session is deleted server-side, whatever state it was in.
 pub async fn logout(
     State(state): State<AppState>,

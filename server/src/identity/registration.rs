@@ -38,7 +38,7 @@ impl Proof {
         (status = 403, description = "temporary_password_unusable", body = ErrorBody),
         (status = 409, description = "already_registered", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
-        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
+))]
 /// `POST /api/registration/verify`: checks the proof (counting wrong 仮パスワード) and changes
 /// nothing else, so the SPA can move on to choosing the ID.
 pub async fn verify(
@@ -57,7 +57,7 @@ pub async fn verify(
         (status = 403, description = "temporary_password_unusable", body = ErrorBody),
         (status = 409, description = "already_registered or login_id_taken", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
-        (status = 429, description = "rate_limited", body = ErrorBody), (status = 400, description = "malformed_request", body = ErrorBody), (status = 403, description = "csrf_rejected", body = ErrorBody), (status = 413, description = "payload_too_large", body = ErrorBody), (status = 415, description = "malformed_request (not JSON)", body = ErrorBody)))]
+))]
 /// `POST /api/registration`: the proof again, then the credentials, written in one
 /// transaction whose conditional UPDATE makes the 仮パスワード single-use even under races.
 pub async fn register(

@@ -25,7 +25,7 @@ use crate::startup::AppState;
         (status = 403, description = "otp_suspended", body = ErrorBody),
         (status = 409, description = "otp_already_used", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
-        (status = 429, description = "rate_limited", body = ErrorBody)))]
+))]
 /// `POST /api/login/otp`.
 pub async fn login_otp(
     State(state): State<AppState>,

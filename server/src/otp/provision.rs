@@ -35,7 +35,7 @@ struct Issuance {
         (status = 403, description = "issuance_unusable (expired or voided)", body = ErrorBody),
         (status = 409, description = "already_provisioned", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
-        (status = 429, description = "rate_limited", body = ErrorBody)))]
+))]
 /// `POST /api/token/provision`. No banking session: the token app runs on the phone.
 pub async fn provision(
     State(state): State<AppState>,

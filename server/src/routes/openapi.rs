@@ -18,6 +18,7 @@ use crate::routes::health;
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&SharedErrors),
     info(title = "netbank API", description = "Every error answers with ErrorBody; its `reason` is the stable code."),
     paths(
         health::health,
@@ -43,6 +44,63 @@ use crate::routes::health;
     ))
 )]
 pub struct ApiDoc;
+
+/// Paths limited per client address (`routes::api_router`).
+const RATE_LIMITED: &[&str] = &[
+    "/api/login",
+    "/api/registration/verify",
+    "/api/registration",
+    "/api/login/otp",
+    "/api/token/provision",
+    "/api/otp/activate",
+    "/api/otp/deactivate",
+];
+
+/// The refusals every operation of a kind can give, said once here instead of on each path:
+/// any request can meet a server failure; a POST can fail the CSRF check, and one with a JSON
+/// body can be malformed, too large or not JSON; some are rate-limited.
+struct SharedErrors;
+
+impl utoipa::Modify for SharedErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let rate_limited = RATE_LIMITED.contains(&path.as_str());
+            if let Some(get) = item.get.as_mut() {
+                add(get, "500", "internal");
+            }
+            if let Some(post) = item.post.as_mut() {
+                add(post, "500", "internal");
+                add(post, "403", "csrf_rejected");
+                if post.request_body.is_some() {
+                    add(post, "400", "malformed_request");
+                    add(post, "413", "payload_too_large");
+                    add(post, "415", "malformed_request (not JSON)");
+                }
+                if rate_limited {
+                    add(post, "429", "rate_limited (see Retry-After)");
+                }
+            }
+        }
+    }
+}
+
+/// Adds an ErrorBody response for `status`, or names one more reason on an existing one.
+fn add(operation: &mut utoipa::openapi::path::Operation, status: &str, reason: &str) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    match operation.responses.responses.get_mut(status) {
+        Some(RefOr::T(response)) => {
+            if !response.description.contains(reason) {
+                response.description = format!("{} or {reason}", response.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            let response = ResponseBuilder::new().description(reason).content("application/json", content).build();
+            operation.responses.responses.insert(status.to_owned(), RefOr::T(response));
+        }
+    }
+}
 
 #[utoipa::path(get, path = "/api/openapi.json", tag = "system", responses((status = 200, description = "this document")))]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

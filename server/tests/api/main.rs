@@ -1,8 +1,10 @@
 //! API tests: the real server on a free port with a fresh database, called over HTTP.
 //! One binary (faster to link), one file per capability.
 
+mod faults;
 mod health;
 mod helpers;
+mod hostile;
 mod login;
 mod mail;
 mod openapi;

@@ -39,6 +39,16 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
     ] {
         assert!(reasons.contains(&reason), "{reason} missing from {reasons:?}");
     }
+    // The shared refusals are on every operation they apply to.
+    let activate = &document["paths"]["/api/otp/activate"]["post"]["responses"];
+    for status in ["400", "403", "413", "415", "429", "500"] {
+        assert!(activate[status].is_object(), "activate lacks {status}");
+    }
+    assert!(activate["403"]["description"].as_str().unwrap().contains("csrf_rejected"));
+    assert!(activate["403"]["description"].as_str().unwrap().contains("otp_suspended"));
+    let logout = &document["paths"]["/api/logout"]["post"]["responses"];
+    assert!(logout["415"].is_null(), "logout takes no body");
+    assert!(document["paths"]["/api/otp/issue"]["post"]["responses"]["429"].is_null(), "not rate-limited");
     let login_errors = &document["paths"]["/api/login"]["post"]["responses"]["401"]["content"]["application/json"];
     assert_eq!(login_errors["schema"]["$ref"], "#/components/schemas/ErrorBody");
 }

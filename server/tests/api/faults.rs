@@ -1,0 +1,204 @@
+//! SIGKILL in the middle of a burst of registrations, token issuances and OTP submissions:
+//! after a restart every acknowledged write is there, nothing is half-written, a pending
+//! login does not outlive its limit, and mail left unsent goes out.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use netbank_api::identity::AccountKind;
+use netbank_api::input::{AccountNumber, BranchCode};
+use netbank_api::otp::ProvisionedToken;
+use netbank_api::totp::{decode_secret, TotpParams};
+use netbank_server::clock::Clock;
+use netbank_server::config::{Policy, DATABASE_FILE};
+use netbank_server::operator::{customers, demo};
+use serde_json::{json, Value};
+
+const KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
+const NEWCOMERS: usize = 40;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(data: &std::path::Path, extra: &[&str]) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["--data-dir", data.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args(["--otp-key", KEY, "--auth-requests-per-minute", "100000"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/api/health")).await.is_ok_and(|r| r.status() == 200) {
+            return Server { child, base };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up");
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+async fn post(client: &reqwest::Client, base: &str, path: &str, body: Value) -> reqwest::Result<reqwest::Response> {
+    client.post(format!("{base}{path}")).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
+    let data = tempfile::tempdir().unwrap();
+    // Customers the branch opened: the demo customers and newcomers with 仮パスワード.
+    let mut temporaries = Vec::new();
+    {
+        let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+        demo::seed(&db, &Clock::System).await.unwrap();
+        for i in 0..NEWCOMERS {
+            let customer = customers::NewCustomer {
+                name: "障害 試験",
+                branch: BranchCode::parse("002").unwrap(),
+                account: AccountNumber::parse(&format!("{:07}", 3_000_000 + i)).unwrap(),
+                kind: AccountKind::Ordinary,
+                balance: 1000,
+            };
+            temporaries.push(customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password);
+        }
+        db.close().await;
+    }
+
+    // Production mode without SMTP: mail waits in the outbox.
+    let mut server = start(data.path(), &["--mode", "production"]).await;
+    let base = server.base.clone();
+    let demo_client = client();
+    post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
+    let issued: Value = post(&demo_client, &base, "/api/otp/issue",
+        json!({ "method": "software_token", "mail_address": "demo@docomo.ne.jp", "activation_password": "1234" }))
+        .await.unwrap().json().await.unwrap();
+    let token: ProvisionedToken = post(&client(), &base, "/api/token/provision",
+        json!({ "service_id": issued["service_id"], "user_id": issued["user_id"], "activation_password": "1234" }))
+        .await.unwrap().json().await.unwrap();
+    let secret = decode_secret(&token.secret).unwrap();
+    let code = TotpParams::default().code_at(&secret, Clock::System.now());
+    assert_eq!(post(&demo_client, &base, "/api/otp/activate", json!({ "otp": code })).await.unwrap().status(), 200);
+    // A login waiting for its code when the server dies.
+    let pending_client = client();
+    let pending: Value = post(&pending_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" }))
+        .await.unwrap().json().await.unwrap();
+    assert_eq!(pending["status"], "otp_required");
+
+    // The burst: registrations, each then issuing a token (mail), and wrong OTPs.
+    let mut tasks = tokio::task::JoinSet::new();
+    let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<()>();
+    for (i, temporary) in temporaries.iter().enumerate() {
+        let (base, temporary, acks) = (base.clone(), temporary.clone(), acks.clone());
+        tasks.spawn(async move {
+            let client = client();
+            let login_id = format!("fault{i:02}");
+            let body = json!({ "branch_code": "002", "account_number": format!("{:07}", 3_000_000 + i),
+                "temporary_password": temporary, "login_id": login_id, "password": "pass1234" });
+            let registered = matches!(post(&client, &base, "/api/registration", body).await, Ok(r) if r.status() == 201);
+            if registered {
+                let _ = acks.send(());
+            }
+            let mut issued = false;
+            if registered {
+                let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "pass1234" })).await;
+                let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"), "activation_password": "1234" });
+                issued = matches!(post(&client, &base, "/api/otp/issue", body).await, Ok(r) if r.status() == 200);
+            }
+            (login_id, registered, issued)
+        });
+    }
+    for _ in 0..3 {
+        let client = demo_client.clone();
+        let base = base.clone();
+        tasks.spawn(async move {
+            let _ = post(&client, &base, "/api/otp/deactivate", json!({ "otp": "000000" })).await;
+            ("wrong-otp".to_owned(), false, false)
+        });
+    }
+    // Kill once a quarter of the registrations are acknowledged: the rest are in flight.
+    for _ in 0..NEWCOMERS / 4 {
+        tokio::time::timeout(Duration::from_secs(30), acked.recv()).await.expect("registrations go through");
+    }
+    // SIGKILL: no shutdown, no flush.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let mut acknowledged = Vec::new();
+    let mut issued_ack = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        let (login_id, registered, issued) = result.unwrap();
+        if registered {
+            acknowledged.push(login_id.clone());
+        }
+        if issued {
+            issued_ack.push(login_id);
+        }
+    }
+
+    // Restart in development mode: the mailbox delivers what waited; a short login limit.
+    let server = start(data.path(), &["--mode", "development", "--otp-login-seconds", "2"]).await;
+    let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
+    };
+    for login_id in &acknowledged {
+        let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = ?")
+            .bind(login_id).fetch_one(&db).await.unwrap();
+        assert_eq!(found, 1, "{login_id} was acknowledged and must be there");
+    }
+    // A 仮パスワード is used exactly when the credentials it bought exist.
+    assert_eq!(count("SELECT count(*) FROM temporary_passwords t LEFT JOIN credentials c USING (customer_id)
+                      WHERE (t.used_at IS NOT NULL) != (c.customer_id IS NOT NULL)").await, 0);
+    // Every software token has its mail; no token without its customer.
+    assert_eq!(count("SELECT count(*) FROM otp_tokens o WHERE method = 'software_token'
+                      AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.customer_id = o.customer_id)").await, 0);
+    assert_eq!(count("SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL").await, 0);
+    for login_id in &issued_ack {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM otp_tokens o JOIN credentials c USING (customer_id) WHERE c.login_id = ? AND o.state = 'issued'")
+            .bind(login_id).fetch_one(&db).await.unwrap();
+        assert_eq!(found, 1, "{login_id}'s acknowledged issuance");
+    }
+    // Wrong-code counts agree with the state.
+    assert_eq!(count("SELECT count(*) FROM otp_tokens WHERE (state = 'suspended') != (failed_otp >= 5)").await, 0);
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
+    assert_eq!(integrity, "ok");
+
+    // The pending login from before the kill is over once its (now 2 s) limit has passed.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let late = post(&pending_client, &server.base, "/api/login/otp", json!({ "otp": code })).await.unwrap();
+    let reason: Value = late.json().await.unwrap();
+    assert_eq!(reason["reason"], "otp_login_expired");
+
+    // Mail that waited in the outbox is delivered after the restart.
+    let mut pending_mail = -1;
+    for _ in 0..100 {
+        pending_mail = count("SELECT count(*) FROM mail_outbox WHERE status = 'pending'").await;
+        if pending_mail == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(pending_mail, 0);
+    assert!(count("SELECT count(*) FROM mail_outbox WHERE status = 'sent'").await >= 1 + issued_ack.len() as i64);
+    println!(
+        "faults: {} registrations acknowledged of {NEWCOMERS}, {} issuances acknowledged, all present after SIGKILL",
+        acknowledged.len(),
+        issued_ack.len()
+    );
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
