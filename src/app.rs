@@ -45,17 +45,31 @@ fn TokenRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         crate::token::make_installable();
         view! { <TokenFrame>{view()}</TokenFrame> }
     };
-    view! {
+    let routes = view! {
         <Route path=path!("/token") view=page(|| view! { <TokenLanding /> }.into_any()) />
         <Route path=path!("/token/setup") view=page(|| view! { <TokenSetup /> }.into_any()) />
         <Route path=path!("/token/codes") view=page(|| view! { <TokenCodes /> }.into_any()) />
     }
-    .into_inner()
+    .into_inner();
+    erased(routes)
 }
 
 #[cfg(not(feature = "token"))]
 #[component(transparent)]
 fn TokenRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     // A production build has no token app: /token is an unknown page like any other.
-    view! { <Route path=path!("/token/*any") view=|| view! { <Frame><NotFound /></Frame> } /> }.into_inner()
+    erased(view! { <Route path=path!("/token/*any") view=|| view! { <Frame><NotFound /></Frame> } /> }.into_inner())
+}
+
+/// With `--cfg erase_components` (the SPA's build, for size) a route component returns the
+/// type-erased route; otherwise the routes as they are.
+#[cfg(erase_components)]
+fn erased(routes: impl leptos_router::MatchNestedRoutes + Send + Clone + 'static) -> leptos_router::any_nested_route::AnyNestedRoute {
+    use leptos_router::any_nested_route::IntoAnyNestedRoute;
+    routes.into_any_nested_route()
+}
+
+#[cfg(not(erase_components))]
+fn erased<R: leptos_router::MatchNestedRoutes + Clone>(routes: R) -> R {
+    routes
 }

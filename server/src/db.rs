@@ -18,12 +18,19 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(connections())
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Connections in the pool (`NETBANK_DB_CONNECTIONS`). SQLite runs one writer at a time;
+/// writers beyond it wait in SQLite's busy handler, which sleeps in steps of up to 100 ms, so
+/// more connections than the machine needs only lengthen the slowest waits.
+fn connections() -> u32 {
+    std::env::var("NETBANK_DB_CONNECTIONS").ok().and_then(|v| v.parse().ok()).filter(|n| *n >= 2).unwrap_or(8)
 }
 
 /// Does the database answer a trivial query within a second?

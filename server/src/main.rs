@@ -5,6 +5,7 @@ use netbank_server::cli::Cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    keep_large_allocations_mapped();
     netbank_server::telemetry::init();
     match Cli::parse().run().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -13,5 +14,17 @@ async fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// argon2 takes 19 MiB per hash. Once glibc's malloc has freed one such mmapped block it
+/// raises its mmap threshold and serves later ones from its heaps, which keep the memory:
+/// measured, 225 MiB resident after a login burst instead of 53. A fixed threshold keeps
+/// large blocks mmapped, so each goes back to the system when its hash is done.
+fn keep_large_allocations_mapped() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }

@@ -78,3 +78,18 @@ async fn logout_deletes_the_session_on_the_server() {
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 401);
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
 }
+
+#[tokio::test]
+async fn the_idle_timer_moves_at_most_every_few_seconds() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    let seen = || app.count("SELECT last_seen_at FROM sessions");
+    let logged_in_at = seen().await;
+    app.clock().advance(4);
+    assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
+    assert_eq!(seen().await, logged_in_at, "a read within 5 s writes nothing");
+    app.clock().advance(1);
+    assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
+    assert_eq!(seen().await, logged_in_at + 5);
+}

@@ -1,0 +1,62 @@
+//! First load of BLI001: bytes on the wire and time until the login form takes input, each
+//! against a static HTML form served by the same server.
+
+use netbank_e2e::Browser;
+
+use crate::stats::median;
+
+pub struct Wire {
+    pub brotli: usize,
+    pub gzip: usize,
+    pub files: Vec<(String, usize, usize)>,
+}
+
+async fn fetch_size(url: &str, encoding: &str) -> anyhow::Result<usize> {
+    // No decompression in this client: the body is what crossed the wire.
+    let response = reqwest::Client::new().get(url).header("accept-encoding", encoding).send().await?;
+    anyhow::ensure!(response.status().is_success(), "{url}: {}", response.status());
+    Ok(response.bytes().await?.len())
+}
+
+/// The HTML, JS, wasm and CSS a first visit to BLI001 downloads.
+pub async fn wire(base: &str, page: &str) -> anyhow::Result<Wire> {
+    let html = reqwest::get(format!("{base}{page}")).await?.text().await?;
+    let mut paths = vec![page.to_owned()];
+    // Trunk's minified HTML leaves attribute values unquoted.
+    for piece in html.split(['"', '\'', ' ', '=', '>']) {
+        let is_asset = piece.starts_with('/')
+            && (piece.ends_with(".js") || piece.ends_with(".wasm") || piece.ends_with(".css"));
+        if is_asset && !paths.contains(&piece.to_owned()) {
+            paths.push(piece.to_owned());
+        }
+    }
+    let mut wire = Wire { brotli: 0, gzip: 0, files: Vec::new() };
+    for path in paths {
+        let url = format!("{base}{path}");
+        let (br, gz) = (fetch_size(&url, "br").await?, fetch_size(&url, "gzip").await?);
+        wire.brotli += br;
+        wire.gzip += gz;
+        wire.files.push((path, br, gz));
+    }
+    Ok(wire)
+}
+
+/// Milliseconds from navigation start until `selector` is in the page and enabled, measured
+/// by the page's own clock, in a fresh browser (empty cache) each time; the median of `runs`.
+pub async fn time_to_input(base: &str, page: &str, selector: &str, runs: usize) -> anyhow::Result<f64> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let browser = Browser::launch().await?;
+        browser.client.goto(&format!("{base}{page}")).await?;
+        let script = format!(
+            "const done = arguments[0];
+             const check = () => {{ const el = document.querySelector('{selector}');
+               if (el && !el.disabled) done(performance.now()); else requestAnimationFrame(check); }};
+             check();"
+        );
+        let at = browser.client.execute_async(&script, vec![]).await?;
+        times.push(at.as_f64().unwrap_or(f64::NAN));
+        browser.close().await?;
+    }
+    Ok(median(&mut times))
+}

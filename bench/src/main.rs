@@ -1,0 +1,123 @@
+//! `./x bench`: one table of figures, each beside a reference measured in the same run.
+//!
+//!   netbank-bench --server-bin target/server/netbank-server --dist dist
+
+mod first_load;
+mod logins;
+mod reads;
+mod server;
+mod stats;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use stats::ms;
+
+struct Args {
+    server_bin: PathBuf,
+    dist: PathBuf,
+    loads: usize,
+    login_seconds: u64,
+    read_seconds: u64,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        server_bin: PathBuf::from("target/server/netbank-server"),
+        dist: PathBuf::from("dist"),
+        loads: 20,
+        login_seconds: 15,
+        read_seconds: 10,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--server-bin" => args.server_bin = value.into(),
+            "--dist" => args.dist = value.into(),
+            "--loads" => args.loads = value.parse()?,
+            "--login-seconds" => args.login_seconds = value.parse()?,
+            "--read-seconds" => args.read_seconds = value.parse()?,
+            other => anyhow::bail!("unknown flag {other}"),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let work = tempfile::tempdir()?;
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&data)?;
+    eprintln!("seeding customers…");
+    // Each customer can log in about three times per 30-s step window (a code is used once),
+    // so there are enough of them never to run out at the argon2 bound.
+    let (with_token, plain) = server::seed(&data, 4000, 8).await?;
+    let dist = server::dist_with_reference(&args.dist, work.path())?;
+    let server = server::Server::start(&args.server_bin, &data, &dist).await?;
+    let base = server.base.clone();
+
+    // The bound first, while nothing else runs (browsers shutting down would steal cores).
+    eprintln!("argon2id bound on {cores} cores…");
+    let bound = logins::argon2_bound(cores, 5).await?;
+    eprintln!("first load: bytes…");
+    let spa = first_load::wire(&base, "/").await?;
+    let reference = first_load::wire(&base, "/static-login.html").await?;
+    eprintln!("first load: {} cold loads each…", args.loads);
+    let spa_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads).await?;
+    let reference_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads).await?;
+
+    eprintln!("logins at concurrency 16 for {} s…", args.login_seconds);
+    let mut login = logins::run(&base, with_token, 16, args.login_seconds).await?;
+    let rss_after_logins = server.peak_rss_mib()?;
+
+    eprintln!("authenticated reads at concurrency 64 for {} s…", args.read_seconds);
+    let mut cookies = Vec::new();
+    for login_id in &plain {
+        cookies.push(reads::session(&base, login_id).await?);
+    }
+    let mut read = reads::run(&base, &cookies, 64, args.read_seconds).await?;
+    let peak = server.peak_rss_mib()?;
+
+    let kb = |b: usize| b as f64 / 1000.0;
+    println!("| measure | netbank | reference (same run) | ratio | goal |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| first load of BLI001, brotli | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 150 KB |",
+        kb(spa.brotli), kb(reference.brotli), spa.brotli as f64 / reference.brotli as f64
+    );
+    println!(
+        "| first load of BLI001, gzip | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 150 KB |",
+        kb(spa.gzip), kb(reference.gzip), spa.gzip as f64 / reference.gzip as f64
+    );
+    println!(
+        "| login form accepts input (median of {} cold loads) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 3× |",
+        args.loads, spa_ms, reference_ms, spa_ms / reference_ms
+    );
+    println!(
+        "| complete logins (password + TOTP), concurrency 16 | {:.1} /s | argon2id bound {:.1} /s ({cores} cores) | {:.0} % | ≥ 90 % |",
+        login.per_second, bound, 100.0 * login.per_second / bound
+    );
+    println!(
+        "| login latency p50 / p99 | {:.0} / {:.0} ms | | | p99 < 250 ms |",
+        ms(login.latencies.percentile(50.0)), ms(login.latencies.percentile(99.0))
+    );
+    println!(
+        "| authenticated reads (me, otp), concurrency 64 | {:.0} /s | | | ≥ 10,000 /s |",
+        read.per_second
+    );
+    println!(
+        "| read latency p50 / p99 | {:.1} / {:.1} ms | | | |",
+        ms(read.latencies.percentile(50.0)), ms(read.latencies.percentile(99.0))
+    );
+    println!("| server peak RSS (logins, then reads) | {peak:.1} MiB | after logins {rss_after_logins:.1} MiB | | ≤ 64 MiB |");
+    println!();
+    println!("first-load files (brotli / gzip bytes):");
+    for (path, br, gz) in &spa.files {
+        println!("  {path}: {br} / {gz}");
+    }
+    println!("failures: {} logins, {} reads (of {} and {})", login.failures, read.failures, login.latencies.len(), read.latencies.len());
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The server under test: the release binary as its own process (so its memory is its own),
+//! on a free port, over a data directory seeded here.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context;
+use netbank_api::totp::encode_secret;
+use netbank_server::config::{Mode, DATABASE_FILE};
+use netbank_server::identity::password;
+use netbank_server::otp::secret_box::SecretBox;
+use tokio::process::{Child, Command};
+
+pub const PASSWORD: &str = "bench1234";
+
+pub struct Server {
+    pub base: String,
+    child: Child,
+}
+
+/// A customer the load generator logs in as: login ID and TOTP secret.
+#[derive(Clone)]
+pub struct Customer {
+    pub login_id: String,
+    pub secret: Vec<u8>,
+}
+
+/// Customers with a token in use (`with_token`) and without (`plain`), written straight to
+/// the database with one shared password hash, so seeding costs one argon2.
+pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
+    let db = netbank_server::db::open(&data.join(DATABASE_FILE)).await?;
+    let secrets = SecretBox::load(Mode::Development, None, data)?;
+    let hash = password::hash(PASSWORD.into()).await?;
+    let now = netbank_server::clock::Clock::System.now();
+    let mut tx = db.begin().await?;
+    let mut tokens = Vec::new();
+    let mut others = Vec::new();
+    for i in 0..with_token + plain {
+        let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES ('負荷 試験', ?) RETURNING id")
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, '900', ?, 'ordinary', 123456)")
+            .bind(id)
+            .bind(format!("{:07}", i))
+            .execute(&mut *tx)
+            .await?;
+        let login_id = format!("bench{i:05}");
+        sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(&login_id)
+            .bind(&hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if i < with_token {
+            let secret: Vec<u8> = (0..20).map(|b| (b as u8).wrapping_mul(31).wrapping_add(i as u8)).collect();
+            let user_id = format!("9{:010}", i);
+            let (ciphertext, nonce) = secrets.seal(&user_id, &secret);
+            sqlx::query(
+                "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
+                     issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits, period, updated_at)
+                 VALUES (?, 'active', 'software_token', '10010001', ?, 'bench@docomo.ne.jp', ?, ?, ?, ?, ?, 'SHA1', 6, 30, ?)",
+            )
+            .bind(id)
+            .bind(&user_id)
+            .bind(&hash)
+            .bind(now)
+            .bind(now)
+            .bind(ciphertext)
+            .bind(nonce)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let _ = encode_secret(&secret);
+            tokens.push(Customer { login_id, secret });
+        } else {
+            others.push(login_id);
+        }
+    }
+    tx.commit().await?;
+    db.close().await;
+    Ok((tokens, others))
+}
+
+impl Server {
+    pub async fn start(binary: &Path, data: &Path, dist: &Path) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(binary)
+            .arg("--data-dir")
+            .arg(data)
+            .args(["serve", "--mode", "development", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--dist")
+            .arg(dist)
+            .args(["--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if reqwest::get(format!("{base}/api/health")).await.is_ok_and(|r| r.status().is_success()) {
+                return Ok(Self { base, child });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("the server did not come up")
+    }
+
+    /// The highest resident set size the process has had (VmHWM), in MiB.
+    pub fn peak_rss_mib(&self) -> anyhow::Result<f64> {
+        let pid = self.child.id().context("server exited")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmHWM")?;
+        Ok(kib / 1024.0)
+    }
+}
+
+/// A copy of the SPA build with the static reference page beside it.
+pub fn dist_with_reference(dist: &Path, into: &Path) -> anyhow::Result<PathBuf> {
+    let target = into.join("dist");
+    std::fs::create_dir_all(&target)?;
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), target.join(entry.file_name()))?;
+        }
+    }
+    std::fs::write(target.join("static-login.html"), include_str!("../static-login.html"))?;
+    Ok(target)
+}
