@@ -7,12 +7,11 @@ use netbank_api::otp::{OtpRequest, OtpStatus};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 
-use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::otp::status::status_of;
-use crate::otp::verify::{self, Expect};
+use crate::otp::transition::{self, Transition};
 use crate::startup::AppState;
 
 #[utoipa::path(post, path = "/api/otp/activate", tag = "otp", request_body = OtpRequest,
@@ -29,22 +28,6 @@ pub async fn activate(
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> Result<Json<OtpStatus>, ApiError> {
     let code = OtpCode::parse(&request.otp)?;
-    let customer_id = current.customer_id;
-    let mut tx = verify::accept(&state, customer_id, Expect::Provisioned, &code, "otp_activate", &client).await?;
-    let now = state.clock.now();
-    sqlx::query("UPDATE otp_tokens SET state = 'active', updated_at = ? WHERE customer_id = ? AND state = 'provisioned'")
-        .bind(now)
-        .bind(customer_id)
-        .execute(&mut *tx)
-        .await?;
-    let event = AuditEvent {
-        customer_id: Some(customer_id),
-        event: "otp_activate",
-        client_addr: client.ip_string(),
-        result: "success",
-        detail: None,
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
-    Ok(Json(status_of(&state, customer_id).await?))
+    transition::confirm(&state, &client, current.customer_id, &code, Transition::Activate).await?;
+    Ok(Json(status_of(&state, current.customer_id).await?))
 }

@@ -8,11 +8,10 @@ use netbank_api::otp::{OtpRequest, OtpStatus};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 
-use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
-use crate::otp::verify::{self, Expect};
+use crate::otp::transition::{self, Transition};
 use crate::startup::AppState;
 
 #[utoipa::path(post, path = "/api/otp/deactivate", tag = "otp", request_body = OtpRequest,
@@ -29,21 +28,6 @@ pub async fn deactivate(
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> Result<Json<OtpStatus>, ApiError> {
     let code = OtpCode::parse(&request.otp)?;
-    let customer_id = current.customer_id;
-    let mut tx = verify::accept(&state, customer_id, Expect::Active, &code, "otp_deactivate", &client).await?;
-    let now = state.clock.now();
-    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = 'active'")
-        .bind(customer_id)
-        .execute(&mut *tx)
-        .await?;
-    let event = AuditEvent {
-        customer_id: Some(customer_id),
-        event: "otp_deactivate",
-        client_addr: client.ip_string(),
-        result: "success",
-        detail: None,
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
+    transition::confirm(&state, &client, current.customer_id, &code, Transition::Release).await?;
     Ok(Json(OtpStatus::not_issued()))
 }

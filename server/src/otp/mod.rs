@@ -11,4 +11,5 @@ pub mod provision;
 pub mod secret_box;
 pub mod status;
 pub mod token;
+pub mod transition;
 pub mod verify;

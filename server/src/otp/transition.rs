@@ -1,0 +1,59 @@
+//! The two 手続き a code confirms on a customer's own token: 利用開始登録 (アプリ設定済 →
+//! 利用中) and 利用解除 (利用中 → 未発行, the row and its secret deleted). Each is applied in
+//! the transaction that claimed the code.
+
+use netbank_api::input::OtpCode;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::ClientAddr;
+use crate::otp::verify::{self, Expect};
+use crate::startup::AppState;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Transition {
+    Activate,
+    Release,
+}
+
+impl Transition {
+    fn event(self) -> &'static str {
+        match self {
+            Self::Activate => "otp_activate",
+            Self::Release => "otp_deactivate",
+        }
+    }
+}
+
+pub async fn confirm(
+    state: &AppState,
+    client: &ClientAddr,
+    customer_id: i64,
+    code: &OtpCode,
+    transition: Transition,
+) -> Result<(), ApiError> {
+    let expect = match transition {
+        Transition::Activate => Expect::Provisioned,
+        Transition::Release => Expect::Active,
+    };
+    let mut tx = verify::accept(state, customer_id, expect, code, transition.event(), client).await?;
+    let now = state.clock.now();
+    let statement = match transition {
+        Transition::Activate => sqlx::query(
+            "UPDATE otp_tokens SET state = 'active', updated_at = ? WHERE customer_id = ? AND state = 'provisioned'",
+        )
+        .bind(now),
+        Transition::Release => sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = 'active'"),
+    };
+    statement.bind(customer_id).execute(&mut *tx).await?;
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: transition.event(),
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: None,
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
