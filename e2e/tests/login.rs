@@ -33,8 +33,8 @@ async fn login_home_and_logout_and_the_back_button_shows_nothing_private() -> an
     browser.screen("BLI001").await?;
     browser.text_containing("[role=status]", "ログアウトしました").await?;
     browser.client.back().await?;
-    // Back at /home, the page finds no session: it shows nothing private and returns here.
-    assert!(browser.client.current_url().await?.path().ends_with("/home"));
+    // Back at /home, the page finds no session: it shows nothing private and returns here,
+    // saying so (the shell's notice; it may already be back when we look at the URL).
     browser.text_containing("[role=status]", "ログインしてください").await?;
     browser.screen("BLI001").await?;
     let body = browser.text_of("main").await?;

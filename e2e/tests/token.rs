@@ -118,11 +118,12 @@ async fn the_code_switches_at_the_step_boundary_and_a_wrong_clock_is_pointed_out
     let before = shown_code(&browser).await?;
     let seconds = browser.text_of(".token-seconds").await?;
     assert!(seconds == "あと1秒" || seconds == "あと2秒", "{seconds}");
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Well past the boundary (a busy machine may run the page's timer late).
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     let after = shown_code(&browser).await?;
     assert_ne!(before, after, "a new code at the boundary");
     let seconds = browser.text_of(".token-seconds").await?;
-    assert!(seconds == "あと30秒" || seconds == "あと29秒", "{seconds}");
+    assert!(["あと30秒", "あと29秒", "あと28秒"].contains(&seconds.as_str()), "{seconds}");
 
     // 60 s fast: the page, opened again, says so.
     browser.client.execute("const real = Date.now; Date.now = () => real() + 60000;", vec![]).await?;
