@@ -113,7 +113,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=390,844",
+                    "--disable-sync", "--no-first-run", "--window-size=360,800",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
             }),

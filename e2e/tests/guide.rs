@@ -118,7 +118,7 @@ async fn the_guide_from_first_registration_to_release() -> anyhow::Result<()> {
     let b = &guide.browser;
     b.client.goto(&guide.product.url("/dev/mailbox")).await?;
     let mail = b.client.find(Locator::XPath("//article[.//dd[@class='to' and text()='hanako@docomo.ne.jp']]")).await?;
-    let body = mail.find(Locator::Css("pre.body")).await?.text().await?;
+    let body = mail.find(Locator::Css(".body")).await?.text().await?;
     assert!(body.contains(&format!("ユーザID：{user_id}")) && body.contains(&format!("サービスID：{service_id}")));
     assert!(!body.contains("13579"), "the mail never carries the activation password");
     guide.shot("mail").await?;

@@ -38,12 +38,13 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiErro
         html.push_str(&format!(
             "<article class=\"mail\" data-mail-id=\"{id}\"><h2>{subject}</h2><dl>\
              <dt>宛先</dt><dd class=\"to\">{to}</dd><dt>作成</dt><dd>{created}</dd><dt>状態</dt><dd>{status}</dd></dl>\
-             <pre class=\"body\">{body}</pre></article>",
+             <p class=\"body\">{body}</p></article>",
             id = mail.id,
             subject = escape(&mail.subject),
             to = escape(&mail.to_address),
             created = jst_datetime(mail.created_at),
-            body = linkify(&escape(&mail.body)),
+            // Lines as <br>, not <pre>: long lines wrap on a phone.
+            body = linkify(&escape(&mail.body)).replace('\n', "<br>"),
         ));
     }
     html.push_str("</main></body></html>");
