@@ -65,13 +65,16 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
 }
 
 /// A state-changing request: JSON body and the anti-CSRF header the server requires.
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+async fn send_post<B: Serialize>(path: &str, body: &B) -> Result<Response, ClientError> {
     let request = Request::post(path)
         .header(CSRF_HEADER, "1")
         .json(body)
         .map_err(|_| ClientError::UnexpectedResponse)?;
-    let response = request.send().await.map_err(|_| ClientError::Unreachable)?;
-    decode(response).await
+    request.send().await.map_err(|_| ClientError::Unreachable)
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    decode(send_post(path, body).await?).await
 }
 
 pub async fn login(request: LoginRequest) -> Result<LoginResponse, ClientError> {
@@ -90,11 +93,7 @@ pub async fn logout() -> Result<(), ClientError> {
 
 /// A POST whose success carries no body (201, 204).
 async fn post_without_answer<B: Serialize>(path: &str, body: &B) -> Result<(), ClientError> {
-    let request = Request::post(path)
-        .header(CSRF_HEADER, "1")
-        .json(body)
-        .map_err(|_| ClientError::UnexpectedResponse)?;
-    let response = request.send().await.map_err(|_| ClientError::Unreachable)?;
+    let response = send_post(path, body).await?;
     if response.ok() {
         Ok(())
     } else {

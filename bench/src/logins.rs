@@ -68,7 +68,8 @@ impl Pool {
     }
 }
 
-fn cookie(response: &reqwest::Response) -> Option<String> {
+/// The `nb_session=…` pair a response sets, ready for a `cookie` header.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
@@ -81,7 +82,7 @@ async fn one_login(client: &reqwest::Client, base: &str, customer: &Customer, st
     let post = |path: &str| client.post(format!("{base}{path}")).header(netbank_api::CSRF_HEADER, "1");
     let first = post("/api/login").json(&json!({ "login_id": customer.login_id, "password": PASSWORD })).send().await?;
     anyhow::ensure!(first.status() == 200, "password step: {}", first.status());
-    let pending = cookie(&first).ok_or_else(|| anyhow::anyhow!("no pending session"))?;
+    let pending = session_cookie(&first).ok_or_else(|| anyhow::anyhow!("no pending session"))?;
     let code = TotpParams::default().code_for_step(&customer.secret, step as u64);
     let second = post("/api/login/otp").header("cookie", pending).json(&json!({ "otp": code })).send().await?;
     anyhow::ensure!(second.status() == 200, "code step: {} {}", second.status(), second.text().await.unwrap_or_default());

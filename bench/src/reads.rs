@@ -22,12 +22,7 @@ pub async fn session(base: &str, login_id: &str) -> anyhow::Result<String> {
         .send()
         .await?;
     anyhow::ensure!(response.status() == 200, "login: {}", response.status());
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|p| p.starts_with("nb_session=")).map(str::to_owned))
+    crate::logins::session_cookie(&response)
         .ok_or_else(|| anyhow::anyhow!("no session cookie"))
 }
 

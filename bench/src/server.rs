@@ -6,7 +6,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::Context;
-use netbank_api::totp::encode_secret;
 use netbank_server::config::{Mode, DATABASE_FILE};
 use netbank_server::identity::password;
 use netbank_server::otp::secret_box::SecretBox;
@@ -73,7 +72,6 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let _ = encode_secret(&secret);
             tokens.push(Customer { login_id, secret });
         } else {
             others.push(login_id);

@@ -75,6 +75,31 @@ impl Product {
         &self.state.clock
     }
 
+    /// An API client logged in as `login_id` (cookies kept), for what a test does outside the
+    /// browser.
+    pub async fn api_client(&self, login_id: &str, password: &str) -> anyhow::Result<reqwest::Client> {
+        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        self.post(&client, "/api/login", serde_json::json!({ "login_id": login_id, "password": password }))
+            .await?
+            .error_for_status()?;
+        Ok(client)
+    }
+
+    /// A POST as the SPA sends it.
+    pub async fn post(&self, client: &reqwest::Client, path: &str, body: serde_json::Value) -> reqwest::Result<reqwest::Response> {
+        client.post(self.url(path)).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await
+    }
+
+    /// トークン発行 of a software token for the client's customer: (サービスID, ユーザID).
+    pub async fn issue_software_token(&self, client: &reqwest::Client, activation_password: &str) -> anyhow::Result<(String, String)> {
+        let body = serde_json::json!({
+            "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": activation_password,
+        });
+        let issued: serde_json::Value = self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
+        let field = |name: &str| issued[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));
+        Ok((field("service_id")?, field("user_id")?))
+    }
+
     /// The server's data directory (database, development key), for the operator CLI.
     pub fn data_dir(&self) -> &std::path::Path {
         self._data.path()

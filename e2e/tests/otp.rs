@@ -9,12 +9,8 @@ use netbank_e2e::{Browser, Product};
 
 /// The token app's part (its own screens come with the token app): 初期設定 through the API.
 async fn set_up_token(product: &Product, service_id: &str, user_id: &str, password: &str) -> anyhow::Result<(Vec<u8>, TotpParams)> {
-    let response = reqwest::Client::new()
-        .post(product.url("/api/token/provision"))
-        .header(netbank_api::CSRF_HEADER, "1")
-        .json(&serde_json::json!({ "service_id": service_id, "user_id": user_id, "activation_password": password }))
-        .send()
-        .await?;
+    let body = serde_json::json!({ "service_id": service_id, "user_id": user_id, "activation_password": password });
+    let response = product.post(&reqwest::Client::new(), "/api/token/provision", body).await?;
     anyhow::ensure!(response.status() == 200, "provisioning answered {}", response.status());
     let token: ProvisionedToken = response.json().await?;
     let params = TotpParams { algorithm: token.algorithm, digits: token.digits, period: token.period };
@@ -173,22 +169,11 @@ async fn five_wrong_codes_stop_the_otp_and_the_login_explains_the_paper_form() -
 /// demo01 with a token in use, set up through the API; returns nothing the tests need but
 /// leaves the clock on a fresh step.
 async fn activate_demo_token(product: &Product) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    let post = |path: &str, body: serde_json::Value| {
-        client.post(product.url(path)).header(netbank_api::CSRF_HEADER, "1").json(&body).send()
-    };
-    post("/api/login", serde_json::json!({ "login_id": "demo01", "password": "demo1234" })).await?.error_for_status()?;
-    let issued: serde_json::Value = post(
-        "/api/otp/issue",
-        serde_json::json!({ "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": "1234" }),
-    )
-    .await?
-    .json()
-    .await?;
-    let (secret, params) =
-        set_up_token(product, issued["service_id"].as_str().unwrap(), issued["user_id"].as_str().unwrap(), "1234").await?;
+    let client = product.api_client("demo01", "demo1234").await?;
+    let (service_id, user_id) = product.issue_software_token(&client, "1234").await?;
+    let (secret, params) = set_up_token(product, &service_id, &user_id, "1234").await?;
     let code = params.code_at(&secret, product.clock().now());
-    post("/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;
+    product.post(&client, "/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;
     product.clock().advance(30);
     Ok(())
 }

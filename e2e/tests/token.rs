@@ -10,17 +10,9 @@ use serde_json::{json, Value};
 /// demo01 issues a software token through the API; returns (サービスID, ユーザID) and the
 /// logged-in client, to use the code later.
 async fn issue(product: &Product) -> anyhow::Result<(String, String, reqwest::Client)> {
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    let post = |path: &str, body: Value| client.post(product.url(path)).header(netbank_api::CSRF_HEADER, "1").json(&body).send();
-    post("/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await?.error_for_status()?;
-    let issued: Value = post(
-        "/api/otp/issue",
-        json!({ "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": "2468" }),
-    )
-    .await?
-    .json()
-    .await?;
-    Ok((issued["service_id"].as_str().unwrap().into(), issued["user_id"].as_str().unwrap().into(), client))
+    let client = product.api_client("demo01", "demo1234").await?;
+    let (service_id, user_id) = product.issue_software_token(&client, "2468").await?;
+    Ok((service_id, user_id, client))
 }
 
 async fn set_up(browser: &Browser, service_id: &str, user_id: &str, password: &str) -> anyhow::Result<()> {
@@ -64,12 +56,7 @@ async fn from_the_mail_to_a_working_code_that_survives_reloads_until_deleted() -
     browser.screenshot("tkn003-code").await?;
 
     // The code is the bank's: 利用開始登録 accepts it.
-    let activated = bank
-        .post(product.url("/api/otp/activate"))
-        .header(netbank_api::CSRF_HEADER, "1")
-        .json(&json!({ "otp": code }))
-        .send()
-        .await?;
+    let activated = product.post(&bank, "/api/otp/activate", json!({ "otp": code })).await?;
     assert_eq!(activated.status(), 200, "the displayed code activates the token");
 
     // A second device can't take the same issuance.

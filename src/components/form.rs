@@ -28,9 +28,28 @@ impl FormError {
     }
 }
 
-impl Default for FormError {
-    fn default() -> Self {
-        Self::new()
+/// A form's submit handler: nothing while the form is invalid or its request is in flight (so
+/// a double click sends once); otherwise the last refusal is cleared and `request()` is sent.
+/// `request` may refuse by itself (it sets `error` and answers `None`).
+pub fn submit_with<I, O>(
+    invalid: Signal<bool>,
+    action: Action<I, O>,
+    error: FormError,
+    request: impl Fn() -> Option<I> + Copy + 'static,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+{
+    move |ev| {
+        ev.prevent_default();
+        if invalid.get_untracked() || action.pending().get_untracked() {
+            return;
+        }
+        error.set(None);
+        if let Some(input) = request() {
+            action.dispatch(input);
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use netbank_api::client;
 use netbank_api::identity::{LoginRequest, LoginResponse};
 use netbank_api::input::{LoginId, LoginPassword};
 
-use crate::components::form::{rule, Field, FormAlert, FormError, NoticeBox, SubmitButton};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::software_keyboard::SoftwareKeyboard;
 use crate::state::{now_ms, set_otp_deadline, Notice};
@@ -44,14 +44,9 @@ pub fn LoginPage() -> impl IntoView {
             }
         }
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if invalid.get_untracked() || submit.pending().get_untracked() {
-            return;
-        }
-        error.set(None);
-        submit.dispatch(LoginRequest { login_id: login_id.get_untracked(), password: password.get_untracked() });
-    };
+    let on_submit = submit_with(invalid, submit, error, move || {
+        Some(LoginRequest { login_id: login_id.get_untracked(), password: password.get_untracked() })
+    });
     view! {
         <Screen title="ログイン" id="BLI001">
             <NoticeBox message=notice />

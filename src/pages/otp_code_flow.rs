@@ -11,7 +11,7 @@ use netbank_api::input::OtpCode;
 use netbank_api::otp::OtpStatus;
 use netbank_api::ErrorReason;
 
-use crate::components::form::{rule, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_to_login, session_lost};
 
@@ -69,12 +69,9 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
             step.set(Step::Confirm);
         }
     };
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !submit.pending().get_untracked() {
-            submit.dispatch(OtpCode::parse(&code.get_untracked()).map(|c| c.expose().to_owned()).unwrap_or_default());
-        }
-    };
+    let confirm = submit_with(invalid, submit, error, move || {
+        OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())
+    });
     move || {
         let f = flow.with_value(|f| (f.input_title, f.input_id, f.confirm_title, f.confirm_id, f.done_title, f.done_id, f.explanation, f.done_message));
         match step.get() {

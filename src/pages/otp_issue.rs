@@ -7,7 +7,7 @@ use netbank_api::client;
 use netbank_api::input::{ActivationPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
-use crate::components::form::{rule, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_to_login, session_lost};
 
@@ -80,12 +80,7 @@ pub fn OtpIssuePage() -> impl IntoView {
             step.set(Step::Confirm);
         }
     };
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !submit.pending().get_untracked() {
-            submit.dispatch(request());
-        }
-    };
+    let confirm = submit_with(invalid, submit, error, move || Some(request()));
     let method_choice = move |value: TokenMethod, label: &'static str, note: &'static str| {
         view! {
             <label class="radio">

@@ -8,7 +8,7 @@ use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
 
 use crate::components::countdown::Countdown;
-use crate::components::form::{rule, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::leave_to_login;
 use crate::state::{otp_deadline, set_otp_deadline};
@@ -49,14 +49,7 @@ pub fn OtpLoginPage() -> impl IntoView {
         set_otp_deadline(None);
         leave.run("ログインを中止しました。".to_owned());
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if invalid.get_untracked() || submit.pending().get_untracked() {
-            return;
-        }
-        error.set(None);
-        submit.dispatch(code.get_untracked());
-    };
+    let on_submit = submit_with(invalid, submit, error, move || Some(code.get_untracked()));
     view! {
         <Screen title="ログイン（ワンタイムパスワード認証）" id="BLI023">
             <p>"トークン（ワンタイムパスワードアプリ）に表示されているワンタイムパスワードを入力し、「次へ」ボタンを押してください。"</p>

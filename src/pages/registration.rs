@@ -6,7 +6,7 @@ use netbank_api::client;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
 use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
 
-use crate::components::form::{rule, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,13 +64,7 @@ fn ProofStep(
             }
         }
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !invalid.get_untracked() && !submit.pending().get_untracked() {
-            error.set(None);
-            submit.dispatch(proof());
-        }
-    };
+    let on_submit = submit_with(invalid, submit, error, move || Some(proof()));
     view! {
         <Screen title="初回利用登録（お客様の確認）" id="BLI002">
             <p>"お取引店でお渡しした「仮パスワード」と、ご利用口座の店番・口座番号を入力してください。"</p>
@@ -120,21 +114,16 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             }
         }
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if invalid.get_untracked() || submit.pending().get_untracked() {
-            return;
-        }
-        error.set(None);
+    let on_submit = submit_with(invalid, submit, error, move || {
         let proof = proof();
-        submit.dispatch(RegistrationRequest {
+        Some(RegistrationRequest {
             branch_code: proof.branch_code,
             account_number: proof.account_number,
             temporary_password: proof.temporary_password,
             login_id: login_id.get_untracked(),
             password: password.get_untracked(),
-        });
-    };
+        })
+    });
     view! {
         <Screen title="初回利用登録（ログインID・パスワードの登録）" id="BLI003">
             <p>"今後のログインに使うログインIDとログインパスワードを決めて入力してください。"</p>

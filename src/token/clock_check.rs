@@ -14,10 +14,9 @@ pub fn offset_seconds(device_ms: f64, server_time: i64) -> f64 {
 }
 
 #[component]
-pub fn ClockCheck(server_time: i64, now: ReadSignal<f64>) -> impl IntoView {
+pub fn ClockCheck(server_time: i64) -> impl IntoView {
     // Measured once, when the answer arrived; the device clock keeps its offset after that.
     let offset = offset_seconds(now_ms(), server_time);
-    let _ = now;
     (offset.abs() > TOLERANCE_SECONDS).then(|| {
         let direction = if offset > 0.0 { "進んで" } else { "遅れて" };
         view! {

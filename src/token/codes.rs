@@ -45,7 +45,7 @@ pub fn TokenCodes() -> impl IntoView {
     view! {
         <Screen title="ワンタイムパスワード" id="TKN003">
             <Suspense fallback=|| ()>
-                {move || server.get().and_then(|r| r.ok()).map(|health| view! { <ClockCheck server_time=health.server_time now /> })}
+                {move || server.get().and_then(|r| r.ok()).map(|health| view! { <ClockCheck server_time=health.server_time /> })}
             </Suspense>
             <Show when=move || !tokens.get().is_empty() fallback=|| view! {
                 <p>"この端末にはトークンが設定されていません。"</p>
@@ -64,15 +64,14 @@ pub fn TokenCodes() -> impl IntoView {
 
 #[component]
 fn TokenCard(token: StoredToken, now: ReadSignal<f64>, tokens: RwSignal<Vec<StoredToken>>) -> impl IntoView {
-    let period = f64::from(token.period);
+    let params = token.params();
+    // A memo: the clock ticks every second, the text changes only with the step.
     let code = {
         let token = token.clone();
-        Memo::new(move |_| {
-            let step = (now.get() / 1000.0 / period).floor();
-            token.code_at(step * period * 1000.0).map(|c| grouped(&c))
-        })
+        Memo::new(move |_| token.code_at(now.get()).map(|c| grouped(&c)))
     };
-    let left = move || period as u32 - ((now.get() / 1000.0).floor() as u32 % period as u32);
+    let left = move || params.millis_left(now.get() as i64).div_ceil(1000);
+    let period = params.period;
     let copied = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let copy = move |_| {

@@ -8,7 +8,7 @@ use netbank_api::input::{ActivationPassword, ServiceId, UserId};
 use netbank_api::otp::ProvisionRequest;
 use netbank_api::{ErrorBody, ErrorReason};
 
-use crate::components::form::{rule, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::token::store::{self, StoredToken};
 
@@ -40,24 +40,17 @@ pub fn TokenSetup() -> impl IntoView {
             }
         }
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if invalid.get_untracked() || submit.pending().get_untracked() {
-            return;
-        }
-        let (service, user) = match (ServiceId::parse(&service_id.get_untracked()), UserId::parse(&user_id.get_untracked())) {
-            (Ok(s), Ok(u)) => (s.as_str().to_owned(), u.as_str().to_owned()),
-            _ => return,
-        };
+    let on_submit = submit_with(invalid, submit, error, move || {
+        let service = ServiceId::parse(&service_id.get_untracked()).ok()?.as_str().to_owned();
+        let user = UserId::parse(&user_id.get_untracked()).ok()?.as_str().to_owned();
         if store::load().iter().any(|t| t.same_as(&service, &user)) {
             let body = ErrorBody::new(ErrorReason::AlreadyProvisioned)
                 .with_message("このトークンは、この端末に設定済みです。「ワンタイムパスワードを表示する」からご利用ください。");
             error.set(Some(ClientError::Api(body)));
-            return;
+            return None;
         }
-        error.set(None);
-        submit.dispatch(ProvisionRequest { service_id: service, user_id: user, activation_password: password.get_untracked() });
-    };
+        Some(ProvisionRequest { service_id: service, user_id: user, activation_password: password.get_untracked() })
+    });
     view! {
         <Screen title="初期設定" id="TKN002">
             <p>"トークン発行の画面またはメールに記載のサービスID・ユーザIDと、トークン発行時に決めた利用開始パスワードを入力し、「送信」を押してください。"</p>

@@ -72,12 +72,7 @@ pub async fn issue(
     let customer_id = current.customer_id;
     let before = token::state_of(&state.db, customer_id, now).await?;
     if !before.can_issue() {
-        let reason = if before == netbank_api::identity::OtpState::Suspended {
-            ErrorReason::OtpSuspended
-        } else {
-            ErrorReason::OtpStateConflict
-        };
-        return Err(ApiError::new(reason));
+        return Err(token::refusal(before));
     }
     let otp = &state.policy.otp;
     let params = TotpParams { algorithm: otp.algorithm, digits: otp.digits, period: otp.period };

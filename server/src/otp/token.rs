@@ -36,6 +36,16 @@ pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result
         .await
 }
 
+/// Why a 手続き that needs another state is refused: a stopped token says so (the customer must
+/// submit the paper form); anything else is a conflict with the current state.
+pub fn refusal(current: OtpState) -> ApiError {
+    ApiError::new(if current == OtpState::Suspended {
+        netbank_api::ErrorReason::OtpSuspended
+    } else {
+        netbank_api::ErrorReason::OtpStateConflict
+    })
+}
+
 /// The customer's token state now, for screens and for login.
 pub async fn state_of(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<OtpState> {
     Ok(load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))

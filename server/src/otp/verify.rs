@@ -94,9 +94,8 @@ pub async fn accept(
     let row = token::load(&state.db, customer_id).await?;
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
     if current != expect.otp_state() {
-        let reason = if current == OtpState::Suspended { ErrorReason::OtpSuspended } else { ErrorReason::OtpStateConflict };
         audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
-        return Err(ApiError::new(reason));
+        return Err(token::refusal(current));
     }
     let row = row.expect("a token in a state that takes codes");
     let secret = row.secret(&state.secrets)?;
