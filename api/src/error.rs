@@ -51,11 +51,12 @@ pub enum ErrorReason {
     OtpSuspended,
     /// The password step of the login is older than its limit (one minute): log in again.
     OtpLoginExpired,
-    /// サービスID, ユーザID and 利用開始パスワード do not match an issued token.
+    /// サービスID, ユーザID and 利用開始パスワード do not match an issuance waiting for its token
+    /// app. Unknown, voided, lapsed and already set-up issuances answer the same, so the
+    /// endpoint tells a guesser nothing.
     ProvisioningMismatch,
-    /// The issuance expired or was voided by wrong 利用開始パスワード: issue again.
-    IssuanceUnusable,
-    /// The token app has been set up with this issuance already.
+    /// The token app's own refusal: this device holds that token already (never sent by the
+    /// server, which does not say whether an issuance was set up).
     AlreadyProvisioned,
 }
 
@@ -102,9 +103,8 @@ impl ErrorReason {
             Self::OtpLoginExpired => {
                 "ワンタイムパスワードの入力が1分以内に完了しなかったため、ログインを中止しました。もう一度ログインしてください。"
             }
-            Self::ProvisioningMismatch => "サービスID・ユーザID・利用開始パスワードのいずれかが正しくありません。",
-            Self::IssuanceUnusable => {
-                "このトークン発行情報はご利用いただけません（有効期限切れ、または利用開始パスワードの誤入力）。インターネットバンキングでトークンを再発行してください。"
+            Self::ProvisioningMismatch => {
+                "サービスID・ユーザID・利用開始パスワードのいずれかが正しくないか、このトークン発行情報はご利用いただけません（初期設定済み・有効期限切れ・誤入力による無効）。解決しない場合は、インターネットバンキングでトークンを再発行してください。"
             }
             Self::AlreadyProvisioned => "このトークンは初期設定済みです。トークンを設定した端末をご利用ください。",
         }

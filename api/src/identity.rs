@@ -35,6 +35,9 @@ pub struct RegistrationRequest {
     pub temporary_password: String,
     pub login_id: String,
     pub password: String,
+    /// 通知先メールアドレス: where security notices go.
+    #[serde(default)]
+    pub notice_address: String,
 }
 
 /// `POST /api/login`.
@@ -62,6 +65,28 @@ pub enum LoginResponse {
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
+    /// A current one-time password: required while the customer's token is 利用中.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+}
+
+/// `POST /api/notice-address` (お客様情報の変更): a new 通知先メールアドレス, confirmed with the
+/// login password, and a one-time password while the token is 利用中.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeNoticeAddressRequest {
+    pub notice_address: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+}
+
+/// The registered notice address after a change; the response also sets the new session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeAddressChanged {
+    pub notice_address: String,
 }
 
 /// `GET /api/me`: who is logged in, their accounts, and where their OTP stands.
@@ -72,6 +97,9 @@ pub struct MeResponse {
     pub login_id: String,
     pub accounts: Vec<Account>,
     pub otp_state: OtpState,
+    /// 通知先メールアドレス, when one is registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

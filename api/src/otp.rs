@@ -95,6 +95,9 @@ impl OtpStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssueTokenRequest {
     pub method: TokenMethod,
+    /// The login password, asked again on the confirmation screen (BOT004).
+    #[serde(default)]
+    pub login_password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail_address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use netbank_api::identity::AccountKind;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NoticeAddress};
 use netbank_api::otp::TotpAlgorithm;
 
 use crate::calendar::utc_date;
@@ -44,8 +44,12 @@ pub enum Command {
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
-    /// Put the demo customers (printed by `serve --demo`) in their starting state.
-    SeedDemo,
+    /// Put the demo customers (printed by `serve --demo`) in their starting state
+    /// (development mode only).
+    SeedDemo {
+        #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
+        mode: Mode,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,6 +222,20 @@ pub enum CustomerCommand {
         /// Opening balance in yen.
         #[arg(long, default_value_t = 0)]
         balance: i64,
+        /// 通知先メールアドレス for security notices.
+        #[arg(long)]
+        mail: Option<String>,
+    },
+    /// Register (or replace) the 通知先メールアドレス, by login ID or by 店番 and 口座番号.
+    SetMail {
+        #[arg(long, conflicts_with_all = ["branch", "account"], required_unless_present = "branch")]
+        login_id: Option<String>,
+        #[arg(long, requires = "account")]
+        branch: Option<String>,
+        #[arg(long, requires = "branch")]
+        account: Option<String>,
+        #[arg(long)]
+        mail: String,
     },
     /// Show a customer by login ID or by 店番 and 口座番号.
     Show {
@@ -248,9 +266,10 @@ impl Cli {
         let data_dir = self.common.data_dir;
         match command {
             Command::Serve(args) => serve(data_dir, args).await,
-            Command::SeedDemo => {
+            Command::SeedDemo { mode } => {
+                demo::ensure_allowed(mode)?;
                 let db = open(&data_dir).await?;
-                demo::seed(&db, &Clock::System).await?;
+                demo::seed(&db, &Clock::System, mode).await?;
                 println!("{}", demo::credentials_text());
                 Ok(())
             }
@@ -272,6 +291,10 @@ impl Cli {
 }
 
 async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+    // Before anything is created or opened: a refused start writes nothing.
+    if args.demo {
+        demo::ensure_allowed(args.mode)?;
+    }
     let settings = Settings {
         addr: args.addr,
         data_dir,
@@ -287,7 +310,7 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     };
     let app = Application::build(settings).await?;
     if args.demo {
-        demo::seed(&app.state().db, &Clock::System).await?;
+        demo::seed(&app.state().db, &Clock::System, args.mode).await?;
     }
     println!("netbank is running at http://{}/", app.address());
     if args.demo {
@@ -309,7 +332,7 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
     let clock = Clock::System;
     let policy = Policy::default();
     match command {
-        CustomerCommand::Create { name, branch, account, kind, balance } => {
+        CustomerCommand::Create { name, branch, account, kind, balance, mail } => {
             let kind = AccountKind::from_db(&kind).ok_or_else(|| anyhow::anyhow!("unknown account kind {kind}"))?;
             let customer = customers::NewCustomer {
                 name: &name,
@@ -317,6 +340,7 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
                 account: AccountNumber::parse(&account)?,
                 kind,
                 balance,
+                notice_address: mail.as_deref().map(NoticeAddress::parse).transpose()?,
             };
             let notice = customers::create(&db, &clock, &policy, customer).await?;
             println!("customer {} created", notice.customer_id);
@@ -332,6 +356,7 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
             println!("customer:  {}", summary.customer_id);
             println!("name:      {}", summary.name);
             println!("login ID:  {}", summary.login_id.as_deref().unwrap_or("(not registered)"));
+            println!("notices:   {}", summary.notice_address.as_deref().unwrap_or("(no notice address)"));
             if summary.login_id.is_some() {
                 let state = match summary.locked_at {
                     Some(at) => format!("LOCKED since {}", utc_date(at)),
@@ -340,6 +365,21 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
                 println!("login:     {state}");
             }
             println!("accounts:  {}", summary.accounts);
+        }
+        CustomerCommand::SetMail { login_id, branch, account, mail } => {
+            let address = NoticeAddress::parse(&mail)?;
+            let login_id = login_id.as_deref().map(LoginId::parse).transpose()?;
+            let account = match (branch, account) {
+                (Some(b), Some(a)) => Some((BranchCode::parse(&b)?, AccountNumber::parse(&a)?)),
+                _ => None,
+            };
+            let customer = match (&login_id, &account) {
+                (Some(id), _) => customers::CustomerRef::LoginId(id),
+                (None, Some((branch, number))) => customers::CustomerRef::Account(branch, number),
+                (None, None) => anyhow::bail!("give --login-id or --branch and --account"),
+            };
+            let customer_id = customers::set_notice_address(&db, &clock, customer, &address).await?;
+            println!("customer {customer_id}: notices go to {} (the new and any old address are told)", address.as_str());
         }
         CustomerCommand::Unlock { login_id } => {
             let login_id = LoginId::parse(&login_id)?;

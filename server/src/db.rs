@@ -38,3 +38,11 @@ pub async fn ping(pool: &SqlitePool) -> bool {
     let query = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool);
     matches!(tokio::time::timeout(Duration::from_secs(1), query).await, Ok(Ok(1)))
 }
+
+/// A transaction that reads before it writes. SQLite's default (deferred) transaction takes
+/// its snapshot at the first read and cannot turn it into a write if another connection has
+/// committed since ("database is locked" at once, no busy wait); `BEGIN IMMEDIATE` takes the
+/// write lock first, waiting its turn like any writer.
+pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}

@@ -42,7 +42,7 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::CsrfRejected
         | ErrorReason::TemporaryPasswordUnusable
         | ErrorReason::OtpSuspended
-        | ErrorReason::IssuanceUnusable => StatusCode::FORBIDDEN,
+        => StatusCode::FORBIDDEN,
         ErrorReason::OtpStateConflict | ErrorReason::OtpAlreadyUsed | ErrorReason::AlreadyProvisioned => {
             StatusCode::CONFLICT
         }

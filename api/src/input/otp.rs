@@ -13,10 +13,16 @@ impl MailAddress {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = |message| Err(InputError { field: "mail_address", message });
+        Self::parse_field(raw, "mail_address", "携帯電話メールアドレスを入力してください。")
+    }
+
+    /// The same rule for another address field (the notice address), with its own
+    /// "please enter" message.
+    pub fn parse_field(raw: &str, field: &'static str, empty: &'static str) -> Result<Self, InputError> {
+        let error = |message| Err(InputError { field, message });
         let value = raw.trim();
         if value.is_empty() {
-            return error("携帯電話メールアドレスを入力してください。");
+            return error(empty);
         }
         if has_full_width_alphanumeric(value) || !value.is_ascii() {
             return error("メールアドレスは半角英数字と記号で入力してください（全角文字が含まれています）。");

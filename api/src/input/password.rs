@@ -27,7 +27,13 @@ pub struct LoginPassword(String);
 
 impl LoginPassword {
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        ascii_password(raw, "password", "ログインパスワードを入力してください。").map(Self)
+        Self::parse_field(raw, "password")
+    }
+
+    /// The same rule reported against another field (the password asked again before a
+    /// sensitive change: `current_password`, `login_password`).
+    pub fn parse_field(raw: &str, field: &'static str) -> Result<Self, InputError> {
+        ascii_password(raw, field, "ログインパスワードを入力してください。").map(Self)
     }
 
     pub fn expose(&self) -> &str {

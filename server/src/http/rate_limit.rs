@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use netbank_api::ErrorReason;
 
+use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -23,8 +24,9 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// `Ok` when the request may go ahead, else the seconds until it may.
-    pub fn check(&self, client: IpAddr, now: i64, per_minute: u32) -> Result<(), i64> {
+    /// `Ok` when the request may go ahead, else the seconds until it may and whether this is
+    /// the client's first refusal in the window.
+    pub fn check(&self, client: IpAddr, now: i64, per_minute: u32) -> Result<(), (i64, bool)> {
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if windows.len() > 100_000 {
             windows.retain(|_, (start, _)| now - *start < WINDOW_SECONDS);
@@ -35,7 +37,9 @@ impl RateLimiter {
             *count = 0;
         }
         if *count >= per_minute {
-            return Err((*start + WINDOW_SECONDS - now).max(1));
+            let first = *count == per_minute;
+            *count = count.saturating_add(1);
+            return Err(((*start + WINDOW_SECONDS - now).max(1), first));
         }
         *count += 1;
         Ok(())
@@ -45,7 +49,22 @@ impl RateLimiter {
 pub async fn limit_auth(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     if let Some(client) = client {
-        if let Err(wait) = state.limiter.check(client, state.clock.now(), state.policy.auth_requests_per_minute) {
+        let now = state.clock.now();
+        if let Err((wait, first)) = state.limiter.check(client, now, state.policy.auth_requests_per_minute) {
+            // One record per refused request would let a flood write the log as fast as it
+            // sends; the first refusal of each window is recorded.
+            if first {
+                let event = AuditEvent {
+                    customer_id: None,
+                    event: "rate_limited",
+                    client_addr: Some(client.to_string()),
+                    result: "refused",
+                    detail: Some(request.uri().path().to_owned()),
+                };
+                if let Err(error) = audit::record(&state.db, now, event).await {
+                    return ApiError::internal(error).into_response();
+                }
+            }
             let mut response = ApiError::new(ErrorReason::RateLimited).into_response();
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
             return response;
@@ -66,7 +85,8 @@ mod tests {
         for _ in 0..3 {
             assert!(limiter.check(client, 1000, 3).is_ok());
         }
-        assert_eq!(limiter.check(client, 1010, 3), Err(50));
+        assert_eq!(limiter.check(client, 1010, 3), Err((50, true)));
+        assert_eq!(limiter.check(client, 1011, 3), Err((49, false)));
         assert!(limiter.check(other, 1010, 3).is_ok());
         assert!(limiter.check(client, 1060, 3).is_ok());
     }

@@ -1,22 +1,26 @@
-//! The logged-in customer: who they are, their accounts, and changing their password.
+//! The logged-in customer: who they are, their accounts, and changing their password or
+//! their notice address (お客様情報の変更).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::{Account, AccountKind, ChangePasswordRequest, MeResponse, PasswordChanged};
+use netbank_api::identity::{
+    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, MeResponse, NoticeAddressChanged,
+    PasswordChanged,
+};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::input::{LoginPassword, NewPassword};
+use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress};
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::login::count_wrong_password;
-use crate::identity::password;
-use crate::identity::session::{self, CurrentCustomer, Stage};
-use crate::otp::token;
+use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
+use crate::identity::{password, reauth};
+use crate::mail::notice::{self, Notice};
+use crate::otp::{token, verify};
 use crate::startup::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -32,8 +36,9 @@ struct AccountRow {
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
-    let (name, login_id): (String, String) = sqlx::query_as(
-        "SELECT c.name, k.login_id FROM customers c JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
+    let (name, login_id, notice_address): (String, String, Option<String>) = sqlx::query_as(
+        "SELECT c.name, k.login_id, c.notice_address FROM customers c JOIN credentials k ON k.customer_id = c.id
+         WHERE c.id = ?",
     )
     .bind(current.customer_id)
     .fetch_one(&state.db)
@@ -53,63 +58,113 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         })
         .collect::<Result<_, ApiError>>()?;
     let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
-    Ok(Json(MeResponse { name, login_id, accounts, otp_state }))
+    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address }))
 }
 
 #[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,
-    responses((status = 200, description = "sets a new session cookie", body = PasswordChanged),
-        (status = 401, description = "unauthenticated, session_expired or wrong_current_password", body = ErrorBody),
-        (status = 403, description = "login_locked", body = ErrorBody),
-        (status = 422, description = "invalid_input or password_unchanged", body = ErrorBody)))]
-/// `POST /api/password`: the current password proves it is the customer; every other session
-/// ends and this one gets a new ID. Wrong current passwords count toward the lockout.
+    responses((status = 200, description = "sets a new session cookie; every other session ends", body = PasswordChanged),
+        (status = 401, description = "unauthenticated, session_expired, wrong_current_password or invalid_otp", body = ErrorBody),
+        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input (otp is required while the token is 利用中) or password_unchanged", body = ErrorBody)))]
+/// `POST /api/password`: the current password proves it is the customer, and while the
+/// token is 利用中 a current one-time password too. Every other session ends; this one
+/// continues under a new ID at the level it has proven, its absolute limit unchanged.
 pub async fn change_password(
     State(state): State<AppState>,
     client: ClientAddr,
     current: CurrentCustomer,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let old = LoginPassword::parse(&request.current_password)
-        .map_err(|e| netbank_api::input::InputError { field: "current_password", ..e })?;
+    let old = LoginPassword::parse_field(&request.current_password, "current_password")?;
     let new = NewPassword::parse(&request.new_password)?;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = ?")
-        .bind(current.customer_id)
-        .fetch_one(&state.db)
-        .await?;
-    let now = state.clock.now();
-    let event = |result, detail: &str| AuditEvent {
-        customer_id: Some(current.customer_id),
-        event: "password_change",
-        client_addr: client.ip_string(),
-        result,
-        detail: Some(detail.to_owned()),
-    };
-    if !password::verify(old.expose().to_owned(), stored).await? {
-        let locked = count_wrong_password(&state, current.customer_id, now).await?;
-        audit::record(&state.db, now, event("refused", "wrong_current_password")).await?;
-        if locked {
-            session::delete_all_for(&state.db, current.customer_id).await?;
-            return Err(ApiError::new(ErrorReason::LoginLocked));
-        }
-        return Err(ApiError::new(ErrorReason::WrongCurrentPassword));
-    }
+    let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
+    reauth::confirm_password(&state, &client, &current, old.expose(), "current_password", "password_change").await?;
     if old.expose() == new.expose() {
         return Err(ApiError::new(ErrorReason::PasswordUnchanged));
     }
     let hash = password::hash(new.expose().to_owned()).await?;
 
-    let mut tx = state.db.begin().await?;
+    let (mut tx, proved) = verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
+    let now = state.clock.now();
     sqlx::query("UPDATE credentials SET password_hash = ?, failed_attempts = 0, updated_at = ? WHERE customer_id = ?")
         .bind(&hash)
         .bind(now)
         .bind(current.customer_id)
         .execute(&mut *tx)
         .await?;
-    session::delete_all_for(&mut *tx, current.customer_id).await?;
-    let token = session::create(&mut *tx, current.customer_id, Stage::Full, now).await?;
-    audit::record(&mut *tx, now, event("success", "changed")).await?;
+    let level = if proved { Level::Otp } else { current.level };
+    let token = session::reissue(&mut tx, &current, level, Revocation::PasswordChange, client.ip_string(), now).await?;
+    notice::send(&mut tx, current.customer_id, &Notice::PasswordChanged, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(current.customer_id),
+        event: "password_change",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(if proved { "changed password+otp" } else { "changed password" }.to_owned()),
+    };
+    audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;
+    state.mail_wakeup.notify_one();
     let mut headers = HeaderMap::new();
     session::set_cookie(&mut headers, token.cookie(&state.policy));
     Ok((headers, Json(PasswordChanged { changed: true })))
+}
+
+#[utoipa::path(post, path = "/api/notice-address", tag = "customer", request_body = ChangeNoticeAddressRequest,
+    responses((status = 200, description = "sets a new session cookie; every other session ends", body = NoticeAddressChanged),
+        (status = 401, description = "unauthenticated, session_expired, wrong_current_password or invalid_otp", body = ErrorBody),
+        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input (otp is required while the token is 利用中)", body = ErrorBody)))]
+/// `POST /api/notice-address` (お客様情報の変更): where notices go is itself protected like the
+/// password, since whoever controls it decides whether the customer hears of an attack. The
+/// new address is told it was registered, the old one that it was replaced.
+pub async fn change_notice_address(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<ChangeNoticeAddressRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let address = NoticeAddress::parse(&request.notice_address)?;
+    let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
+    reauth::confirm_password(&state, &client, &current, &request.password, "password", "notice_address_change").await?;
+
+    let (mut tx, proved) =
+        verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;
+    let now = state.clock.now();
+    let old: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
+        .bind(current.customer_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    // Conditional on the address read, so the old address told is the one replaced.
+    let changed = sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ? AND notice_address IS ?")
+        .bind(address.as_str())
+        .bind(current.customer_id)
+        .bind(&old)
+        .execute(&mut *tx)
+        .await?;
+    if changed.rows_affected() != 1 {
+        return Err(ApiError::internal("notice address changed concurrently"));
+    }
+    notice::send_to(&mut tx, current.customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
+    if let Some(old) = old.filter(|old| old != address.as_str()) {
+        let replaced = Notice::NoticeAddressReplaced { new_address: address.as_str().to_owned() };
+        notice::send_to(&mut tx, current.customer_id, &old, &replaced, now).await?;
+    }
+    let level = if proved { Level::Otp } else { current.level };
+    let token = session::reissue(&mut tx, &current, level, Revocation::NoticeAddressChange, client.ip_string(), now).await?;
+    let event = AuditEvent {
+        customer_id: Some(current.customer_id),
+        event: "notice_address_change",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: None,
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    let mut headers = HeaderMap::new();
+    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    Ok((headers, Json(NoticeAddressChanged { notice_address: address.as_str().to_owned() })))
 }

@@ -14,7 +14,8 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
-use crate::identity::session::{self, Stage};
+use crate::identity::session::{self, Level, Revocation, Stage};
+use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::startup::AppState;
 
@@ -64,15 +65,20 @@ pub async fn login(
     let id = Some(credential.customer_id);
     let correct = password::verify(secret, credential.password_hash).await?;
     let now = state.clock.now();
+    // A locked login answers like a wrong password (so a guesser cannot tell a locked ID
+    // from an unknown one) until the right password is given: then the customer learns why.
     if credential.locked {
-        audit::record(&state.db, now, audit(id, "refused", "locked")).await?;
-        return Err(ApiError::new(ErrorReason::LoginLocked));
+        let detail = if correct { "locked" } else { "locked_wrong_password" };
+        audit::record(&state.db, now, audit(id, "refused", detail)).await?;
+        return Err(ApiError::new(if correct { ErrorReason::LoginLocked } else { ErrorReason::InvalidCredentials }));
     }
     if !correct {
-        let locked = count_wrong_password(&state, credential.customer_id, now).await?;
+        // The guess that locks the login answers like the others; the customer is told by
+        // the lockout notice, the guesser learns nothing.
+        let locked = count_wrong_password(&state, credential.customer_id, client.ip_string(), now).await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
-        return Err(ApiError::new(if locked { ErrorReason::LoginLocked } else { ErrorReason::InvalidCredentials }));
+        return Err(ApiError::new(ErrorReason::InvalidCredentials));
     }
 
     // A token in use owes a code (BLI023); a stopped one refuses the login outright.
@@ -94,7 +100,7 @@ pub async fn login(
     if let Some(old) = session::presented_token(&headers) {
         session::delete(&mut *tx, &old).await?;
     }
-    let token = session::create(&mut *tx, credential.customer_id, stage, now).await?;
+    let token = session::create(&mut *tx, credential.customer_id, stage, Level::Password, now, now).await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;
@@ -141,8 +147,16 @@ pub async fn logout(
 }
 
 /// Counts one wrong password; true when the login is (now) locked. The limit sits in the
-/// WHERE clause, so parallel wrong guesses stop counting exactly at the threshold.
-pub(crate) async fn count_wrong_password(state: &AppState, customer_id: i64, now: i64) -> sqlx::Result<bool> {
+/// WHERE clause, so parallel wrong guesses stop counting exactly at the threshold. The guess
+/// that locks ends every session of the customer and sends the lockout notice, in the same
+/// transaction.
+pub(crate) async fn count_wrong_password(
+    state: &AppState,
+    customer_id: i64,
+    client_addr: Option<String>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = state.db.begin().await?;
     let locked_now: Option<bool> = sqlx::query_scalar(
         "UPDATE credentials
          SET failed_attempts = failed_attempts + 1,
@@ -153,8 +167,21 @@ pub(crate) async fn count_wrong_password(state: &AppState, customer_id: i64, now
     .bind(state.policy.login_lockout_threshold)
     .bind(now)
     .bind(customer_id)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?;
-    // No row: it was locked already, by another request meanwhile.
-    Ok(locked_now.unwrap_or(true))
+    match locked_now {
+        // No row: it was locked already, by another request meanwhile.
+        None => Ok(true),
+        Some(false) => {
+            tx.commit().await?;
+            Ok(false)
+        }
+        Some(true) => {
+            session::revoke_all(&mut tx, customer_id, Revocation::Lockout, client_addr, now).await?;
+            notice::send(&mut tx, customer_id, &Notice::LoginLocked, now).await?;
+            tx.commit().await?;
+            state.mail_wakeup.notify_one();
+            Ok(true)
+        }
+    }
 }

@@ -3,5 +3,6 @@
 pub mod account;
 pub mod login;
 pub mod password;
+pub mod reauth;
 pub mod registration;
 pub mod session;

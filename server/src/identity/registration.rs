@@ -7,13 +7,14 @@ use axum::Json;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, NoticeAddress, TemporaryPassword};
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
+use crate::mail::notice::{self, Notice};
 use crate::startup::AppState;
 
 struct Proof {
@@ -68,6 +69,7 @@ pub async fn register(
     let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
     let login_id = LoginId::parse(&request.login_id)?;
     let new_password = NewPassword::parse_field(&request.password, "password")?;
+    let notice_address = NoticeAddress::parse(&request.notice_address)?;
     let customer_id = check_proof(&state, &client, &proof).await?;
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
 
@@ -106,6 +108,12 @@ pub async fn register(
         }
     }
     inserted?;
+    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
+        .bind(notice_address.as_str())
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    notice::send_to(&mut tx, customer_id, notice_address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
     audit::record(
         &mut *tx,
         now,
@@ -119,6 +127,7 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
+    state.mail_wakeup.notify_one();
     Ok(StatusCode::CREATED)
 }
 
@@ -133,7 +142,9 @@ struct Pending {
 }
 
 /// The customer the proof belongs to, or why not. Every path runs one argon2 verification,
-/// so the answer's timing does not tell whether the account exists.
+/// so the answer's timing does not tell whether the account exists; and an unknown account,
+/// a voided, expired or used 仮パスワード and a wrong one all answer `registration_mismatch`.
+/// Only the right 仮パスワード learns why it cannot be used (like a locked login).
 async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, ApiError> {
     let pending: Option<Pending> = sqlx::query_as(
         "SELECT t.customer_id, t.password_hash, t.expires_at, t.failed_attempts, t.used_at,
@@ -151,23 +162,27 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
         return Err(refused(state, None, client, "no_such_account", ErrorReason::RegistrationMismatch).await);
     };
     let id = Some(pending.customer_id);
-    if pending.failed_attempts >= i64::from(state.policy.temporary_password_attempts) {
-        password::verify(secret, state.dummy_hash.to_string()).await?;
-        return Err(refused(state, id, client, "voided", ErrorReason::TemporaryPasswordUnusable).await);
-    }
-    if !password::verify(secret, pending.password_hash).await? {
-        sqlx::query(
-            "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
-             WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
-        )
-        .bind(pending.customer_id)
-        .bind(state.policy.temporary_password_attempts)
-        .execute(&state.db)
-        .await?;
-        return Err(refused(state, id, client, "wrong_temporary_password", ErrorReason::RegistrationMismatch).await);
+    let voided = pending.failed_attempts >= i64::from(state.policy.temporary_password_attempts);
+    let correct = password::verify(secret, pending.password_hash).await?;
+    if !correct {
+        if !voided && pending.used_at.is_none() {
+            sqlx::query(
+                "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
+                 WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
+            )
+            .bind(pending.customer_id)
+            .bind(state.policy.temporary_password_attempts)
+            .execute(&state.db)
+            .await?;
+        }
+        let detail = if voided { "voided_wrong_temporary_password" } else { "wrong_temporary_password" };
+        return Err(refused(state, id, client, detail, ErrorReason::RegistrationMismatch).await);
     }
     if pending.registered {
         return Err(refused(state, id, client, "already_registered", ErrorReason::AlreadyRegistered).await);
+    }
+    if voided {
+        return Err(refused(state, id, client, "voided", ErrorReason::TemporaryPasswordUnusable).await);
     }
     if pending.used_at.is_some() || pending.expires_at <= state.clock.now() {
         return Err(refused(state, id, client, "expired_or_used", ErrorReason::TemporaryPasswordUnusable).await);

@@ -10,8 +10,9 @@ use base64::Engine;
 use netbank_api::ErrorReason;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteExecutor;
+use sqlx::{Sqlite, SqliteExecutor, Transaction};
 
+use crate::audit::{self, AuditEvent};
 use crate::config::Policy;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -35,6 +36,60 @@ impl Stage {
         match self {
             Self::OtpPending => "otp_pending",
             Self::Full => "full",
+        }
+    }
+}
+
+/// What a session has proven. A customer whose token is in use has only `Otp` sessions:
+/// `touch` refuses a `Password` one, whenever it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Password,
+    /// Password and a one-time password (at login, 利用開始 or 利用解除).
+    Otp,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Otp => "otp",
+        }
+    }
+
+    fn from_db(value: &str) -> Self {
+        if value == "otp" { Self::Otp } else { Self::Password }
+    }
+}
+
+/// Why every session of a customer ends (the audit log's word for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    PasswordChange,
+    Lockout,
+    Unlock,
+    OtpActivated,
+    OtpDeactivated,
+    OtpSuspended,
+    OtpSuspensionLifted,
+    OtpInitialised,
+    NoticeAddressChange,
+    DemoSeed,
+}
+
+impl Revocation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordChange => "password_change",
+            Self::Lockout => "lockout",
+            Self::Unlock => "unlock",
+            Self::OtpActivated => "otp_activate",
+            Self::OtpDeactivated => "otp_deactivate",
+            Self::OtpSuspended => "otp_suspend",
+            Self::OtpSuspensionLifted => "otp_lift_suspension",
+            Self::OtpInitialised => "otp_initialise",
+            Self::NoticeAddressChange => "notice_address_change",
+            Self::DemoSeed => "demo_seed",
         }
     }
 }
@@ -88,21 +143,26 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// Starts a session at `stage`. Callers delete the one presented before (a new ID at every
-/// step up), inside the same transaction.
+/// Starts a session at `stage` and `level` for a login that began at `login_at`. Callers
+/// delete the one presented before (a new ID at every step up), inside the same transaction.
 pub async fn create(
     db: impl SqliteExecutor<'_>,
     customer_id: i64,
     stage: Stage,
+    level: Level,
+    login_at: i64,
     now: i64,
 ) -> sqlx::Result<SessionToken> {
     let token = SessionToken::generate();
     sqlx::query(
-        "INSERT INTO sessions (id_hash, customer_id, stage, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(SessionToken::hash(&token.0))
     .bind(customer_id)
     .bind(stage.as_str())
+    .bind(level.as_str())
+    .bind(login_at)
     .bind(now)
     .bind(now)
     .execute(db)
@@ -120,17 +180,55 @@ pub async fn delete(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<()
     Ok(())
 }
 
-pub async fn delete_all_for(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(customer_id).execute(db).await?;
-    Ok(())
+/// Ends every session of the customer (of any stage) and records how many and why.
+pub async fn revoke_all(
+    tx: &mut Transaction<'_, Sqlite>,
+    customer_id: i64,
+    cause: Revocation,
+    client_addr: Option<String>,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = ?")
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if ended > 0 {
+        let event = AuditEvent {
+            customer_id: Some(customer_id),
+            event: "session_revoke",
+            client_addr,
+            result: "success",
+            detail: Some(format!("cause={} sessions={ended}", cause.as_str())),
+        };
+        audit::record(&mut **tx, now, event).await?;
+    }
+    Ok(ended)
 }
 
-/// A request made in a fully authenticated session. Extracting it checks both time limits,
-/// refreshes the idle one, and answers 401 otherwise.
+/// After a change the current session made: every session of the customer ends, and the
+/// current one continues under a new ID at the level it has now proven. Its login time
+/// carries over, so re-issuing never extends the absolute limit.
+pub async fn reissue(
+    tx: &mut Transaction<'_, Sqlite>,
+    current: &CurrentCustomer,
+    level: Level,
+    cause: Revocation,
+    client_addr: Option<String>,
+    now: i64,
+) -> sqlx::Result<SessionToken> {
+    revoke_all(tx, current.customer_id, cause, client_addr, now).await?;
+    create(&mut **tx, current.customer_id, Stage::Full, level, current.login_at, now).await
+}
+
+/// A request made in a fully authenticated session. Extracting it checks both time limits
+/// and the level, refreshes the idle timer, and answers 401 otherwise.
 #[derive(Debug, Clone)]
 pub struct CurrentCustomer {
     pub customer_id: i64,
     pub token: String,
+    pub level: Level,
+    pub login_at: i64,
 }
 
 impl FromRequestParts<AppState> for CurrentCustomer {
@@ -138,14 +236,31 @@ impl FromRequestParts<AppState> for CurrentCustomer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = presented_token(&parts.headers).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
-        let customer_id = touch(state, &token, Stage::Full).await?;
-        Ok(Self { customer_id, token })
+        let live = touch(state, &token, Stage::Full).await?;
+        Ok(Self { customer_id: live.customer_id, token, level: live.level, login_at: live.login_at })
     }
 }
 
-/// Finds the live session for `token` at `stage` and refreshes its idle timer, all in one
-/// conditional UPDATE; an expired session is deleted and reported as such.
-pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, ApiError> {
+/// A session found live by `touch`.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct LiveSession {
+    pub customer_id: i64,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    pub login_at: i64,
+    last_seen_at: i64,
+}
+
+impl From<String> for Level {
+    fn from(value: String) -> Self {
+        Self::from_db(&value)
+    }
+}
+
+/// Finds the live session for `token` at `stage` and refreshes its idle timer; an expired
+/// session is deleted and reported as such. A full session that proved only the password is
+/// not live while the customer's token is in use (or stopped): the second factor is owed.
+pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSession, ApiError> {
     let now = state.clock.now();
     let policy = &state.policy;
     let id_hash = SessionToken::hash(token);
@@ -156,9 +271,11 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, A
     };
     // A read, not a write: the idle timer is moved only when it is a few seconds old, so a
     // busy session costs the database a write every few seconds, not on every request.
-    let live: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT customer_id, last_seen_at FROM sessions
-         WHERE id_hash = ?2 AND stage = ?3 AND last_seen_at > ?1 - ?4 AND created_at > ?1 - ?5",
+    let live: Option<LiveSession> = sqlx::query_as(
+        "SELECT s.customer_id, s.level, s.login_at, s.last_seen_at FROM sessions s
+         WHERE s.id_hash = ?2 AND s.stage = ?3 AND s.last_seen_at > ?1 - ?4 AND s.login_at > ?1 - ?5
+           AND (s.level = 'otp' OR s.stage = 'otp_pending' OR NOT EXISTS (
+                SELECT 1 FROM otp_tokens t WHERE t.customer_id = s.customer_id AND t.state IN ('active', 'suspended')))",
     )
     .bind(now)
     .bind(&id_hash)
@@ -168,8 +285,8 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, A
     .fetch_optional(&state.db)
     .await
     .map_err(ApiError::internal)?;
-    if let Some((customer_id, last_seen_at)) = live {
-        if now - last_seen_at >= IDLE_REFRESH_SECONDS {
+    if let Some(live) = live {
+        if now - live.last_seen_at >= IDLE_REFRESH_SECONDS {
             sqlx::query("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2 AND last_seen_at < ?1")
                 .bind(now)
                 .bind(&id_hash)
@@ -177,7 +294,7 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<i64, A
                 .await
                 .map_err(ApiError::internal)?;
         }
-        return Ok(customer_id);
+        return Ok(live);
     }
     // Only a session of this stage ran out; one of another stage is merely not enough here
     // (a pending login asking for /api/me) and stays as it is.

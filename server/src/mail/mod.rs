@@ -3,5 +3,6 @@
 
 pub mod issuance;
 pub mod mailbox;
+pub mod notice;
 pub mod outbox;
 pub mod sender;

@@ -1,5 +1,5 @@
 use netbank_api::identity::AccountKind;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NoticeAddress};
 use rand::Rng;
 use sqlx::SqlitePool;
 
@@ -7,6 +7,11 @@ use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
 use crate::config::Policy;
 use crate::identity::password;
+use crate::identity::session::{self, Revocation};
+use crate::mail::notice::{self, Notice};
+
+/// The audit log's client address for what the operator does.
+pub const OPERATOR: &str = "operator-cli";
 
 /// What the branch tells a new customer, once: the 仮パスワード is stored only hashed.
 #[derive(Debug, Clone)]
@@ -22,6 +27,8 @@ pub struct NewCustomer<'a> {
     pub account: AccountNumber,
     pub kind: AccountKind,
     pub balance: i64,
+    /// 通知先メールアドレス, when the branch has one on file.
+    pub notice_address: Option<NoticeAddress>,
 }
 
 /// 8 characters from an alphabet without look-alikes (no 0/O, 1/l/I), letters and digits.
@@ -50,11 +57,13 @@ pub async fn create(
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
     let mut tx = db.begin().await?;
-    let customer_id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id")
-        .bind(customer.name.trim())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+    let customer_id: i64 =
+        sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES (?, ?, ?) RETURNING id")
+            .bind(customer.name.trim())
+            .bind(customer.notice_address.as_ref().map(NoticeAddress::as_str))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
     sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?)")
         .bind(customer_id)
         .bind(customer.branch.as_str())
@@ -102,7 +111,8 @@ pub async fn reissue_temporary_password(
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
 }
 
-/// Lifts a password lockout (the customer's written request having been checked).
+/// Lifts a password lockout (the customer's written request having been checked). Any
+/// session still open from before ends: the customer starts again from a login.
 pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let now = clock.now();
     let mut tx = db.begin().await?;
@@ -113,9 +123,60 @@ pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyho
     .fetch_optional(&mut *tx)
     .await?;
     let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
+    session::revoke_all(&mut tx, customer_id, Revocation::Unlock, Some(OPERATOR.into()), now).await?;
     operator_audit(&mut tx, now, customer_id, "login_unlock").await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Registers the customer's 通知先メールアドレス from the branch's records (login ID or
+/// account). The new address is told; a replaced one is told too.
+pub async fn set_notice_address(
+    db: &SqlitePool,
+    clock: &Clock,
+    customer: CustomerRef<'_>,
+    address: &NoticeAddress,
+) -> anyhow::Result<i64> {
+    let customer_id = customer.id(db).await?;
+    let now = clock.now();
+    let mut tx = crate::db::begin_write(db).await?;
+    let old: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
+        .bind(customer_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
+        .bind(address.as_str())
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
+    if let Some(old) = old.filter(|old| old != address.as_str()) {
+        let replaced = Notice::NoticeAddressReplaced { new_address: address.as_str().to_owned() };
+        notice::send_to(&mut tx, customer_id, &old, &replaced, now).await?;
+    }
+    operator_audit(&mut tx, now, customer_id, "notice_address_set").await?;
+    tx.commit().await?;
+    Ok(customer_id)
+}
+
+/// How the operator names a customer: by login ID, or by 店番 and 口座番号.
+#[derive(Debug, Clone, Copy)]
+pub enum CustomerRef<'a> {
+    LoginId(&'a LoginId),
+    Account(&'a BranchCode, &'a AccountNumber),
+}
+
+impl CustomerRef<'_> {
+    pub async fn id(self, db: &SqlitePool) -> anyhow::Result<i64> {
+        match self {
+            Self::LoginId(id) => sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
+                .bind(id.as_str())
+                .fetch_optional(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no login ID {}", id.as_str())),
+            Self::Account(branch, number) => customer_by_account(db, branch, number).await,
+        }
+    }
 }
 
 /// A customer as the operator sees them.
@@ -123,6 +184,7 @@ pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyho
 pub struct CustomerSummary {
     pub customer_id: i64,
     pub name: String,
+    pub notice_address: Option<String>,
     pub login_id: Option<String>,
     pub failed_attempts: Option<i64>,
     pub locked_at: Option<i64>,
@@ -131,16 +193,12 @@ pub struct CustomerSummary {
 
 pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
     let customer_id = match (login_id, account) {
-        (Some(id), _) => sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
-            .bind(id.as_str())
-            .fetch_optional(db)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("no login ID {}", id.as_str()))?,
-        (None, Some((branch, number))) => customer_by_account(db, branch, number).await?,
+        (Some(id), _) => CustomerRef::LoginId(id).id(db).await?,
+        (None, Some((branch, number))) => CustomerRef::Account(branch, number).id(db).await?,
         (None, None) => anyhow::bail!("give a login ID or an account"),
     };
     Ok(sqlx::query_as(
-        "SELECT c.id AS customer_id, c.name, k.login_id, k.failed_attempts, k.locked_at,
+        "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at,
                 (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
                  FROM accounts a WHERE a.customer_id = c.id) AS accounts
          FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
@@ -184,7 +242,7 @@ async fn operator_audit(
     customer_id: i64,
     event: &str,
 ) -> sqlx::Result<()> {
-    let event = AuditEvent { customer_id: Some(customer_id), event, client_addr: Some("operator-cli".into()), result: "success", detail: None };
+    let event = AuditEvent { customer_id: Some(customer_id), event, client_addr: Some(OPERATOR.into()), result: "success", detail: None };
     audit::record(&mut **tx, now, event).await
 }
 

@@ -4,9 +4,12 @@
 use netbank_api::identity::AccountKind;
 use sqlx::SqlitePool;
 
+use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
+use crate::config::Mode;
 use crate::identity::password;
-use crate::operator::customers::store_temporary_password;
+use crate::identity::session::{self, Revocation};
+use crate::operator::customers::{store_temporary_password, OPERATOR};
 
 pub const LOGIN_ID: &str = "demo01";
 pub const PASSWORD: &str = "demo1234";
@@ -14,7 +17,21 @@ pub const NEW_BRANCH: &str = "001";
 pub const NEW_ACCOUNT: &str = "7654321";
 pub const NEW_TEMPORARY_PASSWORD: &str = "kari2345";
 
-pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
+/// Where the demo customer's notices go: the development mailbox shows them.
+pub const NOTICE_ADDRESS: &str = "demo01@netbank.example";
+
+/// The demo's well-known passwords must never exist on a real database: seeding refuses
+/// unless the server runs in development mode.
+pub fn ensure_allowed(mode: Mode) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        mode == Mode::Development,
+        "the demo customers are for development mode only (--mode development); nothing was written"
+    );
+    Ok(())
+}
+
+pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<()> {
+    ensure_allowed(mode)?;
     let now = clock.now();
     let password_hash = password::hash(PASSWORD.into()).await?;
     let temporary_hash = password::hash(NEW_TEMPORARY_PASSWORD.into()).await?;
@@ -22,6 +39,11 @@ pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
 
     let registered = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", 1_250_000, now).await?;
     ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, 300_000).await?;
+    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
+        .bind(NOTICE_ADDRESS)
+        .bind(registered)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (customer_id) DO UPDATE SET login_id = ?2, password_hash = ?3, failed_attempts = 0,
@@ -35,18 +57,25 @@ pub async fn seed(db: &SqlitePool, clock: &Clock) -> anyhow::Result<()> {
     .await?;
 
     // Back to トークン未発行, so the printed password logs in without a code from a token
-    // that may be gone with an earlier browser profile.
+    // that may be gone with an earlier browser profile; its sessions end with it.
     sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(registered).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sessions WHERE customer_id = ? AND stage = 'otp_pending'")
-        .bind(registered)
-        .execute(&mut *tx)
-        .await?;
+    session::revoke_all(&mut tx, registered, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
 
     let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
-    sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
+    session::revoke_all(&mut tx, newcomer, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
     sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     store_temporary_password(&mut tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
+    for customer_id in [registered, newcomer] {
+        let event = AuditEvent {
+            customer_id: Some(customer_id),
+            event: "demo_seed",
+            client_addr: Some(OPERATOR.into()),
+            result: "success",
+            detail: None,
+        };
+        audit::record(&mut *tx, now, event).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -102,7 +131,7 @@ async fn ensure_account(
 /// What `serve --demo` prints under the URL.
 pub fn credentials_text() -> String {
     format!(
-        "demo login:        ログインID {LOGIN_ID} / ログインパスワード {PASSWORD}\n\
+        "demo login:        ログインID {LOGIN_ID} / ログインパスワード {PASSWORD} (notices to {NOTICE_ADDRESS})\n\
          demo registration: 店番 {NEW_BRANCH} / 口座番号 {NEW_ACCOUNT} / 仮パスワード {NEW_TEMPORARY_PASSWORD} (初回利用登録)"
     )
 }

@@ -8,14 +8,13 @@ use sqlx::SqlitePool;
 use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
 use crate::clock::Clock;
+use crate::identity::session::{self, Revocation};
+use crate::mail::notice::{self, Notice};
+use crate::operator::customers::{CustomerRef, OPERATOR};
 use crate::otp::token;
 
 async fn customer_id(db: &SqlitePool, login_id: &LoginId) -> anyhow::Result<i64> {
-    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
-        .bind(login_id.as_str())
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))
+    CustomerRef::LoginId(login_id).id(db).await
 }
 
 /// Several lines for the terminal.
@@ -64,12 +63,14 @@ pub async fn lift_suspension(db: &SqlitePool, clock: &Clock, login_id: &LoginId)
         anyhow::bail!("the token of {} is not stopped (it is {})", login_id.as_str(), state.label());
     };
     record(&mut tx, now, id, "otp_lift_suspension", &restored).await?;
+    session::revoke_all(&mut tx, id, Revocation::OtpSuspensionLifted, Some(OPERATOR.into()), now).await?;
+    notice::send(&mut tx, id, &Notice::OtpSuspensionLifted, now).await?;
     tx.commit().await?;
     Ok(token::state_of(db, id, now).await?)
 }
 
-/// 初期化: whatever the state, the token and its secret are deleted (未発行). Pending logins
-/// waiting for a code of the old token are ended too.
+/// 初期化: whatever the state, the token and its secret are deleted (未発行). Every session
+/// of the customer ends (pending logins waiting for a code of the old token with them).
 pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
@@ -78,8 +79,9 @@ pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> a
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE customer_id = ? AND stage = 'otp_pending'").bind(id).execute(&mut *tx).await?;
+    session::revoke_all(&mut tx, id, Revocation::OtpInitialised, Some(OPERATOR.into()), now).await?;
     record(&mut tx, now, id, "otp_initialise", deleted.as_deref().unwrap_or("none")).await?;
+    notice::send(&mut tx, id, &Notice::OtpInitialised, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -94,7 +96,7 @@ async fn record(
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event,
-        client_addr: Some("operator-cli".into()),
+        client_addr: Some(OPERATOR.into()),
         result: "success",
         detail: Some(format!("state={detail}")),
     };

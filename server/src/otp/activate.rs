@@ -1,6 +1,7 @@
 //! ワンタイムパスワード利用開始登録 (手順10–13): a code from the set-up token puts it in use.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::{OtpRequest, OtpStatus};
@@ -9,13 +10,13 @@ use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::CurrentCustomer;
+use crate::identity::session::{self, CurrentCustomer};
 use crate::otp::status::status_of;
 use crate::otp::transition::{self, Transition};
 use crate::startup::AppState;
 
 #[utoipa::path(post, path = "/api/otp/activate", tag = "otp", request_body = OtpRequest,
-    responses((status = 200, description = "the token is 利用中", body = OtpStatus),
+    responses((status = 200, description = "the token is 利用中; the session continues under a new ID (cookie), every other one ends", body = OtpStatus),
         (status = 401, description = "invalid_otp, unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "otp_suspended", body = ErrorBody),
         (status = 409, description = "otp_state_conflict or otp_already_used", body = ErrorBody),
@@ -26,8 +27,10 @@ pub async fn activate(
     client: ClientAddr,
     current: CurrentCustomer,
     ApiJson(request): ApiJson<OtpRequest>,
-) -> Result<Json<OtpStatus>, ApiError> {
+) -> Result<(HeaderMap, Json<OtpStatus>), ApiError> {
     let code = OtpCode::parse(&request.otp)?;
-    transition::confirm(&state, &client, current.customer_id, &code, Transition::Activate).await?;
-    Ok(Json(status_of(&state, current.customer_id).await?))
+    let token = transition::confirm(&state, &client, &current, &code, Transition::Activate).await?;
+    let mut headers = HeaderMap::new();
+    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    Ok((headers, Json(status_of(&state, current.customer_id).await?)))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::input::{ActivationPassword, MailAddress};
+use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 use netbank_api::totp::TotpParams;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
@@ -15,8 +15,9 @@ use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::password;
 use crate::identity::session::CurrentCustomer;
+use crate::identity::{password, reauth};
+use crate::mail::notice::{self, Notice};
 use crate::mail::{issuance, outbox};
 use crate::otp::authenticator;
 use crate::otp::token;
@@ -55,11 +56,11 @@ fn parse(request: &IssueTokenRequest) -> Result<Request, ApiError> {
 
 #[utoipa::path(post, path = "/api/otp/issue", tag = "otp", request_body = IssueTokenRequest,
     responses((status = 200, description = "the pending token (BOT002)", body = TokenIssued),
-        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
-        (status = 403, description = "otp_suspended", body = ErrorBody),
+        (status = 401, description = "unauthenticated, session_expired or wrong_current_password (login_password)", body = ErrorBody),
+        (status = 403, description = "otp_suspended or login_locked", body = ErrorBody),
         (status = 409, description = "otp_state_conflict (a token is in use: 利用解除 first)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody)))]
-/// `POST /api/otp/issue`. Open until 利用開始; issuing again replaces the pending token (its
+/// `POST /api/otp/issue`, with the login password asked again (BOT004). Open until 利用開始; issuing again replaces the pending token (its
 /// ユーザID, password and secret), so a lost mail is fixed by issuing again (手順7's note).
 pub async fn issue(
     State(state): State<AppState>,
@@ -68,12 +69,27 @@ pub async fn issue(
     ApiJson(request): ApiJson<IssueTokenRequest>,
 ) -> Result<Json<TokenIssued>, ApiError> {
     let parsed = parse(&request)?;
+    LoginPassword::parse_field(&request.login_password, "login_password")?;
     let now = state.clock.now();
     let customer_id = current.customer_id;
+    let refused = |detail: String| {
+        let event = AuditEvent {
+            customer_id: Some(customer_id),
+            event: "otp_issue",
+            client_addr: client.ip_string(),
+            result: "refused",
+            detail: Some(detail),
+        };
+        audit::record(&state.db, now, event)
+    };
     let before = token::state_of(&state.db, customer_id, now).await?;
     if !before.can_issue() {
+        refused(format!("state_{before:?}")).await?;
         return Err(token::refusal(before));
     }
+    // Binding a token is a second factor's birth: whoever holds only the session (a
+    // forgotten browser, a stolen cookie) must not be able to bind their own.
+    reauth::confirm_password(&state, &client, &current, &request.login_password, "login_password", "otp_issue").await?;
     let otp = &state.policy.otp;
     let params = TotpParams { algorithm: otp.algorithm, digits: otp.digits, period: otp.period };
     let pending_until = now + i64::from(otp.pending_days) * 86_400;
@@ -131,7 +147,11 @@ pub async fn issue(
         .await;
         match written {
             Ok(done) if done.rows_affected() == 1 => break (user_id, tx),
-            Ok(_) => return Err(ApiError::new(ErrorReason::OtpStateConflict)),
+            Ok(_) => {
+                drop(tx);
+                refused("race".to_owned()).await?;
+                return Err(ApiError::new(ErrorReason::OtpStateConflict));
+            }
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => continue,
             Err(e) => return Err(e.into()),
         }
@@ -155,6 +175,7 @@ pub async fn issue(
         detail: Some(format!("method={method} user_id={user_id} replaced={before:?}")),
     };
     audit::record(&mut *tx, now, event).await?;
+    notice::send(&mut tx, customer_id, &Notice::TokenIssued, now).await?;
     let authenticator = match &secret {
         Some(secret) => {
             let login_id: String = sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = ?")

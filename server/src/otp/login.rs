@@ -15,7 +15,7 @@ use netbank_api::ErrorBody;
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::{self, Stage};
+use crate::identity::session::{self, Level, Stage};
 use crate::otp::verify::{self, Expect};
 use crate::startup::AppState;
 
@@ -33,34 +33,46 @@ pub async fn login_otp(
     headers: HeaderMap,
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let token = session::presented_token(&headers).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
-    let customer_id = session::touch(&state, &token, Stage::OtpPending).await.map_err(|e| {
-        if e.body.reason == ErrorReason::SessionExpired {
-            ApiError::new(ErrorReason::OtpLoginExpired)
-        } else {
-            e
+    let refused = |detail: &str| {
+        let event = AuditEvent {
+            customer_id: None,
+            event: "login_otp",
+            client_addr: client.ip_string(),
+            result: "refused",
+            detail: Some(detail.to_owned()),
+        };
+        audit::record(&state.db, state.clock.now(), event)
+    };
+    let Some(token) = session::presented_token(&headers) else {
+        refused("no_pending_session").await?;
+        return Err(ApiError::new(ErrorReason::Unauthenticated));
+    };
+    let pending = match session::touch(&state, &token, Stage::OtpPending).await {
+        Ok(pending) => pending,
+        Err(e) if e.body.reason == ErrorReason::SessionExpired => {
+            refused("expired_pending_session").await?;
+            return Err(ApiError::new(ErrorReason::OtpLoginExpired));
         }
-    })?;
-    let code = OtpCode::parse(&request.otp)?;
-    let mut tx = match verify::accept(&state, customer_id, Expect::Active, &code, "login_otp", &client).await {
-        Ok(tx) => tx,
-        Err(error) => {
-            if error.body.reason == ErrorReason::OtpSuspended {
-                session::delete(&state.db, &token).await?;
-            }
-            return Err(error);
+        Err(e) => {
+            refused("no_pending_session").await?;
+            return Err(e);
         }
     };
+    let customer_id = pending.customer_id;
+    let code = OtpCode::parse(&request.otp)?;
+    // A wrong code that stops the token ends this pending login with every other session.
+    let mut tx = verify::accept(&state, customer_id, Expect::Active, &code, "login_otp", &client).await?;
     let now = state.clock.now();
-    let pending = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = 'otp_pending' AND created_at > ?")
+    let pending_row = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = 'otp_pending' AND created_at > ?")
         .bind(session::token_hash(&token))
         .bind(now - state.policy.otp.pending_login_seconds)
         .execute(&mut *tx)
         .await?;
-    if pending.rows_affected() != 1 {
+    if pending_row.rows_affected() != 1 {
         return Err(ApiError::new(ErrorReason::OtpLoginExpired));
     }
-    let full = session::create(&mut *tx, customer_id, Stage::Full, now).await?;
+    // The absolute limit counts from the password step: the login began there.
+    let full = session::create(&mut *tx, customer_id, Stage::Full, Level::Otp, pending.login_at, now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: "login",

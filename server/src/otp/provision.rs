@@ -31,12 +31,13 @@ struct Issuance {
 
 #[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
     responses((status = 200, description = "the token's parameters and secret, given once", body = ProvisionedToken),
-        (status = 401, description = "provisioning_mismatch", body = ErrorBody),
-        (status = 403, description = "issuance_unusable (expired or voided)", body = ErrorBody),
-        (status = 409, description = "already_provisioned", body = ErrorBody),
+        (status = 401, description = "provisioning_mismatch: unknown, voided, lapsed or set-up issuance, or a wrong 利用開始パスワード (never told apart)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
 ))]
-/// `POST /api/token/provision`. No banking session: the token app runs on the phone.
+/// `POST /api/token/provision`. No banking session: the token app runs on the phone, so this
+/// endpoint is open to anyone who can guess a ユーザID. It therefore answers every failure
+/// the same way after the same work (one argon2 verification), counts wrong 利用開始パスワード
+/// toward voiding the issuance, and forgets the password's hash once it has served.
 pub async fn provision(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -53,50 +54,46 @@ pub async fn provision(
     .bind(user_id.as_str())
     .fetch_optional(&state.db)
     .await?;
-    let audit_event = |customer_id, result, detail: &str| AuditEvent {
-        customer_id,
-        event: "token_provision",
-        client_addr: client.ip_string(),
-        result,
-        detail: Some(format!("{detail} user_id={}", user_id.as_str())),
+    let record = |customer_id, result, detail: &str| {
+        let event = AuditEvent {
+            customer_id,
+            event: "token_provision",
+            client_addr: client.ip_string(),
+            result,
+            detail: Some(format!("{detail} user_id={}", user_id.as_str())),
+        };
+        audit::record(&state.db, now, event)
     };
+    let refusal = || ApiError::new(ErrorReason::ProvisioningMismatch);
 
-    let found = issuance.filter(|i| i.service_id == service_id.as_str() && i.activation_hash.is_some());
-    let Some(issuance) = found else {
-        // Same work as a real check, so a guessed ユーザID is not told apart by time.
-        password::verify(activation.expose().to_owned(), state.dummy_hash.to_string()).await?;
-        audit::record(&state.db, now, audit_event(None, "refused", "unknown")).await?;
-        return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
+    // Why an issuance cannot be set up is for the audit log only.
+    let (usable, unusable_because) = match &issuance {
+        None => (None, "unknown"),
+        Some(i) if i.service_id != service_id.as_str() => (None, "other_service"),
+        Some(i) if i.state != "issued" => (None, if i.state == "voided" { "voided" } else { "already_provisioned" }),
+        Some(i) if i.pending_until <= now => (None, "lapsed"),
+        Some(i) => (i.activation_hash.clone().map(|hash| (i, hash)), "no_password"),
+    };
+    let hash = usable.as_ref().map_or_else(|| state.dummy_hash.to_string(), |(_, hash)| hash.clone());
+    let correct = password::verify(activation.expose().to_owned(), hash).await?;
+    let Some((issuance, _)) = usable else {
+        record(issuance.as_ref().map(|i| i.customer_id), "refused", unusable_because).await?;
+        return Err(refusal());
     };
     let id = Some(issuance.customer_id);
-    if issuance.state == "voided" || (issuance.state == "issued" && issuance.pending_until <= now) {
-        audit::record(&state.db, now, audit_event(id, "refused", "unusable")).await?;
-        return Err(ApiError::new(ErrorReason::IssuanceUnusable));
-    }
-    let hash = issuance.activation_hash.clone().expect("filtered above");
-    let correct = password::verify(activation.expose().to_owned(), hash).await?;
-    if issuance.state != "issued" {
-        let (detail, reason) = if correct {
-            ("already_provisioned", ErrorReason::AlreadyProvisioned)
-        } else {
-            ("wrong_password", ErrorReason::ProvisioningMismatch)
-        };
-        audit::record(&state.db, now, audit_event(id, "refused", detail)).await?;
-        return Err(ApiError::new(reason));
-    }
     if !correct {
         let voided = count_wrong_password(&state, issuance.customer_id, user_id.as_str(), now).await?;
-        let detail = if voided { "wrong_password_voided" } else { "wrong_password" };
-        audit::record(&state.db, now, audit_event(id, "refused", detail)).await?;
-        return Err(ApiError::new(if voided { ErrorReason::IssuanceUnusable } else { ErrorReason::ProvisioningMismatch }));
+        record(id, "refused", if voided { "wrong_password_voided" } else { "wrong_password" }).await?;
+        return Err(refusal());
     }
 
     let secret = generate_secret();
     let (ciphertext, nonce) = state.secrets.seal(user_id.as_str(), &secret);
     let mut tx = state.db.begin().await?;
+    // The 利用開始パスワード has served: its hash goes, so nothing can be asked of it again.
     let taken = sqlx::query(
         "UPDATE otp_tokens SET state = 'provisioned', secret_ciphertext = ?, secret_nonce = ?,
-             provisioning_failures = 0, updated_at = ?
+             activation_hash = NULL, provisioning_failures = 0, updated_at = ?
          WHERE customer_id = ? AND user_id = ? AND state = 'issued' AND pending_until > ?",
     )
     .bind(&ciphertext)
@@ -110,10 +107,17 @@ pub async fn provision(
     if taken.rows_affected() != 1 {
         // A parallel set-up won, or the issuance was replaced meanwhile.
         drop(tx);
-        audit::record(&state.db, now, audit_event(id, "refused", "race")).await?;
-        return Err(ApiError::new(ErrorReason::AlreadyProvisioned));
+        record(id, "refused", "race").await?;
+        return Err(refusal());
     }
-    audit::record(&mut *tx, now, audit_event(id, "success", "provisioned")).await?;
+    let event = AuditEvent {
+        customer_id: id,
+        event: "token_provision",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("provisioned user_id={}", user_id.as_str())),
+    };
+    audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;
 
     let algorithm = TotpAlgorithm::from_name(&issuance.algorithm)
@@ -130,12 +134,14 @@ pub async fn provision(
     }))
 }
 
-/// One wrong 利用開始パスワード; true when that voided the issuance.
+/// One wrong 利用開始パスワード; true when that voided the issuance (and deleted its hash).
+/// The limit sits in the statement, so parallel guesses void it after exactly that many.
 async fn count_wrong_password(state: &AppState, customer_id: i64, user_id: &str, now: i64) -> sqlx::Result<bool> {
     let after: Option<String> = sqlx::query_scalar(
         "UPDATE otp_tokens
          SET provisioning_failures = provisioning_failures + 1,
              state = CASE WHEN provisioning_failures + 1 >= ?1 THEN 'voided' ELSE state END,
+             activation_hash = CASE WHEN provisioning_failures + 1 >= ?1 THEN NULL ELSE activation_hash END,
              updated_at = ?2
          WHERE customer_id = ?3 AND user_id = ?4 AND state = 'issued'
          RETURNING state",

@@ -1,12 +1,16 @@
 //! The two 手続き a code confirms on a customer's own token: 利用開始登録 (アプリ設定済 →
 //! 利用中) and 利用解除 (利用中 → 未発行, the row and its secret deleted). Each is applied in
-//! the transaction that claimed the code.
+//! the transaction that claimed the code, together with the session change it causes: every
+//! other session of the customer ends, and this one continues under a new ID at the level it
+//! has just proven (a code), with its notice to the customer.
 
 use netbank_api::input::OtpCode;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
+use crate::mail::notice::{self, Notice};
 use crate::otp::verify::{self, Expect};
 use crate::startup::AppState;
 
@@ -23,15 +27,31 @@ impl Transition {
             Self::Release => "otp_deactivate",
         }
     }
+
+    fn revocation(self) -> Revocation {
+        match self {
+            Self::Activate => Revocation::OtpActivated,
+            Self::Release => Revocation::OtpDeactivated,
+        }
+    }
+
+    fn notice(self) -> Notice {
+        match self {
+            Self::Activate => Notice::OtpActivated,
+            Self::Release => Notice::OtpDeactivated,
+        }
+    }
 }
 
+/// Applies `transition` for the current session's customer; answers the session's new ID.
 pub async fn confirm(
     state: &AppState,
     client: &ClientAddr,
-    customer_id: i64,
+    current: &CurrentCustomer,
     code: &OtpCode,
     transition: Transition,
-) -> Result<(), ApiError> {
+) -> Result<SessionToken, ApiError> {
+    let customer_id = current.customer_id;
     let expect = match transition {
         Transition::Activate => Expect::Provisioned,
         Transition::Release => Expect::Active,
@@ -54,6 +74,9 @@ pub async fn confirm(
         detail: None,
     };
     audit::record(&mut *tx, now, event).await?;
+    let token = session::reissue(&mut tx, current, Level::Otp, transition.revocation(), client.ip_string(), now).await?;
+    notice::send(&mut tx, customer_id, &transition.notice(), now).await?;
     tx.commit().await?;
-    Ok(())
+    state.mail_wakeup.notify_one();
+    Ok(token)
 }

@@ -10,6 +10,8 @@ use sqlx::{Sqlite, Transaction};
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::identity::session::{self, Revocation};
+use crate::mail::notice::{self, Notice};
 use crate::otp::token::{self, TokenRow};
 use crate::startup::AppState;
 
@@ -125,7 +127,7 @@ pub async fn accept(
             Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
         }
         Match::None => {
-            let suspended = count_wrong_otp(state, customer_id, expect, now).await?;
+            let suspended = count_wrong_otp(state, customer_id, expect, client, now).await?;
             let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
             audit::record(&state.db, now, audit_event("refused", detail)).await?;
             Err(ApiError::new(if suspended { ErrorReason::OtpSuspended } else { ErrorReason::InvalidOtp }))
@@ -134,8 +136,17 @@ pub async fn accept(
 }
 
 /// Counts one wrong code; true when the token is (now) 停止中. The threshold sits in the
-/// statement, so parallel wrong codes stop exactly there.
-async fn count_wrong_otp(state: &AppState, customer_id: i64, expect: Expect, now: i64) -> sqlx::Result<bool> {
+/// statement, so parallel wrong codes stop exactly there. The code that stops the token ends
+/// every session of the customer, the one that sent it too (a stopped customer cannot log
+/// in, so no session of theirs should outlive the stop), and sends the notice.
+async fn count_wrong_otp(
+    state: &AppState,
+    customer_id: i64,
+    expect: Expect,
+    client: &ClientAddr,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = state.db.begin().await?;
     let after: Option<String> = sqlx::query_scalar(
         "UPDATE otp_tokens
          SET failed_otp = failed_otp + 1,
@@ -149,10 +160,59 @@ async fn count_wrong_otp(state: &AppState, customer_id: i64, expect: Expect, now
     .bind(now)
     .bind(customer_id)
     .bind(expect.db_state())
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?;
-    // No row: a parallel request moved it on, most likely to 停止中.
-    Ok(after.map_or(true, |s| s == "suspended"))
+    match after.as_deref() {
+        // No row: a parallel request moved it on, most likely to 停止中.
+        None => Ok(true),
+        Some("suspended") => {
+            session::revoke_all(&mut tx, customer_id, Revocation::OtpSuspended, client.ip_string(), now).await?;
+            notice::send(&mut tx, customer_id, &Notice::OtpSuspended, now).await?;
+            let event = AuditEvent {
+                customer_id: Some(customer_id),
+                event: "otp_suspend",
+                client_addr: client.ip_string(),
+                result: "success",
+                detail: Some(format!("threshold={}", state.policy.otp.suspend_threshold)),
+            };
+            audit::record(&mut *tx, now, event).await?;
+            tx.commit().await?;
+            state.mail_wakeup.notify_one();
+            Ok(true)
+        }
+        Some(_) => {
+            tx.commit().await?;
+            Ok(false)
+        }
+    }
+}
+
+/// The code a change owes while the customer's token is 利用中 (password change, notice
+/// address): `Some` when one is owed and well-formed, `None` when no token is in use; a
+/// missing or malformed code is refused before anything else is checked or counted.
+pub async fn code_owed(state: &AppState, customer_id: i64, raw: Option<&str>) -> Result<Option<OtpCode>, ApiError> {
+    let current = token::state_of(&state.db, customer_id, state.clock.now()).await?;
+    match current {
+        OtpState::Active => Ok(Some(OtpCode::parse(raw.unwrap_or_default())?)),
+        OtpState::Suspended => Err(token::refusal(current)),
+        _ => Ok(None),
+    }
+}
+
+/// The transaction a change owing `code` writes in: the code's step claimed in it when one
+/// is owed (so the change and the code's use commit together), a plain one otherwise.
+/// The second value says whether a code was proven.
+pub async fn with_code_if_owed(
+    state: &AppState,
+    customer_id: i64,
+    code: Option<&OtpCode>,
+    event: &'static str,
+    client: &ClientAddr,
+) -> Result<(Transaction<'static, Sqlite>, bool), ApiError> {
+    match code {
+        Some(code) => Ok((accept(state, customer_id, Expect::Active, code, event, client).await?, true)),
+        None => Ok((crate::db::begin_write(&state.db).await?, false)),
+    }
 }
 
 #[cfg(test)]

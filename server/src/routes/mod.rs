@@ -4,6 +4,9 @@ pub(crate) mod health;
 pub mod openapi;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderValue;
+use tower_http::set_header::SetResponseHeaderLayer;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use netbank_api::ErrorReason;
@@ -35,6 +38,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
         .route("/password", post(account::change_password))
+        .route("/notice-address", post(account::change_notice_address))
         .route("/otp", get(otp::status::status))
         .route("/otp/issue", post(otp::issue::issue))
         .merge(authentication);
@@ -46,7 +50,10 @@ pub fn api_router(state: AppState) -> Router {
     router
         // An unknown API path is a JSON 404, never the SPA's index.html.
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })
-        .layer(middleware::from_fn(csrf::require_proof))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::require_proof))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        // Balances, secrets and QR codes must not stay in a browser's or a proxy's cache;
+        // outermost, so refusals made by the layers above carry it too.
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .with_state(state)
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use netbank_api::identity::{
-    Account, AccountKind, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged,
+    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, NoticeAddressChanged, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged,
     RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
 };
 use netbank_api::otp::{
@@ -28,6 +28,7 @@ use crate::routes::health;
         login::logout,
         account::me,
         account::change_password,
+        account::change_notice_address,
         status::status,
         issue::issue,
         provision::provision,
@@ -39,6 +40,7 @@ use crate::routes::health;
     components(schemas(
         ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, RegistrationVerifyRequest, RegistrationVerified,
         RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse,
+        ChangeNoticeAddressRequest, NoticeAddressChanged,
         Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
         AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
     ))

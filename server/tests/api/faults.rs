@@ -61,7 +61,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let mut temporaries = Vec::new();
     {
         let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
-        demo::seed(&db, &Clock::System).await.unwrap();
+        demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
         for i in 0..NEWCOMERS {
             let customer = customers::NewCustomer {
                 name: "障害 試験",
@@ -69,6 +69,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
                 account: AccountNumber::parse(&format!("{:07}", 3_000_000 + i)).unwrap(),
                 kind: AccountKind::Ordinary,
                 balance: 1000,
+                notice_address: None,
             };
             temporaries.push(customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password);
         }
@@ -81,7 +82,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let demo_client = client();
     post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
     let issued: Value = post(&demo_client, &base, "/api/otp/issue",
-        json!({ "method": "software_token", "mail_address": "demo@docomo.ne.jp", "activation_password": "1234" }))
+        json!({ "method": "software_token", "mail_address": "demo@docomo.ne.jp", "activation_password": "1234",
+            "login_password": "demo1234" }))
         .await.unwrap().json().await.unwrap();
     let token: ProvisionedToken = post(&client(), &base, "/api/token/provision",
         json!({ "service_id": issued["service_id"], "user_id": issued["user_id"], "activation_password": "1234" }))
@@ -104,7 +106,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
             let client = client();
             let login_id = format!("fault{i:02}");
             let body = json!({ "branch_code": "002", "account_number": format!("{:07}", 3_000_000 + i),
-                "temporary_password": temporary, "login_id": login_id, "password": "pass1234" });
+                "temporary_password": temporary, "login_id": login_id, "password": "pass1234",
+                "notice_address": format!("{login_id}@notice.example") });
             let registered = matches!(post(&client, &base, "/api/registration", body).await, Ok(r) if r.status() == 201);
             if registered {
                 let _ = acks.send(());
@@ -112,7 +115,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
             let mut issued = false;
             if registered {
                 let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "pass1234" })).await;
-                let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"), "activation_password": "1234" });
+                let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"),
+                    "activation_password": "1234", "login_password": "pass1234" });
                 issued = matches!(post(&client, &base, "/api/otp/issue", body).await, Ok(r) if r.status() == 200);
             }
             (login_id, registered, issued)

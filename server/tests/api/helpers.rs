@@ -118,6 +118,7 @@ impl TestApp {
             account: AccountNumber::parse(account).unwrap(),
             kind: AccountKind::Ordinary,
             balance: 50_000,
+            notice_address: None,
         };
         let notice = customers::create(&self.state.db, self.clock(), &self.state.policy, customer)
             .await
@@ -132,6 +133,7 @@ impl TestApp {
             "temporary_password": newcomer.temporary_password,
             "login_id": login_id,
             "password": password,
+            "notice_address": notice_address_of(login_id),
         });
         self.post("/api/registration", &body, None).await
     }
@@ -146,6 +148,11 @@ impl TestApp {
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.state.db).await.unwrap()
     }
+}
+
+/// The 通知先メールアドレス test customers register with.
+pub fn notice_address_of(login_id: &str) -> String {
+    format!("{}@notice.example", login_id.to_ascii_lowercase())
 }
 
 fn rand_account() -> u32 {

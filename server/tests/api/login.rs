@@ -26,11 +26,14 @@ async fn six_wrong_passwords_in_a_row_lock_the_login_until_the_operator_unlocks_
         assert_eq!(response.status(), 401, "attempt {attempt}");
         assert_eq!(error_reason(response).await, ErrorReason::InvalidCredentials);
     }
+    // The guess that locks answers like the others (enumeration.rs); the right password
+    // then learns why it is refused.
     let sixth = app.login("taro01", "wrong999").await;
-    assert_eq!(sixth.status(), 403);
-    assert_eq!(error_reason(sixth).await, ErrorReason::LoginLocked);
+    assert_eq!(sixth.status(), 401);
+    assert_eq!(error_reason(sixth).await, ErrorReason::InvalidCredentials);
 
     let correct = app.login("taro01", "taro2025").await;
+    assert_eq!(correct.status(), 403);
     assert_eq!(error_reason(correct).await, ErrorReason::LoginLocked);
 
     let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();

@@ -1,12 +1,14 @@
 //! API tests: the real server on a free port with a fresh database, called over HTTP.
 //! One binary (faster to link), one file per capability.
 
+mod enumeration;
 mod faults;
 mod health;
 mod helpers;
 mod hostile;
 mod login;
 mod mail;
+mod notices;
 mod openapi;
 mod operator;
 mod otp_helpers;
@@ -16,6 +18,7 @@ mod otp_provision;
 mod otp_suspension;
 mod password;
 mod registration;
+mod second_factor;
 mod security;
 mod session;
 mod spa;

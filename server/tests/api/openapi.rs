@@ -18,6 +18,7 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
         ("/api/logout", "post"),
         ("/api/me", "get"),
         ("/api/password", "post"),
+        ("/api/notice-address", "post"),
         ("/api/otp", "get"),
         ("/api/otp/issue", "post"),
         ("/api/token/provision", "post"),
@@ -35,7 +36,7 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
         .collect();
     for reason in [
         "invalid_input", "invalid_credentials", "login_locked", "csrf_rejected", "rate_limited", "invalid_otp",
-        "otp_suspended", "otp_already_used", "otp_login_expired", "provisioning_mismatch", "issuance_unusable",
+        "otp_suspended", "otp_already_used", "otp_login_expired", "provisioning_mismatch",
     ] {
         assert!(reasons.contains(&reason), "{reason} missing from {reasons:?}");
     }

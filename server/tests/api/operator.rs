@@ -29,11 +29,11 @@ async fn a_reissued_temporary_password_replaces_a_voided_one() {
 #[tokio::test]
 async fn the_demo_credentials_printed_by_the_server_work_even_after_misuse() {
     let app = spawn_app().await;
-    demo::seed(&app.state.db, app.clock()).await.unwrap();
+    demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
     for _ in 0..6 {
         app.login(demo::LOGIN_ID, "wrong999").await;
     }
-    demo::seed(&app.state.db, app.clock()).await.unwrap();
+    demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
     assert_eq!(app.login(demo::LOGIN_ID, demo::PASSWORD).await.status(), 200);
     let proof = json!({
         "branch_code": demo::NEW_BRANCH, "account_number": demo::NEW_ACCOUNT,

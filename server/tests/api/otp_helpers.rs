@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 use crate::helpers::{session_cookie, TestApp};
 
 pub const ACTIVATION_PASSWORD: &str = "4321";
+/// The login password of the customers the OTP tests issue tokens for (BOT004 asks for it).
+pub const LOGIN_PASSWORD: &str = "pass1234";
 
 /// A token as the token app holds it after 初期設定.
 #[derive(Debug, Clone)]
@@ -45,7 +47,10 @@ impl Token {
 
 impl TestApp {
     pub async fn issue_software(&self, session: &str, mail: &str, activation: &str) -> reqwest::Response {
-        let body = json!({ "method": "software_token", "mail_address": mail, "activation_password": activation });
+        let body = json!({
+            "method": "software_token", "mail_address": mail, "activation_password": activation,
+            "login_password": LOGIN_PASSWORD,
+        });
         self.post("/api/otp/issue", &body, Some(session)).await
     }
 
@@ -62,7 +67,18 @@ impl TestApp {
 
     /// Issues a software token and sets it up as the token app would.
     pub async fn provisioned_token(&self, session: &str) -> Token {
-        let issued: Value = self.issue_software(session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await.json().await.unwrap();
+        self.provisioned_token_with(session, LOGIN_PASSWORD).await
+    }
+
+    /// The same for a customer whose login password is `login_password`.
+    pub async fn provisioned_token_with(&self, session: &str, login_password: &str) -> Token {
+        let body = json!({
+            "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": ACTIVATION_PASSWORD,
+            "login_password": login_password,
+        });
+        let response = self.post("/api/otp/issue", &body, Some(session)).await;
+        assert_eq!(response.status(), 200, "issuance");
+        let issued: Value = response.json().await.unwrap();
         let response = self
             .provision(issued["service_id"].as_str().unwrap(), issued["user_id"].as_str().unwrap(), ACTIVATION_PASSWORD)
             .await;
@@ -74,7 +90,8 @@ impl TestApp {
         self.post(path, &json!({ "otp": code }), Some(session)).await
     }
 
-    /// A registered customer whose token is 利用中, logged in (a full session).
+    /// A registered customer whose token is 利用中, logged in (a full session: the one 利用開始
+    /// re-issued at the OTP level).
     pub async fn customer_with_active_token(&self, login_id: &str, password: &str) -> (String, Token) {
         self.registered_customer(login_id, password).await;
         let session = self.logged_in(login_id, password).await;
@@ -82,9 +99,19 @@ impl TestApp {
         let code = token.code_at(self.clock().now());
         let response = self.submit_otp("/api/otp/activate", &session, &code).await;
         assert_eq!(response.status(), 200, "activation");
+        let session = session_cookie(&response).expect("利用開始 re-issues the session");
         // The step just used can't be used again: move on to the next.
         self.clock().advance(30);
         (session, token)
+    }
+
+    /// A complete login with password and code: the full session's ID.
+    pub async fn logged_in_with_code(&self, login_id: &str, password: &str, token: &Token) -> String {
+        let pending = self.password_step(login_id, password).await;
+        self.clock().advance(30);
+        let response = self.submit_otp("/api/login/otp", &pending, &token.code_at(self.clock().now())).await;
+        assert_eq!(response.status(), 200, "login with code");
+        session_cookie(&response).expect("a full session")
     }
 
     /// Password step of a login that owes a code: the pending session's ID.

@@ -22,9 +22,11 @@ async fn activation_needs_a_set_up_token_and_a_valid_code() {
     assert_eq!(app.otp_status(&session).await["state"], "provisioned");
     let right = app.submit_otp("/api/otp/activate", &session, &token.code_at(now)).await;
     assert_eq!(right.status(), 200);
+    let reissued = session_cookie(&right);
     let status: Value = right.json().await.unwrap();
     assert_eq!(status["state"], "active");
     assert!(status.get("pending_until").is_none());
+    let session = reissued.expect("利用開始 re-issues the session");
     let me: Value = app.get_with_session("/api/me", &session).await.json().await.unwrap();
     assert_eq!(me["otp_state"], "active");
 }

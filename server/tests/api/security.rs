@@ -110,3 +110,74 @@ async fn oversized_malformed_and_mistyped_bodies_get_error_bodies() {
     assert_eq!(wrong_type.status(), 415);
     assert_eq!(error_reason(wrong_type).await, ErrorReason::MalformedRequest);
 }
+
+#[tokio::test]
+async fn every_api_answer_forbids_caching_refusals_included() {
+    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 2, ..Policy::default() }).await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    let limited = app.login("taro01", "taro2025").await;
+    assert_eq!(limited.status(), 429);
+    let csrf = app.client.post(app.url("/api/logout")).send().await.unwrap();
+    assert_eq!(csrf.status(), 403);
+    let responses = vec![
+        ("me", app.get_with_session("/api/me", &session).await),
+        ("otp", app.get_with_session("/api/otp", &session).await),
+        ("health", app.get("/api/health").await),
+        ("unauthenticated", app.get("/api/me").await),
+        ("unknown path", app.get("/api/nothing").await),
+        ("rate limited", limited),
+        ("csrf", csrf),
+    ];
+    for (what, response) in responses {
+        assert_eq!(response.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn csrf_refusals_rate_limits_and_codes_without_a_pending_login_are_audited() {
+    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 2, ..Policy::default() }).await;
+    app.client.post(app.url("/api/logout")).send().await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'csrf_rejected'").await, 1);
+    app.post("/api/login/otp", &json!({ "otp": "123456" }), None).await;
+    let no_pending = "SELECT count(*) FROM audit_log WHERE event = 'login_otp' AND detail = 'no_pending_session'";
+    assert_eq!(app.count(no_pending).await, 1);
+    for _ in 0..5 {
+        app.login("nosuchid", "wrong999").await;
+    }
+    // One record per window, however long the flood.
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'rate_limited'").await, 1);
+}
+
+/// Runs the server binary with `args` on a fresh data directory; (exit success, stderr,
+/// whether the data directory exists afterwards).
+fn run_binary(args: &[&str]) -> (bool, String, bool) {
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("data");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["--data-dir", data.to_str().unwrap()])
+        .args(args)
+        .env_remove("NETBANK_MODE")
+        .env_remove("NETBANK_DEMO")
+        .output()
+        .unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned(), data.exists())
+}
+
+#[test]
+fn production_mode_refuses_the_demo_customers_and_writes_nothing() {
+    let key = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
+    for args in [
+        vec!["serve", "--mode", "production", "--demo", "--otp-key", key, "--addr", "127.0.0.1:0"],
+        vec!["serve", "--demo", "--otp-key", key, "--addr", "127.0.0.1:0"],
+        vec!["seed-demo"],
+        vec!["seed-demo", "--mode", "production"],
+    ] {
+        let (success, stderr, written) = run_binary(&args);
+        assert!(!success, "{args:?} must fail");
+        assert!(stderr.contains("development"), "{args:?}: {stderr}");
+        assert!(!written, "{args:?} created the data directory");
+    }
+    let (success, stderr, written) = run_binary(&["seed-demo", "--mode", "development"]);
+    assert!(success && written, "development seeds: {stderr}");
+}

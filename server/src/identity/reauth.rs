@@ -1,0 +1,50 @@
+//! The login password asked again before a sensitive change (password change, トークン発行,
+//! a new notice address): a stolen session alone cannot make one. Wrong answers count toward
+//! the lockout like wrong passwords at login.
+
+use netbank_api::input::LoginPassword;
+use netbank_api::{ErrorBody, ErrorReason};
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::ClientAddr;
+use crate::identity::login::count_wrong_password;
+use crate::identity::password;
+use crate::identity::session::CurrentCustomer;
+use crate::startup::AppState;
+
+/// `Ok` when `raw` (the request's `field`) is the customer's login password. A wrong one is
+/// counted; the one that locks the login ends every session (this one too) and answers
+/// `login_locked`.
+pub async fn confirm_password(
+    state: &AppState,
+    client: &ClientAddr,
+    current: &CurrentCustomer,
+    raw: &str,
+    field: &'static str,
+    event: &'static str,
+) -> Result<(), ApiError> {
+    let given = LoginPassword::parse_field(raw, field)?;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = ?")
+        .bind(current.customer_id)
+        .fetch_one(&state.db)
+        .await?;
+    if password::verify(given.expose().to_owned(), stored).await? {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let locked = count_wrong_password(state, current.customer_id, client.ip_string(), now).await?;
+    let event = AuditEvent {
+        customer_id: Some(current.customer_id),
+        event,
+        client_addr: client.ip_string(),
+        result: "refused",
+        detail: Some(if locked { "wrong_password_locked" } else { "wrong_password" }.to_owned()),
+    };
+    audit::record(&state.db, now, event).await?;
+    Err(if locked {
+        ApiError::new(ErrorReason::LoginLocked)
+    } else {
+        ErrorBody::new(ErrorReason::WrongCurrentPassword).for_field(field).into()
+    })
+}

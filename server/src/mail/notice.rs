@@ -1,0 +1,191 @@
+//! Notices of security events to the customer's 通知先メールアドレス: what happened, when (JST),
+//! and what to do if it was not the customer. Each is written to the outbox in the
+//! transaction that makes the change, so a change is never without its notice. No notice ever
+//! carries a password, a code or a secret.
+
+use netbank_api::INSTITUTION_NAME;
+use sqlx::{Sqlite, Transaction};
+
+use crate::calendar::jst_datetime;
+use crate::mail::outbox::{self, NewMail};
+
+/// What the customer is told about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    TokenIssued,
+    OtpActivated,
+    OtpDeactivated,
+    OtpSuspended,
+    OtpSuspensionLifted,
+    OtpInitialised,
+    PasswordChanged,
+    LoginLocked,
+    /// To the address just registered.
+    NoticeAddressRegistered,
+    /// To the address being replaced; names the new one only partly.
+    NoticeAddressReplaced { new_address: String },
+}
+
+/// The paper form that brings a stopped or lost token back.
+const FORM: &str = "「ワンタイムパスワード停止解除・初期化依頼書」";
+
+impl Notice {
+    /// (subject, what happened, what the customer can do now).
+    fn parts(&self) -> (&'static str, String, String) {
+        let not_you = "お心当たりのない場合は、第三者による不正なお手続きのおそれがあります。至急お取引店までご連絡ください。";
+        match self {
+            Self::TokenIssued => (
+                "トークン発行のお知らせ",
+                "ワンタイムパスワードのトークン発行のお手続きがありました。".to_owned(),
+                format!("{not_you}ワンタイムパスワードの利用を止めるには、{FORM}をご提出ください。"),
+            ),
+            Self::OtpActivated => (
+                "ワンタイムパスワード利用開始のお知らせ",
+                "ワンタイムパスワードの利用開始登録がありました。今後のログインには、ワンタイムパスワードの入力が必要です。".to_owned(),
+                format!("{not_you}{FORM}をご提出いただき、トークンを初期化します。"),
+            ),
+            Self::OtpDeactivated => (
+                "ワンタイムパスワード利用解除のお知らせ",
+                "ワンタイムパスワードの利用解除がありました。ご利用を再開するには、トークン発行から改めてお手続きください。".to_owned(),
+                format!("{not_you}ログインパスワードの変更をお勧めします。"),
+            ),
+            Self::OtpSuspended => (
+                "ワンタイムパスワード停止のお知らせ",
+                "ワンタイムパスワードを所定の回数以上誤って入力されたため、ワンタイムパスワードを停止しました。停止中はログインできません。".to_owned(),
+                format!("ご利用を再開するには、{FORM}をお取引店へご提出ください。{not_you}"),
+            ),
+            Self::OtpSuspensionLifted => (
+                "ワンタイムパスワード停止解除のお知らせ",
+                format!("{FORM}により、ワンタイムパスワードの停止を解除しました。"),
+                not_you.to_owned(),
+            ),
+            Self::OtpInitialised => (
+                "ワンタイムパスワード初期化のお知らせ",
+                format!("{FORM}により、ワンタイムパスワードのトークンを初期化しました（トークン未発行）。"),
+                format!("ワンタイムパスワードを再びご利用になるには、トークン発行からお手続きください。{not_you}"),
+            ),
+            Self::PasswordChanged => (
+                "ログインパスワード変更のお知らせ",
+                "ログインパスワードの変更がありました。ほかの端末のログインはすべて終了しました。".to_owned(),
+                not_you.to_owned(),
+            ),
+            Self::LoginLocked => (
+                "ログイン停止のお知らせ",
+                "ログインパスワードを所定の回数以上誤って入力されたため、ログインを停止しました。".to_owned(),
+                format!("ご利用を再開するには、お取引店でお手続きください。{not_you}"),
+            ),
+            Self::NoticeAddressRegistered => (
+                "通知先メールアドレス登録のお知らせ",
+                "このメールアドレスを、インターネットバンキングのお取引の通知先として登録しました。".to_owned(),
+                not_you.to_owned(),
+            ),
+            Self::NoticeAddressReplaced { new_address } => (
+                "通知先メールアドレス変更のお知らせ",
+                format!(
+                    "通知先メールアドレスが {} に変更されました。今後の通知はこのメールアドレスには届きません。",
+                    masked(new_address)
+                ),
+                not_you.to_owned(),
+            ),
+        }
+    }
+
+    /// The mail's subject and body for an event at `at` (unix seconds).
+    pub fn compose(&self, at: i64) -> (String, String) {
+        let (subject, what, next) = self.parts();
+        let subject = format!("【{INSTITUTION_NAME}】{subject}");
+        let body = format!(
+            "{INSTITUTION_NAME}インターネットバンキングをご利用いただき、ありがとうございます。\n\
+             \n\
+             {what}\n\
+             日時：{when}\n\
+             \n\
+             {next}\n\
+             \n\
+             ※このメールは送信専用です。パスワードやワンタイムパスワードは記載していません。\n\
+             ※{INSTITUTION_NAME}がメールでパスワードの入力をお願いすることは絶対にありません。\n\
+             \n\
+             {INSTITUTION_NAME}\n",
+            when = jst_datetime(at),
+        );
+        (subject, body)
+    }
+}
+
+/// "ta***@docomo.ne.jp": enough for the customer to recognise, too little to harvest.
+fn masked(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// Writes the notice to `address`.
+pub async fn send_to(
+    tx: &mut Transaction<'_, Sqlite>,
+    customer_id: i64,
+    address: &str,
+    notice: &Notice,
+    now: i64,
+) -> sqlx::Result<()> {
+    let (subject, body) = notice.compose(now);
+    let mail = NewMail { customer_id: Some(customer_id), to: address, subject: &subject, body: &body };
+    outbox::enqueue(&mut **tx, mail, now).await?;
+    Ok(())
+}
+
+/// Writes the notice to the customer's registered address; true when there is one.
+pub async fn send(tx: &mut Transaction<'_, Sqlite>, customer_id: i64, notice: &Notice, now: i64) -> sqlx::Result<bool> {
+    let address: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
+        .bind(customer_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    let Some(address) = address else { return Ok(false) };
+    send_to(tx, customer_id, &address, notice, now).await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Notice> {
+        vec![
+            Notice::TokenIssued,
+            Notice::OtpActivated,
+            Notice::OtpDeactivated,
+            Notice::OtpSuspended,
+            Notice::OtpSuspensionLifted,
+            Notice::OtpInitialised,
+            Notice::PasswordChanged,
+            Notice::LoginLocked,
+            Notice::NoticeAddressRegistered,
+            Notice::NoticeAddressReplaced { new_address: "hanako@example.jp".into() },
+        ]
+    }
+
+    #[test]
+    fn every_notice_says_what_when_and_what_to_do_if_it_was_not_the_customer() {
+        // 2027-01-15 09:00 JST.
+        let at = 1_799_971_200;
+        for notice in all() {
+            let (subject, body) = notice.compose(at);
+            assert!(subject.starts_with('【'), "{subject}");
+            assert!(body.contains("日時："), "{notice:?}");
+            assert!(body.contains(&jst_datetime(at)), "{notice:?}");
+            assert!(body.contains("お取引店"), "{notice:?}: no way back named");
+            assert!(body.contains("お心当たりのない場合") || body.contains("お手続きください"), "{notice:?}");
+        }
+    }
+
+    #[test]
+    fn the_old_address_sees_only_a_masked_new_one() {
+        let (_, body) = Notice::NoticeAddressReplaced { new_address: "hanako@example.jp".into() }.compose(0);
+        assert!(body.contains("ha***@example.jp"), "{body}");
+        assert!(!body.contains("hanako@"), "{body}");
+    }
+}
