@@ -12,6 +12,7 @@ use crate::pages::otp_deactivate::OtpDeactivatePage;
 use crate::pages::otp_issue::OtpIssuePage;
 use crate::pages::otp_login::OtpLoginPage;
 use crate::pages::otp_menu::OtpMenuPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::registration::RegistrationPage;
 use crate::state::Notice;
 
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/otp/issue") view=|| view! { <Frame><Shell><OtpIssuePage /></Shell></Frame> } />
                 <Route path=path!("/otp/activate") view=|| view! { <Frame><Shell><OtpActivatePage /></Shell></Frame> } />
                 <Route path=path!("/otp/deactivate") view=|| view! { <Frame><Shell><OtpDeactivatePage /></Shell></Frame> } />
+                <Route path=path!("/profile") view=|| view! { <Frame><Shell><ProfilePage /></Shell></Frame> } />
                 <TokenRoutes />
             </Routes>
         </Router>

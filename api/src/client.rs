@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::identity::{
-    LoginRequest, LoginResponse, MeResponse, RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
+    ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, NoticeAddressChanged,
+    PasswordChanged, RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
 };
 use crate::otp::{IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued};
 use crate::{ErrorBody, ErrorReason, HealthResponse, CSRF_HEADER};
@@ -29,6 +30,14 @@ impl ClientError {
     pub fn reason(&self) -> Option<ErrorReason> {
         match self {
             Self::Api(body) => Some(body.reason),
+            _ => None,
+        }
+    }
+
+    /// The request field the server's refusal names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Api(body) => body.field.as_deref(),
             _ => None,
         }
     }
@@ -112,6 +121,16 @@ pub async fn registration_verify(request: RegistrationVerifyRequest) -> Result<R
 /// 初回利用登録; the customer logs in next.
 pub async fn register(request: RegistrationRequest) -> Result<(), ClientError> {
     post_without_answer("/api/registration", &request).await
+}
+
+/// お客様情報の変更: a new login password (the server re-issues the session cookie).
+pub async fn change_password(request: ChangePasswordRequest) -> Result<PasswordChanged, ClientError> {
+    post("/api/password", &request).await
+}
+
+/// お客様情報の変更: a new 通知先メールアドレス (the server re-issues the session cookie).
+pub async fn change_notice_address(request: ChangeNoticeAddressRequest) -> Result<NoticeAddressChanged, ClientError> {
+    post("/api/notice-address", &request).await
 }
 
 pub async fn otp_status() -> Result<OtpStatus, ClientError> {

@@ -58,13 +58,12 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
             let user_id = format!("9{:010}", i);
             let (ciphertext, nonce) = secrets.seal(&user_id, &secret);
             sqlx::query(
-                "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
+                "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address,
                      issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits, period, updated_at)
-                 VALUES (?, 'active', 'software_token', '10010001', ?, 'bench@docomo.ne.jp', ?, ?, ?, ?, ?, 'SHA1', 6, 30, ?)",
+                 VALUES (?, 'active', 'software_token', '10010001', ?, 'bench@docomo.ne.jp', ?, ?, ?, ?, 'SHA1', 6, 30, ?)",
             )
             .bind(id)
             .bind(&user_id)
-            .bind(&hash)
             .bind(now)
             .bind(now)
             .bind(ciphertext)

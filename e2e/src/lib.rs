@@ -52,7 +52,7 @@ impl Product {
         let app = Application::build(settings).await?;
         let base_url = format!("http://{}", app.address());
         let state = app.state().clone();
-        demo::seed(&state.db, &state.clock).await?;
+        demo::seed(&state.db, &state.clock, state.deployment.mode).await?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -90,10 +90,17 @@ impl Product {
         client.post(self.url(path)).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await
     }
 
-    /// トークン発行 of a software token for the client's customer: (サービスID, ユーザID).
-    pub async fn issue_software_token(&self, client: &reqwest::Client, activation_password: &str) -> anyhow::Result<(String, String)> {
+    /// トークン発行 of a software token for the client's customer (BOT004 asks for the login
+    /// password again): (サービスID, ユーザID).
+    pub async fn issue_software_token(
+        &self,
+        client: &reqwest::Client,
+        login_password: &str,
+        activation_password: &str,
+    ) -> anyhow::Result<(String, String)> {
         let body = serde_json::json!({
             "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": activation_password,
+            "login_password": login_password,
         });
         let issued: serde_json::Value = self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
         let field = |name: &str| issued[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));

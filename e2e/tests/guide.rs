@@ -83,6 +83,8 @@ async fn the_guide_from_first_registration_to_release() -> anyhow::Result<()> {
     b.fill("ログインID", "hanako01").await?;
     b.fill("ログインパスワード", "hana2026").await?;
     b.fill("ログインパスワード（確認用）", "hana2026").await?;
+    b.fill("通知先メールアドレス", "hanako.notice@example.jp").await?;
+    b.fill("通知先メールアドレス（確認用）", "hanako.notice@example.jp").await?;
     b.press("登録する").await?;
     b.screen("BLI004").await?;
     guide.shot("registration-done").await?;
@@ -106,6 +108,7 @@ async fn the_guide_from_first_registration_to_release() -> anyhow::Result<()> {
     let b = &guide.browser;
     b.press("確認画面へ").await?;
     b.screen("BOT004").await?;
+    b.fill("ログインパスワード", "hana2026").await?;
     guide.shot("issue-confirm").await?;
     let b = &guide.browser;
     b.press("確定").await?;
@@ -154,6 +157,20 @@ async fn the_guide_from_first_registration_to_release() -> anyhow::Result<()> {
     guide.shot("activate-done").await?;
     let b = &guide.browser;
     b.press("ログアウト").await?;
+    b.screen("BLI001").await?;
+
+    // The notice of 利用開始 reached the notice address chosen at BLI003.
+    b.client.goto(&guide.product.url("/dev/mailbox")).await?;
+    let notice = b
+        .client
+        .find(Locator::XPath("//article[.//dd[@class='to' and text()='hanako.notice@example.jp'] and contains(., '利用開始のお知らせ')]"))
+        .await?;
+    let body = notice.find(Locator::Css(".body")).await?.text().await?;
+    assert!(body.contains("日時：") && body.contains("お取引店"), "{body}");
+    assert!(!body.contains(&code), "a notice never carries a code");
+    guide.shot("notice-mail").await?;
+    let b = &guide.browser;
+    b.client.goto(&guide.product.url("/")).await?;
     b.screen("BLI001").await?;
 
     // Login now asks for the code (BLI023).

@@ -59,6 +59,12 @@ async fn first_time_registration_then_login_with_the_chosen_credentials() -> any
     browser.fill("ログインパスワード（確認用）", "hana2027").await?;
     browser.text_containing("#field-password_confirmation-error", "一致しません").await?;
     browser.fill("ログインパスワード（確認用）", "hana2026").await?;
+    browser.fill("通知先メールアドレス", "hanako@example.jp").await?;
+    browser.fill("通知先メールアドレス（確認用）", "hanako@exampel.jp").await?;
+    browser.text_containing("#field-notice_address_confirmation-error", "一致しません").await?;
+    assert!(!browser.control("登録する").await?.is_enabled().await?);
+    browser.fill("通知先メールアドレス（確認用）", "hanako@example.jp").await?;
+    assert!(!browser.scrolls_sideways().await?, "BLI003 fits a phone");
     browser.screenshot("bli003-registration").await?;
     browser.press("登録する").await?;
     browser.screen("BLI004").await?;
@@ -67,6 +73,29 @@ async fn first_time_registration_then_login_with_the_chosen_credentials() -> any
     browser.fill("ログインパスワード", "hana2026").await?;
     browser.press("ログイン").await?;
     browser.text_containing(".customer-name", "デモ 花子 様").await?;
+
+    // お客様情報の変更: the address from BLI003, changed with the login password.
+    browser.press("お客様情報の変更").await?;
+    browser.screen("BPF001").await?;
+    browser.text_containing(".current-notice-address", "hanako@example.jp").await?;
+    browser.fill("新しい通知先メールアドレス", "hanako.new@example.jp").await?;
+    browser.fill("新しい通知先メールアドレス（確認用）", "hanako.new@example.jp").await?;
+    browser.fill("ログインパスワード", "wrong777").await?;
+    browser.press("通知先メールアドレスを変更する").await?;
+    browser.text_containing("#field-password-error", "ログインパスワードが正しくありません").await?;
+    browser.fill("ログインパスワード", "hana2026").await?;
+    browser.press("通知先メールアドレスを変更する").await?;
+    browser.text_containing(".current-notice-address", "hanako.new@example.jp").await?;
+    browser.text_containing("[role=status]", "通知先メールアドレスを変更しました").await?;
+    assert!(!browser.scrolls_sideways().await?, "BPF001 fits a phone");
+    browser.screenshot("bpf001-profile").await?;
+    // The session was re-issued by the change and still works.
+    browser.press("ホーム").await?;
+    browser.screen("BHM001").await?;
+    browser.client.goto(&product.url("/dev/mailbox")).await?;
+    let mailbox = browser.text_of("main").await?;
+    assert!(mailbox.contains("hanako.new@example.jp") && mailbox.contains("通知先メールアドレス登録のお知らせ"), "{mailbox}");
+    assert!(mailbox.contains("通知先メールアドレス変更のお知らせ") && mailbox.contains("ha***@example.jp"), "{mailbox}");
     browser.close().await
 }
 

@@ -48,6 +48,15 @@ async fn issue_activate_log_in_with_the_code_and_release_the_token() -> anyhow::
     browser.press("確認画面へ").await?;
     browser.screen("BOT004").await?;
     browser.text_containing(".mail-review", "taro@docomo.ne.jp").await?;
+    // BOT004 asks for the login password again; a wrong one is refused on this screen.
+    assert!(!browser.control("確定").await?.is_enabled().await?, "not without the password");
+    browser.fill("ログインパスワード", "wrong999").await?;
+    browser.press("確定").await?;
+    browser.text_containing("#field-login_password-error", "ログインパスワードが正しくありません").await?;
+    browser.screen("BOT004").await?;
+    assert!(!browser.scrolls_sideways().await?, "BOT004 fits a phone");
+    browser.screenshot("bot004-password-again").await?;
+    browser.fill("ログインパスワード", "demo1234").await?;
     browser.press("確定").await?;
     browser.screen("BOT002").await?;
     browser.text_containing(".done-message", "トークン発行を受け付けました").await?;
@@ -115,6 +124,7 @@ async fn an_authenticator_app_is_set_up_from_the_qr_code_screen() -> anyhow::Res
         .click()
         .await?;
     browser.press("確認画面へ").await?;
+    browser.fill("ログインパスワード", "demo1234").await?;
     browser.press("確定").await?;
     browser.screen("BOT002").await?;
     let qr = browser.client.find(fantoccini::Locator::Css("img.qr")).await?;
@@ -170,7 +180,7 @@ async fn five_wrong_codes_stop_the_otp_and_the_login_explains_the_paper_form() -
 /// leaves the clock on a fresh step.
 async fn activate_demo_token(product: &Product) -> anyhow::Result<()> {
     let client = product.api_client("demo01", "demo1234").await?;
-    let (service_id, user_id) = product.issue_software_token(&client, "1234").await?;
+    let (service_id, user_id) = product.issue_software_token(&client, "demo1234", "1234").await?;
     let (secret, params) = set_up_token(product, &service_id, &user_id, "1234").await?;
     let code = params.code_at(&secret, product.clock().now());
     product.post(&client, "/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 /// logged-in client, to use the code later.
 async fn issue(product: &Product) -> anyhow::Result<(String, String, reqwest::Client)> {
     let client = product.api_client("demo01", "demo1234").await?;
-    let (service_id, user_id) = product.issue_software_token(&client, "2468").await?;
+    let (service_id, user_id) = product.issue_software_token(&client, "demo1234", "2468").await?;
     Ok((service_id, user_id, client))
 }
 
@@ -46,7 +46,7 @@ async fn from_the_mail_to_a_working_code_that_survives_reloads_until_deleted() -
 
     // Wrong password first: a clear refusal, nothing stored.
     set_up(&browser, &service_id, &user_id, "1111").await?;
-    browser.text_containing("[role=alert]", "サービスID・ユーザID・利用開始パスワードのいずれかが正しくありません").await?;
+    browser.text_containing("[role=alert]", "サービスID・ユーザID・利用開始パスワードのいずれかが正しくないか").await?;
     set_up(&browser, &service_id, &user_id, "2468").await?;
     browser.screen("TKN003").await?;
     let code = shown_code(&browser).await?;

@@ -56,6 +56,19 @@ where
 /// A rule for a field: `Ok` or the Japanese message to show.
 pub type Check = Callback<String, Result<(), String>>;
 
+/// "Must equal the other field" as a field rule (the confirmation fields).
+pub fn same_as(other: RwSignal<String>, empty: &'static str, differs: &'static str) -> Check {
+    Callback::new(move |value: String| {
+        if value.is_empty() {
+            Err(empty.to_owned())
+        } else if value.trim() != other.get().trim() {
+            Err(differs.to_owned())
+        } else {
+            Ok(())
+        }
+    })
+}
+
 /// Wraps an `api` parser as a field rule.
 pub fn rule<T: 'static, E: std::fmt::Display + 'static>(parse: fn(&str) -> Result<T, E>) -> Check {
     Callback::new(move |value: String| parse(&value).map(|_| ()).map_err(|e| message_of(&e.to_string())))

@@ -29,9 +29,13 @@ pub fn leave_to_login() -> Callback<String> {
     })
 }
 
-/// Whether an error means the session is gone (and the page should go to the login).
+/// Whether an error means the session is gone (and the page should go to the login). The
+/// code that stops the OTP and the password that locks the login end every session too.
 pub fn session_lost(error: &ClientError) -> bool {
-    matches!(error.reason(), Some(ErrorReason::Unauthenticated | ErrorReason::SessionExpired))
+    matches!(
+        error.reason(),
+        Some(ErrorReason::Unauthenticated | ErrorReason::SessionExpired | ErrorReason::OtpSuspended | ErrorReason::LoginLocked)
+    )
 }
 
 #[component]
@@ -74,6 +78,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                                         <span class="menu-group">"各種お申込・手続き"</span>
                                         <ul><li><A href="/otp">"ワンタイムパスワード"</A></li></ul>
                                     </li>
+                                    <li><A href="/profile">"お客様情報の変更"</A></li>
                                 </ul>
                             </nav>
                             <div class="shell-content">{children.with_value(|c| c())}</div>

@@ -7,4 +7,5 @@ pub mod otp_deactivate;
 pub mod otp_issue;
 pub mod otp_login;
 pub mod otp_menu;
+pub mod profile;
 pub mod registration;

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::client;
-use netbank_api::input::{ActivationPassword, MailAddress};
+use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
-use crate::components::form::{rule, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_to_login, session_lost};
 
@@ -18,19 +18,6 @@ enum Step {
     Done(TokenIssued),
 }
 
-/// "Must equal the other field" as a field rule.
-fn same_as(other: RwSignal<String>, empty: &'static str, differs: &'static str) -> Check {
-    Callback::new(move |value: String| {
-        if value.is_empty() {
-            Err(empty.to_owned())
-        } else if value.trim() != other.get().trim() {
-            Err(differs.to_owned())
-        } else {
-            Ok(())
-        }
-    })
-}
-
 #[component]
 pub fn OtpIssuePage() -> impl IntoView {
     let step = RwSignal::new(Step::Input);
@@ -39,6 +26,7 @@ pub fn OtpIssuePage() -> impl IntoView {
     let mail_again = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let password_again = RwSignal::new(String::new());
+    let login_password = RwSignal::new(String::new());
     let error = FormError::new();
     let leave = leave_to_login();
     let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
@@ -50,14 +38,23 @@ pub fn OtpIssuePage() -> impl IntoView {
                 || ActivationPassword::parse(&password.get()).is_err()
                 || same_password.run(password_again.get()).is_err())
     });
-    let request = move || match method.get_untracked() {
-        TokenMethod::SoftwareToken => IssueTokenRequest {
-            method: TokenMethod::SoftwareToken,
-            mail_address: Some(mail.get_untracked()),
-            activation_password: Some(password.get_untracked()),
-        },
-        TokenMethod::AuthenticatorApp => {
-            IssueTokenRequest { method: TokenMethod::AuthenticatorApp, mail_address: None, activation_password: None }
+    let login_password_rule = |v: &str| LoginPassword::parse_field(v, "login_password");
+    let confirm_invalid = Signal::derive(move || invalid.get() || login_password_rule(&login_password.get()).is_err());
+    let request = move || {
+        let login_password = login_password.get_untracked();
+        match method.get_untracked() {
+            TokenMethod::SoftwareToken => IssueTokenRequest {
+                method: TokenMethod::SoftwareToken,
+                login_password,
+                mail_address: Some(mail.get_untracked()),
+                activation_password: Some(password.get_untracked()),
+            },
+            TokenMethod::AuthenticatorApp => IssueTokenRequest {
+                method: TokenMethod::AuthenticatorApp,
+                login_password,
+                mail_address: None,
+                activation_password: None,
+            },
         }
     };
     let submit = Action::new_local(move |request: &IssueTokenRequest| {
@@ -67,7 +64,11 @@ pub fn OtpIssuePage() -> impl IntoView {
                 Ok(issued) => step.set(Step::Done(issued)),
                 Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
                 Err(failure) => {
-                    step.set(Step::Input);
+                    // A wrong login password is corrected here, where its field says what
+                    // was wrong; anything else is fixed on the input screen.
+                    if failure.field() != Some("login_password") {
+                        step.set(Step::Input);
+                    }
                     error.set(Some(failure));
                 }
             }
@@ -80,7 +81,7 @@ pub fn OtpIssuePage() -> impl IntoView {
             step.set(Step::Confirm);
         }
     };
-    let confirm = submit_with(invalid, submit, error, move || Some(request()));
+    let confirm = submit_with(confirm_invalid, submit, error, move || Some(request()));
     let method_choice = move |value: TokenMethod, label: &'static str, note: &'static str| {
         view! {
             <label class="radio">
@@ -130,10 +131,14 @@ pub fn OtpIssuePage() -> impl IntoView {
                         <dt>"利用開始パスワード"</dt><dd>{move || "●".repeat(password.get().chars().count())}</dd>
                     </Show>
                 </dl>
-                <form on:submit=confirm>
+                <form on:submit=confirm novalidate=true>
+                    <FormAlert error=error />
+                    <p>"ご本人確認のため、ログインパスワードを入力してください。"</p>
+                    <Field label="ログインパスワード" name="login_password" value=login_password
+                        check=rule(login_password_rule) input_type="password" autocomplete="current-password" maxlength=12 />
                     <div class="actions">
                         <button type="button" class="button secondary" on:click=move |_| step.set(Step::Input)>"戻る"</button>
-                        <SubmitButton label="確定" invalid=Signal::derive(|| false) pending=submit.pending() />
+                        <SubmitButton label="確定" invalid=confirm_invalid pending=submit.pending() />
                     </div>
                 </form>
             </Screen>

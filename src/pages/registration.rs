@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use netbank_api::client;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
-use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, TemporaryPassword};
+use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, NoticeAddress, TemporaryPassword};
 
-use crate::components::form::{rule, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +90,9 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
+    let notice = RwSignal::new(String::new());
+    let notice_again = RwSignal::new(String::new());
+    let same_notice = same_as(notice, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
     let error = FormError::new();
     let same_password: Check = Callback::new(move |value: String| {
         if value.is_empty() {
@@ -104,6 +107,8 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
         LoginId::parse(&login_id.get()).is_err()
             || NewPassword::parse_field(&password.get(), "password").is_err()
             || same_password.run(confirmation.get()).is_err()
+            || NoticeAddress::parse(&notice.get()).is_err()
+            || same_notice.run(notice_again.get()).is_err()
     });
     let submit = Action::new_local(move |request: &RegistrationRequest| {
         let request = request.clone();
@@ -122,6 +127,7 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             temporary_password: proof.temporary_password,
             login_id: login_id.get_untracked(),
             password: password.get_untracked(),
+            notice_address: notice.get_untracked(),
         })
     });
     view! {
@@ -137,6 +143,11 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
                     hint="半角英数字6〜12文字（英字と数字を組み合わせてください）" />
                 <Field label="ログインパスワード（確認用）" name="password_confirmation" value=confirmation
                     check=same_password input_type="password" autocomplete="new-password" maxlength=12 />
+                <Field label="通知先メールアドレス" name="notice_address" value=notice check=rule(NoticeAddress::parse)
+                    input_type="email" autocomplete="email" maxlength=NoticeAddress::MAX_LEN
+                    hint="ログインパスワードの変更やワンタイムパスワードのお手続きなど、大切なお知らせをお送りします。" />
+                <Field label="通知先メールアドレス（確認用）" name="notice_address_confirmation" value=notice_again
+                    check=same_notice input_type="email" autocomplete="off" maxlength=NoticeAddress::MAX_LEN />
                 <SubmitButton label="登録する" invalid=invalid pending=submit.pending() />
             </form>
         </Screen>

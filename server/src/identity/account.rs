@@ -18,7 +18,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
-use crate::identity::{password, reauth};
+use crate::identity::{notice_address, password, reauth};
 use crate::mail::notice::{self, Notice};
 use crate::otp::{token, verify};
 use crate::startup::AppState;
@@ -133,25 +133,7 @@ pub async fn change_notice_address(
     let (mut tx, proved) =
         verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;
     let now = state.clock.now();
-    let old: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
-        .bind(current.customer_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    // Conditional on the address read, so the old address told is the one replaced.
-    let changed = sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ? AND notice_address IS ?")
-        .bind(address.as_str())
-        .bind(current.customer_id)
-        .bind(&old)
-        .execute(&mut *tx)
-        .await?;
-    if changed.rows_affected() != 1 {
-        return Err(ApiError::internal("notice address changed concurrently"));
-    }
-    notice::send_to(&mut tx, current.customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
-    if let Some(old) = old.filter(|old| old != address.as_str()) {
-        let replaced = Notice::NoticeAddressReplaced { new_address: address.as_str().to_owned() };
-        notice::send_to(&mut tx, current.customer_id, &old, &replaced, now).await?;
-    }
+    notice_address::replace(&mut tx, current.customer_id, &address, now).await?;
     let level = if proved { Level::Otp } else { current.level };
     let token = session::reissue(&mut tx, &current, level, Revocation::NoticeAddressChange, client.ip_string(), now).await?;
     let event = AuditEvent {

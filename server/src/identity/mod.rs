@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod login;
+pub mod notice_address;
 pub mod password;
 pub mod reauth;
 pub mod registration;

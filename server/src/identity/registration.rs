@@ -14,7 +14,6 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
-use crate::mail::notice::{self, Notice};
 use crate::startup::AppState;
 
 struct Proof {
@@ -108,12 +107,8 @@ pub async fn register(
         }
     }
     inserted?;
-    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
-        .bind(notice_address.as_str())
-        .bind(customer_id)
-        .execute(&mut *tx)
-        .await?;
-    notice::send_to(&mut tx, customer_id, notice_address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
+    // An address the operator had on file is told it was replaced.
+    crate::identity::notice_address::replace(&mut tx, customer_id, &notice_address, now).await?;
     audit::record(
         &mut *tx,
         now,

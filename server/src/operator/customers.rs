@@ -6,9 +6,8 @@ use sqlx::SqlitePool;
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
 use crate::config::Policy;
-use crate::identity::password;
+use crate::identity::{notice_address, password};
 use crate::identity::session::{self, Revocation};
-use crate::mail::notice::{self, Notice};
 
 /// The audit log's client address for what the operator does.
 pub const OPERATOR: &str = "operator-cli";
@@ -140,20 +139,7 @@ pub async fn set_notice_address(
     let customer_id = customer.id(db).await?;
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
-    let old: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
-        .bind(customer_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
-        .bind(address.as_str())
-        .bind(customer_id)
-        .execute(&mut *tx)
-        .await?;
-    notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
-    if let Some(old) = old.filter(|old| old != address.as_str()) {
-        let replaced = Notice::NoticeAddressReplaced { new_address: address.as_str().to_owned() };
-        notice::send_to(&mut tx, customer_id, &old, &replaced, now).await?;
-    }
+    notice_address::replace(&mut tx, customer_id, address, now).await?;
     operator_audit(&mut tx, now, customer_id, "notice_address_set").await?;
     tx.commit().await?;
     Ok(customer_id)

@@ -1,0 +1,154 @@
+//! BPF001 お客様情報の変更: the 通知先メールアドレス (where every security notice goes) and the
+//! ログインパスワード. Both are confirmed with the login password, and with a one-time
+//! password while the token is 利用中, so a stolen session cannot silence the notices or
+//! take over the login.
+
+use leptos::prelude::*;
+use netbank_api::client;
+use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest, OtpState};
+use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress, OtpCode};
+
+use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::screen::Screen;
+use crate::components::shell::{leave_to_login, session_lost, Me};
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let Me(me) = expect_context::<Me>();
+    let otp_in_use = me.otp_state == OtpState::Active;
+    let address = RwSignal::new(me.notice_address.clone());
+    // A form that succeeded is mounted anew: empty fields, not yet touched, no errors.
+    let notice_done = RwSignal::new(0u32);
+    let password_done = RwSignal::new(0u32);
+    view! {
+        <Screen title="お客様情報の変更" id="BPF001">
+            <p>"変更後は、ほかの端末でのログインはすべて終了します。"</p>
+            <h2>"通知先メールアドレス"</h2>
+            <dl class="facts">
+                <dt>"現在の通知先メールアドレス"</dt>
+                <dd class="current-notice-address">{move || address.get().unwrap_or_else(|| "未登録".to_owned())}</dd>
+            </dl>
+            <p class="done-message" role="status" hidden=move || notice_done.get() == 0>
+                "通知先メールアドレスを変更しました。変更前のメールアドレスにもお知らせしました。"
+            </p>
+            {move || { notice_done.get(); view! { <NoticeAddressForm otp_in_use address done=notice_done /> } }}
+            <h2>"ログインパスワードの変更"</h2>
+            <p class="done-message" role="status" hidden=move || password_done.get() == 0>"ログインパスワードを変更しました。"</p>
+            {move || { password_done.get(); view! { <PasswordForm otp_in_use done=password_done /> } }}
+        </Screen>
+    }
+}
+
+/// The one-time password field, shown while the token is 利用中.
+fn otp_field(otp_in_use: bool, code: RwSignal<String>) -> Option<impl IntoView> {
+    otp_in_use.then(|| {
+        view! {
+            <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
+                inputmode="numeric" autocomplete="one-time-code" maxlength=9 hint="トークンに表示されている半角数字" />
+        }
+    })
+}
+
+fn login_password_rule(value: &str) -> Result<LoginPassword, netbank_api::input::InputError> {
+    LoginPassword::parse_field(value, "password")
+}
+
+#[component]
+fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: RwSignal<u32>) -> impl IntoView {
+    let new_address = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = FormError::new();
+    let leave = leave_to_login();
+    let same = same_as(new_address, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
+    let invalid = Signal::derive(move || {
+        NoticeAddress::parse(&new_address.get()).is_err()
+            || same.run(again.get()).is_err()
+            || login_password_rule(&password.get()).is_err()
+            || (otp_in_use && OtpCode::parse(&code.get()).is_err())
+    });
+    let submit = Action::new_local(move |request: &ChangeNoticeAddressRequest| {
+        let request = request.clone();
+        async move {
+            // A refused form keeps what was typed, so the field can say what was wrong.
+            match client::change_notice_address(request).await {
+                Ok(changed) => {
+                    address.set(Some(changed.notice_address));
+                    done.update(|n| *n += 1);
+                }
+                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let on_submit = submit_with(invalid, submit, error, move || {
+        Some(ChangeNoticeAddressRequest {
+            notice_address: new_address.get_untracked(),
+            password: password.get_untracked(),
+            otp: otp_in_use.then(|| code.get_untracked()),
+        })
+    });
+    view! {
+        <form on:submit=on_submit novalidate=true aria-label="通知先メールアドレスの変更">
+            <FormAlert error=error />
+            <Field label="新しい通知先メールアドレス" name="notice_address" value=new_address check=rule(NoticeAddress::parse)
+                input_type="email" autocomplete="email" maxlength=NoticeAddress::MAX_LEN />
+            <Field label="新しい通知先メールアドレス（確認用）" name="notice_address_confirmation" value=again
+                check=same input_type="email" autocomplete="off" maxlength=NoticeAddress::MAX_LEN />
+            <Field label="ログインパスワード" name="password" value=password check=rule(login_password_rule)
+                input_type="password" autocomplete="current-password" maxlength=12 />
+            {otp_field(otp_in_use, code)}
+            <SubmitButton label="通知先メールアドレスを変更する" invalid=invalid pending=submit.pending() />
+        </form>
+    }
+}
+
+#[component]
+fn PasswordForm(otp_in_use: bool, done: RwSignal<u32>) -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let error = FormError::new();
+    let leave = leave_to_login();
+    let same = same_as(new, "確認のため、新しいログインパスワードをもう一度入力してください。", "新しいログインパスワードと確認用の入力が一致しません。");
+    let current_rule = |v: &str| LoginPassword::parse_field(v, "current_password");
+    let invalid = Signal::derive(move || {
+        current_rule(&current.get()).is_err()
+            || NewPassword::parse(&new.get()).is_err()
+            || same.run(again.get()).is_err()
+            || (otp_in_use && OtpCode::parse(&code.get()).is_err())
+    });
+    let submit = Action::new_local(move |request: &ChangePasswordRequest| {
+        let request = request.clone();
+        async move {
+            match client::change_password(request).await {
+                Ok(_) => done.update(|n| *n += 1),
+                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let on_submit = submit_with(invalid, submit, error, move || {
+        Some(ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+            otp: otp_in_use.then(|| code.get_untracked()),
+        })
+    });
+    view! {
+        <form on:submit=on_submit novalidate=true aria-label="ログインパスワードの変更">
+            <FormAlert error=error />
+            <Field label="現在のログインパスワード" name="current_password" value=current check=rule(current_rule)
+                input_type="password" autocomplete="current-password" maxlength=12 />
+            <Field label="新しいログインパスワード" name="new_password" value=new check=rule(NewPassword::parse)
+                input_type="password" autocomplete="new-password" maxlength=12
+                hint="半角英数字6〜12文字（英字と数字を組み合わせてください）" />
+            <Field label="新しいログインパスワード（確認用）" name="new_password_confirmation" value=again
+                check=same input_type="password" autocomplete="new-password" maxlength=12 />
+            {otp_field(otp_in_use, code)}
+            <SubmitButton label="ログインパスワードを変更する" invalid=invalid pending=submit.pending() />
+        </form>
+    }
+}
