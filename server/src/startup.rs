@@ -28,6 +28,9 @@ pub struct AppState {
     /// Verified against when a login ID is unknown (equal timing).
     pub dummy_hash: Arc<str>,
     pub limiter: Arc<RateLimiter>,
+    /// Bounds the audit records that refusals of anonymous requests write per client (a
+    /// flood must not write the log as fast as it sends).
+    pub audit_quota: Arc<RateLimiter>,
     /// Encrypts and opens OTP secrets.
     pub secrets: Arc<SecretBox>,
     /// Wakes the mail sender when a transaction has put mail in the outbox.
@@ -79,6 +82,7 @@ impl Application {
             policy: Arc::new(settings.policy.clone()),
             dummy_hash: password::dummy_hash().await?.into(),
             limiter: Arc::default(),
+            audit_quota: Arc::default(),
             secrets: Arc::new(secrets),
             mail_wakeup: Arc::default(),
             deployment: Arc::new(Deployment {

@@ -22,24 +22,27 @@ pub async fn require_proof(State(state): State<AppState>, request: Request, next
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_origin_spa(&request) {
         return next.run(request).await;
     }
-    // A refusal here is either a bug in our SPA or someone else's page trying: worth a record.
-    let event = AuditEvent {
-        customer_id: None,
-        event: "csrf_rejected",
-        client_addr: client_ip(&request),
-        result: "refused",
-        detail: Some(format!("{} {}", request.method(), request.uri().path())),
-    };
-    if let Err(error) = audit::record(&state.db, state.clock.now(), event).await {
-        return ApiError::internal(error).into_response();
+    // A refusal here is either a bug in our SPA or someone else's page trying: worth a
+    // record, up to a few per client and minute.
+    let now = state.clock.now();
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    if peer.is_none_or(|ip| state.audit_quota.check(ip, now, AUDITED_REFUSALS_PER_MINUTE).is_ok()) {
+        let event = AuditEvent {
+            customer_id: None,
+            event: "csrf_rejected",
+            client_addr: peer.map(|ip| ip.to_string()),
+            result: "refused",
+            detail: Some(format!("{} {}", request.method(), request.uri().path())),
+        };
+        if let Err(error) = audit::record(&state.db, now, event).await {
+            return ApiError::internal(error).into_response();
+        }
     }
     ApiError::new(ErrorReason::CsrfRejected).into_response()
 }
 
-/// The peer's address, for records made before a handler's extractors run.
-pub(crate) fn client_ip(request: &Request) -> Option<String> {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string())
-}
+/// CSRF refusals recorded per client address and minute; the rest are only answered.
+const AUDITED_REFUSALS_PER_MINUTE: u32 = 10;
 
 fn is_same_origin_spa(request: &Request) -> bool {
     let headers = request.headers();

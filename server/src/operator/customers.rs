@@ -8,6 +8,7 @@ use crate::clock::Clock;
 use crate::config::Policy;
 use crate::identity::{notice_address, password};
 use crate::identity::session::{self, Revocation};
+use crate::mail::notice::{self, Notice};
 
 /// The audit log's client address for what the operator does.
 pub const OPERATOR: &str = "operator-cli";
@@ -80,6 +81,9 @@ pub async fn create(
             _ => e.into(),
         })?;
     store_temporary_password(&mut tx, customer_id, &hash, expires_at).await?;
+    if let Some(address) = &customer.notice_address {
+        notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
+    }
     operator_audit(&mut tx, now, customer_id, "customer_create").await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })

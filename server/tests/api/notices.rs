@@ -125,6 +125,29 @@ async fn changing_the_notice_address_needs_the_password_and_the_code_and_tells_t
 }
 
 #[tokio::test]
+async fn an_address_the_branch_records_at_opening_is_told_and_replaced_at_registration() {
+    let app = spawn_app().await;
+    let customer = customers::NewCustomer {
+        name: "山田 花子",
+        branch: netbank_api::input::BranchCode::parse("001").unwrap(),
+        account: netbank_api::input::AccountNumber::parse("1234567").unwrap(),
+        kind: netbank_api::identity::AccountKind::Ordinary,
+        balance: 0,
+        notice_address: Some(NoticeAddress::parse("branch@example.jp").unwrap()),
+    };
+    let opened = customers::create(&app.state.db, app.clock(), &app.state.policy, customer).await.unwrap();
+    assert_eq!(subjects_to(&app, "branch@example.jp").await.len(), 1);
+    let newcomer = crate::helpers::Newcomer {
+        branch: "001".into(),
+        account: "1234567".into(),
+        temporary_password: opened.temporary_password,
+    };
+    assert_eq!(app.register(&newcomer, "hanako01", "hana2025").await.status(), 201);
+    assert!(subjects_to(&app, "branch@example.jp").await.last().unwrap().contains("変更"));
+    assert_eq!(subjects_to(&app, "hanako01@notice.example").await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_operator_registers_a_notice_address_and_both_addresses_are_told() {
     let app = spawn_app().await;
     app.registered_customer("taro01", LOGIN_PASSWORD).await;

@@ -139,6 +139,11 @@ async fn csrf_refusals_rate_limits_and_codes_without_a_pending_login_are_audited
     let app = spawn_app_with(None, Policy { auth_requests_per_minute: 2, ..Policy::default() }).await;
     app.client.post(app.url("/api/logout")).send().await.unwrap();
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'csrf_rejected'").await, 1);
+    // A flood is answered in full but recorded only up to the client's quota.
+    for _ in 0..20 {
+        assert_eq!(app.client.post(app.url("/api/logout")).send().await.unwrap().status(), 403);
+    }
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'csrf_rejected'").await, 10);
     app.post("/api/login/otp", &json!({ "otp": "123456" }), None).await;
     let no_pending = "SELECT count(*) FROM audit_log WHERE event = 'login_otp' AND detail = 'no_pending_session'";
     assert_eq!(app.count(no_pending).await, 1);
