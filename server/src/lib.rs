@@ -16,4 +16,5 @@ pub mod otp;
 pub mod routes;
 pub mod spa;
 pub mod startup;
+pub mod store;
 pub mod telemetry;

@@ -125,11 +125,7 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = session::presented_token(&headers) {
-        let customer_id: Option<i64> =
-            sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = ? RETURNING customer_id")
-                .bind(session::token_hash(&token))
-                .fetch_optional(&state.db)
-                .await?;
+        let customer_id = session::delete(&state.db, &token).await?;
         if customer_id.is_some() {
             let event = AuditEvent {
                 customer_id,

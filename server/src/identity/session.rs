@@ -16,6 +16,7 @@ use crate::audit::{self, AuditEvent};
 use crate::config::Policy;
 use crate::error::ApiError;
 use crate::startup::AppState;
+use crate::store::{otp_tokens, sessions};
 
 pub const COOKIE_NAME: &str = "nb_session";
 
@@ -23,44 +24,7 @@ pub const COOKIE_NAME: &str = "nb_session";
 /// within this many seconds.
 const IDLE_REFRESH_SECONDS: i64 = 5;
 
-/// How far a session has authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Password accepted, OTP still owed.
-    OtpPending,
-    Full,
-}
-
-impl Stage {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::OtpPending => "otp_pending",
-            Self::Full => "full",
-        }
-    }
-}
-
-/// What a session has proven. A customer whose token is in use has only `Otp` sessions:
-/// `touch` refuses a `Password` one, whenever it was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Password,
-    /// Password and a one-time password (at login, 利用開始 or 利用解除).
-    Otp,
-}
-
-impl Level {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Password => "password",
-            Self::Otp => "otp",
-        }
-    }
-
-    fn from_db(value: &str) -> Self {
-        if value == "otp" { Self::Otp } else { Self::Password }
-    }
-}
+pub use crate::store::sessions::{Level, Stage};
 
 /// Why every session of a customer ends (the audit log's word for it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,19 +118,9 @@ pub async fn create(
     now: i64,
 ) -> sqlx::Result<SessionToken> {
     let token = SessionToken::generate();
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(SessionToken::hash(&token.0))
-    .bind(customer_id)
-    .bind(stage.as_str())
-    .bind(level.as_str())
-    .bind(login_at)
-    .bind(now)
-    .bind(now)
-    .execute(db)
-    .await?;
+    let id_hash = SessionToken::hash(&token.0);
+    let session = sessions::NewSession { id_hash: &id_hash, customer_id, stage, level, login_at };
+    sessions::insert(db, session, now).await?;
     Ok(token)
 }
 
@@ -175,9 +129,9 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     SessionToken::hash(token)
 }
 
-pub async fn delete(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(token_hash(token)).execute(db).await?;
-    Ok(())
+/// Ends the session `token` names, whatever its stage; its customer, if it existed.
+pub async fn delete(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
+    sessions::delete(db, &token_hash(token)).await
 }
 
 /// Ends every session of the customer (of any stage) and records how many and why.
@@ -188,11 +142,7 @@ pub async fn revoke_all(
     client_addr: Option<String>,
     now: i64,
 ) -> sqlx::Result<u64> {
-    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = ?")
-        .bind(customer_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let ended = sessions::delete_all_of(&mut **tx, customer_id).await?;
     if ended > 0 {
         let event = AuditEvent {
             customer_id: Some(customer_id),
@@ -242,19 +192,11 @@ impl FromRequestParts<AppState> for CurrentCustomer {
 }
 
 /// A session found live by `touch`.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy)]
 pub struct LiveSession {
     pub customer_id: i64,
-    #[sqlx(try_from = "String")]
     pub level: Level,
     pub login_at: i64,
-    last_seen_at: i64,
-}
-
-impl From<String> for Level {
-    fn from(value: String) -> Self {
-        Self::from_db(&value)
-    }
 }
 
 /// Finds the live session for `token` at `stage` and refreshes its idle timer; an expired
@@ -269,46 +211,25 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSe
         Stage::OtpPending => policy.otp.pending_login_seconds,
         Stage::Full => policy.session_absolute_seconds,
     };
-    // A read, not a write: the idle timer is moved only when it is a few seconds old, so a
-    // busy session costs the database a write every few seconds, not on every request.
-    let live: Option<LiveSession> = sqlx::query_as(
-        "SELECT s.customer_id, s.level, s.login_at, s.last_seen_at FROM sessions s
-         WHERE s.id_hash = ?2 AND s.stage = ?3 AND s.last_seen_at > ?1 - ?4 AND s.login_at > ?1 - ?5
-           AND (s.level = 'otp' OR s.stage = 'otp_pending' OR NOT EXISTS (
-                SELECT 1 FROM otp_tokens t WHERE t.customer_id = s.customer_id AND t.state IN ('active', 'suspended')))",
-    )
-    .bind(now)
-    .bind(&id_hash)
-    .bind(stage.as_str())
-    .bind(policy.session_idle_seconds)
-    .bind(absolute)
-    .fetch_optional(&state.db)
-    .await
-    .map_err(ApiError::internal)?;
-    if let Some(live) = live {
-        if now - live.last_seen_at >= IDLE_REFRESH_SECONDS {
-            sqlx::query("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2 AND last_seen_at < ?1")
-                .bind(now)
-                .bind(&id_hash)
-                .execute(&state.db)
-                .await
-                .map_err(ApiError::internal)?;
+    let found = sessions::find_live(&state.db, &id_hash, stage, now, policy.session_idle_seconds, absolute).await?;
+    let live = match found {
+        Some(row) if row.level == Level::Password && stage == Stage::Full => {
+            (!otp_tokens::in_use(&state.db, row.customer_id).await?).then_some(row)
         }
-        return Ok(live);
+        other => other,
+    };
+    if let Some(row) = live {
+        // A read, not a write: the idle timer is moved only when it is a few seconds old, so
+        // a busy session costs the database a write every few seconds, not on every request.
+        if now - row.last_seen_at >= IDLE_REFRESH_SECONDS {
+            sessions::refresh_idle(&state.db, &id_hash, now).await?;
+        }
+        return Ok(LiveSession { customer_id: row.customer_id, level: row.level, login_at: row.login_at });
     }
     // Only a session of this stage ran out; one of another stage is merely not enough here
     // (a pending login asking for /api/me) and stays as it is.
-    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ?")
-        .bind(&id_hash)
-        .bind(stage.as_str())
-        .execute(&state.db)
-        .await
-        .map_err(ApiError::internal)?;
-    Err(ApiError::new(if removed.rows_affected() > 0 {
-        ErrorReason::SessionExpired
-    } else {
-        ErrorReason::Unauthenticated
-    }))
+    let removed = sessions::delete_at_stage(&state.db, &id_hash, stage).await?;
+    Err(ApiError::new(if removed { ErrorReason::SessionExpired } else { ErrorReason::Unauthenticated }))
 }
 
 #[cfg(test)]

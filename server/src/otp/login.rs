@@ -18,6 +18,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Stage};
 use crate::otp::verify::{self, Expect};
 use crate::startup::AppState;
+use crate::store::sessions;
 
 #[utoipa::path(post, path = "/api/login/otp", tag = "login", request_body = OtpRequest,
     responses((status = 200, description = "sets the full session's cookie", body = LoginResponse),
@@ -63,12 +64,8 @@ pub async fn login_otp(
     // A wrong code that stops the token ends this pending login with every other session.
     let mut tx = verify::accept(&state, customer_id, Expect::Active, &code, "login_otp", &client).await?;
     let now = state.clock.now();
-    let pending_row = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = 'otp_pending' AND created_at > ?")
-        .bind(session::token_hash(&token))
-        .bind(now - state.policy.otp.pending_login_seconds)
-        .execute(&mut *tx)
-        .await?;
-    if pending_row.rows_affected() != 1 {
+    let not_before = now - state.policy.otp.pending_login_seconds;
+    if !sessions::consume_pending(&mut *tx, &session::token_hash(&token), not_before).await? {
         return Err(ApiError::new(ErrorReason::OtpLoginExpired));
     }
     // The absolute limit counts from the password step: the login began there.

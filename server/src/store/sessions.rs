@@ -1,0 +1,125 @@
+//! The `sessions` table: every statement on it. A row is a session ID's SHA-256, never the ID.
+
+use sqlx::SqliteExecutor;
+
+/// How far a session has authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
+pub enum Stage {
+    /// Password accepted, OTP still owed.
+    OtpPending,
+    Full,
+}
+
+/// What a session has proven. A customer whose token is in use has only `Otp` sessions:
+/// `identity::session::touch` refuses a `Password` one, whenever it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
+pub enum Level {
+    Password,
+    /// Password and a one-time password (at login, 利用開始 or 利用解除).
+    Otp,
+}
+
+/// A session row as the time checks need it.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct SessionRow {
+    pub customer_id: i64,
+    pub level: Level,
+    pub login_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub struct NewSession<'a> {
+    pub id_hash: &'a [u8],
+    pub customer_id: i64,
+    pub stage: Stage,
+    pub level: Level,
+    pub login_at: i64,
+}
+
+pub async fn insert(db: impl SqliteExecutor<'_>, session: NewSession<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(session.id_hash)
+    .bind(session.customer_id)
+    .bind(session.stage)
+    .bind(session.level)
+    .bind(session.login_at)
+    .bind(now)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The session at `stage` if neither its idle nor its absolute limit (counted from the
+/// login) has passed.
+pub async fn find_live(
+    db: impl SqliteExecutor<'_>,
+    id_hash: &[u8],
+    stage: Stage,
+    now: i64,
+    idle_seconds: i64,
+    absolute_seconds: i64,
+) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as(
+        "SELECT customer_id, level, login_at, last_seen_at FROM sessions
+         WHERE id_hash = ?2 AND stage = ?3 AND last_seen_at > ?1 - ?4 AND login_at > ?1 - ?5",
+    )
+    .bind(now)
+    .bind(id_hash)
+    .bind(stage)
+    .bind(idle_seconds)
+    .bind(absolute_seconds)
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves the idle timer forward (never back).
+pub async fn refresh_idle(db: impl SqliteExecutor<'_>, id_hash: &[u8], now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2 AND last_seen_at < ?1")
+        .bind(now)
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the session if it is at `stage`; whether it was.
+pub async fn delete_at_stage(db: impl SqliteExecutor<'_>, id_hash: &[u8], stage: Stage) -> sqlx::Result<bool> {
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ?")
+        .bind(id_hash)
+        .bind(stage)
+        .execute(db)
+        .await?;
+    Ok(removed.rows_affected() > 0)
+}
+
+/// Takes a login's password step for its second: deletes the pending session if it began
+/// after `not_before`; whether it did (exactly one request can).
+pub async fn consume_pending(db: impl SqliteExecutor<'_>, id_hash: &[u8], not_before: i64) -> sqlx::Result<bool> {
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ? AND created_at > ?")
+        .bind(id_hash)
+        .bind(Stage::OtpPending)
+        .bind(not_before)
+        .execute(db)
+        .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
+/// Deletes the session whatever its stage; its customer, if there was one.
+pub async fn delete(db: impl SqliteExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = ? RETURNING customer_id")
+        .bind(id_hash)
+        .fetch_optional(db)
+        .await
+}
+
+/// Deletes every session of the customer; how many there were.
+pub async fn delete_all_of(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<u64> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(customer_id).execute(db).await?;
+    Ok(ended.rows_affected())
+}
