@@ -10,6 +10,7 @@ use crate::config::Mode;
 use crate::identity::password;
 use crate::identity::session::{self, Revocation};
 use crate::operator::customers::{store_temporary_password, OPERATOR};
+use crate::store::otp_tokens;
 
 pub const LOGIN_ID: &str = "demo01";
 pub const PASSWORD: &str = "demo1234";
@@ -58,12 +59,12 @@ pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<
 
     // Back to トークン未発行, so the printed password logs in without a code from a token
     // that may be gone with an earlier browser profile; its sessions end with it.
-    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(registered).execute(&mut *tx).await?;
+    otp_tokens::initialise(&mut *tx, registered).await?;
     session::revoke_all(&mut tx, registered, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
 
     let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
     session::revoke_all(&mut tx, newcomer, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
-    sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
+    otp_tokens::initialise(&mut *tx, newcomer).await?;
     sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
     store_temporary_password(&mut tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
     for customer_id in [registered, newcomer] {

@@ -12,6 +12,7 @@ use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
 use crate::operator::customers::{CustomerRef, OPERATOR};
 use crate::otp::token;
+use crate::store::otp_tokens::{self, TokenState};
 
 async fn customer_id(db: &SqlitePool, login_id: &LoginId) -> anyhow::Result<i64> {
     CustomerRef::LoginId(login_id).id(db).await
@@ -29,8 +30,8 @@ pub async fn show(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow:
         "login ID:  {}\nOTP:       {} (stored state: {})\nmethod:    {}\nサービスID: {}\nユーザID:   {}\nwrong OTPs in a row: {}",
         login_id.as_str(),
         state.label(),
-        row.state,
-        row.method,
+        row.state.as_str(),
+        row.method.as_str(),
         row.service_id,
         row.user_id,
         row.failed_otp,
@@ -50,19 +51,12 @@ pub async fn lift_suspension(db: &SqlitePool, clock: &Clock, login_id: &LoginId)
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let mut tx = db.begin().await?;
-    let restored: Option<String> = sqlx::query_scalar(
-        "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = ?
-         WHERE customer_id = ? AND state = 'suspended' RETURNING state",
-    )
-    .bind(now)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let restored = otp_tokens::lift_suspension(&mut *tx, id, now).await?;
     let Some(restored) = restored else {
         let state = token::state_of(db, id, now).await?;
         anyhow::bail!("the token of {} is not stopped (it is {})", login_id.as_str(), state.label());
     };
-    record(&mut tx, now, id, "otp_lift_suspension", &restored).await?;
+    record(&mut tx, now, id, "otp_lift_suspension", restored.as_str()).await?;
     session::revoke_all(&mut tx, id, Revocation::OtpSuspensionLifted, Some(OPERATOR.into()), now).await?;
     notice::send(&mut tx, id, &Notice::OtpSuspensionLifted, now).await?;
     tx.commit().await?;
@@ -75,12 +69,9 @@ pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> a
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let mut tx = db.begin().await?;
-    let deleted: Option<String> = sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = ? RETURNING state")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let deleted = otp_tokens::initialise(&mut *tx, id).await?;
     session::revoke_all(&mut tx, id, Revocation::OtpInitialised, Some(OPERATOR.into()), now).await?;
-    record(&mut tx, now, id, "otp_initialise", deleted.as_deref().unwrap_or("none")).await?;
+    record(&mut tx, now, id, "otp_initialise", deleted.map_or("none", TokenState::as_str)).await?;
     notice::send(&mut tx, id, &Notice::OtpInitialised, now).await?;
     tx.commit().await?;
     Ok(())

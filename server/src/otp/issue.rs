@@ -22,6 +22,7 @@ use crate::mail::{issuance, outbox};
 use crate::otp::authenticator;
 use crate::otp::token;
 use crate::startup::AppState;
+use crate::store::otp_tokens::{self, Method, NewToken, TokenState};
 
 /// 160 bits, as RFC 4226 recommends.
 pub const SECRET_BYTES: usize = 20;
@@ -102,9 +103,9 @@ pub async fn issue(
         }
         Request::Authenticator => (None, None, Some(generate_secret())),
     };
-    let (db_state, method) = match &parsed {
-        Request::Software { .. } => ("issued", "software_token"),
-        Request::Authenticator => ("provisioned", "authenticator_app"),
+    let (token_state, method) = match &parsed {
+        Request::Software { .. } => (TokenState::Issued, Method::SoftwareToken),
+        Request::Authenticator => (TokenState::Provisioned, Method::AuthenticatorApp),
     };
 
     let mut attempt = 0;
@@ -113,41 +114,25 @@ pub async fn issue(
         let user_id = generate_user_id();
         let sealed = secret.as_ref().map(|s| state.secrets.seal(&user_id, s));
         let mut tx = state.db.begin().await?;
-        // The WHERE keeps a token in use (or stopped) from being overwritten by a race.
-        let written = sqlx::query(
-            "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
-                 provisioning_failures, issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits,
-                 period, last_step, failed_otp, suspended_from, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8)
-             ON CONFLICT (customer_id) DO UPDATE SET
-                 state = excluded.state, method = excluded.method, service_id = excluded.service_id,
-                 user_id = excluded.user_id, mail_address = excluded.mail_address,
-                 activation_hash = excluded.activation_hash, provisioning_failures = 0,
-                 issued_at = excluded.issued_at, pending_until = excluded.pending_until,
-                 secret_ciphertext = excluded.secret_ciphertext, secret_nonce = excluded.secret_nonce,
-                 algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
-                 last_step = NULL, failed_otp = 0, suspended_from = NULL, updated_at = excluded.updated_at
-             WHERE otp_tokens.state NOT IN ('active', 'suspended')",
-        )
-        .bind(customer_id)
-        .bind(db_state)
-        .bind(method)
-        .bind(&service_id)
-        .bind(&user_id)
-        .bind(mail.as_ref().map(MailAddress::as_str))
-        .bind(&activation_hash)
-        .bind(now)
-        .bind(pending_until)
-        .bind(sealed.as_ref().map(|(c, _)| c))
-        .bind(sealed.as_ref().map(|(_, n)| n))
-        .bind(params.algorithm.as_str())
-        .bind(params.digits)
-        .bind(params.period)
-        .execute(&mut *tx)
-        .await;
+        let token = NewToken {
+            customer_id,
+            state: token_state,
+            method,
+            service_id: &service_id,
+            user_id: &user_id,
+            mail_address: mail.as_ref().map(MailAddress::as_str),
+            activation_hash: activation_hash.as_deref(),
+            pending_until,
+            secret: sealed.as_ref().map(|(c, n)| (c.as_slice(), n.as_slice())),
+            algorithm: params.algorithm.as_str(),
+            digits: params.digits,
+            period: params.period,
+        };
+        // Never over a token in use or stopped, even one that got there by a race.
+        let written = otp_tokens::issue(&mut *tx, token, now).await;
         match written {
-            Ok(done) if done.rows_affected() == 1 => break (user_id, tx),
-            Ok(_) => {
+            Ok(true) => break (user_id, tx),
+            Ok(false) => {
                 drop(tx);
                 refused("race".to_owned()).await?;
                 return Err(ApiError::new(ErrorReason::OtpStateConflict));
@@ -172,7 +157,7 @@ pub async fn issue(
         event: "otp_issue",
         client_addr: client.ip_string(),
         result: "success",
-        detail: Some(format!("method={method} user_id={user_id} replaced={before:?}")),
+        detail: Some(format!("method={} user_id={user_id} replaced={before:?}", method.as_str())),
     };
     audit::record(&mut *tx, now, event).await?;
     notice::send(&mut tx, customer_id, &Notice::TokenIssued, now).await?;

@@ -16,18 +16,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::otp::issue::generate_secret;
 use crate::startup::AppState;
-
-#[derive(sqlx::FromRow)]
-struct Issuance {
-    customer_id: i64,
-    state: String,
-    service_id: String,
-    activation_hash: Option<String>,
-    pending_until: i64,
-    algorithm: String,
-    digits: i64,
-    period: i64,
-}
+use crate::store::otp_tokens::{self, TokenState};
 
 #[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
     responses((status = 200, description = "the token's parameters and secret, given once", body = ProvisionedToken),
@@ -47,13 +36,7 @@ pub async fn provision(
     let user_id = UserId::parse(&request.user_id)?;
     let activation = ActivationPassword::parse(&request.activation_password)?;
     let now = state.clock.now();
-    let issuance: Option<Issuance> = sqlx::query_as(
-        "SELECT customer_id, state, service_id, activation_hash, pending_until, algorithm, digits, period
-         FROM otp_tokens WHERE user_id = ?",
-    )
-    .bind(user_id.as_str())
-    .fetch_optional(&state.db)
-    .await?;
+    let issuance = otp_tokens::find_issuance(&state.db, user_id.as_str()).await?;
     let record = |customer_id, result, detail: &str| {
         let event = AuditEvent {
             customer_id,
@@ -70,7 +53,8 @@ pub async fn provision(
     let (usable, unusable_because) = match &issuance {
         None => (None, "unknown"),
         Some(i) if i.service_id != service_id.as_str() => (None, "other_service"),
-        Some(i) if i.state != "issued" => (None, if i.state == "voided" { "voided" } else { "already_provisioned" }),
+        Some(i) if i.state == TokenState::Voided => (None, "voided"),
+        Some(i) if i.state != TokenState::Issued => (None, "already_provisioned"),
         Some(i) if i.pending_until <= now => (None, "lapsed"),
         Some(i) => (i.activation_hash.clone().map(|hash| (i, hash)), "no_password"),
     };
@@ -91,20 +75,8 @@ pub async fn provision(
     let (ciphertext, nonce) = state.secrets.seal(user_id.as_str(), &secret);
     let mut tx = state.db.begin().await?;
     // The 利用開始パスワード has served: its hash goes, so nothing can be asked of it again.
-    let taken = sqlx::query(
-        "UPDATE otp_tokens SET state = 'provisioned', secret_ciphertext = ?, secret_nonce = ?,
-             activation_hash = NULL, provisioning_failures = 0, updated_at = ?
-         WHERE customer_id = ? AND user_id = ? AND state = 'issued' AND pending_until > ?",
-    )
-    .bind(&ciphertext)
-    .bind(&nonce)
-    .bind(now)
-    .bind(issuance.customer_id)
-    .bind(user_id.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if taken.rows_affected() != 1 {
+    let taken = otp_tokens::provision(&mut *tx, issuance.customer_id, user_id.as_str(), &ciphertext, &nonce, now).await?;
+    if !taken {
         // A parallel set-up won, or the issuance was replaced meanwhile.
         drop(tx);
         record(id, "refused", "race").await?;
@@ -135,22 +107,8 @@ pub async fn provision(
 }
 
 /// One wrong 利用開始パスワード; true when that voided the issuance (and deleted its hash).
-/// The limit sits in the statement, so parallel guesses void it after exactly that many.
 async fn count_wrong_password(state: &AppState, customer_id: i64, user_id: &str, now: i64) -> sqlx::Result<bool> {
-    let after: Option<String> = sqlx::query_scalar(
-        "UPDATE otp_tokens
-         SET provisioning_failures = provisioning_failures + 1,
-             state = CASE WHEN provisioning_failures + 1 >= ?1 THEN 'voided' ELSE state END,
-             activation_hash = CASE WHEN provisioning_failures + 1 >= ?1 THEN NULL ELSE activation_hash END,
-             updated_at = ?2
-         WHERE customer_id = ?3 AND user_id = ?4 AND state = 'issued'
-         RETURNING state",
-    )
-    .bind(state.policy.otp.provisioning_attempts)
-    .bind(now)
-    .bind(customer_id)
-    .bind(user_id)
-    .fetch_optional(&state.db)
-    .await?;
-    Ok(after.map_or(true, |s| s == "voided"))
+    let limit = state.policy.otp.provisioning_attempts;
+    let after = otp_tokens::count_wrong_activation_password(&state.db, customer_id, user_id, limit, now).await?;
+    Ok(after.is_none_or(|s| s == TokenState::Voided))
 }

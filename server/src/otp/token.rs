@@ -7,33 +7,30 @@ use sqlx::SqliteExecutor;
 
 use crate::error::ApiError;
 use crate::otp::secret_box::SecretBox;
+use crate::store::otp_tokens;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TokenRow {
-    pub customer_id: i64,
-    pub state: String,
-    pub method: String,
-    pub service_id: String,
-    pub user_id: String,
-    pub mail_address: Option<String>,
-    pub pending_until: i64,
-    pub secret_ciphertext: Option<Vec<u8>>,
-    pub secret_nonce: Option<Vec<u8>>,
-    pub algorithm: String,
-    pub digits: i64,
-    pub period: i64,
-    pub last_step: Option<i64>,
-    pub failed_otp: i64,
+impl From<Method> for TokenMethod {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::SoftwareToken => Self::SoftwareToken,
+            Method::AuthenticatorApp => Self::AuthenticatorApp,
+        }
+    }
 }
 
-const COLUMNS: &str = "customer_id, state, method, service_id, user_id, mail_address, pending_until, \
-     secret_ciphertext, secret_nonce, algorithm, digits, period, last_step, failed_otp";
+impl From<TokenMethod> for Method {
+    fn from(method: TokenMethod) -> Self {
+        match method {
+            TokenMethod::SoftwareToken => Self::SoftwareToken,
+            TokenMethod::AuthenticatorApp => Self::AuthenticatorApp,
+        }
+    }
+}
+
+pub use crate::store::otp_tokens::{Method, TokenRow, TokenState};
 
 pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = ?"))
-        .bind(customer_id)
-        .fetch_optional(db)
-        .await
+    otp_tokens::load(db, customer_id).await
 }
 
 /// Why a 手続き that needs another state is refused: a stopped token says so (the customer must
@@ -54,21 +51,17 @@ pub async fn state_of(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -
 impl TokenRow {
     /// A voided issuance, or one not taken into use in time, is as good as none.
     pub fn effective_state(&self, now: i64) -> OtpState {
-        match self.state.as_str() {
-            "issued" if self.pending_until > now => OtpState::Issued,
-            "provisioned" if self.pending_until > now => OtpState::Provisioned,
-            "active" => OtpState::Active,
-            "suspended" => OtpState::Suspended,
+        match self.state {
+            TokenState::Issued if self.pending_until > now => OtpState::Issued,
+            TokenState::Provisioned if self.pending_until > now => OtpState::Provisioned,
+            TokenState::Active => OtpState::Active,
+            TokenState::Suspended => OtpState::Suspended,
             _ => OtpState::NotIssued,
         }
     }
 
     pub fn method(&self) -> TokenMethod {
-        if self.method == "authenticator_app" {
-            TokenMethod::AuthenticatorApp
-        } else {
-            TokenMethod::SoftwareToken
-        }
+        self.method.into()
     }
 
     pub fn status(&self, now: i64) -> OtpStatus {
@@ -105,11 +98,11 @@ impl TokenRow {
 mod tests {
     use super::*;
 
-    fn row(state: &str, pending_until: i64) -> TokenRow {
+    fn row(state: TokenState, pending_until: i64) -> TokenRow {
         TokenRow {
             customer_id: 1,
-            state: state.to_owned(),
-            method: "software_token".to_owned(),
+            state,
+            method: Method::SoftwareToken,
             service_id: "10010001".to_owned(),
             user_id: "12345678901".to_owned(),
             mail_address: Some("taro@docomo.ne.jp".to_owned()),
@@ -126,14 +119,14 @@ mod tests {
 
     #[test]
     fn pending_tokens_lapse_at_their_limit_and_voided_ones_count_as_none() {
-        assert_eq!(row("issued", 100).effective_state(99), OtpState::Issued);
-        assert_eq!(row("issued", 100).effective_state(100), OtpState::NotIssued);
-        assert_eq!(row("provisioned", 100).effective_state(100), OtpState::NotIssued);
-        assert_eq!(row("active", 100).effective_state(1_000), OtpState::Active);
-        assert_eq!(row("suspended", 100).effective_state(1_000), OtpState::Suspended);
-        assert_eq!(row("voided", 100).effective_state(0), OtpState::NotIssued);
-        assert_eq!(row("voided", 100).status(0), OtpStatus::not_issued());
-        assert_eq!(row("active", 100).status(1_000).pending_until, None);
-        assert_eq!(row("issued", 100).status(0).user_id.as_deref(), Some("12345678901"));
+        assert_eq!(row(TokenState::Issued, 100).effective_state(99), OtpState::Issued);
+        assert_eq!(row(TokenState::Issued, 100).effective_state(100), OtpState::NotIssued);
+        assert_eq!(row(TokenState::Provisioned, 100).effective_state(100), OtpState::NotIssued);
+        assert_eq!(row(TokenState::Active, 100).effective_state(1_000), OtpState::Active);
+        assert_eq!(row(TokenState::Suspended, 100).effective_state(1_000), OtpState::Suspended);
+        assert_eq!(row(TokenState::Voided, 100).effective_state(0), OtpState::NotIssued);
+        assert_eq!(row(TokenState::Voided, 100).status(0), OtpStatus::not_issued());
+        assert_eq!(row(TokenState::Active, 100).status(1_000).pending_until, None);
+        assert_eq!(row(TokenState::Issued, 100).status(0).user_id.as_deref(), Some("12345678901"));
     }
 }

@@ -12,6 +12,7 @@ use crate::extract::ClientAddr;
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
 use crate::mail::notice::{self, Notice};
 use crate::otp::verify::{self, Expect};
+use crate::store::otp_tokens;
 use crate::startup::AppState;
 
 #[derive(Debug, Clone, Copy)]
@@ -58,14 +59,14 @@ pub async fn confirm(
     };
     let mut tx = verify::accept(state, customer_id, expect, code, transition.event(), client).await?;
     let now = state.clock.now();
-    let statement = match transition {
-        Transition::Activate => sqlx::query(
-            "UPDATE otp_tokens SET state = 'active', updated_at = ? WHERE customer_id = ? AND state = 'provisioned'",
-        )
-        .bind(now),
-        Transition::Release => sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = 'active'"),
+    // The claimed step holds the token in its state: the transition applies.
+    let applied = match transition {
+        Transition::Activate => otp_tokens::activate(&mut *tx, customer_id, now).await?,
+        Transition::Release => otp_tokens::release(&mut *tx, customer_id).await?,
     };
-    statement.bind(customer_id).execute(&mut *tx).await?;
+    if !applied {
+        return Err(ApiError::internal("a claimed token left its state"));
+    }
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: transition.event(),

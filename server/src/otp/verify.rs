@@ -12,10 +12,11 @@ use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
-use crate::otp::token::{self, TokenRow};
+use crate::otp::token::{self, TokenRow, TokenState};
+use crate::store::otp_tokens;
 use crate::startup::AppState;
 
-/// The token state an OTP is checked in (the database's spelling).
+/// The token state an OTP is checked in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
     /// 利用開始登録: the app is set up, not yet in use.
@@ -25,10 +26,10 @@ pub enum Expect {
 }
 
 impl Expect {
-    fn db_state(self) -> &'static str {
+    fn token_state(self) -> TokenState {
         match self {
-            Self::Provisioned => "provisioned",
-            Self::Active => "active",
+            Self::Provisioned => TokenState::Provisioned,
+            Self::Active => TokenState::Active,
         }
     }
 
@@ -104,17 +105,7 @@ pub async fn accept(
     match match_code(&row, &secret, code.expose(), now, state.policy.otp.drift_steps)? {
         Match::Fresh(step) => {
             let mut tx = state.db.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE otp_tokens SET last_step = ?1, failed_otp = 0, updated_at = ?2
-                 WHERE customer_id = ?3 AND state = ?4 AND (last_step IS NULL OR last_step < ?1)",
-            )
-            .bind(step)
-            .bind(now)
-            .bind(customer_id)
-            .bind(expect.db_state())
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() == 1 {
+            if otp_tokens::claim_step(&mut *tx, customer_id, expect.token_state(), step, now).await? {
                 return Ok(tx);
             }
             // Another request took this step (or moved the token) first.
@@ -147,25 +138,12 @@ async fn count_wrong_otp(
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
-    let after: Option<String> = sqlx::query_scalar(
-        "UPDATE otp_tokens
-         SET failed_otp = failed_otp + 1,
-             suspended_from = CASE WHEN failed_otp + 1 >= ?1 THEN state END,
-             state = CASE WHEN failed_otp + 1 >= ?1 THEN 'suspended' ELSE state END,
-             updated_at = ?2
-         WHERE customer_id = ?3 AND state = ?4
-         RETURNING state",
-    )
-    .bind(state.policy.otp.suspend_threshold)
-    .bind(now)
-    .bind(customer_id)
-    .bind(expect.db_state())
-    .fetch_optional(&mut *tx)
-    .await?;
-    match after.as_deref() {
+    let limit = state.policy.otp.suspend_threshold;
+    let after = otp_tokens::count_wrong_code(&mut *tx, customer_id, expect.token_state(), limit, now).await?;
+    match after {
         // No row: a parallel request moved it on, most likely to 停止中.
         None => Ok(true),
-        Some("suspended") => {
+        Some(TokenState::Suspended) => {
             session::revoke_all(&mut tx, customer_id, Revocation::OtpSuspended, client.ip_string(), now).await?;
             notice::send(&mut tx, customer_id, &Notice::OtpSuspended, now).await?;
             let event = AuditEvent {
@@ -223,8 +201,8 @@ mod tests {
     fn row(last_step: Option<i64>) -> TokenRow {
         TokenRow {
             customer_id: 1,
-            state: "active".into(),
-            method: "software_token".into(),
+            state: TokenState::Active,
+            method: token::Method::SoftwareToken,
             service_id: "10010001".into(),
             user_id: "12345678901".into(),
             mail_address: None,

@@ -1,11 +1,320 @@
-//! The `otp_tokens` table: every statement on it. One row per customer; 未発行 is no row.
+//! The `otp_tokens` table: every statement on it. One row per customer; 未発行 is no row (or a
+//! voided or lapsed one). Each transition is a conditional UPDATE naming the state it leaves,
+//! and says whether it applied, so a race is lost cleanly instead of half-won.
 
 use sqlx::SqliteExecutor;
 
+/// A token's stored state (SPEC.md, Token states). What the customer sees also depends on the
+/// clock (`otp::token`): an issuance not taken into use in time counts as none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
+pub enum TokenState {
+    /// 発行済・利用開始前: waiting for the token app's 初期設定.
+    Issued,
+    /// アプリ設定済・利用開始前: the app holds the secret; 利用開始登録 is next.
+    Provisioned,
+    /// 利用中.
+    Active,
+    /// 停止中, after wrong codes in a row.
+    Suspended,
+    /// An issuance killed by wrong 利用開始パスワード, kept so the token app can say why.
+    Voided,
+}
+
+impl TokenState {
+    /// The stored spelling (what `sqlx::Type` writes), for the operator and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issued => "issued",
+            Self::Provisioned => "provisioned",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Voided => "voided",
+        }
+    }
+}
+
+/// How the customer holds the token (the database's spelling of `api::otp::TokenMethod`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
+pub enum Method {
+    SoftwareToken,
+    AuthenticatorApp,
+}
+
+impl Method {
+    /// The stored spelling, for the operator and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SoftwareToken => "software_token",
+            Self::AuthenticatorApp => "authenticator_app",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub customer_id: i64,
+    pub state: TokenState,
+    pub method: Method,
+    pub service_id: String,
+    pub user_id: String,
+    pub mail_address: Option<String>,
+    pub pending_until: i64,
+    pub secret_ciphertext: Option<Vec<u8>>,
+    pub secret_nonce: Option<Vec<u8>>,
+    pub algorithm: String,
+    pub digits: i64,
+    pub period: i64,
+    pub last_step: Option<i64>,
+    pub failed_otp: i64,
+}
+
+const COLUMNS: &str = "customer_id, state, method, service_id, user_id, mail_address, pending_until, \
+     secret_ciphertext, secret_nonce, algorithm, digits, period, last_step, failed_otp";
+
+pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = ?"))
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Whether the customer's token is in use or stopped: then the second factor is owed.
 pub async fn in_use(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM otp_tokens WHERE customer_id = ? AND state IN ('active', 'suspended'))")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM otp_tokens WHERE customer_id = ? AND state IN (?, ?))")
         .bind(customer_id)
+        .bind(TokenState::Active)
+        .bind(TokenState::Suspended)
         .fetch_one(db)
+        .await
+}
+
+/// An issuance as the token app's 初期設定 sees it, found by its ユーザID.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Issuance {
+    pub customer_id: i64,
+    pub state: TokenState,
+    pub service_id: String,
+    pub activation_hash: Option<String>,
+    pub pending_until: i64,
+    pub algorithm: String,
+    pub digits: i64,
+    pub period: i64,
+}
+
+pub async fn find_issuance(db: impl SqliteExecutor<'_>, user_id: &str) -> sqlx::Result<Option<Issuance>> {
+    sqlx::query_as(
+        "SELECT customer_id, state, service_id, activation_hash, pending_until, algorithm, digits, period
+         FROM otp_tokens WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A token being issued: `Issued` with the 利用開始パスワード's hash (software token), or
+/// `Provisioned` with its sealed secret (authenticator app).
+pub struct NewToken<'a> {
+    pub customer_id: i64,
+    pub state: TokenState,
+    pub method: Method,
+    pub service_id: &'a str,
+    pub user_id: &'a str,
+    pub mail_address: Option<&'a str>,
+    pub activation_hash: Option<&'a str>,
+    pub pending_until: i64,
+    pub secret: Option<(&'a [u8], &'a [u8])>,
+    pub algorithm: &'a str,
+    pub digits: u32,
+    pub period: u32,
+}
+
+/// トークン発行: writes the customer's token, replacing one not yet in use (issuing again
+/// before 利用開始). False when the token is in use or stopped: it is never overwritten. A
+/// taken ユーザID fails with the unique violation, for the caller to draw another.
+pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -> sqlx::Result<bool> {
+    let written = sqlx::query(
+        "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
+             provisioning_failures, issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits,
+             period, last_step, failed_otp, suspended_from, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8)
+         ON CONFLICT (customer_id) DO UPDATE SET
+             state = excluded.state, method = excluded.method, service_id = excluded.service_id,
+             user_id = excluded.user_id, mail_address = excluded.mail_address,
+             activation_hash = excluded.activation_hash, provisioning_failures = 0,
+             issued_at = excluded.issued_at, pending_until = excluded.pending_until,
+             secret_ciphertext = excluded.secret_ciphertext, secret_nonce = excluded.secret_nonce,
+             algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
+             last_step = NULL, failed_otp = 0, suspended_from = NULL, updated_at = excluded.updated_at
+         WHERE otp_tokens.state NOT IN (?15, ?16)",
+    )
+    .bind(token.customer_id)
+    .bind(token.state)
+    .bind(token.method)
+    .bind(token.service_id)
+    .bind(token.user_id)
+    .bind(token.mail_address)
+    .bind(token.activation_hash)
+    .bind(now)
+    .bind(token.pending_until)
+    .bind(token.secret.map(|(ciphertext, _)| ciphertext))
+    .bind(token.secret.map(|(_, nonce)| nonce))
+    .bind(token.algorithm)
+    .bind(token.digits)
+    .bind(token.period)
+    .bind(TokenState::Active)
+    .bind(TokenState::Suspended)
+    .execute(db)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// The token app's 初期設定: `Issued` → `Provisioned` with the sealed secret, the
+/// 利用開始パスワード's hash deleted. False if the issuance was set up, replaced or lapsed meanwhile.
+pub async fn provision(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    user_id: &str,
+    ciphertext: &[u8],
+    nonce: &[u8],
+    now: i64,
+) -> sqlx::Result<bool> {
+    let taken = sqlx::query(
+        "UPDATE otp_tokens SET state = ?1, secret_ciphertext = ?2, secret_nonce = ?3,
+             activation_hash = NULL, provisioning_failures = 0, updated_at = ?4
+         WHERE customer_id = ?5 AND user_id = ?6 AND state = ?7 AND pending_until > ?4",
+    )
+    .bind(TokenState::Provisioned)
+    .bind(ciphertext)
+    .bind(nonce)
+    .bind(now)
+    .bind(customer_id)
+    .bind(user_id)
+    .bind(TokenState::Issued)
+    .execute(db)
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// One wrong 利用開始パスワード; the state after it (`Voided` at the limit, the hash deleted
+/// with it), or `None` when the issuance no longer waits. The limit sits in the statement, so
+/// parallel guesses void it after exactly that many.
+pub async fn count_wrong_activation_password(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    user_id: &str,
+    limit: u32,
+    now: i64,
+) -> sqlx::Result<Option<TokenState>> {
+    sqlx::query_scalar(
+        "UPDATE otp_tokens
+         SET provisioning_failures = provisioning_failures + 1,
+             state = CASE WHEN provisioning_failures + 1 >= ?1 THEN ?5 ELSE state END,
+             activation_hash = CASE WHEN provisioning_failures + 1 >= ?1 THEN NULL ELSE activation_hash END,
+             updated_at = ?2
+         WHERE customer_id = ?3 AND user_id = ?4 AND state = ?6
+         RETURNING state",
+    )
+    .bind(limit)
+    .bind(now)
+    .bind(customer_id)
+    .bind(user_id)
+    .bind(TokenState::Voided)
+    .bind(TokenState::Issued)
+    .fetch_optional(db)
+    .await
+}
+
+/// Claims a code's time step: true for exactly one request, and only for a step newer than
+/// any accepted before (a code is never accepted twice). Clears the wrong-code count.
+pub async fn claim_step(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    expected: TokenState,
+    step: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE otp_tokens SET last_step = ?1, failed_otp = 0, updated_at = ?2
+         WHERE customer_id = ?3 AND state = ?4 AND (last_step IS NULL OR last_step < ?1)",
+    )
+    .bind(step)
+    .bind(now)
+    .bind(customer_id)
+    .bind(expected)
+    .execute(db)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// One wrong code; the state after it (`Suspended` at the limit, remembering the state it
+/// stopped), or `None` when the token left `expected` meanwhile.
+pub async fn count_wrong_code(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    expected: TokenState,
+    limit: u32,
+    now: i64,
+) -> sqlx::Result<Option<TokenState>> {
+    sqlx::query_scalar(
+        "UPDATE otp_tokens
+         SET failed_otp = failed_otp + 1,
+             suspended_from = CASE WHEN failed_otp + 1 >= ?1 THEN state END,
+             state = CASE WHEN failed_otp + 1 >= ?1 THEN ?5 ELSE state END,
+             updated_at = ?2
+         WHERE customer_id = ?3 AND state = ?4
+         RETURNING state",
+    )
+    .bind(limit)
+    .bind(now)
+    .bind(customer_id)
+    .bind(expected)
+    .bind(TokenState::Suspended)
+    .fetch_optional(db)
+    .await
+}
+
+/// 利用開始登録: `Provisioned` → `Active`.
+pub async fn activate(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE otp_tokens SET state = ?, updated_at = ? WHERE customer_id = ? AND state = ?")
+        .bind(TokenState::Active)
+        .bind(now)
+        .bind(customer_id)
+        .bind(TokenState::Provisioned)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// 利用解除: an `Active` token is deleted, its secret with it.
+pub async fn release(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = ?")
+        .bind(customer_id)
+        .bind(TokenState::Active)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// 停止解除: `Suspended` → the state it was stopped in, the wrong-code count cleared; that
+/// state, or `None` if the token was not stopped.
+pub async fn lift_suspension(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<Option<TokenState>> {
+    sqlx::query_scalar(
+        "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = ?
+         WHERE customer_id = ? AND state = ? RETURNING state",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .bind(TokenState::Suspended)
+    .fetch_optional(db)
+    .await
+}
+
+/// 初期化: the token is deleted whatever its state; the state it had, if there was one.
+pub async fn initialise(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenState>> {
+    sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = ? RETURNING state")
+        .bind(customer_id)
+        .fetch_optional(db)
         .await
 }
