@@ -22,34 +22,16 @@ use crate::identity::{notice_address, password, reauth};
 use crate::mail::notice::{self, Notice};
 use crate::otp::{token, verify};
 use crate::startup::AppState;
-
-#[derive(sqlx::FromRow)]
-struct AccountRow {
-    kind: String,
-    branch_code: String,
-    number: String,
-    balance: i64,
-}
+use crate::store::customers;
 
 #[utoipa::path(get, path = "/api/me", tag = "customer",
     responses((status = 200, body = MeResponse),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
-    let (name, login_id, notice_address): (String, String, Option<String>) = sqlx::query_as(
-        "SELECT c.name, k.login_id, c.notice_address FROM customers c JOIN credentials k ON k.customer_id = c.id
-         WHERE c.id = ?",
-    )
-    .bind(current.customer_id)
-    .fetch_one(&state.db)
-    .await?;
-    let rows: Vec<AccountRow> = sqlx::query_as(
-        "SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = ? ORDER BY id",
-    )
-    .bind(current.customer_id)
-    .fetch_all(&state.db)
-    .await?;
-    let accounts = rows
+    let customers::Profile { name, login_id, notice_address } = customers::profile(&state.db, current.customer_id).await?;
+    let accounts = customers::accounts_of(&state.db, current.customer_id)
+        .await?
         .into_iter()
         .map(|row| {
             let kind = AccountKind::from_db(&row.kind)
@@ -87,12 +69,7 @@ pub async fn change_password(
 
     let (mut tx, proved) = verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
     let now = state.clock.now();
-    sqlx::query("UPDATE credentials SET password_hash = ?, failed_attempts = 0, updated_at = ? WHERE customer_id = ?")
-        .bind(&hash)
-        .bind(now)
-        .bind(current.customer_id)
-        .execute(&mut *tx)
-        .await?;
+    customers::set_password(&mut *tx, current.customer_id, &hash, now).await?;
     let level = if proved { Level::Otp } else { current.level };
     let token = session::reissue(&mut tx, &current, level, Revocation::PasswordChange, client.ip_string(), now).await?;
     notice::send(&mut tx, current.customer_id, &Notice::PasswordChanged, now).await?;

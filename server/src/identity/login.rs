@@ -18,13 +18,7 @@ use crate::identity::session::{self, Level, Revocation, Stage};
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::startup::AppState;
-
-#[derive(sqlx::FromRow)]
-struct Credential {
-    customer_id: i64,
-    password_hash: String,
-    locked: bool,
-}
+use crate::store::customers;
 
 #[utoipa::path(post, path = "/api/login", tag = "login", request_body = LoginRequest,
     responses((status = 200, description = "sets the session cookie", body = LoginResponse),
@@ -43,12 +37,7 @@ pub async fn login(
 ) -> Result<impl IntoResponse, ApiError> {
     let login_id = LoginId::parse(&request.login_id)?;
     let secret = LoginPassword::parse(&request.password)?.expose().to_owned();
-    let credential: Option<Credential> = sqlx::query_as(
-        "SELECT customer_id, password_hash, locked_at IS NOT NULL AS locked FROM credentials WHERE login_id = ?",
-    )
-    .bind(login_id.as_str())
-    .fetch_optional(&state.db)
-    .await?;
+    let credential = customers::credential(&state.db, login_id.as_str()).await?;
     let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {
         customer_id,
         event: "login",
@@ -90,11 +79,7 @@ pub async fn login(
     let stage = if otp == OtpState::Active { Stage::OtpPending } else { Stage::Full };
 
     let mut tx = state.db.begin().await?;
-    let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = ? AND locked_at IS NULL")
-        .bind(credential.customer_id)
-        .execute(&mut *tx)
-        .await?;
-    if reset.rows_affected() != 1 {
+    if !customers::clear_failures_unless_locked(&mut *tx, credential.customer_id).await? {
         return Err(ApiError::new(ErrorReason::LoginLocked));
     }
     if let Some(old) = session::presented_token(&headers) {
@@ -153,18 +138,7 @@ pub(crate) async fn count_wrong_password(
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
-    let locked_now: Option<bool> = sqlx::query_scalar(
-        "UPDATE credentials
-         SET failed_attempts = failed_attempts + 1,
-             locked_at = CASE WHEN failed_attempts + 1 >= ?1 THEN ?2 END
-         WHERE customer_id = ?3 AND locked_at IS NULL
-         RETURNING locked_at IS NOT NULL",
-    )
-    .bind(state.policy.login_lockout_threshold)
-    .bind(now)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let locked_now = customers::count_wrong_password(&mut *tx, customer_id, state.policy.login_lockout_threshold, now).await?;
     match locked_now {
         // No row: it was locked already, by another request meanwhile.
         None => Ok(true),

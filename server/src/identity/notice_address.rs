@@ -6,6 +6,7 @@ use netbank_api::input::NoticeAddress;
 use sqlx::{Sqlite, Transaction};
 
 use crate::mail::notice::{self, Notice};
+use crate::store::customers;
 
 /// Sets the customer's notice address and writes both notices. The transaction must hold
 /// the write lock already (`db::begin_write`, or an earlier write in it): the address is read
@@ -16,15 +17,8 @@ pub async fn replace(
     address: &NoticeAddress,
     now: i64,
 ) -> sqlx::Result<()> {
-    let old: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
-        .bind(customer_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
-        .bind(address.as_str())
-        .bind(customer_id)
-        .execute(&mut **tx)
-        .await?;
+    let old = customers::notice_address(&mut **tx, customer_id).await?;
+    customers::set_notice_address(&mut **tx, customer_id, address.as_str()).await?;
     notice::send_to(tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
     if let Some(old) = old.filter(|old| old != address.as_str()) {
         let replaced = Notice::NoticeAddressReplaced { new_address: address.as_str().to_owned() };

@@ -12,6 +12,7 @@ use crate::identity::login::count_wrong_password;
 use crate::identity::password;
 use crate::identity::session::CurrentCustomer;
 use crate::startup::AppState;
+use crate::store::customers;
 
 /// `Ok` when `raw` (the request's `field`) is the customer's login password. A wrong one is
 /// counted; the one that locks the login ends every session (this one too) and answers
@@ -25,10 +26,7 @@ pub async fn confirm_password(
     event: &'static str,
 ) -> Result<(), ApiError> {
     let given = LoginPassword::parse_field(raw, field)?;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = ?")
-        .bind(current.customer_id)
-        .fetch_one(&state.db)
-        .await?;
+    let stored = customers::password_hash(&state.db, current.customer_id).await?;
     if password::verify(given.expose().to_owned(), stored).await? {
         return Ok(());
     }

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::startup::AppState;
+use crate::store::customers;
 
 struct Proof {
     branch: BranchCode,
@@ -74,31 +75,14 @@ pub async fn register(
 
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let consumed = sqlx::query(
-        "UPDATE temporary_passwords SET used_at = ?1
-         WHERE customer_id = ?2 AND used_at IS NULL AND expires_at > ?1 AND failed_attempts < ?3",
-    )
-    .bind(now)
-    .bind(customer_id)
-    .bind(state.policy.temporary_password_attempts)
-    .execute(&mut *tx)
-    .await?;
-    if consumed.rows_affected() != 1 {
+    if !customers::consume_temporary_password(&mut *tx, customer_id, state.policy.temporary_password_attempts, now).await? {
         return Err(ApiError::new(ErrorReason::TemporaryPasswordUnusable));
     }
-    let inserted = sqlx::query(
-        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(customer_id)
-    .bind(login_id.as_str())
-    .bind(&password_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await;
+    let inserted = customers::insert_credentials(&mut *tx, customer_id, login_id.as_str(), &password_hash, now).await;
     if let Err(sqlx::Error::Database(error)) = &inserted {
         if error.is_unique_violation() {
             // Dropping `tx` rolls back: the 仮パスワード stays usable for another ID.
-            let reason = if error.message().contains("login_id") {
+            let reason = if customers::is_login_id_taken(error.as_ref()) {
                 ErrorReason::LoginIdTaken
             } else {
                 ErrorReason::AlreadyRegistered
@@ -126,31 +110,12 @@ pub async fn register(
     Ok(StatusCode::CREATED)
 }
 
-#[derive(sqlx::FromRow)]
-struct Pending {
-    customer_id: i64,
-    password_hash: String,
-    expires_at: i64,
-    failed_attempts: i64,
-    used_at: Option<i64>,
-    registered: bool,
-}
-
 /// The customer the proof belongs to, or why not. Every path runs one argon2 verification,
 /// so the answer's timing does not tell whether the account exists; and an unknown account,
 /// a voided, expired or used 仮パスワード and a wrong one all answer `registration_mismatch`.
 /// Only the right 仮パスワード learns why it cannot be used (like a locked login).
 async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, ApiError> {
-    let pending: Option<Pending> = sqlx::query_as(
-        "SELECT t.customer_id, t.password_hash, t.expires_at, t.failed_attempts, t.used_at,
-                EXISTS (SELECT 1 FROM credentials c WHERE c.customer_id = t.customer_id) AS registered
-         FROM accounts a JOIN temporary_passwords t ON t.customer_id = a.customer_id
-         WHERE a.branch_code = ? AND a.number = ?",
-    )
-    .bind(proof.branch.as_str())
-    .bind(proof.account.as_str())
-    .fetch_optional(&state.db)
-    .await?;
+    let pending = customers::pending_registration(&state.db, proof.branch.as_str(), proof.account.as_str()).await?;
     let secret = proof.temporary.expose().to_owned();
     let Some(pending) = pending else {
         password::verify(secret, state.dummy_hash.to_string()).await?;
@@ -161,14 +126,8 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
     let correct = password::verify(secret, pending.password_hash).await?;
     if !correct {
         if !voided && pending.used_at.is_none() {
-            sqlx::query(
-                "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
-                 WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
-            )
-            .bind(pending.customer_id)
-            .bind(state.policy.temporary_password_attempts)
-            .execute(&state.db)
-            .await?;
+            customers::count_wrong_temporary_password(&state.db, pending.customer_id, state.policy.temporary_password_attempts)
+                .await?;
         }
         let detail = if voided { "voided_wrong_temporary_password" } else { "wrong_temporary_password" };
         return Err(refused(state, id, client, detail, ErrorReason::RegistrationMismatch).await);

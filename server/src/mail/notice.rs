@@ -8,6 +8,7 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::calendar::jst_datetime;
 use crate::mail::outbox::{self, NewMail};
+use crate::store::customers;
 
 /// What the customer is told about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,11 +140,7 @@ pub async fn send_to(
 
 /// Writes the notice to the customer's registered address; true when there is one.
 pub async fn send(tx: &mut Transaction<'_, Sqlite>, customer_id: i64, notice: &Notice, now: i64) -> sqlx::Result<bool> {
-    let address: Option<String> = sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
-        .bind(customer_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten();
+    let address = customers::notice_address(&mut **tx, customer_id).await?;
     let Some(address) = address else { return Ok(false) };
     send_to(tx, customer_id, &address, notice, now).await?;
     Ok(true)

@@ -9,6 +9,7 @@ use crate::config::Policy;
 use crate::identity::{notice_address, password};
 use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
+use crate::store::customers;
 
 /// The audit log's client address for what the operator does.
 pub const OPERATOR: &str = "operator-cli";
@@ -57,20 +58,16 @@ pub async fn create(
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
     let mut tx = db.begin().await?;
-    let customer_id: i64 =
-        sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES (?, ?, ?) RETURNING id")
-            .bind(customer.name.trim())
-            .bind(customer.notice_address.as_ref().map(NoticeAddress::as_str))
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?)")
-        .bind(customer_id)
-        .bind(customer.branch.as_str())
-        .bind(customer.account.as_str())
-        .bind(customer.kind.as_str())
-        .bind(customer.balance)
-        .execute(&mut *tx)
+    let notice_address = customer.notice_address.as_ref().map(NoticeAddress::as_str);
+    let customer_id = customers::insert_customer(&mut *tx, customer.name.trim(), notice_address, now).await?;
+    let account = customers::NewAccount {
+        customer_id,
+        branch_code: customer.branch.as_str(),
+        number: customer.account.as_str(),
+        kind: customer.kind,
+        balance: customer.balance,
+    };
+    customers::insert_account(&mut *tx, account)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => anyhow::anyhow!(
@@ -80,7 +77,7 @@ pub async fn create(
             ),
             _ => e.into(),
         })?;
-    store_temporary_password(&mut tx, customer_id, &hash, expires_at).await?;
+    customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
     if let Some(address) = &customer.notice_address {
         notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
     }
@@ -98,17 +95,14 @@ pub async fn reissue_temporary_password(
     account: &AccountNumber,
 ) -> anyhow::Result<TemporaryPasswordNotice> {
     let customer_id = customer_by_account(db, branch, account).await?;
-    let registered: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM credentials WHERE customer_id = ?)")
-        .bind(customer_id)
-        .fetch_one(db)
-        .await?;
+    let registered = customers::is_registered(db, customer_id).await?;
     anyhow::ensure!(!registered, "the customer has registered already: unlock the login instead");
     let temporary = generate_temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
     let mut tx = db.begin().await?;
-    store_temporary_password(&mut tx, customer_id, &hash, expires_at).await?;
+    customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
     operator_audit(&mut tx, now, customer_id, "temporary_password_reissue").await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
@@ -119,12 +113,7 @@ pub async fn reissue_temporary_password(
 pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let now = clock.now();
     let mut tx = db.begin().await?;
-    let customer_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = ? RETURNING customer_id",
-    )
-    .bind(login_id.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let customer_id = customers::unlock(&mut *tx, login_id.as_str()).await?;
     let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
     session::revoke_all(&mut tx, customer_id, Revocation::Unlock, Some(OPERATOR.into()), now).await?;
     operator_audit(&mut tx, now, customer_id, "login_unlock").await?;
@@ -159,9 +148,7 @@ pub enum CustomerRef<'a> {
 impl CustomerRef<'_> {
     pub async fn id(self, db: &SqlitePool) -> anyhow::Result<i64> {
         match self {
-            Self::LoginId(id) => sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
-                .bind(id.as_str())
-                .fetch_optional(db)
+            Self::LoginId(id) => customers::customer_by_login_id(db, id.as_str())
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no login ID {}", id.as_str())),
             Self::Account(branch, number) => customer_by_account(db, branch, number).await,
@@ -169,17 +156,7 @@ impl CustomerRef<'_> {
     }
 }
 
-/// A customer as the operator sees them.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CustomerSummary {
-    pub customer_id: i64,
-    pub name: String,
-    pub notice_address: Option<String>,
-    pub login_id: Option<String>,
-    pub failed_attempts: Option<i64>,
-    pub locked_at: Option<i64>,
-    pub accounts: String,
-}
+pub use crate::store::customers::CustomerSummary;
 
 pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
     let customer_id = match (login_id, account) {
@@ -187,41 +164,11 @@ pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(
         (None, Some((branch, number))) => CustomerRef::Account(branch, number).id(db).await?,
         (None, None) => anyhow::bail!("give a login ID or an account"),
     };
-    Ok(sqlx::query_as(
-        "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at,
-                (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
-                 FROM accounts a WHERE a.customer_id = c.id) AS accounts
-         FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
-    )
-    .bind(customer_id)
-    .fetch_one(db)
-    .await?)
-}
-
-/// Gives the customer a fresh 仮パスワード, replacing any earlier one with its attempt count.
-pub(crate) async fn store_temporary_password(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    customer_id: i64,
-    hash: &str,
-    expires_at: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
-    )
-    .bind(customer_id)
-    .bind(hash)
-    .bind(expires_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    Ok(customers::summary(db, customer_id).await?)
 }
 
 async fn customer_by_account(db: &SqlitePool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
-    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
-        .bind(branch.as_str())
-        .bind(account.as_str())
-        .fetch_optional(db)
+    customers::customer_by_account(db, branch.as_str(), account.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
 }

@@ -9,7 +9,8 @@ use crate::clock::Clock;
 use crate::config::Mode;
 use crate::identity::password;
 use crate::identity::session::{self, Revocation};
-use crate::operator::customers::{store_temporary_password, OPERATOR};
+use crate::operator::customers::OPERATOR;
+use crate::store::customers;
 use crate::store::otp_tokens;
 
 pub const LOGIN_ID: &str = "demo01";
@@ -40,22 +41,8 @@ pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<
 
     let registered = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", 1_250_000, now).await?;
     ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, 300_000).await?;
-    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
-        .bind(NOTICE_ADDRESS)
-        .bind(registered)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (customer_id) DO UPDATE SET login_id = ?2, password_hash = ?3, failed_attempts = 0,
-             locked_at = NULL, updated_at = ?4",
-    )
-    .bind(registered)
-    .bind(LOGIN_ID)
-    .bind(&password_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    customers::set_notice_address(&mut *tx, registered, NOTICE_ADDRESS).await?;
+    customers::reset_credentials(&mut *tx, registered, LOGIN_ID, &password_hash, now).await?;
 
     // Back to トークン未発行, so the printed password logs in without a code from a token
     // that may be gone with an earlier browser profile; its sessions end with it.
@@ -65,8 +52,8 @@ pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<
     let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
     session::revoke_all(&mut tx, newcomer, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
     otp_tokens::initialise(&mut *tx, newcomer).await?;
-    sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(newcomer).execute(&mut *tx).await?;
-    store_temporary_password(&mut tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
+    customers::delete_credentials(&mut *tx, newcomer).await?;
+    customers::store_temporary_password(&mut *tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
     for customer_id in [registered, newcomer] {
         let event = AuditEvent {
             customer_id: Some(customer_id),
@@ -89,20 +76,10 @@ async fn ensure_customer(
     balance: i64,
     now: i64,
 ) -> sqlx::Result<i64> {
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
-            .bind(branch)
-            .bind(number)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some(id) = existing {
+    if let Some(id) = customers::customer_by_account(&mut **tx, branch, number).await? {
         return Ok(id);
     }
-    let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id")
-        .bind(name)
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?;
+    let id = customers::insert_customer(&mut **tx, name, None, now).await?;
     ensure_account(tx, id, branch, number, AccountKind::Ordinary, balance).await?;
     Ok(id)
 }
@@ -115,18 +92,8 @@ async fn ensure_account(
     kind: AccountKind,
     balance: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (branch_code, number) DO NOTHING",
-    )
-    .bind(customer_id)
-    .bind(branch)
-    .bind(number)
-    .bind(kind.as_str())
-    .bind(balance)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let account = customers::NewAccount { customer_id, branch_code: branch, number, kind, balance };
+    customers::insert_account_if_absent(&mut **tx, account).await
 }
 
 /// What `serve --demo` prints under the URL.

@@ -22,6 +22,7 @@ use crate::mail::{issuance, outbox};
 use crate::otp::authenticator;
 use crate::otp::token;
 use crate::startup::AppState;
+use crate::store::customers;
 use crate::store::otp_tokens::{self, Method, NewToken, TokenState};
 
 /// 160 bits, as RFC 4226 recommends.
@@ -163,10 +164,7 @@ pub async fn issue(
     notice::send(&mut tx, customer_id, &Notice::TokenIssued, now).await?;
     let authenticator = match &secret {
         Some(secret) => {
-            let login_id: String = sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = ?")
-                .bind(customer_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let login_id = customers::login_id(&mut *tx, customer_id).await?;
             Some(authenticator::setup(INSTITUTION_NAME, &login_id, secret, &params)?)
         }
         None => None,

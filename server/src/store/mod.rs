@@ -2,5 +2,6 @@
 //! names a table or a SQL dialect: domain code calls the named functions here, and each
 //! conditional transition reports whether it applied.
 
+pub mod customers;
 pub mod otp_tokens;
 pub mod sessions;

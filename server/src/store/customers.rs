@@ -1,0 +1,371 @@
+//! The customer aggregate: `customers`, their `accounts`, their login `credentials` and the
+//! `temporary_passwords` of 初回利用登録. Every statement on those tables. Counters carry
+//! their limit in the WHERE clause, so parallel requests cannot count past it.
+
+use netbank_api::identity::AccountKind;
+use sqlx::SqliteExecutor;
+
+// --- customers ---
+
+pub async fn insert_customer(
+    db: impl SqliteExecutor<'_>,
+    name: &str,
+    notice_address: Option<&str>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES (?, ?, ?) RETURNING id")
+        .bind(name)
+        .bind(notice_address)
+        .bind(now)
+        .fetch_one(db)
+        .await
+}
+
+/// The 通知先メールアドレス, if one is registered.
+pub async fn notice_address(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await?
+        .flatten())
+}
+
+pub async fn set_notice_address(db: impl SqliteExecutor<'_>, customer_id: i64, address: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
+        .bind(address)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Who is logged in, for `/api/me`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Profile {
+    pub name: String,
+    pub login_id: String,
+    pub notice_address: Option<String>,
+}
+
+pub async fn profile(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Profile> {
+    sqlx::query_as(
+        "SELECT c.name, k.login_id, c.notice_address FROM customers c JOIN credentials k ON k.customer_id = c.id
+         WHERE c.id = ?",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
+}
+
+/// A customer as the operator sees them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerSummary {
+    pub customer_id: i64,
+    pub name: String,
+    pub notice_address: Option<String>,
+    pub login_id: Option<String>,
+    pub failed_attempts: Option<i64>,
+    pub locked_at: Option<i64>,
+    pub accounts: String,
+}
+
+pub async fn summary(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<CustomerSummary> {
+    sqlx::query_as(
+        "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at,
+                (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
+                 FROM accounts a WHERE a.customer_id = c.id) AS accounts
+         FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
+}
+
+// --- accounts ---
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub kind: String,
+    pub branch_code: String,
+    pub number: String,
+    pub balance: i64,
+}
+
+pub struct NewAccount<'a> {
+    pub customer_id: i64,
+    pub branch_code: &'a str,
+    pub number: &'a str,
+    pub kind: AccountKind,
+    pub balance: i64,
+}
+
+/// Opens an account; a taken 店番・口座番号 fails with the unique violation.
+pub async fn insert_account(db: impl SqliteExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
+    insert_account_with(db, account, "").await
+}
+
+/// Opens an account unless that 店番・口座番号 exists (the demo's idempotent seeding).
+pub async fn insert_account_if_absent(db: impl SqliteExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
+    insert_account_with(db, account, " ON CONFLICT (branch_code, number) DO NOTHING").await
+}
+
+async fn insert_account_with(db: impl SqliteExecutor<'_>, account: NewAccount<'_>, conflict: &str) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?){conflict}"
+    ))
+    .bind(account.customer_id)
+    .bind(account.branch_code)
+    .bind(account.number)
+    .bind(account.kind.as_str())
+    .bind(account.balance)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn accounts_of(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as("SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = ? ORDER BY id")
+        .bind(customer_id)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn customer_by_account(db: impl SqliteExecutor<'_>, branch_code: &str, number: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
+        .bind(branch_code)
+        .bind(number)
+        .fetch_optional(db)
+        .await
+}
+
+// --- credentials ---
+
+/// What a login checks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credential {
+    pub customer_id: i64,
+    pub password_hash: String,
+    pub locked: bool,
+}
+
+pub async fn credential(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<Credential>> {
+    sqlx::query_as(
+        "SELECT customer_id, password_hash, locked_at IS NOT NULL AS locked FROM credentials WHERE login_id = ?",
+    )
+    .bind(login_id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn customer_by_login_id(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
+        .bind(login_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn login_id(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = ?")
+        .bind(customer_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn password_hash(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = ?")
+        .bind(customer_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn is_registered(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM credentials WHERE customer_id = ?)")
+        .bind(customer_id)
+        .fetch_one(db)
+        .await
+}
+
+/// 初回利用登録's credentials; a taken login ID (or a second registration) fails with the
+/// unique violation, which `is_login_id_taken` tells apart.
+pub async fn insert_credentials(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    login_id: &str,
+    password_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)")
+        .bind(customer_id)
+        .bind(login_id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether a unique violation from `insert_credentials` was the login ID's (rather than the
+/// customer's second registration).
+pub fn is_login_id_taken(error: &(dyn sqlx::error::DatabaseError + 'static)) -> bool {
+    error.message().contains("login_id")
+}
+
+/// The demo's credentials, put back as printed (unlocked, no failures).
+pub async fn reset_credentials(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    login_id: &str,
+    password_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (customer_id) DO UPDATE SET login_id = ?2, password_hash = ?3, failed_attempts = 0,
+             locked_at = NULL, updated_at = ?4",
+    )
+    .bind(customer_id)
+    .bind(login_id)
+    .bind(password_hash)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_credentials(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(customer_id).execute(db).await?;
+    Ok(())
+}
+
+/// A new password, the failure count cleared.
+pub async fn set_password(db: impl SqliteExecutor<'_>, customer_id: i64, password_hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE credentials SET password_hash = ?, failed_attempts = 0, updated_at = ? WHERE customer_id = ?")
+        .bind(password_hash)
+        .bind(now)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A correct password clears the failure count, unless the login was locked meanwhile;
+/// whether it was not.
+pub async fn clear_failures_unless_locked(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = ? AND locked_at IS NULL")
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(reset.rows_affected() == 1)
+}
+
+/// One wrong password: `Some(true)` when it locked the login, `Some(false)` when counted,
+/// `None` when the login was locked already.
+pub async fn count_wrong_password(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    limit: u32,
+    now: i64,
+) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar(
+        "UPDATE credentials
+         SET failed_attempts = failed_attempts + 1,
+             locked_at = CASE WHEN failed_attempts + 1 >= ?1 THEN ?2 END
+         WHERE customer_id = ?3 AND locked_at IS NULL
+         RETURNING locked_at IS NOT NULL",
+    )
+    .bind(limit)
+    .bind(now)
+    .bind(customer_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Lifts a lockout; the customer, if the login ID exists.
+pub async fn unlock(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = ? RETURNING customer_id")
+        .bind(login_id)
+        .fetch_optional(db)
+        .await
+}
+
+// --- temporary_passwords ---
+
+/// A 仮パスワード waiting for 初回利用登録, found by 店番・口座番号.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingRegistration {
+    pub customer_id: i64,
+    pub password_hash: String,
+    pub expires_at: i64,
+    pub failed_attempts: i64,
+    pub used_at: Option<i64>,
+    pub registered: bool,
+}
+
+pub async fn pending_registration(
+    db: impl SqliteExecutor<'_>,
+    branch_code: &str,
+    number: &str,
+) -> sqlx::Result<Option<PendingRegistration>> {
+    sqlx::query_as(
+        "SELECT t.customer_id, t.password_hash, t.expires_at, t.failed_attempts, t.used_at,
+                EXISTS (SELECT 1 FROM credentials c WHERE c.customer_id = t.customer_id) AS registered
+         FROM accounts a JOIN temporary_passwords t ON t.customer_id = a.customer_id
+         WHERE a.branch_code = ? AND a.number = ?",
+    )
+    .bind(branch_code)
+    .bind(number)
+    .fetch_optional(db)
+    .await
+}
+
+/// Gives the customer a fresh 仮パスワード, replacing any earlier one with its attempt count.
+pub async fn store_temporary_password(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    password_hash: &str,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
+    )
+    .bind(customer_id)
+    .bind(password_hash)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses the 仮パスワード up: true for exactly one request, and only while it is unused,
+/// unexpired and not voided.
+pub async fn consume_temporary_password(
+    db: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    limit: u32,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let consumed = sqlx::query(
+        "UPDATE temporary_passwords SET used_at = ?1
+         WHERE customer_id = ?2 AND used_at IS NULL AND expires_at > ?1 AND failed_attempts < ?3",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .bind(limit)
+    .execute(db)
+    .await?;
+    Ok(consumed.rows_affected() == 1)
+}
+
+/// One wrong 仮パスワード, counted up to `limit` (which voids it).
+pub async fn count_wrong_temporary_password(db: impl SqliteExecutor<'_>, customer_id: i64, limit: u32) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
+         WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .execute(db)
+    .await?;
+    Ok(())
+}
