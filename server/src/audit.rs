@@ -2,6 +2,8 @@
 
 use sqlx::SqliteExecutor;
 
+use crate::store::audit_log;
+
 /// One event to record. `customer_id` is `None` when the actor is not known (unknown ID).
 #[derive(Debug)]
 pub struct AuditEvent<'a> {
@@ -13,17 +15,12 @@ pub struct AuditEvent<'a> {
 }
 
 pub async fn record(db: impl SqliteExecutor<'_>, now: i64, event: AuditEvent<'_>) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (occurred_at, customer_id, event, client_addr, result, detail)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(now)
-    .bind(event.customer_id)
-    .bind(event.event)
-    .bind(event.client_addr)
-    .bind(event.result)
-    .bind(event.detail)
-    .execute(db)
-    .await?;
-    Ok(())
+    let entry = audit_log::NewEntry {
+        customer_id: event.customer_id,
+        event: event.event,
+        client_addr: event.client_addr.as_deref(),
+        result: event.result,
+        detail: event.detail.as_deref(),
+    };
+    audit_log::append(db, now, entry).await
 }

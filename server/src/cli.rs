@@ -278,8 +278,8 @@ impl Cli {
             Command::Mail(MailCommand::List { pending, limit }) => {
                 let db = open(&data_dir).await?;
                 for mail in outbox::list(&db, pending, limit).await? {
-                    let state = match mail.status.as_str() {
-                        "sent" => format!("sent via {} at {}", mail.transport.unwrap_or_default(), jst_datetime(mail.sent_at.unwrap_or_default())),
+                    let state = match mail.status {
+                        outbox::MailStatus::Sent => format!("sent via {} at {}", mail.transport.map_or("-", |t| t.as_str()), jst_datetime(mail.sent_at.unwrap_or_default())),
                         _ => format!("PENDING after {} attempts; next {}; last error: {}", mail.attempts, jst_datetime(mail.next_attempt_at), mail.last_error.unwrap_or_else(|| "-".into())),
                     };
                     println!("#{} {} to {} — {}\n    {}", mail.id, jst_datetime(mail.created_at), mail.to_address, mail.subject, state);

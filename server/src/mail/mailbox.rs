@@ -8,7 +8,7 @@ use axum::Json;
 
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
-use crate::mail::outbox::{self, OutboxMail};
+use crate::mail::outbox::{self, MailStatus, OutboxMail};
 use crate::startup::AppState;
 
 const SHOWN: i64 = 200;
@@ -30,8 +30,8 @@ pub async fn page(State(state): State<AppState>) -> Result<Html<String>, ApiErro
         html.push_str("<p>メールはまだありません。</p>");
     }
     for mail in &mails {
-        let status = match (mail.status.as_str(), &mail.last_error) {
-            ("sent", _) => format!("送信済み（{}）", jst_datetime(mail.sent_at.unwrap_or_default())),
+        let status = match (mail.status, &mail.last_error) {
+            (MailStatus::Sent, _) => format!("送信済み（{}）", jst_datetime(mail.sent_at.unwrap_or_default())),
             (_, Some(error)) => format!("未送信・再送待ち（{}回失敗: {}）", mail.attempts, escape(error)),
             _ => "未送信".to_owned(),
         };

@@ -12,6 +12,7 @@ use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
+use crate::store::mail_outbox::{self, Claimed, Delivery};
 
 /// How long a claimed mail is left alone before another attempt may take it.
 const LEASE_SECONDS: i64 = 120;
@@ -37,10 +38,10 @@ impl Transport {
         Ok(Self::Smtp(transport))
     }
 
-    fn name(&self) -> &'static str {
+    fn delivery(&self) -> Delivery {
         match self {
-            Self::Smtp(_) => "smtp",
-            Self::DevMailbox => "dev_mailbox",
+            Self::Smtp(_) => Delivery::Smtp,
+            Self::DevMailbox => Delivery::DevMailbox,
         }
     }
 }
@@ -53,15 +54,6 @@ pub struct Sender {
     pub from: Mailbox,
     pub wakeup: Arc<Notify>,
     pub poll_interval: Duration,
-}
-
-#[derive(sqlx::FromRow)]
-struct Claimed {
-    id: i64,
-    to_address: String,
-    subject: String,
-    body: String,
-    attempts: i64,
 }
 
 impl Sender {
@@ -91,25 +83,13 @@ impl Sender {
             let now = self.clock.now();
             match self.deliver(transport, &mail).await {
                 Ok(()) => {
-                    sqlx::query(
-                        "UPDATE mail_outbox SET status = 'sent', transport = ?, sent_at = ?, last_error = NULL
-                         WHERE id = ? AND status = 'pending'",
-                    )
-                    .bind(transport.name())
-                    .bind(now)
-                    .bind(mail.id)
-                    .execute(&self.db)
-                    .await?;
+                    mail_outbox::mark_sent(&self.db, mail.id, transport.delivery(), now).await?;
                     sent += 1;
                 }
                 Err(error) => {
                     tracing::warn!(mail = mail.id, attempts = mail.attempts, %error, "mail delivery failed; will retry");
-                    sqlx::query("UPDATE mail_outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'")
-                        .bind(error.to_string())
-                        .bind(now + backoff_seconds(mail.attempts))
-                        .bind(mail.id)
-                        .execute(&self.db)
-                        .await?;
+                    let retry_at = now + backoff_seconds(mail.attempts);
+                    mail_outbox::record_failure(&self.db, mail.id, &error.to_string(), retry_at).await?;
                 }
             }
         }
@@ -118,18 +98,7 @@ impl Sender {
 
     /// Takes the oldest due mail under a lease, counting the attempt.
     async fn claim(&self) -> sqlx::Result<Option<Claimed>> {
-        let now = self.clock.now();
-        sqlx::query_as(
-            "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?1 + ?2
-             WHERE id = (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ?1
-                         ORDER BY next_attempt_at, id LIMIT 1)
-               AND status = 'pending' AND next_attempt_at <= ?1
-             RETURNING id, to_address, subject, body, attempts",
-        )
-        .bind(now)
-        .bind(LEASE_SECONDS)
-        .fetch_optional(&self.db)
-        .await
+        mail_outbox::claim_due(&self.db, self.clock.now(), LEASE_SECONDS).await
     }
 
     async fn deliver(&self, transport: &Transport, mail: &Claimed) -> anyhow::Result<()> {

@@ -1,0 +1,27 @@
+//! The `audit_log` table: append-only (triggers refuse UPDATE and DELETE).
+
+use sqlx::SqliteExecutor;
+
+pub struct NewEntry<'a> {
+    pub customer_id: Option<i64>,
+    pub event: &'a str,
+    pub client_addr: Option<&'a str>,
+    pub result: &'a str,
+    pub detail: Option<&'a str>,
+}
+
+pub async fn append(db: impl SqliteExecutor<'_>, now: i64, entry: NewEntry<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (occurred_at, customer_id, event, client_addr, result, detail)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(entry.customer_id)
+    .bind(entry.event)
+    .bind(entry.client_addr)
+    .bind(entry.result)
+    .bind(entry.detail)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! The `mail_outbox` table: every statement on it. Mail is written in the transaction that
+//! causes it and delivered by the sender under a lease; a row is never deleted.
+
+use serde::Serialize;
+use sqlx::SqliteExecutor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum MailStatus {
+    Pending,
+    Sent,
+}
+
+/// Where a mail went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Delivery {
+    Smtp,
+    /// The development mailbox page.
+    DevMailbox,
+}
+
+impl Delivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Smtp => "smtp",
+            Self::DevMailbox => "dev_mailbox",
+        }
+    }
+}
+
+pub struct NewMail<'a> {
+    pub customer_id: Option<i64>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+pub async fn enqueue(db: impl SqliteExecutor<'_>, mail: NewMail<'_>, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO mail_outbox (customer_id, to_address, subject, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(mail.customer_id)
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.body)
+    .bind(now)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// A mail as the mailbox page and the operator see it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub status: MailStatus,
+    pub transport: Option<Delivery>,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<i64>,
+}
+
+/// Newest first.
+pub async fn list(db: impl SqliteExecutor<'_>, only_pending: bool, limit: i64) -> sqlx::Result<Vec<OutboxMail>> {
+    sqlx::query_as(
+        "SELECT id, to_address, subject, body, created_at, status, transport, attempts, next_attempt_at,
+                last_error, sent_at
+         FROM mail_outbox WHERE (?1 = 0 OR status = ?3) ORDER BY id DESC LIMIT ?2",
+    )
+    .bind(only_pending)
+    .bind(limit)
+    .bind(MailStatus::Pending)
+    .fetch_all(db)
+    .await
+}
+
+/// A mail taken for delivery.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Takes the oldest due mail under a lease of `lease_seconds`, counting the attempt: one
+/// sender gets it, however many processes look.
+pub async fn claim_due(db: impl SqliteExecutor<'_>, now: i64, lease_seconds: i64) -> sqlx::Result<Option<Claimed>> {
+    sqlx::query_as(
+        "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?1 + ?2
+         WHERE id = (SELECT id FROM mail_outbox WHERE status = ?3 AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, id LIMIT 1)
+           AND status = ?3 AND next_attempt_at <= ?1
+         RETURNING id, to_address, subject, body, attempts",
+    )
+    .bind(now)
+    .bind(lease_seconds)
+    .bind(MailStatus::Pending)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn mark_sent(db: impl SqliteExecutor<'_>, id: i64, delivery: Delivery, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE mail_outbox SET status = ?, transport = ?, sent_at = ?, last_error = NULL WHERE id = ? AND status = ?",
+    )
+    .bind(MailStatus::Sent)
+    .bind(delivery)
+    .bind(now)
+    .bind(id)
+    .bind(MailStatus::Pending)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Keeps the failure and makes the mail due again at `retry_at`.
+pub async fn record_failure(db: impl SqliteExecutor<'_>, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE mail_outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND status = ?")
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .bind(MailStatus::Pending)
+        .execute(db)
+        .await?;
+    Ok(())
+}
