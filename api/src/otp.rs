@@ -47,20 +47,33 @@ impl TotpAlgorithm {
     }
 }
 
+/// The 手続き of the OTP life cycle that a 登録状況 allows or refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Procedure {
+    /// トークン発行.
+    Issue,
+    /// ワンタイムパスワード利用開始登録.
+    Activate,
+    /// ワンタイムパスワード利用解除.
+    Deactivate,
+    /// The login's second step (BLI023).
+    SignIn,
+    /// A sensitive change confirmed with a code (password, notice address).
+    Confirm,
+}
+
 impl OtpState {
-    /// トークン発行 is open until 利用開始; issuing again replaces the pending token.
-    pub fn can_issue(self) -> bool {
-        matches!(self, Self::NotIssued | Self::Issued | Self::Provisioned)
-    }
-
-    /// 利用開始登録 needs a token that has been set up (it must show a code).
-    pub fn can_activate(self) -> bool {
-        self == Self::Provisioned
-    }
-
-    /// 利用解除 is for a token in use.
-    pub fn can_deactivate(self) -> bool {
-        self == Self::Active
+    /// The one answer to "may this 手続き run now", for the server's checks and the SPA's
+    /// buttons alike.
+    pub fn allows(self, procedure: Procedure) -> bool {
+        match procedure {
+            // Open until 利用開始; issuing again replaces the pending token.
+            Procedure::Issue => matches!(self, Self::NotIssued | Self::Issued | Self::Provisioned),
+            // Needs a token that has been set up (it must show a code).
+            Procedure::Activate => self == Self::Provisioned,
+            // For a token in use.
+            Procedure::Deactivate | Procedure::SignIn | Procedure::Confirm => self == Self::Active,
+        }
     }
 }
 
@@ -171,12 +184,15 @@ mod tests {
     #[test]
     fn only_the_guide_s_transitions_are_offered() {
         use OtpState::*;
-        let offered = |s: OtpState| (s.can_issue(), s.can_activate(), s.can_deactivate());
+        let offered = |s: OtpState| {
+            (s.allows(Procedure::Issue), s.allows(Procedure::Activate), s.allows(Procedure::Deactivate))
+        };
         assert_eq!(offered(NotIssued), (true, false, false));
         assert_eq!(offered(Issued), (true, false, false));
         assert_eq!(offered(Provisioned), (true, true, false));
         assert_eq!(offered(Active), (false, false, true));
         assert_eq!(offered(Suspended), (false, false, false));
+        assert!(Active.allows(Procedure::SignIn) && !Provisioned.allows(Procedure::SignIn));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use netbank_api::client;
 use netbank_api::identity::OtpState;
-use netbank_api::otp::{OtpStatus, TokenMethod};
+use netbank_api::otp::{OtpStatus, Procedure, TokenMethod};
 
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_to_login, session_lost};
@@ -68,9 +68,9 @@ fn Choices(status: OtpStatus) -> impl IntoView {
             <div class="notice" role="alert"><h2>"ワンタイムパスワード停止中"</h2><p>{SUSPENDED_GUIDANCE}</p></div>
         })}
         <div class="choices">
-            <button type="button" class="button" disabled=!state.can_issue() on:click=go("/otp/issue")>"トークン発行"</button>
-            <button type="button" class="button" disabled=!state.can_activate() on:click=go("/otp/activate")>"ワンタイムパスワード利用開始"</button>
-            <button type="button" class="button" disabled=!state.can_deactivate() on:click=go("/otp/deactivate")>"ワンタイムパスワード利用解除"</button>
+            <button type="button" class="button" disabled=!state.allows(Procedure::Issue) on:click=go("/otp/issue")>"トークン発行"</button>
+            <button type="button" class="button" disabled=!state.allows(Procedure::Activate) on:click=go("/otp/activate")>"ワンタイムパスワード利用開始"</button>
+            <button type="button" class="button" disabled=!state.allows(Procedure::Deactivate) on:click=go("/otp/deactivate")>"ワンタイムパスワード利用解除"</button>
         </div>
     }
 }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
-use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
+use netbank_api::otp::{IssueTokenRequest, Procedure, TokenIssued, TokenMethod};
 use netbank_api::totp::TotpParams;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
 #[allow(unused_imports)]
@@ -85,7 +85,7 @@ pub async fn issue(
         audit::record(&state.db, now, event)
     };
     let before = token::state_of(&state.db, customer_id, now).await?;
-    if !before.can_issue() {
+    if !before.allows(Procedure::Issue) {
         refused(format!("state_{before:?}")).await?;
         return Err(token::refusal(before));
     }

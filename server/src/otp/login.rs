@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::LoginResponse;
 use netbank_api::input::OtpCode;
-use netbank_api::otp::OtpRequest;
+use netbank_api::otp::{OtpRequest, Procedure};
 use netbank_api::ErrorReason;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
@@ -16,7 +16,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Stage};
-use crate::otp::verify::{self, Expect};
+use crate::otp::verify;
 use crate::startup::AppState;
 use crate::store::sessions;
 
@@ -62,7 +62,7 @@ pub async fn login_otp(
     let customer_id = pending.customer_id;
     let code = OtpCode::parse(&request.otp)?;
     // A wrong code that stops the token ends this pending login with every other session.
-    let mut tx = verify::accept(&state, customer_id, Expect::Active, &code, "login_otp", &client).await?;
+    let mut tx = verify::accept(&state, customer_id, Procedure::SignIn, &code, "login_otp", &client).await?;
     let now = state.clock.now();
     let not_before = now - state.policy.otp.pending_login_seconds;
     if !sessions::consume_pending(&mut *tx, &session::token_hash(&token), not_before).await? {

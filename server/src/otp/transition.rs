@@ -5,13 +5,14 @@
 //! has just proven (a code), with its notice to the customer.
 
 use netbank_api::input::OtpCode;
+use netbank_api::otp::Procedure;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
 use crate::mail::notice::{self, Notice};
-use crate::otp::verify::{self, Expect};
+use crate::otp::verify;
 use crate::store::otp_tokens;
 use crate::startup::AppState;
 
@@ -53,11 +54,11 @@ pub async fn confirm(
     transition: Transition,
 ) -> Result<SessionToken, ApiError> {
     let customer_id = current.customer_id;
-    let expect = match transition {
-        Transition::Activate => Expect::Provisioned,
-        Transition::Release => Expect::Active,
+    let procedure = match transition {
+        Transition::Activate => Procedure::Activate,
+        Transition::Release => Procedure::Deactivate,
     };
-    let mut tx = verify::accept(state, customer_id, expect, code, transition.event(), client).await?;
+    let mut tx = verify::accept(state, customer_id, procedure, code, transition.event(), client).await?;
     let now = state.clock.now();
     // The claimed step holds the token in its state: the transition applies.
     let applied = match transition {

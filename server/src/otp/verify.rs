@@ -4,6 +4,7 @@
 
 use netbank_api::identity::OtpState;
 use netbank_api::input::OtpCode;
+use netbank_api::otp::Procedure;
 use netbank_api::ErrorReason;
 use sqlx::{Sqlite, Transaction};
 
@@ -16,28 +17,12 @@ use crate::otp::token::{self, TokenRow, TokenState};
 use crate::store::otp_tokens;
 use crate::startup::AppState;
 
-/// The token state an OTP is checked in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
-    /// 利用開始登録: the app is set up, not yet in use.
-    Provisioned,
-    /// Login and 利用解除.
-    Active,
-}
-
-impl Expect {
-    fn token_state(self) -> TokenState {
-        match self {
-            Self::Provisioned => TokenState::Provisioned,
-            Self::Active => TokenState::Active,
-        }
-    }
-
-    fn otp_state(self) -> OtpState {
-        match self {
-            Self::Provisioned => OtpState::Provisioned,
-            Self::Active => OtpState::Active,
-        }
+/// The stored state a token is in when `procedure` may take a code. The SPA's buttons and
+/// this check ask the same `OtpState::allows`.
+fn token_state_for(procedure: Procedure) -> TokenState {
+    match procedure {
+        Procedure::Activate => TokenState::Provisioned,
+        Procedure::Deactivate | Procedure::SignIn | Procedure::Confirm | Procedure::Issue => TokenState::Active,
     }
 }
 
@@ -75,13 +60,13 @@ fn match_code(row: &TokenRow, secret: &[u8], code: &str, now: i64, drift: u32) -
     Ok(found)
 }
 
-/// Checks `code` for `customer_id`'s token in state `expect`. On success the step is claimed
+/// Checks `code` for `customer_id`'s token, for `procedure`. On success the step is claimed
 /// (so no parallel or later request can use it) in the returned open transaction, which the
 /// caller completes with its own transition; wrong codes are counted and committed at once.
 pub async fn accept(
     state: &AppState,
     customer_id: i64,
-    expect: Expect,
+    procedure: Procedure,
     code: &OtpCode,
     event: &'static str,
     client: &ClientAddr,
@@ -96,7 +81,7 @@ pub async fn accept(
     };
     let row = token::load(&state.db, customer_id).await?;
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
-    if current != expect.otp_state() {
+    if !current.allows(procedure) {
         audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
         return Err(token::refusal(current));
     }
@@ -105,7 +90,7 @@ pub async fn accept(
     match match_code(&row, &secret, code.expose(), now, state.policy.otp.drift_steps)? {
         Match::Fresh(step) => {
             let mut tx = state.db.begin().await?;
-            if otp_tokens::claim_step(&mut *tx, customer_id, expect.token_state(), step, now).await? {
+            if otp_tokens::claim_step(&mut *tx, customer_id, token_state_for(procedure), step, now).await? {
                 return Ok(tx);
             }
             // Another request took this step (or moved the token) first.
@@ -118,7 +103,7 @@ pub async fn accept(
             Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
         }
         Match::None => {
-            let suspended = count_wrong_otp(state, customer_id, expect, client, now).await?;
+            let suspended = count_wrong_otp(state, customer_id, procedure, client, now).await?;
             let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
             audit::record(&state.db, now, audit_event("refused", detail)).await?;
             Err(ApiError::new(if suspended { ErrorReason::OtpSuspended } else { ErrorReason::InvalidOtp }))
@@ -133,13 +118,13 @@ pub async fn accept(
 async fn count_wrong_otp(
     state: &AppState,
     customer_id: i64,
-    expect: Expect,
+    procedure: Procedure,
     client: &ClientAddr,
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
     let limit = state.policy.otp.suspend_threshold;
-    let after = otp_tokens::count_wrong_code(&mut *tx, customer_id, expect.token_state(), limit, now).await?;
+    let after = otp_tokens::count_wrong_code(&mut *tx, customer_id, token_state_for(procedure), limit, now).await?;
     match after {
         // No row: a parallel request moved it on, most likely to 停止中.
         None => Ok(true),
@@ -170,10 +155,12 @@ async fn count_wrong_otp(
 /// missing or malformed code is refused before anything else is checked or counted.
 pub async fn code_owed(state: &AppState, customer_id: i64, raw: Option<&str>) -> Result<Option<OtpCode>, ApiError> {
     let current = token::state_of(&state.db, customer_id, state.clock.now()).await?;
-    match current {
-        OtpState::Active => Ok(Some(OtpCode::parse(raw.unwrap_or_default())?)),
-        OtpState::Suspended => Err(token::refusal(current)),
-        _ => Ok(None),
+    if current.allows(Procedure::Confirm) {
+        Ok(Some(OtpCode::parse(raw.unwrap_or_default())?))
+    } else if current == OtpState::Suspended {
+        Err(token::refusal(current))
+    } else {
+        Ok(None)
     }
 }
 
@@ -188,7 +175,7 @@ pub async fn with_code_if_owed(
     client: &ClientAddr,
 ) -> Result<(Transaction<'static, Sqlite>, bool), ApiError> {
     match code {
-        Some(code) => Ok((accept(state, customer_id, Expect::Active, code, event, client).await?, true)),
+        Some(code) => Ok((accept(state, customer_id, Procedure::Confirm, code, event, client).await?, true)),
         None => Ok((crate::db::begin_write(&state.db).await?, false)),
     }
 }
