@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use netbank_api::totp::TotpParams;
-use netbank_server::identity::password;
+use netbank_server::identity::{password, session};
 use serde_json::json;
 use tokio::sync::Mutex;
 
@@ -70,12 +70,8 @@ impl Pool {
 
 /// The `nb_session=…` pair a response sets, ready for a `cookie` header.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|pair| pair.starts_with("nb_session=")).map(str::to_owned))
+    let set_cookies = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());
+    session::issued_session_id(set_cookies).map(|id| format!("{}={id}", session::COOKIE_NAME))
 }
 
 async fn one_login(client: &reqwest::Client, base: &str, customer: &Customer, step: i64) -> anyhow::Result<()> {

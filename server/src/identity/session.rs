@@ -94,6 +94,16 @@ pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
     headers.append(SET_COOKIE, value);
 }
 
+/// The session ID that `Set-Cookie` values hand out, if one does (for clients outside a
+/// browser: the API tests, the benchmark's load generator). A clearing cookie hands out none.
+pub fn issued_session_id<'a>(set_cookies: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    set_cookies
+        .into_iter()
+        .filter_map(|value| value.split(';').next())
+        .filter_map(|pair| pair.trim().strip_prefix(COOKIE_NAME)?.strip_prefix('='))
+        .find(|id| !id.is_empty())
+}
+
 /// The session ID the request presents, if any.
 pub fn presented_token(headers: &HeaderMap) -> Option<String> {
     headers
@@ -243,6 +253,14 @@ mod tests {
         assert_eq!(presented_token(&headers).as_deref(), Some("abc"));
         headers.insert(COOKIE, HeaderValue::from_static("nb_session="));
         assert_eq!(presented_token(&headers), None);
+    }
+
+    #[test]
+    fn the_issued_session_id_is_read_from_set_cookie_and_a_clearing_cookie_issues_none() {
+        let set = ["other=1; Path=/", "nb_session=abc; Path=/api; HttpOnly"];
+        assert_eq!(issued_session_id(set), Some("abc"));
+        assert_eq!(issued_session_id(["nb_session=; Max-Age=0"]), None);
+        assert_eq!(issued_session_id(["nb_sessionx=abc"]), None);
     }
 
     #[test]

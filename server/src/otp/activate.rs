@@ -3,14 +3,13 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use netbank_api::input::OtpCode;
 use netbank_api::otp::{OtpRequest, OtpStatus};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::{self, CurrentCustomer};
+use crate::identity::session::CurrentCustomer;
 use crate::otp::status::status_of;
 use crate::otp::transition::{self, Transition};
 use crate::startup::AppState;
@@ -28,9 +27,6 @@ pub async fn activate(
     current: CurrentCustomer,
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> Result<(HeaderMap, Json<OtpStatus>), ApiError> {
-    let code = OtpCode::parse(&request.otp)?;
-    let token = transition::confirm(&state, &client, &current, &code, Transition::Activate).await?;
-    let mut headers = HeaderMap::new();
-    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    let headers = transition::respond(&state, &client, &current, &request, Transition::Activate).await?;
     Ok((headers, Json(status_of(&state, current.customer_id).await?)))
 }

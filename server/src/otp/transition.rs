@@ -5,7 +5,8 @@
 //! has just proven (a code), with its notice to the customer.
 
 use netbank_api::input::OtpCode;
-use netbank_api::otp::Procedure;
+use axum::http::HeaderMap;
+use netbank_api::otp::{OtpRequest, Procedure};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -43,6 +44,22 @@ impl Transition {
             Self::Release => Notice::OtpDeactivated,
         }
     }
+}
+
+/// The handlers' common part: the request's code confirms `transition`; the answer's
+/// headers carry the re-issued session.
+pub async fn respond(
+    state: &AppState,
+    client: &ClientAddr,
+    current: &CurrentCustomer,
+    request: &OtpRequest,
+    transition: Transition,
+) -> Result<HeaderMap, ApiError> {
+    let code = OtpCode::parse(&request.otp)?;
+    let token = confirm(state, client, current, &code, transition).await?;
+    let mut headers = HeaderMap::new();
+    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    Ok(headers)
 }
 
 /// Applies `transition` for the current session's customer; answers the session's new ID.

@@ -54,15 +54,8 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
 
 /// The session ID a response hands out, if it sets one.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter_map(|pair| pair.strip_prefix("nb_session="))
-        .find(|value| !value.is_empty())
-        .map(str::to_owned)
+    let set_cookies = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());
+    netbank_server::identity::session::issued_session_id(set_cookies).map(str::to_owned)
 }
 
 pub async fn error_reason(response: reqwest::Response) -> ErrorReason {
