@@ -9,7 +9,9 @@ use netbank_api::totp::TotpParams;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
+use netbank_api::identity::OtpState;
 use rand::{Rng, RngCore};
+use sqlx::{Sqlite, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
@@ -72,120 +74,171 @@ pub async fn issue(
 ) -> Result<Json<TokenIssued>, ApiError> {
     let parsed = parse(&request)?;
     LoginPassword::parse_field(&request.login_password, "login_password")?;
-    let now = state.clock.now();
-    let customer_id = current.customer_id;
-    let refused = |detail: String| {
-        let event = AuditEvent {
-            customer_id: Some(customer_id),
-            event: "otp_issue",
-            client_addr: client.ip_string(),
-            result: "refused",
-            detail: Some(detail),
-        };
-        audit::record(&state.db, now, event)
-    };
-    let before = token::state_of(&state.db, customer_id, now).await?;
-    if !before.allows(Procedure::Issue) {
-        refused(format!("state_{before:?}")).await?;
-        return Err(token::refusal(before));
-    }
+    let issuing = Issuing { state: &state, client: &client, customer_id: current.customer_id, now: state.clock.now() };
+    let replaced = issuing.check_state().await?;
     // Binding a token is a second factor's birth: whoever holds only the session (a
     // forgotten browser, a stolen cookie) must not be able to bind their own.
     reauth::confirm_password(&state, &client, &current, &request.login_password, "login_password", "otp_issue").await?;
-    let otp = &state.policy.otp;
-    let params = TotpParams { algorithm: otp.algorithm, digits: otp.digits, period: otp.period };
-    let pending_until = now + i64::from(otp.pending_days) * 86_400;
-    let service_id = state.deployment.service_id.clone();
-
-    // Software token: the secret is made when the app is set up. Authenticator app: now.
-    let (mail, activation_hash, secret) = match &parsed {
-        Request::Software { mail, activation } => {
-            (Some(mail.clone()), Some(password::hash(activation.expose().to_owned()).await?), None)
-        }
-        Request::Authenticator => (None, None, Some(generate_secret())),
-    };
-    let (token_state, method) = match &parsed {
-        Request::Software { .. } => (TokenState::Issued, Method::SoftwareToken),
-        Request::Authenticator => (TokenState::Provisioned, Method::AuthenticatorApp),
-    };
-
-    let mut attempt = 0;
-    let (user_id, mut tx) = loop {
-        attempt += 1;
-        let user_id = generate_user_id();
-        let sealed = secret.as_ref().map(|s| state.secrets.seal(&user_id, s));
-        let mut tx = state.db.begin().await?;
-        let token = NewToken {
-            customer_id,
-            state: token_state,
-            method,
-            service_id: &service_id,
-            user_id: &user_id,
-            mail_address: mail.as_ref().map(MailAddress::as_str),
-            activation_hash: activation_hash.as_deref(),
-            pending_until,
-            secret: sealed.as_ref().map(|(c, n)| (c.as_slice(), n.as_slice())),
-            algorithm: params.algorithm.as_str(),
-            digits: params.digits,
-            period: params.period,
-        };
-        // Never over a token in use or stopped, even one that got there by a race.
-        let written = otp_tokens::issue(&mut *tx, token, now).await;
-        match written {
-            Ok(true) => break (user_id, tx),
-            Ok(false) => {
-                drop(tx);
-                refused("race".to_owned()).await?;
-                return Err(ApiError::new(ErrorReason::OtpStateConflict));
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => continue,
-            Err(e) => return Err(e.into()),
-        }
-    };
-
-    if let Some(mail) = &mail {
-        let content = issuance::compose(&state.deployment.token_app_url, &service_id, &user_id, &jst_datetime(pending_until));
-        let new_mail = outbox::NewMail {
-            customer_id: Some(customer_id),
-            to: mail.as_str(),
-            subject: &content.subject,
-            body: &content.body,
-        };
-        outbox::enqueue(&mut *tx, new_mail, now).await?;
-    }
-    let event = AuditEvent {
-        customer_id: Some(customer_id),
-        event: "otp_issue",
-        client_addr: client.ip_string(),
-        result: "success",
-        detail: Some(format!("method={} user_id={user_id} replaced={before:?}", method.as_str())),
-    };
-    audit::record(&mut *tx, now, event).await?;
-    notice::send(&mut tx, customer_id, &Notice::TokenIssued, now).await?;
-    let authenticator = match &secret {
-        Some(secret) => {
-            let login_id = customers::login_id(&mut *tx, customer_id).await?;
-            Some(authenticator::setup(INSTITUTION_NAME, &login_id, secret, &params)?)
-        }
-        None => None,
-    };
+    let material = Material::prepare(&state, parsed, issuing.now).await?;
+    let (user_id, mut tx) = issuing.write_token(&material).await?;
+    let answer = issuing.record(&mut tx, material, user_id, replaced).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
+    Ok(Json(answer))
+}
 
-    let state_after = if authenticator.is_some() {
-        netbank_api::identity::OtpState::Provisioned
-    } else {
-        netbank_api::identity::OtpState::Issued
-    };
-    Ok(Json(TokenIssued {
-        state: state_after,
-        method: request.method,
-        mail_address: mail.map(|m| m.as_str().to_owned()),
-        service_id,
-        user_id,
-        pending_until,
-        authenticator,
-    }))
+/// One トークン発行 in progress: who, from where, when.
+struct Issuing<'a> {
+    state: &'a AppState,
+    client: &'a ClientAddr,
+    customer_id: i64,
+    now: i64,
+}
+
+/// What the new token is made of.
+struct Material {
+    mail: Option<MailAddress>,
+    /// argon2id of the 利用開始パスワード (software token).
+    activation_hash: Option<String>,
+    /// Made now for an authenticator app; the software token's comes at its 初期設定.
+    secret: Option<Vec<u8>>,
+    token_state: TokenState,
+    method: Method,
+    params: TotpParams,
+    pending_until: i64,
+    service_id: String,
+}
+
+impl Material {
+    async fn prepare(state: &AppState, request: Request, now: i64) -> Result<Self, ApiError> {
+        let otp = &state.policy.otp;
+        let (mail, activation_hash, secret, token_state, method) = match request {
+            Request::Software { mail, activation } => {
+                let hash = password::hash(activation.expose().to_owned()).await?;
+                (Some(mail), Some(hash), None, TokenState::Issued, Method::SoftwareToken)
+            }
+            Request::Authenticator => {
+                (None, None, Some(generate_secret()), TokenState::Provisioned, Method::AuthenticatorApp)
+            }
+        };
+        Ok(Self {
+            mail,
+            activation_hash,
+            secret,
+            token_state,
+            method,
+            params: TotpParams { algorithm: otp.algorithm, digits: otp.digits, period: otp.period },
+            pending_until: now + i64::from(otp.pending_days) * 86_400,
+            service_id: state.deployment.service_id.clone(),
+        })
+    }
+}
+
+impl Issuing<'_> {
+    async fn refused(&self, detail: String) -> Result<(), ApiError> {
+        let event = AuditEvent {
+            customer_id: Some(self.customer_id),
+            event: "otp_issue",
+            client_addr: self.client.ip_string(),
+            result: "refused",
+            detail: Some(detail),
+        };
+        Ok(audit::record(&self.state.db, self.now, event).await?)
+    }
+
+    /// The state the new token replaces, if the 登録状況 allows トークン発行.
+    async fn check_state(&self) -> Result<OtpState, ApiError> {
+        let before = token::state_of(&self.state.db, self.customer_id, self.now).await?;
+        if !before.allows(Procedure::Issue) {
+            self.refused(format!("state_{before:?}")).await?;
+            return Err(token::refusal(before));
+        }
+        Ok(before)
+    }
+
+    /// Writes the token under a fresh ユーザID (drawn again on the rare collision), in the
+    /// transaction the rest of the issuance completes.
+    async fn write_token(&self, material: &Material) -> Result<(String, Transaction<'static, Sqlite>), ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let user_id = generate_user_id();
+            let sealed = material.secret.as_ref().map(|s| self.state.secrets.seal(&user_id, s));
+            let mut tx = self.state.db.begin().await?;
+            let token = NewToken {
+                customer_id: self.customer_id,
+                state: material.token_state,
+                method: material.method,
+                service_id: &material.service_id,
+                user_id: &user_id,
+                mail_address: material.mail.as_ref().map(MailAddress::as_str),
+                activation_hash: material.activation_hash.as_deref(),
+                pending_until: material.pending_until,
+                secret: sealed.as_ref().map(|(c, n)| (c.as_slice(), n.as_slice())),
+                algorithm: material.params.algorithm.as_str(),
+                digits: material.params.digits,
+                period: material.params.period,
+            };
+            // Never over a token in use or stopped, even one that got there by a race.
+            match otp_tokens::issue(&mut *tx, token, self.now).await {
+                Ok(true) => return Ok((user_id, tx)),
+                Ok(false) => {
+                    drop(tx);
+                    self.refused("race".to_owned()).await?;
+                    return Err(ApiError::new(ErrorReason::OtpStateConflict));
+                }
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The issuance mail, the audit record, the notice, and BOT002's answer.
+    async fn record(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        material: Material,
+        user_id: String,
+        replaced: OtpState,
+    ) -> Result<TokenIssued, ApiError> {
+        let (customer_id, now) = (self.customer_id, self.now);
+        if let Some(mail) = &material.mail {
+            let deadline = jst_datetime(material.pending_until);
+            let content = issuance::compose(&self.state.deployment.token_app_url, &material.service_id, &user_id, &deadline);
+            let new_mail = outbox::NewMail {
+                customer_id: Some(customer_id),
+                to: mail.as_str(),
+                subject: &content.subject,
+                body: &content.body,
+            };
+            outbox::enqueue(&mut **tx, new_mail, now).await?;
+        }
+        let event = AuditEvent {
+            customer_id: Some(customer_id),
+            event: "otp_issue",
+            client_addr: self.client.ip_string(),
+            result: "success",
+            detail: Some(format!("method={} user_id={user_id} replaced={replaced:?}", material.method.as_str())),
+        };
+        audit::record(&mut **tx, now, event).await?;
+        notice::send(tx, customer_id, &Notice::TokenIssued, now).await?;
+        let authenticator = match &material.secret {
+            Some(secret) => {
+                let login_id = customers::login_id(&mut **tx, customer_id).await?;
+                Some(authenticator::setup(INSTITUTION_NAME, &login_id, secret, &material.params)?)
+            }
+            None => None,
+        };
+        Ok(TokenIssued {
+            state: if authenticator.is_some() { OtpState::Provisioned } else { OtpState::Issued },
+            method: material.method.into(),
+            mail_address: material.mail.map(|m| m.as_str().to_owned()),
+            service_id: material.service_id,
+            user_id,
+            pending_until: material.pending_until,
+            authenticator,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::otp::issue::generate_secret;
 use crate::startup::AppState;
-use crate::store::otp_tokens::{self, TokenState};
+use crate::store::otp_tokens::{self, Issuance, TokenState};
 
 #[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
     responses((status = 200, description = "the token's parameters and secret, given once", body = ProvisionedToken),
@@ -37,61 +37,24 @@ pub async fn provision(
     let activation = ActivationPassword::parse(&request.activation_password)?;
     let now = state.clock.now();
     let issuance = otp_tokens::find_issuance(&state.db, user_id.as_str()).await?;
-    let record = |customer_id, result, detail: &str| {
-        let event = AuditEvent {
-            customer_id,
-            event: "token_provision",
-            client_addr: client.ip_string(),
-            result,
-            detail: Some(format!("{detail} user_id={}", user_id.as_str())),
-        };
-        audit::record(&state.db, now, event)
-    };
-    let refusal = || ApiError::new(ErrorReason::ProvisioningMismatch);
-
-    // Why an issuance cannot be set up is for the audit log only.
-    let (usable, unusable_because) = match &issuance {
-        None => (None, "unknown"),
-        Some(i) if i.service_id != service_id.as_str() => (None, "other_service"),
-        Some(i) if i.state == TokenState::Voided => (None, "voided"),
-        Some(i) if i.state != TokenState::Issued => (None, "already_provisioned"),
-        Some(i) if i.pending_until <= now => (None, "lapsed"),
-        Some(i) => (i.activation_hash.clone().map(|hash| (i, hash)), "no_password"),
-    };
-    let hash = usable.as_ref().map_or_else(|| state.dummy_hash.to_string(), |(_, hash)| hash.clone());
+    let audit = Audit { state: &state, client: &client, user_id: user_id.as_str(), now };
+    let waiting = waiting_issuance(issuance.as_ref(), service_id.as_str(), now);
+    // One argon2 run whatever the issuance: the answer's time tells nothing either.
+    let hash = waiting.map_or_else(|_| state.dummy_hash.to_string(), |(_, hash)| (*hash).to_owned());
     let correct = password::verify(activation.expose().to_owned(), hash).await?;
-    let Some((issuance, _)) = usable else {
-        record(issuance.as_ref().map(|i| i.customer_id), "refused", unusable_because).await?;
-        return Err(refusal());
+    let issuance = match waiting {
+        Ok((issuance, _)) => issuance,
+        Err(why) => {
+            audit.refused(issuance.as_ref().map(|i| i.customer_id), why).await?;
+            return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
+        }
     };
-    let id = Some(issuance.customer_id);
     if !correct {
         let voided = count_wrong_password(&state, issuance.customer_id, user_id.as_str(), now).await?;
-        record(id, "refused", if voided { "wrong_password_voided" } else { "wrong_password" }).await?;
-        return Err(refusal());
+        audit.refused(Some(issuance.customer_id), if voided { "wrong_password_voided" } else { "wrong_password" }).await?;
+        return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
     }
-
-    let secret = generate_secret();
-    let (ciphertext, nonce) = state.secrets.seal(user_id.as_str(), &secret);
-    let mut tx = state.db.begin().await?;
-    // The 利用開始パスワード has served: its hash goes, so nothing can be asked of it again.
-    let taken = otp_tokens::provision(&mut *tx, issuance.customer_id, user_id.as_str(), &ciphertext, &nonce, now).await?;
-    if !taken {
-        // A parallel set-up won, or the issuance was replaced meanwhile.
-        drop(tx);
-        record(id, "refused", "race").await?;
-        return Err(refusal());
-    }
-    let event = AuditEvent {
-        customer_id: id,
-        event: "token_provision",
-        client_addr: client.ip_string(),
-        result: "success",
-        detail: Some(format!("provisioned user_id={}", user_id.as_str())),
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
-
+    let secret = take(&state, &audit, issuance.customer_id).await?;
     let algorithm = TotpAlgorithm::from_name(&issuance.algorithm)
         .ok_or_else(|| ApiError::internal(format!("unknown algorithm {}", issuance.algorithm)))?;
     Ok(Json(ProvisionedToken {
@@ -106,9 +69,102 @@ pub async fn provision(
     }))
 }
 
+/// The issuance and its 利用開始パスワード hash if it waits for its token app now; otherwise
+/// why not, for the audit log only (the caller answers every case alike).
+fn waiting_issuance<'a>(
+    issuance: Option<&'a Issuance>,
+    service_id: &str,
+    now: i64,
+) -> Result<(&'a Issuance, &'a str), &'static str> {
+    let issuance = issuance.ok_or("unknown")?;
+    if issuance.service_id != service_id {
+        return Err("other_service");
+    }
+    match issuance.state {
+        TokenState::Issued if issuance.pending_until <= now => Err("lapsed"),
+        TokenState::Issued => issuance.activation_hash.as_deref().map(|hash| (issuance, hash)).ok_or("no_password"),
+        TokenState::Voided => Err("voided"),
+        _ => Err("already_provisioned"),
+    }
+}
+
+/// Sets the issuance up with a fresh secret (its 利用開始パスワード's hash deleted, so nothing
+/// can be asked of it again); the secret, given once.
+async fn take(state: &AppState, audit: &Audit<'_>, customer_id: i64) -> Result<Vec<u8>, ApiError> {
+    let secret = generate_secret();
+    let (ciphertext, nonce) = state.secrets.seal(audit.user_id, &secret);
+    let mut tx = state.db.begin().await?;
+    if !otp_tokens::provision(&mut *tx, customer_id, audit.user_id, &ciphertext, &nonce, audit.now).await? {
+        // A parallel set-up won, or the issuance was replaced meanwhile.
+        drop(tx);
+        audit.refused(Some(customer_id), "race").await?;
+        return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
+    }
+    audit::record(&mut *tx, audit.now, audit.event(Some(customer_id), "success", "provisioned")).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// The audit records of one set-up attempt.
+struct Audit<'a> {
+    state: &'a AppState,
+    client: &'a ClientAddr,
+    user_id: &'a str,
+    now: i64,
+}
+
+impl Audit<'_> {
+    fn event(&self, customer_id: Option<i64>, result: &'static str, detail: &str) -> AuditEvent<'static> {
+        AuditEvent {
+            customer_id,
+            event: "token_provision",
+            client_addr: self.client.ip_string(),
+            result,
+            detail: Some(format!("{detail} user_id={}", self.user_id)),
+        }
+    }
+
+    async fn refused(&self, customer_id: Option<i64>, detail: &str) -> sqlx::Result<()> {
+        audit::record(&self.state.db, self.now, self.event(customer_id, "refused", detail)).await
+    }
+}
+
 /// One wrong 利用開始パスワード; true when that voided the issuance (and deleted its hash).
 async fn count_wrong_password(state: &AppState, customer_id: i64, user_id: &str, now: i64) -> sqlx::Result<bool> {
     let limit = state.policy.otp.provisioning_attempts;
     let after = otp_tokens::count_wrong_activation_password(&state.db, customer_id, user_id, limit, now).await?;
     Ok(after.is_none_or(|s| s == TokenState::Voided))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuance(state: TokenState, pending_until: i64, hash: Option<&str>) -> Issuance {
+        Issuance {
+            customer_id: 1,
+            state,
+            service_id: "10010001".into(),
+            activation_hash: hash.map(str::to_owned),
+            pending_until,
+            algorithm: "SHA1".into(),
+            digits: 6,
+            period: 30,
+        }
+    }
+
+    #[test]
+    fn only_an_issued_unlapsed_issuance_of_this_service_waits_for_its_app() {
+        let waiting = issuance(TokenState::Issued, 100, Some("hash"));
+        assert_eq!(waiting_issuance(Some(&waiting), "10010001", 99).map(|(_, h)| h), Ok("hash"));
+        assert_eq!(waiting_issuance(Some(&waiting), "10010001", 100).map(|(_, h)| h), Err("lapsed"));
+        assert_eq!(waiting_issuance(Some(&waiting), "10010002", 99).map(|(_, h)| h), Err("other_service"));
+        assert_eq!(waiting_issuance(None, "10010001", 99).map(|(_, h)| h), Err("unknown"));
+        let voided = issuance(TokenState::Voided, 100, None);
+        assert_eq!(waiting_issuance(Some(&voided), "10010001", 99).map(|(_, h)| h), Err("voided"));
+        for state in [TokenState::Provisioned, TokenState::Active, TokenState::Suspended] {
+            let set_up = issuance(state, 100, None);
+            assert_eq!(waiting_issuance(Some(&set_up), "10010001", 99).map(|(_, h)| h), Err("already_provisioned"));
+        }
+    }
 }
