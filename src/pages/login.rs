@@ -65,10 +65,10 @@ pub fn LoginPage() -> impl IntoView {
                     <form on:submit=on_submit novalidate=true>
                         <FormAlert error=error />
                         <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
-                            autocomplete="username" maxlength=12 hint="半角英数字12文字以内" />
+                            autocomplete="username" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
                         <Field label="ログインパスワード" name="password" value=password check=rule(LoginPassword::parse)
-                            input_type="password" autocomplete="current-password" maxlength=12
-                            hint="半角英数字12文字以内" readonly=use_keyboard />
+                            input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len
+                            hint=LoginPassword::SPEC.hint readonly=use_keyboard />
                         <label class="checkbox">
                             <input type="checkbox" prop:checked=move || use_keyboard.get()
                                 on:change=move |ev| use_keyboard.set(event_target_checked(&ev)) />

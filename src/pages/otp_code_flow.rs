@@ -81,7 +81,7 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
                     <form on:submit=review novalidate=true>
                         <FormAlert error=error />
                         <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
-                            inputmode="numeric" autocomplete="one-time-code" maxlength=9 hint="トークンに表示されている半角数字" />
+                            inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
                         <div class="actions">
                             <A href="/otp" attr:class="button secondary">"戻る"</A>
                             <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />

@@ -103,15 +103,15 @@ pub fn OtpIssuePage() -> impl IntoView {
                     </fieldset>
                     <Show when=move || method.get() == TokenMethod::SoftwareToken>
                         <Field label="携帯電話メールアドレス" name="mail_address" value=mail check=rule(MailAddress::parse)
-                            input_type="email" autocomplete="email" maxlength=254 />
+                            input_type="email" autocomplete="email" maxlength=MailAddress::SPEC.max_len />
                         <Field label="携帯電話メールアドレス（確認用）" name="mail_address_confirmation" value=mail_again
-                            check=same_mail input_type="email" autocomplete="off" maxlength=254 />
+                            check=same_mail input_type="email" autocomplete="off" maxlength=MailAddress::SPEC.max_len />
+                        <p class="hint">"利用開始パスワードは、トークンアプリの初期設定で入力します（メールには記載されません）。"</p>
                         <Field label="利用開始パスワード" name="activation_password" value=password
                             check=rule(ActivationPassword::parse) input_type="password" inputmode="numeric"
-                            autocomplete="new-password" maxlength=8
-                            hint="半角数字4〜8桁。トークンアプリの初期設定で入力します（メールには記載されません）。" />
+                            autocomplete="new-password" maxlength=ActivationPassword::SPEC.max_len hint=ActivationPassword::SPEC.hint />
                         <Field label="利用開始パスワード（確認用）" name="activation_password_confirmation" value=password_again
-                            check=same_password input_type="password" inputmode="numeric" autocomplete="new-password" maxlength=8 />
+                            check=same_password input_type="password" inputmode="numeric" autocomplete="new-password" maxlength=ActivationPassword::SPEC.max_len />
                     </Show>
                     <div class="actions">
                         <A href="/otp" attr:class="button secondary">"戻る"</A>
@@ -135,7 +135,7 @@ pub fn OtpIssuePage() -> impl IntoView {
                     <FormAlert error=error />
                     <p>"ご本人確認のため、ログインパスワードを入力してください。"</p>
                     <Field label="ログインパスワード" name="login_password" value=login_password
-                        check=rule(login_password_rule) input_type="password" autocomplete="current-password" maxlength=12 />
+                        check=rule(login_password_rule) input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
                     <div class="actions">
                         <button type="button" class="button secondary" on:click=move |_| step.set(Step::Input)>"戻る"</button>
                         <SubmitButton label="確定" invalid=confirm_invalid pending=submit.pending() />

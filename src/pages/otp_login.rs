@@ -57,7 +57,7 @@ pub fn OtpLoginPage() -> impl IntoView {
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
                 <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
-                    inputmode="numeric" autocomplete="one-time-code" maxlength=9 hint="半角数字" />
+                    inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
                 <div class="actions">
                     <button type="button" class="button secondary" disabled=move || cancel.pending().get()
                         on:click=move |_| { cancel.dispatch(()); }>"中止する"</button>

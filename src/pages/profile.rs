@@ -44,7 +44,7 @@ fn otp_field(otp_in_use: bool, code: RwSignal<String>) -> Option<impl IntoView> 
     otp_in_use.then(|| {
         view! {
             <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
-                inputmode="numeric" autocomplete="one-time-code" maxlength=9 hint="トークンに表示されている半角数字" />
+                inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
         }
     })
 }
@@ -93,11 +93,11 @@ fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: 
         <form on:submit=on_submit novalidate=true aria-label="通知先メールアドレスの変更">
             <FormAlert error=error />
             <Field label="新しい通知先メールアドレス" name="notice_address" value=new_address check=rule(NoticeAddress::parse)
-                input_type="email" autocomplete="email" maxlength=NoticeAddress::MAX_LEN />
+                input_type="email" autocomplete="email" maxlength=NoticeAddress::SPEC.max_len />
             <Field label="新しい通知先メールアドレス（確認用）" name="notice_address_confirmation" value=again
-                check=same input_type="email" autocomplete="off" maxlength=NoticeAddress::MAX_LEN />
+                check=same input_type="email" autocomplete="off" maxlength=NoticeAddress::SPEC.max_len />
             <Field label="ログインパスワード" name="password" value=password check=rule(login_password_rule)
-                input_type="password" autocomplete="current-password" maxlength=12 />
+                input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
             {otp_field(otp_in_use, code)}
             <SubmitButton label="通知先メールアドレスを変更する" invalid=invalid pending=submit.pending() />
         </form>
@@ -141,12 +141,11 @@ fn PasswordForm(otp_in_use: bool, done: RwSignal<u32>) -> impl IntoView {
         <form on:submit=on_submit novalidate=true aria-label="ログインパスワードの変更">
             <FormAlert error=error />
             <Field label="現在のログインパスワード" name="current_password" value=current check=rule(current_rule)
-                input_type="password" autocomplete="current-password" maxlength=12 />
+                input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
             <Field label="新しいログインパスワード" name="new_password" value=new check=rule(NewPassword::parse)
-                input_type="password" autocomplete="new-password" maxlength=12
-                hint="半角英数字6〜12文字（英字と数字を組み合わせてください）" />
+                input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len hint=NewPassword::SPEC.hint />
             <Field label="新しいログインパスワード（確認用）" name="new_password_confirmation" value=again
-                check=same input_type="password" autocomplete="new-password" maxlength=12 />
+                check=same input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len />
             {otp_field(otp_in_use, code)}
             <SubmitButton label="ログインパスワードを変更する" invalid=invalid pending=submit.pending() />
         </form>

@@ -71,11 +71,11 @@ fn ProofStep(
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
                 <Field label="店番" name="branch_code" value=branch check=rule(BranchCode::parse)
-                    inputmode="numeric" maxlength=3 hint="半角数字3桁" />
+                    inputmode="numeric" maxlength=BranchCode::SPEC.max_len hint=BranchCode::SPEC.hint />
                 <Field label="口座番号" name="account_number" value=account check=rule(AccountNumber::parse)
-                    inputmode="numeric" maxlength=7 hint="半角数字7桁" />
+                    inputmode="numeric" maxlength=AccountNumber::SPEC.max_len hint=AccountNumber::SPEC.hint />
                 <Field label="仮パスワード" name="temporary_password" value=temporary check=rule(TemporaryPassword::parse)
-                    input_type="password" autocomplete="off" maxlength=12 />
+                    input_type="password" autocomplete="off" maxlength=TemporaryPassword::SPEC.max_len hint=TemporaryPassword::SPEC.hint />
                 <div class="actions">
                     <a class="button secondary" href="/">"戻る"</a>
                     <SubmitButton label="次へ" invalid=invalid pending=submit.pending() />
@@ -136,18 +136,17 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
                 <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
-                    autocomplete="username" maxlength=12 hint="半角英数字1〜12文字" />
+                    autocomplete="username" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
                 <Field label="ログインパスワード" name="password" value=password
                     check=rule(|v| NewPassword::parse_field(v, "password"))
-                    input_type="password" autocomplete="new-password" maxlength=12
-                    hint="半角英数字6〜12文字（英字と数字を組み合わせてください）" />
+                    input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len hint=NewPassword::SPEC.hint />
                 <Field label="ログインパスワード（確認用）" name="password_confirmation" value=confirmation
-                    check=same_password input_type="password" autocomplete="new-password" maxlength=12 />
+                    check=same_password input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len />
                 <Field label="通知先メールアドレス" name="notice_address" value=notice check=rule(NoticeAddress::parse)
-                    input_type="email" autocomplete="email" maxlength=NoticeAddress::MAX_LEN
+                    input_type="email" autocomplete="email" maxlength=NoticeAddress::SPEC.max_len
                     hint="ログインパスワードの変更やワンタイムパスワードのお手続きなど、大切なお知らせをお送りします。" />
                 <Field label="通知先メールアドレス（確認用）" name="notice_address_confirmation" value=notice_again
-                    check=same_notice input_type="email" autocomplete="off" maxlength=NoticeAddress::MAX_LEN />
+                    check=same_notice input_type="email" autocomplete="off" maxlength=NoticeAddress::SPEC.max_len />
                 <SubmitButton label="登録する" invalid=invalid pending=submit.pending() />
             </form>
         </Screen>

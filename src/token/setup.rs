@@ -57,12 +57,12 @@ pub fn TokenSetup() -> impl IntoView {
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
                 <Field label="サービスID" name="service_id" value=service_id check=rule(ServiceId::parse)
-                    inputmode="numeric" maxlength=9 hint="半角数字8桁" />
+                    inputmode="numeric" maxlength=ServiceId::SPEC.max_len hint=ServiceId::SPEC.hint />
                 <Field label="ユーザID" name="user_id" value=user_id check=rule(UserId::parse)
-                    inputmode="numeric" maxlength=13 hint="半角数字11桁" />
+                    inputmode="numeric" maxlength=UserId::SPEC.max_len hint=UserId::SPEC.hint />
                 <Field label="利用開始パスワード" name="activation_password" value=password
                     check=rule(ActivationPassword::parse) input_type="password" inputmode="numeric"
-                    autocomplete="off" maxlength=8 hint="半角数字4〜8桁" />
+                    autocomplete="off" maxlength=ActivationPassword::SPEC.max_len hint=ActivationPassword::SPEC.hint />
                 <div class="actions">
                     <a class="button secondary" href="/token">"戻る"</a>
                     <SubmitButton label="送信" invalid=invalid pending=submit.pending() />

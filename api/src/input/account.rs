@@ -1,10 +1,13 @@
-use super::{fixed_digits, InputError};
+use super::{fixed_digits, InputError, FieldSpec};
 
 /// 店番: the branch number, 3 digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchCode(String);
 
 impl BranchCode {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字3桁", max_len: 3 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error = InputError { field: "branch_code", message: "店番は3桁の数字で入力してください。" };
         fixed_digits(raw, 3, error).map(Self)
@@ -20,6 +23,9 @@ impl BranchCode {
 pub struct AccountNumber(String);
 
 impl AccountNumber {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字7桁", max_len: 7 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error =
             InputError { field: "account_number", message: "口座番号は7桁の数字で入力してください。" };

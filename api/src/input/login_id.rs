@@ -1,10 +1,13 @@
-use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError};
+use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError, FieldSpec};
 
 /// ログインID: 半角英数字, 1 to 12 characters. Compared without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginId(String);
 
 impl LoginId {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角英数字1〜12文字", max_len: 12 };
+
     pub const MAX_LEN: usize = 12;
     const FIELD: &'static str = "login_id";
 

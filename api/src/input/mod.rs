@@ -17,6 +17,15 @@ pub use notice_address::NoticeAddress;
 pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};
 
+/// How a rule's field is shown, so every screen that asks for it says the same: the hint
+/// under its label, and the longest input the browser lets through (digit fields take a
+/// few more characters than digits, for the spaces and hyphens they accept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub hint: &'static str,
+    pub max_len: usize,
+}
+
 /// Why a field was refused: the field's wire name and a Japanese message for the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
@@ -71,6 +80,27 @@ mod tests {
     #[test]
     fn full_width_digits_spaces_and_hyphens_are_normalised() {
         assert_eq!(normalise_digits("０１２ ３４-５６－７８ー９\u{3000}"), "0123456789");
+    }
+
+    #[test]
+    fn each_field_takes_the_longest_input_its_rule_accepts() {
+        let longest = [
+            (LoginId::SPEC, "abcdef123456"),
+            (NewPassword::SPEC, "abcdef123456"),
+            (OtpCode::SPEC, "123 456"),
+            (OtpCode::SPEC, "12345678"),
+            (ServiceId::SPEC, "1001 0001"),
+            (UserId::SPEC, "123-4567-8901"),
+            (ActivationPassword::SPEC, "12345678"),
+            (BranchCode::SPEC, "001"),
+            (AccountNumber::SPEC, "1234567"),
+        ];
+        for (spec, input) in longest {
+            assert!(input.chars().count() <= spec.max_len, "{input} does not fit {spec:?}");
+        }
+        assert!(LoginId::parse("abcdef123456").is_ok() && UserId::parse("123-4567-8901").is_ok());
+        assert!(ServiceId::parse("1001 0001").is_ok() && OtpCode::parse("123 456").is_ok());
+        assert_eq!(LoginId::SPEC.max_len, LoginId::MAX_LEN);
     }
 
     #[test]

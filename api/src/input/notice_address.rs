@@ -1,7 +1,7 @@
 //! 通知先メールアドレス: where the customer is told of every security event. The same rule as
 //! the mobile address of トークン発行, under its own field name.
 
-use super::{InputError, MailAddress};
+use super::{FieldSpec, InputError, MailAddress};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeAddress(MailAddress);
@@ -9,6 +9,7 @@ pub struct NoticeAddress(MailAddress);
 impl NoticeAddress {
     pub const FIELD: &'static str = "notice_address";
     pub const MAX_LEN: usize = MailAddress::MAX_LEN;
+    pub const SPEC: FieldSpec = MailAddress::SPEC;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         MailAddress::parse_field(raw, Self::FIELD, "通知先メールアドレスを入力してください。").map(Self)

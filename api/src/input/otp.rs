@@ -1,7 +1,7 @@
 //! The OTP family's fields: 携帯電話メールアドレス, 利用開始パスワード, the one-time password
 //! itself, and the token app's サービスID and ユーザID.
 
-use super::{fixed_digits, has_full_width_alphanumeric, normalise_digits, InputError};
+use super::{fixed_digits, has_full_width_alphanumeric, normalise_digits, InputError, FieldSpec};
 
 /// 携帯電話メールアドレス: where the issuance mail goes. The domain is lower-cased; the local
 /// part is kept as typed, since some carriers' older addresses depend on it (dots in a row,
@@ -10,6 +10,9 @@ use super::{fixed_digits, has_full_width_alphanumeric, normalise_digits, InputEr
 pub struct MailAddress(String);
 
 impl MailAddress {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角英数字と記号", max_len: 254 };
+
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
@@ -62,6 +65,9 @@ impl MailAddress {
 pub struct ActivationPassword(String);
 
 impl ActivationPassword {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字4〜8桁", max_len: 8 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error = |message| Err(InputError { field: "activation_password", message });
         let digits = normalise_digits(raw);
@@ -91,6 +97,9 @@ impl std::fmt::Debug for ActivationPassword {
 pub struct OtpCode(String);
 
 impl OtpCode {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "トークンに表示されている半角数字", max_len: 9 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error = |message| Err(InputError { field: "otp", message });
         let digits = normalise_digits(raw);
@@ -119,6 +128,9 @@ impl std::fmt::Debug for OtpCode {
 pub struct ServiceId(String);
 
 impl ServiceId {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字8桁", max_len: 9 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error = InputError { field: "service_id", message: "サービスIDは半角数字8桁で入力してください。" };
         fixed_digits(raw, 8, error).map(Self)
@@ -134,6 +146,9 @@ impl ServiceId {
 pub struct UserId(String);
 
 impl UserId {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字11桁", max_len: 13 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let error = InputError { field: "user_id", message: "ユーザIDは半角数字11桁で入力してください。" };
         fixed_digits(raw, 11, error).map(Self)

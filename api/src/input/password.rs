@@ -1,4 +1,4 @@
-use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError};
+use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError, FieldSpec};
 
 const MAX_LEN: usize = 12;
 
@@ -26,6 +26,9 @@ fn ascii_password(raw: &str, field: &'static str, name_empty: &'static str) -> R
 pub struct LoginPassword(String);
 
 impl LoginPassword {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角英数字12文字以内", max_len: 12 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         Self::parse_field(raw, "password")
     }
@@ -46,6 +49,9 @@ impl LoginPassword {
 pub struct NewPassword(String);
 
 impl NewPassword {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角英数字6〜12文字（英字と数字を組み合わせてください）", max_len: 12 };
+
     pub const MIN_LEN: usize = 6;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
@@ -77,6 +83,9 @@ impl NewPassword {
 pub struct TemporaryPassword(String);
 
 impl TemporaryPassword {
+    /// How the field is shown: the hint under its label and the longest input it takes.
+    pub const SPEC: FieldSpec = FieldSpec { hint: "半角英数字12文字以内", max_len: 12 };
+
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         ascii_password(raw.trim(), "temporary_password", "仮パスワードを入力してください。").map(Self)
     }
