@@ -201,6 +201,30 @@ impl FromRequestParts<AppState> for CurrentCustomer {
     }
 }
 
+/// Why `touch` found no live session.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No session of this stage goes by that ID.
+    #[error("no session")]
+    Missing,
+    /// It ran out (idle or absolute limit), or proved too little for the customer's token:
+    /// it has been deleted.
+    #[error("session expired")]
+    Expired,
+    #[error(transparent)]
+    Store(#[from] sqlx::Error),
+}
+
+impl From<SessionError> for ApiError {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::Missing => ApiError::new(ErrorReason::Unauthenticated),
+            SessionError::Expired => ApiError::new(ErrorReason::SessionExpired),
+            SessionError::Store(error) => error.into(),
+        }
+    }
+}
+
 /// A session found live by `touch`.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveSession {
@@ -212,7 +236,7 @@ pub struct LiveSession {
 /// Finds the live session for `token` at `stage` and refreshes its idle timer; an expired
 /// session is deleted and reported as such. A full session that proved only the password is
 /// not live while the customer's token is in use (or stopped): the second factor is owed.
-pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSession, ApiError> {
+pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSession, SessionError> {
     let now = state.clock.now();
     let policy = &state.policy;
     let id_hash = SessionToken::hash(token);
@@ -239,7 +263,7 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSe
     // Only a session of this stage ran out; one of another stage is merely not enough here
     // (a pending login asking for /api/me) and stays as it is.
     let removed = sessions::delete_at_stage(&state.db, &id_hash, stage).await?;
-    Err(ApiError::new(if removed { ErrorReason::SessionExpired } else { ErrorReason::Unauthenticated }))
+    Err(if removed { SessionError::Expired } else { SessionError::Missing })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use netbank_api::ErrorBody;
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::{self, Level, Stage};
+use crate::identity::session::{self, Level, SessionError, Stage};
 use crate::otp::verify;
 use crate::startup::AppState;
 use crate::store::sessions;
@@ -50,14 +50,15 @@ pub async fn login_otp(
     };
     let pending = match session::touch(&state, &token, Stage::OtpPending).await {
         Ok(pending) => pending,
-        Err(e) if e.body.reason == ErrorReason::SessionExpired => {
+        Err(SessionError::Expired) => {
             refused("expired_pending_session").await?;
             return Err(ApiError::new(ErrorReason::OtpLoginExpired));
         }
-        Err(e) => {
+        Err(SessionError::Missing) => {
             refused("no_pending_session").await?;
-            return Err(e);
+            return Err(ApiError::new(ErrorReason::Unauthenticated));
         }
+        Err(SessionError::Store(error)) => return Err(error.into()),
     };
     let customer_id = pending.customer_id;
     let code = OtpCode::parse(&request.otp)?;

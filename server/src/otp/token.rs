@@ -80,16 +80,16 @@ impl TokenRow {
         }
     }
 
-    pub fn params(&self) -> Result<TotpParams, ApiError> {
+    pub fn params(&self) -> anyhow::Result<TotpParams> {
         let algorithm = TotpAlgorithm::from_name(&self.algorithm)
-            .ok_or_else(|| ApiError::internal(format!("unknown algorithm {}", self.algorithm)))?;
+            .ok_or_else(|| anyhow::anyhow!("unknown algorithm {}", self.algorithm))?;
         Ok(TotpParams { algorithm, digits: self.digits as u32, period: self.period as u32 })
     }
 
-    pub fn secret(&self, secrets: &SecretBox) -> Result<Vec<u8>, ApiError> {
+    pub fn secret(&self, secrets: &SecretBox) -> anyhow::Result<Vec<u8>> {
         match (&self.secret_ciphertext, &self.secret_nonce) {
-            (Some(ciphertext), Some(nonce)) => Ok(secrets.open(&self.user_id, ciphertext, nonce)?),
-            _ => Err(ApiError::internal("token without a secret asked for codes")),
+            (Some(ciphertext), Some(nonce)) => secrets.open(&self.user_id, ciphertext, nonce),
+            _ => anyhow::bail!("token without a secret asked for codes"),
         }
     }
 }

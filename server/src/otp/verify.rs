@@ -41,7 +41,7 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 /// The newest step within the drift window whose code equals `code`.
-fn match_code(row: &TokenRow, secret: &[u8], code: &str, now: i64, drift: u32) -> Result<Match, ApiError> {
+fn match_code(row: &TokenRow, secret: &[u8], code: &str, now: i64, drift: u32) -> anyhow::Result<Match> {
     let params = row.params()?;
     let current = params.step_at(now) as i64;
     let mut found = Match::None;
@@ -60,6 +60,44 @@ fn match_code(row: &TokenRow, secret: &[u8], code: &str, now: i64, drift: u32) -
     Ok(found)
 }
 
+/// Why a code was not accepted. Each caller decides what it means for its session; the HTTP
+/// answer is decided once, below.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeError {
+    /// The 登録状況 does not take a code for this procedure.
+    #[error("the token is {0:?}")]
+    NotNow(OtpState),
+    #[error("wrong code")]
+    Wrong,
+    /// Right, but its step was accepted before (a replay, or a parallel submission won).
+    #[error("code already used")]
+    AlreadyUsed,
+    /// Wrong, and the wrong codes in a row reached the limit: the token is 停止中 and every
+    /// session of the customer has ended.
+    #[error("wrong code; the token is stopped")]
+    Stopped,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for CodeError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<CodeError> for ApiError {
+    fn from(error: CodeError) -> Self {
+        match error {
+            CodeError::NotNow(current) => token::refusal(current),
+            CodeError::Wrong => ApiError::new(ErrorReason::InvalidOtp),
+            CodeError::AlreadyUsed => ApiError::new(ErrorReason::OtpAlreadyUsed),
+            CodeError::Stopped => ApiError::new(ErrorReason::OtpSuspended),
+            CodeError::Unexpected(error) => error.into(),
+        }
+    }
+}
+
 /// Checks `code` for `customer_id`'s token, for `procedure`. On success the step is claimed
 /// (so no parallel or later request can use it) in the returned open transaction, which the
 /// caller completes with its own transition; wrong codes are counted and committed at once.
@@ -70,7 +108,7 @@ pub async fn accept(
     code: &OtpCode,
     event: &'static str,
     client: &ClientAddr,
-) -> Result<Transaction<'static, Sqlite>, ApiError> {
+) -> Result<Transaction<'static, Sqlite>, CodeError> {
     let now = state.clock.now();
     let audit_event = |result, detail: &str| AuditEvent {
         customer_id: Some(customer_id),
@@ -83,9 +121,9 @@ pub async fn accept(
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
     if !current.allows(procedure) {
         audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
-        return Err(token::refusal(current));
+        return Err(CodeError::NotNow(current));
     }
-    let row = row.expect("a token in a state that takes codes");
+    let row = row.ok_or_else(|| anyhow::anyhow!("a token in a state that takes codes has no row"))?;
     let secret = row.secret(&state.secrets)?;
     match match_code(&row, &secret, code.expose(), now, state.policy.otp.drift_steps)? {
         Match::Fresh(step) => {
@@ -96,17 +134,17 @@ pub async fn accept(
             // Another request took this step (or moved the token) first.
             drop(tx);
             audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
-            Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
+            Err(CodeError::AlreadyUsed)
         }
         Match::Used => {
             audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
-            Err(ApiError::new(ErrorReason::OtpAlreadyUsed))
+            Err(CodeError::AlreadyUsed)
         }
         Match::None => {
             let suspended = count_wrong_otp(state, customer_id, procedure, client, now).await?;
             let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
             audit::record(&state.db, now, audit_event("refused", detail)).await?;
-            Err(ApiError::new(if suspended { ErrorReason::OtpSuspended } else { ErrorReason::InvalidOtp }))
+            Err(if suspended { CodeError::Stopped } else { CodeError::Wrong })
         }
     }
 }
