@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::frame::Frame;
@@ -16,8 +16,9 @@ use crate::pages::profile::ProfilePage;
 use crate::pages::registration::RegistrationPage;
 use crate::state::Notice;
 
-/// The whole application. Banking pages sit in the frame (and, after login, in the shell,
-/// which checks the session before showing anything); the token app has its own frame.
+/// The whole application. Banking pages sit in the frame; the private ones share one
+/// `ParentRoute` whose shell checks the session before showing anything and stays mounted
+/// while the customer moves between them. The token app has its own frame.
 #[component]
 pub fn App() -> impl IntoView {
     Notice::provide();
@@ -27,12 +28,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Frame><LoginPage /></Frame> } />
                 <Route path=path!("/registration") view=|| view! { <Frame><RegistrationPage /></Frame> } />
                 <Route path=path!("/login/otp") view=|| view! { <Frame><OtpLoginPage /></Frame> } />
-                <Route path=path!("/home") view=|| view! { <Frame><Shell><HomePage /></Shell></Frame> } />
-                <Route path=path!("/otp") view=|| view! { <Frame><Shell><OtpMenuPage /></Shell></Frame> } />
-                <Route path=path!("/otp/issue") view=|| view! { <Frame><Shell><OtpIssuePage /></Shell></Frame> } />
-                <Route path=path!("/otp/activate") view=|| view! { <Frame><Shell><OtpActivatePage /></Shell></Frame> } />
-                <Route path=path!("/otp/deactivate") view=|| view! { <Frame><Shell><OtpDeactivatePage /></Shell></Frame> } />
-                <Route path=path!("/profile") view=|| view! { <Frame><Shell><ProfilePage /></Shell></Frame> } />
+                <ParentRoute path=path!("") view=|| view! { <Frame><Shell /></Frame> }>
+                    <Route path=path!("/home") view=HomePage />
+                    <Route path=path!("/otp") view=OtpMenuPage />
+                    <Route path=path!("/otp/issue") view=OtpIssuePage />
+                    <Route path=path!("/otp/activate") view=OtpActivatePage />
+                    <Route path=path!("/otp/deactivate") view=OtpDeactivatePage />
+                    <Route path=path!("/profile") view=ProfilePage />
+                </ParentRoute>
                 <TokenRoutes />
             </Routes>
         </Router>

@@ -25,6 +25,14 @@ impl Notice {
         self.0.set(Some(message.into()));
     }
 
+    /// Sets the message unless one is already waiting: when several requests of one page
+    /// find the session gone, the first reason (expired, say) is the one the customer reads.
+    pub fn offer(self, message: impl Into<String>) {
+        if self.0.with_untracked(Option::is_none) {
+            self.set(message);
+        }
+    }
+
     pub fn take(self) -> Option<String> {
         let message = self.0.get_untracked();
         if message.is_some() {

@@ -77,6 +77,16 @@ async fn issue_activate_log_in_with_the_code_and_release_the_token() -> anyhow::
     browser.press("確定").await?;
     browser.screen("BOT013").await?;
     browser.screenshot("bot013-activated").await?;
+
+    // The shell stays mounted while the customer moves between private pages, yet what a
+    // page shows is read again: after 利用開始 in this same visit, お客様情報の変更 asks for a
+    // code (the token is 利用中) without a reload.
+    browser.client.execute("document.querySelector('.shell').dataset.visit = 'same';", vec![]).await?;
+    browser.press("お客様情報の変更").await?;
+    browser.screen("BPF001").await?;
+    assert!(browser.input("ワンタイムパスワード").await.is_ok(), "BPF001 asks for a code once the token is in use");
+    let marker = browser.client.execute("return document.querySelector('.shell').dataset.visit || null;", vec![]).await?;
+    assert_eq!(marker, serde_json::json!("same"), "the shell was mounted again");
     browser.press("ログアウト").await?;
     browser.screen("BLI001").await?;
 

@@ -3,8 +3,8 @@
 //! (also after logout, when the back button brings a page back).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use netbank_api::client::{self, ClientError};
 use netbank_api::identity::MeResponse;
@@ -12,9 +12,27 @@ use netbank_api::ErrorReason;
 
 use crate::state::Notice;
 
-/// The customer of the current session, for the pages inside the shell.
-#[derive(Clone)]
-pub struct Me(pub MeResponse);
+/// The customer of the current session, for the pages inside the shell. Reactive: the shell
+/// asks the server again on every navigation, so a page never shows the 登録状況 or the
+/// balances as they were before the customer's last step.
+#[derive(Clone, Copy)]
+pub struct Me(RwSignal<Option<MeResponse>>);
+
+impl Me {
+    /// Reads the customer (tracked). Pages inside the shell only exist once there is one.
+    pub fn with<R: Default>(self, read: impl FnOnce(&MeResponse) -> R) -> R {
+        self.0.with(|me| me.as_ref().map(read).unwrap_or_default())
+    }
+
+    /// Applies a change the server has just confirmed, before the next navigation asks again.
+    pub fn update(self, change: impl FnOnce(&mut MeResponse)) {
+        self.0.update(|me| {
+            if let Some(me) = me {
+                change(me);
+            }
+        });
+    }
+}
 
 /// Made where the router's context is at hand (a component's body); called later, also from
 /// async code: sends the customer to BLI001 with `message`.
@@ -22,10 +40,24 @@ pub fn leave_to_login() -> Callback<String> {
     let notice = Notice::get();
     let navigate = use_navigate();
     Callback::new(move |message: String| {
-        notice.set(message);
+        notice.offer(message);
         let navigate = navigate.clone();
         // Not in the middle of rendering: after this frame.
         request_animation_frame(move || navigate("/", NavigateOptions { replace: true, ..Default::default() }));
+    })
+}
+
+/// For pages inside the shell, whose requests run beside the shell's own check: when several
+/// find the session gone, the customer reads that it expired rather than the bare "log in"
+/// of the requests that only found the first one's deletion.
+pub fn leave_for_lost_session() -> Callback<ClientError> {
+    let notice = Notice::get();
+    let leave = leave_to_login();
+    Callback::new(move |error: ClientError| {
+        if error.reason() == Some(ErrorReason::SessionExpired) {
+            notice.set(error.to_string());
+        }
+        leave.run(error.to_string());
     })
 }
 
@@ -38,13 +70,31 @@ pub fn session_lost(error: &ClientError) -> bool {
     )
 }
 
+/// The shell around every private page (the `ParentRoute`'s view): mounted once per visit,
+/// the page in its `Outlet`.
 #[component]
-pub fn Shell(children: ChildrenFn) -> impl IntoView {
-    let me = LocalResource::new(client::me);
+pub fn Shell() -> impl IntoView {
+    let location = use_location();
+    // Again on every navigation; the shell itself stays mounted.
+    let fetched = LocalResource::new(move || {
+        location.pathname.track();
+        client::me()
+    });
+    let me = Me(RwSignal::new(None));
+    provide_context(me);
+    let failure = RwSignal::new(None::<String>);
+    let leave = leave_for_lost_session();
+    Effect::new(move |_| match fetched.get() {
+        Some(Ok(customer)) => {
+            failure.set(None);
+            me.0.set(Some(customer));
+        }
+        Some(Err(error)) if session_lost(&error) => leave.run(error),
+        Some(Err(error)) => failure.set(Some(error.to_string())),
+        None => {}
+    });
     let navigate = use_navigate();
     let notice = Notice::get();
-    let children = StoredValue::new(children);
-    let leave = leave_to_login();
     let logout = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
         async move {
@@ -56,43 +106,33 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
             navigate("/", NavigateOptions::default());
         }
     });
+    let waiting = move || match failure.get() {
+        Some(message) => view! { <div class="error-box" role="alert">{message}</div> }.into_any(),
+        None => view! { <p class="loading" role="status">"読み込み中…"</p> }.into_any(),
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"読み込み中…"</p> }>
-            {move || me.get().map(|result| match result {
-                Ok(customer) => {
-                    provide_context(Me(customer.clone()));
-                    view! {
-                        <div class="shell">
-                            <div class="shell-bar">
-                                <p class="customer-name">{format!("{} 様", customer.name)}</p>
-                                <button type="button" class="button secondary logout"
-                                    disabled=move || logout.pending().get()
-                                    on:click=move |_| { logout.dispatch(()); }>
-                                    "ログアウト"
-                                </button>
-                            </div>
-                            <nav class="menu" aria-label="メニュー">
-                                <ul>
-                                    <li><A href="/home">"ホーム"</A></li>
-                                    <li>
-                                        <span class="menu-group">"各種お申込・手続き"</span>
-                                        <ul><li><A href="/otp">"ワンタイムパスワード"</A></li></ul>
-                                    </li>
-                                    <li><A href="/profile">"お客様情報の変更"</A></li>
-                                </ul>
-                            </nav>
-                            <div class="shell-content">{children.with_value(|c| c())}</div>
-                        </div>
-                    }
-                    .into_any()
-                }
-                Err(error) => {
-                    if session_lost(&error) {
-                        leave.run(error.to_string());
-                    }
-                    view! { <div class="error-box" role="alert">{error.to_string()}</div> }.into_any()
-                }
-            })}
-        </Suspense>
+        <Show when=move || me.0.with(Option::is_some) fallback=waiting>
+            <div class="shell">
+                <div class="shell-bar">
+                    <p class="customer-name">{move || me.with(|m| format!("{} 様", m.name))}</p>
+                    <button type="button" class="button secondary logout"
+                        disabled=move || logout.pending().get()
+                        on:click=move |_| { logout.dispatch(()); }>
+                        "ログアウト"
+                    </button>
+                </div>
+                <nav class="menu" aria-label="メニュー">
+                    <ul>
+                        <li><A href="/home">"ホーム"</A></li>
+                        <li>
+                            <span class="menu-group">"各種お申込・手続き"</span>
+                            <ul><li><A href="/otp">"ワンタイムパスワード"</A></li></ul>
+                        </li>
+                        <li><A href="/profile">"お客様情報の変更"</A></li>
+                    </ul>
+                </nav>
+                <div class="shell-content"><Outlet /></div>
+            </div>
+        </Show>
     }
 }

@@ -9,24 +9,27 @@ use crate::state::yen;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let Me(me) = expect_context::<Me>();
-    let rows = me
-        .accounts
-        .iter()
-        .map(|account| {
-            view! {
-                <tr>
-                    <td>{account.branch_code.clone()}</td>
-                    <td>{account.kind.label()}</td>
-                    <td>{account.number.clone()}</td>
-                    <td class="amount">{yen(account.balance)}</td>
-                </tr>
-            }
+    let me = expect_context::<Me>();
+    let rows = move || {
+        me.with(|me| {
+            me.accounts
+                .iter()
+                .map(|account| {
+                    view! {
+                        <tr>
+                            <td>{account.branch_code.clone()}</td>
+                            <td>{account.kind.label()}</td>
+                            <td>{account.number.clone()}</td>
+                            <td class="amount">{yen(account.balance)}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
         })
-        .collect_view();
+    };
     view! {
         <Screen title="ホーム" id="BHM001">
-            <p class="welcome">{format!("ようこそ、{} 様", me.name)}</p>
+            <p class="welcome">{move || me.with(|me| format!("ようこそ、{} 様", me.name))}</p>
             <h2>"口座一覧"</h2>
             <div class="table-scroll">
                 <table class="accounts">
@@ -37,7 +40,7 @@ pub fn HomePage() -> impl IntoView {
             </div>
             <h2>"ワンタイムパスワード"</h2>
             <p>
-                "登録状況："<strong class="otp-state">{me.otp_state.label()}</strong>
+                "登録状況："<strong class="otp-state">{move || me.with(|me| me.otp_state.label())}</strong>
             </p>
             <A href="/otp">"ワンタイムパスワードの登録・解除"</A>
         </Screen>

@@ -13,7 +13,7 @@ use netbank_api::ErrorReason;
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_to_login, session_lost};
+use crate::components::shell::{leave_for_lost_session, session_lost};
 
 pub type Submit = fn(String) -> Pin<Box<dyn Future<Output = Result<OtpStatus, ClientError>>>>;
 
@@ -43,14 +43,14 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
     let step = RwSignal::new(Step::Input);
     let code = RwSignal::new(String::new());
     let error = FormError::new();
-    let leave = leave_to_login();
+    let leave = leave_for_lost_session();
     let invalid = Signal::derive(move || OtpCode::parse(&code.get()).is_err());
     let submit = Action::new_local(move |otp: &String| {
         let request = (flow.with_value(|f| f.submit))(otp.clone());
         async move {
             match request.await {
                 Ok(_) => step.set(Step::Done),
-                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => {
                     // A wrong or used code is typed again; anything else is read where it is.
                     if matches!(failure.reason(), Some(ErrorReason::InvalidOtp | ErrorReason::OtpAlreadyUsed)) {

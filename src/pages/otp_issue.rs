@@ -9,7 +9,7 @@ use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
 use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_to_login, session_lost};
+use crate::components::shell::{leave_for_lost_session, session_lost};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -28,7 +28,7 @@ pub fn OtpIssuePage() -> impl IntoView {
     let password_again = RwSignal::new(String::new());
     let login_password = RwSignal::new(String::new());
     let error = FormError::new();
-    let leave = leave_to_login();
+    let leave = leave_for_lost_session();
     let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
     let same_password = same_as(password, "確認のため、利用開始パスワードをもう一度入力してください。", "利用開始パスワードと確認用の入力が一致しません。");
     let invalid = Signal::derive(move || {
@@ -62,7 +62,7 @@ pub fn OtpIssuePage() -> impl IntoView {
         async move {
             match client::issue_token(request).await {
                 Ok(issued) => step.set(Step::Done(issued)),
-                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => {
                     // A wrong login password is corrected here, where its field says what
                     // was wrong; anything else is fixed on the input screen.

@@ -8,14 +8,14 @@ use netbank_api::identity::OtpState;
 use netbank_api::otp::{OtpStatus, Procedure, TokenMethod};
 
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_to_login, session_lost};
+use crate::components::shell::{leave_for_lost_session, session_lost};
 
 pub const SUSPENDED_GUIDANCE: &str = "ワンタイムパスワードを所定の回数以上誤って入力したため、ワンタイムパスワードを停止しています。お手数ですが「ワンタイムパスワード停止解除・初期化依頼書」をお取引店へご提出ください。";
 
 #[component]
 pub fn OtpMenuPage() -> impl IntoView {
     let status = LocalResource::new(client::otp_status);
-    let leave = leave_to_login();
+    let leave = leave_for_lost_session();
     view! {
         <Screen title="ワンタイムパスワード申請内容選択" id="BOT001">
             <Suspense fallback=|| view! { <p class="loading" role="status">"読み込み中…"</p> }>
@@ -23,7 +23,7 @@ pub fn OtpMenuPage() -> impl IntoView {
                     Ok(status) => view! { <Choices status /> }.into_any(),
                     Err(error) => {
                         if session_lost(&error) {
-                            leave.run(error.to_string());
+                            leave.run(error.clone());
                         }
                         view! { <div class="error-box" role="alert">{error.to_string()}</div> }.into_any()
                     }

@@ -5,18 +5,18 @@
 
 use leptos::prelude::*;
 use netbank_api::client;
-use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest, OtpState};
+use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest};
+use netbank_api::otp::Procedure;
 use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress, OtpCode};
 
 use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_to_login, session_lost, Me};
+use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let Me(me) = expect_context::<Me>();
-    let otp_in_use = me.otp_state == OtpState::Active;
-    let address = RwSignal::new(me.notice_address.clone());
+    let me = expect_context::<Me>();
+    let otp_in_use = Signal::derive(move || me.with(|me| me.otp_state.allows(Procedure::Confirm)));
     // A form that succeeded is mounted anew: empty fields, not yet touched, no errors.
     let notice_done = RwSignal::new(0u32);
     let password_done = RwSignal::new(0u32);
@@ -26,12 +26,14 @@ pub fn ProfilePage() -> impl IntoView {
             <h2>"通知先メールアドレス"</h2>
             <dl class="facts">
                 <dt>"現在の通知先メールアドレス"</dt>
-                <dd class="current-notice-address">{move || address.get().unwrap_or_else(|| "未登録".to_owned())}</dd>
+                <dd class="current-notice-address">
+                    {move || me.with(|me| me.notice_address.clone()).unwrap_or_else(|| "未登録".to_owned())}
+                </dd>
             </dl>
             <p class="done-message" role="status" hidden=move || notice_done.get() == 0>
                 "通知先メールアドレスを変更しました。変更前のメールアドレスにもお知らせしました。"
             </p>
-            {move || { notice_done.get(); view! { <NoticeAddressForm otp_in_use address done=notice_done /> } }}
+            {move || { notice_done.get(); view! { <NoticeAddressForm otp_in_use me done=notice_done /> } }}
             <h2>"ログインパスワードの変更"</h2>
             <p class="done-message" role="status" hidden=move || password_done.get() == 0>"ログインパスワードを変更しました。"</p>
             {move || { password_done.get(); view! { <PasswordForm otp_in_use done=password_done /> } }}
@@ -40,13 +42,13 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 /// The one-time password field, shown while the token is 利用中.
-fn otp_field(otp_in_use: bool, code: RwSignal<String>) -> Option<impl IntoView> {
-    otp_in_use.then(|| {
-        view! {
+fn otp_field(otp_in_use: Signal<bool>, code: RwSignal<String>) -> impl IntoView {
+    view! {
+        <Show when=move || otp_in_use.get()>
             <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
                 inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
-        }
-    })
+        </Show>
+    }
 }
 
 fn login_password_rule(value: &str) -> Result<LoginPassword, netbank_api::input::InputError> {
@@ -54,19 +56,19 @@ fn login_password_rule(value: &str) -> Result<LoginPassword, netbank_api::input:
 }
 
 #[component]
-fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: RwSignal<u32>) -> impl IntoView {
+fn NoticeAddressForm(otp_in_use: Signal<bool>, me: Me, done: RwSignal<u32>) -> impl IntoView {
     let new_address = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let error = FormError::new();
-    let leave = leave_to_login();
+    let leave = leave_for_lost_session();
     let same = same_as(new_address, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
     let invalid = Signal::derive(move || {
         NoticeAddress::parse(&new_address.get()).is_err()
             || same.run(again.get()).is_err()
             || login_password_rule(&password.get()).is_err()
-            || (otp_in_use && OtpCode::parse(&code.get()).is_err())
+            || (otp_in_use.get() && OtpCode::parse(&code.get()).is_err())
     });
     let submit = Action::new_local(move |request: &ChangeNoticeAddressRequest| {
         let request = request.clone();
@@ -74,10 +76,10 @@ fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: 
             // A refused form keeps what was typed, so the field can say what was wrong.
             match client::change_notice_address(request).await {
                 Ok(changed) => {
-                    address.set(Some(changed.notice_address));
+                    me.update(|me| me.notice_address = Some(changed.notice_address));
                     done.update(|n| *n += 1);
                 }
-                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => error.set(Some(failure)),
             }
         }
@@ -86,7 +88,7 @@ fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: 
         Some(ChangeNoticeAddressRequest {
             notice_address: new_address.get_untracked(),
             password: password.get_untracked(),
-            otp: otp_in_use.then(|| code.get_untracked()),
+            otp: otp_in_use.get_untracked().then(|| code.get_untracked()),
         })
     });
     view! {
@@ -105,27 +107,27 @@ fn NoticeAddressForm(otp_in_use: bool, address: RwSignal<Option<String>>, done: 
 }
 
 #[component]
-fn PasswordForm(otp_in_use: bool, done: RwSignal<u32>) -> impl IntoView {
+fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let error = FormError::new();
-    let leave = leave_to_login();
+    let leave = leave_for_lost_session();
     let same = same_as(new, "確認のため、新しいログインパスワードをもう一度入力してください。", "新しいログインパスワードと確認用の入力が一致しません。");
     let current_rule = |v: &str| LoginPassword::parse_field(v, "current_password");
     let invalid = Signal::derive(move || {
         current_rule(&current.get()).is_err()
             || NewPassword::parse(&new.get()).is_err()
             || same.run(again.get()).is_err()
-            || (otp_in_use && OtpCode::parse(&code.get()).is_err())
+            || (otp_in_use.get() && OtpCode::parse(&code.get()).is_err())
     });
     let submit = Action::new_local(move |request: &ChangePasswordRequest| {
         let request = request.clone();
         async move {
             match client::change_password(request).await {
                 Ok(_) => done.update(|n| *n += 1),
-                Err(failure) if session_lost(&failure) => leave.run(failure.to_string()),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => error.set(Some(failure)),
             }
         }
@@ -134,7 +136,7 @@ fn PasswordForm(otp_in_use: bool, done: RwSignal<u32>) -> impl IntoView {
         Some(ChangePasswordRequest {
             current_password: current.get_untracked(),
             new_password: new.get_untracked(),
-            otp: otp_in_use.then(|| code.get_untracked()),
+            otp: otp_in_use.get_untracked().then(|| code.get_untracked()),
         })
     });
     view! {
