@@ -46,6 +46,9 @@ pub struct MailSettings {
     pub from: String,
     /// How often the sender looks for mail that is due again after a failure.
     pub poll_interval: Duration,
+    /// Whether the server delivers the outbox in the background. Tests that drive delivery
+    /// step by step (`Application::mail_sender`) turn it off.
+    pub background_delivery: bool,
 }
 
 impl Default for MailSettings {
@@ -54,6 +57,7 @@ impl Default for MailSettings {
             smtp_url: None,
             from: "ネットバンク信用組合 <otp@netbank.example>".to_owned(),
             poll_interval: Duration::from_secs(5),
+            background_delivery: true,
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     sender: sender::Sender,
+    background_delivery: bool,
 }
 
 impl Application {
@@ -100,7 +101,7 @@ impl Application {
             poll_interval: settings.mail.poll_interval,
         };
         let router = build_router(&settings, state.clone())?;
-        Ok(Self { listener, address, router, state, sender })
+        Ok(Self { listener, address, router, state, sender, background_delivery: settings.mail.background_delivery })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -111,6 +112,11 @@ impl Application {
         &self.state
     }
 
+    /// The outbox's sender, for delivering by hand when background delivery is off.
+    pub fn mail_sender(&self) -> sender::Sender {
+        self.sender.clone()
+    }
+
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
@@ -119,10 +125,12 @@ impl Application {
     /// a server this way to see the product without it).
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let mail = tokio::spawn(self.sender.run());
+        let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
         axum::serve(self.listener, service).with_graceful_shutdown(stop).await?;
         // Unsent mail stays in the outbox for the next start.
-        mail.abort();
+        if let Some(mail) = mail {
+            mail.abort();
+        }
         self.state.db.close().await;
         Ok(())
     }

@@ -76,6 +76,15 @@ impl Sender {
         }
     }
 
+    /// Delivers every mail due now through the configured transport (none in production
+    /// without SMTP: then nothing); how many were sent.
+    pub async fn deliver_now(&self) -> sqlx::Result<usize> {
+        match &self.transport {
+            Some(transport) => self.deliver_due(transport).await,
+            None => Ok(0),
+        }
+    }
+
     /// Delivers every mail due now; returns how many were sent.
     pub async fn deliver_due(&self, transport: &Transport) -> sqlx::Result<usize> {
         let mut sent = 0;

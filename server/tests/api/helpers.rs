@@ -14,6 +14,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// Delivers the outbox when a test says so (no background delivery in API tests).
+    pub mail: netbank_server::mail::sender::Sender,
     _data: tempfile::TempDir,
 }
 
@@ -42,14 +44,16 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     let mut settings = Settings::for_tests(data.path().to_owned(), None);
     settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
     settings.clock = Clock::manual(1_800_000_000);
+    settings.mail.background_delivery = false;
     configure(&mut settings);
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
+    let mail = app.mail_sender();
     tokio::spawn(app.run_until_stopped());
     // No cookie store: tests hand cookies over themselves, to see every rotation.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, state, _data: data }
+    TestApp { address, client, state, mail, _data: data }
 }
 
 /// The session ID a response hands out, if it sets one.
@@ -69,6 +73,12 @@ impl TestApp {
 
     pub fn clock(&self) -> &Clock {
         &self.state.clock
+    }
+
+    /// One delivery pass over the outbox, as the background sender would make; how many
+    /// mails went out.
+    pub async fn deliver_mail(&self) -> usize {
+        self.mail.deliver_now().await.expect("the outbox is readable")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -1,8 +1,6 @@
 //! Helpers for the OTP tests: issue, set up and activate tokens through the API, and read
 //! codes the way a token app does.
 
-use std::time::Duration;
-
 use netbank_api::otp::ProvisionedToken;
 use netbank_api::totp::{decode_secret, TotpParams};
 use serde_json::{json, Value};
@@ -130,14 +128,10 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// Waits (a few seconds at most) until the sender has delivered a mail to `to`.
+    /// Delivers the outbox, then the mail that went to `to`.
     pub async fn delivered_mail_to(&self, to: &str) -> Value {
-        for _ in 0..100 {
-            if let Some(mail) = self.mailbox().await.into_iter().find(|m| m["to_address"] == to && m["status"] == "sent") {
-                return mail;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no mail delivered to {to}: {:?}", self.mailbox().await);
+        self.deliver_mail().await;
+        let delivered = self.mailbox().await.into_iter().find(|m| m["to_address"] == to && m["status"] == "sent");
+        delivered.unwrap_or_else(|| panic!("no mail delivered to {to}"))
     }
 }
