@@ -53,6 +53,37 @@ where
     }
 }
 
+/// The input screen's submit in an 入力 → 確認 → 完了 flow: nothing while the form is invalid;
+/// otherwise the last refusal is cleared and `to_review` shows the 確認 screen.
+pub fn review_with(
+    invalid: Signal<bool>,
+    error: FormError,
+    to_review: impl Fn() + Copy + 'static,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static {
+    move |ev| {
+        ev.prevent_default();
+        if !invalid.get_untracked() {
+            error.set(None);
+            to_review();
+        }
+    }
+}
+
+/// The 確認 screen's buttons: 戻る to the input (nothing sent) and 確定.
+#[component]
+pub fn ConfirmActions(
+    back: Callback<()>,
+    #[prop(into)] invalid: Signal<bool>,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button type="button" class="button secondary" on:click=move |_| back.run(())>"戻る"</button>
+            <SubmitButton label="確定" invalid=invalid pending=pending />
+        </div>
+    }
+}
+
 /// A rule for a field: `Ok` or the Japanese message to show.
 pub type Check = Callback<String, Result<(), String>>;
 

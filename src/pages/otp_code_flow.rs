@@ -11,7 +11,7 @@ use netbank_api::input::OtpCode;
 use netbank_api::otp::OtpStatus;
 use netbank_api::ErrorReason;
 
-use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{review_with, rule, submit_with, ConfirmActions, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
@@ -62,13 +62,8 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
             }
         }
     });
-    let review = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !invalid.get_untracked() {
-            error.set(None);
-            step.set(Step::Confirm);
-        }
-    };
+    let review = review_with(invalid, error, move || step.set(Step::Confirm));
+    let back = Callback::new(move |()| step.set(Step::Input));
     let confirm = submit_with(invalid, submit, error, move || {
         OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())
     });
@@ -95,10 +90,7 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
                     <dl class="facts"><dt>"ワンタイムパスワード"</dt><dd class="otp-review">{move || code.get()}</dd></dl>
                     <p class="hint">"ワンタイムパスワードは約30秒ごとに変わります。表示が変わった場合は「戻る」から入力し直してください。"</p>
                     <form on:submit=confirm>
-                        <div class="actions">
-                            <button type="button" class="button secondary" on:click=move |_| step.set(Step::Input)>"戻る"</button>
-                            <SubmitButton label="確定" invalid=Signal::derive(|| false) pending=submit.pending() />
-                        </div>
+                        <ConfirmActions back invalid=Signal::derive(|| false) pending=submit.pending() />
                     </form>
                 </Screen>
             }.into_any(),
