@@ -58,6 +58,16 @@ impl From<netbank_api::input::InputError> for ApiError {
     }
 }
 
+/// A request's refused fields (`api::checked`): the first is answered, naming its field.
+impl From<Vec<netbank_api::input::InputError>> for ApiError {
+    fn from(errors: Vec<netbank_api::input::InputError>) -> Self {
+        match errors.into_iter().next() {
+            Some(first) => first.into(),
+            None => ApiError::new(ErrorReason::InvalidInput),
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         Self::internal(error)

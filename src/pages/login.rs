@@ -22,9 +22,8 @@ pub fn LoginPage() -> impl IntoView {
     let use_keyboard = RwSignal::new(false);
     let error = FormError::new();
     let navigate = use_navigate();
-    let invalid = Signal::derive(move || {
-        LoginId::parse(&login_id.get()).is_err() || LoginPassword::parse(&password.get()).is_err()
-    });
+    let request = move || LoginRequest { login_id: login_id.get(), password: password.get() };
+    let invalid = Signal::derive(move || request().check().is_err());
     let submit = Action::new_local(move |request: &LoginRequest| {
         let request = request.clone();
         let navigate = navigate.clone();
@@ -44,9 +43,7 @@ pub fn LoginPage() -> impl IntoView {
             }
         }
     });
-    let on_submit = submit_with(invalid, submit, error, move || {
-        Some(LoginRequest { login_id: login_id.get_untracked(), password: password.get_untracked() })
-    });
+    let on_submit = submit_with(invalid, submit, error, move || Some(untrack(request)));
     view! {
         <Screen title="ログイン" id="BLI001">
             <NoticeBox message=notice />

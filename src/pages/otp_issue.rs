@@ -7,7 +7,9 @@ use netbank_api::client;
 use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
-use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{
+    review_with, rule, same_as, submit_with, ConfirmActions, Field, FormAlert, FormError, SubmitButton,
+};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
@@ -31,32 +33,26 @@ pub fn OtpIssuePage() -> impl IntoView {
     let leave = leave_for_lost_session();
     let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
     let same_password = same_as(password, "確認のため、利用開始パスワードをもう一度入力してください。", "利用開始パスワードと確認用の入力が一致しません。");
-    let invalid = Signal::derive(move || {
-        method.get() == TokenMethod::SoftwareToken
-            && (MailAddress::parse(&mail.get()).is_err()
-                || same_mail.run(mail_again.get()).is_err()
-                || ActivationPassword::parse(&password.get()).is_err()
-                || same_password.run(password_again.get()).is_err())
-    });
-    let login_password_rule = |v: &str| LoginPassword::parse_field(v, "login_password");
-    let confirm_invalid = Signal::derive(move || invalid.get() || login_password_rule(&login_password.get()).is_err());
     let request = move || {
-        let login_password = login_password.get_untracked();
-        match method.get_untracked() {
-            TokenMethod::SoftwareToken => IssueTokenRequest {
-                method: TokenMethod::SoftwareToken,
-                login_password,
-                mail_address: Some(mail.get_untracked()),
-                activation_password: Some(password.get_untracked()),
-            },
-            TokenMethod::AuthenticatorApp => IssueTokenRequest {
-                method: TokenMethod::AuthenticatorApp,
-                login_password,
-                mail_address: None,
-                activation_password: None,
-            },
+        let software = method.get() == TokenMethod::SoftwareToken;
+        IssueTokenRequest {
+            method: method.get(),
+            login_password: login_password.get(),
+            mail_address: software.then(|| mail.get()),
+            activation_password: software.then(|| password.get()),
         }
     };
+    let confirmations_differ = move || {
+        method.get() == TokenMethod::SoftwareToken
+            && (same_mail.run(mail_again.get()).is_err() || same_password.run(password_again.get()).is_err())
+    };
+    // BOT003 asks for everything but the login password, which BOT004 asks for.
+    let invalid = Signal::derive(move || {
+        let refused = request().check().err().unwrap_or_default();
+        refused.iter().any(|e| e.field != "login_password") || confirmations_differ()
+    });
+    let login_password_rule = |v: &str| LoginPassword::parse_field(v, "login_password");
+    let confirm_invalid = Signal::derive(move || request().check().is_err() || confirmations_differ());
     let submit = Action::new_local(move |request: &IssueTokenRequest| {
         let request = request.clone();
         async move {
@@ -74,14 +70,9 @@ pub fn OtpIssuePage() -> impl IntoView {
             }
         }
     });
-    let review = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if !invalid.get_untracked() {
-            error.set(None);
-            step.set(Step::Confirm);
-        }
-    };
-    let confirm = submit_with(confirm_invalid, submit, error, move || Some(request()));
+    let review = review_with(invalid, error, move || step.set(Step::Confirm));
+    let back = Callback::new(move |()| step.set(Step::Input));
+    let confirm = submit_with(confirm_invalid, submit, error, move || Some(untrack(request)));
     let method_choice = move |value: TokenMethod, label: &'static str, note: &'static str| {
         view! {
             <label class="radio">
@@ -136,10 +127,7 @@ pub fn OtpIssuePage() -> impl IntoView {
                     <p>"ご本人確認のため、ログインパスワードを入力してください。"</p>
                     <Field label="ログインパスワード" name="login_password" value=login_password
                         check=rule(login_password_rule) input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
-                    <div class="actions">
-                        <button type="button" class="button secondary" on:click=move |_| step.set(Step::Input)>"戻る"</button>
-                        <SubmitButton label="確定" invalid=confirm_invalid pending=submit.pending() />
-                    </div>
+                    <ConfirmActions back invalid=confirm_invalid pending=submit.pending() />
                 </form>
             </Screen>
         }.into_any(),

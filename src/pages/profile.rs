@@ -51,6 +51,11 @@ fn otp_field(otp_in_use: Signal<bool>, code: RwSignal<String>) -> impl IntoView 
     }
 }
 
+/// While the token is 利用中 a change needs a code (the server decides; the form knows).
+fn code_missing(otp_in_use: Signal<bool>, code: RwSignal<String>) -> bool {
+    otp_in_use.get() && OtpCode::parse(&code.get()).is_err()
+}
+
 fn login_password_rule(value: &str) -> Result<LoginPassword, netbank_api::input::InputError> {
     LoginPassword::parse_field(value, "password")
 }
@@ -64,11 +69,13 @@ fn NoticeAddressForm(otp_in_use: Signal<bool>, me: Me, done: RwSignal<u32>) -> i
     let error = FormError::new();
     let leave = leave_for_lost_session();
     let same = same_as(new_address, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
+    let request = move || ChangeNoticeAddressRequest {
+        notice_address: new_address.get(),
+        password: password.get(),
+        otp: otp_in_use.get().then(|| code.get()),
+    };
     let invalid = Signal::derive(move || {
-        NoticeAddress::parse(&new_address.get()).is_err()
-            || same.run(again.get()).is_err()
-            || login_password_rule(&password.get()).is_err()
-            || (otp_in_use.get() && OtpCode::parse(&code.get()).is_err())
+        request().check().is_err() || same.run(again.get()).is_err() || code_missing(otp_in_use, code)
     });
     let submit = Action::new_local(move |request: &ChangeNoticeAddressRequest| {
         let request = request.clone();
@@ -84,13 +91,7 @@ fn NoticeAddressForm(otp_in_use: Signal<bool>, me: Me, done: RwSignal<u32>) -> i
             }
         }
     });
-    let on_submit = submit_with(invalid, submit, error, move || {
-        Some(ChangeNoticeAddressRequest {
-            notice_address: new_address.get_untracked(),
-            password: password.get_untracked(),
-            otp: otp_in_use.get_untracked().then(|| code.get_untracked()),
-        })
-    });
+    let on_submit = submit_with(invalid, submit, error, move || Some(untrack(request)));
     view! {
         <form on:submit=on_submit novalidate=true aria-label="通知先メールアドレスの変更">
             <FormAlert error=error />
@@ -116,11 +117,13 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
     let leave = leave_for_lost_session();
     let same = same_as(new, "確認のため、新しいログインパスワードをもう一度入力してください。", "新しいログインパスワードと確認用の入力が一致しません。");
     let current_rule = |v: &str| LoginPassword::parse_field(v, "current_password");
+    let request = move || ChangePasswordRequest {
+        current_password: current.get(),
+        new_password: new.get(),
+        otp: otp_in_use.get().then(|| code.get()),
+    };
     let invalid = Signal::derive(move || {
-        current_rule(&current.get()).is_err()
-            || NewPassword::parse(&new.get()).is_err()
-            || same.run(again.get()).is_err()
-            || (otp_in_use.get() && OtpCode::parse(&code.get()).is_err())
+        request().check().is_err() || same.run(again.get()).is_err() || code_missing(otp_in_use, code)
     });
     let submit = Action::new_local(move |request: &ChangePasswordRequest| {
         let request = request.clone();
@@ -132,13 +135,7 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
             }
         }
     });
-    let on_submit = submit_with(invalid, submit, error, move || {
-        Some(ChangePasswordRequest {
-            current_password: current.get_untracked(),
-            new_password: new.get_untracked(),
-            otp: otp_in_use.get_untracked().then(|| code.get_untracked()),
-        })
-    });
+    let on_submit = submit_with(invalid, submit, error, move || Some(untrack(request)));
     view! {
         <form on:submit=on_submit novalidate=true aria-label="ログインパスワードの変更">
             <FormAlert error=error />

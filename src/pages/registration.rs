@@ -51,9 +51,12 @@ fn ProofStep(
 ) -> impl IntoView {
     let error = FormError::new();
     let invalid = Signal::derive(move || {
-        BranchCode::parse(&branch.get()).is_err()
-            || AccountNumber::parse(&account.get()).is_err()
-            || TemporaryPassword::parse(&temporary.get()).is_err()
+        let typed = RegistrationVerifyRequest {
+            branch_code: branch.get(),
+            account_number: account.get(),
+            temporary_password: temporary.get(),
+        };
+        typed.check().is_err()
     });
     let submit = Action::new_local(move |request: &RegistrationVerifyRequest| {
         let request = request.clone();
@@ -103,11 +106,20 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             Ok(())
         }
     });
+    let request = move || {
+        let proof = proof();
+        RegistrationRequest {
+            branch_code: proof.branch_code,
+            account_number: proof.account_number,
+            temporary_password: proof.temporary_password,
+            login_id: login_id.get(),
+            password: password.get(),
+            notice_address: notice.get(),
+        }
+    };
     let invalid = Signal::derive(move || {
-        LoginId::parse(&login_id.get()).is_err()
-            || NewPassword::parse_field(&password.get(), "password").is_err()
+        request().check().is_err()
             || same_password.run(confirmation.get()).is_err()
-            || NoticeAddress::parse(&notice.get()).is_err()
             || same_notice.run(notice_again.get()).is_err()
     });
     let submit = Action::new_local(move |request: &RegistrationRequest| {
@@ -119,17 +131,7 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             }
         }
     });
-    let on_submit = submit_with(invalid, submit, error, move || {
-        let proof = proof();
-        Some(RegistrationRequest {
-            branch_code: proof.branch_code,
-            account_number: proof.account_number,
-            temporary_password: proof.temporary_password,
-            login_id: login_id.get_untracked(),
-            password: password.get_untracked(),
-            notice_address: notice.get_untracked(),
-        })
-    });
+    let on_submit = submit_with(invalid, submit, error, move || Some(untrack(request)));
     view! {
         <Screen title="初回利用登録（ログインID・パスワードの登録）" id="BLI003">
             <p>"今後のログインに使うログインIDとログインパスワードを決めて入力してください。"</p>

@@ -19,11 +19,12 @@ pub fn TokenSetup() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = FormError::new();
     let navigate = use_navigate();
-    let invalid = Signal::derive(move || {
-        ServiceId::parse(&service_id.get()).is_err()
-            || UserId::parse(&user_id.get()).is_err()
-            || ActivationPassword::parse(&password.get()).is_err()
-    });
+    let request = move || ProvisionRequest {
+        service_id: service_id.get(),
+        user_id: user_id.get(),
+        activation_password: password.get(),
+    };
+    let invalid = Signal::derive(move || request().check().is_err());
     let submit = Action::new_local(move |request: &ProvisionRequest| {
         let request = request.clone();
         let navigate = navigate.clone();

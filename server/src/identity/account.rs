@@ -11,7 +11,7 @@ use netbank_api::identity::{
 };
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress};
+use netbank_api::checked::{NoticeAddressChange, PasswordChange};
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
@@ -58,10 +58,9 @@ pub async fn change_password(
     current: CurrentCustomer,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let old = LoginPassword::parse_field(&request.current_password, "current_password")?;
-    let new = NewPassword::parse(&request.new_password)?;
+    let PasswordChange { current: old, new } = request.check()?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
-    reauth::confirm_password(&state, &client, &current, old.expose(), "current_password", "password_change").await?;
+    reauth::confirm_password(&state, &client, &current, &old, "current_password", "password_change").await?;
     if old.expose() == new.expose() {
         return Err(ApiError::new(ErrorReason::PasswordUnchanged));
     }
@@ -103,9 +102,9 @@ pub async fn change_notice_address(
     current: CurrentCustomer,
     ApiJson(request): ApiJson<ChangeNoticeAddressRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let address = NoticeAddress::parse(&request.notice_address)?;
+    let NoticeAddressChange { address, password } = request.check()?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
-    reauth::confirm_password(&state, &client, &current, &request.password, "password", "notice_address_change").await?;
+    reauth::confirm_password(&state, &client, &current, &password, "password", "notice_address_change").await?;
 
     let (mut tx, proved) =
         verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::{LoginRequest, LoginResponse, OtpState};
-use netbank_api::input::{LoginId, LoginPassword};
+use netbank_api::checked::Login;
 use netbank_api::ErrorReason;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
@@ -35,8 +35,8 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let login_id = LoginId::parse(&request.login_id)?;
-    let secret = LoginPassword::parse(&request.password)?.expose().to_owned();
+    let Login { login_id, password } = request.check()?;
+    let secret = password.expose().to_owned();
     let credential = customers::credential(&state.db, login_id.as_str()).await?;
     let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {
         customer_id,

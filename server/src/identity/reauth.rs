@@ -14,18 +14,17 @@ use crate::identity::session::CurrentCustomer;
 use crate::startup::AppState;
 use crate::store::customers;
 
-/// `Ok` when `raw` (the request's `field`) is the customer's login password. A wrong one is
-/// counted; the one that locks the login ends every session (this one too) and answers
+/// `Ok` when `given` (the request's `field`) is the customer's login password. A wrong one
+/// is counted; the one that locks the login ends every session (this one too) and answers
 /// `login_locked`.
 pub async fn confirm_password(
     state: &AppState,
     client: &ClientAddr,
     current: &CurrentCustomer,
-    raw: &str,
+    given: &LoginPassword,
     field: &'static str,
     event: &'static str,
 ) -> Result<(), ApiError> {
-    let given = LoginPassword::parse_field(raw, field)?;
     let stored = customers::password_hash(&state.db, current.customer_id).await?;
     if password::verify(given.expose().to_owned(), stored).await? {
         return Ok(());

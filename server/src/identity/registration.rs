@@ -7,7 +7,7 @@ use axum::Json;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, NoticeAddress, TemporaryPassword};
+use netbank_api::checked::{Proof, Registration};
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
@@ -16,22 +16,6 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::startup::AppState;
 use crate::store::customers;
-
-struct Proof {
-    branch: BranchCode,
-    account: AccountNumber,
-    temporary: TemporaryPassword,
-}
-
-impl Proof {
-    fn parse(branch: &str, account: &str, temporary: &str) -> Result<Self, ApiError> {
-        Ok(Self {
-            branch: BranchCode::parse(branch)?,
-            account: AccountNumber::parse(account)?,
-            temporary: TemporaryPassword::parse(temporary)?,
-        })
-    }
-}
 
 #[utoipa::path(post, path = "/api/registration/verify", tag = "registration", request_body = RegistrationVerifyRequest,
     responses((status = 200, body = RegistrationVerified),
@@ -47,7 +31,7 @@ pub async fn verify(
     client: ClientAddr,
     ApiJson(request): ApiJson<RegistrationVerifyRequest>,
 ) -> Result<Json<RegistrationVerified>, ApiError> {
-    let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
+    let proof = request.check()?;
     check_proof(&state, &client, &proof).await?;
     Ok(Json(RegistrationVerified { verified: true }))
 }
@@ -66,10 +50,7 @@ pub async fn register(
     client: ClientAddr,
     ApiJson(request): ApiJson<RegistrationRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let proof = Proof::parse(&request.branch_code, &request.account_number, &request.temporary_password)?;
-    let login_id = LoginId::parse(&request.login_id)?;
-    let new_password = NewPassword::parse_field(&request.password, "password")?;
-    let notice_address = NoticeAddress::parse(&request.notice_address)?;
+    let Registration { proof, login_id, password: new_password, notice_address } = request.check()?;
     let customer_id = check_proof(&state, &client, &proof).await?;
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
 

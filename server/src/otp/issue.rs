@@ -3,8 +3,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
-use netbank_api::otp::{IssueTokenRequest, Procedure, TokenIssued, TokenMethod};
+use netbank_api::checked::{Issuance, TokenOrder};
+use netbank_api::input::MailAddress;
+use netbank_api::otp::{IssueTokenRequest, Procedure, TokenIssued};
 use netbank_api::totp::TotpParams;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
 #[allow(unused_imports)]
@@ -42,22 +43,6 @@ fn generate_user_id() -> String {
     format!("{}{:010}", rng.gen_range(1..=9), rng.gen_range(0..10_000_000_000u64))
 }
 
-/// What the customer asked for, checked.
-enum Request {
-    Software { mail: MailAddress, activation: ActivationPassword },
-    Authenticator,
-}
-
-fn parse(request: &IssueTokenRequest) -> Result<Request, ApiError> {
-    Ok(match request.method {
-        TokenMethod::SoftwareToken => Request::Software {
-            mail: MailAddress::parse(request.mail_address.as_deref().unwrap_or_default())?,
-            activation: ActivationPassword::parse(request.activation_password.as_deref().unwrap_or_default())?,
-        },
-        TokenMethod::AuthenticatorApp => Request::Authenticator,
-    })
-}
-
 #[utoipa::path(post, path = "/api/otp/issue", tag = "otp", request_body = IssueTokenRequest,
     responses((status = 200, description = "the pending token (BOT002)", body = TokenIssued),
         (status = 401, description = "unauthenticated, session_expired or wrong_current_password (login_password)", body = ErrorBody),
@@ -72,14 +57,13 @@ pub async fn issue(
     current: CurrentCustomer,
     ApiJson(request): ApiJson<IssueTokenRequest>,
 ) -> Result<Json<TokenIssued>, ApiError> {
-    let parsed = parse(&request)?;
-    LoginPassword::parse_field(&request.login_password, "login_password")?;
+    let Issuance { order, login_password } = request.check()?;
     let issuing = Issuing { state: &state, client: &client, customer_id: current.customer_id, now: state.clock.now() };
     let replaced = issuing.check_state().await?;
     // Binding a token is a second factor's birth: whoever holds only the session (a
     // forgotten browser, a stolen cookie) must not be able to bind their own.
-    reauth::confirm_password(&state, &client, &current, &request.login_password, "login_password", "otp_issue").await?;
-    let material = Material::prepare(&state, parsed, issuing.now).await?;
+    reauth::confirm_password(&state, &client, &current, &login_password, "login_password", "otp_issue").await?;
+    let material = Material::prepare(&state, order, issuing.now).await?;
     let (user_id, mut tx) = issuing.write_token(&material).await?;
     let answer = issuing.record(&mut tx, material, user_id, replaced).await?;
     tx.commit().await?;
@@ -110,14 +94,14 @@ struct Material {
 }
 
 impl Material {
-    async fn prepare(state: &AppState, request: Request, now: i64) -> Result<Self, ApiError> {
+    async fn prepare(state: &AppState, order: TokenOrder, now: i64) -> Result<Self, ApiError> {
         let otp = &state.policy.otp;
-        let (mail, activation_hash, secret, token_state, method) = match request {
-            Request::Software { mail, activation } => {
+        let (mail, activation_hash, secret, token_state, method) = match order {
+            TokenOrder::Software { mail, activation } => {
                 let hash = password::hash(activation.expose().to_owned()).await?;
                 (Some(mail), Some(hash), None, TokenState::Issued, Method::SoftwareToken)
             }
-            Request::Authenticator => {
+            TokenOrder::Authenticator => {
                 (None, None, Some(generate_secret()), TokenState::Provisioned, Method::AuthenticatorApp)
             }
         };

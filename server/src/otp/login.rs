@@ -6,7 +6,6 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::LoginResponse;
-use netbank_api::input::OtpCode;
 use netbank_api::otp::{OtpRequest, Procedure};
 use netbank_api::ErrorReason;
 #[allow(unused_imports)]
@@ -61,7 +60,7 @@ pub async fn login_otp(
         Err(SessionError::Store(error)) => return Err(error.into()),
     };
     let customer_id = pending.customer_id;
-    let code = OtpCode::parse(&request.otp)?;
+    let code = request.check()?;
     // A wrong code that stops the token ends this pending login with every other session.
     let mut tx = verify::accept(&state, customer_id, Procedure::SignIn, &code, "login_otp", &client).await?;
     let now = state.clock.now();

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::input::{ActivationPassword, ServiceId, UserId};
+use netbank_api::checked::Provisioning;
 use netbank_api::otp::{ProvisionRequest, ProvisionedToken, TotpAlgorithm};
 use netbank_api::totp::encode_secret;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
@@ -32,9 +32,7 @@ pub async fn provision(
     client: ClientAddr,
     ApiJson(request): ApiJson<ProvisionRequest>,
 ) -> Result<Json<ProvisionedToken>, ApiError> {
-    let service_id = ServiceId::parse(&request.service_id)?;
-    let user_id = UserId::parse(&request.user_id)?;
-    let activation = ActivationPassword::parse(&request.activation_password)?;
+    let Provisioning { service_id, user_id, activation } = request.check()?;
     let now = state.clock.now();
     let issuance = otp_tokens::find_issuance(&state.db, user_id.as_str()).await?;
     let audit = Audit { state: &state, client: &client, user_id: user_id.as_str(), now };

@@ -55,7 +55,7 @@ pub async fn respond(
     request: &OtpRequest,
     transition: Transition,
 ) -> Result<HeaderMap, ApiError> {
-    let code = OtpCode::parse(&request.otp)?;
+    let code = request.check()?;
     let token = confirm(state, client, current, &code, transition).await?;
     let mut headers = HeaderMap::new();
     session::set_cookie(&mut headers, token.cookie(&state.policy));

@@ -1,0 +1,222 @@
+//! Every request body checked against all its fields' rules at once. The server answers the
+//! first refusal (naming its field); a form holds its submit while any remains. One list of
+//! rules per request, so the handler and the screen cannot disagree.
+
+use crate::identity::{
+    ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, RegistrationRequest, RegistrationVerifyRequest,
+};
+use crate::input::{
+    AccountNumber, ActivationPassword, BranchCode, InputError, LoginId, LoginPassword, MailAddress, NewPassword,
+    NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
+};
+use crate::otp::{IssueTokenRequest, OtpRequest, ProvisionRequest, TokenMethod};
+
+/// The checked values, or every field's refusal in the order of the form.
+pub type Checked<T> = Result<T, Vec<InputError>>;
+
+/// Gathers the fields' verdicts.
+#[derive(Default)]
+struct Verdicts(Vec<InputError>);
+
+impl Verdicts {
+    fn take<T>(&mut self, verdict: Result<T, InputError>) -> Option<T> {
+        verdict.map_err(|error| self.0.push(error)).ok()
+    }
+
+    fn finish<T>(self, checked: Option<T>) -> Checked<T> {
+        match checked {
+            Some(checked) if self.0.is_empty() => Ok(checked),
+            _ => Err(self.0),
+        }
+    }
+}
+
+pub struct Login {
+    pub login_id: LoginId,
+    pub password: LoginPassword,
+}
+
+impl LoginRequest {
+    pub fn check(&self) -> Checked<Login> {
+        let mut v = Verdicts::default();
+        let login_id = v.take(LoginId::parse(&self.login_id));
+        let password = v.take(LoginPassword::parse(&self.password));
+        v.finish(login_id.zip(password).map(|(login_id, password)| Login { login_id, password }))
+    }
+}
+
+/// What the branch handed over for 初回利用登録.
+pub struct Proof {
+    pub branch: BranchCode,
+    pub account: AccountNumber,
+    pub temporary: TemporaryPassword,
+}
+
+fn proof(v: &mut Verdicts, branch: &str, account: &str, temporary: &str) -> Option<Proof> {
+    let branch = v.take(BranchCode::parse(branch));
+    let account = v.take(AccountNumber::parse(account));
+    let temporary = v.take(TemporaryPassword::parse(temporary));
+    Some(Proof { branch: branch?, account: account?, temporary: temporary? })
+}
+
+impl RegistrationVerifyRequest {
+    pub fn check(&self) -> Checked<Proof> {
+        let mut v = Verdicts::default();
+        let checked = proof(&mut v, &self.branch_code, &self.account_number, &self.temporary_password);
+        v.finish(checked)
+    }
+}
+
+pub struct Registration {
+    pub proof: Proof,
+    pub login_id: LoginId,
+    pub password: NewPassword,
+    pub notice_address: NoticeAddress,
+}
+
+impl RegistrationRequest {
+    pub fn check(&self) -> Checked<Registration> {
+        let mut v = Verdicts::default();
+        let proof = proof(&mut v, &self.branch_code, &self.account_number, &self.temporary_password);
+        let login_id = v.take(LoginId::parse(&self.login_id));
+        let password = v.take(NewPassword::parse_field(&self.password, "password"));
+        let notice_address = v.take(NoticeAddress::parse(&self.notice_address));
+        let checked = (|| Some(Registration { proof: proof?, login_id: login_id?, password: password?, notice_address: notice_address? }))();
+        v.finish(checked)
+    }
+}
+
+/// A password change; its one-time password is checked by the server only when the token is
+/// 利用中, so it stays as sent.
+pub struct PasswordChange {
+    pub current: LoginPassword,
+    pub new: NewPassword,
+}
+
+impl ChangePasswordRequest {
+    pub fn check(&self) -> Checked<PasswordChange> {
+        let mut v = Verdicts::default();
+        let current = v.take(LoginPassword::parse_field(&self.current_password, "current_password"));
+        let new = v.take(NewPassword::parse(&self.new_password));
+        v.finish(current.zip(new).map(|(current, new)| PasswordChange { current, new }))
+    }
+}
+
+pub struct NoticeAddressChange {
+    pub address: NoticeAddress,
+    pub password: LoginPassword,
+}
+
+impl ChangeNoticeAddressRequest {
+    pub fn check(&self) -> Checked<NoticeAddressChange> {
+        let mut v = Verdicts::default();
+        let address = v.take(NoticeAddress::parse(&self.notice_address));
+        let password = v.take(LoginPassword::parse_field(&self.password, "password"));
+        v.finish(address.zip(password).map(|(address, password)| NoticeAddressChange { address, password }))
+    }
+}
+
+/// What kind of token, with what the guide's token app needs.
+pub enum TokenOrder {
+    Software { mail: MailAddress, activation: ActivationPassword },
+    Authenticator,
+}
+
+pub struct Issuance {
+    pub order: TokenOrder,
+    pub login_password: LoginPassword,
+}
+
+impl IssueTokenRequest {
+    pub fn check(&self) -> Checked<Issuance> {
+        let mut v = Verdicts::default();
+        let order = match self.method {
+            TokenMethod::SoftwareToken => {
+                let mail = v.take(MailAddress::parse(self.mail_address.as_deref().unwrap_or_default()));
+                let activation = v.take(ActivationPassword::parse(self.activation_password.as_deref().unwrap_or_default()));
+                mail.zip(activation).map(|(mail, activation)| TokenOrder::Software { mail, activation })
+            }
+            TokenMethod::AuthenticatorApp => Some(TokenOrder::Authenticator),
+        };
+        let login_password = v.take(LoginPassword::parse_field(&self.login_password, "login_password"));
+        v.finish(order.zip(login_password).map(|(order, login_password)| Issuance { order, login_password }))
+    }
+}
+
+pub struct Provisioning {
+    pub service_id: ServiceId,
+    pub user_id: UserId,
+    pub activation: ActivationPassword,
+}
+
+impl ProvisionRequest {
+    pub fn check(&self) -> Checked<Provisioning> {
+        let mut v = Verdicts::default();
+        let service_id = v.take(ServiceId::parse(&self.service_id));
+        let user_id = v.take(UserId::parse(&self.user_id));
+        let activation = v.take(ActivationPassword::parse(&self.activation_password));
+        let checked = (|| Some(Provisioning { service_id: service_id?, user_id: user_id?, activation: activation? }))();
+        v.finish(checked)
+    }
+}
+
+impl OtpRequest {
+    pub fn check(&self) -> Checked<OtpCode> {
+        let mut v = Verdicts::default();
+        let code = v.take(OtpCode::parse(&self.otp));
+        v.finish(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields<T>(checked: Checked<T>) -> Vec<&'static str> {
+        checked.err().unwrap_or_default().iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn every_refused_field_is_named_in_the_order_of_the_form() {
+        let registration = RegistrationRequest {
+            branch_code: "1".into(),
+            account_number: "1234567".into(),
+            temporary_password: String::new(),
+            login_id: "ok01".into(),
+            password: "short".into(),
+            notice_address: "nobody".into(),
+        };
+        assert_eq!(fields(registration.check()), ["branch_code", "temporary_password", "password", "notice_address"]);
+        let login = LoginRequest { login_id: "demo01".into(), password: "demo1234".into() };
+        assert!(login.check().is_ok());
+    }
+
+    #[test]
+    fn a_software_token_needs_its_mail_and_password_and_every_issuance_the_login_password() {
+        let software = IssueTokenRequest {
+            method: TokenMethod::SoftwareToken,
+            login_password: String::new(),
+            mail_address: Some("taro@docomo.ne.jp".into()),
+            activation_password: None,
+        };
+        assert_eq!(fields(software.check()), ["activation_password", "login_password"]);
+        let app = IssueTokenRequest {
+            method: TokenMethod::AuthenticatorApp,
+            login_password: "demo1234".into(),
+            mail_address: None,
+            activation_password: None,
+        };
+        assert!(matches!(app.check(), Ok(Issuance { order: TokenOrder::Authenticator, .. })));
+    }
+
+    #[test]
+    fn a_password_change_checks_both_passwords_under_their_own_names() {
+        let change = ChangePasswordRequest { current_password: String::new(), new_password: "abc".into(), otp: None };
+        assert_eq!(fields(change.check()), ["current_password", "new_password"]);
+        let address = ChangeNoticeAddressRequest { notice_address: "a@b.jp".into(), password: "x y".into(), otp: None };
+        assert_eq!(fields(address.check()), ["password"]);
+        assert_eq!(fields(OtpRequest { otp: "12".into() }.check()), ["otp"]);
+        let provision = ProvisionRequest { service_id: "1".into(), user_id: "12345678901".into(), activation_password: "1234".into() };
+        assert_eq!(fields(provision.check()), ["service_id"]);
+    }
+}
