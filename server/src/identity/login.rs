@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::{LoginRequest, LoginResponse, OtpState};
 use netbank_api::checked::Login;
+use netbank_api::otp::Procedure;
 use netbank_api::ErrorReason;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
@@ -14,7 +15,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
-use crate::identity::session::{self, Level, Revocation, Stage};
+use crate::identity::session::{self, Level, Revocation, SessionToken, Stage};
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::startup::AppState;
@@ -35,7 +36,61 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Login { login_id, password } = request.check()?;
+    let login = request.check()?;
+    let (token, stage) = password_step(&state, &client, login, session::presented_token(&headers)).await?;
+    let mut response_headers = HeaderMap::new();
+    session::set_cookie(&mut response_headers, token.cookie(&state.policy));
+    let answer = match stage {
+        Stage::Full => LoginResponse::Complete,
+        Stage::OtpPending => {
+            LoginResponse::OtpRequired { expires_in_seconds: state.policy.otp.pending_login_seconds as u32 }
+        }
+    };
+    Ok((response_headers, Json(answer)))
+}
+
+/// Why a password login was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// An unknown ID, a wrong password, or a wrong password for a locked login: never told
+    /// apart.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The right password for a locked login.
+    #[error("login locked")]
+    Locked,
+    /// The right password, but the customer's OTP is 停止中.
+    #[error("otp suspended")]
+    OtpSuspended,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for LoginError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(error: LoginError) -> Self {
+        match error {
+            LoginError::InvalidCredentials => ApiError::new(ErrorReason::InvalidCredentials),
+            LoginError::Locked => ApiError::new(ErrorReason::LoginLocked),
+            LoginError::OtpSuspended => ApiError::new(ErrorReason::OtpSuspended),
+            LoginError::Unexpected(error) => error.into(),
+        }
+    }
+}
+
+/// The password step: a new session (replacing `presented`) at the stage the customer's token
+/// asks for. Unknown ID and wrong password cost the same work (one argon2 verification).
+async fn password_step(
+    state: &AppState,
+    client: &ClientAddr,
+    Login { login_id, password }: Login,
+    presented: Option<String>,
+) -> Result<(SessionToken, Stage), LoginError> {
     let secret = password.expose().to_owned();
     let credential = customers::credential(&state.db, login_id.as_str()).await?;
     let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {
@@ -49,7 +104,7 @@ pub async fn login(
     let Some(credential) = credential else {
         password::verify(secret, state.dummy_hash.to_string()).await?;
         audit::record(&state.db, state.clock.now(), audit(None, "refused", "unknown_id")).await?;
-        return Err(ApiError::new(ErrorReason::InvalidCredentials));
+        return Err(LoginError::InvalidCredentials);
     };
     let id = Some(credential.customer_id);
     let correct = password::verify(secret, credential.password_hash).await?;
@@ -59,46 +114,37 @@ pub async fn login(
     if credential.locked {
         let detail = if correct { "locked" } else { "locked_wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
-        return Err(ApiError::new(if correct { ErrorReason::LoginLocked } else { ErrorReason::InvalidCredentials }));
+        return Err(if correct { LoginError::Locked } else { LoginError::InvalidCredentials });
     }
     if !correct {
         // The guess that locks the login answers like the others; the customer is told by
         // the lockout notice, the guesser learns nothing.
-        let locked = count_wrong_password(&state, credential.customer_id, client.ip_string(), now).await?;
+        let locked = count_wrong_password(state, credential.customer_id, client.ip_string(), now).await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
-        return Err(ApiError::new(ErrorReason::InvalidCredentials));
+        return Err(LoginError::InvalidCredentials);
     }
 
     // A token in use owes a code (BLI023); a stopped one refuses the login outright.
     let otp = token::state_of(&state.db, credential.customer_id, now).await?;
     if otp == OtpState::Suspended {
         audit::record(&state.db, now, audit(id, "refused", "otp_suspended")).await?;
-        return Err(ApiError::new(ErrorReason::OtpSuspended));
+        return Err(LoginError::OtpSuspended);
     }
-    let stage = if otp == OtpState::Active { Stage::OtpPending } else { Stage::Full };
+    let stage = if otp.allows(Procedure::SignIn) { Stage::OtpPending } else { Stage::Full };
 
     let mut tx = state.db.begin().await?;
     if !customers::clear_failures_unless_locked(&mut *tx, credential.customer_id).await? {
-        return Err(ApiError::new(ErrorReason::LoginLocked));
+        return Err(LoginError::Locked);
     }
-    if let Some(old) = session::presented_token(&headers) {
+    if let Some(old) = presented {
         session::delete(&mut *tx, &old).await?;
     }
     let token = session::create(&mut *tx, credential.customer_id, stage, Level::Password, now, now).await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;
-
-    let mut response_headers = HeaderMap::new();
-    session::set_cookie(&mut response_headers, token.cookie(&state.policy));
-    let answer = match stage {
-        Stage::Full => LoginResponse::Complete,
-        Stage::OtpPending => {
-            LoginResponse::OtpRequired { expires_in_seconds: state.policy.otp.pending_login_seconds as u32 }
-        }
-    };
-    Ok((response_headers, Json(answer)))
+    Ok((token, stage))
 }
 
 #[utoipa::path(post, path = "/api/logout", tag = "login",

@@ -24,7 +24,7 @@ pub async fn confirm_password(
     given: &LoginPassword,
     field: &'static str,
     event: &'static str,
-) -> Result<(), ApiError> {
+) -> Result<(), ReauthError> {
     let stored = customers::password_hash(&state.db, current.customer_id).await?;
     if password::verify(given.expose().to_owned(), stored).await? {
         return Ok(());
@@ -39,9 +39,34 @@ pub async fn confirm_password(
         detail: Some(if locked { "wrong_password_locked" } else { "wrong_password" }.to_owned()),
     };
     audit::record(&state.db, now, event).await?;
-    Err(if locked {
-        ApiError::new(ErrorReason::LoginLocked)
-    } else {
-        ErrorBody::new(ErrorReason::WrongCurrentPassword).for_field(field).into()
-    })
+    Err(if locked { ReauthError::Locked } else { ReauthError::Wrong { field } })
+}
+
+/// Why the password asked again was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReauthError {
+    /// Not the login password; `field` is the request's name for it.
+    #[error("wrong password in {field}")]
+    Wrong { field: &'static str },
+    /// It was the guess that locked the login: every session has ended.
+    #[error("login locked")]
+    Locked,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ReauthError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<ReauthError> for ApiError {
+    fn from(error: ReauthError) -> Self {
+        match error {
+            ReauthError::Wrong { field } => ErrorBody::new(ErrorReason::WrongCurrentPassword).for_field(field).into(),
+            ReauthError::Locked => ApiError::new(ErrorReason::LoginLocked),
+            ReauthError::Unexpected(error) => error.into(),
+        }
+    }
 }

@@ -57,18 +57,18 @@ pub async fn register(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     if !customers::consume_temporary_password(&mut *tx, customer_id, state.policy.temporary_password_attempts, now).await? {
-        return Err(ApiError::new(ErrorReason::TemporaryPasswordUnusable));
+        return Err(RegistrationError::Unusable.into());
     }
     let inserted = customers::insert_credentials(&mut *tx, customer_id, login_id.as_str(), &password_hash, now).await;
     if let Err(sqlx::Error::Database(error)) = &inserted {
         if error.is_unique_violation() {
             // Dropping `tx` rolls back: the 仮パスワード stays usable for another ID.
-            let reason = if customers::is_login_id_taken(error.as_ref()) {
-                ErrorReason::LoginIdTaken
+            let refusal = if customers::is_login_id_taken(error.as_ref()) {
+                RegistrationError::LoginIdTaken
             } else {
-                ErrorReason::AlreadyRegistered
+                RegistrationError::AlreadyRegistered
             };
-            return Err(ApiError::new(reason));
+            return Err(refusal.into());
         }
     }
     inserted?;
@@ -95,12 +95,12 @@ pub async fn register(
 /// so the answer's timing does not tell whether the account exists; and an unknown account,
 /// a voided, expired or used 仮パスワード and a wrong one all answer `registration_mismatch`.
 /// Only the right 仮パスワード learns why it cannot be used (like a locked login).
-async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, ApiError> {
+async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, RegistrationError> {
     let pending = customers::pending_registration(&state.db, proof.branch.as_str(), proof.account.as_str()).await?;
     let secret = proof.temporary.expose().to_owned();
     let Some(pending) = pending else {
         password::verify(secret, state.dummy_hash.to_string()).await?;
-        return Err(refused(state, None, client, "no_such_account", ErrorReason::RegistrationMismatch).await);
+        return Err(refused(state, None, client, "no_such_account", RegistrationError::Mismatch).await);
     };
     let id = Some(pending.customer_id);
     let voided = pending.failed_attempts >= i64::from(state.policy.temporary_password_attempts);
@@ -111,16 +111,16 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
                 .await?;
         }
         let detail = if voided { "voided_wrong_temporary_password" } else { "wrong_temporary_password" };
-        return Err(refused(state, id, client, detail, ErrorReason::RegistrationMismatch).await);
+        return Err(refused(state, id, client, detail, RegistrationError::Mismatch).await);
     }
     if pending.registered {
-        return Err(refused(state, id, client, "already_registered", ErrorReason::AlreadyRegistered).await);
+        return Err(refused(state, id, client, "already_registered", RegistrationError::AlreadyRegistered).await);
     }
     if voided {
-        return Err(refused(state, id, client, "voided", ErrorReason::TemporaryPasswordUnusable).await);
+        return Err(refused(state, id, client, "voided", RegistrationError::Unusable).await);
     }
     if pending.used_at.is_some() || pending.expires_at <= state.clock.now() {
-        return Err(refused(state, id, client, "expired_or_used", ErrorReason::TemporaryPasswordUnusable).await);
+        return Err(refused(state, id, client, "expired_or_used", RegistrationError::Unusable).await);
     }
     Ok(pending.customer_id)
 }
@@ -130,8 +130,8 @@ async fn refused(
     customer_id: Option<i64>,
     client: &ClientAddr,
     detail: &str,
-    reason: ErrorReason,
-) -> ApiError {
+    refusal: RegistrationError,
+) -> RegistrationError {
     let event = AuditEvent {
         customer_id,
         event: "registration",
@@ -140,7 +140,42 @@ async fn refused(
         detail: Some(detail.to_owned()),
     };
     if let Err(error) = audit::record(&state.db, state.clock.now(), event).await {
-        return ApiError::internal(error);
+        return RegistrationError::Unexpected(error.into());
     }
-    ApiError::new(reason)
+    refusal
+}
+
+/// Why 初回利用登録 was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationError {
+    /// Unknown account, or a wrong, voided or used 仮パスワード: never told apart.
+    #[error("registration proof does not match")]
+    Mismatch,
+    /// The right 仮パスワード, but it expired, was used or was voided.
+    #[error("temporary password unusable")]
+    Unusable,
+    #[error("already registered")]
+    AlreadyRegistered,
+    #[error("login id taken")]
+    LoginIdTaken,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for RegistrationError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<RegistrationError> for ApiError {
+    fn from(error: RegistrationError) -> Self {
+        match error {
+            RegistrationError::Mismatch => ApiError::new(ErrorReason::RegistrationMismatch),
+            RegistrationError::Unusable => ApiError::new(ErrorReason::TemporaryPasswordUnusable),
+            RegistrationError::AlreadyRegistered => ApiError::new(ErrorReason::AlreadyRegistered),
+            RegistrationError::LoginIdTaken => ApiError::new(ErrorReason::LoginIdTaken),
+            RegistrationError::Unexpected(error) => error.into(),
+        }
+    }
 }
