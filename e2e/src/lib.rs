@@ -13,7 +13,7 @@ use fantoccini::elements::Element;
 use netbank_server::clock::Clock;
 use netbank_server::config::Settings;
 use netbank_server::operator::demo;
-use netbank_server::startup::{AppState, Application};
+use netbank_server::startup::{AppState, Application, Spawned};
 use tokio::process::{Child, Command};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -22,8 +22,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The product running for one test.
 pub struct Product {
     pub base_url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    server: Spawned,
     /// The server's database and clock: the clock starts at the real time and only moves
     /// when the test moves it (so a test can step past a used OTP step at once).
     pub state: AppState,
@@ -49,26 +48,15 @@ impl Product {
         settings.clock = Clock::manual(Clock::System.now());
         settings.policy.auth_requests_per_minute = 10_000;
         configure(&mut settings);
-        let app = Application::build(settings).await?;
-        let base_url = format!("http://{}", app.address());
-        let state = app.state().clone();
+        let server = Application::build(settings).await?.spawn();
+        let state = server.state.clone();
         demo::seed(&state.db, &state.clock, state.deployment.mode).await?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        Ok(Self { base_url, stop: Some(stop), server: Some(server), state, _data: data })
+        Ok(Self { base_url: server.address.clone(), server, state, _data: data })
     }
 
     /// Stops the server (connections closed, port shut): the browser is offline from here.
     pub async fn stop_server(&mut self) -> anyhow::Result<()> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            tokio::time::timeout(Duration::from_secs(10), server).await???;
-        }
-        Ok(())
+        self.server.stop().await
     }
 
     pub fn clock(&self) -> &Clock {

@@ -47,7 +47,7 @@ pub struct MailSettings {
     /// How often the sender looks for mail that is due again after a failure.
     pub poll_interval: Duration,
     /// Whether the server delivers the outbox in the background. Tests that drive delivery
-    /// step by step (`Application::mail_sender`) turn it off.
+    /// step by step (`Spawned::mail`) turn it off.
     pub background_delivery: bool,
 }
 

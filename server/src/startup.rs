@@ -112,9 +112,17 @@ impl Application {
         &self.state
     }
 
-    /// The outbox's sender, for delivering by hand when background delivery is off.
-    pub fn mail_sender(&self) -> sender::Sender {
-        self.sender.clone()
+    /// Serves in the background (tests, benchmarks): the address, the state, the mail sender
+    /// (for delivering by hand), and a way to stop the server and see the product without it.
+    pub fn spawn(self) -> Spawned {
+        let address = format!("http://{}", self.address);
+        let state = self.state.clone();
+        let mail = self.sender.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(self.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Spawned { address, state, mail, stop: Some(stop), server: Some(server) }
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -132,6 +140,29 @@ impl Application {
             mail.abort();
         }
         self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// A server running in the background (`Application::spawn`); it stops when dropped.
+pub struct Spawned {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    pub state: AppState,
+    pub mail: sender::Sender,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Spawned {
+    /// Stops serving, closes connections and the database; waits up to ten seconds.
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(10), server).await???;
+        }
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use netbank_api::{ErrorBody, ErrorReason, CSRF_HEADER};
 use netbank_server::clock::Clock;
 use netbank_server::config::{Policy, Settings};
 use netbank_server::operator::customers::{self, NewCustomer};
-use netbank_server::startup::{AppState, Application};
+use netbank_server::startup::{AppState, Application, Spawned};
 use serde_json::{json, Value};
 
 /// A running server with its own database and a clock the test moves, gone when dropped.
@@ -16,6 +16,7 @@ pub struct TestApp {
     pub state: AppState,
     /// Delivers the outbox when a test says so (no background delivery in API tests).
     pub mail: netbank_server::mail::sender::Sender,
+    _server: Spawned,
     _data: tempfile::TempDir,
 }
 
@@ -46,14 +47,11 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     settings.clock = Clock::manual(1_800_000_000);
     settings.mail.background_delivery = false;
     configure(&mut settings);
-    let app = Application::build(settings).await.expect("the server starts");
-    let address = format!("http://{}", app.address());
-    let state = app.state().clone();
-    let mail = app.mail_sender();
-    tokio::spawn(app.run_until_stopped());
+    let server = Application::build(settings).await.expect("the server starts").spawn();
+    let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
     // No cookie store: tests hand cookies over themselves, to see every rotation.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, state, mail, _data: data }
+    TestApp { address, client, state, mail, _server: server, _data: data }
 }
 
 /// The session ID a response hands out, if it sets one.
