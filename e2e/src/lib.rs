@@ -105,6 +105,24 @@ impl Product {
     }
 }
 
+/// One Chrome DevTools Protocol method, through ChromeDriver's extension endpoint.
+#[derive(Debug)]
+struct Cdp {
+    method: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// A headless Chromium session; ChromeDriver is stopped when this is dropped.
 pub struct Browser {
     pub client: Client,
@@ -167,6 +185,17 @@ impl Browser {
             .for_element(Locator::XPath(&xpath))
             .await
             .with_context(|| format!("waiting for the field labelled `{label}`"))
+    }
+
+    /// Stops the page's clock at `unix_seconds` (`Date.now`), in this page and every page
+    /// loaded after: with the server's manual clock at the same moment, a test moves both
+    /// instead of waiting for real time (the token app's next code, say).
+    pub async fn pin_clock(&self, unix_seconds: i64) -> anyhow::Result<()> {
+        let script = format!("Date.now = () => {};", unix_seconds * 1000);
+        let on_load = Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
+        self.client.issue_cmd(on_load).await?;
+        self.client.execute(&script, vec![]).await?;
+        Ok(())
     }
 
     /// Types into the field labelled `label`, replacing what was there.
