@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
     // so there are enough of them never to run out at the argon2 bound.
     let (with_token, plain) = server::seed(&data, 4000, 8).await?;
     let dist = server::dist_with_reference(&args.dist, work.path())?;
-    let server = server::Server::start(&args.server_bin, &data, &dist).await?;
+    let server = server::start(&args.server_bin, &data, &dist).await?;
     let base = server.base.clone();
 
     // The bound first, while nothing else runs (browsers shutting down would steal cores).

@@ -2,21 +2,14 @@
 //! on a free port, over a data directory seeded here.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
 
 use anyhow::Context;
 use netbank_server::config::{Mode, DATABASE_FILE};
 use netbank_server::identity::password;
 use netbank_server::otp::secret_box::SecretBox;
-use tokio::process::{Child, Command};
+use netbank_testkit::ServerProcess;
 
 pub const PASSWORD: &str = "bench1234";
-
-pub struct Server {
-    pub base: String,
-    child: Child,
-}
 
 /// A customer the load generator logs in as: login ID and TOTP secret.
 #[derive(Clone)]
@@ -81,43 +74,12 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
     Ok((tokens, others))
 }
 
-impl Server {
-    pub async fn start(binary: &Path, data: &Path, dist: &Path) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(binary)
-            .arg("--data-dir")
-            .arg(data)
-            .args(["serve", "--mode", "development", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--dist")
-            .arg(dist)
-            .args(["--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
-        let base = format!("http://127.0.0.1:{port}");
-        for _ in 0..200 {
-            if reqwest::get(format!("{base}/api/health")).await.is_ok_and(|r| r.status().is_success()) {
-                return Ok(Self { base, child });
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        anyhow::bail!("the server did not come up")
-    }
-
-    /// The highest resident set size the process has had (VmHWM), in MiB.
-    pub fn peak_rss_mib(&self) -> anyhow::Result<f64> {
-        let pid = self.child.id().context("server exited")?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let kib: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmHWM")?;
-        Ok(kib / 1024.0)
-    }
+/// The server as the benchmarks run it: development mode (no OTP key to set up), the limits
+/// that would stop a load test raised, its warnings on stderr.
+pub async fn start(binary: &Path, data: &Path, dist: &Path) -> anyhow::Result<ServerProcess> {
+    let dist = dist.to_str().context("the dist path is not UTF-8")?;
+    let args = ["--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"];
+    ServerProcess::start(binary, data, &args, Some("warn")).await
 }
 
 /// A copy of the SPA build with the static reference page beside it.

@@ -2,7 +2,6 @@
 //! after a restart every acknowledged write is there, nothing is half-written, a pending
 //! login does not outlive its limit, and mail left unsent goes out.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use netbank_api::identity::AccountKind;
@@ -12,38 +11,17 @@ use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
 use netbank_server::config::{Policy, DATABASE_FILE};
 use netbank_server::operator::{customers, demo};
+use netbank_testkit::ServerProcess;
 use serde_json::{json, Value};
 
 const KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 const NEWCOMERS: usize = 40;
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start(data: &std::path::Path, extra: &[&str]) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_netbank-server"))
-        .args(["--data-dir", data.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .args(["--otp-key", KEY, "--auth-requests-per-minute", "100000"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/api/health")).await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, base };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up");
+/// The server binary on `data`, with the OTP key and no rate limit in the way.
+async fn start(data: &std::path::Path, extra: &[&str]) -> ServerProcess {
+    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000"], extra].concat();
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_netbank-server"));
+    ServerProcess::start(binary, data, &args, None).await.expect("the server binary starts")
 }
 
 fn client() -> reqwest::Client {
@@ -135,8 +113,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         tokio::time::timeout(Duration::from_secs(30), acked.recv()).await.expect("registrations go through");
     }
     // SIGKILL: no shutdown, no flush.
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill().unwrap();
 
     let mut acknowledged = Vec::new();
     let mut issued_ack = Vec::new();
@@ -203,6 +180,5 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         issued_ack.len()
     );
     let mut server = server;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill().unwrap();
 }
