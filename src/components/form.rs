@@ -3,6 +3,7 @@
 //! twice, and the alert that announces what the server refused.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use netbank_api::client::ClientError;
 
 /// The error the server gave the form's last submission. Fields show it when it names them.
@@ -66,6 +67,17 @@ pub fn review_with(
             error.set(None);
             to_review();
         }
+    }
+}
+
+/// The input screen's buttons: 戻る to ワンタイムパスワード申請内容選択 and 確認画面へ.
+#[component]
+pub fn ReviewActions(#[prop(into)] invalid: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <A href="/otp" attr:class="button secondary">"戻る"</A>
+            <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />
+        </div>
     }
 }
 

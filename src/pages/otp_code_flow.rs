@@ -11,7 +11,7 @@ use netbank_api::input::OtpCode;
 use netbank_api::otp::OtpStatus;
 use netbank_api::ErrorReason;
 
-use crate::components::form::{review_with, rule, submit_with, ConfirmActions, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{review_with, rule, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
@@ -77,10 +77,7 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
                         <FormAlert error=error />
                         <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
                             inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
-                        <div class="actions">
-                            <A href="/otp" attr:class="button secondary">"戻る"</A>
-                            <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />
-                        </div>
+                        <ReviewActions invalid=invalid />
                     </form>
                 </Screen>
             }.into_any(),

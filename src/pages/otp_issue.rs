@@ -8,7 +8,7 @@ use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
 use crate::components::form::{
-    review_with, rule, same_as, submit_with, ConfirmActions, Field, FormAlert, FormError, SubmitButton,
+    review_with, rule, same_as, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions,
 };
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
@@ -104,10 +104,7 @@ pub fn OtpIssuePage() -> impl IntoView {
                         <Field label="利用開始パスワード（確認用）" name="activation_password_confirmation" value=password_again
                             check=same_password input_type="password" inputmode="numeric" autocomplete="new-password" maxlength=ActivationPassword::SPEC.max_len />
                     </Show>
-                    <div class="actions">
-                        <A href="/otp" attr:class="button secondary">"戻る"</A>
-                        <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />
-                    </div>
+                    <ReviewActions invalid=invalid />
                 </form>
             </Screen>
         }.into_any(),
