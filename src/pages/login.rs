@@ -52,11 +52,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p>{format!("{INSTITUTION_NAME}を装ったメールや、心当たりのない電子メールにご注意ください。{INSTITUTION_NAME}では、メールでパスワードの入力をお願いすることは絶対にありません。そのような不審なメールには返信しないでください。")}</p>
             </aside>
             <div class="login-sections">
-                <section class="subpanel" aria-labelledby="newcomer-title">
-                    <h2 id="newcomer-title">"初めてご利用になる方"</h2>
-                    <p>"お取引店でお渡しした仮パスワードで、ログインIDとログインパスワードを登録してください。"</p>
-                    <a class="button secondary" href="/registration">"初回利用登録"</a>
-                </section>
+                // The returning customer, nearly every visit, comes first: on a phone the form
+                // is what the screen opens with, and reading and tab order agree with it.
                 <section class="subpanel" aria-labelledby="member-title">
                     <h2 id="member-title">"初回利用登録がお済みの方"</h2>
                     <form on:submit=on_submit novalidate=true>
@@ -76,6 +73,11 @@ pub fn LoginPage() -> impl IntoView {
                         </Show>
                         <SubmitButton label="ログイン" invalid=invalid pending=submit.pending() />
                     </form>
+                </section>
+                <section class="subpanel" aria-labelledby="newcomer-title">
+                    <h2 id="newcomer-title">"初めてご利用になる方"</h2>
+                    <p>"お取引店でお渡しした仮パスワードで、ログインIDとログインパスワードを登録してください。"</p>
+                    <a class="button secondary" href="/registration">"初回利用登録"</a>
                 </section>
             </div>
         </Screen>
