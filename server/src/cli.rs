@@ -14,12 +14,17 @@ use crate::mail::outbox;
 use crate::operator::{customers, demo, otp as otp_operator};
 use crate::startup::Application;
 
-/// netbank server and operator tools.
+/// netbank server and operator tools. Without a subcommand it serves: `netbank-server
+/// --addr 0.0.0.0:8080` is `netbank-server serve --addr 0.0.0.0:8080`. (The server's flags
+/// given before another subcommand are not used by it; `--data-dir` is everyone's.)
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// The server's flags, when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -83,9 +88,7 @@ pub enum MailCommand {
     },
 }
 
-// `Parser` as well as `Args`, so that `netbank-server` with no subcommand serves with the
-// same defaults and environment variables as `netbank-server serve`.
-#[derive(Debug, Parser)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "NETBANK_ADDR", default_value = "127.0.0.1:8080")]
@@ -262,7 +265,7 @@ pub enum CustomerCommand {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        let command = self.command.unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
+        let command = self.command.unwrap_or(Command::Serve(self.serve));
         let data_dir = self.common.data_dir;
         match command {
             Command::Serve(args) => serve(data_dir, args).await,

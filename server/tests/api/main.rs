@@ -1,6 +1,7 @@
 //! API tests: the real server on a free port with a fresh database, called over HTTP.
 //! One binary (faster to link), one file per capability.
 
+mod cli;
 mod enumeration;
 mod faults;
 mod health;

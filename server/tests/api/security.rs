@@ -175,6 +175,7 @@ fn production_mode_refuses_the_demo_customers_and_writes_nothing() {
     for args in [
         vec!["serve", "--mode", "production", "--demo", "--otp-key", key, "--addr", "127.0.0.1:0"],
         vec!["serve", "--demo", "--otp-key", key, "--addr", "127.0.0.1:0"],
+        vec!["--demo", "--otp-key", key, "--addr", "127.0.0.1:0"],
         vec!["seed-demo"],
         vec!["seed-demo", "--mode", "production"],
     ] {

@@ -1,0 +1,71 @@
+//! The command line as the README promises it: the server's flags work with and without
+//! `serve`, and the README's configuration table names exactly the flags and environment
+//! variables that `serve --help` lists.
+
+use std::process::Command;
+
+fn help(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_netbank-server")).args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `(flags, environment variables)` of the README's configuration table.
+fn readme_table() -> (Vec<String>, Vec<String>) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let table: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("| flag | environment |"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert!(table.len() > 10, "the README's configuration table was not found");
+    let ticked = |cell: &str| -> Vec<String> {
+        cell.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    };
+    let (mut flags, mut envs) = (Vec::new(), Vec::new());
+    for row in table {
+        let cells: Vec<&str> = row.split('|').collect();
+        flags.extend(ticked(cells[1]));
+        envs.extend(ticked(cells[2]));
+    }
+    (flags, envs)
+}
+
+#[test]
+fn the_readme_configuration_table_and_serve_help_name_the_same_flags_and_variables() {
+    let help = help(&["serve", "--help"]);
+    let (flags, envs) = readme_table();
+    for flag in &flags {
+        assert!(help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")), "README's {flag} is not in serve --help");
+    }
+    let listed: Vec<&str> = help
+        .split_whitespace()
+        .filter(|word| word.starts_with("--") && *word != "--help" && *word != "--version")
+        .collect();
+    for flag in listed {
+        assert!(flags.iter().any(|f| f == flag), "serve --help has {flag}, the README's table does not");
+    }
+    // Variables the server reads through its flags appear in help as `[env: NAME=…]`; the
+    // README's others (RUST_LOG, tuning variables) have no flag.
+    for env in envs.iter().filter(|e| e.starts_with("NETBANK_")) {
+        let name = env.trim_end_matches('*');
+        let flagless = ["NETBANK_HASH_THREADS", "NETBANK_DB_CONNECTIONS"].contains(&name);
+        assert!(flagless || help.contains(&format!("[env: {name}")), "README's {env} is not in serve --help");
+    }
+}
+
+#[test]
+fn the_server_flags_work_without_serve_and_the_top_level_help_shows_them() {
+    let top = help(&["--help"]);
+    for flag in ["--addr", "--dist", "--demo", "--mode", "--otp-key", "--smtp-url"] {
+        assert!(top.contains(flag), "netbank-server --help lacks {flag}");
+    }
+    // A flag the parser does not know at the top level would fail here, before the mode check.
+    let output = Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["--data-dir", "/nonexistent/never", "--addr", "127.0.0.1:0", "--demo", "--mode", "production"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("development mode only"), "{stderr}");
+}
