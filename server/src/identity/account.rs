@@ -13,6 +13,7 @@ use netbank_api::identity::{
 use netbank_api::ErrorBody;
 use netbank_api::checked::{NoticeAddressChange, PasswordChange};
 use netbank_api::ErrorReason;
+use sqlx::{Sqlite, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -69,21 +70,10 @@ pub async fn change_password(
     let (mut tx, proved) = verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
     let now = state.clock.now();
     customers::set_password(&mut *tx, current.customer_id, &hash, now).await?;
-    let level = if proved { Level::Otp } else { current.level };
-    let token = session::reissue(&mut tx, &current, level, Revocation::PasswordChange, client.ip_string(), now).await?;
     notice::send(&mut tx, current.customer_id, &Notice::PasswordChanged, now).await?;
-    let event = AuditEvent {
-        customer_id: Some(current.customer_id),
-        event: "password_change",
-        client_addr: client.ip_string(),
-        result: "success",
-        detail: Some(if proved { "changed password+otp" } else { "changed password" }.to_owned()),
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
-    state.mail_wakeup.notify_one();
-    let mut headers = HeaderMap::new();
-    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    let detail = Some(if proved { "changed password+otp" } else { "changed password" }.to_owned());
+    let change = Change { cause: Revocation::PasswordChange, event: "password_change", detail };
+    let headers = finish(&state, &client, &current, tx, proved, change, now).await?;
     Ok((headers, Json(PasswordChanged { changed: true })))
 }
 
@@ -110,19 +100,43 @@ pub async fn change_notice_address(
         verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;
     let now = state.clock.now();
     notice_address::replace(&mut tx, current.customer_id, &address, now).await?;
+    let change = Change { cause: Revocation::NoticeAddressChange, event: "notice_address_change", detail: None };
+    let headers = finish(&state, &client, &current, tx, proved, change, now).await?;
+    Ok((headers, Json(NoticeAddressChanged { notice_address: address.as_str().to_owned() })))
+}
+
+/// What a sensitive change records as it completes.
+struct Change {
+    cause: Revocation,
+    event: &'static str,
+    detail: Option<String>,
+}
+
+/// Completes a change written in `tx`: every other session ends and this one continues under
+/// a new ID at the level it has proven (`proved`: a code with it), the change is audited and
+/// committed, and the answer's headers carry the new session.
+async fn finish(
+    state: &AppState,
+    client: &ClientAddr,
+    current: &CurrentCustomer,
+    mut tx: Transaction<'static, Sqlite>,
+    proved: bool,
+    change: Change,
+    now: i64,
+) -> Result<HeaderMap, ApiError> {
     let level = if proved { Level::Otp } else { current.level };
-    let token = session::reissue(&mut tx, &current, level, Revocation::NoticeAddressChange, client.ip_string(), now).await?;
+    let token = session::reissue(&mut tx, current, level, change.cause, client.ip_string(), now).await?;
     let event = AuditEvent {
         customer_id: Some(current.customer_id),
-        event: "notice_address_change",
+        event: change.event,
         client_addr: client.ip_string(),
         result: "success",
-        detail: None,
+        detail: change.detail,
     };
     audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     let mut headers = HeaderMap::new();
     session::set_cookie(&mut headers, token.cookie(&state.policy));
-    Ok((headers, Json(NoticeAddressChanged { notice_address: address.as_str().to_owned() })))
+    Ok(headers)
 }
