@@ -68,6 +68,25 @@ impl From<Vec<netbank_api::input::InputError>> for ApiError {
     }
 }
 
+/// The domain errors carry a failure nobody asked for as `Unexpected(anyhow::Error)`; a
+/// database error is one of those.
+macro_rules! store_errors_are_unexpected {
+    ($($domain:ty),*) => {$(
+        impl From<sqlx::Error> for $domain {
+            fn from(error: sqlx::Error) -> Self {
+                Self::Unexpected(error.into())
+            }
+        }
+    )*};
+}
+
+store_errors_are_unexpected!(
+    crate::identity::login::LoginError,
+    crate::identity::reauth::ReauthError,
+    crate::identity::registration::RegistrationError,
+    crate::otp::verify::CodeError
+);
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         Self::internal(error)

@@ -66,12 +66,6 @@ pub enum LoginError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for LoginError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Unexpected(error.into())
-    }
-}
-
 impl From<LoginError> for ApiError {
     fn from(error: LoginError) -> Self {
         match error {

@@ -55,12 +55,6 @@ pub enum ReauthError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for ReauthError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Unexpected(error.into())
-    }
-}
-
 impl From<ReauthError> for ApiError {
     fn from(error: ReauthError) -> Self {
         match error {

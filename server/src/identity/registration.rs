@@ -162,12 +162,6 @@ pub enum RegistrationError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for RegistrationError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Unexpected(error.into())
-    }
-}
-
 impl From<RegistrationError> for ApiError {
     fn from(error: RegistrationError) -> Self {
         match error {

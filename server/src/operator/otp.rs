@@ -22,7 +22,7 @@ async fn customer_id(db: &SqlitePool, login_id: &LoginId) -> anyhow::Result<i64>
 pub async fn show(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<String> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
-    let Some(row) = token::load(db, id).await? else {
+    let Some(row) = otp_tokens::load(db, id).await? else {
         return Ok(format!("login ID:  {}\nOTP:       {}", login_id.as_str(), OtpState::NotIssued.label()));
     };
     let state = row.effective_state(now);

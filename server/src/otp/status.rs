@@ -8,7 +8,7 @@ use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
-use crate::otp::token;
+use crate::store::otp_tokens;
 use crate::startup::AppState;
 
 #[utoipa::path(get, path = "/api/otp", tag = "otp",
@@ -21,5 +21,5 @@ pub async fn status(State(state): State<AppState>, current: CurrentCustomer) -> 
 
 pub async fn status_of(state: &AppState, customer_id: i64) -> Result<OtpStatus, ApiError> {
     let now = state.clock.now();
-    Ok(token::load(&state.db, customer_id).await?.map_or_else(OtpStatus::not_issued, |row| row.status(now)))
+    Ok(otp_tokens::load(&state.db, customer_id).await?.map_or_else(OtpStatus::not_issued, |row| row.status(now)))
 }

@@ -29,10 +29,6 @@ impl From<TokenMethod> for Method {
 
 pub use crate::store::otp_tokens::{Method, TokenRow, TokenState};
 
-pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
-    otp_tokens::load(db, customer_id).await
-}
-
 /// Why a 手続き that needs another state is refused: a stopped token says so (the customer must
 /// submit the paper form); anything else is a conflict with the current state.
 pub fn refusal(current: OtpState) -> ApiError {
@@ -45,7 +41,7 @@ pub fn refusal(current: OtpState) -> ApiError {
 
 /// The customer's token state now, for screens and for login.
 pub async fn state_of(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<OtpState> {
-    Ok(load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))
+    Ok(otp_tokens::load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))
 }
 
 impl TokenRow {

@@ -80,12 +80,6 @@ pub enum CodeError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for CodeError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Unexpected(error.into())
-    }
-}
-
 impl From<CodeError> for ApiError {
     fn from(error: CodeError) -> Self {
         match error {
@@ -117,7 +111,7 @@ pub async fn accept(
         result,
         detail: Some(detail.to_owned()),
     };
-    let row = token::load(&state.db, customer_id).await?;
+    let row = otp_tokens::load(&state.db, customer_id).await?;
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
     if !current.allows(procedure) {
         audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
