@@ -17,6 +17,9 @@ pub enum ErrorReason {
     Internal,
     /// The database did not answer.
     ServiceUnavailable,
+    /// The server is at capacity (password hashing queue full, a request ran too long);
+    /// see `Retry-After`.
+    Busy,
     /// Unknown login ID or wrong password: the two are never told apart.
     InvalidCredentials,
     /// Too many wrong passwords: the operator must unlock the login.
@@ -81,6 +84,7 @@ impl ErrorReason {
                 "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
             }
             Self::CsrfRejected => "不正な画面遷移を検出しました。もう一度最初から操作してください。",
+            Self::Busy => "ただいま混み合っています。しばらくしてから再度お試しください。",
             Self::RateLimited => "短時間に多くのお取引がありました。しばらくしてから再度お試しください。",
             Self::RegistrationMismatch => "店番・口座番号・仮パスワードのいずれかが正しくありません。",
             Self::TemporaryPasswordUnusable => {

@@ -26,6 +26,32 @@ impl HealthResponse {
     }
 }
 
+/// `GET /api/ready`: whether this instance should get traffic (the proxy's health check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadyResponse {
+    pub ready: bool,
+    /// A write transaction could be opened and written in (then rolled back).
+    pub database: DatabaseStatus,
+    pub mail_sender: MailSenderStatus,
+    /// Mail in the outbox not yet delivered.
+    pub mail_pending: i64,
+    /// Password hashes waiting for a thread (the queue is bounded; full answers 503 busy).
+    pub hash_queue: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MailSenderStatus {
+    /// Delivering, and it looked at the outbox recently.
+    Running,
+    /// It should be delivering but has not looked at the outbox for too long, or stopped.
+    Stalled,
+    /// This instance delivers no mail (no transport, or delivery driven by hand in tests).
+    Off,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

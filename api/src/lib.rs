@@ -16,7 +16,7 @@ pub mod totp;
 pub mod client;
 
 pub use error::{ErrorBody, ErrorReason};
-pub use health::{DatabaseStatus, HealthResponse};
+pub use health::{DatabaseStatus, HealthResponse, MailSenderStatus, ReadyResponse};
 
 /// The header the SPA sends on every state-changing request (anti-CSRF proof; see the
 /// server's `http::csrf`).

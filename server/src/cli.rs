@@ -9,7 +9,11 @@ use netbank_api::otp::TotpAlgorithm;
 use crate::calendar::utc_date;
 use crate::clock::Clock;
 use crate::calendar::jst_datetime;
-use crate::config::{MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
+use crate::config::{EdgeSettings, MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
+use crate::http::client_addr::TrustedProxies;
+use crate::identity::password;
+use crate::otp::secret_box::SecretBox;
+use crate::telemetry::LogFormat;
 use crate::mail::outbox;
 use crate::operator::{customers, demo, otp as otp_operator};
 use crate::startup::Application;
@@ -34,6 +38,9 @@ pub struct CommonArgs {
     /// Directory for the database and other state; created on first start.
     #[arg(long, env = "NETBANK_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+    /// Log lines as text, or as one JSON object per line (with each request's id and client).
+    #[arg(long, env = "NETBANK_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +81,14 @@ pub enum OtpCommand {
         #[arg(long)]
         login_id: String,
     },
+    /// Re-seal every OTP secret under the current (first) key, while the servers run. Put the
+    /// new key first in the OTP keys, restart the servers, run this, then drop the old key.
+    RotateKey {
+        #[command(flatten)]
+        keys: OtpKeyArgs,
+        #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
+        mode: Mode,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,9 +118,8 @@ pub struct ServeArgs {
     /// the data directory. production: neither.
     #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
     pub mode: Mode,
-    /// Base64 of 32 random bytes (`openssl rand -base64 32`): encrypts OTP secrets at rest.
-    #[arg(long, env = "NETBANK_OTP_KEY", hide_env_values = true)]
-    pub otp_key: Option<String>,
+    #[command(flatten)]
+    pub keys: OtpKeyArgs,
     /// The deployment's サービスID (8 digits) for the token app.
     #[arg(long, env = "NETBANK_SERVICE_ID", default_value = DEFAULT_SERVICE_ID)]
     pub service_id: String,
@@ -125,6 +139,53 @@ pub struct ServeArgs {
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub otp: OtpArgs,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+}
+
+/// The keys that encrypt OTP secrets at rest.
+#[derive(Debug, Args)]
+pub struct OtpKeyArgs {
+    /// Base64 of 32 random bytes (`openssl rand -base64 32`), or several as `ID:BASE64,…` (the
+    /// first seals new secrets; the others still open theirs until `otp rotate-key`).
+    #[arg(long, env = "NETBANK_OTP_KEY", hide_env_values = true)]
+    pub otp_key: Option<String>,
+    /// A file (mode 600) holding the OTP keys as above, one per line: never visible in `ps`
+    /// or the environment.
+    #[arg(long, env = "NETBANK_OTP_KEY_FILE")]
+    pub otp_key_file: Option<PathBuf>,
+}
+
+impl OtpKeyArgs {
+    fn load(&self, mode: Mode, data_dir: &std::path::Path) -> anyhow::Result<SecretBox> {
+        SecretBox::load(mode, self.otp_key.as_deref(), self.otp_key_file.as_deref(), data_dir)
+    }
+}
+
+/// The server at the network's edge: proxies, plain HTTP, bounds under abuse and overload.
+#[derive(Debug, Args)]
+pub struct EdgeArgs {
+    /// Proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For / Forwarded names the
+    /// client; the client is the right-most address none of them has. Default: none.
+    #[arg(long, env = "NETBANK_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+    /// Let production mode run without --tls and with an http public URL (never in front of
+    /// customers).
+    #[arg(long, env = "NETBANK_INSECURE_HTTP")]
+    pub insecure_http: bool,
+    /// Client addresses the per-client rate limiter tracks at most (least recently seen go first).
+    #[arg(long, env = "NETBANK_RATE_LIMIT_CLIENTS", default_value_t = EdgeSettings::default().limiter_capacity)]
+    pub rate_limit_clients: usize,
+    /// Seconds a request may take before it is answered 503 busy and its work rolled back.
+    #[arg(long, env = "NETBANK_REQUEST_TIMEOUT_SECONDS", default_value_t = EdgeSettings::default().request_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub request_timeout_seconds: u64,
+    /// argon2id threads (each keeps its 19 MiB). Default: one per core.
+    #[arg(long, env = "NETBANK_HASH_THREADS", default_value_t = password::PoolSize::default().threads)]
+    pub hash_threads: usize,
+    /// Password hashes that may wait for a thread; beyond it login and registration answer 503
+    /// busy with Retry-After at once.
+    #[arg(long, env = "NETBANK_HASH_QUEUE", default_value_t = password::PoolSize::default().queue)]
+    pub hash_queue: usize,
 }
 
 #[derive(Debug, Args)]
@@ -188,7 +249,18 @@ pub struct PolicyArgs {
     /// Authentication requests per client address per minute.
     #[arg(long, env = "NETBANK_AUTH_REQUESTS_PER_MINUTE", default_value_t = Policy::default().auth_requests_per_minute)]
     pub auth_requests_per_minute: u32,
+    /// Password changes, notice-address changes, トークン発行 and token set-ups a customer may
+    /// attempt per hour, each (counted in the database: holds across instances).
+    #[arg(long, env = "NETBANK_CUSTOMER_ACTIONS_PER_HOUR", default_value_t = Policy::default().customer_actions_per_hour)]
+    pub customer_actions_per_hour: u32,
+    /// Issuance mails a customer may be sent per day.
+    #[arg(long, env = "NETBANK_ISSUANCE_MAILS_PER_DAY", default_value_t = Policy::default().issuance_mails_per_day)]
+    pub issuance_mails_per_day: u32,
+    /// Live sessions per customer; a new login ends the oldest beyond it.
+    #[arg(long, env = "NETBANK_SESSIONS_PER_CUSTOMER", default_value_t = Policy::default().sessions_per_customer, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sessions_per_customer: u32,
     /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
+    /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
     pub tls: bool,
 }
@@ -201,6 +273,9 @@ impl PolicyArgs {
             session_idle_seconds: self.session_idle_seconds,
             session_absolute_seconds: self.session_absolute_seconds,
             auth_requests_per_minute: self.auth_requests_per_minute,
+            customer_actions_per_hour: self.customer_actions_per_hour,
+            issuance_mails_per_day: self.issuance_mails_per_day,
+            sessions_per_customer: self.sessions_per_customer,
             tls: self.tls,
             ..Policy::default()
         }
@@ -305,12 +380,21 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         policy: args.policy.policy(args.otp.policy()),
         clock: Clock::System,
         mode: args.mode,
-        otp_key: args.otp_key,
+        otp_key: args.keys.otp_key,
         service_id: args.service_id,
         public_url: args.public_url,
         token_app_url: args.token_app_url,
         mail: MailSettings { smtp_url: args.smtp_url, from: args.mail_from, ..MailSettings::default() },
+        edge: EdgeSettings {
+            trusted_proxies: args.edge.trusted_proxies,
+            insecure_http: args.edge.insecure_http,
+            limiter_capacity: args.edge.rate_limit_clients,
+            request_timeout: std::time::Duration::from_secs(args.edge.request_timeout_seconds),
+            otp_key_file: args.keys.otp_key_file,
+            ..EdgeSettings::default()
+        },
     };
+    password::configure(password::PoolSize { threads: args.edge.hash_threads, queue: args.edge.hash_queue });
     let app = Application::build(settings).await?;
     if args.demo {
         demo::seed(&app.state().db, &Clock::System, args.mode).await?;
@@ -405,6 +489,10 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
 }
 
 async fn otp(data_dir: PathBuf, command: OtpCommand) -> anyhow::Result<()> {
+    if let OtpCommand::RotateKey { keys, mode } = &command {
+        // Keys first: a refused rotation opens nothing.
+        keys.load(*mode, &data_dir)?;
+    }
     let db = open(&data_dir).await?;
     let clock = Clock::System;
     match command {
@@ -419,6 +507,18 @@ async fn otp(data_dir: PathBuf, command: OtpCommand) -> anyhow::Result<()> {
         OtpCommand::Initialise { login_id } => {
             otp_operator::initialise(&db, &clock, &LoginId::parse(&login_id)?).await?;
             println!("初期化: {login_id} has no token now (トークン未発行); the customer may issue a new one");
+        }
+        OtpCommand::RotateKey { keys, mode } => {
+            let secrets = keys.load(mode, &data_dir)?;
+            let report = otp_operator::rotate_key(&db, &clock, &secrets).await?;
+            println!(
+                "{} OTP secrets re-sealed under key {:?}; {} changed meanwhile and were left as they are; {} still under other keys{}",
+                report.resealed,
+                secrets.current_key_id(),
+                report.skipped,
+                report.remaining,
+                if report.remaining > 0 { " (run again)" } else { " (the old keys may be removed)" }
+            );
         }
     }
     Ok(())

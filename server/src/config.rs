@@ -5,6 +5,7 @@ use std::time::Duration;
 use netbank_api::otp::TotpAlgorithm;
 
 use crate::clock::Clock;
+use crate::http::client_addr::TrustedProxies;
 
 /// Everything the server needs to start. Built from the command line and environment by
 /// `cli`, or directly by tests.
@@ -29,6 +30,37 @@ pub struct Settings {
     /// The token app the issuance mail links to; defaults to the embedded one at `/token`.
     pub token_app_url: Option<String>,
     pub mail: MailSettings,
+    pub edge: EdgeSettings,
+}
+
+/// How the server meets the network: proxies, TLS, and its bounds under abuse and overload.
+#[derive(Debug, Clone)]
+pub struct EdgeSettings {
+    /// Peers whose `X-Forwarded-For` / `Forwarded` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Production without `policy.tls` (plain HTTP to the customer) only when this is set.
+    pub insecure_http: bool,
+    /// Clients the per-client limiter tracks at most.
+    pub limiter_capacity: usize,
+    /// A request still unanswered after this is answered 503 (and its work dropped, rolled back).
+    pub request_timeout: Duration,
+    /// How often expired sessions, pending logins, ended limiter windows and throttles go.
+    pub sweep_interval: Duration,
+    /// The OTP key file (`--otp-key-file`): the keys without putting them in `ps`.
+    pub otp_key_file: Option<PathBuf>,
+}
+
+impl Default for EdgeSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: TrustedProxies::default(),
+            insecure_http: false,
+            limiter_capacity: crate::http::rate_limit::DEFAULT_CAPACITY,
+            request_timeout: Duration::from_secs(30),
+            sweep_interval: Duration::from_secs(60),
+            otp_key_file: None,
+        }
+    }
 }
 
 /// Development shows mail in a mailbox page and makes its own keys; production does neither.
@@ -112,6 +144,13 @@ pub struct Policy {
     pub session_absolute_seconds: i64,
     /// Authentication requests a client address may make per minute.
     pub auth_requests_per_minute: u32,
+    /// Password changes, notice-address changes, トークン発行 and token set-ups a customer may
+    /// attempt per hour (each).
+    pub customer_actions_per_hour: u32,
+    /// Issuance mails a customer may be sent per day.
+    pub issuance_mails_per_day: u32,
+    /// Live sessions a customer may hold; a new login ends the oldest beyond it.
+    pub sessions_per_customer: u32,
     /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
     pub tls: bool,
     pub otp: OtpPolicy,
@@ -126,6 +165,9 @@ impl Default for Policy {
             session_idle_seconds: 10 * 60,
             session_absolute_seconds: 60 * 60,
             auth_requests_per_minute: 30,
+            customer_actions_per_hour: 10,
+            issuance_mails_per_day: 5,
+            sessions_per_customer: 5,
             tls: false,
             otp: OtpPolicy::default(),
         }
@@ -147,6 +189,7 @@ impl Settings {
             public_url: None,
             token_app_url: None,
             mail: MailSettings { poll_interval: Duration::from_millis(50), ..MailSettings::default() },
+            edge: EdgeSettings::default(),
         }
     }
 }
@@ -156,5 +199,25 @@ pub const DATABASE_FILE: &str = "netbank.sqlite3";
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)
+    }
+}
+
+impl Settings {
+    /// Production must not run in a way that leaks sessions or secrets: checked before
+    /// anything is opened or created.
+    pub fn check_production(&self) -> anyhow::Result<()> {
+        if self.mode != Mode::Production || self.edge.insecure_http {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            self.policy.tls,
+            "production mode serves customers over TLS only: give --tls (the server sits behind a TLS proxy or terminates it), or --insecure-http to run without (never in front of customers)"
+        );
+        let public_url = self.public_url.as_deref().unwrap_or("");
+        anyhow::ensure!(
+            public_url.starts_with("https://"),
+            "production mode needs --public-url https://… (where customers reach the bank; mail links point there), not {public_url:?}"
+        );
+        Ok(())
     }
 }

@@ -39,6 +39,19 @@ pub async fn ping(pool: &SqlitePool) -> bool {
     matches!(tokio::time::timeout(Duration::from_secs(1), query).await, Ok(Ok(1)))
 }
 
+/// Can this instance write? A write transaction is opened and a row written, then rolled
+/// back, within a second.
+pub async fn writable(pool: &SqlitePool) -> bool {
+    let probe = async {
+        let mut tx = begin_write(pool).await?;
+        sqlx::query("INSERT INTO throttles (key, window_start, count) VALUES ('ready-probe', 0, 0) ON CONFLICT (key) DO NOTHING")
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await
+    };
+    matches!(tokio::time::timeout(Duration::from_secs(1), probe).await, Ok(Ok(())))
+}
+
 /// A transaction that reads before it writes. SQLite's default (deferred) transaction takes
 /// its snapshot at the first read and cannot turn it into a write if another connection has
 /// committed since ("database is locked" at once, no busy wait); `BEGIN IMMEDIATE` takes the

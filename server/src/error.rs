@@ -8,11 +8,18 @@ use netbank_api::{ErrorBody, ErrorReason};
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds to wait before asking again (`Retry-After`), on 429 and 503.
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
     pub fn new(reason: ErrorReason) -> Self {
-        Self { status: status_for(reason), body: ErrorBody::new(reason) }
+        Self::from(ErrorBody::new(reason))
+    }
+
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -29,7 +36,7 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::NotFound => StatusCode::NOT_FOUND,
         ErrorReason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorReason::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorReason::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorReason::ServiceUnavailable | ErrorReason::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorReason::InvalidCredentials
         | ErrorReason::Unauthenticated
         | ErrorReason::SessionExpired
@@ -95,18 +102,25 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
+        if error.is::<crate::identity::password::Busy>() {
+            return Self::new(ErrorReason::Busy).retry_after(1);
+        }
         Self::internal(format!("{error:#}"))
     }
 }
 
 impl From<ErrorBody> for ApiError {
     fn from(body: ErrorBody) -> Self {
-        Self { status: status_for(body.reason), body }
+        Self { status: status_for(body.reason), body, retry_after: None }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -1,14 +1,15 @@
 //! Extractors that answer in the API's error shape instead of axum's plain-text rejections.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use netbank_api::{ErrorBody, ErrorReason};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::http::client_addr::ClientIp;
 
 /// A JSON body; a wrong content type, bad JSON, a wrong shape or an oversized body becomes
 /// an error body with a stable reason.
@@ -32,17 +33,17 @@ fn rejection_to_error(rejection: JsonRejection) -> ApiError {
     } else {
         ErrorReason::MalformedRequest
     };
-    ApiError { status, body: ErrorBody::new(reason) }
+    ApiError { status, body: ErrorBody::new(reason), retry_after: None }
 }
 
-/// The peer's address, for the audit log and rate limits. (Behind a proxy this is the
-/// proxy; trusting a forwarded header is a deployment decision not made here.)
+/// The client's address, for the audit log and limits: the TCP peer, or behind a trusted
+/// proxy the address it forwarded for (`http::client_addr`).
 #[derive(Debug, Clone)]
-pub struct ClientAddr(pub Option<SocketAddr>);
+pub struct ClientAddr(pub Option<IpAddr>);
 
 impl ClientAddr {
     pub fn ip_string(&self) -> Option<String> {
-        self.0.map(|addr| addr.ip().to_string())
+        self.0.map(|addr| addr.to_string())
     }
 }
 
@@ -50,6 +51,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0)))
+        Ok(Self(parts.extensions.get::<ClientIp>().map(|client| client.0)))
     }
 }

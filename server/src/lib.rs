@@ -17,4 +17,6 @@ pub mod routes;
 pub mod spa;
 pub mod startup;
 pub mod store;
+pub mod sweeper;
 pub mod telemetry;
+pub mod throttle;

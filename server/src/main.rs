@@ -6,8 +6,9 @@ use netbank_server::cli::Cli;
 #[tokio::main]
 async fn main() -> ExitCode {
     keep_large_allocations_mapped();
-    netbank_server::telemetry::init();
-    match Cli::parse().run().await {
+    let cli = Cli::parse();
+    netbank_server::telemetry::init(cli.common.log_format);
+    match cli.run().await {
         Ok(()) => ExitCode::SUCCESS,
         // One line for the operator, whatever RUST_BACKTRACE says; causes joined by ": ".
         Err(error) => {

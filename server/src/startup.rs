@@ -12,12 +12,13 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::{Mode, Policy, Settings};
-use crate::mail::sender::{self, Transport};
+use crate::mail::sender::{self, Heartbeat, Transport};
 use crate::otp::secret_box::SecretBox;
 use crate::http::rate_limit::RateLimiter;
+use crate::http::{client_addr, deadline, request_id};
 use crate::http::security_headers::{self, SecurityHeaders};
 use crate::identity::password;
-use crate::{db, routes, spa};
+use crate::{db, routes, spa, telemetry};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -35,6 +36,8 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// Wakes the mail sender when a transaction has put mail in the outbox.
     pub mail_wakeup: Arc<Notify>,
+    /// Whether the mail sender is alive (`/api/ready`).
+    pub mail_heartbeat: Arc<Heartbeat>,
     pub deployment: Arc<Deployment>,
 }
 
@@ -55,12 +58,20 @@ pub struct Application {
     state: AppState,
     sender: sender::Sender,
     background_delivery: bool,
+    sweep_interval: std::time::Duration,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // Refusals first: a refused start creates nothing.
+        settings.check_production()?;
+        if settings.mode == Mode::Development {
+            // Development keeps its own OTP key in the data directory.
+            std::fs::create_dir_all(&settings.data_dir)?;
+        }
+        let secrets =
+            SecretBox::load(settings.mode, settings.otp_key.as_deref(), settings.edge.otp_key_file.as_deref(), &settings.data_dir)?;
         std::fs::create_dir_all(&settings.data_dir)?;
-        let secrets = SecretBox::load(settings.mode, settings.otp_key.as_deref(), &settings.data_dir)?;
         let service_id = ServiceId::parse(&settings.service_id)
             .map_err(|_| anyhow::anyhow!("the サービスID must be 8 digits, not {:?}", settings.service_id))?;
         let transport = match (&settings.mail.smtp_url, settings.mode) {
@@ -70,6 +81,12 @@ impl Application {
         };
         let from: Mailbox = settings.mail.from.parse().map_err(|e| anyhow::anyhow!("NETBANK_MAIL_FROM: {e}"))?;
         let db = db::open(&settings.database_path()).await?;
+        for key_id in crate::store::otp_tokens::secret_key_ids(&db).await? {
+            anyhow::ensure!(
+                secrets.knows(&key_id),
+                "OTP secrets in the database were sealed with the key {key_id:?}, which is not configured: keep it in the OTP keys (after the current one) until `netbank-server otp rotate-key` has re-sealed them"
+            );
+        }
         let listener = TcpListener::bind(settings.addr).await?;
         let address = listener.local_addr()?;
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
@@ -82,10 +99,11 @@ impl Application {
             clock: settings.clock.clone(),
             policy: Arc::new(settings.policy.clone()),
             dummy_hash: password::dummy_hash().await?.into(),
-            limiter: Arc::default(),
-            audit_quota: Arc::default(),
+            limiter: Arc::new(RateLimiter::with_capacity(settings.edge.limiter_capacity)),
+            audit_quota: Arc::new(RateLimiter::with_capacity(settings.edge.limiter_capacity)),
             secrets: Arc::new(secrets),
             mail_wakeup: Arc::default(),
+            mail_heartbeat: Arc::new(Heartbeat::new(settings.mail.poll_interval)),
             deployment: Arc::new(Deployment {
                 mode: settings.mode,
                 service_id: service_id.as_str().to_owned(),
@@ -99,9 +117,18 @@ impl Application {
             from,
             wakeup: state.mail_wakeup.clone(),
             poll_interval: settings.mail.poll_interval,
+            heartbeat: state.mail_heartbeat.clone(),
         };
         let router = build_router(&settings, state.clone())?;
-        Ok(Self { listener, address, router, state, sender, background_delivery: settings.mail.background_delivery })
+        Ok(Self {
+            listener,
+            address,
+            router,
+            state,
+            sender,
+            background_delivery: settings.mail.background_delivery,
+            sweep_interval: settings.edge.sweep_interval,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -134,11 +161,13 @@ impl Application {
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
+        let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
         axum::serve(self.listener, service).with_graceful_shutdown(stop).await?;
         // Unsent mail stays in the outbox for the next start.
         if let Some(mail) = mail {
             mail.abort();
         }
+        sweeper.abort();
         self.state.db.close().await;
         Ok(())
     }
@@ -173,7 +202,9 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
         None => (spa::not_built_router(), None),
     };
     let headers = Arc::new(SecurityHeaders::new(index_html.as_deref(), settings.policy.tls));
-    let mut router = Router::new().nest("/api", routes::api_router(state.clone()));
+    let api = routes::api_router(state.clone())
+        .layer(middleware::from_fn_with_state(settings.edge.request_timeout, deadline::limit));
+    let mut router = Router::new().nest("/api", api);
     if settings.mode == Mode::Development {
         let mailbox = Router::new().route("/dev/mailbox", axum::routing::get(crate::mail::mailbox::page));
         router = router.merge(mailbox.with_state(state));
@@ -181,7 +212,10 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
     Ok(router
         .merge(site)
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        // Outermost: the log span and everything inside know the request's id and client.
+        .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(Arc::new(settings.edge.trusted_proxies.clone()), client_addr::resolve)))
 }
 
 async fn shutdown_signal() {

@@ -1,9 +1,41 @@
+use axum::http::Request;
+use tracing::Span;
 use tracing_subscriber::EnvFilter;
 
+use crate::http::client_addr::ClientIp;
+use crate::http::request_id::RequestId;
+
+/// How log lines look: for a person at a terminal, or one JSON object per line for a log
+/// pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 /// Logs to stderr; `RUST_LOG` overrides the default of `info`.
-pub fn init() {
+pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // A second init (several tests in one process) is harmless.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
+    };
+}
+
+/// Each request's span: method, path, the request id and the client, so every line logged
+/// while answering it can be found from the proxy's access log. Never the query string or
+/// headers, which may carry what must not be logged.
+pub fn request_span<B>(request: &Request<B>) -> Span {
+    let id = request.extensions().get::<RequestId>().and_then(|id| id.0.to_str().ok()).unwrap_or("-");
+    let client = request.extensions().get::<ClientIp>().map(|client| client.0.to_string());
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+        client = client.as_deref().unwrap_or("-"),
+    )
 }

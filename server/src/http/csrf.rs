@@ -3,9 +3,7 @@
 //! header proves the request came from our own scripts; a foreign `Origin` or
 //! `Sec-Fetch-Site` is refused as well. SameSite=Strict cookies are the second wall.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -14,6 +12,7 @@ use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
+use crate::http::client_addr::ClientIp;
 use crate::startup::AppState;
 
 pub use netbank_api::CSRF_HEADER;
@@ -25,7 +24,7 @@ pub async fn require_proof(State(state): State<AppState>, request: Request, next
     // A refusal here is either a bug in our SPA or someone else's page trying: worth a
     // record, up to a few per client and minute.
     let now = state.clock.now();
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let peer = request.extensions().get::<ClientIp>().map(|client| client.0);
     if peer.is_none_or(|ip| state.audit_quota.check(ip, now, AUDITED_REFUSALS_PER_MINUTE).is_ok()) {
         let event = AuditEvent {
             customer_id: None,

@@ -1,5 +1,9 @@
-//! What every request passes through: security headers, CSRF refusal, rate limits.
+//! What every request passes through: the client's address, its id, a deadline, security
+//! headers, CSRF refusal, rate limits.
 
+pub mod client_addr;
 pub mod csrf;
+pub mod deadline;
 pub mod rate_limit;
+pub mod request_id;
 pub mod security_headers;

@@ -1,37 +1,54 @@
-//! Per-client limits on authentication endpoints: a fixed one-minute window per address,
-//! answered with 429 and `Retry-After`. In memory: each server process limits on its own.
+//! Per-client limits: a fixed one-minute window per client (IPv4 address or IPv6 /64),
+//! answered with 429 and `Retry-After`. In memory, so each server process limits on its own
+//! (the proxy spreads a client's requests; per-customer limits live in the database).
+//!
+//! The table holds at most `capacity` clients: a flood of new addresses pushes out the least
+//! recently seen, never grows memory, and never makes a request scan the table; windows that
+//! have ended are pruned by a timer ([`RateLimiter::prune`]).
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::HeaderValue;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use lru::LruCache;
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
+use crate::http::client_addr::{limit_key, ClientIp};
 use crate::startup::AppState;
 
 const WINDOW_SECONDS: i64 = 60;
 
-#[derive(Debug, Default)]
+/// Clients tracked when no capacity is configured: about 5 MiB at most.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+#[derive(Debug)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    windows: Mutex<LruCache<IpAddr, (i64, u32)>>,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
 }
 
 impl RateLimiter {
+    pub fn with_capacity(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        Self { windows: Mutex::new(LruCache::new(capacity)) }
+    }
+
     /// `Ok` when the request may go ahead, else the seconds until it may and whether this is
     /// the client's first refusal in the window.
     pub fn check(&self, client: IpAddr, now: i64, per_minute: u32) -> Result<(), (i64, bool)> {
+        let key = limit_key(client);
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now - *start < WINDOW_SECONDS);
-        }
-        let (start, count) = windows.entry(client).or_insert((now, 0));
+        let (start, count) = windows.get_or_insert_mut(key, || (now, 0));
         if now - *start >= WINDOW_SECONDS {
             *start = now;
             *count = 0;
@@ -44,10 +61,29 @@ impl RateLimiter {
         *count += 1;
         Ok(())
     }
+
+    /// Forgets clients whose window has ended; returns how many are still tracked.
+    pub fn prune(&self, now: i64) -> usize {
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let ended: Vec<IpAddr> =
+            windows.iter().filter(|(_, (start, _))| now - *start >= WINDOW_SECONDS).map(|(key, _)| *key).collect();
+        for key in ended {
+            windows.pop(&key);
+        }
+        windows.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub async fn limit_auth(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let client = request.extensions().get::<ClientIp>().map(|ip| ip.0);
     if let Some(client) = client {
         let now = state.clock.now();
         if let Err((wait, first)) = state.limiter.check(client, now, state.policy.auth_requests_per_minute) {
@@ -65,9 +101,7 @@ pub async fn limit_auth(State(state): State<AppState>, request: Request, next: N
                     return ApiError::internal(error).into_response();
                 }
             }
-            let mut response = ApiError::new(ErrorReason::RateLimited).into_response();
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
-            return response;
+            return ApiError::new(ErrorReason::RateLimited).retry_after(wait).into_response();
         }
     }
     next.run(request).await
@@ -89,5 +123,33 @@ mod tests {
         assert_eq!(limiter.check(client, 1011, 3), Err((49, false)));
         assert!(limiter.check(other, 1010, 3).is_ok());
         assert!(limiter.check(client, 1060, 3).is_ok());
+    }
+
+    #[test]
+    fn addresses_in_one_ipv6_64_share_a_window() {
+        let limiter = RateLimiter::default();
+        assert!(limiter.check("2001:db8::1".parse().unwrap(), 1000, 1).is_ok());
+        assert!(limiter.check("2001:db8::ffff:2".parse().unwrap(), 1000, 1).is_err());
+        assert!(limiter.check("2001:db8:0:1::1".parse().unwrap(), 1000, 1).is_ok());
+    }
+
+    #[test]
+    fn a_flood_of_new_addresses_never_grows_the_table_past_its_capacity() {
+        let limiter = RateLimiter::with_capacity(1000);
+        let hot: IpAddr = "198.51.100.1".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limiter.check(hot, 1000, 3).is_ok());
+        }
+        for i in 0..50_000u32 {
+            let address = IpAddr::V4((0x0a00_0000 + i).into());
+            let _ = limiter.check(address, 1000, 3);
+            // The client still being limited stays in the table while it keeps asking.
+            if i % 500 == 0 {
+                assert!(limiter.check(hot, 1000, 3).is_err(), "the limited client was forgotten at {i}");
+            }
+        }
+        assert_eq!(limiter.len(), 1000);
+        assert_eq!(limiter.prune(1030), 1000, "windows still running stay");
+        assert_eq!(limiter.prune(1060), 0, "ended windows go");
     }
 }

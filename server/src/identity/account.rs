@@ -24,6 +24,7 @@ use crate::mail::notice::{self, Notice};
 use crate::otp::{token, verify};
 use crate::startup::AppState;
 use crate::store::customers;
+use crate::throttle::{self, Action};
 
 #[utoipa::path(get, path = "/api/me", tag = "customer",
     responses((status = 200, body = MeResponse),
@@ -60,6 +61,7 @@ pub async fn change_password(
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let PasswordChange { current: old, new } = request.check()?;
+    throttle::take_attempt(&state, &client, Action::PasswordChange, current.customer_id).await?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
     reauth::confirm_password(&state, &client, &current, &old, "current_password", "password_change").await?;
     if old.expose() == new.expose() {
@@ -93,6 +95,7 @@ pub async fn change_notice_address(
     ApiJson(request): ApiJson<ChangeNoticeAddressRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let NoticeAddressChange { address, password } = request.check()?;
+    throttle::take_attempt(&state, &client, Action::NoticeAddressChange, current.customer_id).await?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
     reauth::confirm_password(&state, &client, &current, &password, "password", "notice_address_change").await?;
 

@@ -134,7 +134,7 @@ async fn password_step(
     if let Some(old) = presented {
         session::delete(&mut *tx, &old).await?;
     }
-    let token = session::create(&mut *tx, credential.customer_id, stage, Level::Password, now, now).await?;
+    let token = session::create(&mut tx, &state.policy, credential.customer_id, stage, Level::Password, now, now).await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@
 //! would hold its 19 MiB) and latency, not throughput.
 
 use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;
@@ -18,19 +19,55 @@ fn argon2() -> Argon2<'static> {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// How many hashing threads and how many hashes may wait for one; set once at start
+/// ([`configure`]) before the first hash.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSize {
+    pub threads: usize,
+    /// Waiting hashes beyond this are refused at once ([`Busy`]): a login that would wait
+    /// longer than a person does is better answered "try again" now, and an unbounded queue
+    /// is memory and latency without end under a flood.
+    pub queue: usize,
+}
+
+impl Default for PoolSize {
+    fn default() -> Self {
+        // Two cores hash about 150 a second, so 32 waiting is about a fifth of a second.
+        Self { threads: std::thread::available_parallelism().map_or(2, |n| n.get()), queue: 32 }
+    }
+}
+
+static SIZE: OnceLock<PoolSize> = OnceLock::new();
+
+/// Sets the pool's size; only the first call counts, and only before the first hash.
+pub fn configure(size: PoolSize) {
+    let _ = SIZE.set(PoolSize { threads: size.threads.max(1), queue: size.queue.max(1) });
+}
+
+/// The hashing queue is full: answer 503 with `Retry-After` instead of waiting.
+#[derive(Debug, thiserror::Error)]
+#[error("the password hashing queue is full")]
+pub struct Busy;
+
+struct Pool {
+    sender: mpsc::SyncSender<Job>,
+    waiting: std::sync::Arc<AtomicUsize>,
+}
+
 /// The hashing threads, started on first use; jobs wait their turn in arrival order.
-fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
-    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Job>();
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| Pool::start(*SIZE.get_or_init(PoolSize::default)))
+}
+
+impl Pool {
+    fn start(size: PoolSize) -> Self {
+        let (sender, receiver) = mpsc::sync_channel::<Job>(size.queue);
         let receiver = std::sync::Arc::new(Mutex::new(receiver));
-        let threads = std::env::var("NETBANK_HASH_THREADS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|n: &usize| *n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-        for i in 0..threads {
+        let waiting = std::sync::Arc::new(AtomicUsize::new(0));
+        for i in 0..size.threads {
             let receiver = receiver.clone();
+            let waiting = waiting.clone();
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || loop {
@@ -39,26 +76,42 @@ fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
                         Err(_) => return,
                     };
                     match job {
-                        Ok(job) => job(),
+                        Ok(job) => {
+                            waiting.fetch_sub(1, Ordering::Relaxed);
+                            job()
+                        }
                         Err(_) => return,
                     }
                 })
                 .expect("argon2 thread starts");
         }
-        Mutex::new(sender)
-    })
+        Self { sender, waiting }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        if let Err(error) = self.sender.try_send(job) {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(match error {
+                mpsc::TrySendError::Full(_) => Busy.into(),
+                mpsc::TrySendError::Disconnected(_) => anyhow::anyhow!("argon2 pool stopped"),
+            });
+        }
+        Ok(result.await?)
+    }
+}
+
+/// Hashes waiting for a thread (for `/api/ready`).
+pub fn queued() -> usize {
+    pool().waiting.load(Ordering::Relaxed)
 }
 
 async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
-    let (done, result) = oneshot::channel();
-    let job: Job = Box::new(move || {
-        let _ = done.send(work());
-    });
-    {
-        let sender = pool().lock().map_err(|_| anyhow::anyhow!("argon2 pool poisoned"))?;
-        sender.send(job).map_err(|_| anyhow::anyhow!("argon2 pool stopped"))?;
-    }
-    Ok(result.await?)
+    pool().run(work).await
 }
 
 pub async fn hash(secret: String) -> anyhow::Result<String> {
@@ -130,5 +183,35 @@ mod tests {
         assert!(verify("abc123".into(), stored.clone()).await.unwrap());
         assert!(!verify("abc124".into(), stored).await.unwrap());
         assert!(!verify("abc123".into(), "not a hash".into()).await.unwrap());
+    }
+}
+
+#[cfg(test)]
+mod overload {
+    use super::*;
+
+    /// A flood is refused beyond the queue's length, at once, and the pool serves again
+    /// after. (Its own pool: the other tests' hashes must not meet a full queue.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_refuses_at_once_instead_of_waiting() {
+        let pool = std::sync::Arc::new(Pool::start(PoolSize { threads: 1, queue: 4 }));
+        let stored = hash("abc123".into()).await.unwrap();
+        let verify_on = |pool: std::sync::Arc<Pool>, stored: String| async move {
+            pool.run(move || verify_in_place(b"abc123", &stored).unwrap_or(false)).await
+        };
+        let handles: Vec<_> = (0..40).map(|_| tokio::spawn(verify_on(pool.clone(), stored.clone()))).collect();
+        let mut verified = 0;
+        let mut busy = 0;
+        for handle in handles {
+            match handle.await.unwrap() {
+                Ok(true) => verified += 1,
+                Err(error) if error.is::<Busy>() => busy += 1,
+                other => panic!("unexpected answer {other:?}"),
+            }
+        }
+        assert_eq!(verified + busy, 40);
+        assert!(busy >= 20 && verified >= 4, "busy {busy}, verified {verified}");
+        assert_eq!(pool.waiting.load(Ordering::Relaxed), 0);
+        assert!(verify_on(pool, stored).await.unwrap(), "the pool serves after the flood");
     }
 }

@@ -117,9 +117,25 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-/// Starts a session at `stage` and `level` for a login that began at `login_at`. Callers
-/// delete the one presented before (a new ID at every step up), inside the same transaction.
+/// Starts a session at `stage` and `level` for a login that began at `login_at`, ending the
+/// customer's oldest beyond `policy.sessions_per_customer` (a forgotten login on a shared PC
+/// does not live on behind a dozen newer ones). Callers delete the one presented before (a
+/// new ID at every step up), inside the same transaction.
 pub async fn create(
+    db: &mut sqlx::SqliteConnection,
+    policy: &Policy,
+    customer_id: i64,
+    stage: Stage,
+    level: Level,
+    login_at: i64,
+    now: i64,
+) -> sqlx::Result<SessionToken> {
+    let token = start(&mut *db, customer_id, stage, level, login_at, now).await?;
+    sessions::keep_newest(&mut *db, customer_id, &SessionToken::hash(&token.0), policy.sessions_per_customer).await?;
+    Ok(token)
+}
+
+async fn start(
     db: impl SqliteExecutor<'_>,
     customer_id: i64,
     stage: Stage,
@@ -178,7 +194,8 @@ pub async fn reissue(
     now: i64,
 ) -> sqlx::Result<SessionToken> {
     revoke_all(tx, current.customer_id, cause, client_addr, now).await?;
-    create(&mut **tx, current.customer_id, Stage::Full, level, current.login_at, now).await
+    // Every other session has just ended: no cap to keep.
+    start(&mut **tx, current.customer_id, Stage::Full, level, current.login_at, now).await
 }
 
 /// A request made in a fully authenticated session. Extracting it checks both time limits

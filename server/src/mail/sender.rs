@@ -21,6 +21,38 @@ fn backoff_seconds(attempts: i64) -> i64 {
     (30_i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
 }
 
+/// Whether the background sender is alive, for `/api/ready`: it beats each time it looks at
+/// the outbox; a sender that should run but has not beaten for a while has stalled (or died).
+#[derive(Debug)]
+pub struct Heartbeat {
+    running: std::sync::atomic::AtomicBool,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+    stale_after: Duration,
+}
+
+impl Heartbeat {
+    pub fn new(poll_interval: Duration) -> Self {
+        // One SMTP delivery may take its 15 s timeout several times over in one round.
+        Self { running: false.into(), last: std::sync::Mutex::new(None), stale_after: poll_interval + Duration::from_secs(120) }
+    }
+
+    fn beat(&self) {
+        self.running.store(true, std::sync::atomic::Ordering::Relaxed);
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
+    }
+
+    pub fn status(&self) -> netbank_api::MailSenderStatus {
+        use netbank_api::MailSenderStatus;
+        if !self.running.load(std::sync::atomic::Ordering::Relaxed) {
+            return MailSenderStatus::Off;
+        }
+        match *self.last.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(at) if at.elapsed() <= self.stale_after => MailSenderStatus::Running,
+            _ => MailSenderStatus::Stalled,
+        }
+    }
+}
+
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Transport {
@@ -54,6 +86,7 @@ pub struct Sender {
     pub from: Mailbox,
     pub wakeup: Arc<Notify>,
     pub poll_interval: Duration,
+    pub heartbeat: Arc<Heartbeat>,
 }
 
 impl Sender {
@@ -65,6 +98,7 @@ impl Sender {
             return;
         };
         loop {
+            self.heartbeat.beat();
             match self.deliver_due(&transport).await {
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, "mail sender could not read the outbox"),

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
 use crate::operator::customers::{CustomerRef, OPERATOR};
+use crate::otp::secret_box::SecretBox;
 use crate::otp::token;
 use crate::store::otp_tokens::{self, TokenState};
 
@@ -92,4 +93,46 @@ async fn record(
         detail: Some(format!("state={detail}")),
     };
     audit::record(&mut **tx, now, event).await
+}
+
+/// What `otp rotate-key` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rotation {
+    pub resealed: u64,
+    /// Tokens that changed between reading and re-sealing (re-issued, 初期化): left as they are.
+    pub skipped: u64,
+    /// Secrets under another key after the pass (sealed by a server still on the old key).
+    pub remaining: u64,
+}
+
+/// Re-seals every OTP secret under the current key, one conditional UPDATE each, in one pass
+/// over the customers: safe while servers run, since a token changed meanwhile is left alone.
+pub async fn rotate_key(db: &SqlitePool, clock: &Clock, secrets: &SecretBox) -> anyhow::Result<Rotation> {
+    let current = secrets.current_key_id();
+    let mut rotation = Rotation::default();
+    let mut after = 0;
+    loop {
+        let batch = otp_tokens::secrets_not_under(db, current, after, 200).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.customer_id;
+        for stored in &batch {
+            let secret = secrets.open(&stored.user_id, &stored.secret_key_id, &stored.secret_ciphertext, &stored.secret_nonce)?;
+            let sealed = secrets.seal(&stored.user_id, &secret);
+            if otp_tokens::reseal(db, stored, &sealed, clock.now()).await? {
+                rotation.resealed += 1;
+            } else {
+                rotation.skipped += 1;
+            }
+        }
+    }
+    rotation.remaining = otp_tokens::secrets_not_under(db, current, 0, i64::MAX).await?.len() as u64;
+    let event = AuditEvent {
+        customer_id: None,
+        event: "otp_key_rotated",
+        client_addr: Some(OPERATOR.into()),
+        result: "success",
+        detail: Some(format!("{} re-sealed under key {current}; {} skipped", rotation.resealed, rotation.skipped)),
+    };
+    audit::record(db, clock.now(), event).await?;
+    Ok(rotation)
 }

@@ -26,6 +26,7 @@ use crate::otp::authenticator;
 use crate::otp::token;
 use crate::startup::AppState;
 use crate::store::customers;
+use crate::throttle::{self, Action};
 use crate::store::otp_tokens::{self, Method, NewToken, TokenState};
 
 /// 160 bits, as RFC 4226 recommends.
@@ -58,6 +59,7 @@ pub async fn issue(
     ApiJson(request): ApiJson<IssueTokenRequest>,
 ) -> Result<Json<TokenIssued>, ApiError> {
     let Issuance { order, login_password } = request.check()?;
+    throttle::take_attempt(&state, &client, Action::OtpIssue, current.customer_id).await?;
     let issuing = Issuing { state: &state, client: &client, customer_id: current.customer_id, now: state.clock.now() };
     let replaced = issuing.check_state().await?;
     // Binding a token is a second factor's birth: whoever holds only the session (a
@@ -65,6 +67,14 @@ pub async fn issue(
     reauth::confirm_password(&state, &client, &current, &login_password, "login_password", "otp_issue").await?;
     let material = Material::prepare(&state, order, issuing.now).await?;
     let (user_id, mut tx) = issuing.write_token(&material).await?;
+    if material.mail.is_some() {
+        let counted = throttle::take(&mut tx, &state.policy, &client, Action::IssuanceMail, current.customer_id, issuing.now).await;
+        if let Err(refusal) = counted {
+            drop(tx);
+            issuing.refused("issuance_mails_per_day".to_owned()).await?;
+            return Err(refusal);
+        }
+    }
     let answer = issuing.record(&mut tx, material, user_id, replaced).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
@@ -158,7 +168,7 @@ impl Issuing<'_> {
                 mail_address: material.mail.as_ref().map(MailAddress::as_str),
                 activation_hash: material.activation_hash.as_deref(),
                 pending_until: material.pending_until,
-                secret: sealed.as_ref().map(|(c, n)| (c.as_slice(), n.as_slice())),
+                secret: sealed.as_ref(),
                 algorithm: material.params.algorithm.as_str(),
                 digits: material.params.digits,
                 period: material.params.period,

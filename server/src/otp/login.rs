@@ -69,7 +69,7 @@ pub async fn login_otp(
         return Err(ApiError::new(ErrorReason::OtpLoginExpired));
     }
     // The absolute limit counts from the password step: the login began there.
-    let full = session::create(&mut *tx, customer_id, Stage::Full, Level::Otp, pending.login_at, now).await?;
+    let full = session::create(&mut tx, &state.policy, customer_id, Stage::Full, Level::Otp, pending.login_at, now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: "login",

@@ -16,6 +16,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::otp::issue::generate_secret;
 use crate::startup::AppState;
+use crate::throttle::{self, Action};
 use crate::store::otp_tokens::{self, Issuance, TokenState};
 
 #[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
@@ -37,6 +38,9 @@ pub async fn provision(
     let issuance = otp_tokens::find_issuance(&state.db, user_id.as_str()).await?;
     let audit = Audit { state: &state, client: &client, user_id: user_id.as_str(), now };
     let waiting = waiting_issuance(issuance.as_ref(), service_id.as_str(), now);
+    if let Ok((issuance, _)) = waiting {
+        throttle::take_attempt(&state, &client, Action::Provision, issuance.customer_id).await?;
+    }
     // One argon2 run whatever the issuance: the answer's time tells nothing either.
     let hash = waiting.map_or_else(|_| state.dummy_hash.to_string(), |(_, hash)| (*hash).to_owned());
     let correct = password::verify(activation.expose().to_owned(), hash).await?;
@@ -90,9 +94,9 @@ fn waiting_issuance<'a>(
 /// can be asked of it again); the secret, given once.
 async fn take(state: &AppState, audit: &Audit<'_>, customer_id: i64) -> Result<Vec<u8>, ApiError> {
     let secret = generate_secret();
-    let (ciphertext, nonce) = state.secrets.seal(audit.user_id, &secret);
+    let sealed = state.secrets.seal(audit.user_id, &secret);
     let mut tx = state.db.begin().await?;
-    if !otp_tokens::provision(&mut *tx, customer_id, audit.user_id, &ciphertext, &nonce, audit.now).await? {
+    if !otp_tokens::provision(&mut *tx, customer_id, audit.user_id, &sealed, audit.now).await? {
         // A parallel set-up won, or the issuance was replaced meanwhile.
         drop(tx);
         audit.refused(Some(customer_id), "race").await?;

@@ -84,7 +84,7 @@ impl TokenRow {
 
     pub fn secret(&self, secrets: &SecretBox) -> anyhow::Result<Vec<u8>> {
         match (&self.secret_ciphertext, &self.secret_nonce) {
-            (Some(ciphertext), Some(nonce)) => secrets.open(&self.user_id, ciphertext, nonce),
+            (Some(ciphertext), Some(nonce)) => secrets.open(&self.user_id, &self.secret_key_id, ciphertext, nonce),
             _ => anyhow::bail!("token without a secret asked for codes"),
         }
     }
@@ -105,6 +105,7 @@ mod tests {
             pending_until,
             secret_ciphertext: None,
             secret_nonce: None,
+            secret_key_id: "1".into(),
             algorithm: "SHA1".to_owned(),
             digits: 6,
             period: 30,

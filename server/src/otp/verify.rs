@@ -228,6 +228,7 @@ mod tests {
             pending_until: 0,
             secret_ciphertext: None,
             secret_nonce: None,
+            secret_key_id: "1".into(),
             algorithm: "SHA1".into(),
             digits: 6,
             period: 30,

@@ -1,9 +1,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use netbank_api::{DatabaseStatus, HealthResponse};
+use netbank_api::{DatabaseStatus, HealthResponse, MailSenderStatus, ReadyResponse};
 
 use crate::db;
+use crate::identity::password;
+use crate::store::mail_outbox;
 use crate::startup::AppState;
 
 #[utoipa::path(get, path = "/api/health", tag = "system",
@@ -15,4 +17,17 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
     let body = HealthResponse { version: env!("CARGO_PKG_VERSION").to_owned(), database, server_time: state.clock.now() };
     let status = if body.is_healthy() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(body))
+}
+
+#[utoipa::path(get, path = "/api/ready", tag = "system",
+    responses((status = 200, body = ReadyResponse), (status = 503, description = "not ready: the database cannot be written or the mail sender stalled", body = ReadyResponse)))]
+/// For the proxy's health check: the database takes writes and the mail sender is alive,
+/// with the queues an operator watches.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResponse>) {
+    let database = if db::writable(&state.db).await { DatabaseStatus::Ok } else { DatabaseStatus::Unavailable };
+    let mail_sender = state.mail_heartbeat.status();
+    let mail_pending = mail_outbox::count_pending(&state.db).await.unwrap_or(-1);
+    let ready = database == DatabaseStatus::Ok && mail_sender != MailSenderStatus::Stalled;
+    let body = ReadyResponse { ready, database, mail_sender, mail_pending, hash_queue: password::queued() as u32 };
+    (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))
 }

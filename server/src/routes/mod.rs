@@ -22,8 +22,12 @@ use crate::{mail, otp};
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 
 pub fn api_router(state: AppState) -> Router {
-    // Endpoints that check a secret: limited per client address.
+    // Endpoints that check a secret, hash a password or send mail: limited per client
+    // address (and, in their domain code, per customer).
     let authentication = Router::new()
+        .route("/password", post(account::change_password))
+        .route("/notice-address", post(account::change_notice_address))
+        .route("/otp/issue", post(otp::issue::issue))
         .route("/login", post(login::login))
         .route("/registration/verify", post(registration::verify))
         .route("/registration", post(registration::register))
@@ -34,13 +38,11 @@ pub fn api_router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     let router = Router::new()
         .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/openapi.json", get(openapi::document))
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
-        .route("/password", post(account::change_password))
-        .route("/notice-address", post(account::change_notice_address))
         .route("/otp", get(otp::status::status))
-        .route("/otp/issue", post(otp::issue::issue))
         .merge(authentication);
     let router = if state.deployment.mode == Mode::Development {
         router.route("/dev/mailbox", get(mail::mailbox::json))

@@ -9,7 +9,7 @@ use netbank_api::otp::{
     AuthenticatorSetup, IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued,
     TokenMethod, TotpAlgorithm,
 };
-use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse};
+use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse, MailSenderStatus, ReadyResponse};
 use utoipa::OpenApi;
 
 use crate::identity::{account, login, registration};
@@ -22,6 +22,7 @@ use crate::routes::health;
     info(title = "netbank API", description = "Every error answers with ErrorBody; its `reason` is the stable code."),
     paths(
         health::health,
+        health::ready,
         registration::verify,
         registration::register,
         login::login,
@@ -38,7 +39,7 @@ use crate::routes::health;
         document,
     ),
     components(schemas(
-        ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, RegistrationVerifyRequest, RegistrationVerified,
+        ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, ReadyResponse, MailSenderStatus, RegistrationVerifyRequest, RegistrationVerified,
         RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse,
         ChangeNoticeAddressRequest, NoticeAddressChanged,
         Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
@@ -56,6 +57,9 @@ const RATE_LIMITED: &[&str] = &[
     "/api/token/provision",
     "/api/otp/activate",
     "/api/otp/deactivate",
+    "/api/password",
+    "/api/notice-address",
+    "/api/otp/issue",
 ];
 
 /// The refusals every operation of a kind can give, said once here instead of on each path:
@@ -69,9 +73,11 @@ impl utoipa::Modify for SharedErrors {
             let rate_limited = RATE_LIMITED.contains(&path.as_str());
             if let Some(get) = item.get.as_mut() {
                 add(get, "500", "internal");
+                add(get, "503", "busy: the request ran past the server's deadline (see Retry-After)");
             }
             if let Some(post) = item.post.as_mut() {
                 add(post, "500", "internal");
+                add(post, "503", "busy: the password hashing queue is full or the request ran past the server's deadline (see Retry-After)");
                 add(post, "403", "csrf_rejected");
                 if post.request_body.is_some() {
                     add(post, "400", "malformed_request");

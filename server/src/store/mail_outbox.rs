@@ -135,3 +135,8 @@ pub async fn record_failure(db: impl SqliteExecutor<'_>, id: i64, error: &str, r
         .await?;
     Ok(())
 }
+
+/// Mail not yet delivered.
+pub async fn count_pending(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status <> ?").bind(MailStatus::Sent).fetch_one(db).await
+}

@@ -7,3 +7,4 @@ pub mod customers;
 pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod sessions;
+pub mod throttles;

@@ -4,6 +4,8 @@
 
 use sqlx::SqliteExecutor;
 
+use crate::otp::secret_box::{Sealed, FIRST_KEY_ID};
+
 /// A token's stored state (SPEC.md, Token states). What the customer sees also depends on the
 /// clock (`otp::token`): an issuance not taken into use in time counts as none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -63,6 +65,7 @@ pub struct TokenRow {
     pub pending_until: i64,
     pub secret_ciphertext: Option<Vec<u8>>,
     pub secret_nonce: Option<Vec<u8>>,
+    pub secret_key_id: String,
     pub algorithm: String,
     pub digits: i64,
     pub period: i64,
@@ -71,7 +74,7 @@ pub struct TokenRow {
 }
 
 const COLUMNS: &str = "customer_id, state, method, service_id, user_id, mail_address, pending_until, \
-     secret_ciphertext, secret_nonce, algorithm, digits, period, last_step, failed_otp";
+     secret_ciphertext, secret_nonce, secret_key_id, algorithm, digits, period, last_step, failed_otp";
 
 pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = ?"))
@@ -124,7 +127,7 @@ pub struct NewToken<'a> {
     pub mail_address: Option<&'a str>,
     pub activation_hash: Option<&'a str>,
     pub pending_until: i64,
-    pub secret: Option<(&'a [u8], &'a [u8])>,
+    pub secret: Option<&'a Sealed>,
     pub algorithm: &'a str,
     pub digits: u32,
     pub period: u32,
@@ -137,15 +140,15 @@ pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -
     let written = sqlx::query(
         "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
              provisioning_failures, issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits,
-             period, last_step, failed_otp, suspended_from, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8)
+             period, last_step, failed_otp, suspended_from, updated_at, secret_key_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8, ?17)
          ON CONFLICT (customer_id) DO UPDATE SET
              state = excluded.state, method = excluded.method, service_id = excluded.service_id,
              user_id = excluded.user_id, mail_address = excluded.mail_address,
              activation_hash = excluded.activation_hash, provisioning_failures = 0,
              issued_at = excluded.issued_at, pending_until = excluded.pending_until,
              secret_ciphertext = excluded.secret_ciphertext, secret_nonce = excluded.secret_nonce,
-             algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
+             secret_key_id = excluded.secret_key_id, algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
              last_step = NULL, failed_otp = 0, suspended_from = NULL, updated_at = excluded.updated_at
          WHERE otp_tokens.state NOT IN (?15, ?16)",
     )
@@ -158,13 +161,14 @@ pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -
     .bind(token.activation_hash)
     .bind(now)
     .bind(token.pending_until)
-    .bind(token.secret.map(|(ciphertext, _)| ciphertext))
-    .bind(token.secret.map(|(_, nonce)| nonce))
+    .bind(token.secret.map(|sealed| sealed.ciphertext.as_slice()))
+    .bind(token.secret.map(|sealed| sealed.nonce.as_slice()))
     .bind(token.algorithm)
     .bind(token.digits)
     .bind(token.period)
     .bind(TokenState::Active)
     .bind(TokenState::Suspended)
+    .bind(token.secret.map_or(FIRST_KEY_ID, |sealed| sealed.key_id.as_str()))
     .execute(db)
     .await?;
     Ok(written.rows_affected() == 1)
@@ -176,22 +180,22 @@ pub async fn provision(
     db: impl SqliteExecutor<'_>,
     customer_id: i64,
     user_id: &str,
-    ciphertext: &[u8],
-    nonce: &[u8],
+    sealed: &Sealed,
     now: i64,
 ) -> sqlx::Result<bool> {
     let taken = sqlx::query(
-        "UPDATE otp_tokens SET state = ?1, secret_ciphertext = ?2, secret_nonce = ?3,
+        "UPDATE otp_tokens SET state = ?1, secret_ciphertext = ?2, secret_nonce = ?3, secret_key_id = ?8,
              activation_hash = NULL, provisioning_failures = 0, updated_at = ?4
          WHERE customer_id = ?5 AND user_id = ?6 AND state = ?7 AND pending_until > ?4",
     )
     .bind(TokenState::Provisioned)
-    .bind(ciphertext)
-    .bind(nonce)
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.nonce)
     .bind(now)
     .bind(customer_id)
     .bind(user_id)
     .bind(TokenState::Issued)
+    .bind(&sealed.key_id)
     .execute(db)
     .await?;
     Ok(taken.rows_affected() == 1)
@@ -317,4 +321,55 @@ pub async fn initialise(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::
         .bind(customer_id)
         .fetch_optional(db)
         .await
+}
+
+/// The ids of the keys that sealed the stored secrets (the server refuses to start if one is
+/// not configured).
+pub async fn secret_key_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT DISTINCT secret_key_id FROM otp_tokens WHERE secret_ciphertext IS NOT NULL")
+        .fetch_all(db)
+        .await
+}
+
+/// A secret as stored, for re-sealing under another key.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoredSecret {
+    pub customer_id: i64,
+    pub user_id: String,
+    pub secret_key_id: String,
+    pub secret_ciphertext: Vec<u8>,
+    pub secret_nonce: Vec<u8>,
+}
+
+/// Up to `limit` secrets not sealed with `key_id`, of customers after `after`, in order.
+pub async fn secrets_not_under(db: impl SqliteExecutor<'_>, key_id: &str, after: i64, limit: i64) -> sqlx::Result<Vec<StoredSecret>> {
+    sqlx::query_as(
+        "SELECT customer_id, user_id, secret_key_id, secret_ciphertext, secret_nonce FROM otp_tokens
+         WHERE secret_ciphertext IS NOT NULL AND secret_key_id <> ? AND customer_id > ? ORDER BY customer_id LIMIT ?",
+    )
+    .bind(key_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Replaces a secret's sealing, if it is still exactly `old` (a token re-issued or
+/// initialised meanwhile is left as it now is).
+pub async fn reseal(db: impl SqliteExecutor<'_>, old: &StoredSecret, new: &Sealed, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE otp_tokens SET secret_ciphertext = ?1, secret_nonce = ?2, secret_key_id = ?3, updated_at = ?4
+         WHERE customer_id = ?5 AND user_id = ?6 AND secret_key_id = ?7 AND secret_ciphertext = ?8",
+    )
+    .bind(&new.ciphertext)
+    .bind(&new.nonce)
+    .bind(&new.key_id)
+    .bind(now)
+    .bind(old.customer_id)
+    .bind(&old.user_id)
+    .bind(&old.secret_key_id)
+    .bind(&old.secret_ciphertext)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -123,3 +123,42 @@ pub async fn delete_all_of(db: impl SqliteExecutor<'_>, customer_id: i64) -> sql
     let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(customer_id).execute(db).await?;
     Ok(ended.rows_affected())
 }
+
+/// Ends the customer's oldest sessions so that at most `keep` remain, `newest` among them;
+/// how many ended.
+pub async fn keep_newest(db: impl SqliteExecutor<'_>, customer_id: i64, newest: &[u8], keep: u32) -> sqlx::Result<u64> {
+    let ended = sqlx::query(
+        "DELETE FROM sessions WHERE customer_id = ?1 AND id_hash <> ?2 AND id_hash NOT IN (
+             SELECT id_hash FROM sessions WHERE customer_id = ?1 AND id_hash <> ?2
+             ORDER BY created_at DESC, id_hash LIMIT ?3)",
+    )
+    .bind(customer_id)
+    .bind(newest)
+    .bind(i64::from(keep.max(1)) - 1)
+    .execute(db)
+    .await?;
+    Ok(ended.rows_affected())
+}
+
+/// Deletes sessions no request can use any more: idle or past the absolute limit, and
+/// password steps whose one-time password did not come in time.
+pub async fn sweep(
+    db: impl SqliteExecutor<'_>,
+    now: i64,
+    idle_seconds: i64,
+    absolute_seconds: i64,
+    pending_seconds: i64,
+) -> sqlx::Result<u64> {
+    let swept = sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at <= ?1 - ?2 OR login_at <= ?1 - ?3
+             OR (stage = ?4 AND created_at <= ?1 - ?5)",
+    )
+    .bind(now)
+    .bind(idle_seconds)
+    .bind(absolute_seconds)
+    .bind(Stage::OtpPending)
+    .bind(pending_seconds)
+    .execute(db)
+    .await?;
+    Ok(swept.rows_affected())
+}

@@ -50,7 +50,7 @@ fn the_readme_configuration_table_and_serve_help_name_the_same_flags_and_variabl
     // README's others (RUST_LOG, tuning variables) have no flag.
     for env in envs.iter().filter(|e| e.starts_with("NETBANK_")) {
         let name = env.trim_end_matches('*');
-        let flagless = ["NETBANK_HASH_THREADS", "NETBANK_DB_CONNECTIONS"].contains(&name);
+        let flagless = ["NETBANK_DB_CONNECTIONS"].contains(&name);
         assert!(flagless || help.contains(&format!("[env: {name}")), "README's {env} is not in serve --help");
     }
 }

@@ -55,7 +55,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     }
 
     // Production mode without SMTP: mail waits in the outbox.
-    let mut server = start(data.path(), &["--mode", "production"]).await;
+    let mut server = start(data.path(), &["--mode", "production", "--insecure-http"]).await;
     let base = server.base.clone();
     let demo_client = client();
     post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();

@@ -41,6 +41,13 @@ pub async fn spawn_app_with(dist_dir: Option<PathBuf>, policy: Policy) -> TestAp
 
 /// A test server with whatever settings the test changes from the defaults.
 pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    // The tests in this process share one hashing pool, and the 100-way tests must not make
+    // their neighbours' hashes "busy": a long queue here. The bounded queue is proven on its
+    // own pool (identity::password) and through the binary (`edge.rs`).
+    netbank_server::identity::password::configure(netbank_server::identity::password::PoolSize {
+        queue: 100_000,
+        ..Default::default()
+    });
     let data = tempfile::tempdir().expect("temporary data directory");
     let mut settings = Settings::for_tests(data.path().to_owned(), None);
     settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };

@@ -110,6 +110,8 @@ async fn production_mode_has_no_mailbox_and_keeps_mail_without_smtp() {
     let app = spawn_app_configured(|settings| {
         settings.mode = Mode::Production;
         settings.otp_key = Some(key);
+        settings.policy.tls = true;
+        settings.public_url = Some("https://bank.example".into());
     })
     .await;
     assert_eq!(app.get("/api/dev/mailbox").await.status(), 404);
@@ -126,6 +128,8 @@ async fn production_mode_refuses_to_start_without_the_otp_key() {
     let data = tempfile::tempdir().unwrap();
     let mut settings = netbank_server::config::Settings::for_tests(data.path().to_owned(), None);
     settings.mode = Mode::Production;
+    settings.policy.tls = true;
+    settings.public_url = Some("https://bank.example".into());
     let error = netbank_server::startup::Application::build(settings).await.err().expect("refused");
     assert!(error.to_string().contains("NETBANK_OTP_KEY"), "{error}");
 }

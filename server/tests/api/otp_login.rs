@@ -1,7 +1,9 @@
 use netbank_api::ErrorReason;
 use serde_json::Value;
 
-use crate::helpers::{error_reason, join_all, session_cookie, spawn_app};
+use netbank_server::config::Policy;
+
+use crate::helpers::{error_reason, join_all, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn activation_needs_a_set_up_token_and_a_valid_code() {
@@ -111,7 +113,8 @@ async fn one_step_of_clock_drift_is_forgiven_each_way() {
 
 #[tokio::test]
 async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
-    let app = spawn_app().await;
+    // Twenty password steps at once: more than the default cap of live sessions.
+    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..Policy::default() }).await;
     let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
     let mut pending = Vec::new();
     for _ in 0..20 {

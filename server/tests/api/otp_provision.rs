@@ -130,7 +130,9 @@ async fn a_hundred_parallel_wrong_guesses_void_the_issuance_after_exactly_the_co
     let (session, user_id) = issued(&app).await;
     let guesses = (0..100).map(|i| app.provision("10010001", &user_id, if i % 2 == 0 { "0000" } else { "00000" }));
     let responses = join_all(guesses.collect()).await;
-    assert!(responses.iter().all(|r| r.status() == 401));
+    // Refused as wrong, or by the per-customer limit on set-up attempts (10 an hour).
+    assert!(responses.iter().all(|r| r.status() == 401 || r.status() == 429));
+    assert!(app.count("SELECT count FROM throttles WHERE key LIKE 'provision:%'").await <= 10);
     assert_eq!(app.count("SELECT provisioning_failures FROM otp_tokens").await, 5);
     assert_eq!(app.count("SELECT state = 'voided' AND activation_hash IS NULL FROM otp_tokens").await, 1);
     assert_eq!(app.otp_status(&session).await["state"], "not_issued");

@@ -1,0 +1,47 @@
+//! Housekeeping on a timer, never on a request's path: sessions that can no longer be used,
+//! ended rate-limit windows and per-customer throttle windows.
+
+use std::time::Duration;
+
+use crate::startup::AppState;
+use crate::store::{sessions, throttles};
+use crate::throttle::LONGEST_WINDOW;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub throttles: u64,
+    /// Clients the in-memory limiter still tracks.
+    pub clients_tracked: usize,
+}
+
+/// One round of sweeping at the state's clock.
+pub async fn sweep(state: &AppState) -> sqlx::Result<Swept> {
+    let now = state.clock.now();
+    let policy = &state.policy;
+    let sessions = sessions::sweep(
+        &state.db,
+        now,
+        policy.session_idle_seconds,
+        policy.session_absolute_seconds,
+        policy.otp.pending_login_seconds,
+    )
+    .await?;
+    let throttles = throttles::sweep(&state.db, now, LONGEST_WINDOW).await?;
+    let clients_tracked = state.limiter.prune(now);
+    state.audit_quota.prune(now);
+    Ok(Swept { sessions, throttles, clients_tracked })
+}
+
+/// Sweeps every `interval` until the process ends.
+pub async fn run(state: AppState, interval: Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match sweep(&state).await {
+            Ok(swept) => tracing::debug!(?swept, "swept"),
+            Err(error) => tracing::warn!(%error, "sweeping failed; trying again next round"),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Per-customer limits on what costs the bank or the customer when repeated: mail sent,
+//! password hashing, changes to how the customer is reached. Counted in the database, so they
+//! hold across server instances; refused with 429 and `Retry-After`.
+
+use sqlx::SqliteConnection;
+
+use netbank_api::ErrorReason;
+
+use crate::audit::{self, AuditEvent};
+use crate::config::Policy;
+use crate::error::ApiError;
+use crate::extract::ClientAddr;
+use crate::startup::AppState;
+use crate::store::throttles;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `/api/password`: each attempt, right or wrong.
+    PasswordChange,
+    /// `/api/notice-address`: each attempt.
+    NoticeAddressChange,
+    /// `/api/otp/issue`: each attempt (each hashes a password, most send mail).
+    OtpIssue,
+    /// `/api/token/provision` for one issuance: each attempt.
+    Provision,
+    /// Issuance mails actually sent: counted in the issuing transaction, so a refused
+    /// issuance does not use the day's allowance.
+    IssuanceMail,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Self::PasswordChange => "password_change",
+            Self::NoticeAddressChange => "notice_address_change",
+            Self::OtpIssue => "otp_issue",
+            Self::Provision => "provision",
+            Self::IssuanceMail => "issuance_mail",
+        }
+    }
+
+    /// (window in seconds, actions allowed in it).
+    fn limit(self, policy: &Policy) -> (i64, u32) {
+        match self {
+            Self::IssuanceMail => (DAY, policy.issuance_mails_per_day),
+            _ => (HOUR, policy.customer_actions_per_hour),
+        }
+    }
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
+/// The longest window: rows older than this are swept.
+pub const LONGEST_WINDOW: i64 = DAY;
+
+/// Counts `action` for `customer_id` in `db` (a transaction, when the count must go with
+/// the action), or refuses it with 429 and the seconds to wait, audited.
+pub async fn take(
+    db: &mut SqliteConnection,
+    policy: &Policy,
+    client: &ClientAddr,
+    action: Action,
+    customer_id: i64,
+    now: i64,
+) -> Result<(), ApiError> {
+    let (window, limit) = action.limit(policy);
+    let key = format!("{}:{customer_id}", action.name());
+    let Err(wait) = throttles::take(&mut *db, &key, now, window, limit).await? else { return Ok(()) };
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "throttled",
+        client_addr: client.ip_string(),
+        result: "refused",
+        detail: Some(action.name().to_owned()),
+    };
+    audit::record(&mut *db, now, event).await?;
+    Err(ApiError::new(ErrorReason::RateLimited).retry_after(wait))
+}
+
+/// [`take`] on its own, committed at once: attempts count whether or not they succeed.
+pub async fn take_attempt(state: &AppState, client: &ClientAddr, action: Action, customer_id: i64) -> Result<(), ApiError> {
+    let mut connection = state.db.acquire().await?;
+    take(&mut connection, &state.policy, client, action, customer_id, state.clock.now()).await
+}
