@@ -61,6 +61,23 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     TestApp { address, client, state, mail, _server: server, _data: data }
 }
 
+impl TestApp {
+    /// Stops this server and starts another on the same data directory and clock, with the
+    /// settings `configure` gives (a restart with other keys, say); the start's error if it
+    /// refuses.
+    pub async fn restart(mut self, configure: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
+        self._server.stop().await?;
+        let mut settings = Settings::for_tests(self._data.path().to_owned(), None);
+        settings.policy = (*self.state.policy).clone();
+        settings.clock = self.state.clock.clone();
+        settings.mail.background_delivery = false;
+        configure(&mut settings);
+        let server = Application::build(settings).await?.spawn();
+        let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
+        Ok(TestApp { address, client: self.client, state, mail, _server: server, _data: self._data })
+    }
+}
+
 /// The session ID a response hands out, if it sets one.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     let set_cookies = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());

@@ -2,6 +2,7 @@
 //! One binary (faster to link), one file per capability.
 
 mod cli;
+mod edge;
 mod enumeration;
 mod faults;
 mod health;
