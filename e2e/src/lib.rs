@@ -16,6 +16,8 @@ use netbank_server::operator::demo;
 use netbank_server::startup::{AppState, Application, Spawned};
 use tokio::process::{Child, Command};
 
+pub mod proxy;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -103,6 +105,27 @@ impl Product {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+
+    /// The server's own `127.0.0.1:<port>` (behind a proxy, `base_url` is the proxy's).
+    pub fn server_addr(&self) -> String {
+        self.server.address.trim_start_matches("http://").to_owned()
+    }
+
+    /// Starts the product behind nginx terminating TLS, as a bank runs it: the server with
+    /// `--tls`, the proxy trusted, its public URL the proxy's; `base_url` is the proxy's.
+    pub async fn start_behind_proxy(configure: impl FnOnce(&mut Settings)) -> anyhow::Result<(Self, proxy::Proxy)> {
+        let port = proxy::Proxy::reserve_port()?;
+        let mut product = Self::start_with(|settings| {
+            settings.policy.tls = true;
+            settings.edge.trusted_proxies = "127.0.0.1".parse().expect("an address");
+            settings.public_url = Some(format!("https://127.0.0.1:{port}"));
+            configure(settings);
+        })
+        .await?;
+        let proxy = proxy::Proxy::start(port, &product.server_addr()).await?;
+        product.base_url = proxy.base_url.clone();
+        Ok((product, proxy))
+    }
 }
 
 /// One Chrome DevTools Protocol method, through ChromeDriver's extension endpoint.
@@ -132,6 +155,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn launch() -> anyhow::Result<Self> {
+        Self::launch_with(&[]).await
+    }
+
+    /// With Chromium flags beyond the usual headless ones (`--ignore-certificate-errors` for
+    /// the proxy's certificate made at test time).
+    pub async fn launch_with(extra_args: &[&str]) -> anyhow::Result<Self> {
         let port = free_port()?;
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -143,19 +172,18 @@ impl Browser {
         wait_for_port(([127, 0, 0, 1], port).into()).await?;
 
         let profile = tempfile::tempdir()?;
+        let mut args: Vec<String> = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--window-size=360,800",
+        ]
+        .iter()
+        .chain(extra_args)
+        .map(|arg| (*arg).to_owned())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=360,800",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
-        );
+        capabilities.insert("goog:chromeOptions".into(), serde_json::json!({ "binary": CHROMIUM, "args": args }));
         let client = ClientBuilder::native()
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))

@@ -12,12 +12,14 @@ struct Guide {
     product: Product,
     browser: Browser,
     step: u32,
+    /// Screenshots are `<prefix>-NN-<step>.png`.
+    prefix: &'static str,
 }
 
 impl Guide {
     async fn shot(&mut self, name: &str) -> anyhow::Result<()> {
         self.step += 1;
-        self.browser.screenshot(&format!("guide-{:02}-{name}", self.step)).await?;
+        self.browser.screenshot(&format!("{}-{:02}-{name}", self.prefix, self.step)).await?;
         Ok(())
     }
 
@@ -61,12 +63,27 @@ fn operator(data_dir: &std::path::Path, args: &[&str]) -> anyhow::Result<String>
 
 #[tokio::test]
 async fn the_guide_from_first_registration_to_release() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    walk(product, Browser::launch().await?, "guide").await
+}
+
+/// The same guide through nginx terminating TLS (`deploy/nginx-netbank.conf`), the server
+/// behind it with `--tls` and the proxy trusted: what a bank deploys.
+#[tokio::test]
+async fn the_guide_through_a_tls_reverse_proxy() -> anyhow::Result<()> {
+    let (product, proxy) = Product::start_behind_proxy(|_| {}).await?;
+    let browser = Browser::launch_with(&["--ignore-certificate-errors"]).await?;
+    walk(product, browser, "guide-tls").await?;
+    let log = proxy.access_log();
+    assert!(log.contains("POST /api/otp/activate"), "the guide went through nginx: {log}");
+    Ok(())
+}
+
+async fn walk(product: Product, browser: Browser, prefix: &'static str) -> anyhow::Result<()> {
     // The server's clock is manual and the page's is pinned to it: the guide moves time on
     // both instead of waiting for the next code.
-    let product = Product::start().await?;
-    let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;
-    let mut guide = Guide { product, browser, step: 0 };
+    let mut guide = Guide { product, browser, step: 0, prefix };
     let b = &guide.browser;
 
     // 初回利用登録 with what the branch handed over.
