@@ -2,8 +2,10 @@
 //!
 //!   netbank-bench --server-bin target/server/netbank-server --dist dist
 
+mod durability;
 mod first_load;
 mod logins;
+mod overload;
 mod reads;
 mod server;
 mod stats;
@@ -19,6 +21,7 @@ struct Args {
     loads: usize,
     login_seconds: u64,
     read_seconds: u64,
+    overload_seconds: u64,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -28,6 +31,7 @@ fn args() -> anyhow::Result<Args> {
         loads: 20,
         login_seconds: 15,
         read_seconds: 10,
+        overload_seconds: 20,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -38,6 +42,7 @@ fn args() -> anyhow::Result<Args> {
             "--loads" => args.loads = value.parse()?,
             "--login-seconds" => args.login_seconds = value.parse()?,
             "--read-seconds" => args.read_seconds = value.parse()?,
+            "--overload-seconds" => args.overload_seconds = value.parse()?,
             other => anyhow::bail!("unknown flag {other}"),
         }
     }
@@ -79,7 +84,17 @@ async fn main() -> anyhow::Result<()> {
         cookies.push(reads::session(&base, login_id).await?);
     }
     let mut read = reads::run(&base, &cookies, 64, args.read_seconds).await?;
+    let rss_after_reads = server.peak_rss_mib()?;
+
+    let offered = 4.0 * bound;
+    eprintln!("overload: {offered:.0} logins/s offered (4× the bound) for {} s…", args.overload_seconds);
+    let mut overload = overload::run(&base, &plain, offered, args.overload_seconds).await?;
     let peak = server.peak_rss_mib()?;
+    drop(server);
+
+    eprintln!("durability: committed writes, synchronous FULL against NORMAL…");
+    let full = durability::commits_per_second(work.path(), netbank_server::db::Durability::PowerLoss, 3).await?;
+    let normal = durability::commits_per_second(work.path(), netbank_server::db::Durability::ProcessCrash, 3).await?;
 
     let kb = |b: usize| b as f64 / 1000.0;
     println!("| measure | netbank | reference (same run) | ratio | goal |");
@@ -112,12 +127,24 @@ async fn main() -> anyhow::Result<()> {
         "| read latency p50 / p99 | {:.1} / {:.1} ms | | | |",
         ms(read.latencies.percentile(50.0)), ms(read.latencies.percentile(99.0))
     );
-    println!("| server peak RSS (logins, then reads) | {peak:.1} MiB | after logins {rss_after_logins:.1} MiB | | ≤ 64 MiB |");
+    println!(
+        "| overload: logins accepted while {:.0} /s are offered for {} s | {:.1} /s | argon2id bound {:.1} /s | {:.0} % | ≥ 90 % |",
+        overload.offered_per_second, args.overload_seconds, overload.accepted_per_second, bound, 100.0 * overload.accepted_per_second / bound
+    );
+    println!(
+        "| overload: accepted login p99; refused (503 busy) p99 | {:.0} ms; {:.0} ms ({} refused) | | | < 500 ms; fast |",
+        ms(overload.accepted.percentile(99.0)), ms(overload.busy.percentile(99.0)), overload.busy.len()
+    );
+    println!("| server peak RSS (logins, reads, then overload) | {peak:.1} MiB | after logins {rss_after_logins:.1}, after reads {rss_after_reads:.1} MiB | | ≤ 96 MiB |");
+    println!(
+        "| committed writes, synchronous = FULL (survives power loss) | {full:.0} /s | NORMAL (survives a crash) {normal:.0} /s | {:.0} % | the cost, recorded |",
+        100.0 * full / normal
+    );
     println!();
     println!("first-load files (brotli / gzip bytes):");
     for (path, br, gz) in &spa.files {
         println!("  {path}: {br} / {gz}");
     }
-    println!("failures: {} logins, {} reads (of {} and {})", login.failures, read.failures, login.latencies.len(), read.latencies.len());
+    println!("failures: {} logins, {} reads (of {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, login.latencies.len(), read.latencies.len(), overload.other);
     Ok(())
 }

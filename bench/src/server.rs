@@ -22,7 +22,7 @@ pub struct Customer {
 /// the database with one shared password hash, so seeding costs one argon2.
 pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
     let db = netbank_server::db::open(&data.join(DATABASE_FILE)).await?;
-    let secrets = SecretBox::load(Mode::Development, None, data)?;
+    let secrets = SecretBox::load(Mode::Development, None, None, data)?;
     let hash = password::hash(PASSWORD.into()).await?;
     let now = netbank_server::clock::Clock::System.now();
     let mut tx = db.begin().await?;
@@ -49,7 +49,7 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
         if i < with_token {
             let secret: Vec<u8> = (0..20).map(|b| (b as u8).wrapping_mul(31).wrapping_add(i as u8)).collect();
             let user_id = format!("9{:010}", i);
-            let (ciphertext, nonce) = secrets.seal(&user_id, &secret);
+            let sealed = secrets.seal(&user_id, &secret);
             sqlx::query(
                 "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address,
                      issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits, period, updated_at)
@@ -59,8 +59,8 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
             .bind(&user_id)
             .bind(now)
             .bind(now)
-            .bind(ciphertext)
-            .bind(nonce)
+            .bind(sealed.ciphertext)
+            .bind(sealed.nonce)
             .bind(now)
             .execute(&mut *tx)
             .await?;

@@ -5,16 +5,35 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-/// Opens (creating if needed) the SQLite database and brings its schema up to date.
+/// How hard a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous = FULL`: the WAL is synced at every commit, so an acknowledged write
+    /// survives power loss, not only a crash of the process. What the server uses.
+    PowerLoss,
+    /// `synchronous = NORMAL`: survives a process crash; power loss can drop the last
+    /// commits. Only for measuring what `PowerLoss` costs (`./x bench`).
+    ProcessCrash,
+}
+
+/// Opens (creating if needed) the SQLite database and brings its schema up to date, with
+/// every commit synced to disk before it is acknowledged.
 ///
-/// WAL lets readers proceed during a write; `synchronous = NORMAL` is durable across process
-/// crashes in WAL mode (only power loss can drop the last commits). The busy timeout makes a
-/// writer wait for another instead of failing at once.
+/// WAL lets readers proceed during a write. The busy timeout makes a writer wait for another
+/// instead of failing at once.
 pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
+    open_with(path, Durability::PowerLoss).await
+}
+
+pub async fn open_with(path: &Path, durability: Durability) -> anyhow::Result<SqlitePool> {
+    let synchronous = match durability {
+        Durability::PowerLoss => SqliteSynchronous::Full,
+        Durability::ProcessCrash => SqliteSynchronous::Normal,
+    };
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
