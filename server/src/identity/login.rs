@@ -85,6 +85,7 @@ async fn password_step(
     Login { login_id, password }: Login,
     presented: Option<String>,
 ) -> Result<(SessionToken, Stage), LoginError> {
+    password::ensure_room()?;
     let secret = password.expose().to_owned();
     let credential = customers::credential(&state.db, login_id.as_str()).await?;
     let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {

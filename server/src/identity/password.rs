@@ -52,6 +52,7 @@ pub struct Busy;
 struct Pool {
     sender: mpsc::SyncSender<Job>,
     waiting: std::sync::Arc<AtomicUsize>,
+    queue: usize,
 }
 
 /// The hashing threads, started on first use; jobs wait their turn in arrival order.
@@ -85,7 +86,7 @@ impl Pool {
                 })
                 .expect("argon2 thread starts");
         }
-        Self { sender, waiting }
+        Self { sender, waiting, queue: size.queue }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
@@ -103,6 +104,17 @@ impl Pool {
         }
         Ok(result.await?)
     }
+}
+
+/// Refuses at once when the queue is full, before a request does any other work (a database
+/// lookup, say) for a hash that would be refused anyway: under a flood, refusals must cost
+/// the hashing threads as little CPU as possible.
+pub fn ensure_room() -> anyhow::Result<()> {
+    let pool = pool();
+    if pool.waiting.load(Ordering::Relaxed) >= pool.queue {
+        return Err(Busy.into());
+    }
+    Ok(())
 }
 
 /// Hashes waiting for a thread (for `/api/ready`).

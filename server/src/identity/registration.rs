@@ -32,6 +32,7 @@ pub async fn verify(
     ApiJson(request): ApiJson<RegistrationVerifyRequest>,
 ) -> Result<Json<RegistrationVerified>, ApiError> {
     let proof = request.check()?;
+    password::ensure_room()?;
     check_proof(&state, &client, &proof).await?;
     Ok(Json(RegistrationVerified { verified: true }))
 }
@@ -51,6 +52,7 @@ pub async fn register(
     ApiJson(request): ApiJson<RegistrationRequest>,
 ) -> Result<StatusCode, ApiError> {
     let Registration { proof, login_id, password: new_password, notice_address } = request.check()?;
+    password::ensure_room()?;
     let customer_id = check_proof(&state, &client, &proof).await?;
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
 

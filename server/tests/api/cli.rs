@@ -69,3 +69,13 @@ fn the_server_flags_work_without_serve_and_the_top_level_help_shows_them() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success() && stderr.contains("development mode only"), "{stderr}");
 }
+
+/// The README's "Deploying" shows the nginx configuration the end-to-end tests run through,
+/// word for word.
+#[test]
+fn the_readmes_nginx_configuration_is_the_one_the_tests_use() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let config = std::fs::read_to_string(format!("{root}/deploy/nginx-netbank.conf")).unwrap();
+    assert!(readme.contains(&format!("```nginx\n{config}```")), "README.md's nginx block differs from deploy/nginx-netbank.conf");
+}

@@ -285,3 +285,42 @@ async fn a_login_flood_beyond_the_hashing_queue_is_refused_fast_and_counted_righ
     let (status, _, _) = login("demo1234").await;
     assert_eq!(status, 200);
 }
+
+/// `--log-format json`: one JSON object per line, and a request's lines carry the id the
+/// proxy sent, so the proxy's access log and the server's log can be joined.
+#[tokio::test]
+async fn json_logs_carry_the_proxys_request_id() {
+    let data = tempfile::tempdir().unwrap();
+    let log_path = data.path().join("server.log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .arg("--data-dir")
+        .arg(data.path().join("data"))
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--mode", "development", "--log-format", "json"])
+        .env("RUST_LOG", "info,tower_http=debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/api/health");
+    let client = reqwest::Client::new();
+    let mut answered = false;
+    for _ in 0..200 {
+        if let Ok(response) = client.get(&url).header("x-request-id", "proxy-trace-0042").send().await {
+            assert_eq!(response.headers()["x-request-id"], "proxy-trace-0042");
+            answered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(answered, "the server answered");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<Value> = log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
+    assert!(
+        lines.iter().any(|line| line["span"]["request_id"] == "proxy-trace-0042" && line["span"]["path"] == "/api/health"),
+        "no line of the request: {log}"
+    );
+}
