@@ -212,7 +212,11 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
     Ok(router
         .merge(site)
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
-        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_failure(telemetry::on_failure),
+        )
         // Outermost: the log span and everything inside know the request's id and client.
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(Arc::new(settings.edge.trusted_proxies.clone()), client_addr::resolve)))

@@ -1,4 +1,7 @@
-use axum::http::Request;
+use std::time::Duration;
+
+use axum::http::{Request, StatusCode};
+use tower_http::classify::ServerErrorsFailureClass;
 use tracing::Span;
 use tracing_subscriber::EnvFilter;
 
@@ -38,4 +41,15 @@ pub fn request_span<B>(request: &Request<B>) -> Span {
         request_id = %id,
         client = client.as_deref().unwrap_or("-"),
     )
+}
+
+/// A failed response, logged as an error, except 503: under a flood each refused login is a
+/// 503 `busy` by design, and a log line per refusal would spend on writing logs the CPU the
+/// accepted logins need (`/api/ready` shows the queue instead). Internal errors are logged
+/// with their cause where they happen (`ApiError::internal`).
+pub fn on_failure(failure: ServerErrorsFailureClass, latency: Duration, _span: &Span) {
+    if matches!(failure, ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE)) {
+        return;
+    }
+    tracing::error!(%failure, latency_ms = latency.as_millis() as u64, "response failed");
 }
