@@ -132,6 +132,9 @@ pub struct ServeArgs {
     /// SMTP server for mail: smtp://host:25, smtp://user:pass@host:587?tls=required, smtps://host:465.
     #[arg(long, env = "NETBANK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A CA certificate (PEM) to trust for the SMTP server besides the system's (an internal relay).
+    #[arg(long, env = "NETBANK_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of customer mail.
     #[arg(long, env = "NETBANK_MAIL_FROM", default_value_t = MailSettings::default().from)]
     pub mail_from: String,
@@ -384,7 +387,12 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         service_id: args.service_id,
         public_url: args.public_url,
         token_app_url: args.token_app_url,
-        mail: MailSettings { smtp_url: args.smtp_url, from: args.mail_from, ..MailSettings::default() },
+        mail: MailSettings {
+            smtp_url: args.smtp_url,
+            smtp_ca_file: args.smtp_ca_file,
+            from: args.mail_from,
+            ..MailSettings::default()
+        },
         edge: EdgeSettings {
             trusted_proxies: args.edge.trusted_proxies,
             insecure_http: args.edge.insecure_http,

@@ -75,6 +75,8 @@ pub struct MailSettings {
     /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://host:465`;
     /// without it, mail goes to the development mailbox (development mode only).
     pub smtp_url: Option<String>,
+    /// A CA certificate (PEM) the SMTP server's certificate may chain to, besides the system's.
+    pub smtp_ca_file: Option<PathBuf>,
     pub from: String,
     /// How often the sender looks for mail that is due again after a failure.
     pub poll_interval: Duration,
@@ -87,6 +89,7 @@ impl Default for MailSettings {
     fn default() -> Self {
         Self {
             smtp_url: None,
+            smtp_ca_file: None,
             from: "ネットバンク信用組合 <otp@netbank.example>".to_owned(),
             poll_interval: Duration::from_secs(5),
             background_delivery: true,

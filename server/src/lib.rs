@@ -1,4 +1,6 @@
 //! The netbank backend: one process serves the JSON API under `/api` and the built SPA.
+// Nothing of it for the browser: wasm-pack builds every default member for wasm32.
+#![cfg(not(target_arch = "wasm32"))]
 
 pub mod audit;
 pub mod calendar;

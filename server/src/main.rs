@@ -1,19 +1,20 @@
-use std::process::ExitCode;
+//! `netbank-server`: the server and the operator's commands (`cli`).
+// Built for wasm32 (wasm-pack builds every default member), the binary is empty.
+#![cfg_attr(target_arch = "wasm32", no_main)]
 
-use clap::Parser;
-use netbank_server::cli::Cli;
-
+#[cfg(not(target_arch = "wasm32"))]
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn main() -> std::process::ExitCode {
+    use clap::Parser;
     keep_large_allocations_mapped();
-    let cli = Cli::parse();
+    let cli = netbank_server::cli::Cli::parse();
     netbank_server::telemetry::init(cli.common.log_format);
     match cli.run().await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => std::process::ExitCode::SUCCESS,
         // One line for the operator, whatever RUST_BACKTRACE says; causes joined by ": ".
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::FAILURE
+            std::process::ExitCode::FAILURE
         }
     }
 }
@@ -22,6 +23,7 @@ async fn main() -> ExitCode {
 /// raises its mmap threshold and serves later ones from its heaps, which keep the memory:
 /// measured, 225 MiB resident after a login burst instead of 53. A fixed threshold keeps
 /// large blocks mmapped, so each goes back to the system when its hash is done.
+#[cfg(not(target_arch = "wasm32"))]
 fn keep_large_allocations_mapped() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator tuning; called before any other thread exists.

@@ -75,7 +75,7 @@ impl Application {
         let service_id = ServiceId::parse(&settings.service_id)
             .map_err(|_| anyhow::anyhow!("the サービスID must be 8 digits, not {:?}", settings.service_id))?;
         let transport = match (&settings.mail.smtp_url, settings.mode) {
-            (Some(url), _) => Some(Transport::from_url(url)?),
+            (Some(url), _) => Some(Transport::from_url(url, settings.mail.smtp_ca_file.as_deref())?),
             (None, Mode::Development) => Some(Transport::DevMailbox),
             (None, Mode::Production) => None,
         };

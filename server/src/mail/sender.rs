@@ -21,6 +21,27 @@ fn backoff_seconds(attempts: i64) -> i64 {
     (30_i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
 }
 
+/// The URL's TLS mode (`smtps` = wrapped, `?tls=required|opportunistic` = STARTTLS), with
+/// `ca_file`'s certificates trusted besides the system's.
+fn tls_trusting(url: &str, ca_file: &std::path::Path) -> anyhow::Result<lettre::transport::smtp::client::Tls> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("NETBANK_SMTP_URL is not a URL: {e}"))?;
+    let host = parsed.host_str().ok_or_else(|| anyhow::anyhow!("NETBANK_SMTP_URL has no host"))?;
+    let pem = std::fs::read(ca_file).map_err(|e| anyhow::anyhow!("reading NETBANK_SMTP_CA_FILE {}: {e}", ca_file.display()))?;
+    let certificate = Certificate::from_pem(&pem).map_err(|e| anyhow::anyhow!("NETBANK_SMTP_CA_FILE is not a PEM certificate: {e}"))?;
+    let parameters = TlsParameters::builder(host.trim_matches(['[', ']']).to_owned())
+        .add_root_certificate(certificate)
+        .build()
+        .map_err(|e| anyhow::anyhow!("SMTP TLS settings: {e}"))?;
+    let mode = parsed.query_pairs().find(|(name, _)| name == "tls").map(|(_, value)| value.into_owned());
+    Ok(match (parsed.scheme(), mode.as_deref()) {
+        ("smtps", _) => Tls::Wrapper(parameters),
+        (_, Some("required")) => Tls::Required(parameters),
+        (_, Some("opportunistic")) => Tls::Opportunistic(parameters),
+        _ => anyhow::bail!("NETBANK_SMTP_CA_FILE is for TLS: use smtps:// or ?tls=required in NETBANK_SMTP_URL"),
+    })
+}
+
 /// Whether the background sender is alive, for `/api/ready`: it beats each time it looks at
 /// the outbox; a sender that should run but has not beaten for a while has stalled (or died).
 #[derive(Debug)]
@@ -62,12 +83,18 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn from_url(url: &str) -> anyhow::Result<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+    /// SMTP as the URL says (`smtp://user:pass@host:587?tls=required`, `smtps://…`). With
+    /// `ca_file`, the server's certificate is also checked against that CA (PEM): a bank's
+    /// internal mail relay often has a certificate from its own CA, and trusting it must not
+    /// mean trusting anything.
+    pub fn from_url(url: &str, ca_file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("NETBANK_SMTP_URL is not usable: {e}"))?
-            .timeout(Some(Duration::from_secs(15)))
-            .build();
-        Ok(Self::Smtp(transport))
+            .timeout(Some(Duration::from_secs(15)));
+        if let Some(ca_file) = ca_file {
+            builder = builder.tls(tls_trusting(url, ca_file)?);
+        }
+        Ok(Self::Smtp(builder.build()))
     }
 
     fn delivery(&self) -> Delivery {

@@ -1,5 +1,6 @@
 //! API tests: the real server on a free port with a fresh database, called over HTTP.
 //! One binary (faster to link), one file per capability.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod cli;
 mod edge;
@@ -23,4 +24,5 @@ mod registration;
 mod second_factor;
 mod security;
 mod session;
+mod smtp;
 mod spa;
