@@ -15,7 +15,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
-use crate::identity::session::{self, Level, Revocation, SessionToken, Stage};
+use crate::identity::session::{self, Level, Opening, Revocation, SessionToken, Stage};
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::startup::AppState;
@@ -135,7 +135,8 @@ async fn password_step(
     if let Some(old) = presented {
         session::delete(&mut *tx, &old).await?;
     }
-    let token = session::create(&mut tx, &state.policy, credential.customer_id, stage, Level::Password, now, now).await?;
+    let token = session::create(&mut tx, &state.policy, Opening { customer_id: credential.customer_id, stage, level: Level::Password, login_at: now }, now)
+        .await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;

@@ -121,28 +121,24 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
 /// customer's oldest beyond `policy.sessions_per_customer` (a forgotten login on a shared PC
 /// does not live on behind a dozen newer ones). Callers delete the one presented before (a
 /// new ID at every step up), inside the same transaction.
-pub async fn create(
-    db: &mut sqlx::SqliteConnection,
-    policy: &Policy,
-    customer_id: i64,
-    stage: Stage,
-    level: Level,
-    login_at: i64,
-    now: i64,
-) -> sqlx::Result<SessionToken> {
-    let token = start(&mut *db, customer_id, stage, level, login_at, now).await?;
-    sessions::keep_newest(&mut *db, customer_id, &SessionToken::hash(&token.0), policy.sessions_per_customer).await?;
+pub async fn create(db: &mut sqlx::SqliteConnection, policy: &Policy, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+    let token = start(&mut *db, opening, now).await?;
+    let id_hash = SessionToken::hash(&token.0);
+    sessions::keep_newest(&mut *db, opening.customer_id, &id_hash, policy.sessions_per_customer).await?;
     Ok(token)
 }
 
-async fn start(
-    db: impl SqliteExecutor<'_>,
-    customer_id: i64,
-    stage: Stage,
-    level: Level,
-    login_at: i64,
-    now: i64,
-) -> sqlx::Result<SessionToken> {
+/// Who a new session is for, how far it has got, and when its login began.
+#[derive(Debug, Clone, Copy)]
+pub struct Opening {
+    pub customer_id: i64,
+    pub stage: Stage,
+    pub level: Level,
+    pub login_at: i64,
+}
+
+async fn start(db: impl SqliteExecutor<'_>, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+    let Opening { customer_id, stage, level, login_at } = opening;
     let token = SessionToken::generate();
     let id_hash = SessionToken::hash(&token.0);
     let session = sessions::NewSession { id_hash: &id_hash, customer_id, stage, level, login_at };
@@ -195,7 +191,8 @@ pub async fn reissue(
 ) -> sqlx::Result<SessionToken> {
     revoke_all(tx, current.customer_id, cause, client_addr, now).await?;
     // Every other session has just ended: no cap to keep.
-    start(&mut **tx, current.customer_id, Stage::Full, level, current.login_at, now).await
+    let opening = Opening { customer_id: current.customer_id, stage: Stage::Full, level, login_at: current.login_at };
+    start(&mut **tx, opening, now).await
 }
 
 /// A request made in a fully authenticated session. Extracting it checks both time limits

@@ -14,7 +14,7 @@ use netbank_api::ErrorBody;
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::{self, Level, SessionError, Stage};
+use crate::identity::session::{self, Level, Opening, SessionError, Stage};
 use crate::otp::verify;
 use crate::startup::AppState;
 use crate::store::sessions;
@@ -69,7 +69,8 @@ pub async fn login_otp(
         return Err(ApiError::new(ErrorReason::OtpLoginExpired));
     }
     // The absolute limit counts from the password step: the login began there.
-    let full = session::create(&mut tx, &state.policy, customer_id, Stage::Full, Level::Otp, pending.login_at, now).await?;
+    let full = session::create(&mut tx, &state.policy, Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at }, now)
+        .await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: "login",
