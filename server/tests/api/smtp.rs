@@ -92,10 +92,13 @@ async fn app_sending_to(url: String, ca: Option<&Path>) -> TestApp {
     .await
 }
 
+/// The 利用開始パスワード of the issuance: must never be in a mail.
+const ACTIVATION: &str = "80516";
+
 async fn issue_one(app: &TestApp) {
     app.registered_customer("taro01", "pass1234").await;
     let session = app.logged_in("taro01", "pass1234").await;
-    assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", "1234").await.status(), 200);
+    assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION).await.status(), 200);
 }
 
 async fn last_error(app: &TestApp) -> (String, String) {
@@ -112,9 +115,26 @@ async fn issuance_mail_goes_out_over_starttls_with_auth() {
     issue_one(&app).await;
     assert!(app.deliver_mail().await >= 1);
     let mails = smtp.delivered();
-    let issuance = mails.iter().find(|m| m.starts_with("X-Envelope-To: taro@docomo.ne.jp\r\n")).expect("the issuance mail");
-    assert!(issuance.contains("Subject:"), "{issuance}");
-    assert!(!issuance.contains("1234\r\n") && !issuance.contains(PASSWORD), "no secret in the mail");
+    let raw = mails.iter().find(|m| m.starts_with("X-Envelope-To: taro@docomo.ne.jp\r\n")).expect("the issuance mail");
+    let mail = mailparse::parse_mail(raw.as_bytes()).unwrap();
+    let header = |name: &str| mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case(name)).map(|h| h.get_value());
+    assert!(header("From").unwrap().contains("otp@netbank.example"), "{raw}");
+    assert_eq!(header("To").unwrap(), "taro@docomo.ne.jp");
+    assert_eq!(header("Subject").unwrap(), "【ネットバンク信用組合】ワンタイムパスワード トークン発行のお知らせ");
+    let raw_subject = raw.lines().find(|l| l.starts_with("Subject:")).unwrap();
+    assert!(raw_subject.is_ascii() && raw_subject.contains("=?utf-8?"), "encoded for Japanese: {raw_subject}");
+    assert!(mailparse::dateparse(&header("Date").expect("a Date")).is_ok());
+    let message_id = header("Message-ID").expect("a Message-ID");
+    assert!(message_id.starts_with('<') && message_id.ends_with('>') && message_id.contains('@'), "{message_id}");
+    assert_eq!(mail.ctype.charset.to_lowercase(), "utf-8");
+    let body = mail.get_body().unwrap();
+    let user_id: String = sqlx::query_scalar("SELECT user_id FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
+    assert!(body.contains(&format!("ユーザID：{user_id}")), "{body}");
+    assert!(body.contains(&format!("{}/token", app.address)), "the token app's link: {body}");
+    // No 利用開始パスワード, SMTP password or login password, as a word anywhere.
+    let words: Vec<&str> = raw.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').collect();
+    assert!(!words.contains(&ACTIVATION) && !body.contains(ACTIVATION), "{body}");
+    assert!(!raw.contains(PASSWORD) && !raw.contains("pass1234"));
     assert_eq!(last_error(&app).await.0, "sent");
 }
 
