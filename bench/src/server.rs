@@ -29,17 +29,17 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
     let mut tokens = Vec::new();
     let mut others = Vec::new();
     for i in 0..with_token + plain {
-        let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES ('負荷 試験', ?) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES ('負荷 試験', $1) RETURNING id")
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, '900', ?, 'ordinary', 123456)")
+        sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES ($1, '900', $2, 'ordinary', 123456)")
             .bind(id)
             .bind(format!("{:07}", i))
             .execute(&mut *tx)
             .await?;
         let login_id = format!("bench{i:05}");
-        sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(&login_id)
             .bind(&hash)
@@ -53,7 +53,7 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
             sqlx::query(
                 "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address,
                      issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits, period, updated_at)
-                 VALUES (?, 'active', 'software_token', '10010001', ?, 'bench@docomo.ne.jp', ?, ?, ?, ?, 'SHA1', 6, 30, ?)",
+                 VALUES ($1, 'active', 'software_token', '10010001', $2, 'bench@docomo.ne.jp', $3, $4, $5, $6, 'SHA1', 6, 30, $7)",
             )
             .bind(id)
             .bind(&user_id)

@@ -1,6 +1,6 @@
 //! The append-only audit log: every security event, its actor, address and result.
 
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 use crate::store::audit_log;
 
@@ -14,7 +14,7 @@ pub struct AuditEvent<'a> {
     pub detail: Option<String>,
 }
 
-pub async fn record(db: impl SqliteExecutor<'_>, now: i64, event: AuditEvent<'_>) -> sqlx::Result<()> {
+pub async fn record(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent<'_>) -> sqlx::Result<()> {
     let entry = audit_log::NewEntry {
         customer_id: event.customer_id,
         event: event.event,

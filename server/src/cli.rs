@@ -417,7 +417,7 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-async fn open(data_dir: &std::path::Path) -> anyhow::Result<sqlx::SqlitePool> {
+async fn open(data_dir: &std::path::Path) -> anyhow::Result<sqlx::AnyPool> {
     std::fs::create_dir_all(data_dir)?;
     crate::db::open(&data_dir.join(crate::config::DATABASE_FILE)).await
 }

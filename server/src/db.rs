@@ -2,8 +2,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
 
 /// How hard a commit waits for the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,24 +21,35 @@ pub enum Durability {
 ///
 /// WAL lets readers proceed during a write. The busy timeout makes a writer wait for another
 /// instead of failing at once.
-pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
+pub async fn open(path: &Path) -> anyhow::Result<AnyPool> {
     open_with(path, Durability::PowerLoss).await
 }
 
-pub async fn open_with(path: &Path, durability: Durability) -> anyhow::Result<SqlitePool> {
+pub async fn open_with(path: &Path, durability: Durability) -> anyhow::Result<AnyPool> {
+    sqlx::any::install_default_drivers();
     let synchronous = match durability {
-        Durability::PowerLoss => SqliteSynchronous::Full,
-        Durability::ProcessCrash => SqliteSynchronous::Normal,
+        Durability::PowerLoss => "FULL",
+        Durability::ProcessCrash => "NORMAL",
     };
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
+    // The pool is engine-neutral (`Any`): the stores' SQL is written for it, and SQLite's
+    // settings are applied to each connection as it opens.
+    let options = AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
+    let pool = AnyPoolOptions::new()
         .max_connections(connections())
         .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                for pragma in [
+                    "PRAGMA journal_mode = WAL".to_owned(),
+                    format!("PRAGMA synchronous = {synchronous}"),
+                    "PRAGMA foreign_keys = ON".to_owned(),
+                    "PRAGMA busy_timeout = 5000".to_owned(),
+                ] {
+                    connection.execute(sqlx::raw_sql(&pragma)).await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
@@ -53,14 +64,14 @@ fn connections() -> u32 {
 }
 
 /// Does the database answer a trivial query within a second?
-pub async fn ping(pool: &SqlitePool) -> bool {
+pub async fn ping(pool: &AnyPool) -> bool {
     let query = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool);
     matches!(tokio::time::timeout(Duration::from_secs(1), query).await, Ok(Ok(1)))
 }
 
 /// Can this instance write? A write transaction is opened and a row written, then rolled
 /// back, within a second.
-pub async fn writable(pool: &SqlitePool) -> bool {
+pub async fn writable(pool: &AnyPool) -> bool {
     let probe = async {
         let mut tx = begin_write(pool).await?;
         sqlx::query("INSERT INTO throttles (key, window_start, count) VALUES ('ready-probe', 0, 0) ON CONFLICT (key) DO NOTHING")
@@ -75,6 +86,6 @@ pub async fn writable(pool: &SqlitePool) -> bool {
 /// its snapshot at the first read and cannot turn it into a write if another connection has
 /// committed since ("database is locked" at once, no busy wait); `BEGIN IMMEDIATE` takes the
 /// write lock first, waiting its turn like any writer.
-pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
     pool.begin_with("BEGIN IMMEDIATE").await
 }

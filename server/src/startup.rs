@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::{middleware, Router};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -23,7 +23,7 @@ use crate::{db, routes, spa, telemetry};
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub clock: Clock,
     pub policy: Arc<Policy>,
     /// Verified against when a login ID is unknown (equal timing).

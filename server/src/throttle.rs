@@ -2,7 +2,7 @@
 //! password hashing, changes to how the customer is reached. Counted in the database, so they
 //! hold across server instances; refused with 429 and `Retry-After`.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use netbank_api::ErrorReason;
 
@@ -57,7 +57,7 @@ pub const LONGEST_WINDOW: i64 = DAY;
 /// Counts `action` for `customer_id` in `db` (a transaction, when the count must go with
 /// the action), or refuses it with 429 and the seconds to wait, audited.
 pub async fn take(
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     policy: &Policy,
     client: &ClientAddr,
     action: Action,

@@ -13,7 +13,7 @@ use netbank_api::identity::{
 use netbank_api::ErrorBody;
 use netbank_api::checked::{NoticeAddressChange, PasswordChange};
 use netbank_api::ErrorReason;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -122,7 +122,7 @@ async fn finish(
     state: &AppState,
     client: &ClientAddr,
     current: &CurrentCustomer,
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: Transaction<'static, Any>,
     proved: bool,
     change: Change,
     now: i64,

@@ -3,7 +3,7 @@
 //! was replaced, in the same transaction.
 
 use netbank_api::input::NoticeAddress;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::mail::notice::{self, Notice};
 use crate::store::customers;
@@ -12,7 +12,7 @@ use crate::store::customers;
 /// the write lock already (`db::begin_write`, or an earlier write in it): the address is read
 /// before it is replaced.
 pub async fn replace(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     customer_id: i64,
     address: &NoticeAddress,
     now: i64,

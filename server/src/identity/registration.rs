@@ -115,7 +115,7 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
         let detail = if voided { "voided_wrong_temporary_password" } else { "wrong_temporary_password" };
         return Err(refused(state, id, client, detail, RegistrationError::Mismatch).await);
     }
-    if pending.registered {
+    if pending.registered != 0 {
         return Err(refused(state, id, client, "already_registered", RegistrationError::AlreadyRegistered).await);
     }
     if voided {

@@ -10,7 +10,8 @@ use base64::Engine;
 use netbank_api::ErrorReason;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{Sqlite, SqliteExecutor, Transaction};
+use sqlx::any::AnyExecutor;
+use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::config::Policy;
@@ -121,7 +122,7 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
 /// customer's oldest beyond `policy.sessions_per_customer` (a forgotten login on a shared PC
 /// does not live on behind a dozen newer ones). Callers delete the one presented before (a
 /// new ID at every step up), inside the same transaction.
-pub async fn create(db: &mut sqlx::SqliteConnection, policy: &Policy, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+pub async fn create(db: &mut sqlx::AnyConnection, policy: &Policy, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
     let token = start(&mut *db, opening, now).await?;
     let id_hash = SessionToken::hash(&token.0);
     sessions::keep_newest(&mut *db, opening.customer_id, &id_hash, policy.sessions_per_customer).await?;
@@ -137,7 +138,7 @@ pub struct Opening {
     pub login_at: i64,
 }
 
-async fn start(db: impl SqliteExecutor<'_>, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+async fn start(db: impl AnyExecutor<'_>, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
     let Opening { customer_id, stage, level, login_at } = opening;
     let token = SessionToken::generate();
     let id_hash = SessionToken::hash(&token.0);
@@ -152,13 +153,13 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// Ends the session `token` names, whatever its stage; its customer, if it existed.
-pub async fn delete(db: impl SqliteExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
+pub async fn delete(db: impl AnyExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
     sessions::delete(db, &token_hash(token)).await
 }
 
 /// Ends every session of the customer (of any stage) and records how many and why.
 pub async fn revoke_all(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     customer_id: i64,
     cause: Revocation,
     client_addr: Option<String>,
@@ -182,7 +183,7 @@ pub async fn revoke_all(
 /// current one continues under a new ID at the level it has now proven. Its login time
 /// carries over, so re-issuing never extends the absolute limit.
 pub async fn reissue(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     current: &CurrentCustomer,
     level: Level,
     cause: Revocation,

@@ -4,7 +4,7 @@
 //! carries a password, a code or a secret.
 
 use netbank_api::INSTITUTION_NAME;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::calendar::jst_datetime;
 use crate::mail::outbox::{self, NewMail};
@@ -126,7 +126,7 @@ fn masked(address: &str) -> String {
 
 /// Writes the notice to `address`.
 pub async fn send_to(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     customer_id: i64,
     address: &str,
     notice: &Notice,
@@ -139,7 +139,7 @@ pub async fn send_to(
 }
 
 /// Writes the notice to the customer's registered address; true when there is one.
-pub async fn send(tx: &mut Transaction<'_, Sqlite>, customer_id: i64, notice: &Notice, now: i64) -> sqlx::Result<bool> {
+pub async fn send(tx: &mut Transaction<'_, Any>, customer_id: i64, notice: &Notice, now: i64) -> sqlx::Result<bool> {
     let address = customers::notice_address(&mut **tx, customer_id).await?;
     let Some(address) = address else { return Ok(false) };
     send_to(tx, customer_id, &address, notice, now).await?;

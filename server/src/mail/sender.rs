@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
@@ -107,7 +107,7 @@ impl Transport {
 
 #[derive(Clone)]
 pub struct Sender {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub clock: Clock,
     pub transport: Option<Transport>,
     pub from: Mailbox,

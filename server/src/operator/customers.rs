@@ -1,7 +1,7 @@
 use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, BranchCode, LoginId, NoticeAddress};
 use rand::Rng;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
@@ -46,7 +46,7 @@ pub fn generate_temporary_password() -> String {
 
 /// Opens a customer with one account and a 仮パスワード for 初回利用登録.
 pub async fn create(
-    db: &SqlitePool,
+    db: &AnyPool,
     clock: &Clock,
     policy: &Policy,
     customer: NewCustomer<'_>,
@@ -88,7 +88,7 @@ pub async fn create(
 
 /// A new 仮パスワード for a customer who has not registered yet (lost, expired or voided).
 pub async fn reissue_temporary_password(
-    db: &SqlitePool,
+    db: &AnyPool,
     clock: &Clock,
     policy: &Policy,
     branch: &BranchCode,
@@ -110,7 +110,7 @@ pub async fn reissue_temporary_password(
 
 /// Lifts a password lockout (the customer's written request having been checked). Any
 /// session still open from before ends: the customer starts again from a login.
-pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
+pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let now = clock.now();
     let mut tx = db.begin().await?;
     let customer_id = customers::unlock(&mut *tx, login_id.as_str()).await?;
@@ -124,7 +124,7 @@ pub async fn unlock(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyho
 /// Registers the customer's 通知先メールアドレス from the branch's records (login ID or
 /// account). The new address is told; a replaced one is told too.
 pub async fn set_notice_address(
-    db: &SqlitePool,
+    db: &AnyPool,
     clock: &Clock,
     customer: CustomerRef<'_>,
     address: &NoticeAddress,
@@ -146,7 +146,7 @@ pub enum CustomerRef<'a> {
 }
 
 impl CustomerRef<'_> {
-    pub async fn id(self, db: &SqlitePool) -> anyhow::Result<i64> {
+    pub async fn id(self, db: &AnyPool) -> anyhow::Result<i64> {
         match self {
             Self::LoginId(id) => customers::customer_by_login_id(db, id.as_str())
                 .await?
@@ -158,7 +158,7 @@ impl CustomerRef<'_> {
 
 pub use crate::store::customers::CustomerSummary;
 
-pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
+pub async fn show(db: &AnyPool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
     let customer_id = match (login_id, account) {
         (Some(id), _) => CustomerRef::LoginId(id).id(db).await?,
         (None, Some((branch, number))) => CustomerRef::Account(branch, number).id(db).await?,
@@ -167,14 +167,14 @@ pub async fn show(db: &SqlitePool, login_id: Option<&LoginId>, account: Option<(
     Ok(customers::summary(db, customer_id).await?)
 }
 
-async fn customer_by_account(db: &SqlitePool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
+async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
     customers::customer_by_account(db, branch.as_str(), account.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
 }
 
 async fn operator_audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
     customer_id: i64,
     event: &str,

@@ -2,7 +2,7 @@
 //! 初回利用登録. Seeding again puts them back in that state, so the printed values always work.
 
 use netbank_api::identity::AccountKind;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
@@ -32,7 +32,7 @@ pub fn ensure_allowed(mode: Mode) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<()> {
+pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()> {
     ensure_allowed(mode)?;
     let now = clock.now();
     let password_hash = password::hash(PASSWORD.into()).await?;
@@ -69,7 +69,7 @@ pub async fn seed(db: &SqlitePool, clock: &Clock, mode: Mode) -> anyhow::Result<
 }
 
 async fn ensure_customer(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
     branch: &str,
     number: &str,
@@ -85,7 +85,7 @@ async fn ensure_customer(
 }
 
 async fn ensure_account(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     customer_id: i64,
     branch: &str,
     number: &str,

@@ -3,7 +3,7 @@
 
 use netbank_api::identity::OtpState;
 use netbank_api::input::LoginId;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
@@ -15,12 +15,12 @@ use crate::otp::secret_box::SecretBox;
 use crate::otp::token;
 use crate::store::otp_tokens::{self, TokenState};
 
-async fn customer_id(db: &SqlitePool, login_id: &LoginId) -> anyhow::Result<i64> {
+async fn customer_id(db: &AnyPool, login_id: &LoginId) -> anyhow::Result<i64> {
     CustomerRef::LoginId(login_id).id(db).await
 }
 
 /// Several lines for the terminal.
-pub async fn show(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<String> {
+pub async fn show(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<String> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let Some(row) = otp_tokens::load(db, id).await? else {
@@ -48,7 +48,7 @@ pub async fn show(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow:
 
 /// 停止解除: 停止中 → the state it was stopped in (利用中, or アプリ設定済 if it was stopped
 /// during 利用開始登録), with the wrong-code count cleared.
-pub async fn lift_suspension(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<OtpState> {
+pub async fn lift_suspension(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<OtpState> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let mut tx = db.begin().await?;
@@ -66,7 +66,7 @@ pub async fn lift_suspension(db: &SqlitePool, clock: &Clock, login_id: &LoginId)
 
 /// 初期化: whatever the state, the token and its secret are deleted (未発行). Every session
 /// of the customer ends (pending logins waiting for a code of the old token with them).
-pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
+pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let mut tx = db.begin().await?;
@@ -79,7 +79,7 @@ pub async fn initialise(db: &SqlitePool, clock: &Clock, login_id: &LoginId) -> a
 }
 
 async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
     customer_id: i64,
     event: &str,
@@ -107,7 +107,7 @@ pub struct Rotation {
 
 /// Re-seals every OTP secret under the current key, one conditional UPDATE each, in one pass
 /// over the customers: safe while servers run, since a token changed meanwhile is left alone.
-pub async fn rotate_key(db: &SqlitePool, clock: &Clock, secrets: &SecretBox) -> anyhow::Result<Rotation> {
+pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> anyhow::Result<Rotation> {
     let current = secrets.current_key_id();
     let mut rotation = Rotation::default();
     let mut after = 0;

@@ -12,7 +12,7 @@ use netbank_api::{ErrorReason, INSTITUTION_NAME};
 use netbank_api::ErrorBody;
 use netbank_api::identity::OtpState;
 use rand::{Rng, RngCore};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
@@ -152,7 +152,7 @@ impl Issuing<'_> {
 
     /// Writes the token under a fresh ユーザID (drawn again on the rare collision), in the
     /// transaction the rest of the issuance completes.
-    async fn write_token(&self, material: &Material) -> Result<(String, Transaction<'static, Sqlite>), ApiError> {
+    async fn write_token(&self, material: &Material) -> Result<(String, Transaction<'static, Any>), ApiError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -190,7 +190,7 @@ impl Issuing<'_> {
     /// The issuance mail, the audit record, the notice, and BOT002's answer.
     async fn record(
         &self,
-        tx: &mut Transaction<'static, Sqlite>,
+        tx: &mut Transaction<'static, Any>,
         material: Material,
         user_id: String,
         replaced: OtpState,

@@ -3,7 +3,7 @@
 use netbank_api::identity::OtpState;
 use netbank_api::otp::{OtpStatus, TokenMethod, TotpAlgorithm};
 use netbank_api::totp::TotpParams;
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 use crate::error::ApiError;
 use crate::otp::secret_box::SecretBox;
@@ -40,7 +40,7 @@ pub fn refusal(current: OtpState) -> ApiError {
 }
 
 /// The customer's token state now, for screens and for login.
-pub async fn state_of(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<OtpState> {
+pub async fn state_of(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<OtpState> {
     Ok(otp_tokens::load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))
 }
 

@@ -6,7 +6,7 @@ use netbank_api::identity::OtpState;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::Procedure;
 use netbank_api::ErrorReason;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -102,7 +102,7 @@ pub async fn accept(
     code: &OtpCode,
     event: &'static str,
     client: &ClientAddr,
-) -> Result<Transaction<'static, Sqlite>, CodeError> {
+) -> Result<Transaction<'static, Any>, CodeError> {
     let now = state.clock.now();
     let audit_event = |result, detail: &str| AuditEvent {
         customer_id: Some(customer_id),
@@ -205,7 +205,7 @@ pub async fn with_code_if_owed(
     code: Option<&OtpCode>,
     event: &'static str,
     client: &ClientAddr,
-) -> Result<(Transaction<'static, Sqlite>, bool), ApiError> {
+) -> Result<(Transaction<'static, Any>, bool), ApiError> {
     match code {
         Some(code) => Ok((accept(state, customer_id, Procedure::Confirm, code, event, client).await?, true)),
         None => Ok((crate::db::begin_write(&state.db).await?, false)),

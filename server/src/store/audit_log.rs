@@ -1,6 +1,6 @@
 //! The `audit_log` table: append-only (triggers refuse UPDATE and DELETE).
 
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 pub struct NewEntry<'a> {
     pub customer_id: Option<i64>,
@@ -10,10 +10,10 @@ pub struct NewEntry<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub async fn append(db: impl SqliteExecutor<'_>, now: i64, entry: NewEntry<'_>) -> sqlx::Result<()> {
+pub async fn append(db: impl AnyExecutor<'_>, now: i64, entry: NewEntry<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (occurred_at, customer_id, event, client_addr, result, detail)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(now)
     .bind(entry.customer_id)

@@ -3,17 +3,17 @@
 //! their limit in the WHERE clause, so parallel requests cannot count past it.
 
 use netbank_api::identity::AccountKind;
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 // --- customers ---
 
 pub async fn insert_customer(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     name: &str,
     notice_address: Option<&str>,
     now: i64,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES (?, ?, ?) RETURNING id")
+    sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES ($1, $2, $3) RETURNING id")
         .bind(name)
         .bind(notice_address)
         .bind(now)
@@ -22,16 +22,16 @@ pub async fn insert_customer(
 }
 
 /// The 通知先メールアドレス, if one is registered.
-pub async fn notice_address(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = ?")
+pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = $1")
         .bind(customer_id)
         .fetch_optional(db)
         .await?
         .flatten())
 }
 
-pub async fn set_notice_address(db: impl SqliteExecutor<'_>, customer_id: i64, address: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customers SET notice_address = ? WHERE id = ?")
+pub async fn set_notice_address(db: impl AnyExecutor<'_>, customer_id: i64, address: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET notice_address = $1 WHERE id = $2")
         .bind(address)
         .bind(customer_id)
         .execute(db)
@@ -47,10 +47,10 @@ pub struct Profile {
     pub notice_address: Option<String>,
 }
 
-pub async fn profile(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Profile> {
+pub async fn profile(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Profile> {
     sqlx::query_as(
         "SELECT c.name, k.login_id, c.notice_address FROM customers c JOIN credentials k ON k.customer_id = c.id
-         WHERE c.id = ?",
+         WHERE c.id = $1",
     )
     .bind(customer_id)
     .fetch_one(db)
@@ -69,12 +69,12 @@ pub struct CustomerSummary {
     pub accounts: String,
 }
 
-pub async fn summary(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<CustomerSummary> {
+pub async fn summary(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<CustomerSummary> {
     sqlx::query_as(
         "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at,
                 (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
                  FROM accounts a WHERE a.customer_id = c.id) AS accounts
-         FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = ?",
+         FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = $1",
     )
     .bind(customer_id)
     .fetch_one(db)
@@ -100,18 +100,18 @@ pub struct NewAccount<'a> {
 }
 
 /// Opens an account; a taken 店番・口座番号 fails with the unique violation.
-pub async fn insert_account(db: impl SqliteExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
+pub async fn insert_account(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
     insert_account_with(db, account, "").await
 }
 
 /// Opens an account unless that 店番・口座番号 exists (the demo's idempotent seeding).
-pub async fn insert_account_if_absent(db: impl SqliteExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
+pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
     insert_account_with(db, account, " ON CONFLICT (branch_code, number) DO NOTHING").await
 }
 
-async fn insert_account_with(db: impl SqliteExecutor<'_>, account: NewAccount<'_>, conflict: &str) -> sqlx::Result<()> {
+async fn insert_account_with(db: impl AnyExecutor<'_>, account: NewAccount<'_>, conflict: &str) -> sqlx::Result<()> {
     sqlx::query(&format!(
-        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES (?, ?, ?, ?, ?){conflict}"
+        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES ($1, $2, $3, $4, $5){conflict}"
     ))
     .bind(account.customer_id)
     .bind(account.branch_code)
@@ -123,15 +123,15 @@ async fn insert_account_with(db: impl SqliteExecutor<'_>, account: NewAccount<'_
     Ok(())
 }
 
-pub async fn accounts_of(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
-    sqlx::query_as("SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = ? ORDER BY id")
+pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as("SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = $1 ORDER BY id")
         .bind(customer_id)
         .fetch_all(db)
         .await
 }
 
-pub async fn customer_by_account(db: impl SqliteExecutor<'_>, branch_code: &str, number: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = ? AND number = ?")
+pub async fn customer_by_account(db: impl AnyExecutor<'_>, branch_code: &str, number: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = $1 AND number = $2")
         .bind(branch_code)
         .bind(number)
         .fetch_optional(db)
@@ -141,60 +141,72 @@ pub async fn customer_by_account(db: impl SqliteExecutor<'_>, branch_code: &str,
 // --- credentials ---
 
 /// What a login checks.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Credential {
     pub customer_id: i64,
     pub password_hash: String,
     pub locked: bool,
 }
 
-pub async fn credential(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<Credential>> {
-    sqlx::query_as(
-        "SELECT customer_id, password_hash, locked_at IS NOT NULL AS locked FROM credentials WHERE login_id = ?",
+/// Yes/no columns are computed as 0/1 (`CASE … THEN 1 ELSE 0 END`): SQLite has no boolean
+/// type, and the same SQL must read alike on every engine.
+#[derive(sqlx::FromRow)]
+struct CredentialRow {
+    customer_id: i64,
+    password_hash: String,
+    locked: i64,
+}
+
+pub async fn credential(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<Credential>> {
+    let row: Option<CredentialRow> = sqlx::query_as(
+        "SELECT customer_id, password_hash, CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END AS locked
+         FROM credentials WHERE login_id = $1",
     )
     .bind(login_id)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|r| Credential { customer_id: r.customer_id, password_hash: r.password_hash, locked: r.locked != 0 }))
 }
 
-pub async fn customer_by_login_id(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = ?")
+pub async fn customer_by_login_id(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = $1")
         .bind(login_id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn login_id(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = ?")
+pub async fn login_id(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(db)
         .await
 }
 
-pub async fn password_hash(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = ?")
+pub async fn password_hash(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(db)
         .await
 }
 
-pub async fn is_registered(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM credentials WHERE customer_id = ?)")
+pub async fn is_registered(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(db)
         .await
+        .map(|count: i64| count > 0)
 }
 
 /// 初回利用登録's credentials; a taken login ID (or a second registration) fails with the
 /// unique violation, which `is_login_id_taken` tells apart.
 pub async fn insert_credentials(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     login_id: &str,
     password_hash: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)")
         .bind(customer_id)
         .bind(login_id)
         .bind(password_hash)
@@ -212,16 +224,16 @@ pub fn is_login_id_taken(error: &(dyn sqlx::error::DatabaseError + 'static)) -> 
 
 /// The demo's credentials, put back as printed (unlocked, no failures).
 pub async fn reset_credentials(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     login_id: &str,
     password_hash: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (customer_id) DO UPDATE SET login_id = ?2, password_hash = ?3, failed_attempts = 0,
-             locked_at = NULL, updated_at = ?4",
+        "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (customer_id) DO UPDATE SET login_id = $2, password_hash = $3, failed_attempts = 0,
+             locked_at = NULL, updated_at = $4",
     )
     .bind(customer_id)
     .bind(login_id)
@@ -232,14 +244,14 @@ pub async fn reset_credentials(
     Ok(())
 }
 
-pub async fn delete_credentials(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM credentials WHERE customer_id = ?").bind(customer_id).execute(db).await?;
+pub async fn delete_credentials(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM credentials WHERE customer_id = $1").bind(customer_id).execute(db).await?;
     Ok(())
 }
 
 /// A new password, the failure count cleared.
-pub async fn set_password(db: impl SqliteExecutor<'_>, customer_id: i64, password_hash: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE credentials SET password_hash = ?, failed_attempts = 0, updated_at = ? WHERE customer_id = ?")
+pub async fn set_password(db: impl AnyExecutor<'_>, customer_id: i64, password_hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE credentials SET password_hash = $1, failed_attempts = 0, updated_at = $2 WHERE customer_id = $3")
         .bind(password_hash)
         .bind(now)
         .bind(customer_id)
@@ -250,8 +262,8 @@ pub async fn set_password(db: impl SqliteExecutor<'_>, customer_id: i64, passwor
 
 /// A correct password clears the failure count, unless the login was locked meanwhile;
 /// whether it was not.
-pub async fn clear_failures_unless_locked(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
-    let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = ? AND locked_at IS NULL")
+pub async fn clear_failures_unless_locked(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = $1 AND locked_at IS NULL")
         .bind(customer_id)
         .execute(db)
         .await?;
@@ -261,7 +273,7 @@ pub async fn clear_failures_unless_locked(db: impl SqliteExecutor<'_>, customer_
 /// One wrong password: `Some(true)` when it locked the login, `Some(false)` when counted,
 /// `None` when the login was locked already.
 pub async fn count_wrong_password(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     limit: u32,
     now: i64,
@@ -269,20 +281,21 @@ pub async fn count_wrong_password(
     sqlx::query_scalar(
         "UPDATE credentials
          SET failed_attempts = failed_attempts + 1,
-             locked_at = CASE WHEN failed_attempts + 1 >= ?1 THEN ?2 END
-         WHERE customer_id = ?3 AND locked_at IS NULL
-         RETURNING locked_at IS NOT NULL",
+             locked_at = CASE WHEN failed_attempts + 1 >= $1 THEN $2 END
+         WHERE customer_id = $3 AND locked_at IS NULL
+         RETURNING CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END",
     )
-    .bind(limit)
+    .bind(i64::from(limit))
     .bind(now)
     .bind(customer_id)
     .fetch_optional(db)
     .await
+    .map(|locked: Option<i64>| locked.map(|l| l != 0))
 }
 
 /// Lifts a lockout; the customer, if the login ID exists.
-pub async fn unlock(db: impl SqliteExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = ? RETURNING customer_id")
+pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = $1 RETURNING customer_id")
         .bind(login_id)
         .fetch_optional(db)
         .await
@@ -298,19 +311,21 @@ pub struct PendingRegistration {
     pub expires_at: i64,
     pub failed_attempts: i64,
     pub used_at: Option<i64>,
-    pub registered: bool,
+    /// 0 or 1 (see `CredentialRow`).
+    pub registered: i64,
 }
 
 pub async fn pending_registration(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     branch_code: &str,
     number: &str,
 ) -> sqlx::Result<Option<PendingRegistration>> {
     sqlx::query_as(
         "SELECT t.customer_id, t.password_hash, t.expires_at, t.failed_attempts, t.used_at,
-                EXISTS (SELECT 1 FROM credentials c WHERE c.customer_id = t.customer_id) AS registered
+                CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.customer_id = t.customer_id) THEN 1 ELSE 0 END
+                    AS registered
          FROM accounts a JOIN temporary_passwords t ON t.customer_id = a.customer_id
-         WHERE a.branch_code = ? AND a.number = ?",
+         WHERE a.branch_code = $1 AND a.number = $2",
     )
     .bind(branch_code)
     .bind(number)
@@ -320,14 +335,14 @@ pub async fn pending_registration(
 
 /// Gives the customer a fresh 仮パスワード, replacing any earlier one with its attempt count.
 pub async fn store_temporary_password(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     password_hash: &str,
     expires_at: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (customer_id) DO UPDATE SET password_hash = ?2, expires_at = ?3, failed_attempts = 0, used_at = NULL",
+        "INSERT INTO temporary_passwords (customer_id, password_hash, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (customer_id) DO UPDATE SET password_hash = $2, expires_at = $3, failed_attempts = 0, used_at = NULL",
     )
     .bind(customer_id)
     .bind(password_hash)
@@ -340,31 +355,31 @@ pub async fn store_temporary_password(
 /// Uses the 仮パスワード up: true for exactly one request, and only while it is unused,
 /// unexpired and not voided.
 pub async fn consume_temporary_password(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     limit: u32,
     now: i64,
 ) -> sqlx::Result<bool> {
     let consumed = sqlx::query(
-        "UPDATE temporary_passwords SET used_at = ?1
-         WHERE customer_id = ?2 AND used_at IS NULL AND expires_at > ?1 AND failed_attempts < ?3",
+        "UPDATE temporary_passwords SET used_at = $1
+         WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1 AND failed_attempts < $3",
     )
     .bind(now)
     .bind(customer_id)
-    .bind(limit)
+    .bind(i64::from(limit))
     .execute(db)
     .await?;
     Ok(consumed.rows_affected() == 1)
 }
 
 /// One wrong 仮パスワード, counted up to `limit` (which voids it).
-pub async fn count_wrong_temporary_password(db: impl SqliteExecutor<'_>, customer_id: i64, limit: u32) -> sqlx::Result<()> {
+pub async fn count_wrong_temporary_password(db: impl AnyExecutor<'_>, customer_id: i64, limit: u32) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
-         WHERE customer_id = ? AND used_at IS NULL AND failed_attempts < ?",
+         WHERE customer_id = $1 AND used_at IS NULL AND failed_attempts < $2",
     )
     .bind(customer_id)
-    .bind(limit)
+    .bind(i64::from(limit))
     .execute(db)
     .await?;
     Ok(())

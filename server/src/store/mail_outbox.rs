@@ -2,7 +2,7 @@
 //! causes it and delivered by the sender under a lease; a row is never deleted.
 
 use serde::Serialize;
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -38,10 +38,10 @@ pub struct NewMail<'a> {
     pub body: &'a str,
 }
 
-pub async fn enqueue(db: impl SqliteExecutor<'_>, mail: NewMail<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn enqueue(db: impl AnyExecutor<'_>, mail: NewMail<'_>, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO mail_outbox (customer_id, to_address, subject, body, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(mail.customer_id)
     .bind(mail.to)
@@ -70,13 +70,13 @@ pub struct OutboxMail {
 }
 
 /// Newest first.
-pub async fn list(db: impl SqliteExecutor<'_>, only_pending: bool, limit: i64) -> sqlx::Result<Vec<OutboxMail>> {
+pub async fn list(db: impl AnyExecutor<'_>, only_pending: bool, limit: i64) -> sqlx::Result<Vec<OutboxMail>> {
     sqlx::query_as(
         "SELECT id, to_address, subject, body, created_at, status, transport, attempts, next_attempt_at,
                 last_error, sent_at
-         FROM mail_outbox WHERE (?1 = 0 OR status = ?3) ORDER BY id DESC LIMIT ?2",
+         FROM mail_outbox WHERE ($1 = 0 OR status = $3) ORDER BY id DESC LIMIT $2",
     )
-    .bind(only_pending)
+    .bind(i64::from(only_pending))
     .bind(limit)
     .bind(MailStatus::Pending)
     .fetch_all(db)
@@ -95,12 +95,12 @@ pub struct Claimed {
 
 /// Takes the oldest due mail under a lease of `lease_seconds`, counting the attempt: one
 /// sender gets it, however many processes look.
-pub async fn claim_due(db: impl SqliteExecutor<'_>, now: i64, lease_seconds: i64) -> sqlx::Result<Option<Claimed>> {
+pub async fn claim_due(db: impl AnyExecutor<'_>, now: i64, lease_seconds: i64) -> sqlx::Result<Option<Claimed>> {
     sqlx::query_as(
-        "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?1 + ?2
-         WHERE id = (SELECT id FROM mail_outbox WHERE status = ?3 AND next_attempt_at <= ?1
+        "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1 + $2
+         WHERE id = (SELECT id FROM mail_outbox WHERE status = $3 AND next_attempt_at <= $1
                      ORDER BY next_attempt_at, id LIMIT 1)
-           AND status = ?3 AND next_attempt_at <= ?1
+           AND status = $3 AND next_attempt_at <= $1
          RETURNING id, to_address, subject, body, attempts",
     )
     .bind(now)
@@ -110,9 +110,9 @@ pub async fn claim_due(db: impl SqliteExecutor<'_>, now: i64, lease_seconds: i64
     .await
 }
 
-pub async fn mark_sent(db: impl SqliteExecutor<'_>, id: i64, delivery: Delivery, now: i64) -> sqlx::Result<()> {
+pub async fn mark_sent(db: impl AnyExecutor<'_>, id: i64, delivery: Delivery, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE mail_outbox SET status = ?, transport = ?, sent_at = ?, last_error = NULL WHERE id = ? AND status = ?",
+        "UPDATE mail_outbox SET status = $1, transport = $2, sent_at = $3, last_error = NULL WHERE id = $4 AND status = $5",
     )
     .bind(MailStatus::Sent)
     .bind(delivery)
@@ -125,8 +125,8 @@ pub async fn mark_sent(db: impl SqliteExecutor<'_>, id: i64, delivery: Delivery,
 }
 
 /// Keeps the failure and makes the mail due again at `retry_at`.
-pub async fn record_failure(db: impl SqliteExecutor<'_>, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE mail_outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND status = ?")
+pub async fn record_failure(db: impl AnyExecutor<'_>, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE mail_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = $4")
         .bind(error)
         .bind(retry_at)
         .bind(id)
@@ -137,6 +137,9 @@ pub async fn record_failure(db: impl SqliteExecutor<'_>, id: i64, error: &str, r
 }
 
 /// Mail not yet delivered.
-pub async fn count_pending(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status <> ?").bind(MailStatus::Sent).fetch_one(db).await
+pub async fn count_pending(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status <> $1").bind(MailStatus::Sent).fetch_one(db).await
 }
+
+text_enum!(MailStatus { Pending = "pending", Sent = "sent" });
+text_enum!(Delivery { Smtp = "smtp", DevMailbox = "dev_mailbox" });

@@ -2,6 +2,31 @@
 //! names a table or a SQL dialect: domain code calls the named functions here, and each
 //! conditional transition reports whether it applied.
 
+/// The stores' state enums are TEXT columns; to the engine-neutral pool (`sqlx::Any`) they
+/// are text. (`sqlx::Type`'s derive gives each engine its impls, not `Any`; its `Encode` is
+/// generic and covers `Any`.)
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                match <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)? {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(format!("{other:?} is not a {}", stringify!($ty)).into()),
+                }
+            }
+        }
+    };
+}
+
 pub mod audit_log;
 pub mod customers;
 pub mod mail_outbox;

@@ -2,7 +2,7 @@
 //! voided or lapsed one). Each transition is a conditional UPDATE naming the state it leaves,
 //! and says whether it applied, so a race is lost cleanly instead of half-won.
 
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 use crate::otp::secret_box::{Sealed, FIRST_KEY_ID};
 
@@ -76,21 +76,22 @@ pub struct TokenRow {
 const COLUMNS: &str = "customer_id, state, method, service_id, user_id, mail_address, pending_until, \
      secret_ciphertext, secret_nonce, secret_key_id, algorithm, digits, period, last_step, failed_otp";
 
-pub async fn load(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = ?"))
+pub async fn load(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = $1"))
         .bind(customer_id)
         .fetch_optional(db)
         .await
 }
 
 /// Whether the customer's token is in use or stopped: then the second factor is owed.
-pub async fn in_use(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM otp_tokens WHERE customer_id = ? AND state IN (?, ?))")
+pub async fn in_use(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM otp_tokens WHERE customer_id = $1 AND state IN ($2, $3)")
         .bind(customer_id)
         .bind(TokenState::Active)
         .bind(TokenState::Suspended)
         .fetch_one(db)
         .await
+        .map(|count: i64| count > 0)
 }
 
 /// An issuance as the token app's 初期設定 sees it, found by its ユーザID.
@@ -106,10 +107,10 @@ pub struct Issuance {
     pub period: i64,
 }
 
-pub async fn find_issuance(db: impl SqliteExecutor<'_>, user_id: &str) -> sqlx::Result<Option<Issuance>> {
+pub async fn find_issuance(db: impl AnyExecutor<'_>, user_id: &str) -> sqlx::Result<Option<Issuance>> {
     sqlx::query_as(
         "SELECT customer_id, state, service_id, activation_hash, pending_until, algorithm, digits, period
-         FROM otp_tokens WHERE user_id = ?",
+         FROM otp_tokens WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
@@ -136,12 +137,12 @@ pub struct NewToken<'a> {
 /// トークン発行: writes the customer's token, replacing one not yet in use (issuing again
 /// before 利用開始). False when the token is in use or stopped: it is never overwritten. A
 /// taken ユーザID fails with the unique violation, for the caller to draw another.
-pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -> sqlx::Result<bool> {
+pub async fn issue(db: impl AnyExecutor<'_>, token: NewToken<'_>, now: i64) -> sqlx::Result<bool> {
     let written = sqlx::query(
         "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address, activation_hash,
              provisioning_failures, issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits,
              period, last_step, failed_otp, suspended_from, updated_at, secret_key_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, 0, NULL, ?8, ?17)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12, $13, $14, NULL, 0, NULL, $8, $17)
          ON CONFLICT (customer_id) DO UPDATE SET
              state = excluded.state, method = excluded.method, service_id = excluded.service_id,
              user_id = excluded.user_id, mail_address = excluded.mail_address,
@@ -150,7 +151,7 @@ pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -
              secret_ciphertext = excluded.secret_ciphertext, secret_nonce = excluded.secret_nonce,
              secret_key_id = excluded.secret_key_id, algorithm = excluded.algorithm, digits = excluded.digits, period = excluded.period,
              last_step = NULL, failed_otp = 0, suspended_from = NULL, updated_at = excluded.updated_at
-         WHERE otp_tokens.state NOT IN (?15, ?16)",
+         WHERE otp_tokens.state NOT IN ($15, $16)",
     )
     .bind(token.customer_id)
     .bind(token.state)
@@ -164,8 +165,8 @@ pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -
     .bind(token.secret.map(|sealed| sealed.ciphertext.as_slice()))
     .bind(token.secret.map(|sealed| sealed.nonce.as_slice()))
     .bind(token.algorithm)
-    .bind(token.digits)
-    .bind(token.period)
+    .bind(i64::from(token.digits))
+    .bind(i64::from(token.period))
     .bind(TokenState::Active)
     .bind(TokenState::Suspended)
     .bind(token.secret.map_or(FIRST_KEY_ID, |sealed| sealed.key_id.as_str()))
@@ -177,16 +178,16 @@ pub async fn issue(db: impl SqliteExecutor<'_>, token: NewToken<'_>, now: i64) -
 /// The token app's 初期設定: `Issued` → `Provisioned` with the sealed secret, the
 /// 利用開始パスワード's hash deleted. False if the issuance was set up, replaced or lapsed meanwhile.
 pub async fn provision(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     user_id: &str,
     sealed: &Sealed,
     now: i64,
 ) -> sqlx::Result<bool> {
     let taken = sqlx::query(
-        "UPDATE otp_tokens SET state = ?1, secret_ciphertext = ?2, secret_nonce = ?3, secret_key_id = ?8,
-             activation_hash = NULL, provisioning_failures = 0, updated_at = ?4
-         WHERE customer_id = ?5 AND user_id = ?6 AND state = ?7 AND pending_until > ?4",
+        "UPDATE otp_tokens SET state = $1, secret_ciphertext = $2, secret_nonce = $3, secret_key_id = $8,
+             activation_hash = NULL, provisioning_failures = 0, updated_at = $4
+         WHERE customer_id = $5 AND user_id = $6 AND state = $7 AND pending_until > $4",
     )
     .bind(TokenState::Provisioned)
     .bind(&sealed.ciphertext)
@@ -205,7 +206,7 @@ pub async fn provision(
 /// with it), or `None` when the issuance no longer waits. The limit sits in the statement, so
 /// parallel guesses void it after exactly that many.
 pub async fn count_wrong_activation_password(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     user_id: &str,
     limit: u32,
@@ -214,13 +215,13 @@ pub async fn count_wrong_activation_password(
     sqlx::query_scalar(
         "UPDATE otp_tokens
          SET provisioning_failures = provisioning_failures + 1,
-             state = CASE WHEN provisioning_failures + 1 >= ?1 THEN ?5 ELSE state END,
-             activation_hash = CASE WHEN provisioning_failures + 1 >= ?1 THEN NULL ELSE activation_hash END,
-             updated_at = ?2
-         WHERE customer_id = ?3 AND user_id = ?4 AND state = ?6
+             state = CASE WHEN provisioning_failures + 1 >= $1 THEN $5 ELSE state END,
+             activation_hash = CASE WHEN provisioning_failures + 1 >= $1 THEN NULL ELSE activation_hash END,
+             updated_at = $2
+         WHERE customer_id = $3 AND user_id = $4 AND state = $6
          RETURNING state",
     )
-    .bind(limit)
+    .bind(i64::from(limit))
     .bind(now)
     .bind(customer_id)
     .bind(user_id)
@@ -233,15 +234,15 @@ pub async fn count_wrong_activation_password(
 /// Claims a code's time step: true for exactly one request, and only for a step newer than
 /// any accepted before (a code is never accepted twice). Clears the wrong-code count.
 pub async fn claim_step(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     expected: TokenState,
     step: i64,
     now: i64,
 ) -> sqlx::Result<bool> {
     let claimed = sqlx::query(
-        "UPDATE otp_tokens SET last_step = ?1, failed_otp = 0, updated_at = ?2
-         WHERE customer_id = ?3 AND state = ?4 AND (last_step IS NULL OR last_step < ?1)",
+        "UPDATE otp_tokens SET last_step = $1, failed_otp = 0, updated_at = $2
+         WHERE customer_id = $3 AND state = $4 AND (last_step IS NULL OR last_step < $1)",
     )
     .bind(step)
     .bind(now)
@@ -255,7 +256,7 @@ pub async fn claim_step(
 /// One wrong code; the state after it (`Suspended` at the limit, remembering the state it
 /// stopped), or `None` when the token left `expected` meanwhile.
 pub async fn count_wrong_code(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     customer_id: i64,
     expected: TokenState,
     limit: u32,
@@ -264,13 +265,13 @@ pub async fn count_wrong_code(
     sqlx::query_scalar(
         "UPDATE otp_tokens
          SET failed_otp = failed_otp + 1,
-             suspended_from = CASE WHEN failed_otp + 1 >= ?1 THEN state END,
-             state = CASE WHEN failed_otp + 1 >= ?1 THEN ?5 ELSE state END,
-             updated_at = ?2
-         WHERE customer_id = ?3 AND state = ?4
+             suspended_from = CASE WHEN failed_otp + 1 >= $1 THEN state END,
+             state = CASE WHEN failed_otp + 1 >= $1 THEN $5 ELSE state END,
+             updated_at = $2
+         WHERE customer_id = $3 AND state = $4
          RETURNING state",
     )
-    .bind(limit)
+    .bind(i64::from(limit))
     .bind(now)
     .bind(customer_id)
     .bind(expected)
@@ -280,8 +281,8 @@ pub async fn count_wrong_code(
 }
 
 /// 利用開始登録: `Provisioned` → `Active`.
-pub async fn activate(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE otp_tokens SET state = ?, updated_at = ? WHERE customer_id = ? AND state = ?")
+pub async fn activate(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE otp_tokens SET state = $1, updated_at = $2 WHERE customer_id = $3 AND state = $4")
         .bind(TokenState::Active)
         .bind(now)
         .bind(customer_id)
@@ -292,8 +293,8 @@ pub async fn activate(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -
 }
 
 /// 利用解除: an `Active` token is deleted, its secret with it.
-pub async fn release(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM otp_tokens WHERE customer_id = ? AND state = ?")
+pub async fn release(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM otp_tokens WHERE customer_id = $1 AND state = $2")
         .bind(customer_id)
         .bind(TokenState::Active)
         .execute(db)
@@ -303,10 +304,10 @@ pub async fn release(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Res
 
 /// 停止解除: `Suspended` → the state it was stopped in, the wrong-code count cleared; that
 /// state, or `None` if the token was not stopped.
-pub async fn lift_suspension(db: impl SqliteExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<Option<TokenState>> {
+pub async fn lift_suspension(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<Option<TokenState>> {
     sqlx::query_scalar(
-        "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = ?
-         WHERE customer_id = ? AND state = ? RETURNING state",
+        "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = $1
+         WHERE customer_id = $2 AND state = $3 RETURNING state",
     )
     .bind(now)
     .bind(customer_id)
@@ -316,8 +317,8 @@ pub async fn lift_suspension(db: impl SqliteExecutor<'_>, customer_id: i64, now:
 }
 
 /// 初期化: the token is deleted whatever its state; the state it had, if there was one.
-pub async fn initialise(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenState>> {
-    sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = ? RETURNING state")
+pub async fn initialise(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenState>> {
+    sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = $1 RETURNING state")
         .bind(customer_id)
         .fetch_optional(db)
         .await
@@ -325,7 +326,7 @@ pub async fn initialise(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::
 
 /// The ids of the keys that sealed the stored secrets (the server refuses to start if one is
 /// not configured).
-pub async fn secret_key_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<String>> {
+pub async fn secret_key_ids(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar("SELECT DISTINCT secret_key_id FROM otp_tokens WHERE secret_ciphertext IS NOT NULL")
         .fetch_all(db)
         .await
@@ -342,24 +343,24 @@ pub struct StoredSecret {
 }
 
 /// Up to `limit` secrets not sealed with `key_id`, of customers after `after`, in order.
-pub async fn secrets_not_under(db: impl SqliteExecutor<'_>, key_id: &str, after: i64, limit: i64) -> sqlx::Result<Vec<StoredSecret>> {
+pub async fn secrets_not_under(db: impl AnyExecutor<'_>, key_id: &str, after: i64, limit: i64) -> sqlx::Result<Vec<StoredSecret>> {
     sqlx::query_as(
         "SELECT customer_id, user_id, secret_key_id, secret_ciphertext, secret_nonce FROM otp_tokens
-         WHERE secret_ciphertext IS NOT NULL AND secret_key_id <> ? AND customer_id > ? ORDER BY customer_id LIMIT ?",
+         WHERE secret_ciphertext IS NOT NULL AND secret_key_id <> $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3",
     )
     .bind(key_id)
     .bind(after)
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(db)
     .await
 }
 
 /// Replaces a secret's sealing, if it is still exactly `old` (a token re-issued or
 /// initialised meanwhile is left as it now is).
-pub async fn reseal(db: impl SqliteExecutor<'_>, old: &StoredSecret, new: &Sealed, now: i64) -> sqlx::Result<bool> {
+pub async fn reseal(db: impl AnyExecutor<'_>, old: &StoredSecret, new: &Sealed, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE otp_tokens SET secret_ciphertext = ?1, secret_nonce = ?2, secret_key_id = ?3, updated_at = ?4
-         WHERE customer_id = ?5 AND user_id = ?6 AND secret_key_id = ?7 AND secret_ciphertext = ?8",
+        "UPDATE otp_tokens SET secret_ciphertext = $1, secret_nonce = $2, secret_key_id = $3, updated_at = $4
+         WHERE customer_id = $5 AND user_id = $6 AND secret_key_id = $7 AND secret_ciphertext = $8",
     )
     .bind(&new.ciphertext)
     .bind(&new.nonce)
@@ -373,3 +374,6 @@ pub async fn reseal(db: impl SqliteExecutor<'_>, old: &StoredSecret, new: &Seale
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+text_enum!(TokenState { Issued = "issued", Provisioned = "provisioned", Active = "active", Suspended = "suspended", Voided = "voided" });
+text_enum!(Method { SoftwareToken = "software_token", AuthenticatorApp = "authenticator_app" });

@@ -1,6 +1,6 @@
 //! The `sessions` table: every statement on it. A row is a session ID's SHA-256, never the ID.
 
-use sqlx::SqliteExecutor;
+use sqlx::any::AnyExecutor;
 
 /// How far a session has authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -38,10 +38,10 @@ pub struct NewSession<'a> {
     pub login_at: i64,
 }
 
-pub async fn insert(db: impl SqliteExecutor<'_>, session: NewSession<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn insert(db: impl AnyExecutor<'_>, session: NewSession<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(session.id_hash)
     .bind(session.customer_id)
@@ -58,7 +58,7 @@ pub async fn insert(db: impl SqliteExecutor<'_>, session: NewSession<'_>, now: i
 /// The session at `stage` if neither its idle nor its absolute limit (counted from the
 /// login) has passed.
 pub async fn find_live(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     id_hash: &[u8],
     stage: Stage,
     now: i64,
@@ -67,7 +67,7 @@ pub async fn find_live(
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "SELECT customer_id, level, login_at, last_seen_at FROM sessions
-         WHERE id_hash = ?2 AND stage = ?3 AND last_seen_at > ?1 - ?4 AND login_at > ?1 - ?5",
+         WHERE id_hash = $2 AND stage = $3 AND last_seen_at > $1 - $4 AND login_at > $1 - $5",
     )
     .bind(now)
     .bind(id_hash)
@@ -79,8 +79,8 @@ pub async fn find_live(
 }
 
 /// Moves the idle timer forward (never back).
-pub async fn refresh_idle(db: impl SqliteExecutor<'_>, id_hash: &[u8], now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2 AND last_seen_at < ?1")
+pub async fn refresh_idle(db: impl AnyExecutor<'_>, id_hash: &[u8], now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1")
         .bind(now)
         .bind(id_hash)
         .execute(db)
@@ -89,8 +89,8 @@ pub async fn refresh_idle(db: impl SqliteExecutor<'_>, id_hash: &[u8], now: i64)
 }
 
 /// Deletes the session if it is at `stage`; whether it was.
-pub async fn delete_at_stage(db: impl SqliteExecutor<'_>, id_hash: &[u8], stage: Stage) -> sqlx::Result<bool> {
-    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ?")
+pub async fn delete_at_stage(db: impl AnyExecutor<'_>, id_hash: &[u8], stage: Stage) -> sqlx::Result<bool> {
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND stage = $2")
         .bind(id_hash)
         .bind(stage)
         .execute(db)
@@ -100,8 +100,8 @@ pub async fn delete_at_stage(db: impl SqliteExecutor<'_>, id_hash: &[u8], stage:
 
 /// Takes a login's password step for its second: deletes the pending session if it began
 /// after `not_before`; whether it did (exactly one request can).
-pub async fn consume_pending(db: impl SqliteExecutor<'_>, id_hash: &[u8], not_before: i64) -> sqlx::Result<bool> {
-    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = ? AND stage = ? AND created_at > ?")
+pub async fn consume_pending(db: impl AnyExecutor<'_>, id_hash: &[u8], not_before: i64) -> sqlx::Result<bool> {
+    let removed = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND stage = $2 AND created_at > $3")
         .bind(id_hash)
         .bind(Stage::OtpPending)
         .bind(not_before)
@@ -111,26 +111,26 @@ pub async fn consume_pending(db: impl SqliteExecutor<'_>, id_hash: &[u8], not_be
 }
 
 /// Deletes the session whatever its stage; its customer, if there was one.
-pub async fn delete(db: impl SqliteExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = ? RETURNING customer_id")
+pub async fn delete(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = $1 RETURNING customer_id")
         .bind(id_hash)
         .fetch_optional(db)
         .await
 }
 
 /// Deletes every session of the customer; how many there were.
-pub async fn delete_all_of(db: impl SqliteExecutor<'_>, customer_id: i64) -> sqlx::Result<u64> {
-    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = ?").bind(customer_id).execute(db).await?;
+pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<u64> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer_id).execute(db).await?;
     Ok(ended.rows_affected())
 }
 
 /// Ends the customer's oldest sessions so that at most `keep` remain, `newest` among them;
 /// how many ended.
-pub async fn keep_newest(db: impl SqliteExecutor<'_>, customer_id: i64, newest: &[u8], keep: u32) -> sqlx::Result<u64> {
+pub async fn keep_newest(db: impl AnyExecutor<'_>, customer_id: i64, newest: &[u8], keep: u32) -> sqlx::Result<u64> {
     let ended = sqlx::query(
-        "DELETE FROM sessions WHERE customer_id = ?1 AND id_hash <> ?2 AND id_hash NOT IN (
-             SELECT id_hash FROM sessions WHERE customer_id = ?1 AND id_hash <> ?2
-             ORDER BY created_at DESC, id_hash LIMIT ?3)",
+        "DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND id_hash NOT IN (
+             SELECT id_hash FROM sessions WHERE customer_id = $1 AND id_hash <> $2
+             ORDER BY created_at DESC, id_hash LIMIT $3)",
     )
     .bind(customer_id)
     .bind(newest)
@@ -143,15 +143,15 @@ pub async fn keep_newest(db: impl SqliteExecutor<'_>, customer_id: i64, newest: 
 /// Deletes sessions no request can use any more: idle or past the absolute limit, and
 /// password steps whose one-time password did not come in time.
 pub async fn sweep(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     now: i64,
     idle_seconds: i64,
     absolute_seconds: i64,
     pending_seconds: i64,
 ) -> sqlx::Result<u64> {
     let swept = sqlx::query(
-        "DELETE FROM sessions WHERE last_seen_at <= ?1 - ?2 OR login_at <= ?1 - ?3
-             OR (stage = ?4 AND created_at <= ?1 - ?5)",
+        "DELETE FROM sessions WHERE last_seen_at <= $1 - $2 OR login_at <= $1 - $3
+             OR (stage = $4 AND created_at <= $1 - $5)",
     )
     .bind(now)
     .bind(idle_seconds)
@@ -162,3 +162,6 @@ pub async fn sweep(
     .await?;
     Ok(swept.rows_affected())
 }
+
+text_enum!(Stage { OtpPending = "otp_pending", Full = "full" });
+text_enum!(Level { Password = "password", Otp = "otp" });

@@ -135,7 +135,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
     };
     for login_id in &acknowledged {
-        let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = ?")
+        let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = $1")
             .bind(login_id).fetch_one(&db).await.unwrap();
         assert_eq!(found, 1, "{login_id} was acknowledged and must be there");
     }
@@ -148,7 +148,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     assert_eq!(count("SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL").await, 0);
     for login_id in &issued_ack {
         let found: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM otp_tokens o JOIN credentials c USING (customer_id) WHERE c.login_id = ? AND o.state = 'issued'")
+            "SELECT count(*) FROM otp_tokens o JOIN credentials c USING (customer_id) WHERE c.login_id = $1 AND o.state = 'issued'")
             .bind(login_id).fetch_one(&db).await.unwrap();
         assert_eq!(found, 1, "{login_id}'s acknowledged issuance");
     }

@@ -48,6 +48,10 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
         queue: 100_000,
         ..Default::default()
     });
+    // RUST_LOG=… shows the server's log while debugging a test.
+    if std::env::var_os("RUST_LOG").is_some() {
+        netbank_server::telemetry::init(netbank_server::telemetry::LogFormat::Text);
+    }
     let data = tempfile::tempdir().expect("temporary data directory");
     let mut settings = Settings::for_tests(data.path().to_owned(), None);
     settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
