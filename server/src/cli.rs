@@ -38,6 +38,13 @@ pub struct CommonArgs {
     /// Directory for the database and other state; created on first start.
     #[arg(long, env = "NETBANK_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+    /// `postgres://user:pass@host/db` to share one database between server instances, or
+    /// `sqlite://path`; default: the SQLite file in the data directory.
+    #[arg(long, env = "NETBANK_DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Database connections in the pool (minimum 2).
+    #[arg(long, env = "NETBANK_DB_CONNECTIONS", default_value_t = crate::db::connections(), global = true)]
+    pub db_connections: u32,
     /// Log lines as text, or as one JSON object per line (with each request's id and client).
     #[arg(long, env = "NETBANK_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     pub log_format: LogFormat,
@@ -344,20 +351,20 @@ pub enum CustomerCommand {
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let command = self.command.unwrap_or(Command::Serve(self.serve));
-        let data_dir = self.common.data_dir;
+        let common = self.common;
         match command {
-            Command::Serve(args) => serve(data_dir, args).await,
+            Command::Serve(args) => serve(common, args).await,
             Command::SeedDemo { mode } => {
                 demo::ensure_allowed(mode)?;
-                let db = open(&data_dir).await?;
+                let db = open(&common).await?;
                 demo::seed(&db, &Clock::System, mode).await?;
                 println!("{}", demo::credentials_text());
                 Ok(())
             }
-            Command::Customer(command) => customer(data_dir, command).await,
-            Command::Otp(command) => otp(data_dir, command).await,
+            Command::Customer(command) => customer(&common, command).await,
+            Command::Otp(command) => otp(&common, command).await,
             Command::Mail(MailCommand::List { pending, limit }) => {
-                let db = open(&data_dir).await?;
+                let db = open(&common).await?;
                 for mail in outbox::list(&db, pending, limit).await? {
                     let state = match mail.status {
                         outbox::MailStatus::Sent => format!("sent via {} at {}", mail.transport.map_or("-", |t| t.as_str()), jst_datetime(mail.sent_at.unwrap_or_default())),
@@ -371,14 +378,16 @@ impl Cli {
     }
 }
 
-async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
     // Before anything is created or opened: a refused start writes nothing.
     if args.demo {
         demo::ensure_allowed(args.mode)?;
     }
     let settings = Settings {
         addr: args.addr,
-        data_dir,
+        data_dir: common.data_dir,
+        database_url: common.database_url,
+        db_connections: common.db_connections,
         dist_dir: args.dist,
         policy: args.policy.policy(args.otp.policy()),
         clock: Clock::System,
@@ -417,13 +426,21 @@ async fn serve(data_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-async fn open(data_dir: &std::path::Path) -> anyhow::Result<sqlx::AnyPool> {
-    std::fs::create_dir_all(data_dir)?;
-    crate::db::open(&data_dir.join(crate::config::DATABASE_FILE)).await
+/// The operator's database: the same one the server uses.
+async fn open(common: &CommonArgs) -> anyhow::Result<sqlx::AnyPool> {
+    let path = common.data_dir.join(crate::config::DATABASE_FILE);
+    let location = match &common.database_url {
+        Some(url) => crate::db::Location::Url(url),
+        None => {
+            std::fs::create_dir_all(&common.data_dir)?;
+            crate::db::Location::SqliteFile(&path)
+        }
+    };
+    crate::db::connect(location, crate::db::Durability::PowerLoss, common.db_connections).await
 }
 
-async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result<()> {
-    let db = open(&data_dir).await?;
+async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Result<()> {
+    let db = open(common).await?;
     let clock = Clock::System;
     let policy = Policy::default();
     match command {
@@ -496,12 +513,13 @@ async fn customer(data_dir: PathBuf, command: CustomerCommand) -> anyhow::Result
     Ok(())
 }
 
-async fn otp(data_dir: PathBuf, command: OtpCommand) -> anyhow::Result<()> {
+async fn otp(common: &CommonArgs, command: OtpCommand) -> anyhow::Result<()> {
+    let data_dir = &common.data_dir;
     if let OtpCommand::RotateKey { keys, mode } = &command {
         // Keys first: a refused rotation opens nothing.
-        keys.load(*mode, &data_dir)?;
+        keys.load(*mode, data_dir)?;
     }
-    let db = open(&data_dir).await?;
+    let db = open(common).await?;
     let clock = Clock::System;
     match command {
         OtpCommand::Show { login_id } => {
@@ -517,7 +535,7 @@ async fn otp(data_dir: PathBuf, command: OtpCommand) -> anyhow::Result<()> {
             println!("初期化: {login_id} has no token now (トークン未発行); the customer may issue a new one");
         }
         OtpCommand::RotateKey { keys, mode } => {
-            let secrets = keys.load(mode, &data_dir)?;
+            let secrets = keys.load(mode, data_dir)?;
             let report = otp_operator::rotate_key(&db, &clock, &secrets).await?;
             println!(
                 "{} OTP secrets re-sealed under key {:?}; {} changed meanwhile and were left as they are; {} still under other keys{}",

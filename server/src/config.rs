@@ -13,8 +13,12 @@ use crate::http::client_addr::TrustedProxies;
 pub struct Settings {
     /// Where to listen; port 0 picks a free one (tests).
     pub addr: SocketAddr,
-    /// Holds the SQLite database (and, later, development keys and mail).
+    /// Holds the SQLite database (unless `database_url` names another) and development keys.
     pub data_dir: PathBuf,
+    /// `postgres://…` (or `sqlite://…`); `None`: the SQLite file in the data directory.
+    pub database_url: Option<String>,
+    /// The database pool's size.
+    pub db_connections: u32,
     /// The Trunk output to serve at `/`; `None` serves the API alone.
     pub dist_dir: Option<PathBuf>,
     pub policy: Policy,
@@ -183,6 +187,8 @@ impl Settings {
         Self {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir,
+            database_url: None,
+            db_connections: crate::db::connections(),
             dist_dir,
             policy: Policy::default(),
             clock: Clock::System,
@@ -202,6 +208,16 @@ pub const DATABASE_FILE: &str = "netbank.sqlite3";
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)
+    }
+
+    /// Opens the configured database (migrated).
+    pub async fn open_database(&self) -> anyhow::Result<sqlx::AnyPool> {
+        let path = self.database_path();
+        let location = match &self.database_url {
+            Some(url) => crate::db::Location::Url(url),
+            None => crate::db::Location::SqliteFile(&path),
+        };
+        crate::db::connect(location, crate::db::Durability::PowerLoss, self.db_connections).await
     }
 }
 

@@ -16,50 +16,102 @@ pub enum Durability {
     ProcessCrash,
 }
 
+/// Which database a pool talks to. Only the stores and this module ever ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of(pool: &AnyPool) -> Self {
+        match pool.connect_options().database_url.scheme() {
+            "postgres" | "postgresql" => Self::Postgres,
+            _ => Self::Sqlite,
+        }
+    }
+
+    pub fn of_connection(connection: &sqlx::AnyConnection) -> Self {
+        match connection.backend_name() {
+            "PostgreSQL" => Self::Postgres,
+            _ => Self::Sqlite,
+        }
+    }
+}
+
+/// Where the data lives: the data directory's SQLite file (`path`), or a `postgres://` URL.
+#[derive(Debug, Clone)]
+pub enum Location<'a> {
+    SqliteFile(&'a Path),
+    Url(&'a str),
+}
+
 /// Opens (creating if needed) the SQLite database and brings its schema up to date, with
 /// every commit synced to disk before it is acknowledged.
-///
-/// WAL lets readers proceed during a write. The busy timeout makes a writer wait for another
-/// instead of failing at once.
 pub async fn open(path: &Path) -> anyhow::Result<AnyPool> {
-    open_with(path, Durability::PowerLoss).await
+    connect(Location::SqliteFile(path), Durability::PowerLoss, connections()).await
 }
 
 pub async fn open_with(path: &Path, durability: Durability) -> anyhow::Result<AnyPool> {
+    connect(Location::SqliteFile(path), durability, connections()).await
+}
+
+/// Opens the database at `location` with a pool of `max_connections` and brings its schema
+/// up to date (each engine has its own migrations, `server/migrations/<engine>`).
+///
+/// SQLite: WAL lets readers proceed during a write; the busy timeout makes a writer wait for
+/// another instead of failing at once. PostgreSQL: commits are durable by its own settings
+/// (`synchronous_commit`, on by default).
+pub async fn connect(location: Location<'_>, durability: Durability, max_connections: u32) -> anyhow::Result<AnyPool> {
     sqlx::any::install_default_drivers();
+    let url = match location {
+        Location::SqliteFile(path) => format!("sqlite://{}?mode=rwc", path.display()),
+        Location::Url(url) if url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+            url.to_owned()
+        }
+        Location::Url(url) => anyhow::bail!("the database URL must start with sqlite:// or postgres://, not {:?}", scheme_of(url)),
+    };
     let synchronous = match durability {
         Durability::PowerLoss => "FULL",
         Durability::ProcessCrash => "NORMAL",
     };
-    // The pool is engine-neutral (`Any`): the stores' SQL is written for it, and SQLite's
-    // settings are applied to each connection as it opens.
-    let options = AnyConnectOptions::from_str(&format!("sqlite://{}?mode=rwc", path.display()))?;
+    let options = AnyConnectOptions::from_str(&url)?;
     let pool = AnyPoolOptions::new()
-        .max_connections(connections())
+        .max_connections(max_connections.max(2))
         .acquire_timeout(Duration::from_secs(5))
         .after_connect(move |connection, _| {
             Box::pin(async move {
-                for pragma in [
-                    "PRAGMA journal_mode = WAL".to_owned(),
-                    format!("PRAGMA synchronous = {synchronous}"),
-                    "PRAGMA foreign_keys = ON".to_owned(),
-                    "PRAGMA busy_timeout = 5000".to_owned(),
-                ] {
-                    connection.execute(sqlx::raw_sql(&pragma)).await?;
+                if Engine::of_connection(connection) == Engine::Sqlite {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL".to_owned(),
+                        format!("PRAGMA synchronous = {synchronous}"),
+                        "PRAGMA foreign_keys = ON".to_owned(),
+                        "PRAGMA busy_timeout = 5000".to_owned(),
+                    ] {
+                        connection.execute(sqlx::raw_sql(&pragma)).await?;
+                    }
                 }
                 Ok(())
             })
         })
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    match Engine::of(&pool) {
+        Engine::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Engine::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
     Ok(pool)
 }
 
-/// Connections in the pool (`NETBANK_DB_CONNECTIONS`). SQLite runs one writer at a time;
-/// writers beyond it wait in SQLite's busy handler, which sleeps in steps of up to 100 ms, so
-/// more connections than the machine needs only lengthen the slowest waits.
-fn connections() -> u32 {
+/// The scheme only: a URL may carry a password.
+fn scheme_of(url: &str) -> &str {
+    url.split(':').next().unwrap_or("")
+}
+
+/// Connections in the pool when not configured (`--db-connections`). SQLite runs one writer
+/// at a time; writers beyond it wait in SQLite's busy handler, which sleeps in steps of up to
+/// 100 ms, so more connections than the machine needs only lengthen the slowest waits.
+pub fn connections() -> u32 {
     std::env::var("NETBANK_DB_CONNECTIONS").ok().and_then(|v| v.parse().ok()).filter(|n| *n >= 2).unwrap_or(8)
 }
 
@@ -85,7 +137,12 @@ pub async fn writable(pool: &AnyPool) -> bool {
 /// A transaction that reads before it writes. SQLite's default (deferred) transaction takes
 /// its snapshot at the first read and cannot turn it into a write if another connection has
 /// committed since ("database is locked" at once, no busy wait); `BEGIN IMMEDIATE` takes the
-/// write lock first, waiting its turn like any writer.
+/// write lock first, waiting its turn like any writer. PostgreSQL has no single writer: its
+/// transactions read committed data, and every state change and counter is a conditional
+/// UPDATE that re-checks its condition on the row it locks.
 pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+    match Engine::of(pool) {
+        Engine::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Engine::Postgres => pool.begin().await,
+    }
 }

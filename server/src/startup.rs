@@ -18,7 +18,7 @@ use crate::http::rate_limit::RateLimiter;
 use crate::http::{client_addr, deadline, request_id};
 use crate::http::security_headers::{self, SecurityHeaders};
 use crate::identity::password;
-use crate::{db, routes, spa, telemetry};
+use crate::{routes, spa, telemetry};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -80,7 +80,7 @@ impl Application {
             (None, Mode::Production) => None,
         };
         let from: Mailbox = settings.mail.from.parse().map_err(|e| anyhow::anyhow!("NETBANK_MAIL_FROM: {e}"))?;
-        let db = db::open(&settings.database_path()).await?;
+        let db = settings.open_database().await?;
         for key_id in crate::store::otp_tokens::secret_key_ids(&db).await? {
             anyhow::ensure!(
                 secrets.knows(&key_id),

@@ -58,7 +58,7 @@ pub async fn profile(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result
 }
 
 /// A customer as the operator sees them.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CustomerSummary {
     pub customer_id: i64,
     pub name: String,
@@ -66,19 +66,36 @@ pub struct CustomerSummary {
     pub login_id: Option<String>,
     pub failed_attempts: Option<i64>,
     pub locked_at: Option<i64>,
+    /// `001-1234567 ordinary 100000; …`
     pub accounts: String,
 }
 
-pub async fn summary(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<CustomerSummary> {
-    sqlx::query_as(
-        "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at,
-                (SELECT group_concat(a.branch_code || '-' || a.number || ' ' || a.kind || ' ' || a.balance, '; ')
-                 FROM accounts a WHERE a.customer_id = c.id) AS accounts
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    customer_id: i64,
+    name: String,
+    notice_address: Option<String>,
+    login_id: Option<String>,
+    failed_attempts: Option<i64>,
+    locked_at: Option<i64>,
+}
+
+pub async fn summary(db: &sqlx::AnyPool, customer_id: i64) -> sqlx::Result<CustomerSummary> {
+    let row: SummaryRow = sqlx::query_as(
+        "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at
          FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = $1",
     )
     .bind(customer_id)
     .fetch_one(db)
-    .await
+    .await?;
+    let accounts = accounts_of(db, customer_id)
+        .await?
+        .iter()
+        .map(|a| format!("{}-{} {} {}", a.branch_code, a.number, a.kind, a.balance))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let SummaryRow { customer_id, name, notice_address, login_id, failed_attempts, locked_at } = row;
+    Ok(CustomerSummary { customer_id, name, notice_address, login_id, failed_attempts, locked_at, accounts })
 }
 
 // --- accounts ---
@@ -160,7 +177,7 @@ struct CredentialRow {
 pub async fn credential(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<Credential>> {
     let row: Option<CredentialRow> = sqlx::query_as(
         "SELECT customer_id, password_hash, CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END AS locked
-         FROM credentials WHERE login_id = $1",
+         FROM credentials WHERE login_key = lower($1)",
     )
     .bind(login_id)
     .fetch_optional(db)
@@ -169,7 +186,7 @@ pub async fn credential(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Resul
 }
 
 pub async fn customer_by_login_id(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_id = $1")
+    sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_key = lower($1)")
         .bind(login_id)
         .fetch_optional(db)
         .await
@@ -219,7 +236,7 @@ pub async fn insert_credentials(
 /// Whether a unique violation from `insert_credentials` was the login ID's (rather than the
 /// customer's second registration).
 pub fn is_login_id_taken(error: &(dyn sqlx::error::DatabaseError + 'static)) -> bool {
-    error.message().contains("login_id")
+    error.message().contains("login_id") || error.message().contains("login_key")
 }
 
 /// The demo's credentials, put back as printed (unlocked, no failures).
@@ -295,7 +312,7 @@ pub async fn count_wrong_password(
 
 /// Lifts a lockout; the customer, if the login ID exists.
 pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_id = $1 RETURNING customer_id")
+    sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_key = lower($1) RETURNING customer_id")
         .bind(login_id)
         .fetch_optional(db)
         .await

@@ -95,14 +95,20 @@ pub struct Claimed {
 
 /// Takes the oldest due mail under a lease of `lease_seconds`, counting the attempt: one
 /// sender gets it, however many processes look.
-pub async fn claim_due(db: impl AnyExecutor<'_>, now: i64, lease_seconds: i64) -> sqlx::Result<Option<Claimed>> {
-    sqlx::query_as(
+pub async fn claim_due(db: &sqlx::AnyPool, now: i64, lease_seconds: i64) -> sqlx::Result<Option<Claimed>> {
+    // PostgreSQL: senders on several instances skip each other's rows instead of queueing
+    // behind them. SQLite has one writer: the conditional UPDATE is enough.
+    let lock = match crate::db::Engine::of(db) {
+        crate::db::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::db::Engine::Sqlite => "",
+    };
+    sqlx::query_as(&format!(
         "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1 + $2
          WHERE id = (SELECT id FROM mail_outbox WHERE status = $3 AND next_attempt_at <= $1
-                     ORDER BY next_attempt_at, id LIMIT 1)
+                     ORDER BY next_attempt_at, id LIMIT 1{lock})
            AND status = $3 AND next_attempt_at <= $1
          RETURNING id, to_address, subject, body, attempts",
-    )
+    ))
     .bind(now)
     .bind(lease_seconds)
     .bind(MailStatus::Pending)

@@ -34,13 +34,19 @@ async fn an_unknown_api_path_is_a_json_404_not_the_spa() {
 #[tokio::test]
 async fn migrations_are_applied_on_first_start() {
     let app = spawn_app().await;
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&app.state.db)
-            .await
-            .unwrap();
-    assert!(tables.iter().any(|t| t == "audit_log"), "tables: {tables:?}");
-    let journal: String =
-        sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&app.state.db).await.unwrap();
-    assert_eq!(journal, "wal");
+    let engine = netbank_server::db::Engine::of(&app.state.db);
+    let tables_sql = match engine {
+        netbank_server::db::Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
+        netbank_server::db::Engine::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+    };
+    let tables: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&app.state.db).await.unwrap();
+    for table in ["audit_log", "customers", "credentials", "sessions", "otp_tokens", "mail_outbox", "throttles"] {
+        assert!(tables.iter().any(|t| t == table), "{table} missing from {tables:?}");
+    }
+    if engine == netbank_server::db::Engine::Sqlite {
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&app.state.db).await.unwrap();
+        assert_eq!(journal, "wal");
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&app.state.db).await.unwrap();
+        assert_eq!(synchronous, 2, "FULL: a commit survives power loss");
+    }
 }

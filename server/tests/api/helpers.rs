@@ -57,12 +57,24 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
     settings.clock = Clock::manual(1_800_000_000);
     settings.mail.background_delivery = false;
+    settings.database_url = test_database();
     configure(&mut settings);
     let server = Application::build(settings).await.expect("the server starts").spawn();
     let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
     // No cookie store: tests hand cookies over themselves, to see every rotation.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { address, client, state, mail, _server: server, _data: data }
+}
+
+/// The engine the suite runs on: `NETBANK_TEST_DATABASE=postgres` gives each test its own
+/// database in a throwaway PostgreSQL cluster; otherwise (`sqlite`) each test's data directory
+/// holds its SQLite file. `./x test` runs the suite once per engine.
+pub fn test_database() -> Option<String> {
+    match std::env::var("NETBANK_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Some(netbank_testkit::postgres::PgCluster::shared().new_database().expect("a fresh database")),
+        Ok("sqlite") | Err(_) => None,
+        Ok(other) => panic!("NETBANK_TEST_DATABASE is sqlite or postgres, not {other:?}"),
+    }
 }
 
 impl TestApp {
@@ -72,6 +84,8 @@ impl TestApp {
     pub async fn restart(mut self, configure: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
         self._server.stop().await?;
         let mut settings = Settings::for_tests(self._data.path().to_owned(), None);
+        settings.database_url = Some(self.state.db.connect_options().database_url.to_string())
+            .filter(|url| url.starts_with("postgres"));
         settings.policy = (*self.state.policy).clone();
         settings.clock = self.state.clock.clone();
         settings.mail.background_delivery = false;
@@ -174,8 +188,12 @@ impl TestApp {
         assert_eq!(self.register(&newcomer, login_id, password).await.status(), 201);
     }
 
+    /// The one value `sql` selects, as a number: a yes/no is 1 or 0 (SQLite answers a
+    /// comparison with an integer, PostgreSQL with a boolean).
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.state.db).await.unwrap()
+        use sqlx::Row;
+        let row = sqlx::query(sql).fetch_one(&self.state.db).await.unwrap();
+        row.try_get::<i64, _>(0).or_else(|_| row.try_get::<bool, _>(0).map(i64::from)).unwrap()
     }
 }
 

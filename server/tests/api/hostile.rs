@@ -50,7 +50,7 @@ async fn snapshot(app: &crate::helpers::TestApp) -> Vec<i64> {
     for table in ["customers", "credentials", "sessions", "otp_tokens", "mail_outbox", "temporary_passwords"] {
         counts.push(app.count(&format!("SELECT count(*) FROM {table}")).await);
     }
-    counts.push(app.count("SELECT coalesce(sum(failed_attempts), 0) FROM credentials").await);
+    counts.push(app.count("SELECT CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) FROM credentials").await);
     counts
 }
 
