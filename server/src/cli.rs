@@ -142,6 +142,9 @@ pub struct ServeArgs {
     /// A CA certificate (PEM) to trust for the SMTP server besides the system's (an internal relay).
     #[arg(long, env = "NETBANK_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
+    /// Seconds before a mail claimed by an instance that died is delivered by another.
+    #[arg(long, env = "NETBANK_MAIL_LEASE_SECONDS", default_value_t = crate::mail::sender::LEASE_SECONDS, value_parser = clap::value_parser!(i64).range(1..=3600))]
+    pub mail_lease_seconds: i64,
     /// The sender of customer mail.
     #[arg(long, env = "NETBANK_MAIL_FROM", default_value_t = MailSettings::default().from)]
     pub mail_from: String,
@@ -399,6 +402,7 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
         mail: MailSettings {
             smtp_url: args.smtp_url,
             smtp_ca_file: args.smtp_ca_file,
+            lease_seconds: args.mail_lease_seconds,
             from: args.mail_from,
             ..MailSettings::default()
         },

@@ -84,6 +84,8 @@ pub struct MailSettings {
     pub from: String,
     /// How often the sender looks for mail that is due again after a failure.
     pub poll_interval: Duration,
+    /// A mail claimed by a sender that died (its instance killed) is retried after this.
+    pub lease_seconds: i64,
     /// Whether the server delivers the outbox in the background. Tests that drive delivery
     /// step by step (`Spawned::mail`) turn it off.
     pub background_delivery: bool,
@@ -96,6 +98,7 @@ impl Default for MailSettings {
             smtp_ca_file: None,
             from: "ネットバンク信用組合 <otp@netbank.example>".to_owned(),
             poll_interval: Duration::from_secs(5),
+            lease_seconds: crate::mail::sender::LEASE_SECONDS,
             background_delivery: true,
         }
     }

@@ -118,6 +118,7 @@ impl Application {
             wakeup: state.mail_wakeup.clone(),
             poll_interval: settings.mail.poll_interval,
             heartbeat: state.mail_heartbeat.clone(),
+            lease_seconds: settings.mail.lease_seconds,
         };
         let router = build_router(&settings, state.clone())?;
         Ok(Self {

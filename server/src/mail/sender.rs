@@ -14,8 +14,8 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::store::mail_outbox::{self, Claimed, Delivery};
 
-/// How long a claimed mail is left alone before another attempt may take it.
-const LEASE_SECONDS: i64 = 120;
+/// How long a claimed mail is left alone before another attempt may take it, by default.
+pub const LEASE_SECONDS: i64 = 120;
 /// Back-off after the n-th failure: 30 s, 60 s, 2 min … capped at one hour.
 fn backoff_seconds(attempts: i64) -> i64 {
     (30_i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
@@ -114,6 +114,8 @@ pub struct Sender {
     pub wakeup: Arc<Notify>,
     pub poll_interval: Duration,
     pub heartbeat: Arc<Heartbeat>,
+    /// A mail claimed by a sender that died is taken by another after this.
+    pub lease_seconds: i64,
 }
 
 impl Sender {
@@ -168,7 +170,7 @@ impl Sender {
 
     /// Takes the oldest due mail under a lease, counting the attempt.
     async fn claim(&self) -> sqlx::Result<Option<Claimed>> {
-        mail_outbox::claim_due(&self.db, self.clock.now(), LEASE_SECONDS).await
+        mail_outbox::claim_due(&self.db, self.clock.now(), self.lease_seconds).await
     }
 
     async fn deliver(&self, transport: &Transport, mail: &Claimed) -> anyhow::Result<()> {

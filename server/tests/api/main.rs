@@ -9,6 +9,7 @@ mod faults;
 mod health;
 mod helpers;
 mod hostile;
+mod instances;
 mod login;
 mod mail;
 mod notices;
