@@ -167,6 +167,29 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     };
     assert_eq!(counted, 6, "the threshold, not one more, across both instances");
 
+    // One customer's per-customer limit (10 password-change attempts an hour) holds however
+    // the attempts are spread over the instances.
+    let printed = operator(&url, data_a.path(), &["customer", "create", "--name", "上限 試験", "--branch", "003", "--account", "0000001"]);
+    let temporary = printed.lines().find_map(|l| l.strip_prefix("仮パスワード: ")).unwrap().split(' ').next().unwrap().to_owned();
+    let registration = json!({
+        "branch_code": "003", "account_number": "0000001", "temporary_password": temporary,
+        "login_id": "limit03", "password": "pass2026", "notice_address": "limit03@notice.example",
+    });
+    assert_eq!(a.post("/api/registration", registration, None).await.status(), 201);
+    let session = cookie_of(&a.post("/api/login", json!({ "login_id": "limit03", "password": "pass2026" }), None).await);
+    let changes = join_all(
+        (0..30)
+            .map(|i| {
+                let instance = if i % 2 == 0 { &a } else { &b };
+                let body = json!({ "current_password": "wrongpass1", "new_password": "newpass123" });
+                instance.post("/api/password", body, Some(&session))
+            })
+            .collect(),
+    )
+    .await;
+    let statuses: Vec<u16> = changes.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20, "{statuses:?}");
+
     // A burst of registrations over both; A is killed in the middle of it.
     let mut newcomers = Vec::new();
     for i in 0..30 {
