@@ -85,14 +85,15 @@ async fn one_login(client: &reqwest::Client, base: &str, customer: &Customer, st
     Ok(())
 }
 
-pub async fn run(base: &str, customers: Vec<Customer>, concurrency: usize, seconds: u64) -> anyhow::Result<LoginRun> {
+/// Logins against `bases` (one server, or several instances on one database), by client.
+pub async fn run(bases: &[String], customers: Vec<Customer>, concurrency: usize, seconds: u64) -> anyhow::Result<LoginRun> {
     let pool = Arc::new(Mutex::new(Pool { customers: customers.into_iter().map(|c| (c, i64::MIN / 2)).collect(), next: 0 }));
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
-        let (pool, client, base) = (pool.clone(), client.clone(), base.to_owned());
+    for worker in 0..concurrency {
+        let (pool, client, base) = (pool.clone(), client.clone(), bases[worker % bases.len()].clone());
         workers.spawn(async move {
             let (mut samples, mut done, mut failures) = (Samples::default(), 0usize, 0usize);
             while Instant::now() < deadline {

@@ -1,6 +1,6 @@
 //! `./x bench`: one table of figures, each beside a reference measured in the same run.
 //!
-//!   netbank-bench --server-bin target/server/netbank-server --dist dist
+//!   netbank-bench --server-bin target/server/netbank-server --dist dist [--database postgres]
 
 mod durability;
 mod first_load;
@@ -22,6 +22,8 @@ struct Args {
     login_seconds: u64,
     read_seconds: u64,
     overload_seconds: u64,
+    /// `postgres`: on a throwaway PostgreSQL cluster, with a second instance's rows.
+    postgres: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -32,6 +34,7 @@ fn args() -> anyhow::Result<Args> {
         login_seconds: 15,
         read_seconds: 10,
         overload_seconds: 20,
+        postgres: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -43,6 +46,13 @@ fn args() -> anyhow::Result<Args> {
             "--login-seconds" => args.login_seconds = value.parse()?,
             "--read-seconds" => args.read_seconds = value.parse()?,
             "--overload-seconds" => args.overload_seconds = value.parse()?,
+            "--database" => {
+                args.postgres = match value.as_str() {
+                    "postgres" => true,
+                    "sqlite" => false,
+                    other => anyhow::bail!("--database sqlite or postgres, not {other}"),
+                }
+            }
             other => anyhow::bail!("unknown flag {other}"),
         }
     }
@@ -59,10 +69,16 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("seeding customers…");
     // Each customer can log in about three times per 30-s step window (a code is used once),
     // so there are enough of them never to run out at the argon2 bound.
-    let (with_token, plain) = server::seed(&data, 4000, 8).await?;
+    let cluster = if args.postgres { Some(netbank_testkit::postgres::PgCluster::start()?) } else { None };
+    let database_url = match &cluster {
+        Some(cluster) => Some(cluster.new_database()?),
+        None => None,
+    };
+    let (with_token, plain) = server::seed(database_url.as_deref(), &data, 4000, 8).await?;
     let dist = server::dist_with_reference(&args.dist, work.path())?;
-    let server = server::start(&args.server_bin, &data, &dist).await?;
+    let server = server::start(&args.server_bin, &data, &dist, database_url.as_deref()).await?;
     let base = server.base.clone();
+    let one = [base.clone()];
 
     // The bound first, while nothing else runs (browsers shutting down would steal cores).
     eprintln!("argon2id bound on {cores} cores…");
@@ -75,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
     let reference_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads).await?;
 
     eprintln!("logins at concurrency 16 for {} s…", args.login_seconds);
-    let mut login = logins::run(&base, with_token, 16, args.login_seconds).await?;
+    let mut login = logins::run(&one, with_token.clone(), 16, args.login_seconds).await?;
     let rss_after_logins = server.peak_rss_mib()?;
 
     eprintln!("authenticated reads at concurrency 64 for {} s…", args.read_seconds);
@@ -83,13 +99,27 @@ async fn main() -> anyhow::Result<()> {
     for login_id in &plain {
         cookies.push(reads::session(&base, login_id).await?);
     }
-    let mut read = reads::run(&base, &cookies, 64, args.read_seconds).await?;
+    let mut read = reads::run(&one, &cookies, 64, args.read_seconds).await?;
     let rss_after_reads = server.peak_rss_mib()?;
 
     let offered = 4.0 * bound;
     eprintln!("overload: {offered:.0} logins/s offered (4× the bound) for {} s…", args.overload_seconds);
     let mut overload = overload::run(&base, &plain, offered, args.overload_seconds).await?;
     let peak = server.peak_rss_mib()?;
+
+    // A second instance on the same PostgreSQL database: the same load shared out over both.
+    let two = match &database_url {
+        Some(url) => {
+            eprintln!("two instances: logins for {} s, reads for {} s…", args.login_seconds, args.read_seconds);
+            let second = server::start(&args.server_bin, &data, &dist, Some(url)).await?;
+            let bases = [base.clone(), second.base.clone()];
+            let login = logins::run(&bases, with_token.clone(), 16, args.login_seconds).await?;
+            let read = reads::run(&bases, &cookies, 64, args.read_seconds).await?;
+            drop(second);
+            Some((login, read))
+        }
+        None => None,
+    };
     drop(server);
 
     eprintln!("durability: committed writes, synchronous FULL against NORMAL…");
@@ -97,6 +127,8 @@ async fn main() -> anyhow::Result<()> {
     let normal = durability::commits_per_second(work.path(), netbank_server::db::Durability::ProcessCrash, 3).await?;
 
     let kb = |b: usize| b as f64 / 1000.0;
+    println!("database: {}", if args.postgres { "PostgreSQL (throwaway cluster, same machine)" } else { "SQLite" });
+    println!();
     println!("| measure | netbank | reference (same run) | ratio | goal |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
@@ -136,8 +168,18 @@ async fn main() -> anyhow::Result<()> {
         ms(overload.accepted.percentile(99.0)), ms(overload.busy.percentile(99.0)), overload.busy.len()
     );
     println!("| server peak RSS (logins, reads, then overload) | {peak:.1} MiB | after logins {rss_after_logins:.1}, after reads {rss_after_reads:.1} MiB | | ≤ 96 MiB |");
+    if let Some((mut login2, read2)) = two {
+        println!(
+            "| two instances: complete logins, concurrency 16 | {:.1} /s (p99 {:.0} ms) | one instance {:.1} /s | {:.0} % | |",
+            login2.per_second, ms(login2.latencies.percentile(99.0)), login.per_second, 100.0 * login2.per_second / login.per_second
+        );
+        println!(
+            "| two instances: authenticated reads, concurrency 64 | {:.0} /s | one instance {:.0} /s | {:.0} % | ≥ 8,000 /s |",
+            read2.per_second, read.per_second, 100.0 * read2.per_second / read.per_second
+        );
+    }
     println!(
-        "| committed writes, synchronous = FULL (survives power loss) | {full:.0} /s | NORMAL (survives a crash) {normal:.0} /s | {:.0} % | the cost, recorded |",
+        "| committed writes (SQLite), synchronous = FULL (survives power loss) | {full:.0} /s | NORMAL (survives a crash) {normal:.0} /s | {:.0} % | the cost, recorded |",
         100.0 * full / normal
     );
     println!();
@@ -146,5 +188,8 @@ async fn main() -> anyhow::Result<()> {
         println!("  {path}: {br} / {gz}");
     }
     println!("failures: {} logins, {} reads (of {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, login.latencies.len(), read.latencies.len(), overload.other);
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
     Ok(())
 }

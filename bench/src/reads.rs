@@ -26,13 +26,15 @@ pub async fn session(base: &str, login_id: &str) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("no session cookie"))
 }
 
-pub async fn run(base: &str, cookies: &[String], concurrency: usize, seconds: u64) -> anyhow::Result<ReadRun> {
+/// Reads from `bases` (one server, or several instances on one database), shared out by client.
+pub async fn run(bases: &[String], cookies: &[String], concurrency: usize, seconds: u64) -> anyhow::Result<ReadRun> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..concurrency {
         let (client, cookie) = (client.clone(), cookies[worker % cookies.len()].clone());
+        let base = &bases[worker % bases.len()];
         let urls = [format!("{base}/api/me"), format!("{base}/api/otp")];
         workers.spawn(async move {
             let (mut samples, mut failures, mut i) = (Samples::default(), 0usize, worker);

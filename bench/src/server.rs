@@ -20,8 +20,13 @@ pub struct Customer {
 
 /// Customers with a token in use (`with_token`) and without (`plain`), written straight to
 /// the database with one shared password hash, so seeding costs one argon2.
-pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
-    let db = netbank_server::db::open(&data.join(DATABASE_FILE)).await?;
+pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
+    let file = data.join(DATABASE_FILE);
+    let location = match database_url {
+        Some(url) => netbank_server::db::Location::Url(url),
+        None => netbank_server::db::Location::SqliteFile(&file),
+    };
+    let db = netbank_server::db::connect(location, netbank_server::db::Durability::PowerLoss, 4).await?;
     let secrets = SecretBox::load(Mode::Development, None, None, data)?;
     let hash = password::hash(PASSWORD.into()).await?;
     let now = netbank_server::clock::Clock::System.now();
@@ -76,9 +81,13 @@ pub async fn seed(data: &Path, with_token: usize, plain: usize) -> anyhow::Resul
 
 /// The server as the benchmarks run it: development mode (no OTP key to set up), the limits
 /// that would stop a load test raised, its warnings on stderr.
-pub async fn start(binary: &Path, data: &Path, dist: &Path) -> anyhow::Result<ServerProcess> {
+/// With `database_url`, on that database (several instances may share it).
+pub async fn start(binary: &Path, data: &Path, dist: &Path, database_url: Option<&str>) -> anyhow::Result<ServerProcess> {
     let dist = dist.to_str().context("the dist path is not UTF-8")?;
-    let args = ["--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"];
+    let mut args = vec!["--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"];
+    if let Some(url) = database_url {
+        args.extend(["--database-url", url]);
+    }
     ServerProcess::start(binary, data, &args, Some("warn")).await
 }
 
