@@ -114,6 +114,12 @@ async fn main() -> anyhow::Result<()> {
             let second = server::start(&args.server_bin, &data, &dist, Some(url)).await?;
             let bases = [base.clone(), second.base.clone()];
             let login = logins::run(&bases, with_token.clone(), 16, args.login_seconds).await?;
+            // Fresh sessions: the overload's logins have ended the earlier ones (the cap of
+            // live sessions per customer). Each made on one instance, read through both.
+            let mut cookies = Vec::new();
+            for (i, login_id) in plain.iter().enumerate() {
+                cookies.push(reads::session(&bases[i % 2], login_id).await?);
+            }
             let read = reads::run(&bases, &cookies, 64, args.read_seconds).await?;
             drop(second);
             Some((login, read))
@@ -169,6 +175,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| server peak RSS (logins, reads, then overload) | {peak:.1} MiB | after logins {rss_after_logins:.1}, after reads {rss_after_reads:.1} MiB | | ≤ 96 MiB |");
     if let Some((mut login2, read2)) = two {
+        anyhow::ensure!(read2.failures == 0 && login2.failures == 0, "two instances: {} failed logins, {} failed reads", login2.failures, read2.failures);
         println!(
             "| two instances: complete logins, concurrency 16 | {:.1} /s (p99 {:.0} ms) | one instance {:.1} /s | {:.0} % | |",
             login2.per_second, ms(login2.latencies.percentile(99.0)), login.per_second, 100.0 * login2.per_second / login.per_second

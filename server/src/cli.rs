@@ -63,6 +63,9 @@ pub enum Command {
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Operator: the database itself.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Put the demo customers (printed by `serve --demo`) in their starting state
     /// (development mode only).
     SeedDemo {
@@ -95,6 +98,20 @@ pub enum OtpCommand {
         keys: OtpKeyArgs,
         #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
         mode: Mode,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy every row into an empty database (SQLite to PostgreSQL, say), in one transaction.
+    /// Stop the servers first; start them on the new URL after. OTP keys stay the same.
+    Copy {
+        /// `sqlite://data/netbank.sqlite3`
+        #[arg(long)]
+        from: String,
+        /// `postgres://netbank:…@db.internal/netbank` (migrated first if new)
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -366,6 +383,16 @@ impl Cli {
             }
             Command::Customer(command) => customer(&common, command).await,
             Command::Otp(command) => otp(&common, command).await,
+            Command::Db(DbCommand::Copy { from, to }) => {
+                use crate::db::{connect, Durability, Location};
+                let source = connect(Location::Url(&from), Durability::PowerLoss, 2).await?;
+                let destination = connect(Location::Url(&to), Durability::PowerLoss, 2).await?;
+                for (table, rows) in crate::store::copy::copy_all(&source, &destination).await? {
+                    println!("{table}: {rows} rows");
+                }
+                println!("copied; start the servers with --database-url on the new database");
+                Ok(())
+            }
             Command::Mail(MailCommand::List { pending, limit }) => {
                 let db = open(&common).await?;
                 for mail in outbox::list(&db, pending, limit).await? {

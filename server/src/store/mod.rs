@@ -28,6 +28,7 @@ macro_rules! text_enum {
 }
 
 pub mod audit_log;
+pub mod copy;
 pub mod customers;
 pub mod mail_outbox;
 pub mod otp_tokens;

@@ -78,6 +78,11 @@ pub fn test_database() -> Option<String> {
 }
 
 impl TestApp {
+    /// The server's data directory (its SQLite file, unless on PostgreSQL).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     /// Stops this server and starts another on the same data directory and clock, with the
     /// settings `configure` gives (a restart with other keys, say); the start's error if it
     /// refuses.

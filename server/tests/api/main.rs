@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod cli;
+mod db_copy;
 mod edge;
 mod enumeration;
 mod faults;

@@ -1,0 +1,181 @@
+//! Every table, row for row, from one database to another: the way from the embedded SQLite
+//! to PostgreSQL (`netbank-server db copy`). The columns are listed here once, in the order
+//! their foreign keys need; each engine's migrations create the same columns.
+
+use sqlx::{AnyPool, Row};
+
+use crate::db::Engine;
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Int,
+    Text,
+    Blob,
+}
+
+use Kind::{Blob, Int, Text};
+
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Kind)],
+    /// Has an `id` the database numbers (PostgreSQL's sequence must continue after the copy).
+    numbered: bool,
+}
+
+const TABLES: &[Table] = &[
+    Table { name: "customers", numbered: true, columns: &[("id", Int), ("name", Text), ("created_at", Int), ("notice_address", Text)] },
+    Table {
+        name: "accounts",
+        numbered: true,
+        columns: &[("id", Int), ("customer_id", Int), ("branch_code", Text), ("number", Text), ("kind", Text), ("balance", Int)],
+    },
+    Table {
+        name: "credentials",
+        numbered: false,
+        columns: &[
+            ("customer_id", Int),
+            ("login_id", Text),
+            ("password_hash", Text),
+            ("failed_attempts", Int),
+            ("locked_at", Int),
+            ("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "temporary_passwords",
+        numbered: false,
+        columns: &[("customer_id", Int), ("password_hash", Text), ("expires_at", Int), ("failed_attempts", Int), ("used_at", Int)],
+    },
+    Table {
+        name: "sessions",
+        numbered: false,
+        columns: &[
+            ("id_hash", Blob),
+            ("customer_id", Int),
+            ("stage", Text),
+            ("level", Text),
+            ("login_at", Int),
+            ("created_at", Int),
+            ("last_seen_at", Int),
+        ],
+    },
+    Table {
+        name: "otp_tokens",
+        numbered: false,
+        columns: &[
+            ("customer_id", Int),
+            ("state", Text),
+            ("method", Text),
+            ("service_id", Text),
+            ("user_id", Text),
+            ("mail_address", Text),
+            ("activation_hash", Text),
+            ("provisioning_failures", Int),
+            ("issued_at", Int),
+            ("pending_until", Int),
+            ("secret_ciphertext", Blob),
+            ("secret_nonce", Blob),
+            ("algorithm", Text),
+            ("digits", Int),
+            ("period", Int),
+            ("last_step", Int),
+            ("failed_otp", Int),
+            ("suspended_from", Text),
+            ("updated_at", Int),
+            ("secret_key_id", Text),
+        ],
+    },
+    Table {
+        name: "mail_outbox",
+        numbered: true,
+        columns: &[
+            ("id", Int),
+            ("customer_id", Int),
+            ("to_address", Text),
+            ("subject", Text),
+            ("body", Text),
+            ("created_at", Int),
+            ("status", Text),
+            ("transport", Text),
+            ("attempts", Int),
+            ("next_attempt_at", Int),
+            ("last_error", Text),
+            ("sent_at", Int),
+        ],
+    },
+    Table { name: "throttles", numbered: false, columns: &[("key", Text), ("window_start", Int), ("count", Int)] },
+    Table {
+        name: "audit_log",
+        numbered: true,
+        columns: &[
+            ("id", Int),
+            ("occurred_at", Int),
+            ("customer_id", Int),
+            ("event", Text),
+            ("client_addr", Text),
+            ("result", Text),
+            ("detail", Text),
+        ],
+    },
+];
+
+/// Rows read and written at a time.
+const PAGE: i64 = 1000;
+
+/// Copies every row of `from` into `to`, which must be empty, in one transaction (all or
+/// nothing); the rows per table.
+pub async fn copy_all(from: &AnyPool, to: &AnyPool) -> anyhow::Result<Vec<(&'static str, u64)>> {
+    for table in TABLES {
+        let present: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name)).fetch_one(to).await?;
+        anyhow::ensure!(present == 0, "the destination's {} has {present} rows: copy only into an empty database", table.name);
+    }
+    let mut tx = to.begin().await?;
+    let mut copied = Vec::new();
+    for table in TABLES {
+        let columns: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let list = columns.join(", ");
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let insert = format!("INSERT INTO {} ({list}) VALUES ({})", table.name, placeholders.join(", "));
+        let select = format!("SELECT {list} FROM {} ORDER BY {} LIMIT $1 OFFSET $2", table.name, columns[0]);
+        let mut count = 0u64;
+        loop {
+            let rows = sqlx::query(&select).bind(PAGE).bind(count as i64).fetch_all(from).await?;
+            for row in &rows {
+                let mut query = sqlx::query(&insert);
+                for (i, (_, kind)) in table.columns.iter().enumerate() {
+                    query = match kind {
+                        Int => query.bind(row.try_get::<Option<i64>, _>(i)?),
+                        Text => query.bind(row.try_get::<Option<String>, _>(i)?),
+                        Blob => query.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
+                    };
+                }
+                query.execute(&mut *tx).await?;
+            }
+            count += rows.len() as u64;
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
+        }
+        if table.numbered && Engine::of(to) == Engine::Postgres {
+            // The next row the database numbers comes after the copied ones.
+            let table = table.name;
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        copied.push((table.name, count));
+    }
+    tx.commit().await?;
+    Ok(copied)
+}
+
+/// Rows per table, for comparing two databases.
+pub async fn row_counts(db: &AnyPool) -> anyhow::Result<Vec<(&'static str, i64)>> {
+    let mut counts = Vec::new();
+    for table in TABLES {
+        counts.push((table.name, sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name)).fetch_one(db).await?));
+    }
+    Ok(counts)
+}

@@ -1,0 +1,54 @@
+//! The way from the embedded SQLite to PostgreSQL: `netbank-server db copy` moves every row,
+//! and the server started on the copy serves the same customers, OTP secrets included.
+
+use base64::Engine;
+use netbank_server::store::copy::row_counts;
+use netbank_testkit::postgres::PgCluster;
+
+use crate::helpers::spawn_app_configured;
+
+fn copy(from: &str, to: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server")).args(["db", "copy", "--from", from, "--to", to]).output().unwrap()
+}
+
+#[tokio::test]
+async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secrets() {
+    let key = base64::engine::general_purpose::STANDARD.encode([3u8; 32]);
+    let app = spawn_app_configured(|settings| {
+        settings.database_url = None;
+        settings.otp_key = Some(key.clone());
+    })
+    .await;
+    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    app.registered_customer("hana01", "pass1234").await;
+    let before = row_counts(&app.state.db).await.unwrap();
+    assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles"].contains(table)), "{before:?}");
+
+    let sqlite = format!("sqlite://{}", app.data_dir().join(netbank_server::config::DATABASE_FILE).display());
+    let postgres = PgCluster::shared().new_database().unwrap();
+    let output = copy(&sqlite, &postgres);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("otp_tokens: 1 rows"), "{printed}");
+
+    // Copying again would mix two banks: refused, nothing written.
+    let again = copy(&sqlite, &postgres);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("empty database"));
+
+    let app = app
+        .restart(|settings| {
+            settings.database_url = Some(postgres.clone());
+            settings.otp_key = Some(key.clone());
+        })
+        .await
+        .unwrap();
+    assert_eq!(row_counts(&app.state.db).await.unwrap(), before, "every row arrived");
+    // The secret still decrypts: a login with the code the token shows.
+    app.logged_in_with_code("taro01", "pass1234", &token).await;
+    app.logged_in("hana01", "pass1234").await;
+    // New rows number on from the copied ones.
+    let mails = app.count("SELECT COUNT(*) FROM mail_outbox").await;
+    app.registered_customer("jiro01", "pass1234").await;
+    assert!(app.count("SELECT COUNT(*) FROM mail_outbox").await > mails);
+}
