@@ -71,7 +71,8 @@ async fn main() -> anyhow::Result<()> {
     // so there are enough of them never to run out at the argon2 bound.
     let cluster = if args.postgres { Some(netbank_testkit::postgres::PgCluster::start()?) } else { None };
     let database_url = match &cluster {
-        Some(cluster) => Some(cluster.new_database()?),
+        // On this machine, as a server beside its database would: through the unix socket.
+        Some(cluster) => Some(cluster.new_socket_database()?),
         None => None,
     };
     let (with_token, plain) = server::seed(database_url.as_deref(), &data, 4000, 8).await?;

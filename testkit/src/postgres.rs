@@ -79,9 +79,22 @@ impl PgCluster {
         Ok(self.url(&name))
     }
 
-    /// The URL of `database` over TCP on loopback (what another process on this machine uses).
+    /// The URL of `database` over TCP on loopback.
     pub fn url(&self, database: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// The URL of `database` through the cluster's unix socket: what a server on the
+    /// database's own machine uses (no TCP stack on the way).
+    pub fn socket_url(&self, database: &str) -> String {
+        format!("postgres://postgres@localhost/{database}?host={}&port={}", self.dir.display(), self.port)
+    }
+
+    /// Like [`new_database`](Self::new_database), reached through the unix socket.
+    pub fn new_socket_database(&self) -> anyhow::Result<String> {
+        let url = self.new_database()?;
+        let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+        Ok(self.socket_url(&name))
     }
 
     pub fn stop(&self) {

@@ -31,9 +31,9 @@ use crate::throttle::{self, Action};
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
-    let customers::Profile { name, login_id, notice_address } = customers::profile(&state.db, current.customer_id).await?;
-    let accounts = customers::accounts_of(&state.db, current.customer_id)
-        .await?
+    let (profile, accounts) = customers::profile_with_accounts(&state.db, current.customer_id).await?;
+    let customers::Profile { name, login_id, notice_address } = profile;
+    let accounts = accounts
         .into_iter()
         .map(|row| {
             let kind = AccountKind::from_db(&row.kind)

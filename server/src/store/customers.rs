@@ -47,14 +47,37 @@ pub struct Profile {
     pub notice_address: Option<String>,
 }
 
-pub async fn profile(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Profile> {
-    sqlx::query_as(
-        "SELECT c.name, k.login_id, c.notice_address FROM customers c JOIN credentials k ON k.customer_id = c.id
-         WHERE c.id = $1",
+#[derive(sqlx::FromRow)]
+struct ProfileAccountRow {
+    name: String,
+    login_id: String,
+    notice_address: Option<String>,
+    kind: Option<String>,
+    branch_code: Option<String>,
+    number: Option<String>,
+    balance: Option<i64>,
+}
+
+/// The profile and the accounts in one statement: `/api/me` is the app's most frequent
+/// read, and each statement is a round trip to PostgreSQL.
+pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
+    let rows: Vec<ProfileAccountRow> = sqlx::query_as(
+        "SELECT c.name, k.login_id, c.notice_address, a.kind, a.branch_code, a.number, a.balance
+         FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
+         WHERE c.id = $1 ORDER BY a.id",
     )
     .bind(customer_id)
-    .fetch_one(db)
-    .await
+    .fetch_all(db)
+    .await?;
+    let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    let profile = Profile { name: first.name.clone(), login_id: first.login_id.clone(), notice_address: first.notice_address.clone() };
+    let accounts = rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(AccountRow { kind: row.kind?, branch_code: row.branch_code?, number: row.number?, balance: row.balance? })
+        })
+        .collect();
+    Ok((profile, accounts))
 }
 
 /// A customer as the operator sees them.
