@@ -39,10 +39,12 @@ impl Proxy {
         let site = replace_once(&site, "/etc/ssl/netbank/privkey.pem", &key.display().to_string())?;
         std::fs::write(dir.path().join("netbank.conf"), site)?;
         let d = dir.path().display();
-        // As root, nginx's workers would run as nobody and could not use this directory.
+        // One process (no master and workers): killed when the test ends, nothing is left
+        // behind listening (a killed master orphans its workers). As root, nginx would
+        // otherwise drop to nobody, who cannot use this directory.
         let user = if running_as_root() { "user root;" } else { "" };
         let main = format!(
-            "daemon off;\n{user}\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+            "daemon off;\nmaster_process off;\n{user}\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
              events {{ worker_connections 512; }}\n\
              http {{\n  access_log {d}/access.log;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
                fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
