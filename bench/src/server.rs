@@ -22,10 +22,7 @@ pub struct Customer {
 /// the database with one shared password hash, so seeding costs one argon2.
 pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
     let file = data.join(DATABASE_FILE);
-    let location = match database_url {
-        Some(url) => netbank_server::db::Location::Url(url),
-        None => netbank_server::db::Location::SqliteFile(&file),
-    };
+    let location = netbank_server::db::Location::configured(database_url, &file);
     let db = netbank_server::db::connect(location, netbank_server::db::Durability::PowerLoss, 4).await?;
     let secrets = SecretBox::load(Mode::Development, None, None, data)?;
     let hash = password::hash(PASSWORD.into()).await?;

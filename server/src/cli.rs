@@ -459,14 +459,11 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
 
 /// The operator's database: the same one the server uses.
 async fn open(common: &CommonArgs) -> anyhow::Result<sqlx::AnyPool> {
+    if common.database_url.is_none() {
+        std::fs::create_dir_all(&common.data_dir)?;
+    }
     let path = common.data_dir.join(crate::config::DATABASE_FILE);
-    let location = match &common.database_url {
-        Some(url) => crate::db::Location::Url(url),
-        None => {
-            std::fs::create_dir_all(&common.data_dir)?;
-            crate::db::Location::SqliteFile(&path)
-        }
-    };
+    let location = crate::db::Location::configured(common.database_url.as_deref(), &path);
     crate::db::connect(location, crate::db::Durability::PowerLoss, common.db_connections).await
 }
 
@@ -545,11 +542,11 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
 }
 
 async fn otp(common: &CommonArgs, command: OtpCommand) -> anyhow::Result<()> {
-    let data_dir = &common.data_dir;
-    if let OtpCommand::RotateKey { keys, mode } = &command {
-        // Keys first: a refused rotation opens nothing.
-        keys.load(*mode, data_dir)?;
-    }
+    // Keys first: a refused rotation opens nothing.
+    let rotation_keys = match &command {
+        OtpCommand::RotateKey { keys, mode } => Some(keys.load(*mode, &common.data_dir)?),
+        _ => None,
+    };
     let db = open(common).await?;
     let clock = Clock::System;
     match command {
@@ -565,8 +562,8 @@ async fn otp(common: &CommonArgs, command: OtpCommand) -> anyhow::Result<()> {
             otp_operator::initialise(&db, &clock, &LoginId::parse(&login_id)?).await?;
             println!("初期化: {login_id} has no token now (トークン未発行); the customer may issue a new one");
         }
-        OtpCommand::RotateKey { keys, mode } => {
-            let secrets = keys.load(mode, data_dir)?;
+        OtpCommand::RotateKey { .. } => {
+            let secrets = rotation_keys.expect("loaded above for rotate-key");
             let report = otp_operator::rotate_key(&db, &clock, &secrets).await?;
             println!(
                 "{} OTP secrets re-sealed under key {:?}; {} changed meanwhile and were left as they are; {} still under other keys{}",

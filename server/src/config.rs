@@ -216,10 +216,7 @@ impl Settings {
     /// Opens the configured database (migrated).
     pub async fn open_database(&self) -> anyhow::Result<sqlx::AnyPool> {
         let path = self.database_path();
-        let location = match &self.database_url {
-            Some(url) => crate::db::Location::Url(url),
-            None => crate::db::Location::SqliteFile(&path),
-        };
+        let location = crate::db::Location::configured(self.database_url.as_deref(), &path);
         crate::db::connect(location, crate::db::Durability::PowerLoss, self.db_connections).await
     }
 }

@@ -46,6 +46,13 @@ pub enum Location<'a> {
     Url(&'a str),
 }
 
+impl<'a> Location<'a> {
+    /// `url` when one is configured, else the SQLite file at `file`.
+    pub fn configured(url: Option<&'a str>, file: &'a Path) -> Self {
+        url.map_or(Self::SqliteFile(file), Self::Url)
+    }
+}
+
 /// Opens (creating if needed) the SQLite database and brings its schema up to date, with
 /// every commit synced to disk before it is acknowledged.
 pub async fn open(path: &Path) -> anyhow::Result<AnyPool> {

@@ -125,7 +125,7 @@ pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> any
             }
         }
     }
-    rotation.remaining = otp_tokens::secrets_not_under(db, current, 0, i64::MAX).await?.len() as u64;
+    rotation.remaining = otp_tokens::count_secrets_not_under(db, current).await? as u64;
     let event = AuditEvent {
         customer_id: None,
         event: "otp_key_rotated",

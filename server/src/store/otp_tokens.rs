@@ -355,6 +355,14 @@ pub async fn secrets_not_under(db: impl AnyExecutor<'_>, key_id: &str, after: i6
     .await
 }
 
+/// How many secrets are not sealed with `key_id`.
+pub async fn count_secrets_not_under(db: impl AnyExecutor<'_>, key_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM otp_tokens WHERE secret_ciphertext IS NOT NULL AND secret_key_id <> $1")
+        .bind(key_id)
+        .fetch_one(db)
+        .await
+}
+
 /// Replaces a secret's sealing, if it is still exactly `old` (a token re-issued or
 /// initialised meanwhile is left as it now is).
 pub async fn reseal(db: impl AnyExecutor<'_>, old: &StoredSecret, new: &Sealed, now: i64) -> sqlx::Result<bool> {

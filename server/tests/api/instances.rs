@@ -51,6 +51,15 @@ impl Instance {
     }
 }
 
+/// Requests shared out over the two instances in turn.
+fn alternate<'a>(i: usize, first: &'a Instance, second: &'a Instance) -> &'a Instance {
+    if i % 2 == 0 {
+        first
+    } else {
+        second
+    }
+}
+
 fn cookie_of(response: &reqwest::Response) -> String {
     let set = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok());
     let id = netbank_server::identity::session::issued_session_id(set).expect("a session cookie");
@@ -115,7 +124,7 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     let steps = join_all(
         (0..100)
             .map(|i| {
-                let instance = if i % 2 == 0 { &a } else { &b };
+                let instance = alternate(i, &a, &b);
                 instance.post("/api/login", json!({ "login_id": "demo01", "password": "demo1234" }), None)
             })
             .collect(),
@@ -128,7 +137,7 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
             .iter()
             .enumerate()
             .map(|(i, pending)| {
-                let instance = if i % 2 == 0 { &b } else { &a };
+                let instance = alternate(i, &b, &a);
                 instance.post("/api/login/otp", json!({ "otp": next }), Some(pending))
             })
             .collect(),
@@ -148,7 +157,7 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     let wrong = join_all(
         (0..100)
             .map(|i| {
-                let instance = if i % 2 == 0 { &a } else { &b };
+                let instance = alternate(i, &a, &b);
                 instance.post("/api/login", json!({ "login_id": "multi02", "password": "wrongpass1" }), None)
             })
             .collect(),
@@ -157,14 +166,12 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     assert!(wrong.iter().all(|r| [401, 403].contains(&r.status().as_u16())));
     let shown = operator(&url, data_a.path(), &["customer", "show", "--login-id", "multi02"]);
     assert!(shown.contains("LOCKED"), "{shown}");
-    let counted: i64 = {
-        let db = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 2)
-            .await
-            .unwrap();
-        let n = sqlx::query_scalar("SELECT failed_attempts FROM credentials WHERE login_key = 'multi02'").fetch_one(&db).await.unwrap();
-        db.close().await;
-        n
-    };
+    // The test's own look at the shared database.
+    let db = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 2)
+        .await
+        .unwrap();
+    let counted: i64 =
+        sqlx::query_scalar("SELECT failed_attempts FROM credentials WHERE login_key = 'multi02'").fetch_one(&db).await.unwrap();
     assert_eq!(counted, 6, "the threshold, not one more, across both instances");
 
     // One customer's per-customer limit (10 password-change attempts an hour) holds however
@@ -180,7 +187,7 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     let changes = join_all(
         (0..30)
             .map(|i| {
-                let instance = if i % 2 == 0 { &a } else { &b };
+                let instance = alternate(i, &a, &b);
                 let body = json!({ "current_password": "wrongpass1", "new_password": "newpass123" });
                 instance.post("/api/password", body, Some(&session))
             })
@@ -206,7 +213,7 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
             .iter()
             .enumerate()
             .map(|(i, (account, temporary))| {
-                let instance = if i % 2 == 0 { &a } else { &b };
+                let instance = alternate(i, &a, &b);
                 let body = json!({
                     "branch_code": "002", "account_number": account, "temporary_password": temporary,
                     "login_id": format!("burst{i:02}"), "password": "pass2026",
@@ -247,9 +254,6 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
         assert!(Instant::now() < deadline, "mail still pending after 30 s: {pending}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let db = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 2)
-        .await
-        .unwrap();
     let taken_over: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND attempts >= 2")
         .fetch_one(&db)
         .await
