@@ -89,14 +89,4 @@ pub fn set_otp_deadline(deadline_ms: Option<f64>) {
 }
 
 /// `1,250,000円`.
-pub fn yen(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped}円", if amount < 0 { "-" } else { "" })
-}
+pub use netbank_api::banking::yen;

@@ -2,11 +2,12 @@
 //! first refusal (naming its field); a form holds its submit while any remains. One list of
 //! rules per request, so the handler and the screen cannot disagree.
 
-use crate::identity::{
+use crate::banking::{PayeeLookupRequest, TransferDraft, TransferLimitRequest, TransferRequest};
+use crate::identity::{AccountKind, 
     ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, RegistrationRequest, RegistrationVerifyRequest,
 };
 use crate::input::{
-    AccountNumber, ActivationPassword, BranchCode, InputError, LoginId, LoginPassword, MailAddress, NewPassword,
+    AccountNumber, ActivationPassword, Amount, IdempotencyKey, KanaName, LimitAmount, BranchCode, InputError, LoginId, LoginPassword, MailAddress, NewPassword,
     NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
 };
 use crate::otp::{IssueTokenRequest, OtpRequest, ProvisionRequest, TokenMethod};
@@ -168,6 +169,81 @@ impl OtpRequest {
     }
 }
 
+/// An account named by 店番, 科目 and 口座番号.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub branch: BranchCode,
+    pub kind: AccountKind,
+    pub number: AccountNumber,
+}
+
+impl PayeeLookupRequest {
+    pub fn check(&self) -> Checked<Destination> {
+        let mut v = Verdicts::default();
+        let branch = v.take(BranchCode::parse(&self.branch_code));
+        let number = v.take(AccountNumber::parse(&self.account_number));
+        v.finish(branch.zip(number).map(|(branch, number)| Destination { branch, kind: self.kind, number }))
+    }
+}
+
+/// `店番-口座番号`, as the SPA names one of the customer's accounts.
+pub fn account_key(raw: &str, field: &'static str) -> Result<(BranchCode, AccountNumber), InputError> {
+    let refuse = InputError { field, message: "口座を選択してください。" };
+    let (branch, number) = raw.split_once('-').ok_or(refuse.clone())?;
+    let branch = BranchCode::parse(branch).map_err(|_| refuse.clone())?;
+    let number = AccountNumber::parse(number).map_err(|_| refuse)?;
+    Ok((branch, number))
+}
+
+/// A transfer as asked for; which accounts exist and whose they are is the server's to say.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub from: (BranchCode, AccountNumber),
+    pub to: Destination,
+    pub amount: Amount,
+    /// `None`: the account holder's own name.
+    pub requester: Option<KanaName>,
+}
+
+fn draft(v: &mut Verdicts, d: &TransferDraft) -> Option<Draft> {
+    let from = v.take(account_key(&d.from_account, "from_account"));
+    let branch = v.take(BranchCode::parse(&d.to_branch_code).map_err(|e| InputError { field: "to_branch_code", ..e }));
+    let number = v.take(AccountNumber::parse(&d.to_account_number).map_err(|e| InputError { field: "to_account_number", ..e }));
+    let amount = v.take(Amount::parse(&d.amount));
+    let requester = if d.requester_name.trim().is_empty() {
+        Some(None)
+    } else {
+        v.take(KanaName::parse(&d.requester_name)).map(Some)
+    };
+    let to = Destination { branch: branch?, kind: d.to_kind, number: number? };
+    Some(Draft { from: from?, to, amount: amount?, requester: requester? })
+}
+
+impl TransferDraft {
+    pub fn check(&self) -> Checked<Draft> {
+        let mut v = Verdicts::default();
+        let checked = draft(&mut v, self);
+        v.finish(checked)
+    }
+}
+
+impl TransferRequest {
+    pub fn check(&self) -> Checked<(Draft, IdempotencyKey)> {
+        let mut v = Verdicts::default();
+        let draft = draft(&mut v, &self.draft);
+        let key = v.take(IdempotencyKey::parse(&self.idempotency_key));
+        v.finish(draft.zip(key))
+    }
+}
+
+impl TransferLimitRequest {
+    pub fn check(&self) -> Checked<LimitAmount> {
+        let mut v = Verdicts::default();
+        let limit = v.take(LimitAmount::parse(&self.limit));
+        v.finish(limit)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +283,25 @@ mod tests {
             activation_password: None,
         };
         assert!(matches!(app.check(), Ok(Issuance { order: TokenOrder::Authenticator, .. })));
+    }
+
+    #[test]
+    fn a_transfer_names_each_refused_field_and_defaults_the_requester() {
+        let draft = TransferDraft {
+            from_account: "001-1234567".into(),
+            to_branch_code: "01".into(),
+            to_kind: AccountKind::Ordinary,
+            to_account_number: "7654321".into(),
+            amount: "0".into(),
+            requester_name: "Taro".into(),
+        };
+        assert_eq!(fields(draft.check()), ["to_branch_code", "amount", "requester_name"]);
+        let fine = TransferDraft { to_branch_code: "001".into(), amount: "1,000".into(), requester_name: String::new(), ..draft };
+        let checked = fine.check().unwrap();
+        assert_eq!((checked.amount.yen(), checked.requester), (1000, None));
+        let request = TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, save_payee: false };
+        assert_eq!(fields(request.check()), ["idempotency_key"]);
+        assert_eq!(account_key("0011234567", "from_account").unwrap_err().field, "from_account");
     }
 
     #[test]

@@ -61,6 +61,16 @@ pub enum ErrorReason {
     /// The token app's own refusal: this device holds that token already (never sent by the
     /// server, which does not say whether an issuance was set up).
     AlreadyProvisioned,
+    /// The account's balance does not cover the amount and its fee.
+    InsufficientFunds,
+    /// The 振込 would take the day's 振込 beyond the customer's 1日あたりの振込限度額.
+    DailyLimitExceeded,
+    /// No account at this credit union has that 店番, 科目 and 口座番号.
+    PayeeNotFound,
+    /// 振込 to another customer, or raising the limit, needs a one-time password in use.
+    OtpRequired,
+    /// This confirmation's idempotency key was used for a different transfer.
+    IdempotencyConflict,
 }
 
 impl ErrorReason {
@@ -111,6 +121,17 @@ impl ErrorReason {
                 "サービスID・ユーザID・利用開始パスワードのいずれかが正しくないか、このトークン発行情報はご利用いただけません（初期設定済み・有効期限切れ・誤入力による無効）。解決しない場合は、インターネットバンキングでトークンを再発行してください。"
             }
             Self::AlreadyProvisioned => "このトークンは初期設定済みです。トークンを設定した端末をご利用ください。",
+            Self::InsufficientFunds => "お支払口座の残高が不足しています（手数料を含みます）。",
+            Self::DailyLimitExceeded => {
+                "1日あたりの振込限度額を超えるため、お取引できません。本日の振込可能額をご確認ください。"
+            }
+            Self::PayeeNotFound => "入力された店番・科目・口座番号の口座はありません。振込先をご確認ください。",
+            Self::OtpRequired => {
+                "このお取引には、ワンタイムパスワードのご利用が必要です。「各種お申込・手続き」→「ワンタイムパスワード」から、トークン発行と利用開始のお手続きをしてください。"
+            }
+            Self::IdempotencyConflict => {
+                "この確認画面のお取引はすでに受け付けています。内容を変更する場合は、振込・振替のメニューからやり直してください。"
+            }
         }
     }
 }

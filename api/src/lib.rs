@@ -3,6 +3,7 @@
 //! Both sides compile these types, so a request the SPA can build is one the server can
 //! parse, and the error reasons the server sends are the ones the SPA matches on.
 
+pub mod banking;
 pub mod checked;
 pub mod error;
 pub mod health;

@@ -3,9 +3,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use netbank_api::identity::AccountKind;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId, NoticeAddress};
+use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName, LoginId, NoticeAddress};
 use netbank_api::otp::TotpAlgorithm;
 
+use crate::banking::policy::{FeeTable, TransferPolicy};
 use crate::calendar::utc_date;
 use crate::clock::Clock;
 use crate::calendar::jst_datetime;
@@ -60,6 +61,12 @@ pub enum Command {
     /// Operator: a customer's one-time password (停止解除, 初期化).
     #[command(subcommand)]
     Otp(OtpCommand),
+    /// Operator: accounts (窓口入金).
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Operator: the ledger (trial balance).
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -113,6 +120,32 @@ pub enum DbCommand {
         #[arg(long)]
         to: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Credit an account with money paid in at the branch (a ledger entry against cash).
+    Deposit {
+        /// 店番 (3 digits).
+        #[arg(long)]
+        branch: String,
+        /// 口座番号 (7 digits).
+        #[arg(long)]
+        account: String,
+        /// Whole yen.
+        #[arg(long)]
+        amount: String,
+        /// 摘要 on the customer's statement.
+        #[arg(long, default_value = "窓口入金")]
+        description: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Trial balance: every account's balance equals its lines and all lines sum to zero
+    /// (exit status 1 when not).
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -289,6 +322,18 @@ pub struct PolicyArgs {
     /// Live sessions per customer; a new login ends the oldest beyond it.
     #[arg(long, env = "NETBANK_SESSIONS_PER_CUSTOMER", default_value_t = Policy::default().sessions_per_customer, value_parser = clap::value_parser!(u32).range(1..))]
     pub sessions_per_customer: u32,
+    /// 1日あたりの振込限度額 (yen) of customers who have not set their own.
+    #[arg(long, env = "NETBANK_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().default_daily_limit, value_parser = clap::value_parser!(i64).range(0..))]
+    pub daily_transfer_limit: i64,
+    /// The highest 振込限度額 a customer may set (with a one-time password).
+    #[arg(long, env = "NETBANK_MAX_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().max_daily_limit, value_parser = clap::value_parser!(i64).range(0..))]
+    pub max_daily_transfer_limit: i64,
+    /// 振込手数料 below/from 30,000円: `same_branch=0/0,other_branch=110/220` (default: free).
+    #[arg(long, env = "NETBANK_TRANSFER_FEES", default_value = "same_branch=0/0,other_branch=0/0")]
+    pub transfer_fees: FeeTable,
+    /// Payee lookups (a name for someone else's account number) a customer may make per hour.
+    #[arg(long, env = "NETBANK_PAYEE_LOOKUPS_PER_HOUR", default_value_t = TransferPolicy::default().lookups_per_hour)]
+    pub payee_lookups_per_hour: u32,
     /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
     /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
@@ -307,6 +352,12 @@ impl PolicyArgs {
             issuance_mails_per_day: self.issuance_mails_per_day,
             sessions_per_customer: self.sessions_per_customer,
             tls: self.tls,
+            transfer: TransferPolicy {
+                default_daily_limit: self.daily_transfer_limit.min(self.max_daily_transfer_limit),
+                max_daily_limit: self.max_daily_transfer_limit,
+                fees: self.transfer_fees,
+                lookups_per_hour: self.payee_lookups_per_hour,
+            },
             ..Policy::default()
         }
     }
@@ -333,6 +384,9 @@ pub enum CustomerCommand {
         /// 通知先メールアドレス for security notices.
         #[arg(long)]
         mail: Option<String>,
+        /// 口座名義 in 全角カナ (the 受取人名 payers confirm); without it, the name is shown.
+        #[arg(long)]
+        kana: Option<String>,
     },
     /// Register (or replace) the 通知先メールアドレス, by login ID or by 店番 and 口座番号.
     SetMail {
@@ -391,6 +445,20 @@ impl Cli {
                     println!("{table}: {rows} rows");
                 }
                 println!("copied; start the servers with --database-url on the new database");
+                Ok(())
+            }
+            Command::Account(AccountCommand::Deposit { branch, account, amount, description }) => {
+                let (branch, account, amount) = (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
+                let db = open(&common).await?;
+                let done = crate::operator::accounts::deposit(&db, &Clock::System, &branch, &account, amount, &description).await?;
+                println!("entry {}: {}-{} +{} ({description}); balance {}", done.entry_id, branch.as_str(), account.as_str(), amount.yen(), done.balance);
+                Ok(())
+            }
+            Command::Ledger(LedgerCommand::Check) => {
+                let db = open(&common).await?;
+                let (trial, text) = crate::operator::accounts::check(&db).await?;
+                print!("{text}");
+                anyhow::ensure!(trial.holds(), "the ledger does not balance");
                 Ok(())
             }
             Command::Mail(MailCommand::List { pending, limit }) => {
@@ -472,7 +540,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
     let clock = Clock::System;
     let policy = Policy::default();
     match command {
-        CustomerCommand::Create { name, branch, account, kind, balance, mail } => {
+        CustomerCommand::Create { name, branch, account, kind, balance, mail, kana } => {
             let kind = AccountKind::from_db(&kind).ok_or_else(|| anyhow::anyhow!("unknown account kind {kind}"))?;
             let customer = customers::NewCustomer {
                 name: &name,
@@ -481,6 +549,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 kind,
                 balance,
                 notice_address: mail.as_deref().map(NoticeAddress::parse).transpose()?,
+                kana: kana.as_deref().map(|k| KanaName::parse_field(k, "kana")).transpose()?,
             };
             let notice = customers::create(&db, &clock, &policy, customer).await?;
             println!("customer {} created", notice.customer_id);

@@ -164,6 +164,7 @@ pub struct Policy {
     /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
     pub tls: bool,
     pub otp: OtpPolicy,
+    pub transfer: crate::banking::policy::TransferPolicy,
 }
 
 impl Default for Policy {
@@ -180,6 +181,7 @@ impl Default for Policy {
             sessions_per_customer: 5,
             tls: false,
             otp: OtpPolicy::default(),
+            transfer: Default::default(),
         }
     }
 }

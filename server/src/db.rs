@@ -153,3 +153,13 @@ pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'stat
         Engine::Postgres => pool.begin().await,
     }
 }
+
+/// A read-only transaction that sees one moment of the database in every statement (a trial
+/// balance must not mix before and after of a transfer): SQLite's read transactions do, and
+/// PostgreSQL's at REPEATABLE READ.
+pub async fn begin_snapshot(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    match Engine::of(pool) {
+        Engine::Sqlite => pool.begin().await,
+        Engine::Postgres => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await,
+    }
+}

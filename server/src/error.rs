@@ -55,7 +55,12 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         }
         ErrorReason::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorReason::AlreadyRegistered | ErrorReason::LoginIdTaken => StatusCode::CONFLICT,
-        ErrorReason::PasswordUnchanged => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorReason::PasswordUnchanged
+        | ErrorReason::InsufficientFunds
+        | ErrorReason::DailyLimitExceeded
+        | ErrorReason::PayeeNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
+        ErrorReason::IdempotencyConflict => StatusCode::CONFLICT,
     }
 }
 

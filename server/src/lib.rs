@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 pub mod audit;
+pub mod banking;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

@@ -26,6 +26,9 @@ pub enum Action {
     /// Issuance mails actually sent: counted in the issuing transaction, so a refused
     /// issuance does not use the day's allowance.
     IssuanceMail,
+    /// A name asked for an account number that is not the customer's own or a 登録振込先
+    /// (lookups and quotes): bounded, so account holders cannot be enumerated.
+    PayeeLookup,
 }
 
 impl Action {
@@ -36,6 +39,7 @@ impl Action {
             Self::OtpIssue => "otp_issue",
             Self::Provision => "provision",
             Self::IssuanceMail => "issuance_mail",
+            Self::PayeeLookup => "payee_lookup",
         }
     }
 
@@ -43,6 +47,7 @@ impl Action {
     fn limit(self, policy: &Policy) -> (i64, u32) {
         match self {
             Self::IssuanceMail => (DAY, policy.issuance_mails_per_day),
+            Self::PayeeLookup => (HOUR, policy.transfer.lookups_per_hour),
             _ => (HOUR, policy.customer_actions_per_hour),
         }
     }

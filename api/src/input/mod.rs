@@ -7,12 +7,14 @@
 
 mod account;
 mod login_id;
+mod money;
 mod notice_address;
 mod otp;
 mod password;
 
 pub use account::{AccountNumber, BranchCode};
 pub use login_id::LoginId;
+pub use money::{Amount, Date, IdempotencyKey, KanaName, LimitAmount};
 pub use notice_address::NoticeAddress;
 pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};

@@ -1,8 +1,9 @@
-//! Notices of security events to the customer's 通知先メールアドレス: what happened, when (JST),
+//! Notices of security events and of money moved to the customer's 通知先メールアドレス: what happened, when (JST),
 //! and what to do if it was not the customer. Each is written to the outbox in the
 //! transaction that makes the change, so a change is never without its notice. No notice ever
 //! carries a password, a code or a secret.
 
+use netbank_api::banking::yen;
 use netbank_api::INSTITUTION_NAME;
 use sqlx::{Any, Transaction};
 
@@ -25,6 +26,9 @@ pub enum Notice {
     NoticeAddressRegistered,
     /// To the address being replaced; names the new one only partly.
     NoticeAddressReplaced { new_address: String },
+    /// A 振込 or 振替 was accepted.
+    TransferAccepted { kind: &'static str, receipt_no: String, payee: String, amount: i64, fee: i64 },
+    TransferLimitChanged { limit: i64 },
 }
 
 /// The paper form that brings a stopped or lost token back.
@@ -86,6 +90,20 @@ impl Notice {
                     "通知先メールアドレスが {} に変更されました。今後の通知はこのメールアドレスには届きません。",
                     masked(new_address)
                 ),
+                not_you.to_owned(),
+            ),
+            Self::TransferAccepted { kind, receipt_no, payee, amount, fee } => (
+                if *kind == "振替" { "振替受付のお知らせ" } else { "振込受付のお知らせ" },
+                format!(
+                    "{kind}を受け付けました。\n受付番号：{receipt_no}\n{kind}先：{payee}\n金額：{}\n手数料：{}",
+                    yen(*amount),
+                    yen(*fee)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::TransferLimitChanged { limit } => (
+                "振込限度額変更のお知らせ",
+                format!("1日あたりの振込限度額が {} に変更されました。", yen(*limit)),
                 not_you.to_owned(),
             ),
         }
@@ -162,6 +180,14 @@ mod tests {
             Notice::LoginLocked,
             Notice::NoticeAddressRegistered,
             Notice::NoticeAddressReplaced { new_address: "hanako@example.jp".into() },
+            Notice::TransferAccepted {
+                kind: "振込",
+                receipt_no: "20270115-0000001".into(),
+                payee: "001 普通 ***4321 デモ ハナコ".into(),
+                amount: 10_000,
+                fee: 0,
+            },
+            Notice::TransferLimitChanged { limit: 300_000 },
         ]
     }
 

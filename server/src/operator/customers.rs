@@ -1,5 +1,5 @@
 use netbank_api::identity::AccountKind;
-use netbank_api::input::{AccountNumber, BranchCode, LoginId, NoticeAddress};
+use netbank_api::input::{AccountNumber, BranchCode, KanaName, LoginId, NoticeAddress};
 use rand::Rng;
 use sqlx::AnyPool;
 
@@ -9,7 +9,9 @@ use crate::config::Policy;
 use crate::identity::{notice_address, password};
 use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
-use crate::store::customers;
+use crate::banking::ledger;
+use crate::store::ledger::EntryKind;
+use crate::store::{accounts, customers};
 
 /// The audit log's client address for what the operator does.
 pub const OPERATOR: &str = "operator-cli";
@@ -30,6 +32,8 @@ pub struct NewCustomer<'a> {
     pub balance: i64,
     /// 通知先メールアドレス, when the branch has one on file.
     pub notice_address: Option<NoticeAddress>,
+    /// 口座名義 (全角カナ), what a payer sees as the 受取人名; without it, the name.
+    pub kana: Option<KanaName>,
 }
 
 /// 8 characters from an alphabet without look-alikes (no 0/O, 1/l/I), letters and digits.
@@ -60,14 +64,14 @@ pub async fn create(
     let mut tx = db.begin().await?;
     let notice_address = customer.notice_address.as_ref().map(NoticeAddress::as_str);
     let customer_id = customers::insert_customer(&mut *tx, customer.name.trim(), notice_address, now).await?;
-    let account = customers::NewAccount {
+    let account = accounts::NewAccount {
         customer_id,
         branch_code: customer.branch.as_str(),
         number: customer.account.as_str(),
         kind: customer.kind,
-        balance: customer.balance,
+        holder_kana: customer.kana.as_ref().map(KanaName::as_str),
     };
-    customers::insert_account(&mut *tx, account)
+    let account_id = accounts::insert_account(&mut *tx, account)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => anyhow::anyhow!(
@@ -77,6 +81,10 @@ pub async fn create(
             ),
             _ => e.into(),
         })?;
+    if customer.balance > 0 {
+        let opening = ledger::from_cash(EntryKind::Opening, account_id, customer.balance, "口座開設", None, now);
+        ledger::post(&mut tx, opening).await?;
+    }
     customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
     if let Some(address) = &customer.notice_address {
         notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
@@ -168,7 +176,7 @@ pub async fn show(db: &AnyPool, login_id: Option<&LoginId>, account: Option<(&Br
 }
 
 async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
-    customers::customer_by_account(db, branch.as_str(), account.as_str())
+    accounts::customer_by_account(db, branch.as_str(), account.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
 }

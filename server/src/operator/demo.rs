@@ -10,8 +10,9 @@ use crate::config::Mode;
 use crate::identity::password;
 use crate::identity::session::{self, Revocation};
 use crate::operator::customers::OPERATOR;
-use crate::store::customers;
-use crate::store::otp_tokens;
+use crate::banking::ledger::{self, Line, Posting, Side};
+use crate::store::ledger::{EntryKind, HouseAccount};
+use crate::store::{accounts, customers, otp_tokens};
 
 pub const LOGIN_ID: &str = "demo01";
 pub const PASSWORD: &str = "demo1234";
@@ -39,8 +40,8 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     let temporary_hash = password::hash(NEW_TEMPORARY_PASSWORD.into()).await?;
     let mut tx = db.begin().await?;
 
-    let registered = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", 1_250_000, now).await?;
-    ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, 300_000).await?;
+    let (registered, taro) = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", now).await?;
+    let taro_savings = ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, "デモ\u{3000}タロウ").await?;
     customers::set_notice_address(&mut *tx, registered, NOTICE_ADDRESS).await?;
     customers::reset_credentials(&mut *tx, registered, LOGIN_ID, &password_hash, now).await?;
 
@@ -49,7 +50,12 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     otp_tokens::initialise(&mut *tx, registered).await?;
     session::revoke_all(&mut tx, registered, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
 
-    let newcomer = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, 80_000, now).await?;
+    let (newcomer, hanako) = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, now).await?;
+    // History only for accounts opened now: the ledger is never rewritten, so seeding again
+    // keeps what the demo customers have done since.
+    if let (Some(taro), Some(savings), Some(hanako)) = (taro, taro_savings, hanako) {
+        seed_history(&mut tx, registered, taro, savings, hanako, now).await?;
+    }
     session::revoke_all(&mut tx, newcomer, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
     otp_tokens::initialise(&mut *tx, newcomer).await?;
     customers::delete_credentials(&mut *tx, newcomer).await?;
@@ -68,20 +74,21 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The customer with this account (and the account's id if it was opened now).
 async fn ensure_customer(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
     branch: &str,
     number: &str,
-    balance: i64,
     now: i64,
-) -> sqlx::Result<i64> {
-    if let Some(id) = customers::customer_by_account(&mut **tx, branch, number).await? {
-        return Ok(id);
+) -> sqlx::Result<(i64, Option<i64>)> {
+    if let Some(id) = accounts::customer_by_account(&mut **tx, branch, number).await? {
+        return Ok((id, None));
     }
     let id = customers::insert_customer(&mut **tx, name, None, now).await?;
-    ensure_account(tx, id, branch, number, AccountKind::Ordinary, balance).await?;
-    Ok(id)
+    let kana = if name.ends_with("太郎") { "デモ\u{3000}タロウ" } else { "デモ\u{3000}ハナコ" };
+    let account = ensure_account(tx, id, branch, number, AccountKind::Ordinary, kana).await?;
+    Ok((id, account))
 }
 
 async fn ensure_account(
@@ -90,10 +97,66 @@ async fn ensure_account(
     branch: &str,
     number: &str,
     kind: AccountKind,
-    balance: i64,
-) -> sqlx::Result<()> {
-    let account = customers::NewAccount { customer_id, branch_code: branch, number, kind, balance };
-    customers::insert_account_if_absent(&mut **tx, account).await
+    kana: &str,
+) -> sqlx::Result<Option<i64>> {
+    let account = accounts::NewAccount { customer_id, branch_code: branch, number, kind, holder_kana: Some(kana) };
+    accounts::insert_account_if_absent(&mut **tx, account).await
+}
+
+/// Four months of a life so 入出金明細 has something to show: salaries, cash, a bill, a 振替
+/// to savings and a 振込 between the two demo customers each month, oldest first (the order
+/// the running balance is computed in).
+async fn seed_history(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    taro_id: i64,
+    taro: i64,
+    savings: i64,
+    hanako: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    const DAY: i64 = 86_400;
+    let start = now - 122 * DAY;
+    let line = |side, amount: i64, description: &str| Line { side, amount, description: description.to_owned() };
+    let cash = Side::House(HouseAccount::Cash);
+    let mut postings = vec![
+        ledger::from_cash(EntryKind::Opening, taro, 900_000, "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, savings, 300_000, "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, hanako, 60_000, "口座開設", None, start),
+    ];
+    for month in 0..4 {
+        let day = |offset: i64| start + (month * 30 + offset) * DAY + 10 * 3600;
+        postings.push(ledger::from_cash(EntryKind::Deposit, taro, 280_000, "給与 カ）ネットバンクショウジ", None, day(3)));
+        postings.push(ledger::from_cash(EntryKind::Deposit, hanako, 150_000, "給与 カ）シンクミサービス", None, day(4)));
+        let out = |account, amount: i64, description: &str, at| Posting {
+            kind: EntryKind::Withdrawal,
+            customer_id: None,
+            at,
+            lines: vec![line(Side::Account(account), -amount, description), line(cash, amount, description)],
+        };
+        postings.push(out(taro, 30_000, "ATM出金", day(6)));
+        postings.push(out(hanako, 20_000, "ATM出金", day(7)));
+        postings.push(out(taro, 8_640 + month * 310, "口座振替 デンキリョウキン", day(12)));
+        postings.push(Posting {
+            kind: EntryKind::OwnTransfer,
+            customer_id: Some(taro_id),
+            at: day(15),
+            lines: vec![line(Side::Account(taro), -20_000, "振替"), line(Side::Account(savings), 20_000, "振替")],
+        });
+        postings.push(Posting {
+            kind: EntryKind::Transfer,
+            customer_id: Some(taro_id),
+            at: day(20),
+            lines: vec![
+                line(Side::Account(taro), -5_000, "振込 デモ\u{3000}ハナコ"),
+                line(Side::Account(hanako), 5_000, "振込 デモ\u{3000}タロウ"),
+            ],
+        });
+    }
+    postings.sort_by_key(|posting| posting.at);
+    for posting in postings {
+        ledger::post(&mut *tx, posting).await?;
+    }
+    Ok(())
 }
 
 /// What `serve --demo` prints under the URL.

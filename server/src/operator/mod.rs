@@ -1,6 +1,7 @@
 //! What the institution's operator does from the command line: open customers, hand out
-//! 仮パスワード, look a customer up, unlock a login, seed the demo.
+//! 仮パスワード, look a customer up, unlock a login, pay money in, check the ledger, seed the demo.
 
+pub mod accounts;
 pub mod customers;
 pub mod demo;
 pub mod otp;

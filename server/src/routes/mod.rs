@@ -7,7 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
 use tower_http::set_header::SetResponseHeaderLayer;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{middleware, Router};
 use netbank_api::ErrorReason;
 
@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::http::{csrf, rate_limit};
 use crate::identity::{account, login, registration};
 use crate::startup::AppState;
-use crate::{mail, otp};
+use crate::{banking, mail, otp};
 
 /// No API body is anywhere near this; a larger one is refused before it is read.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -35,6 +35,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/token/provision", post(otp::provision::provision))
         .route("/otp/activate", post(otp::activate::activate))
         .route("/otp/deactivate", post(otp::deactivate::deactivate))
+        .route("/payees/lookup", post(banking::payees::lookup))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     let router = Router::new()
         .route("/health", get(health::health))
@@ -43,6 +44,13 @@ pub fn api_router(state: AppState) -> Router {
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
         .route("/otp", get(otp::status::status))
+        .route("/accounts/{account}/statement", get(banking::statement::show))
+        .route("/accounts/{account}/statement/csv", get(banking::statement::download))
+        .route("/transfers/quote", post(banking::transfer::quote))
+        .route("/transfers", post(banking::transfer::execute))
+        .route("/payees", get(banking::payees::list))
+        .route("/payees/{id}", delete(banking::payees::delete))
+        .route("/transfer-limit", get(banking::limit::show).post(banking::limit::change))
         .merge(authentication);
     let router = if state.deployment.mode == Mode::Development {
         router.route("/dev/mailbox", get(mail::mailbox::json))

@@ -9,9 +9,14 @@ use netbank_api::otp::{
     AuthenticatorSetup, IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued,
     TokenMethod, TotpAlgorithm,
 };
+use netbank_api::banking::{
+    Payee, PayeeList, PayeeLookupRequest, SavedPayee, Statement, StatementEntry, StatementPeriod, StatementQuery,
+    TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote, TransferReceipt, TransferRequest,
+};
 use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse, MailSenderStatus, ReadyResponse};
 use utoipa::OpenApi;
 
+use crate::banking::{limit, payees, statement, transfer};
 use crate::identity::{account, login, registration};
 use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
 use crate::routes::health;
@@ -36,6 +41,15 @@ use crate::routes::health;
         activate::activate,
         otp_login::login_otp,
         deactivate::deactivate,
+        statement::show,
+        statement::download,
+        payees::lookup,
+        payees::list,
+        payees::delete,
+        transfer::quote,
+        transfer::execute,
+        limit::show,
+        limit::change,
         document,
     ),
     components(schemas(
@@ -44,6 +58,8 @@ use crate::routes::health;
         ChangeNoticeAddressRequest, NoticeAddressChanged,
         Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
         AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
+        Statement, StatementEntry, StatementPeriod, StatementQuery, Payee, PayeeList, PayeeLookupRequest, SavedPayee,
+        TransferDraft, TransferKind, TransferQuote, TransferRequest, TransferReceipt, TransferLimit, TransferLimitRequest,
     ))
 )]
 pub struct ApiDoc;
@@ -60,6 +76,7 @@ const RATE_LIMITED: &[&str] = &[
     "/api/password",
     "/api/notice-address",
     "/api/otp/issue",
+    "/api/payees/lookup",
 ];
 
 /// The refusals every operation of a kind can give, said once here instead of on each path:
@@ -74,6 +91,10 @@ impl utoipa::Modify for SharedErrors {
             if let Some(get) = item.get.as_mut() {
                 add(get, "500", "internal");
                 add(get, "503", "busy: the request ran past the server's deadline (see Retry-After)");
+            }
+            if let Some(delete) = item.delete.as_mut() {
+                add(delete, "500", "internal");
+                add(delete, "403", "csrf_rejected");
             }
             if let Some(post) = item.post.as_mut() {
                 add(post, "500", "internal");

@@ -23,12 +23,58 @@ struct Table {
 }
 
 const TABLES: &[Table] = &[
-    Table { name: "customers", numbered: true, columns: &[("id", Int), ("name", Text), ("created_at", Int), ("notice_address", Text)] },
+    Table {
+        name: "customers",
+        numbered: true,
+        columns: &[("id", Int), ("name", Text), ("created_at", Int), ("notice_address", Text), ("daily_transfer_limit", Int)],
+    },
     Table {
         name: "accounts",
         numbered: true,
-        columns: &[("id", Int), ("customer_id", Int), ("branch_code", Text), ("number", Text), ("kind", Text), ("balance", Int)],
+        columns: &[
+            ("id", Int),
+            ("customer_id", Int),
+            ("branch_code", Text),
+            ("number", Text),
+            ("kind", Text),
+            ("balance", Int),
+            ("holder_kana", Text),
+        ],
     },
+    Table { name: "journal_entries", numbered: true, columns: &[("id", Int), ("kind", Text), ("occurred_at", Int), ("customer_id", Int)] },
+    Table {
+        name: "journal_lines",
+        numbered: true,
+        columns: &[
+            ("id", Int),
+            ("entry_id", Int),
+            ("account_id", Int),
+            ("house_account", Text),
+            ("amount", Int),
+            ("balance_after", Int),
+            ("description", Text),
+        ],
+    },
+    Table {
+        name: "transfers",
+        numbered: true,
+        columns: &[
+            ("id", Int),
+            ("customer_id", Int),
+            ("idempotency_key", Text),
+            ("kind", Text),
+            ("entry_id", Int),
+            ("from_account_id", Int),
+            ("to_account_id", Int),
+            ("amount", Int),
+            ("fee", Int),
+            ("requester_name", Text),
+            ("payee_name", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table { name: "transfer_day_totals", numbered: false, columns: &[("customer_id", Int), ("day", Int), ("amount", Int)] },
+    Table { name: "payees", numbered: true, columns: &[("id", Int), ("customer_id", Int), ("account_id", Int), ("created_at", Int)] },
     Table {
         name: "credentials",
         numbered: false,

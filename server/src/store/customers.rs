@@ -1,9 +1,10 @@
-//! The customer aggregate: `customers`, their `accounts`, their login `credentials` and the
+//! The customer aggregate: `customers` (their accounts are `accounts.rs`'s), their login `credentials` and the
 //! `temporary_passwords` of 初回利用登録. Every statement on those tables. Counters carry
 //! their limit in the WHERE clause, so parallel requests cannot count past it.
 
-use netbank_api::identity::AccountKind;
 use sqlx::any::AnyExecutor;
+
+use super::accounts::{self, AccountRow};
 
 // --- customers ---
 
@@ -33,6 +34,24 @@ pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx:
 pub async fn set_notice_address(db: impl AnyExecutor<'_>, customer_id: i64, address: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE customers SET notice_address = $1 WHERE id = $2")
         .bind(address)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The customer's own 1日あたりの振込限度額, if they set one (else the bank's default applies).
+pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT daily_transfer_limit FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await?
+        .flatten())
+}
+
+pub async fn set_daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: i64, limit: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET daily_transfer_limit = $1 WHERE id = $2")
+        .bind(limit)
         .bind(customer_id)
         .execute(db)
         .await?;
@@ -111,7 +130,7 @@ pub async fn summary(db: &sqlx::AnyPool, customer_id: i64) -> sqlx::Result<Custo
     .bind(customer_id)
     .fetch_one(db)
     .await?;
-    let accounts = accounts_of(db, customer_id)
+    let accounts = accounts::accounts_of(db, customer_id)
         .await?
         .iter()
         .map(|a| format!("{}-{} {} {}", a.branch_code, a.number, a.kind, a.balance))
@@ -119,63 +138,6 @@ pub async fn summary(db: &sqlx::AnyPool, customer_id: i64) -> sqlx::Result<Custo
         .join("; ");
     let SummaryRow { customer_id, name, notice_address, login_id, failed_attempts, locked_at } = row;
     Ok(CustomerSummary { customer_id, name, notice_address, login_id, failed_attempts, locked_at, accounts })
-}
-
-// --- accounts ---
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AccountRow {
-    pub kind: String,
-    pub branch_code: String,
-    pub number: String,
-    pub balance: i64,
-}
-
-pub struct NewAccount<'a> {
-    pub customer_id: i64,
-    pub branch_code: &'a str,
-    pub number: &'a str,
-    pub kind: AccountKind,
-    pub balance: i64,
-}
-
-/// Opens an account; a taken 店番・口座番号 fails with the unique violation.
-pub async fn insert_account(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
-    insert_account_with(db, account, "").await
-}
-
-/// Opens an account unless that 店番・口座番号 exists (the demo's idempotent seeding).
-pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<()> {
-    insert_account_with(db, account, " ON CONFLICT (branch_code, number) DO NOTHING").await
-}
-
-async fn insert_account_with(db: impl AnyExecutor<'_>, account: NewAccount<'_>, conflict: &str) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES ($1, $2, $3, $4, $5){conflict}"
-    ))
-    .bind(account.customer_id)
-    .bind(account.branch_code)
-    .bind(account.number)
-    .bind(account.kind.as_str())
-    .bind(account.balance)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
-    sqlx::query_as("SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = $1 ORDER BY id")
-        .bind(customer_id)
-        .fetch_all(db)
-        .await
-}
-
-pub async fn customer_by_account(db: impl AnyExecutor<'_>, branch_code: &str, number: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = $1 AND number = $2")
-        .bind(branch_code)
-        .bind(number)
-        .fetch_optional(db)
-        .await
 }
 
 // --- credentials ---

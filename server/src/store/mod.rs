@@ -27,10 +27,13 @@ macro_rules! text_enum {
     };
 }
 
+pub mod accounts;
 pub mod audit_log;
 pub mod copy;
 pub mod customers;
+pub mod ledger;
 pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod sessions;
 pub mod throttles;
+pub mod transfers;

@@ -21,6 +21,12 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     .await;
     let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
     app.registered_customer("hana01", "pass1234").await;
+    // Money moved, so the ledger's tables have rows too: a 振込 kept as a 登録振込先.
+    let payer = app.account_holder_with_token("payer01", "シハライ ニン", 10_000).await;
+    let payee = app.account_holder("payee01", "ウケトリ ニン", 0).await;
+    let mut body = crate::banking_helpers::draft(&payer.ordinary, &payee.ordinary, "ordinary", 1_000);
+    body["save_payee"] = serde_json::json!(true);
+    assert_eq!(app.quote_and_transfer(&payer.session, &body, Some(app.fresh_code(&payer))).await.status(), 200);
     let before = row_counts(&app.state.db).await.unwrap();
     assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles"].contains(table)), "{before:?}");
 
@@ -29,7 +35,7 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let output = copy(&sqlite, &postgres);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let printed = String::from_utf8(output.stdout).unwrap();
-    assert!(printed.contains("otp_tokens: 1 rows"), "{printed}");
+    assert!(printed.contains("otp_tokens: 2 rows"), "{printed}");
 
     // Copying again would mix two banks: refused, nothing written.
     let again = copy(&sqlite, &postgres);
@@ -51,4 +57,9 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let mails = app.count("SELECT COUNT(*) FROM mail_outbox").await;
     app.registered_customer("jiro01", "pass1234").await;
     assert!(app.count("SELECT COUNT(*) FROM mail_outbox").await > mails);
+    // The ledger numbers on too, and still balances.
+    let own = crate::banking_helpers::draft(&payer.ordinary, &payer.savings, "savings", 500);
+    let session = app.logged_in_with_code("payer01", "pass1234", payer.token.as_ref().unwrap()).await;
+    assert_eq!(app.quote_and_transfer(&session, &own, None).await.status(), 200);
+    app.assert_ledger_holds().await;
 }

@@ -167,6 +167,7 @@ impl TestApp {
             kind: AccountKind::Ordinary,
             balance: 50_000,
             notice_address: None,
+            kana: None,
         };
         let notice = customers::create(&self.state.db, self.clock(), &self.state.policy, customer)
             .await
@@ -207,7 +208,7 @@ pub fn notice_address_of(login_id: &str) -> String {
     format!("{}@notice.example", login_id.to_ascii_lowercase())
 }
 
-fn rand_account() -> u32 {
+pub fn rand_account() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(1_000_000);
     NEXT.fetch_add(1, Ordering::SeqCst)

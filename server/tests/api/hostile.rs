@@ -137,6 +137,7 @@ async fn metacharacters_are_stored_and_answered_as_plain_text() {
         kind: AccountKind::Ordinary,
         balance: 1,
         notice_address: None,
+        kana: None,
     };
     let notice = customers::create(&app.state.db, app.clock(), &app.state.policy, customer).await.unwrap();
     let registered = app

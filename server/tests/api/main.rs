@@ -2,6 +2,7 @@
 //! One binary (faster to link), one file per capability.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod banking_helpers;
 mod cli;
 mod db_copy;
 mod edge;
@@ -28,3 +29,5 @@ mod security;
 mod session;
 mod smtp;
 mod spa;
+mod statement;
+mod transfers;

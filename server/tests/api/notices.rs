@@ -134,6 +134,7 @@ async fn an_address_the_branch_records_at_opening_is_told_and_replaced_at_regist
         kind: netbank_api::identity::AccountKind::Ordinary,
         balance: 0,
         notice_address: Some(NoticeAddress::parse("branch@example.jp").unwrap()),
+        kana: None,
     };
     let opened = customers::create(&app.state.db, app.clock(), &app.state.policy, customer).await.unwrap();
     assert_eq!(subjects_to(&app, "branch@example.jp").await.len(), 1);

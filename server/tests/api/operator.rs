@@ -53,3 +53,57 @@ async fn the_audit_log_cannot_be_rewritten() {
     assert!(delete.is_err());
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'login' AND result = 'refused'").await, 1);
 }
+
+/// The branch's side of the ledger through the binary: 窓口入金 credits the account with its
+/// line against cash, a bad amount writes nothing, and `ledger check` notices a balance that
+/// was changed behind the ledger's back.
+#[tokio::test]
+async fn a_branch_deposit_is_a_ledger_entry_and_the_trial_balance_catches_a_forged_balance() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+            .args(["--data-dir", data.path().to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let created = run(&["customer", "create", "--name", "窓口 太郎", "--kana", "まどぐち たろう", "--branch", "005", "--account", "0000042", "--balance", "1000"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let deposit = run(&["account", "deposit", "--branch", "005", "--account", "0000042", "--amount", "25,000"]);
+    assert!(deposit.status.success(), "{}", String::from_utf8_lossy(&deposit.stderr));
+    assert!(String::from_utf8_lossy(&deposit.stdout).contains("balance 26000"));
+    for bad in [["--amount", "0"], ["--amount", "-5"]] {
+        let refused = run(&["account", "deposit", "--branch", "005", "--account", "0000042", bad[0], bad[1]]);
+        assert!(!refused.status.success(), "{bad:?}");
+    }
+    let unknown = run(&["account", "deposit", "--branch", "005", "--account", "0000043", "--amount", "1"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account 005-0000043"));
+    let check = run(&["ledger", "check"]);
+    let printed = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(check.status.success() && printed.contains("OK:") && printed.contains("house cash: -26000"), "{printed}");
+
+    let db = netbank_server::db::open(&data.path().join(netbank_server::config::DATABASE_FILE)).await.unwrap();
+    sqlx::query("UPDATE accounts SET balance = balance + 1000000").execute(&db).await.unwrap();
+    db.close().await;
+    let check = run(&["ledger", "check"]);
+    let printed = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(!check.status.success(), "{printed}");
+    assert!(printed.contains("MISMATCH 005-0000042: balance 1026000 vs lines 26000"), "{printed}");
+}
+
+#[tokio::test]
+async fn the_demo_customers_have_months_of_history_that_balances_and_is_not_written_twice() {
+    let app = spawn_app().await;
+    demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
+    let entries = app.count("SELECT COUNT(*) FROM journal_entries").await;
+    assert!(entries > 25, "{entries} entries");
+    demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM journal_entries").await, entries, "seeding again adds no history");
+    let session = app.logged_in(demo::LOGIN_ID, demo::PASSWORD).await;
+    let last_month = app.statement(&session, "001-1234567", "period=last_month").await;
+    assert!(last_month["total"].as_u64().unwrap() >= 5, "{last_month}");
+    let oldest = app.statement(&session, "001-1234567", "period=custom&from=2026-02-01&to=2027-01-15&page=99").await;
+    let last = oldest["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["description"], "口座開設");
+    app.assert_ledger_holds().await;
+}

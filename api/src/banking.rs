@@ -1,0 +1,272 @@
+//! 口座情報 (入出金明細) and 振込・振替: the ledger as the customer sees it. Amounts are whole
+//! yen (`i64`); request fields are strings the server parses with `crate::input`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{Account, AccountKind};
+
+/// `1,234,567円`, as every screen, mail and CSV shows money.
+pub fn yen(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}円", if amount < 0 { "-" } else { "" })
+}
+
+/// `GET /api/accounts/{branch-number}/statement` (and `/statement/csv`): which entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StatementPeriod {
+    /// 今月: from the 1st of this month (Japan time) to today.
+    #[default]
+    ThisMonth,
+    /// 前月: the whole of last month.
+    LastMonth,
+    /// 直近1週間: today and the six days before it.
+    LastWeek,
+    /// 期間指定: `from` and `to`, within the last 13 months.
+    Custom,
+}
+
+impl StatementPeriod {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ThisMonth => "今月",
+            Self::LastMonth => "前月",
+            Self::LastWeek => "直近1週間",
+            Self::Custom => "期間指定",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ThisMonth => "this_month",
+            Self::LastMonth => "last_month",
+            Self::LastWeek => "last_week",
+            Self::Custom => "custom",
+        }
+    }
+}
+
+/// The statement's query string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct StatementQuery {
+    #[serde(default)]
+    pub period: StatementPeriod,
+    /// `YYYY-MM-DD`, for 期間指定.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`, for 期間指定.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+impl StatementQuery {
+    /// The query string, for the client's URLs (the CSV link too).
+    pub fn to_query(&self) -> String {
+        let mut query = format!("period={}", self.period.as_str());
+        for (name, value) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(value) = value {
+                // Dates are digits and hyphens: nothing to escape; anything else the server refuses.
+                let safe: String = value.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+                query.push_str(&format!("&{name}={safe}"));
+            }
+        }
+        if let Some(page) = self.page {
+            query.push_str(&format!("&page={page}"));
+        }
+        query
+    }
+}
+
+/// 入出金明細: one page of an account's entries in a period, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Statement {
+    pub account: Account,
+    pub period: StatementPeriod,
+    /// The period's first and last day, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    /// The earliest and latest days 期間指定 may name (13 months back to today).
+    pub earliest: String,
+    pub latest: String,
+    pub page: u32,
+    pub pages: u32,
+    /// Entries in the whole period.
+    pub total: u32,
+    pub entries: Vec<StatementEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementEntry {
+    /// 取引日, `YYYY-MM-DD` in Japan time.
+    pub date: String,
+    /// 摘要: 振込 ヤマダ ハナコ, 振替, 窓口入金…
+    pub description: String,
+    /// お支払金額.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<i64>,
+    /// お預り金額.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<i64>,
+    /// 残高 after this entry.
+    pub balance: i64,
+}
+
+/// `POST /api/payees/lookup`: whose account is this? Throttled per customer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PayeeLookupRequest {
+    pub branch_code: String,
+    pub kind: AccountKind,
+    pub account_number: String,
+}
+
+/// An account money can go to, as the customer confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Payee {
+    pub branch_code: String,
+    pub kind: AccountKind,
+    pub account_number: String,
+    /// 受取人名 (全角カナ).
+    pub name: String,
+    /// One of the customer's own accounts (a 振替).
+    pub own: bool,
+}
+
+/// 登録振込先: a payee the customer kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedPayee {
+    pub id: i64,
+    #[serde(flatten)]
+    pub payee: Payee,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PayeeList {
+    pub payees: Vec<SavedPayee>,
+}
+
+/// What the customer asks to move: the 入力 screen's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferDraft {
+    /// お支払口座, `店番-口座番号` (one of the customer's accounts).
+    pub from_account: String,
+    pub to_branch_code: String,
+    pub to_kind: AccountKind,
+    pub to_account_number: String,
+    /// 金額 in yen.
+    pub amount: String,
+    /// 依頼人名 (全角カナ); empty for the account holder's own name.
+    #[serde(default)]
+    pub requester_name: String,
+}
+
+/// `POST /api/transfers/quote` answers the 確認 screen with this; nothing moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferQuote {
+    pub kind: TransferKind,
+    pub from: Account,
+    pub to: Payee,
+    pub amount: i64,
+    /// 手数料.
+    pub fee: i64,
+    /// 振込後残高 (お支払口座).
+    pub balance_after: i64,
+    pub requester_name: String,
+    /// 本日の振込可能額 before this 振込 (振込 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_remaining: Option<i64>,
+    /// The confirmation needs the current one-time password.
+    pub otp_required: bool,
+    /// Send it with the confirmation: retries and double clicks move money once.
+    pub idempotency_key: String,
+}
+
+/// 振込 (to another customer) or 振替 (between the customer's own accounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferKind {
+    Transfer,
+    OwnTransfer,
+}
+
+impl TransferKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Transfer => "振込",
+            Self::OwnTransfer => "振替",
+        }
+    }
+}
+
+/// `POST /api/transfers`: the 確認 screen's 実行.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferRequest {
+    #[serde(flatten)]
+    pub draft: TransferDraft,
+    /// From the quote.
+    pub idempotency_key: String,
+    /// The current one-time password (振込).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+    /// Keep the payee as a 登録振込先.
+    #[serde(default)]
+    pub save_payee: bool,
+}
+
+/// 完了: what was done, under its 受付番号. The same answer for every retry of one confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferReceipt {
+    /// 受付番号.
+    pub receipt_no: String,
+    pub kind: TransferKind,
+    /// 受付日時 (Japan time), `2026年11月24日 15:52`.
+    pub accepted_at: String,
+    /// `店番-口座番号`.
+    pub from_account: String,
+    pub to: Payee,
+    pub amount: i64,
+    pub fee: i64,
+    pub requester_name: String,
+}
+
+/// `GET /api/transfer-limit`: 1日あたりの振込限度額 and today's use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferLimit {
+    pub limit: i64,
+    pub used_today: i64,
+    pub remaining: i64,
+    /// The highest limit the bank allows.
+    pub ceiling: i64,
+}
+
+/// `POST /api/transfer-limit`: lowering needs nothing more; raising a current one-time password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferLimitRequest {
+    pub limit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+}

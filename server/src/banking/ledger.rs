@@ -1,0 +1,128 @@
+//! Posting to the ledger: an entry and its lines in the caller's transaction. Lines on
+//! customer accounts change the running balance through `accounts::apply` (refusing an
+//! overdraft) in account order, so two entries touching the same two accounts lock them in
+//! the same order and cannot deadlock. The operator's 窓口入金 and the trial balance.
+
+use sqlx::AnyConnection;
+
+use crate::store::accounts;
+use crate::store::ledger::{self as journal, EntryKind, HouseAccount};
+
+/// Where a line goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Account(i64),
+    House(HouseAccount),
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub side: Side,
+    /// + into the account, - out of it.
+    pub amount: i64,
+    /// 摘要 on that account's statement.
+    pub description: String,
+}
+
+pub struct Posting {
+    pub kind: EntryKind,
+    /// Who asked (`None`: the branch).
+    pub customer_id: Option<i64>,
+    pub at: i64,
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PostingError {
+    /// The account's balance does not cover its lines.
+    #[error("account {0} would be overdrawn")]
+    Overdraft(i64),
+    #[error(transparent)]
+    Store(#[from] sqlx::Error),
+}
+
+/// Writes the entry; its id. The caller commits (or, on an error, rolls back everything).
+pub async fn post(db: &mut AnyConnection, posting: Posting) -> Result<i64, PostingError> {
+    let entry = journal::insert_entry(&mut *db, posting.kind, posting.customer_id, posting.at).await?;
+    post_lines(db, entry, posting.lines).await?;
+    Ok(entry)
+}
+
+/// Writes the lines of an entry already inserted (a transfer records itself against the
+/// entry before money moves, so a duplicate confirmation stops there).
+pub async fn post_lines(db: &mut AnyConnection, entry: i64, mut lines: Vec<Line>) -> Result<(), PostingError> {
+    assert_eq!(lines.iter().map(|l| l.amount).sum::<i64>(), 0, "an entry's lines sum to zero");
+    assert!(lines.iter().all(|l| l.amount != 0), "no empty lines");
+    // Stable: one account's lines keep their order (an amount, then its fee).
+    lines.sort_by_key(|line| match line.side {
+        Side::Account(id) => (0, id),
+        Side::House(_) => (1, 0),
+    });
+    for line in lines {
+        match line.side {
+            Side::Account(id) => {
+                let balance = accounts::apply(&mut *db, id, line.amount).await?.ok_or(PostingError::Overdraft(id))?;
+                journal::insert_account_line(&mut *db, entry, id, line.amount, balance, &line.description).await?;
+            }
+            Side::House(house) => journal::insert_house_line(&mut *db, entry, house, line.amount, &line.description).await?,
+        }
+    }
+    Ok(())
+}
+
+/// Money in from outside the bank's books (窓口入金, a balance carried over): the account's
+/// line and cash's.
+pub fn from_cash(kind: EntryKind, account_id: i64, amount: i64, description: &str, customer_id: Option<i64>, at: i64) -> Posting {
+    Posting {
+        kind,
+        customer_id,
+        at,
+        lines: vec![
+            Line { side: Side::Account(account_id), amount, description: description.to_owned() },
+            Line { side: Side::House(HouseAccount::Cash), amount: -amount, description: description.to_owned() },
+        ],
+    }
+}
+
+/// The trial balance (`ledger check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrialBalance {
+    pub accounts: usize,
+    /// `店番-口座番号: stored balance vs its lines` for each that differs.
+    pub mismatched: Vec<String>,
+    /// Lines whose balance-after does not follow from the line before.
+    pub broken_running_balances: i64,
+    /// Entries whose lines do not sum to zero (or have none).
+    pub unbalanced_entries: Vec<i64>,
+    /// Customer accounts' total, and each house account's.
+    pub customer_total: i64,
+    pub house: Vec<(String, i64)>,
+    /// Every line summed: zero in a consistent ledger.
+    pub total: i64,
+}
+
+impl TrialBalance {
+    pub fn holds(&self) -> bool {
+        self.mismatched.is_empty() && self.broken_running_balances == 0 && self.unbalanced_entries.is_empty() && self.total == 0
+    }
+}
+
+/// Reads everything in one transaction, so a transfer committing meanwhile is seen whole or
+/// not at all.
+pub async fn check(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
+    let mut tx = crate::db::begin_snapshot(db).await?;
+    let balances = accounts::all_balances(&mut *tx).await?;
+    let sums: std::collections::HashMap<i64, i64> = journal::account_sums(&mut *tx).await?.into_iter().collect();
+    let mismatched = balances
+        .iter()
+        .filter(|a| sums.get(&a.id).copied().unwrap_or(0) != a.balance)
+        .map(|a| format!("{}-{}: balance {} vs lines {}", a.branch_code, a.number, a.balance, sums.get(&a.id).copied().unwrap_or(0)))
+        .collect();
+    let house = journal::house_sums(&mut *tx).await?;
+    let unbalanced_entries = journal::unbalanced_entries(&mut *tx).await?.into_iter().map(|(id, _)| id).collect();
+    let broken_running_balances = journal::broken_running_balances(&mut *tx).await?;
+    tx.rollback().await?;
+    let customer_total: i64 = sums.values().sum();
+    let total = customer_total + house.iter().map(|(_, sum)| sum).sum::<i64>();
+    Ok(TrialBalance { accounts: balances.len(), mismatched, broken_running_balances, unbalanced_entries, customer_total, house, total })
+}

@@ -1,0 +1,98 @@
+//! 1日あたりの振込限度額: the bank's default until the customer sets their own, never above
+//! the bank's ceiling. Lowering it takes effect at once; raising it needs the current
+//! one-time password (whoever holds the session alone must not be able to empty the account
+//! faster).
+
+use axum::extract::State;
+use axum::Json;
+use netbank_api::banking::{TransferLimit, TransferLimitRequest};
+use netbank_api::input::OtpCode;
+use netbank_api::otp::Procedure;
+use netbank_api::{ErrorBody, ErrorReason};
+use sqlx::any::AnyExecutor;
+
+use crate::audit::{self, AuditEvent};
+use crate::banking::jst_day;
+use crate::banking::transfer::TransferError;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::mail::notice::{self, Notice};
+use crate::otp::{token, verify};
+use crate::startup::AppState;
+use crate::store::{customers, transfers};
+use netbank_api::identity::OtpState;
+
+/// The customer's limit today.
+pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i64> {
+    let policy = &state.policy.transfer;
+    let own = customers::daily_transfer_limit(db, customer_id).await?;
+    Ok(own.unwrap_or(policy.default_daily_limit).min(policy.max_daily_limit))
+}
+
+async fn current(state: &AppState, customer_id: i64) -> sqlx::Result<TransferLimit> {
+    let limit = daily_limit(state, &state.db, customer_id).await?;
+    let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
+    Ok(TransferLimit { limit, used_today, remaining: (limit - used_today).max(0), ceiling: state.policy.transfer.max_daily_limit })
+}
+
+/// What may still be sent today.
+pub async fn remaining_today(state: &AppState, customer_id: i64) -> sqlx::Result<i64> {
+    Ok(current(state, customer_id).await?.remaining)
+}
+
+#[utoipa::path(get, path = "/api/transfer-limit", tag = "banking",
+    responses((status = 200, body = TransferLimit), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
+/// `GET /api/transfer-limit`.
+pub async fn show(State(state): State<AppState>, current_customer: CurrentCustomer) -> Result<Json<TransferLimit>, ApiError> {
+    Ok(Json(current(&state, current_customer.customer_id).await?))
+}
+
+#[utoipa::path(post, path = "/api/transfer-limit", tag = "banking", request_body = TransferLimitRequest,
+    responses((status = 200, body = TransferLimit),
+        (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
+        (status = 403, description = "otp_required (raising without a token in use) or otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input (above the ceiling; otp missing when raising)", body = ErrorBody)))]
+/// `POST /api/transfer-limit`.
+pub async fn change(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current_customer: CurrentCustomer,
+    ApiJson(request): ApiJson<TransferLimitRequest>,
+) -> Result<Json<TransferLimit>, ApiError> {
+    let me = current_customer.customer_id;
+    let wanted = request.check()?.yen();
+    let ceiling = state.policy.transfer.max_daily_limit;
+    if wanted > ceiling {
+        let message = format!("振込限度額は{}以下で指定してください。", netbank_api::banking::yen(ceiling));
+        return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
+    }
+    let before = daily_limit(&state, &state.db, me).await?;
+    let raising = wanted > before;
+    let mut tx = if raising {
+        match token::state_of(&state.db, me, state.clock.now()).await? {
+            OtpState::Active => {}
+            OtpState::Suspended => return Err(token::refusal(OtpState::Suspended)),
+            _ => return Err(TransferError::OtpRequired.into()),
+        }
+        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
+        verify::accept(&state, me, Procedure::Confirm, &code, "transfer_limit", &client).await?
+    } else {
+        crate::db::begin_write(&state.db).await?
+    };
+    let now = state.clock.now();
+    customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
+    notice::send(&mut tx, me, &Notice::TransferLimitChanged { limit: wanted }, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: "transfer_limit",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("{before} -> {wanted}{}", if raising { " (otp)" } else { "" })),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    Ok(Json(current(&state, me).await?))
+}

@@ -1,0 +1,112 @@
+//! 登録振込先 and the payee lookup: 店番, 科目 and 口座番号 → the 受取人名 the customer
+//! confirms before sending money. A lookup of someone else's account needs a token in use and
+//! is counted per customer (a name for every account number would be a list of the bank's
+//! customers); the customer's own accounts and kept payees are free to look at.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use netbank_api::banking::{Payee, PayeeList, PayeeLookupRequest, SavedPayee};
+use netbank_api::identity::AccountKind;
+use netbank_api::{ErrorBody, ErrorReason};
+
+use crate::audit::{self, AuditEvent};
+use crate::banking::transfer::{payee_of, TransferError};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::otp::token;
+use crate::startup::AppState;
+use crate::store::{accounts, transfers};
+use crate::throttle::{self, Action};
+use netbank_api::identity::OtpState;
+
+#[utoipa::path(post, path = "/api/payees/lookup", tag = "banking", request_body = PayeeLookupRequest,
+    responses((status = 200, body = Payee),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 403, description = "otp_required or otp_suspended", body = ErrorBody),
+        (status = 422, description = "invalid_input or payee_not_found", body = ErrorBody),
+        (status = 429, description = "rate_limited: too many lookups this hour", body = ErrorBody)))]
+/// `POST /api/payees/lookup`.
+pub async fn lookup(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<PayeeLookupRequest>,
+) -> Result<Json<Payee>, ApiError> {
+    let me = current.customer_id;
+    let to = request.check()?;
+    let found = accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|a| a.kind() == to.kind);
+    if let Some(account) = found.as_ref().filter(|a| a.customer_id == me) {
+        return Ok(Json(payee_of(account, true)));
+    }
+    match token::state_of(&state.db, me, state.clock.now()).await? {
+        OtpState::Active => {}
+        OtpState::Suspended => return Err(token::refusal(OtpState::Suspended)),
+        _ => return Err(TransferError::OtpRequired.into()),
+    }
+    let saved = match &found {
+        Some(account) => transfers::is_payee(&state.db, me, account.id).await?,
+        None => false,
+    };
+    if !saved {
+        throttle::take_attempt(&state, &client, Action::PayeeLookup, me).await?;
+        let event = AuditEvent {
+            customer_id: Some(me),
+            event: "payee_lookup",
+            client_addr: client.ip_string(),
+            result: if found.is_some() { "found" } else { "not_found" },
+            detail: Some(format!("{}-{}", to.branch.as_str(), to.number.as_str())),
+        };
+        audit::record(&state.db, state.clock.now(), event).await?;
+    }
+    let account = found.ok_or(TransferError::PayeeNotFound)?;
+    Ok(Json(payee_of(&account, false)))
+}
+
+#[utoipa::path(get, path = "/api/payees", tag = "banking",
+    responses((status = 200, body = PayeeList), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
+/// `GET /api/payees`: 登録振込先, oldest first.
+pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PayeeList>, ApiError> {
+    let payees = transfers::payees_of(&state.db, current.customer_id)
+        .await?
+        .into_iter()
+        .map(|row| SavedPayee {
+            id: row.id,
+            payee: Payee {
+                branch_code: row.branch_code,
+                kind: AccountKind::from_db(&row.kind).unwrap_or(AccountKind::Ordinary),
+                account_number: row.number,
+                name: row.holder_name,
+                own: false,
+            },
+        })
+        .collect();
+    Ok(Json(PayeeList { payees }))
+}
+
+#[utoipa::path(delete, path = "/api/payees/{id}", tag = "banking",
+    params(("id" = i64, Path, description = "the 登録振込先's id")),
+    responses((status = 204, description = "deleted"),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 404, description = "not_found: no such payee of this customer", body = ErrorBody)))]
+/// `DELETE /api/payees/{id}`.
+pub async fn delete(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if !transfers::delete_payee(&state.db, current.customer_id, id).await? {
+        return Err(ApiError::new(ErrorReason::NotFound));
+    }
+    let event = AuditEvent {
+        customer_id: Some(current.customer_id),
+        event: "payee_delete",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(id.to_string()),
+    };
+    audit::record(&state.db, state.clock.now(), event).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,229 @@
+//! 入出金明細 (口座情報): an account's entries in a period, newest first, a page at a time, and
+//! the same period as CSV for Excel (UTF-8 with a BOM). Periods are Japan-time days, chosen by
+//! the server's clock: 今月, 前月, 直近1週間, or 期間指定 within the last 13 months.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use netbank_api::banking::{Statement, StatementEntry, StatementPeriod, StatementQuery};
+use netbank_api::checked::account_key;
+use netbank_api::identity::Account;
+use netbank_api::input::{Date, InputError};
+#[allow(unused_imports)]
+use netbank_api::ErrorBody;
+use netbank_api::ErrorReason;
+
+use crate::banking::jst_day;
+use crate::banking::transfer::own_account;
+use crate::error::ApiError;
+use crate::identity::session::CurrentCustomer;
+use crate::startup::AppState;
+use crate::store::accounts::AccountRecord;
+use crate::store::ledger::{self, StatementLine};
+
+/// Entries per page.
+pub const PAGE_SIZE: u32 = 20;
+/// CSV rows at most (13 months of a busy account fit many times over).
+const CSV_ROWS: i64 = 50_000;
+
+/// The days a period covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub from: Date,
+    pub to: Date,
+    /// The earliest day 期間指定 may start: the first of the month 12 months ago.
+    pub earliest: Date,
+    pub today: Date,
+}
+
+impl Range {
+    /// `[first second, first second after)` in unix time.
+    fn bounds(&self) -> (i64, i64) {
+        (super::jst_day_start(self.from.days()), super::jst_day_start(self.to.days() + 1))
+    }
+}
+
+/// Resolves the query's period on `today`.
+pub fn resolve(query: &StatementQuery, today: Date) -> Result<Range, InputError> {
+    let earliest = today.month_start(12);
+    let (from, to) = match query.period {
+        StatementPeriod::ThisMonth => (today.month_start(0), today),
+        StatementPeriod::LastMonth => (today.month_start(1), Date::from_days(today.month_start(0).days() - 1)),
+        StatementPeriod::LastWeek => (Date::from_days(today.days() - 6), today),
+        StatementPeriod::Custom => {
+            let from = Date::parse_field(query.from.as_deref().unwrap_or_default(), "from")?;
+            let to = Date::parse_field(query.to.as_deref().unwrap_or_default(), "to")?;
+            if from < earliest || to > today {
+                let field = if from < earliest { "from" } else { "to" };
+                return Err(InputError { field, message: "期間は13か月前の月初から本日までの範囲で指定してください。" });
+            }
+            if from > to {
+                return Err(InputError { field: "from", message: "開始日には終了日以前の日付を指定してください。" });
+            }
+            (from, to)
+        }
+    };
+    Ok(Range { from, to, earliest, today })
+}
+
+/// The customer's account named in the path, or 404 (someone else's is not found either).
+async fn account(state: &AppState, customer_id: i64, key: &str) -> Result<AccountRecord, ApiError> {
+    let key = account_key(key, "account").map_err(|_| ApiError::new(ErrorReason::NotFound))?;
+    own_account(state, customer_id, &key).await.map_err(|_| ApiError::new(ErrorReason::NotFound))
+}
+
+fn entry(line: StatementLine) -> StatementEntry {
+    StatementEntry {
+        date: Date::from_days(jst_day(line.occurred_at)).to_string(),
+        description: line.description,
+        withdrawal: (line.amount < 0).then_some(-line.amount),
+        deposit: (line.amount > 0).then_some(line.amount),
+        balance: line.balance_after,
+    }
+}
+
+fn today(state: &AppState) -> Date {
+    Date::from_days(jst_day(state.clock.now()))
+}
+
+#[utoipa::path(get, path = "/api/accounts/{account}/statement", tag = "banking",
+    params(("account" = String, Path, description = "店番-口座番号"), StatementQuery),
+    responses((status = 200, body = Statement),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 404, description = "not_found: not an account of this customer", body = ErrorBody),
+        (status = 422, description = "invalid_input: the period", body = ErrorBody)))]
+/// `GET /api/accounts/{account}/statement`.
+pub async fn show(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    Path(key): Path<String>,
+    Query(query): Query<StatementQuery>,
+) -> Result<Json<Statement>, ApiError> {
+    let account = account(&state, current.customer_id, &key).await?;
+    let range = resolve(&query, today(&state))?;
+    let (from, until) = range.bounds();
+    let total = ledger::count_statement(&state.db, account.id, from, until).await? as u32;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let offset = i64::from((page - 1) * PAGE_SIZE);
+    let lines = ledger::statement(&state.db, account.id, from, until, i64::from(PAGE_SIZE), offset).await?;
+    Ok(Json(Statement {
+        account: Account { kind: account.kind(), branch_code: account.branch_code.clone(), number: account.number.clone(), balance: account.balance },
+        period: query.period,
+        from: range.from.to_string(),
+        to: range.to.to_string(),
+        earliest: range.earliest.to_string(),
+        latest: range.today.to_string(),
+        page,
+        pages,
+        total,
+        entries: lines.into_iter().map(entry).collect(),
+    }))
+}
+
+/// A CSV field, quoted when it must be.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The CSV's text: a BOM (Excel reads UTF-8 only with one), a header, oldest first (as
+/// spreadsheets and 家計簿 software expect), CRLF line ends.
+pub fn csv(lines: Vec<StatementLine>) -> String {
+    let mut text = String::from("\u{FEFF}取引日,摘要,お支払金額,お預り金額,残高\r\n");
+    for line in lines.into_iter().rev().map(entry) {
+        let amount = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+        text.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            line.date,
+            csv_field(&line.description),
+            amount(line.withdrawal),
+            amount(line.deposit),
+            line.balance
+        ));
+    }
+    text
+}
+
+#[utoipa::path(get, path = "/api/accounts/{account}/statement/csv", tag = "banking",
+    params(("account" = String, Path, description = "店番-口座番号"), StatementQuery),
+    responses((status = 200, description = "text/csv (UTF-8 with BOM), the whole period", content_type = "text/csv"),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 422, description = "invalid_input: the period", body = ErrorBody)))]
+/// `GET /api/accounts/{account}/statement/csv`.
+pub async fn download(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    Path(key): Path<String>,
+    Query(query): Query<StatementQuery>,
+) -> Result<Response, ApiError> {
+    let account = account(&state, current.customer_id, &key).await?;
+    let range = resolve(&query, today(&state))?;
+    let (from, until) = range.bounds();
+    let lines = ledger::statement(&state.db, account.id, from, until, CSV_ROWS, 0).await?;
+    let name = format!(
+        "attachment; filename=\"meisai_{}-{}_{}-{}.csv\"",
+        account.branch_code,
+        account.number,
+        range.from.to_string().replace('-', ""),
+        range.to.to_string().replace('-', "")
+    );
+    let mut response = csv(lines).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(CONTENT_DISPOSITION, HeaderValue::from_str(&name).map_err(ApiError::internal)?);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(period: StatementPeriod, from: &str, to: &str) -> StatementQuery {
+        StatementQuery { period, from: Some(from.into()), to: Some(to.into()), page: None }
+    }
+
+    #[test]
+    fn periods_are_resolved_on_the_day_in_japan() {
+        let today = Date::parse_field("2026-03-10", "t").unwrap();
+        let range = |period| resolve(&query(period, "", ""), today).unwrap();
+        let text = |r: Range| (r.from.to_string(), r.to.to_string());
+        assert_eq!(text(range(StatementPeriod::ThisMonth)), ("2026-03-01".into(), "2026-03-10".into()));
+        assert_eq!(text(range(StatementPeriod::LastMonth)), ("2026-02-01".into(), "2026-02-28".into()));
+        assert_eq!(text(range(StatementPeriod::LastWeek)), ("2026-03-04".into(), "2026-03-10".into()));
+        assert_eq!(range(StatementPeriod::ThisMonth).earliest.to_string(), "2025-03-01");
+    }
+
+    #[test]
+    fn a_chosen_period_stays_within_thirteen_months_and_runs_forwards() {
+        let today = Date::parse_field("2026-03-10", "t").unwrap();
+        assert!(resolve(&query(StatementPeriod::Custom, "2025-03-01", "2026-03-10"), today).is_ok());
+        assert_eq!(resolve(&query(StatementPeriod::Custom, "2025-02-28", "2026-03-10"), today).unwrap_err().field, "from");
+        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-03-01", "2026-03-11"), today).unwrap_err().field, "to");
+        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-03-05", "2026-03-01"), today).unwrap_err().field, "from");
+        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-3-05", "2026-03-06"), today).unwrap_err().field, "from");
+    }
+
+    #[test]
+    fn the_csv_opens_in_excel_oldest_first_with_fields_quoted() {
+        let line = |at: i64, description: &str, amount: i64, balance_after: i64| StatementLine {
+            occurred_at: at,
+            description: description.into(),
+            amount,
+            balance_after,
+        };
+        // Newest first, as the store answers.
+        let text = csv(vec![line(1_795_478_400, "振込 デモ ハナコ", -1000, 9000), line(1_795_400_000, "窓口入金, 現金", 10_000, 10_000)]);
+        assert!(text.starts_with('\u{FEFF}'));
+        let rows: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();
+        assert_eq!(rows[0], "取引日,摘要,お支払金額,お預り金額,残高");
+        assert_eq!(rows[1], "2026-11-23,\"窓口入金, 現金\",,10000,10000");
+        assert_eq!(rows[2], "2026-11-24,振込 デモ ハナコ,1000,,9000");
+    }
+}

@@ -1,0 +1,453 @@
+//! 振込・振替: 入力 → 確認 (`quote`: the fee, the balance after, a fresh idempotency key) →
+//! 完了 (`execute`). A 振替 between the customer's own accounts needs nothing more; a 振込 to
+//! another customer needs a token in use and its current code, counted like a login code.
+//!
+//! Exactly once: the confirmation's idempotency key is recorded with the transfer in the
+//! transaction that moves the money, so a double click, a retry after a timeout or a replay
+//! gets the first answer's 受付番号 and moves nothing. The day's 振込 is reserved against the
+//! limit, and the source debited, by conditional UPDATEs in that same transaction.
+
+use axum::extract::State;
+use axum::Json;
+use netbank_api::banking::{Payee, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
+use netbank_api::checked::{Destination, Draft};
+use netbank_api::identity::{Account, OtpState};
+use netbank_api::input::{AccountNumber, BranchCode, InputError, OtpCode};
+use netbank_api::otp::Procedure;
+use netbank_api::{ErrorBody, ErrorReason};
+use rand::RngCore;
+use sqlx::{Any, Transaction};
+
+use crate::audit::{self, AuditEvent};
+use crate::banking::ledger::{self, Line, PostingError, Side};
+use crate::banking::{jst_day, limit};
+use crate::calendar::jst_datetime;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::mail::notice::{self, Notice};
+use crate::otp::token;
+use crate::otp::verify::{self, CodeError};
+use crate::startup::AppState;
+use crate::store::accounts::{self, AccountRecord};
+use crate::store::ledger::{EntryKind, HouseAccount};
+use crate::store::transfers::{self, NewTransfer, TransferRow};
+use crate::throttle::{self, Action};
+
+/// Why a transfer was refused; nothing moved.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    /// お支払口座 is not one of the customer's accounts.
+    #[error("not the customer's account")]
+    NotYourAccount,
+    #[error("from and to are the same account")]
+    SameAccount,
+    #[error("no such payee account")]
+    PayeeNotFound,
+    /// A 振込 without a token in use.
+    #[error("a one-time password in use is required")]
+    OtpRequired,
+    #[error("the token is {0:?}")]
+    TokenState(OtpState),
+    /// No 依頼人名 given and none on the account.
+    #[error("no requester name")]
+    RequesterName,
+    #[error("insufficient funds")]
+    InsufficientFunds,
+    #[error("over the daily limit")]
+    DailyLimitExceeded,
+    /// The key was used for a different transfer.
+    #[error("idempotency key reused for another transfer")]
+    IdempotencyConflict,
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for TransferError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+impl From<TransferError> for ApiError {
+    fn from(error: TransferError) -> Self {
+        let field = |reason: ErrorReason, field: &str, message: &str| -> ApiError {
+            ErrorBody::new(reason).with_message(message).for_field(field).into()
+        };
+        match error {
+            TransferError::NotYourAccount => field(ErrorReason::InvalidInput, "from_account", "お支払口座を選択してください。"),
+            TransferError::SameAccount => {
+                field(ErrorReason::InvalidInput, "to_account_number", "お支払口座と同じ口座には振り込めません。")
+            }
+            TransferError::PayeeNotFound => ErrorBody::new(ErrorReason::PayeeNotFound).for_field("to_account_number").into(),
+            TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
+            TransferError::TokenState(state) => token::refusal(state),
+            TransferError::RequesterName => {
+                field(ErrorReason::InvalidInput, "requester_name", "依頼人名を全角カナで入力してください。")
+            }
+            TransferError::InsufficientFunds => ErrorBody::new(ErrorReason::InsufficientFunds).for_field("amount").into(),
+            TransferError::DailyLimitExceeded => ErrorBody::new(ErrorReason::DailyLimitExceeded).for_field("amount").into(),
+            TransferError::IdempotencyConflict => ApiError::new(ErrorReason::IdempotencyConflict),
+            TransferError::Code(error) => error.into(),
+            TransferError::Input(error) => error.into(),
+            TransferError::Unexpected(error) => error.into(),
+        }
+    }
+}
+
+/// One of the customer's own accounts, by 店番 and 口座番号.
+pub async fn own_account(
+    state: &AppState,
+    customer_id: i64,
+    (branch, number): &(BranchCode, AccountNumber),
+) -> Result<AccountRecord, TransferError> {
+    match accounts::find(&state.db, branch.as_str(), number.as_str()).await? {
+        Some(account) if account.customer_id == customer_id => Ok(account),
+        _ => Err(TransferError::NotYourAccount),
+    }
+}
+
+/// The account named by 店番, 科目 and 口座番号 (a wrong 科目 names none).
+async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<AccountRecord>> {
+    Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|account| account.kind() == to.kind))
+}
+
+/// 振込 needs a token in use.
+async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
+    match token::state_of(&state.db, customer_id, state.clock.now()).await? {
+        OtpState::Active => Ok(()),
+        OtpState::Suspended => Err(TransferError::TokenState(OtpState::Suspended)),
+        _ => Err(TransferError::OtpRequired),
+    }
+}
+
+pub fn payee_of(account: &AccountRecord, own: bool) -> Payee {
+    Payee {
+        branch_code: account.branch_code.clone(),
+        kind: account.kind(),
+        account_number: account.number.clone(),
+        name: account.holder_name.clone(),
+        own,
+    }
+}
+
+fn account_of(account: &AccountRecord) -> Account {
+    Account { kind: account.kind(), branch_code: account.branch_code.clone(), number: account.number.clone(), balance: account.balance }
+}
+
+/// What a transfer will do.
+struct Plan {
+    kind: TransferKind,
+    from: AccountRecord,
+    to: AccountRecord,
+    amount: i64,
+    fee: i64,
+    requester: String,
+}
+
+fn plan(state: &AppState, customer_id: i64, from: AccountRecord, to: AccountRecord, draft: &Draft) -> Result<Plan, TransferError> {
+    if from.id == to.id {
+        return Err(TransferError::SameAccount);
+    }
+    let kind = if to.customer_id == customer_id { TransferKind::OwnTransfer } else { TransferKind::Transfer };
+    let amount = draft.amount.yen();
+    let fee = match kind {
+        TransferKind::OwnTransfer => 0,
+        TransferKind::Transfer => state.policy.transfer.fees.fee(from.branch_code == to.branch_code, amount),
+    };
+    let requester = match (&draft.requester, &from.holder_kana) {
+        (Some(name), _) => name.as_str().to_owned(),
+        (None, Some(kana)) => kana.clone(),
+        (None, None) => return Err(TransferError::RequesterName),
+    };
+    Ok(Plan { kind, from, to, amount, fee, requester })
+}
+
+/// A fresh key for one confirmation screen: 128 random bits.
+fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[utoipa::path(post, path = "/api/transfers/quote", tag = "banking", request_body = TransferDraft,
+    responses((status = 200, description = "the 確認 screen: nothing moves", body = TransferQuote),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 403, description = "otp_required (振込 without a token in use) or otp_suspended", body = ErrorBody),
+        (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody),
+        (status = 429, description = "rate_limited (payee lookups)", body = ErrorBody)))]
+/// `POST /api/transfers/quote`: checks a transfer as the 確認 screen shows it.
+pub async fn quote(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<TransferDraft>,
+) -> Result<Json<TransferQuote>, ApiError> {
+    let me = current.customer_id;
+    let draft = request.check()?;
+    let from = own_account(&state, me, &draft.from).await?;
+    let to = destination(&state, &draft.to).await?;
+    if to.as_ref().is_none_or(|to| to.customer_id != me) {
+        require_token(&state, me).await?;
+        let saved = match &to {
+            Some(to) => transfers::is_payee(&state.db, me, to.id).await?,
+            None => false,
+        };
+        if !saved {
+            throttle::take_attempt(&state, &client, Action::PayeeLookup, me).await?;
+        }
+    }
+    let to = to.ok_or(TransferError::PayeeNotFound)?;
+    let plan = plan(&state, me, from, to, &draft)?;
+    let limit_remaining = match plan.kind {
+        TransferKind::Transfer => {
+            let remaining = limit::remaining_today(&state, me).await?;
+            if plan.amount > remaining {
+                return Err(TransferError::DailyLimitExceeded.into());
+            }
+            Some(remaining)
+        }
+        TransferKind::OwnTransfer => None,
+    };
+    if plan.from.balance < plan.amount + plan.fee {
+        return Err(TransferError::InsufficientFunds.into());
+    }
+    Ok(Json(TransferQuote {
+        kind: plan.kind,
+        from: account_of(&plan.from),
+        to: payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer),
+        amount: plan.amount,
+        fee: plan.fee,
+        balance_after: plan.from.balance - plan.amount - plan.fee,
+        requester_name: plan.requester,
+        limit_remaining,
+        otp_required: plan.kind == TransferKind::Transfer,
+        idempotency_key: new_idempotency_key(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/transfers", tag = "banking", request_body = TransferRequest,
+    responses((status = 200, description = "完了: the receipt (the same for every retry of one confirmation)", body = TransferReceipt),
+        (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
+        (status = 403, description = "otp_required or otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used or idempotency_conflict", body = ErrorBody),
+        (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody)))]
+/// `POST /api/transfers`: the 確認 screen's 実行.
+pub async fn execute(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<TransferRequest>,
+) -> Result<Json<TransferReceipt>, ApiError> {
+    let me = current.customer_id;
+    let (draft, key) = request.check()?;
+    let from = own_account(&state, me, &draft.from).await?;
+    let to = destination(&state, &draft.to).await?;
+    // A confirmation done already answers as it did; its code was used then.
+    if let Some(done) = transfers::find_by_key(&state.db, me, key.as_str()).await? {
+        return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?));
+    }
+    let own = to.as_ref().is_some_and(|to| to.customer_id == me);
+    let mut tx = if own {
+        crate::db::begin_write(&state.db).await?
+    } else {
+        require_token(&state, me).await?;
+        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
+        match verify::accept(&state, me, Procedure::Confirm, &code, "transfer", &client).await {
+            Ok(tx) => tx,
+            // A parallel submission of this confirmation used the code and moved the money.
+            Err(CodeError::AlreadyUsed) => match transfers::find_by_key(&state.db, me, key.as_str()).await? {
+                Some(done) => return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?)),
+                None => return Err(CodeError::AlreadyUsed.into()),
+            },
+            Err(error) => return Err(error.into()),
+        }
+    };
+    // Only now, after a valid code: whether the account exists is not free to learn.
+    let to = to.ok_or(TransferError::PayeeNotFound)?;
+    let plan = plan(&state, me, from, to, &draft)?;
+    let now = state.clock.now();
+    match write(&mut tx, &state, me, &plan, key.as_str(), request.save_payee, now).await {
+        Ok(transfer_id) => {
+            audit::record(&mut *tx, now, AuditEvent {
+                customer_id: Some(me),
+                event: "transfer",
+                client_addr: client.ip_string(),
+                result: "success",
+                detail: Some(format!(
+                    "receipt={} kind={} amount={} fee={} to={}",
+                    receipt_no(transfer_id, now),
+                    plan.kind.label(),
+                    plan.amount,
+                    plan.fee,
+                    plan.to.key()
+                )),
+            })
+            .await?;
+            tx.commit().await?;
+            state.mail_wakeup.notify_one();
+            Ok(Json(receipt(transfer_id, now, &plan)))
+        }
+        Err(WriteError::Duplicate) => {
+            tx.rollback().await?;
+            let done = transfers::find_by_key(&state.db, me, key.as_str())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("a duplicate idempotency key without its transfer"))?;
+            Ok(Json(replay(&state, done, &plan.from, Some(&plan.to), &draft).await?))
+        }
+        Err(WriteError::Refused(error)) => {
+            tx.rollback().await?;
+            audit::record(&state.db, now, AuditEvent {
+                customer_id: Some(me),
+                event: "transfer",
+                client_addr: client.ip_string(),
+                result: "refused",
+                detail: Some(format!("{error}")),
+            })
+            .await?;
+            Err(error.into())
+        }
+    }
+}
+
+enum WriteError {
+    /// Another request recorded this idempotency key first.
+    Duplicate,
+    Refused(TransferError),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
+            _ => Self::Refused(error.into()),
+        }
+    }
+}
+
+/// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
+/// payee, in `tx`; the transfer's id.
+async fn write(
+    tx: &mut Transaction<'static, Any>,
+    state: &AppState,
+    customer_id: i64,
+    plan: &Plan,
+    key: &str,
+    save_payee: bool,
+    now: i64,
+) -> Result<i64, WriteError> {
+    let kind = match plan.kind {
+        TransferKind::Transfer => EntryKind::Transfer,
+        TransferKind::OwnTransfer => EntryKind::OwnTransfer,
+    };
+    let entry = crate::store::ledger::insert_entry(&mut **tx, kind, Some(customer_id), now).await?;
+    let transfer = NewTransfer {
+        customer_id,
+        idempotency_key: key,
+        kind: match plan.kind {
+            TransferKind::Transfer => transfers::TransferKind::Transfer,
+            TransferKind::OwnTransfer => transfers::TransferKind::OwnTransfer,
+        },
+        entry_id: entry,
+        from_account_id: plan.from.id,
+        to_account_id: plan.to.id,
+        amount: plan.amount,
+        fee: plan.fee,
+        requester_name: &plan.requester,
+        payee_name: &plan.to.holder_name,
+    };
+    let id = transfers::insert(&mut **tx, transfer, now).await?;
+    if plan.kind == TransferKind::Transfer {
+        let day_limit = limit::daily_limit(state, &mut **tx, customer_id).await?;
+        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount, day_limit).await? {
+            return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
+        }
+    }
+    let (out, into) = match plan.kind {
+        TransferKind::Transfer => (format!("振込 {}", plan.to.holder_name), format!("振込 {}", plan.requester)),
+        TransferKind::OwnTransfer => ("振替".to_owned(), "振替".to_owned()),
+    };
+    let mut lines = vec![
+        Line { side: Side::Account(plan.from.id), amount: -plan.amount, description: out },
+        Line { side: Side::Account(plan.to.id), amount: plan.amount, description: into },
+    ];
+    if plan.fee > 0 {
+        lines.push(Line { side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned() });
+        lines.push(Line { side: Side::House(HouseAccount::FeeIncome), amount: plan.fee, description: "振込手数料".to_owned() });
+    }
+    match ledger::post_lines(&mut *tx, entry, lines).await {
+        Ok(()) => {}
+        Err(PostingError::Overdraft(_)) => return Err(WriteError::Refused(TransferError::InsufficientFunds)),
+        Err(PostingError::Store(error)) => return Err(error.into()),
+    }
+    if save_payee && plan.kind == TransferKind::Transfer {
+        transfers::save_payee(&mut **tx, customer_id, plan.to.id, now).await?;
+    }
+    let notice = Notice::TransferAccepted {
+        kind: plan.kind.label(),
+        receipt_no: receipt_no(id, now),
+        payee: format!(
+            "{} {} ***{} {}",
+            plan.to.branch_code,
+            plan.to.kind().label(),
+            &plan.to.number[plan.to.number.len() - 4..],
+            plan.to.holder_name
+        ),
+        amount: plan.amount,
+        fee: plan.fee,
+    };
+    notice::send(tx, customer_id, &notice, now).await?;
+    Ok(id)
+}
+
+/// 受付番号: the Japan-time date and the transfer's number, `20261124-0000123`.
+pub fn receipt_no(transfer_id: i64, at: i64) -> String {
+    let date = netbank_api::input::Date::from_days(jst_day(at));
+    format!("{:04}{:02}{:02}-{transfer_id:07}", date.year, date.month, date.day)
+}
+
+fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
+    TransferReceipt {
+        receipt_no: receipt_no(transfer_id, at),
+        kind: plan.kind,
+        accepted_at: jst_datetime(at),
+        from_account: plan.from.key(),
+        to: Payee { name: plan.to.holder_name.clone(), ..payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer) },
+        amount: plan.amount,
+        fee: plan.fee,
+        requester_name: plan.requester.clone(),
+    }
+}
+
+/// The answer a confirmation got the first time, if this request is that confirmation again.
+async fn replay(
+    state: &AppState,
+    done: TransferRow,
+    from: &AccountRecord,
+    to: Option<&AccountRecord>,
+    draft: &Draft,
+) -> Result<TransferReceipt, TransferError> {
+    let same = done.from_account_id == from.id && to.is_some_and(|to| to.id == done.to_account_id) && done.amount == draft.amount.yen();
+    if !same {
+        return Err(TransferError::IdempotencyConflict);
+    }
+    let to = accounts::by_id(&state.db, done.to_account_id).await?;
+    let kind = match done.kind {
+        transfers::TransferKind::Transfer => TransferKind::Transfer,
+        transfers::TransferKind::OwnTransfer => TransferKind::OwnTransfer,
+    };
+    Ok(TransferReceipt {
+        receipt_no: receipt_no(done.id, done.created_at),
+        kind,
+        accepted_at: jst_datetime(done.created_at),
+        from_account: from.key(),
+        to: Payee { name: done.payee_name, ..payee_of(&to, kind == TransferKind::OwnTransfer) },
+        amount: done.amount,
+        fee: done.fee,
+        requester_name: done.requester_name,
+    })
+}

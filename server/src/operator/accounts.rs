@@ -1,0 +1,71 @@
+//! The branch's side of the ledger: 窓口入金 (money paid in at the counter) and the trial
+//! balance (`ledger check`).
+
+use netbank_api::input::{AccountNumber, Amount, BranchCode};
+use sqlx::AnyPool;
+
+use crate::audit::{self, AuditEvent};
+use crate::banking::ledger::{self, TrialBalance};
+use crate::clock::Clock;
+use crate::operator::customers::OPERATOR;
+use crate::store::accounts;
+use crate::store::ledger::EntryKind;
+
+/// What a deposit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deposited {
+    pub entry_id: i64,
+    pub balance: i64,
+}
+
+/// Credits the account against cash, with `description` as its 摘要 (窓口入金 by default).
+pub async fn deposit(
+    db: &AnyPool,
+    clock: &Clock,
+    branch: &BranchCode,
+    number: &AccountNumber,
+    amount: Amount,
+    description: &str,
+) -> anyhow::Result<Deposited> {
+    let description = description.trim();
+    anyhow::ensure!(!description.is_empty() && description.chars().count() <= 30, "the 摘要 is 1 to 30 characters");
+    let now = clock.now();
+    let mut tx = crate::db::begin_write(db).await?;
+    let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), number.as_str()))?;
+    let posting = ledger::from_cash(EntryKind::Deposit, account.id, amount.yen(), description, None, now);
+    let entry_id = ledger::post(&mut tx, posting).await?;
+    let event = AuditEvent {
+        customer_id: Some(account.customer_id),
+        event: "deposit",
+        client_addr: Some(OPERATOR.into()),
+        result: "success",
+        detail: Some(format!("{} amount={} entry={entry_id}", account.key(), amount.yen())),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    let balance = accounts::by_id(&mut *tx, account.id).await?.balance;
+    tx.commit().await?;
+    Ok(Deposited { entry_id, balance })
+}
+
+/// The trial balance as the operator reads it.
+pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
+    let trial = ledger::check(db).await?;
+    let mut text = format!("accounts: {} (customer balances total {})\n", trial.accounts, trial.customer_total);
+    for (house, sum) in &trial.house {
+        text.push_str(&format!("house {house}: {sum}\n"));
+    }
+    text.push_str(&format!("all lines: {}\n", trial.total));
+    for mismatch in &trial.mismatched {
+        text.push_str(&format!("MISMATCH {mismatch}\n"));
+    }
+    for entry in &trial.unbalanced_entries {
+        text.push_str(&format!("UNBALANCED entry {entry}\n"));
+    }
+    if trial.broken_running_balances > 0 {
+        text.push_str(&format!("BROKEN running balance on {} lines\n", trial.broken_running_balances));
+    }
+    text.push_str(if trial.holds() { "OK: every balance equals its lines, all lines sum to zero\n" } else { "FAILED\n" });
+    Ok((trial, text))
+}

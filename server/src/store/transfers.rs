@@ -1,0 +1,175 @@
+//! `transfers` (each confirmed 振込・振替 under its idempotency key, append-only),
+//! `transfer_day_totals` (the day's 振込, reserved against the limit) and `payees`
+//! (登録振込先).
+
+use sqlx::any::AnyExecutor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKind {
+    Transfer,
+    OwnTransfer,
+}
+
+impl TransferKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Transfer => "transfer",
+            Self::OwnTransfer => "own_transfer",
+        }
+    }
+}
+
+text_enum!(TransferKind { Transfer = "transfer", OwnTransfer = "own_transfer" });
+
+pub struct NewTransfer<'a> {
+    pub customer_id: i64,
+    pub idempotency_key: &'a str,
+    pub kind: TransferKind,
+    pub entry_id: i64,
+    pub from_account_id: i64,
+    pub to_account_id: i64,
+    pub amount: i64,
+    pub fee: i64,
+    pub requester_name: &'a str,
+    pub payee_name: &'a str,
+}
+
+/// Records the transfer; a second one under the same key fails with the unique violation
+/// (on PostgreSQL after the first commits), which leaves the transaction to be rolled back.
+pub async fn insert(db: impl AnyExecutor<'_>, transfer: NewTransfer<'_>, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO transfers (customer_id, idempotency_key, kind, entry_id, from_account_id, to_account_id, amount, fee,
+            requester_name, payee_name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(transfer.customer_id)
+    .bind(transfer.idempotency_key)
+    .bind(transfer.kind.as_str())
+    .bind(transfer.entry_id)
+    .bind(transfer.from_account_id)
+    .bind(transfer.to_account_id)
+    .bind(transfer.amount)
+    .bind(transfer.fee)
+    .bind(transfer.requester_name)
+    .bind(transfer.payee_name)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// A recorded transfer with its accounts, as its receipt shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TransferRow {
+    pub id: i64,
+    pub kind: TransferKind,
+    pub from_account_id: i64,
+    pub to_account_id: i64,
+    pub amount: i64,
+    pub fee: i64,
+    pub requester_name: String,
+    pub payee_name: String,
+    pub created_at: i64,
+}
+
+pub async fn find_by_key(db: impl AnyExecutor<'_>, customer_id: i64, key: &str) -> sqlx::Result<Option<TransferRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, from_account_id, to_account_id, amount, fee, requester_name, payee_name, created_at
+         FROM transfers WHERE customer_id = $1 AND idempotency_key = $2",
+    )
+    .bind(customer_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn count(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM transfers").fetch_one(db).await
+}
+
+// --- transfer_day_totals ---
+
+/// Adds `amount` to the customer's 振込 on `day` unless that passes `limit`; whether it did.
+/// The limit sits in the UPDATE's condition, so parallel transfers reserve one at a time.
+pub async fn reserve_day_total(
+    db: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    day: i64,
+    amount: i64,
+    limit: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query("INSERT INTO transfer_day_totals (customer_id, day, amount) VALUES ($1, $2, 0) ON CONFLICT (customer_id, day) DO NOTHING")
+        .bind(customer_id)
+        .bind(day)
+        .execute(&mut *db)
+        .await?;
+    let reserved = sqlx::query("UPDATE transfer_day_totals SET amount = amount + $1 WHERE customer_id = $2 AND day = $3 AND amount + $1 <= $4")
+        .bind(amount)
+        .bind(customer_id)
+        .bind(day)
+        .bind(limit)
+        .execute(&mut *db)
+        .await?;
+    Ok(reserved.rows_affected() == 1)
+}
+
+pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: i64, day: i64) -> sqlx::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT amount FROM transfer_day_totals WHERE customer_id = $1 AND day = $2")
+        .bind(customer_id)
+        .bind(day)
+        .fetch_optional(db)
+        .await?
+        .unwrap_or(0))
+}
+
+/// Days before `keep_from` are of no more use.
+pub async fn sweep_day_totals(db: impl AnyExecutor<'_>, keep_from: i64) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM transfer_day_totals WHERE day < $1").bind(keep_from).execute(db).await?.rows_affected())
+}
+
+// --- payees ---
+
+/// Keeps the account as the customer's 登録振込先 (once).
+pub async fn save_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO payees (customer_id, account_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, account_id) DO NOTHING")
+        .bind(customer_id)
+        .bind(account_id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PayeeRow {
+    pub id: i64,
+    pub branch_code: String,
+    pub kind: String,
+    pub number: String,
+    pub holder_name: String,
+}
+
+pub async fn payees_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<PayeeRow>> {
+    sqlx::query_as(
+        "SELECT p.id, a.branch_code, a.kind, a.number, COALESCE(a.holder_kana, c.name) AS holder_name
+         FROM payees p JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id
+         WHERE p.customer_id = $1 ORDER BY p.id",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn is_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM payees WHERE customer_id = $1 AND account_id = $2")
+        .bind(customer_id)
+        .bind(account_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Deletes the customer's payee; whether there was one.
+pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx::Result<bool> {
+    let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2").bind(id).bind(customer_id).execute(db).await?;
+    Ok(deleted.rows_affected() == 1)
+}

@@ -1,0 +1,53 @@
+//! 入出金明細: periods on the server's clock in Japan time, newest first, pages, and the CSV.
+
+use serde_json::Value;
+
+use crate::banking_helpers::draft;
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv() {
+    let app = spawn_app().await;
+    let taro = app.account_holder("taro01", "ヤマダ タロウ", 100_000).await;
+    // 25 transfers over 25 days (the clock starts on 2027-01-15 in Japan).
+    let mut session = taro.session.clone();
+    for day in 0..25 {
+        let response = app.quote_and_transfer(&session, &draft(&taro.ordinary, &taro.savings, "savings", 100 + day), None).await;
+        assert_eq!(response.status(), 200);
+        app.clock().advance(86_400);
+        // A new day, a new login (the session's absolute limit has passed).
+        session = app.logged_in("taro01", "pass1234").await;
+    }
+    let page1 = app.statement(&session, &taro.ordinary, "period=custom&from=2027-01-01&to=2027-02-09").await;
+    assert_eq!((page1["total"].as_u64(), page1["pages"].as_u64(), page1["entries"].as_array().unwrap().len()), (Some(26), Some(2), 20));
+    assert_eq!(page1["entries"][0]["withdrawal"].as_i64(), Some(124), "newest first");
+    let page2 = app.statement(&session, &taro.ordinary, "period=custom&from=2027-01-01&to=2027-02-09&page=2").await;
+    let last = page2["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["description"].as_str(), last["deposit"].as_i64()), (Some("口座開設"), Some(100_000)));
+
+    let week = app.statement(&session, &taro.ordinary, "period=last_week").await;
+    assert_eq!((week["from"].as_str(), week["to"].as_str()), (Some("2027-02-03"), Some("2027-02-09")));
+    assert_eq!(week["total"].as_u64(), Some(6), "{week}");
+    let last_month = app.statement(&session, &taro.ordinary, "period=last_month").await;
+    assert_eq!((last_month["from"].as_str(), last_month["to"].as_str(), last_month["total"].as_u64()), (Some("2027-01-01"), Some("2027-01-31"), Some(18)));
+
+    // Outside 13 months, or backwards: refused by field.
+    for (query, field) in [("period=custom&from=2025-12-31&to=2027-01-01", "from"), ("period=custom&from=2027-02-01&to=2027-01-01", "from"), ("period=custom&from=2027-02-01&to=2027-02-10", "to")] {
+        let response = app.get_with_session(&format!("/api/accounts/{}/statement?{query}", taro.ordinary), &session).await;
+        assert_eq!(response.status(), 422, "{query}");
+        assert_eq!(response.json::<Value>().await.unwrap()["field"], field);
+    }
+
+    let csv = app.get_with_session(&format!("/api/accounts/{}/statement/csv?period=custom&from=2027-01-01&to=2027-02-09", taro.ordinary), &session).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let disposition = csv.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.contains(&format!("meisai_{}_20270101-20270209.csv", taro.ordinary)), "{disposition}");
+    assert_eq!(csv.headers()["cache-control"], "no-store");
+    let text = csv.text().await.unwrap();
+    let rows: Vec<&str> = text.strip_prefix('\u{FEFF}').expect("a BOM for Excel").trim_end().split("\r\n").collect();
+    assert_eq!(rows.len(), 27);
+    assert_eq!(rows[0], "取引日,摘要,お支払金額,お預り金額,残高");
+    assert_eq!(rows[1], "2027-01-15,口座開設,,100000,100000");
+    assert_eq!(rows[26], "2027-02-08,振替,124,,97200");
+}
