@@ -4,7 +4,13 @@ use leptos_router::path;
 
 use crate::components::frame::Frame;
 use crate::components::shell::Shell;
+use crate::pages::accounts::AccountsPage;
 use crate::pages::home::HomePage;
+use crate::pages::payees::PayeesPage;
+use crate::pages::transfer_limit::TransferLimitPage;
+use crate::pages::transfer_menu::TransferMenuPage;
+use crate::pages::transfer_other::TransferOtherPage;
+use crate::pages::transfer_own::TransferOwnPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::otp_activate::OtpActivatePage;
@@ -30,6 +36,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/otp") view=|| view! { <Frame><OtpLoginPage /></Frame> } />
                 <ParentRoute path=path!("") view=|| view! { <Frame><Shell /></Frame> }>
                     <Route path=path!("/home") view=HomePage />
+                    <Route path=path!("/accounts") view=AccountsPage />
+                    <Route path=path!("/transfer") view=TransferMenuPage />
+                    <Route path=path!("/transfer/own") view=TransferOwnPage />
+                    <Route path=path!("/transfer/other") view=TransferOtherPage />
+                    <Route path=path!("/transfer/payees") view=PayeesPage />
+                    <Route path=path!("/transfer/limit") view=TransferLimitPage />
                     <Route path=path!("/otp") view=OtpMenuPage />
                     <Route path=path!("/otp/issue") view=OtpIssuePage />
                     <Route path=path!("/otp/activate") view=OtpActivatePage />

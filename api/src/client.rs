@@ -5,6 +5,10 @@ use serde::de::DeserializeOwned;
 
 use serde::Serialize;
 
+use crate::banking::{
+    Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferDraft, TransferLimit, TransferLimitRequest,
+    TransferQuote, TransferReceipt, TransferRequest,
+};
 use crate::identity::{
     ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, NoticeAddressChanged,
     PasswordChanged, RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
@@ -152,4 +156,55 @@ pub async fn deactivate_otp(otp: String) -> Result<OtpStatus, ClientError> {
 /// The token app's 初期設定.
 pub async fn provision_token(request: ProvisionRequest) -> Result<ProvisionedToken, ClientError> {
     post("/api/token/provision", &request).await
+}
+
+/// 入出金明細: one page of an account (`店番-口座番号`) in a period.
+pub async fn statement(account: &str, query: &StatementQuery) -> Result<Statement, ClientError> {
+    get(&format!("/api/accounts/{account}/statement?{}", query.to_query())).await
+}
+
+/// Where the period's CSV downloads from (an ordinary link: the session cookie goes with it).
+pub fn statement_csv_url(account: &str, query: &StatementQuery) -> String {
+    let whole = StatementQuery { page: None, ..query.clone() };
+    format!("/api/accounts/{account}/statement/csv?{}", whole.to_query())
+}
+
+/// 受取人名 for 店番, 科目 and 口座番号.
+pub async fn lookup_payee(request: PayeeLookupRequest) -> Result<Payee, ClientError> {
+    post("/api/payees/lookup", &request).await
+}
+
+/// 登録振込先.
+pub async fn payees() -> Result<PayeeList, ClientError> {
+    get("/api/payees").await
+}
+
+pub async fn delete_payee(id: i64) -> Result<(), ClientError> {
+    let response = Request::delete(&format!("/api/payees/{id}"))
+        .header(CSRF_HEADER, "1")
+        .send()
+        .await
+        .map_err(|_| ClientError::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<()>(response).await
+    }
+}
+
+/// The 確認 screen's facts and its idempotency key.
+pub async fn quote_transfer(draft: TransferDraft) -> Result<TransferQuote, ClientError> {
+    post("/api/transfers/quote", &draft).await
+}
+
+pub async fn transfer(request: TransferRequest) -> Result<TransferReceipt, ClientError> {
+    post("/api/transfers", &request).await
+}
+
+pub async fn transfer_limit() -> Result<TransferLimit, ClientError> {
+    get("/api/transfer-limit").await
+}
+
+pub async fn change_transfer_limit(request: TransferLimitRequest) -> Result<TransferLimit, ClientError> {
+    post("/api/transfer-limit", &request).await
 }

@@ -112,6 +112,9 @@ pub struct Account {
     pub number: String,
     /// Yen.
     pub balance: i64,
+    /// 口座名義 (全角カナ): the 依頼人名 a 振込 from this account carries unless changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_kana: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -215,6 +215,20 @@ impl Browser {
             .with_context(|| format!("waiting for the field labelled `{label}`"))
     }
 
+    /// Picks, in the `<select>` labelled `label`, the option whose text contains `option`.
+    pub async fn choose(&self, label: &str, option: &str) -> anyhow::Result<()> {
+        let xpath = format!("//select[@id=//label[normalize-space(text()[1])='{label}']/@for]/option[contains(., '{option}')]");
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .with_context(|| format!("waiting for `{option}` in the list labelled `{label}`"))?;
+        element.click().await?;
+        Ok(())
+    }
+
     /// Stops the page's clock at `unix_seconds` (`Date.now`), in this page and every page
     /// loaded after: with the server's manual clock at the same moment, a test moves both
     /// instead of waiting for real time (the token app's next code, say).

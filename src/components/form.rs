@@ -70,13 +70,18 @@ pub fn review_with(
     }
 }
 
-/// The input screen's buttons: 戻る to ワンタイムパスワード申請内容選択 and 確認画面へ.
+/// The input screen's buttons: 戻る to the menu the flow came from (ワンタイムパスワード申請内容選択
+/// unless told) and 確認画面へ.
 #[component]
-pub fn ReviewActions(#[prop(into)] invalid: Signal<bool>) -> impl IntoView {
+pub fn ReviewActions(
+    #[prop(into)] invalid: Signal<bool>,
+    #[prop(default = "/otp")] back_to: &'static str,
+    #[prop(optional, into)] pending: MaybeProp<bool>,
+) -> impl IntoView {
     view! {
         <div class="actions">
-            <A href="/otp" attr:class="button secondary">"戻る"</A>
-            <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(|| false) />
+            <A href=back_to attr:class="button secondary">"戻る"</A>
+            <SubmitButton label="確認画面へ" invalid=invalid pending=Signal::derive(move || pending.get().unwrap_or(false)) />
         </div>
     }
 }

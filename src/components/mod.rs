@@ -1,3 +1,4 @@
+pub mod account_select;
 pub mod countdown;
 pub mod form;
 pub mod frame;

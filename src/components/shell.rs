@@ -124,6 +124,8 @@ pub fn Shell() -> impl IntoView {
                 <nav class="menu" aria-label="メニュー">
                     <ul>
                         <li><A href="/home">"ホーム"</A></li>
+                        <li><A href="/accounts">"口座情報"</A></li>
+                        <li><A href="/transfer">"振込・振替"</A></li>
                         <li>
                             <span class="menu-group">"各種お申込・手続き"</span>
                             <ul><li><A href="/otp">"ワンタイムパスワード"</A></li></ul>

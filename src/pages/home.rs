@@ -21,6 +21,7 @@ pub fn HomePage() -> impl IntoView {
                             <td>{account.kind.label()}</td>
                             <td>{account.number.clone()}</td>
                             <td class="amount">{yen(account.balance)}</td>
+                            <td><A href=format!("/accounts?account={}-{}", account.branch_code, account.number)>"明細"</A></td>
                         </tr>
                     }
                 })
@@ -34,9 +35,13 @@ pub fn HomePage() -> impl IntoView {
             <div class="table-scroll">
                 <table class="accounts">
                     <caption class="visually-hidden">"ご利用口座と残高"</caption>
-                    <thead><tr><th scope="col">"店番"</th><th scope="col">"科目"</th><th scope="col">"口座番号"</th><th scope="col">"残高"</th></tr></thead>
+                    <thead><tr><th scope="col">"店番"</th><th scope="col">"科目"</th><th scope="col">"口座番号"</th><th scope="col">"残高"</th><th scope="col"><span class="visually-hidden">"入出金明細"</span></th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+            </div>
+            <div class="actions">
+                <A href="/transfer" attr:class="button">"振込・振替"</A>
+                <A href="/accounts" attr:class="button secondary">"入出金明細"</A>
             </div>
             <h2>"ワンタイムパスワード"</h2>
             <p>

@@ -1,3 +1,4 @@
+pub mod accounts;
 pub mod home;
 pub mod login;
 pub mod not_found;
@@ -7,5 +8,11 @@ pub mod otp_deactivate;
 pub mod otp_issue;
 pub mod otp_login;
 pub mod otp_menu;
+pub mod payees;
 pub mod profile;
 pub mod registration;
+pub mod transfer_flow;
+pub mod transfer_limit;
+pub mod transfer_menu;
+pub mod transfer_other;
+pub mod transfer_own;

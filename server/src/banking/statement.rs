@@ -9,14 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use netbank_api::banking::{Statement, StatementEntry, StatementPeriod, StatementQuery};
 use netbank_api::checked::account_key;
-use netbank_api::identity::Account;
 use netbank_api::input::{Date, InputError};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 use netbank_api::ErrorReason;
 
 use crate::banking::jst_day;
-use crate::banking::transfer::own_account;
+use crate::banking::transfer::{account_of, own_account};
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
 use crate::startup::AppState;
@@ -110,7 +109,7 @@ pub async fn show(
     let offset = i64::from((page - 1) * PAGE_SIZE);
     let lines = ledger::statement(&state.db, account.id, from, until, i64::from(PAGE_SIZE), offset).await?;
     Ok(Json(Statement {
-        account: Account { kind: account.kind(), branch_code: account.branch_code.clone(), number: account.number.clone(), balance: account.balance },
+        account: account_of(&account),
         period: query.period,
         from: range.from.to_string(),
         to: range.to.to_string(),

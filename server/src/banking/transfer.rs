@@ -135,8 +135,14 @@ pub fn payee_of(account: &AccountRecord, own: bool) -> Payee {
     }
 }
 
-fn account_of(account: &AccountRecord) -> Account {
-    Account { kind: account.kind(), branch_code: account.branch_code.clone(), number: account.number.clone(), balance: account.balance }
+pub fn account_of(account: &AccountRecord) -> Account {
+    Account {
+        kind: account.kind(),
+        branch_code: account.branch_code.clone(),
+        number: account.number.clone(),
+        balance: account.balance,
+        holder_kana: account.holder_kana.clone(),
+    }
 }
 
 /// What a transfer will do.

@@ -38,7 +38,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         .map(|row| {
             let kind = AccountKind::from_db(&row.kind)
                 .ok_or_else(|| ApiError::internal(format!("unknown account kind {}", row.kind)))?;
-            Ok(Account { kind, branch_code: row.branch_code, number: row.number, balance: row.balance })
+            Ok(Account { kind, branch_code: row.branch_code, number: row.number, balance: row.balance, holder_kana: row.holder_kana })
         })
         .collect::<Result<_, ApiError>>()?;
     let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;

@@ -12,6 +12,7 @@ pub struct AccountRow {
     pub branch_code: String,
     pub number: String,
     pub balance: i64,
+    pub holder_kana: Option<String>,
 }
 
 /// An account as the ledger and the transfer need it.
@@ -80,7 +81,7 @@ pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAcco
 }
 
 pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
-    sqlx::query_as("SELECT kind, branch_code, number, balance FROM accounts WHERE customer_id = $1 ORDER BY id")
+    sqlx::query_as("SELECT kind, branch_code, number, balance, holder_kana FROM accounts WHERE customer_id = $1 ORDER BY id")
         .bind(customer_id)
         .fetch_all(db)
         .await

@@ -75,13 +75,14 @@ struct ProfileAccountRow {
     branch_code: Option<String>,
     number: Option<String>,
     balance: Option<i64>,
+    holder_kana: Option<String>,
 }
 
 /// The profile and the accounts in one statement: `/api/me` is the app's most frequent
 /// read, and each statement is a round trip to PostgreSQL.
 pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
     let rows: Vec<ProfileAccountRow> = sqlx::query_as(
-        "SELECT c.name, k.login_id, c.notice_address, a.kind, a.branch_code, a.number, a.balance
+        "SELECT c.name, k.login_id, c.notice_address, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
          FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
          WHERE c.id = $1 ORDER BY a.id",
     )
@@ -93,7 +94,8 @@ pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -
     let accounts = rows
         .into_iter()
         .filter_map(|row| {
-            Some(AccountRow { kind: row.kind?, branch_code: row.branch_code?, number: row.number?, balance: row.balance? })
+            let holder_kana = row.holder_kana;
+            Some(AccountRow { kind: row.kind?, branch_code: row.branch_code?, number: row.number?, balance: row.balance?, holder_kana })
         })
         .collect();
     Ok((profile, accounts))

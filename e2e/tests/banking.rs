@@ -1,0 +1,162 @@
+//! 口座情報 and 振込・振替 in Chromium at 360 px, by the screens' visible labels: a 振込 to the
+//! second demo customer confirmed with the token's code, both customers' 明細, the CSV; a 振替
+//! between own accounts; the guidance for a 振込 without a token.
+
+use netbank_api::otp::ProvisionedToken;
+use netbank_api::totp::{decode_secret, TotpParams};
+use netbank_e2e::{Browser, Product};
+use netbank_server::operator::demo;
+use serde_json::json;
+
+/// demo01 with a token in use, set up through the API (its screens have their own tests).
+async fn demo_token(product: &Product) -> anyhow::Result<(Vec<u8>, TotpParams)> {
+    let client = product.api_client(demo::LOGIN_ID, demo::PASSWORD).await?;
+    let (service_id, user_id) = product.issue_software_token(&client, demo::PASSWORD, "1234").await?;
+    let body = json!({ "service_id": service_id, "user_id": user_id, "activation_password": "1234" });
+    let token: ProvisionedToken = product.post(&reqwest::Client::new(), "/api/token/provision", body).await?.json().await?;
+    let (secret, params) = (decode_secret(&token.secret).expect("base32"), TotpParams::default());
+    let code = params.code_at(&secret, product.clock().now());
+    product.post(&client, "/api/otp/activate", json!({ "otp": code })).await?.error_for_status()?;
+    product.clock().advance(30);
+    Ok((secret, params))
+}
+
+/// デモ 花子 registers (what the branch gave her is printed by the demo).
+async fn register_hanako(product: &Product) -> anyhow::Result<()> {
+    let body = json!({
+        "branch_code": demo::NEW_BRANCH, "account_number": demo::NEW_ACCOUNT, "temporary_password": demo::NEW_TEMPORARY_PASSWORD,
+        "login_id": "hanako01", "password": "hana2025", "notice_address": "hanako@notice.example",
+    });
+    product.post(&reqwest::Client::new(), "/api/registration", body).await?.error_for_status()?;
+    Ok(())
+}
+
+/// The CSV link's file as the browser downloads it: its first three bytes (the BOM), `|`, the text.
+async fn csv_of_the_page(browser: &Browser) -> anyhow::Result<String> {
+    let script = "const done = arguments[arguments.length - 1];
+        fetch(document.querySelector('a.csv').href).then(r => r.arrayBuffer()).then(b => {
+            const bytes = new Uint8Array(b);
+            done(Array.from(bytes.slice(0, 3)).join(',') + '|' + new TextDecoder().decode(b));
+        }, e => done('ERROR ' + e));";
+    Ok(browser.client.execute_async(script, vec![]).await?.as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in_both_statements() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let (secret, params) = demo_token(&product).await?;
+    register_hanako(&product).await?;
+    let code_now = || params.code_at(&secret, product.clock().now());
+    let browser = Browser::launch().await?;
+    browser.pin_clock(product.clock().now()).await?;
+
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", demo::LOGIN_ID).await?;
+    browser.fill("ログインパスワード", demo::PASSWORD).await?;
+    browser.press("ログイン").await?;
+    browser.screen("BLI023").await?;
+    browser.fill("ワンタイムパスワード", &code_now()).await?;
+    browser.press("次へ").await?;
+    browser.screen("BHM001").await?;
+
+    browser.press("振込・振替").await?;
+    browser.screen("BTF001").await?;
+    browser.screenshot("btf001-menu").await?;
+    browser.press("振込").await?;
+    browser.screen("BTF011").await?;
+    browser.fill("店番", demo::NEW_BRANCH).await?;
+    browser.fill("口座番号", demo::NEW_ACCOUNT).await?;
+    browser.press("受取人を確認").await?;
+    browser.text_containing(".payee-name", "デモ\u{3000}ハナコ").await?;
+    browser.fill("金額（円）", "12345").await?;
+    assert_eq!(browser.input("依頼人名").await?.prop("value").await?.as_deref(), Some("デモ\u{3000}タロウ"));
+    assert!(!browser.scrolls_sideways().await?, "BTF011 fits a phone");
+    browser.screenshot("btf011-transfer-input").await?;
+    browser.press("確認画面へ").await?;
+
+    browser.screen("BTF012").await?;
+    browser.text_containing(".amount-review", "12,345円").await?;
+    browser.text_containing(".fee-review", "0円").await?;
+    assert!(!browser.control("確定").await?.is_enabled().await?, "not without the code");
+    product.clock().advance(30);
+    browser.pin_clock(product.clock().now()).await?;
+    browser.fill("ワンタイムパスワード", &code_now()).await?;
+    browser.client.find(fantoccini::Locator::Css("input[name=save_payee]")).await?.click().await?;
+    assert!(!browser.scrolls_sideways().await?, "BTF012 fits a phone");
+    browser.screenshot("btf012-transfer-confirm").await?;
+    browser.press("確定").await?;
+
+    browser.screen("BTF013").await?;
+    let receipt = browser.text_of(".receipt-no").await?;
+    assert!(receipt.len() > 8, "{receipt}");
+    browser.screenshot("btf013-transfer-done").await?;
+
+    browser.press("入出金明細を見る").await?;
+    browser.screen("BAC001").await?;
+    let first = browser.text_containing(".statement tbody tr", "振込 デモ").await?;
+    assert!(first.contains("12,345円"), "{first}");
+    assert!(!browser.scrolls_sideways().await?, "BAC001 fits a phone (its table scrolls inside)");
+    browser.screenshot("bac001-statement").await?;
+    let csv = csv_of_the_page(&browser).await?;
+    assert!(csv.starts_with("239,187,191|取引日,摘要,お支払金額,お預り金額,残高"), "UTF-8 with a BOM for Excel: {csv}");
+    assert!(csv.contains(",振込 デモ\u{3000}ハナコ,12345,,"), "{csv}");
+
+    // 登録振込先 keeps her for next time.
+    browser.press("振込・振替").await?;
+    browser.press("登録振込先の管理").await?;
+    browser.screen("BTF021").await?;
+    browser.text_containing(".payees", "デモ\u{3000}ハナコ").await?;
+
+    // 花子 sees the money arrive.
+    browser.press("ログアウト").await?;
+    browser.fill("ログインID", "hanako01").await?;
+    browser.fill("ログインパスワード", "hana2025").await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    browser.press("口座情報").await?;
+    browser.screen("BAC001").await?;
+    let arrived = browser.text_containing(".statement tbody tr", "振込 デモ\u{3000}タロウ").await?;
+    assert!(arrived.contains("12,345円"), "{arrived}");
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", demo::LOGIN_ID).await?;
+    browser.fill("ログインパスワード", demo::PASSWORD).await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    browser.press("振込・振替").await?;
+    browser.screen("BTF001").await?;
+    browser.text_containing(".otp-required", "ワンタイムパスワードのご利用が必要").await?;
+
+    browser.press("振込").await?;
+    browser.screen("BTF011").await?;
+    browser.text_containing(".otp-required", "トークン発行と利用開始").await?;
+    browser.screenshot("btf011-needs-otp").await?;
+
+    browser.press("振込・振替").await?;
+    browser.press("振替").await?;
+    browser.screen("BTF002").await?;
+    browser.choose("入金先口座", "2345678").await?;
+    browser.fill("金額（円）", "50,000").await?;
+    browser.screenshot("btf002-own-transfer").await?;
+    browser.press("確認画面へ").await?;
+    browser.screen("BTF003").await?;
+    browser.text_containing(".amount-review", "50,000円").await?;
+    browser.press("確定").await?;
+    browser.screen("BTF004").await?;
+    browser.text_of(".receipt-no").await?;
+    browser.press("入出金明細を見る").await?;
+    browser.screen("BAC001").await?;
+    browser.text_containing(".statement tbody tr", "振替").await?;
+    // The savings account shows it too; 前月 has the demo's history.
+    browser.choose("口座", "2345678").await?;
+    browser.press("照会").await?;
+    let arrived = browser.text_containing(".statement tbody tr", "50,000円").await?;
+    assert!(arrived.contains("振替"), "{arrived}");
+    browser.close().await
+}

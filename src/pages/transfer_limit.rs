@@ -1,0 +1,93 @@
+//! BTF031 振込限度額の変更: lowering takes effect at once; raising needs the current one-time
+//! password.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use netbank_api::banking::{TransferLimit, TransferLimitRequest};
+use netbank_api::client;
+use netbank_api::identity::OtpState;
+use netbank_api::input::{LimitAmount, OtpCode};
+
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::screen::Screen;
+use crate::components::shell::{leave_for_lost_session, session_lost, Me};
+use crate::state::yen;
+
+#[component]
+pub fn TransferLimitPage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let current = RwSignal::new(None::<TransferLimit>);
+    let leave = leave_for_lost_session();
+    let loaded = LocalResource::new(client::transfer_limit);
+    Effect::new(move |_| match loaded.get() {
+        Some(Ok(limit)) => current.set(Some(limit)),
+        Some(Err(failure)) if session_lost(&failure) => leave.run(failure),
+        _ => {}
+    });
+    let wanted = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    let error = FormError::new();
+    let raising = move || {
+        let now = current.with(|c| c.as_ref().map(|c| c.limit));
+        matches!((LimitAmount::parse(&wanted.get()), now), (Ok(w), Some(now)) if w.yen() > now)
+    };
+    let otp_in_use = move || me.with(|me| me.otp_state == OtpState::Active);
+    let invalid = Signal::derive(move || {
+        LimitAmount::parse(&wanted.get()).is_err() || (raising() && (!otp_in_use() || OtpCode::parse(&code.get()).is_err()))
+    });
+    let submit = Action::new_local(move |request: &TransferLimitRequest| {
+        let request = request.clone();
+        async move {
+            match client::change_transfer_limit(request).await {
+                Ok(limit) => {
+                    done.set(Some(format!("1日あたりの振込限度額を{}に変更しました。", yen(limit.limit))));
+                    current.set(Some(limit));
+                    wanted.set(String::new());
+                    code.set(String::new());
+                }
+                Err(failure) if session_lost(&failure) => leave.run(failure),
+                Err(failure) => {
+                    code.set(String::new());
+                    error.set(Some(failure));
+                }
+            }
+        }
+    });
+    let send = submit_with(invalid, submit, error, move || {
+        done.set(None);
+        let otp = raising().then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
+        Some(TransferLimitRequest { limit: wanted.get_untracked(), otp })
+    });
+    view! {
+        <Screen title="振込限度額の変更" id="BTF031">
+            {move || done.get().map(|text| view! { <p class="done-message" role="status">{text}</p> })}
+            {move || current.get().map(|limit| view! {
+                <dl class="facts">
+                    <dt>"現在の振込限度額（1日あたり）"</dt><dd class="daily-limit">{yen(limit.limit)}</dd>
+                    <dt>"本日の振込額"</dt><dd>{yen(limit.used_today)}</dd>
+                    <dt>"本日の振込可能額"</dt><dd class="remaining-today">{yen(limit.remaining)}</dd>
+                    <dt>"設定できる上限"</dt><dd>{yen(limit.ceiling)}</dd>
+                </dl>
+            })}
+            <form on:submit=send novalidate=true>
+                <FormAlert error=error />
+                <Field label="新しい振込限度額（円）" name="limit" value=wanted check=rule(LimitAmount::parse)
+                    inputmode="numeric" autocomplete="off" maxlength=LimitAmount::SPEC.max_len hint=LimitAmount::SPEC.hint />
+                <Show when=raising>
+                    <Show when=otp_in_use fallback=|| view! {
+                        <div class="info-box otp-required">"限度額の引き上げには、ワンタイムパスワードのご利用が必要です。"<A href="/otp">"ワンタイムパスワードの手続きへ"</A></div>
+                    }>
+                        <p class="hint">"限度額を引き上げるには、ワンタイムパスワードを入力してください。"</p>
+                        <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
+                            inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
+                    </Show>
+                </Show>
+                <div class="actions">
+                    <A href="/transfer" attr:class="button secondary">"戻る"</A>
+                    <SubmitButton label="変更する" invalid=invalid pending=submit.pending() />
+                </div>
+            </form>
+        </Screen>
+    }
+}

@@ -1,0 +1,188 @@
+//! 振込 to another customer of the credit union: 入力 (BTF011: the payee by 店番・科目・口座番号
+//! or from 登録振込先, the server answering the 受取人名; then the amount and 依頼人名) → 確認
+//! with the one-time password (BTF012) → 完了 (BTF013). Without a token in use, guidance to
+//! start the one-time password instead of a form.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use netbank_api::banking::{Payee, PayeeLookupRequest, TransferDraft};
+use netbank_api::client;
+use netbank_api::identity::{AccountKind, OtpState};
+use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
+use netbank_api::ErrorReason;
+
+use crate::components::account_select::{account_key, AccountSelect};
+use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
+use crate::components::screen::Screen;
+use crate::components::shell::{leave_for_lost_session, session_lost, Me};
+use crate::pages::transfer_flow::{Step, TransferConfirm, TransferDone};
+
+const KINDS: [AccountKind; 3] = [AccountKind::Ordinary, AccountKind::Current, AccountKind::Savings];
+
+fn kind_value(kind: AccountKind) -> &'static str {
+    kind.as_str()
+}
+
+#[component]
+pub fn TransferOtherPage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let otp_in_use = move || me.with(|me| me.otp_state == OtpState::Active);
+    view! {
+        <Show when=otp_in_use fallback=|| view! {
+            <Screen title="振込（入力）" id="BTF011">
+                <div class="info-box otp-required" role="status">
+                    <p>{ErrorReason::OtpRequired.default_message()}</p>
+                    <A href="/otp" attr:class="button">"ワンタイムパスワードの手続きへ"</A>
+                </div>
+            </Screen>
+        }>
+            <TransferOtherFlow />
+        </Show>
+    }
+}
+
+#[component]
+fn TransferOtherFlow() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
+    let query = use_query_map();
+    let from = RwSignal::new(accounts.get_untracked().first().map(account_key).unwrap_or_default());
+    let branch = RwSignal::new(query.with_untracked(|q| q.get("branch")).unwrap_or_default());
+    let kind = RwSignal::new(AccountKind::Ordinary);
+    let number = RwSignal::new(query.with_untracked(|q| q.get("number")).unwrap_or_default());
+    let payee = RwSignal::new(None::<Payee>);
+    let amount = RwSignal::new(String::new());
+    let requester = RwSignal::new(String::new());
+    let step = RwSignal::new(Step::Input);
+    let error = FormError::new();
+    let leave = leave_for_lost_session();
+    let saved = LocalResource::new(client::payees);
+
+    // 依頼人名 starts as the source account's holder and follows it until the customer edits it.
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        let holder = accounts.get().into_iter().find(|a| account_key(a) == from.get()).and_then(|a| a.holder_kana);
+        if !edited.get_untracked() {
+            requester.set(holder.unwrap_or_default());
+        }
+    });
+    // A changed account number is another payee: the name must be asked again.
+    Effect::new(move |_| {
+        let (b, k, n) = (branch.get(), kind.get(), number.get());
+        if payee.with_untracked(|p| p.as_ref().is_some_and(|p| p.branch_code != b || p.kind != k || p.account_number != n)) {
+            payee.set(None);
+        }
+    });
+    let lookup_request = move || PayeeLookupRequest { branch_code: branch.get(), kind: kind.get(), account_number: number.get() };
+    let lookup_invalid = Signal::derive(move || lookup_request().check().is_err());
+    let lookup = Action::new_local(move |request: &PayeeLookupRequest| {
+        let request = request.clone();
+        async move {
+            match client::lookup_payee(request).await {
+                Ok(found) => {
+                    error.set(None);
+                    payee.set(Some(found));
+                }
+                Err(failure) if session_lost(&failure) => leave.run(failure),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let draft = move || TransferDraft {
+        from_account: from.get(),
+        to_branch_code: branch.get(),
+        to_kind: kind.get(),
+        to_account_number: number.get(),
+        amount: amount.get(),
+        requester_name: requester.get(),
+    };
+    let invalid = Signal::derive(move || payee.with(Option::is_none) || draft().check().is_err());
+    let quote = Action::new_local(move |draft: &TransferDraft| {
+        let draft = draft.clone();
+        async move {
+            match client::quote_transfer(draft.clone()).await {
+                Ok(quote) => step.set(Step::Confirm(draft, quote)),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    });
+    let review = review_with(invalid, error, move || {
+        quote.dispatch(untrack(draft));
+    });
+    let pick = move |chosen: Payee| {
+        branch.set(chosen.branch_code.clone());
+        kind.set(chosen.kind);
+        number.set(chosen.account_number.clone());
+        payee.set(Some(chosen));
+    };
+    let saved_list = move || {
+        saved.get().and_then(Result::ok).filter(|list| !list.payees.is_empty()).map(|list| view! {
+            <fieldset class="saved-payees">
+                <legend>"登録振込先から選ぶ"</legend>
+                <ul>
+                    {list.payees.into_iter().map(|saved| {
+                        let chosen = saved.payee.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="button secondary" on:click=move |_| pick(chosen.clone())>
+                                    {format!("{} {} {} {}", saved.payee.branch_code, saved.payee.kind.label(), saved.payee.account_number, saved.payee.name)}
+                                </button>
+                            </li>
+                        }
+                    }).collect::<Vec<_>>()}
+                </ul>
+            </fieldset>
+        })
+    };
+    move || match step.get() {
+        Step::Input => view! {
+            <Screen title="振込（入力）" id="BTF011">
+                <form on:submit=review novalidate=true>
+                    <FormAlert error=error />
+                    {saved_list}
+                    <fieldset class="payee">
+                        <legend>"振込先"</legend>
+                        <Field label="店番" name="to_branch_code" value=branch check=rule(BranchCode::parse)
+                            inputmode="numeric" autocomplete="off" maxlength=BranchCode::SPEC.max_len hint=BranchCode::SPEC.hint />
+                        <div class="field">
+                            <label for="field-to_kind">"科目"</label>
+                            <select id="field-to_kind" name="to_kind" on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                if let Some(chosen) = KINDS.into_iter().find(|k| kind_value(*k) == value) {
+                                    kind.set(chosen);
+                                }
+                            }>
+                                {KINDS.into_iter().map(|k| view! {
+                                    <option value=kind_value(k) selected=move || kind.get() == k>{k.label()}</option>
+                                }).collect::<Vec<_>>()}
+                            </select>
+                        </div>
+                        <Field label="口座番号" name="to_account_number" value=number check=rule(AccountNumber::parse)
+                            inputmode="numeric" autocomplete="off" maxlength=AccountNumber::SPEC.max_len hint=AccountNumber::SPEC.hint />
+                        <button type="button" class="button secondary" disabled=move || lookup_invalid.get() || lookup.pending().get()
+                            on:click=move |_| { error.set(None); lookup.dispatch(untrack(lookup_request)); }>
+                            "受取人を確認"
+                        </button>
+                        {move || payee.get().map(|p| view! {
+                            <dl class="facts"><dt>"受取人名"</dt><dd class="payee-name">{p.name}</dd></dl>
+                        })}
+                    </fieldset>
+                    <Show when=move || payee.with(Option::is_some)>
+                        <AccountSelect label="お支払口座" name="from_account" value=from accounts=accounts with_balance=true />
+                        <Field label="金額（円）" name="amount" value=amount check=rule(Amount::parse)
+                            inputmode="numeric" autocomplete="off" maxlength=Amount::SPEC.max_len hint=Amount::SPEC.hint />
+                        <div on:input=move |_| edited.set(true)>
+                            <Field label="依頼人名" name="requester_name" value=requester check=rule(KanaName::parse)
+                                autocomplete="off" maxlength=KanaName::SPEC.max_len hint=KanaName::SPEC.hint />
+                        </div>
+                    </Show>
+                    <ReviewActions invalid=invalid back_to="/transfer" pending=quote.pending() />
+                </form>
+            </Screen>
+        }.into_any(),
+        Step::Confirm(draft, quote) => view! { <TransferConfirm draft quote step error /> }.into_any(),
+        Step::Done(receipt) => view! { <TransferDone receipt /> }.into_any(),
+    }
+}
