@@ -150,3 +150,23 @@ fn yen_amounts_are_grouped_by_thousands() {
     assert_eq!(yen(1_250_000), "1,250,000円");
     assert_eq!(yen(-1_000), "-1,000円");
 }
+
+#[wasm_bindgen_test]
+async fn the_account_picker_names_accounts_by_branch_and_number_and_follows_the_choice() {
+    use netbank_api::identity::{Account, AccountKind};
+    use netbank_web::components::account_select::AccountSelect;
+    let account = |number: &str, kind, balance| Account { kind, branch_code: "001".into(), number: number.into(), balance, holder_kana: None };
+    let accounts = Signal::derive(move || vec![account("1234567", AccountKind::Ordinary, 1_250_000), account("2345678", AccountKind::Savings, 0)]);
+    let value = RwSignal::new("001-1234567".to_owned());
+    let root = mount(move || view! { <AccountSelect label="お支払口座" name="from_account" value accounts with_balance=true /> });
+    let select: web_sys::HtmlSelectElement = find(&root, "select");
+    assert_eq!(select.value(), "001-1234567");
+    let options = root.query_selector_all("option").unwrap();
+    assert_eq!(options.item(0).unwrap().text_content().unwrap(), "001 普通 1234567（残高 1,250,000円）");
+    select.set_value("001-2345678");
+    fire(&select, "change");
+    settle(20).await;
+    assert_eq!(value.get_untracked(), "001-2345678");
+    let label: HtmlElement = find(&root, "label");
+    assert_eq!(label.get_attribute("for").as_deref(), Some("field-from_account"));
+}

@@ -270,3 +270,27 @@ pub struct TransferLimitRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_by_thousands_in_yen() {
+        assert_eq!(yen(0), "0円");
+        assert_eq!(yen(1_234_567), "1,234,567円");
+        assert_eq!(yen(-1000), "-1,000円");
+    }
+
+    #[test]
+    fn a_statement_query_writes_only_digits_and_hyphens_into_its_url() {
+        let query = StatementQuery {
+            period: StatementPeriod::Custom,
+            from: Some("2026-11-01&page=9".into()),
+            to: Some("2026-11-24".into()),
+            page: Some(2),
+        };
+        assert_eq!(query.to_query(), "period=custom&from=2026-11-019&to=2026-11-24&page=2");
+        assert_eq!(StatementQuery::default().to_query(), "period=this_month");
+    }
+}

@@ -9,6 +9,7 @@ mod overload;
 mod reads;
 mod server;
 mod stats;
+mod transfers;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ struct Args {
     login_seconds: u64,
     read_seconds: u64,
     overload_seconds: u64,
+    transfer_seconds: u64,
     /// `postgres`: on a throwaway PostgreSQL cluster, with a second instance's rows.
     postgres: bool,
 }
@@ -34,6 +36,7 @@ fn args() -> anyhow::Result<Args> {
         login_seconds: 15,
         read_seconds: 10,
         overload_seconds: 20,
+        transfer_seconds: 10,
         postgres: false,
     };
     let mut it = std::env::args().skip(1);
@@ -46,6 +49,7 @@ fn args() -> anyhow::Result<Args> {
             "--login-seconds" => args.login_seconds = value.parse()?,
             "--read-seconds" => args.read_seconds = value.parse()?,
             "--overload-seconds" => args.overload_seconds = value.parse()?,
+            "--transfer-seconds" => args.transfer_seconds = value.parse()?,
             "--database" => {
                 args.postgres = match value.as_str() {
                     "postgres" => true,
@@ -105,6 +109,26 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut read = reads::run(&one, &cookies, 64, args.read_seconds).await?;
     let rss_after_reads = server.peak_rss_mib()?;
+
+    eprintln!("transfers (振替) at concurrency 16 for {} s…", args.transfer_seconds);
+    let movers = &plain[8..24];
+    let mut mover_cookies = Vec::new();
+    let mut mover_accounts = Vec::new();
+    for login_id in movers {
+        mover_cookies.push(reads::session(&base, login_id).await?);
+        let number = &login_id["bench".len()..];
+        mover_accounts.push((format!("900-00{number}"), format!("901-00{number}")));
+    }
+    let mut moved = transfers::run(&base, &mover_cookies, &mover_accounts, args.transfer_seconds).await?;
+    let trial = {
+        let file = data.join(netbank_server::config::DATABASE_FILE);
+        let location = netbank_server::db::Location::configured(database_url.as_deref(), &file);
+        let db = netbank_server::db::connect(location, netbank_server::db::Durability::PowerLoss, 2).await?;
+        let trial = netbank_server::banking::ledger::check(&db).await?;
+        db.close().await;
+        trial
+    };
+    anyhow::ensure!(trial.holds(), "the ledger does not balance after the transfers: {trial:?}");
 
     let offered = 4.0 * bound;
     eprintln!("overload: {offered:.0} logins/s offered (4× the bound) for {} s…", args.overload_seconds);
@@ -170,6 +194,10 @@ async fn main() -> anyhow::Result<()> {
         ms(read.latencies.percentile(50.0)), ms(read.latencies.percentile(99.0))
     );
     println!(
+        "| transfers (振替: key, 2 conditional UPDATEs, lines, notice, audit), concurrency 16 | {:.0} /s (p50 {:.1} / p99 {:.1} ms) | authenticated reads {:.0} /s | {:.0} % | ledger check passes: yes |",
+        moved.per_second, ms(moved.latencies.percentile(50.0)), ms(moved.latencies.percentile(99.0)), read.per_second, 100.0 * moved.per_second / read.per_second
+    );
+    println!(
         "| overload: logins accepted while {:.0} /s are offered for {} s | {:.1} /s | argon2id bound {:.1} /s | {:.0} % | ≥ 90 % |",
         overload.offered_per_second, args.overload_seconds, overload.accepted_per_second, bound, 100.0 * overload.accepted_per_second / bound
     );
@@ -198,7 +226,7 @@ async fn main() -> anyhow::Result<()> {
     for (path, br, gz) in &spa.files {
         println!("  {path}: {br} / {gz}");
     }
-    println!("failures: {} logins, {} reads (of {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, login.latencies.len(), read.latencies.len(), overload.other);
+    println!("failures: {} logins, {} reads, {} transfers (of {}, {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, moved.failures, login.latencies.len(), read.latencies.len(), moved.latencies.len(), overload.other);
     if let Some(cluster) = cluster {
         cluster.stop();
     }

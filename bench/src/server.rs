@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use netbank_server::config::{Mode, DATABASE_FILE};
+use netbank_server::banking::ledger;
 use netbank_server::identity::password;
+use netbank_server::store::ledger::EntryKind;
 use netbank_server::otp::secret_box::SecretBox;
 use netbank_testkit::ServerProcess;
 
@@ -35,11 +37,23 @@ pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, pl
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO accounts (customer_id, branch_code, number, kind, balance) VALUES ($1, '900', $2, 'ordinary', 123456)")
+        // Two accounts each, the money in through the ledger (so its trial balance holds after
+        // the transfers bench).
+        for (branch, kind, balance) in [("900", "ordinary", 123_456), ("901", "savings", 0)] {
+            let account: i64 = sqlx::query_scalar(
+                "INSERT INTO accounts (customer_id, branch_code, number, kind, balance, holder_kana) VALUES ($1, $2, $3, $4, 0, 'フカ　シケン') RETURNING id",
+            )
             .bind(id)
+            .bind(branch)
             .bind(format!("{:07}", i))
-            .execute(&mut *tx)
+            .bind(kind)
+            .fetch_one(&mut *tx)
             .await?;
+            if balance > 0 {
+                let opening = ledger::from_cash(EntryKind::Opening, account, balance, "口座開設", None, now);
+                ledger::post(&mut tx, opening).await?;
+            }
+        }
         let login_id = format!("bench{i:05}");
         sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(id)

@@ -261,3 +261,51 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     assert!(taken_over >= 1, "a mail A had claimed was delivered by B once A's lease ran out");
     db.close().await;
 }
+
+/// Money over two instances: 100 parallel 振替 from an account that covers exactly ten, shared
+/// out over both, move exactly ten; one confirmation sent 40 times over both moves once; the
+/// trial balance holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transfers_over_two_instances_neither_overdraw_nor_move_twice() {
+    let url = PgCluster::shared().new_database().unwrap();
+    let key = base64::engine::general_purpose::STANDARD.encode([6u8; 32]);
+    let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Instance::start(data_a.path(), &url, &key, &["--demo"]).await;
+    let b = Instance::start(data_b.path(), &url, &key, &[]).await;
+    let session = cookie_of(&a.post("/api/login", json!({ "login_id": "demo01", "password": "demo1234" }), None).await);
+    let me: Value = a.client.get(format!("{}/api/me", a.server.base)).header("cookie", &session).send().await.unwrap().json().await.unwrap();
+    let balance = me["accounts"][0]["balance"].as_i64().unwrap();
+    // Ten of these fit and an eleventh does not: balance = 10 × amount + less than amount.
+    let amount = balance / 10;
+    let body = |key: usize| {
+        json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings", "to_account_number": "2345678",
+            "amount": amount.to_string(), "idempotency_key": format!("{key:032x}") })
+    };
+    let answers = join_all((0..100).map(|i| alternate(i, &a, &b).post("/api/transfers", body(i), Some(&session))).collect()).await;
+    let mut done = 0;
+    for answer in answers {
+        match answer.status().as_u16() {
+            200 => done += 1,
+            status => {
+                let refusal: Value = answer.json().await.unwrap();
+                assert_eq!((status, refusal["reason"].as_str()), (422, Some("insufficient_funds")));
+            }
+        }
+    }
+    assert_eq!(done, 10);
+
+    // Put some back, then one confirmation sent 40 times over both instances.
+    let back = json!({ "from_account": "001-2345678", "to_branch_code": "001", "to_kind": "ordinary", "to_account_number": "1234567",
+        "amount": "1000", "idempotency_key": format!("{:032x}", 1_000) });
+    let answers = join_all((0..40).map(|i| alternate(i, &a, &b).post("/api/transfers", back.clone(), Some(&session))).collect()).await;
+    let mut receipts = std::collections::BTreeSet::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        receipts.insert(answer.json::<Value>().await.unwrap()["receipt_no"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    let printed = operator(&url, data_a.path(), &["ledger", "check"]);
+    assert!(printed.contains("OK:"), "{printed}");
+    let me: Value = b.client.get(format!("{}/api/me", b.server.base)).header("cookie", &session).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["accounts"][0]["balance"].as_i64(), Some(balance - 10 * amount + 1000));
+}
