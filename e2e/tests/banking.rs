@@ -138,14 +138,18 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     browser.text_containing(".otp-required", "トークン発行と利用開始").await?;
     browser.screenshot("btf011-needs-otp").await?;
 
+    // The largest text size still fits a phone on the money screens.
+    browser.press("特大").await?;
     browser.press("振込・振替").await?;
     browser.press("振替").await?;
     browser.screen("BTF002").await?;
     browser.choose("入金先口座", "2345678").await?;
     browser.fill("金額（円）", "50,000").await?;
-    browser.screenshot("btf002-own-transfer").await?;
+    assert!(!browser.scrolls_sideways().await?, "BTF002 at the largest text size");
+    browser.screenshot("btf002-own-transfer-largest-text").await?;
     browser.press("確認画面へ").await?;
     browser.screen("BTF003").await?;
+    assert!(!browser.scrolls_sideways().await?, "BTF003 at the largest text size");
     browser.text_containing(".amount-review", "50,000円").await?;
     browser.press("確定").await?;
     browser.screen("BTF004").await?;
@@ -153,6 +157,8 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     browser.press("入出金明細を見る").await?;
     browser.screen("BAC001").await?;
     browser.text_containing(".statement tbody tr", "振替").await?;
+    assert!(!browser.scrolls_sideways().await?, "BAC001 at the largest text size (the table scrolls inside)");
+    browser.screenshot("bac001-statement-largest-text").await?;
     // The savings account shows it too; 前月 has the demo's history.
     browser.choose("口座", "2345678").await?;
     browser.press("照会").await?;

@@ -95,8 +95,10 @@ pub async fn delete(
     State(state): State<AppState>,
     client: ClientAddr,
     current: CurrentCustomer,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    // Whatever is not one of the customer's payees is not found, a malformed id included.
+    let Ok(id) = id.parse::<i64>() else { return Err(ApiError::new(ErrorReason::NotFound)) };
     if !transfers::delete_payee(&state.db, current.customer_id, id).await? {
         return Err(ApiError::new(ErrorReason::NotFound));
     }

@@ -67,6 +67,30 @@ pub fn resolve(query: &StatementQuery, today: Date) -> Result<Range, InputError>
     Ok(Range { from, to, earliest, today })
 }
 
+/// The query string as the statement reads it: an unknown period or a page that is not a
+/// number is a 422 naming its field (never axum's plain-text 400).
+pub fn query_of(pairs: Vec<(String, String)>) -> Result<StatementQuery, InputError> {
+    let mut query = StatementQuery::default();
+    for (name, value) in pairs {
+        match name.as_str() {
+            "period" => {
+                query.period = [StatementPeriod::ThisMonth, StatementPeriod::LastMonth, StatementPeriod::LastWeek, StatementPeriod::Custom]
+                    .into_iter()
+                    .find(|p| p.as_str() == value)
+                    .ok_or(InputError { field: "period", message: "照会期間を選択してください。" })?;
+            }
+            "from" => query.from = Some(value),
+            "to" => query.to = Some(value),
+            "page" => {
+                let page = value.parse::<u32>().ok().filter(|p| *p >= 1);
+                query.page = Some(page.ok_or(InputError { field: "page", message: "ページの指定が正しくありません。" })?);
+            }
+            _ => {}
+        }
+    }
+    Ok(query)
+}
+
 /// The customer's account named in the path, or 404 (someone else's is not found either).
 async fn account(state: &AppState, customer_id: i64, key: &str) -> Result<AccountRecord, ApiError> {
     let key = account_key(key, "account").map_err(|_| ApiError::new(ErrorReason::NotFound))?;
@@ -98,8 +122,9 @@ pub async fn show(
     State(state): State<AppState>,
     current: CurrentCustomer,
     Path(key): Path<String>,
-    Query(query): Query<StatementQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<Statement>, ApiError> {
+    let query = query_of(pairs)?;
     let account = account(&state, current.customer_id, &key).await?;
     let range = resolve(&query, today(&state))?;
     let (from, until) = range.bounds();
@@ -160,8 +185,9 @@ pub async fn download(
     State(state): State<AppState>,
     current: CurrentCustomer,
     Path(key): Path<String>,
-    Query(query): Query<StatementQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let query = query_of(pairs)?;
     let account = account(&state, current.customer_id, &key).await?;
     let range = resolve(&query, today(&state))?;
     let (from, until) = range.bounds();
@@ -197,6 +223,16 @@ mod tests {
         assert_eq!(text(range(StatementPeriod::LastMonth)), ("2026-02-01".into(), "2026-02-28".into()));
         assert_eq!(text(range(StatementPeriod::LastWeek)), ("2026-03-04".into(), "2026-03-10".into()));
         assert_eq!(range(StatementPeriod::ThisMonth).earliest.to_string(), "2025-03-01");
+    }
+
+    #[test]
+    fn an_unknown_period_or_page_names_its_field() {
+        let pairs = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        assert_eq!(query_of(pairs(&[("period", "last_week"), ("page", "2")])).unwrap().page, Some(2));
+        assert_eq!(query_of(pairs(&[("period", "yesterday")])).unwrap_err().field, "period");
+        for page in ["0", "-1", "9223372036854775808", "x"] {
+            assert_eq!(query_of(pairs(&[("page", page)])).unwrap_err().field, "page", "{page}");
+        }
     }
 
     #[test]
