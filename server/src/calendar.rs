@@ -1,17 +1,10 @@
 //! Unix seconds as dates people read: UTC dates for the operator, Japan time for customers.
 
-/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days),
-/// so the server needs no date crate for a few lines of text.
+/// (year, month, day) of a day count since 1970-01-01: the API crate's calendar, so the
+/// server needs no date crate for a few lines of text.
 fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let date = netbank_api::input::Date::from_days(days);
+    (i64::from(date.year), i64::from(date.month), i64::from(date.day))
 }
 
 /// `2026-11-24` (UTC).

@@ -31,6 +31,21 @@ pub fn belongs_to_input(error: &ClientError) -> bool {
     ) && error.field() != Some("otp")
 }
 
+/// The input screen's 確認画面へ: the server's quote, then 確認; a refusal stays on the input.
+pub fn quote_action(step: RwSignal<Step>, error: FormError) -> Action<TransferDraft, ()> {
+    let leave = leave_for_lost_session();
+    Action::new_local(move |draft: &TransferDraft| {
+        let draft = draft.clone();
+        async move {
+            match client::quote_transfer(draft.clone()).await {
+                Ok(quote) => step.set(Step::Confirm(draft, quote)),
+                Err(failure) if session_lost(&failure) => leave.run(failure),
+                Err(failure) => error.set(Some(failure)),
+            }
+        }
+    })
+}
+
 fn payee_text(quote: &TransferQuote) -> String {
     format!("{} {} {}", quote.to.branch_code, quote.to.kind.label(), quote.to.account_number)
 }

@@ -16,7 +16,7 @@ use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::pages::transfer_flow::{Step, TransferConfirm, TransferDone};
+use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferDone};
 
 const KINDS: [AccountKind; 3] = [AccountKind::Ordinary, AccountKind::Current, AccountKind::Savings];
 
@@ -98,16 +98,7 @@ fn TransferOtherFlow() -> impl IntoView {
         requester_name: requester.get(),
     };
     let invalid = Signal::derive(move || payee.with(Option::is_none) || draft().check().is_err());
-    let quote = Action::new_local(move |draft: &TransferDraft| {
-        let draft = draft.clone();
-        async move {
-            match client::quote_transfer(draft.clone()).await {
-                Ok(quote) => step.set(Step::Confirm(draft, quote)),
-                Err(failure) if session_lost(&failure) => leave.run(failure),
-                Err(failure) => error.set(Some(failure)),
-            }
-        }
-    });
+    let quote = quote_action(step, error);
     let review = review_with(invalid, error, move || {
         quote.dispatch(untrack(draft));
     });

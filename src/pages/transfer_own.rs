@@ -2,14 +2,13 @@
 
 use leptos::prelude::*;
 use netbank_api::banking::TransferDraft;
-use netbank_api::client;
 use netbank_api::input::Amount;
 
 use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::pages::transfer_flow::{Step, TransferConfirm, TransferDone};
+use crate::components::shell::Me;
+use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferDone};
 
 #[component]
 pub fn TransferOwnPage() -> impl IntoView {
@@ -21,7 +20,6 @@ pub fn TransferOwnPage() -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let step = RwSignal::new(Step::Input);
     let error = FormError::new();
-    let leave = leave_for_lost_session();
     let destinations = Signal::derive(move || accounts.get().into_iter().filter(|a| account_key(a) != from.get()).collect::<Vec<_>>());
     // The destination follows the source when they would be the same.
     Effect::new(move |_| {
@@ -37,16 +35,7 @@ pub fn TransferOwnPage() -> impl IntoView {
         TransferDraft { from_account: from.get(), to_branch_code: branch, to_kind: kind, to_account_number: number, amount: amount.get(), requester_name: String::new() }
     };
     let invalid = Signal::derive(move || draft().check().is_err());
-    let quote = Action::new_local(move |draft: &TransferDraft| {
-        let draft = draft.clone();
-        async move {
-            match client::quote_transfer(draft.clone()).await {
-                Ok(quote) => step.set(Step::Confirm(draft, quote)),
-                Err(failure) if session_lost(&failure) => leave.run(failure),
-                Err(failure) => error.set(Some(failure)),
-            }
-        }
-    });
+    let quote = quote_action(step, error);
     let review = review_with(invalid, error, move || {
         quote.dispatch(untrack(draft));
     });

@@ -13,15 +13,14 @@ use sqlx::any::AnyExecutor;
 
 use crate::audit::{self, AuditEvent};
 use crate::banking::jst_day;
-use crate::banking::transfer::TransferError;
+use crate::banking::transfer::require_token;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::mail::notice::{self, Notice};
-use crate::otp::{token, verify};
+use crate::otp::verify;
 use crate::startup::AppState;
 use crate::store::{customers, transfers};
-use netbank_api::identity::OtpState;
 
 /// The customer's limit today.
 pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i64> {
@@ -71,11 +70,7 @@ pub async fn change(
     let before = daily_limit(&state, &state.db, me).await?;
     let raising = wanted > before;
     let mut tx = if raising {
-        match token::state_of(&state.db, me, state.clock.now()).await? {
-            OtpState::Active => {}
-            OtpState::Suspended => return Err(token::refusal(OtpState::Suspended)),
-            _ => return Err(TransferError::OtpRequired.into()),
-        }
+        require_token(&state, me).await?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
         verify::accept(&state, me, Procedure::Confirm, &code, "transfer_limit", &client).await?
     } else {

@@ -11,15 +11,13 @@ use netbank_api::identity::AccountKind;
 use netbank_api::{ErrorBody, ErrorReason};
 
 use crate::audit::{self, AuditEvent};
-use crate::banking::transfer::{payee_of, TransferError};
+use crate::banking::transfer::{payee_of, require_token, TransferError};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
-use crate::otp::token;
 use crate::startup::AppState;
 use crate::store::{accounts, transfers};
 use crate::throttle::{self, Action};
-use netbank_api::identity::OtpState;
 
 #[utoipa::path(post, path = "/api/payees/lookup", tag = "banking", request_body = PayeeLookupRequest,
     responses((status = 200, body = Payee),
@@ -40,11 +38,7 @@ pub async fn lookup(
     if let Some(account) = found.as_ref().filter(|a| a.customer_id == me) {
         return Ok(Json(payee_of(account, true)));
     }
-    match token::state_of(&state.db, me, state.clock.now()).await? {
-        OtpState::Active => {}
-        OtpState::Suspended => return Err(token::refusal(OtpState::Suspended)),
-        _ => return Err(TransferError::OtpRequired.into()),
-    }
+    require_token(&state, me).await?;
     let saved = match &found {
         Some(account) => transfers::is_payee(&state.db, me, account.id).await?,
         None => false,

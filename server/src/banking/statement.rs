@@ -107,8 +107,17 @@ fn entry(line: StatementLine) -> StatementEntry {
     }
 }
 
-fn today(state: &AppState) -> Date {
-    Date::from_days(jst_day(state.clock.now()))
+/// The account and the period a statement request names, both checked.
+async fn requested(
+    state: &AppState,
+    customer_id: i64,
+    key: &str,
+    pairs: Vec<(String, String)>,
+) -> Result<(AccountRecord, StatementQuery, Range), ApiError> {
+    let query = query_of(pairs)?;
+    let account = account(state, customer_id, key).await?;
+    let range = resolve(&query, Date::from_days(jst_day(state.clock.now())))?;
+    Ok((account, query, range))
 }
 
 #[utoipa::path(get, path = "/api/accounts/{account}/statement", tag = "banking",
@@ -124,9 +133,7 @@ pub async fn show(
     Path(key): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<Statement>, ApiError> {
-    let query = query_of(pairs)?;
-    let account = account(&state, current.customer_id, &key).await?;
-    let range = resolve(&query, today(&state))?;
+    let (account, query, range) = requested(&state, current.customer_id, &key, pairs).await?;
     let (from, until) = range.bounds();
     let total = ledger::count_statement(&state.db, account.id, from, until).await? as u32;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -187,9 +194,7 @@ pub async fn download(
     Path(key): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let query = query_of(pairs)?;
-    let account = account(&state, current.customer_id, &key).await?;
-    let range = resolve(&query, today(&state))?;
+    let (account, _, range) = requested(&state, current.customer_id, &key, pairs).await?;
     let (from, until) = range.bounds();
     let lines = ledger::statement(&state.db, account.id, from, until, CSV_ROWS, 0).await?;
     let name = format!(

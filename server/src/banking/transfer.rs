@@ -116,8 +116,8 @@ async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<
     Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|account| account.kind() == to.kind))
 }
 
-/// 振込 needs a token in use.
-async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
+/// 振込, a lookup of someone else's account and raising the limit need a token in use.
+pub async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
     match token::state_of(&state.db, customer_id, state.clock.now()).await? {
         OtpState::Active => Ok(()),
         OtpState::Suspended => Err(TransferError::TokenState(OtpState::Suspended)),
