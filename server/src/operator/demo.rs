@@ -119,14 +119,16 @@ async fn seed_history(
     let line = |side, amount: i64, description: &str| Line { side, amount, description: description.to_owned() };
     let cash = Side::House(HouseAccount::Cash);
     let mut postings = vec![
-        ledger::from_cash(EntryKind::Opening, taro, 900_000, "口座開設", None, start),
-        ledger::from_cash(EntryKind::Opening, savings, 300_000, "口座開設", None, start),
-        ledger::from_cash(EntryKind::Opening, hanako, 60_000, "口座開設", None, start),
+        // Chosen so the months below end at the balances the demo has always shown:
+        // 1,250,000円 and 300,000円 for 太郎, 80,000円 for 花子.
+        ledger::from_cash(EntryKind::Opening, taro, 386_420, "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, savings, 220_000, "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, hanako, 20_000, "口座開設", None, start),
     ];
     for month in 0..4 {
         let day = |offset: i64| start + (month * 30 + offset) * DAY + 10 * 3600;
         postings.push(ledger::from_cash(EntryKind::Deposit, taro, 280_000, "給与 カ）ネットバンクショウジ", None, day(3)));
-        postings.push(ledger::from_cash(EntryKind::Deposit, hanako, 150_000, "給与 カ）シンクミサービス", None, day(4)));
+        postings.push(ledger::from_cash(EntryKind::Deposit, hanako, 30_000, "給与 カ）シンクミサービス", None, day(4)));
         let out = |account, amount: i64, description: &str, at| Posting {
             kind: EntryKind::Withdrawal,
             customer_id: None,

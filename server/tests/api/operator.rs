@@ -100,6 +100,8 @@ async fn the_demo_customers_have_months_of_history_that_balances_and_is_not_writ
     demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM journal_entries").await, entries, "seeding again adds no history");
     let session = app.logged_in(demo::LOGIN_ID, demo::PASSWORD).await;
+    // The history ends at the balances the demo has always shown.
+    assert_eq!((app.balance("001-1234567").await, app.balance("001-2345678").await, app.balance("001-7654321").await), (1_250_000, 300_000, 80_000));
     let last_month = app.statement(&session, "001-1234567", "period=last_month").await;
     assert!(last_month["total"].as_u64().unwrap() >= 5, "{last_month}");
     let oldest = app.statement(&session, "001-1234567", "period=custom&from=2026-02-01&to=2027-01-15&page=99").await;
