@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod components;
+pub mod login_app;
 pub mod pages;
 pub mod state;
 
@@ -13,3 +14,15 @@ pub use netbank_api::INSTITUTION_NAME;
 
 #[cfg(feature = "token")]
 pub mod token;
+#[cfg(feature = "token")]
+pub mod token_app;
+
+/// What every bundle's `main` does: in a debug build a readable panic in the console; a
+/// release build leaves the hook out (its formatting code is a good part of a small bundle).
+pub fn start<V: IntoView + 'static>(app: fn() -> V) {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app);
+}
+
+use leptos::prelude::IntoView;

@@ -1,5 +1,7 @@
-//! What screens share beyond the URL: a notice for the next screen, the deadline of a login
-//! waiting for its code, and small wrappers over the browser's storage and clock.
+//! What screens share beyond the URL: a notice for the next screen (kept in sessionStorage:
+//! the next screen may be another bundle's, after a page load), the deadline of a login
+//! waiting for its code, moving between bundles, and small wrappers over the browser's
+//! storage and clock.
 
 use leptos::prelude::*;
 
@@ -22,24 +24,49 @@ impl Notice {
     }
 
     pub fn set(self, message: impl Into<String>) {
-        self.0.set(Some(message.into()));
+        let message = message.into();
+        session_set(NOTICE_KEY, Some(&message));
+        self.0.set(Some(message));
     }
 
     /// Sets the message unless one is already waiting: when several requests of one page
     /// find the session gone, the first reason (expired, say) is the one the customer reads.
     pub fn offer(self, message: impl Into<String>) {
-        if self.0.with_untracked(Option::is_none) {
+        if self.0.with_untracked(Option::is_none) && session_get(NOTICE_KEY).is_none() {
             self.set(message);
         }
     }
 
+    /// The waiting message, once: from this page or from the one before the page load.
     pub fn take(self) -> Option<String> {
-        let message = self.0.get_untracked();
-        if message.is_some() {
+        let message = self.0.get_untracked().or_else(|| session_get(NOTICE_KEY));
+        session_set(NOTICE_KEY, None);
+        if self.0.with_untracked(Option::is_some) {
             self.0.set(None);
         }
         message
     }
+}
+
+const NOTICE_KEY: &str = "netbank.notice";
+
+/// Opens `path` with a page load: how the login, bank and token bundles hand over to each
+/// other. `replace`: the current page leaves the history (a login step, a lost session).
+pub fn go(path: &str, replace: bool) {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let _ = if replace { location.replace(path) } else { location.assign(path) };
+    }
+}
+
+/// Made in a component's body; called later, also from async code: sends the customer to
+/// BLI001 with `message`.
+pub fn leave_to_login() -> Callback<String> {
+    let notice = Notice::get();
+    Callback::new(move |message: String| {
+        notice.offer(message);
+        // Not in the middle of rendering: after this frame.
+        request_animation_frame(move || go("/", true));
+    })
 }
 
 /// Milliseconds since the epoch, from the browser's clock.

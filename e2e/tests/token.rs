@@ -159,13 +159,17 @@ async fn a_production_build_has_no_token_app() -> anyhow::Result<()> {
     };
     let production = std::path::PathBuf::from(production);
     let demo = std::path::PathBuf::from(std::env::var_os("NETBANK_DIST").expect("NETBANK_DIST"));
+    // Every bundle's wasm, one after the other.
     let wasm_of = |dir: &std::path::Path| -> anyhow::Result<Vec<u8>> {
-        let file = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-            .expect("a wasm file");
-        Ok(std::fs::read(file)?)
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "wasm") {
+                bytes.extend(std::fs::read(path)?);
+            }
+        }
+        anyhow::ensure!(!bytes.is_empty(), "no wasm in {}", dir.display());
+        Ok(bytes)
     };
     let contains = |haystack: &[u8], needle: &str| haystack.windows(needle.len()).any(|w| w == needle.as_bytes());
     // The token's storage key and its screen ID: in the demo build, absent from production.
@@ -174,6 +178,7 @@ async fn a_production_build_has_no_token_app() -> anyhow::Result<()> {
         assert!(!contains(&wasm_of(&production)?, marker), "{marker} must not be in the production build");
     }
     assert!(!production.join("token-sw.js").exists() && !production.join("token.webmanifest").exists());
+    assert!(!production.join("token.html").exists() && demo.join("token.html").exists(), "the token bundle's page");
 
     let product = Product::start_with(|settings| settings.dist_dir = Some(production)).await?;
     let browser = Browser::launch().await?;

@@ -1,5 +1,7 @@
-//! Serving the built SPA: hashed assets precompressed and cached for a year, `index.html`
-//! never cached (so a deploy is seen at once), and client routes answered with `index.html`.
+//! Serving the built SPA: hashed assets precompressed and cached for a year, pages never
+//! cached (so a deploy is seen at once), and each client route answered with its bundle's
+//! page: the login's (`index.html`) for BLI001, 初回利用登録 and BLI023, the token app's
+//! (`token.html`) under `/token` when the build has one, the bank's (`bank.html`) for the rest.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,16 +18,50 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-const REVALIDATE: &str = "no-cache";
+/// Pages and everything else unhashed: never kept. `no-store` also keeps a page out of the
+/// browser's back-forward cache, so "back" after logout loads the bank's page anew (and it
+/// finds no session) instead of showing the balances it had.
+const REVALIDATE: &str = "no-store";
+
+/// The bundles' pages, as the build wrote them.
+#[derive(Debug)]
+struct Pages {
+    login: PathBuf,
+    bank: PathBuf,
+    token: Option<PathBuf>,
+}
+
+/// The paths the login bundle serves (its `login_app::PATHS`).
+const LOGIN_PATHS: [&str; 3] = ["/", "/registration", "/login/otp"];
+
+/// The bundles' pages in `dist` (a one-page build serves its `index.html` everywhere).
+pub fn pages(dist: &Path) -> Vec<PathBuf> {
+    ["index.html", "bank.html", "token.html"].iter().map(|name| dist.join(name)).filter(|path| path.is_file()).collect()
+}
 
 /// The router that serves `dist` at `/`.
 pub fn router(dist: &Path) -> Router {
-    let index = Arc::new(dist.join("index.html"));
+    let existing = |name: &str| Some(dist.join(name)).filter(|path| path.is_file());
+    let login = dist.join("index.html");
+    let pages = Arc::new(Pages { bank: existing("bank.html").unwrap_or_else(|| login.clone()), token: existing("token.html"), login });
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(client_route.with_state(index));
+        .append_index_html_on_directories(false)
+        .fallback(client_route.with_state(pages));
     Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
+}
+
+/// Which bundle's page answers `path`.
+fn page_for<'a>(pages: &'a Pages, path: &str) -> &'a Path {
+    let trimmed = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    if LOGIN_PATHS.contains(&trimmed) {
+        &pages.login
+    } else if trimmed == "/token" || trimmed.starts_with("/token/") {
+        pages.token.as_deref().unwrap_or(&pages.bank)
+    } else {
+        &pages.bank
+    }
 }
 
 /// What `/` answers when no SPA was built: a clear pointer instead of a bare 404.
@@ -35,11 +71,13 @@ pub fn not_built_router() -> Router {
     })
 }
 
-async fn client_route(State(index): State<Arc<PathBuf>>, request: Request) -> Response {
-    if looks_like_file(request.uri().path()) {
+async fn client_route(State(pages): State<Arc<Pages>>, request: Request) -> Response {
+    let path = request.uri().path();
+    if looks_like_file(path) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let served = ServeFile::new(index.as_path())
+    let page = page_for(&pages, path).to_owned();
+    let served = ServeFile::new(page)
         .precompressed_br()
         .precompressed_gzip()
         .oneshot(request)
@@ -78,6 +116,27 @@ fn is_hashed_asset(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_path_gets_its_bundles_page() {
+        let pages = Pages { login: "index.html".into(), bank: "bank.html".into(), token: Some("token.html".into()) };
+        for (path, page) in [
+            ("/", "index.html"),
+            ("/registration", "index.html"),
+            ("/login/otp", "index.html"),
+            ("/login/otp/", "index.html"),
+            ("/home", "bank.html"),
+            ("/transfer/other", "bank.html"),
+            ("/no-such-page", "bank.html"),
+            ("/token", "token.html"),
+            ("/token/codes", "token.html"),
+            ("/tokens", "bank.html"),
+        ] {
+            assert_eq!(page_for(&pages, path), Path::new(page), "{path}");
+        }
+        let production = Pages { token: None, ..pages };
+        assert_eq!(page_for(&production, "/token/setup"), Path::new("bank.html"));
+    }
 
     #[test]
     fn trunk_hashed_names_are_immutable_assets() {

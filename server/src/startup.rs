@@ -198,11 +198,16 @@ impl Spawned {
 }
 
 fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> {
-    let (site, index_html) = match &settings.dist_dir {
-        Some(dist) => (spa::router(dist), Some(std::fs::read_to_string(dist.join("index.html"))?)),
-        None => (spa::not_built_router(), None),
+    let (site, pages) = match &settings.dist_dir {
+        Some(dist) => {
+            let pages = spa::pages(dist).iter().map(std::fs::read_to_string).collect::<Result<Vec<_>, _>>()?;
+            anyhow::ensure!(!pages.is_empty(), "{} has no index.html: build the SPA first", dist.display());
+            (spa::router(dist), pages)
+        }
+        None => (spa::not_built_router(), Vec::new()),
     };
-    let headers = Arc::new(SecurityHeaders::new(index_html.as_deref(), settings.policy.tls));
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let headers = Arc::new(SecurityHeaders::new(&pages, settings.policy.tls));
     let api = routes::api_router(state.clone())
         .layer(middleware::from_fn_with_state(settings.edge.request_timeout, deadline::limit));
     let mut router = Router::new().nest("/api", api);

@@ -11,7 +11,7 @@ pub fn Frame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"本文へ移動"</a>
         <header class="site-header">
-            <a class="site-name" href="/">
+            <a class="site-name" href="/" rel="external">
                 <span class="institution">{INSTITUTION_NAME}</span>
                 <span class="service">"インターネットバンキング"</span>
             </a>

@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_location;
 use netbank_api::client::{self, ClientError};
 use netbank_api::identity::MeResponse;
 use netbank_api::ErrorReason;
 
-use crate::state::Notice;
+pub use crate::state::leave_to_login;
+use crate::state::{go, Notice};
 
 /// The customer of the current session, for the pages inside the shell. Reactive: the shell
 /// asks the server again on every navigation, so a page never shows the 登録状況 or the
@@ -32,19 +32,6 @@ impl Me {
             }
         });
     }
-}
-
-/// Made where the router's context is at hand (a component's body); called later, also from
-/// async code: sends the customer to BLI001 with `message`.
-pub fn leave_to_login() -> Callback<String> {
-    let notice = Notice::get();
-    let navigate = use_navigate();
-    Callback::new(move |message: String| {
-        notice.offer(message);
-        let navigate = navigate.clone();
-        // Not in the middle of rendering: after this frame.
-        request_animation_frame(move || navigate("/", NavigateOptions { replace: true, ..Default::default() }));
-    })
 }
 
 /// For pages inside the shell, whose requests run beside the shell's own check: when several
@@ -93,17 +80,15 @@ pub fn Shell() -> impl IntoView {
         Some(Err(error)) => failure.set(Some(error.to_string())),
         None => {}
     });
-    let navigate = use_navigate();
     let notice = Notice::get();
     let logout = Action::new_local(move |_: &()| {
-        let navigate = navigate.clone();
         async move {
             // Whatever the server says, the customer leaves: the cookie is cleared either way.
             let _ = client::logout().await;
             notice.set("ログアウトしました。");
             // Pushed, not replaced: "back" then returns to a private page, which finds no
-            // session and comes straight back here.
-            navigate("/", NavigateOptions::default());
+            // session and comes straight back here. A page load: BLI001 is the login bundle's.
+            go("/", false);
         }
     });
     let waiting = move || match failure.get() {

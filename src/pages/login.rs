@@ -2,8 +2,6 @@
 //! the optional software keyboard.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use netbank_api::client;
 use netbank_api::identity::{LoginRequest, LoginResponse};
 use netbank_api::input::{LoginId, LoginPassword};
@@ -11,7 +9,7 @@ use netbank_api::input::{LoginId, LoginPassword};
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::software_keyboard::SoftwareKeyboard;
-use crate::state::{now_ms, set_otp_deadline, Notice};
+use crate::state::{go, now_ms, set_otp_deadline, Notice};
 use crate::INSTITUTION_NAME;
 
 #[component]
@@ -21,20 +19,18 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let use_keyboard = RwSignal::new(false);
     let error = FormError::new();
-    let navigate = use_navigate();
     let request = move || LoginRequest { login_id: login_id.get(), password: password.get() };
     let invalid = Signal::derive(move || request().check().is_err());
     let submit = Action::new_local(move |request: &LoginRequest| {
         let request = request.clone();
-        let navigate = navigate.clone();
         async move {
             match client::login(request).await {
                 Ok(LoginResponse::Complete) => {
-                    navigate("/home", NavigateOptions::default())
+                    go("/home", false)
                 }
                 Ok(LoginResponse::OtpRequired { expires_in_seconds }) => {
                     set_otp_deadline(Some(now_ms() + f64::from(expires_in_seconds) * 1000.0));
-                    navigate("/login/otp", NavigateOptions { replace: true, ..Default::default() })
+                    go("/login/otp", true)
                 }
                 Err(failure) => {
                     password.set(String::new());

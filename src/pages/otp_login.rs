@@ -1,8 +1,6 @@
 //! BLI023 ログイン（ワンタイムパスワード認証）: the code within a minute of the password.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use netbank_api::client::{self, ClientError};
 use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
@@ -10,8 +8,7 @@ use netbank_api::ErrorReason;
 use crate::components::countdown::Countdown;
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::shell::leave_to_login;
-use crate::state::{otp_deadline, set_otp_deadline};
+use crate::state::{go, leave_to_login, otp_deadline, set_otp_deadline};
 
 pub const EXPIRED_MESSAGE: &str =
     "ワンタイムパスワードの入力が1分以内に完了しなかったため、ログインを中止しました。もう一度ログインしてください。";
@@ -25,7 +22,6 @@ pub fn OtpLoginPage() -> impl IntoView {
     };
     let code = RwSignal::new(String::new());
     let error = FormError::new();
-    let navigate = use_navigate();
     let invalid = Signal::derive(move || OtpCode::parse(&code.get()).is_err());
     let expire = Callback::new(move |_| {
         set_otp_deadline(None);
@@ -33,12 +29,11 @@ pub fn OtpLoginPage() -> impl IntoView {
     });
     let submit = Action::new_local(move |otp: &String| {
         let otp = otp.clone();
-        let navigate = navigate.clone();
         async move {
             match client::login_otp(otp).await {
                 Ok(_) => {
                     set_otp_deadline(None);
-                    navigate("/home", NavigateOptions { replace: true, ..Default::default() });
+                    go("/home", true);
                 }
                 Err(failure) => leave_or_show(failure, error, code, leave),
             }

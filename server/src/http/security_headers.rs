@@ -1,6 +1,6 @@
 //! Headers on every response. The CSP lets the wasm app run and nothing else: scripts only
-//! from this origin plus Trunk's inline loader (allowed by its hash, computed from the built
-//! index.html), wasm compilation, no framing, no plugins.
+//! from this origin plus Trunk's inline loaders (each allowed by its hash, computed from the
+//! built pages: one per bundle), wasm compilation, no framing, no plugins.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
@@ -16,11 +16,10 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    pub fn new(index_html: Option<&str>, tls: bool) -> Self {
-        let script_hashes: String = index_html
-            .map(inline_scripts)
-            .unwrap_or_default()
+    pub fn new(pages: &[&str], tls: bool) -> Self {
+        let script_hashes: String = pages
             .iter()
+            .flat_map(|page| inline_scripts(page))
             .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
             .collect();
         let csp = format!(
@@ -87,7 +86,7 @@ mod tests {
 
     #[test]
     fn the_policy_allows_the_inline_loader_by_hash_and_forbids_framing() {
-        let headers = SecurityHeaders::new(Some("<script>go()</script>"), false);
+        let headers = SecurityHeaders::new(&["<script>go()</script>"], false);
         let csp = headers.headers[0].1.to_str().unwrap().to_owned();
         let expected = STANDARD.encode(Sha256::digest(b"go()"));
         assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");

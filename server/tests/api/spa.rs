@@ -23,7 +23,7 @@ async fn client_routes_get_index_html_which_is_never_cached() {
     for path in ["/", "/otp/issue", "/login"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
         assert!(response.text().await.unwrap().contains("<title>netbank</title>"), "{path}");
     }
 }
@@ -51,5 +51,24 @@ async fn a_missing_file_is_a_404_not_the_spa() {
     let app = spawn_app_with(Some(dist), Policy::default()).await;
     let response = app.get("/netbank-web-ffffffffffffffff.js").await;
     assert_eq!(response.status(), 404);
-    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+/// The three bundles (issue 17): each path gets its bundle's page, and the CSP allows each
+/// page's inline loader by its own hash.
+#[tokio::test]
+async fn each_bundle_answers_its_own_paths_and_each_loader_is_allowed_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    for (page, script) in [("index.html", "login()"), ("bank.html", "bank()"), ("token.html", "token()")] {
+        std::fs::write(dir.path().join(page), format!("<!DOCTYPE html><title>{page}</title><script type=module>{script}</script>")).unwrap();
+    }
+    let app = spawn_app_with(Some(dir.path().to_owned()), Policy::default()).await;
+    for (path, page) in [("/", "index.html"), ("/login/otp", "index.html"), ("/registration", "index.html"), ("/home", "bank.html"), ("/transfer/own", "bank.html"), ("/token/setup", "token.html")] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(response.text().await.unwrap().contains(&format!("<title>{page}</title>")), "{path}");
+    }
 }

@@ -1,0 +1,11 @@
+//! The token bundle (token.html): the demo token app under /token.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    netbank_web::start(netbank_web::token_app::TokenApp);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("netbank's bundles run in the browser: build them with `./x spa` (Trunk), run them with `./x run`.");
+    std::process::exit(2);
+}
