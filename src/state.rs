@@ -106,13 +106,14 @@ pub fn local_set(key: &str, value: &str) {
 
 const OTP_DEADLINE_KEY: &str = "netbank.otp-deadline";
 
-/// When the password step of a login stops waiting for the code (ms since the epoch).
+/// When the password step of a login stops waiting for the code (ms since the epoch), kept as
+/// a whole number: parsing and printing floats would cost the login bundle their code.
 pub fn otp_deadline() -> Option<f64> {
-    session_get(OTP_DEADLINE_KEY)?.parse().ok()
+    session_get(OTP_DEADLINE_KEY)?.parse::<u64>().ok().map(|ms| ms as f64)
 }
 
 pub fn set_otp_deadline(deadline_ms: Option<f64>) {
-    session_set(OTP_DEADLINE_KEY, deadline_ms.map(|ms| ms.to_string()).as_deref());
+    session_set(OTP_DEADLINE_KEY, deadline_ms.map(|ms| (ms.max(0.0) as u64).to_string()).as_deref());
 }
 
 /// `1,250,000円`.

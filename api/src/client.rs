@@ -1,9 +1,11 @@
 //! The typed client the SPA calls the server with (same origin, JSON over fetch).
 
-use gloo_net::http::{Request, Response};
+use js_sys::{Promise, JSON};
 use serde::de::DeserializeOwned;
-
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::banking::{
     Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferDraft, TransferLimit, TransferLimitRequest,
@@ -47,43 +49,69 @@ impl ClientError {
     }
 }
 
+/// Waits for a promise of the browser's.
+async fn settle<T: JsCast>(promise: Promise) -> Result<T, ClientError> {
+    JsFuture::from(promise).await.map_err(|_| ClientError::Unreachable)?.dyn_into().map_err(|_| ClientError::UnexpectedResponse)
+}
+
+/// The body parsed by the browser's JSON and read into `T` (no JSON parser in the wasm).
+async fn body<T: DeserializeOwned>(response: &Response) -> Result<T, ClientError> {
+    let promise = response.json().map_err(|_| ClientError::UnexpectedResponse)?;
+    let value = JsFuture::from(promise).await.map_err(|_| ClientError::UnexpectedResponse)?;
+    serde_wasm_bindgen::from_value(value).map_err(|_| ClientError::UnexpectedResponse)
+}
+
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ClientError::UnexpectedResponse);
+        return body(&response).await;
     }
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ClientError::Api(body)),
+    match body::<ErrorBody>(&response).await {
+        Ok(error) => Err(ClientError::Api(error)),
         // A proxy in front of a stopped server answers 502/504 with no JSON.
         Err(_) if matches!(response.status(), 502..=504) => Err(ClientError::Unreachable),
         Err(_) => Err(ClientError::UnexpectedResponse),
     }
 }
 
+/// One request to this origin; state-changing ones carry the anti-CSRF header the server
+/// requires, and `body` as JSON (stringified by the browser).
+async fn send(method: &str, path: &str, body: Option<&JsValue>) -> Result<Response, ClientError> {
+    let unexpected = |_| ClientError::UnexpectedResponse;
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = Headers::new().map_err(unexpected)?;
+    if method != "GET" {
+        headers.set(CSRF_HEADER, "1").map_err(unexpected)?;
+    }
+    if let Some(body) = body {
+        headers.set("content-type", "application/json").map_err(unexpected)?;
+        init.set_body(&JSON::stringify(body).map_err(unexpected)?.into());
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(path, &init).map_err(unexpected)?;
+    let window = web_sys::window().ok_or(ClientError::Unreachable)?;
+    settle(window.fetch_with_request(&request)).await
+}
+
 /// `GET /api/health`. A 503 still carries a health body: the server is up, its database is not.
 pub async fn health() -> Result<HealthResponse, ClientError> {
-    let response =
-        Request::get("/api/health").send().await.map_err(|_| ClientError::Unreachable)?;
+    let response = send("GET", "/api/health", None).await?;
     if response.status() == 503 {
-        if let Ok(health) = response.json::<HealthResponse>().await {
-            return Ok(health);
-        }
-        return Err(ClientError::Unreachable);
+        return body::<HealthResponse>(&response).await.map_err(|_| ClientError::Unreachable);
     }
     decode(response).await
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    let response = Request::get(path).send().await.map_err(|_| ClientError::Unreachable)?;
-    decode(response).await
+    decode(send("GET", path, None).await?).await
 }
 
-/// A state-changing request: JSON body and the anti-CSRF header the server requires.
+/// A state-changing request with a JSON body.
 async fn send_post<B: Serialize>(path: &str, body: &B) -> Result<Response, ClientError> {
-    let request = Request::post(path)
-        .header(CSRF_HEADER, "1")
-        .json(body)
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| ClientError::UnexpectedResponse)?;
-    request.send().await.map_err(|_| ClientError::Unreachable)
+    send("POST", path, Some(&value)).await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
@@ -180,11 +208,7 @@ pub async fn payees() -> Result<PayeeList, ClientError> {
 }
 
 pub async fn delete_payee(id: i64) -> Result<(), ClientError> {
-    let response = Request::delete(&format!("/api/payees/{id}"))
-        .header(CSRF_HEADER, "1")
-        .send()
-        .await
-        .map_err(|_| ClientError::Unreachable)?;
+    let response = send("DELETE", &format!("/api/payees/{id}"), None).await?;
     if response.ok() {
         Ok(())
     } else {

@@ -1,5 +1,7 @@
-//! First load of BLI001: bytes on the wire and time until the login form takes input, each
-//! against a static HTML form served by the same server.
+//! First loads: the bytes on the wire of each bundle's page (BLI001's login bundle, the
+//! signed-in bank, the token app), and the time until the login form takes input, with the
+//! CPU as it is and slowed 4× (a mid-range phone), each against a static HTML form served by
+//! the same server.
 
 use netbank_e2e::Browser;
 
@@ -43,10 +45,14 @@ pub async fn wire(base: &str, page: &str) -> anyhow::Result<Wire> {
 
 /// Milliseconds from navigation start until `selector` is in the page and enabled, measured
 /// by the page's own clock, in a fresh browser (empty cache) each time; the median of `runs`.
-pub async fn time_to_input(base: &str, page: &str, selector: &str, runs: usize) -> anyhow::Result<f64> {
+/// `cpu_slowdown`: Chromium's CPU throttling rate (1: none).
+pub async fn time_to_input(base: &str, page: &str, selector: &str, runs: usize, cpu_slowdown: f64) -> anyhow::Result<f64> {
     let mut times = Vec::new();
     for _ in 0..runs {
         let browser = Browser::launch().await?;
+        if cpu_slowdown > 1.0 {
+            browser.throttle_cpu(cpu_slowdown).await?;
+        }
         browser.client.goto(&format!("{base}{page}")).await?;
         let script = format!(
             "const done = arguments[0];

@@ -93,10 +93,14 @@ async fn main() -> anyhow::Result<()> {
     let bound = logins::argon2_bound(cores, 5).await?;
     eprintln!("first load: bytes…");
     let spa = first_load::wire(&base, "/").await?;
+    let bank = first_load::wire(&base, "/home").await?;
+    let token = first_load::wire(&base, "/token").await.ok();
     let reference = first_load::wire(&base, "/static-login.html").await?;
-    eprintln!("first load: {} cold loads each…", args.loads);
-    let spa_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads).await?;
-    let reference_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads).await?;
+    eprintln!("first load: {} cold loads each, CPU as it is and slowed 4×…", args.loads);
+    let spa_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 1.0).await?;
+    let reference_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads, 1.0).await?;
+    let spa_slow_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 4.0).await?;
+    let reference_slow_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads, 4.0).await?;
 
     eprintln!("logins at concurrency 16 for {} s…", args.login_seconds);
     let mut login = logins::run(&one, with_token.clone(), 16, args.login_seconds).await?;
@@ -166,16 +170,24 @@ async fn main() -> anyhow::Result<()> {
     println!("| measure | netbank | reference (same run) | ratio | goal |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
-        "| first load of BLI001, brotli | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 150 KB |",
+        "| first load of BLI001 (login bundle), brotli | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 120 KB (stretch ≤ 85 KB) |",
         kb(spa.brotli), kb(reference.brotli), spa.brotli as f64 / reference.brotli as f64
     );
     println!(
-        "| first load of BLI001, gzip | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 150 KB |",
+        "| first load of BLI001 (login bundle), gzip | {:.1} KB | static form {:.1} KB | {:.0}× | |",
         kb(spa.gzip), kb(reference.gzip), spa.gzip as f64 / reference.gzip as f64
     );
+    println!("| first load of the signed-in app (bank bundle, /home), brotli | {:.1} KB | login bundle {:.1} KB | | reported |", kb(bank.brotli), kb(spa.brotli));
+    if let Some(token) = &token {
+        println!("| first load of the token app (token bundle, /token), brotli | {:.1} KB | login bundle {:.1} KB | | reported |", kb(token.brotli), kb(spa.brotli));
+    }
     println!(
-        "| login form accepts input (median of {} cold loads) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 3× |",
+        "| login form accepts input (median of {} cold loads) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 2× |",
         args.loads, spa_ms, reference_ms, spa_ms / reference_ms
+    );
+    println!(
+        "| the same, CPU slowed 4× (a mid-range phone) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 2× |",
+        spa_slow_ms, reference_slow_ms, spa_slow_ms / reference_slow_ms
     );
     println!(
         "| complete logins (password + TOTP), concurrency 16 | {:.1} /s | argon2id bound {:.1} /s ({cores} cores) | {:.0} % | ≥ 90 % |",
@@ -223,7 +235,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!();
     println!("first-load files (brotli / gzip bytes):");
-    for (path, br, gz) in &spa.files {
+    for (path, br, gz) in spa.files.iter().chain(&bank.files).chain(token.iter().flat_map(|t| &t.files)) {
         println!("  {path}: {br} / {gz}");
     }
     println!("failures: {} logins, {} reads, {} transfers (of {}, {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, moved.failures, login.latencies.len(), read.latencies.len(), moved.latencies.len(), overload.other);

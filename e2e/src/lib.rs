@@ -229,6 +229,14 @@ impl Browser {
         Ok(())
     }
 
+    /// Slows the page's CPU by `rate` (4: a mid-range phone, as Lighthouse takes it), through
+    /// the DevTools protocol, for this page and the ones it loads.
+    pub async fn throttle_cpu(&self, rate: f64) -> anyhow::Result<()> {
+        let throttle = Cdp { method: "Emulation.setCPUThrottlingRate", params: serde_json::json!({ "rate": rate }) };
+        self.client.issue_cmd(throttle).await?;
+        Ok(())
+    }
+
     /// Stops the page's clock at `unix_seconds` (`Date.now`), in this page and every page
     /// loaded after: with the server's manual clock at the same moment, a test moves both
     /// instead of waiting for real time (the token app's next code, say).

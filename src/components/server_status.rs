@@ -3,14 +3,17 @@ use netbank_api::client::{self, ClientError};
 use netbank_api::HealthResponse;
 
 /// Asks the server how it is and shows the answer; announced politely to screen readers.
+/// A signal set when the answer comes, not a resource in `<Suspense>`: every page has this
+/// line, and the login bundle carries no suspense machinery for it.
 #[component]
 pub fn ServerStatus() -> impl IntoView {
-    let health = LocalResource::new(client::health);
-    view! {
-        <Suspense fallback=|| view! { <HealthLine state=HealthState::Checking /> }>
-            {move || health.get().map(|result| view! { <HealthLine state=HealthState::from(result) /> })}
-        </Suspense>
-    }
+    let state = RwSignal::new(HealthState::Checking);
+    leptos::task::spawn_local(async move {
+        let answer = HealthState::from(client::health().await);
+        // The page may have gone (a page load) while the answer was on its way.
+        let _ = state.try_set(answer);
+    });
+    move || view! { <HealthLine state=state.get() /> }
 }
 
 /// What the status line can say.
