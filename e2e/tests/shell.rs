@@ -25,3 +25,34 @@ async fn a_client_route_that_does_not_exist_shows_the_not_found_page() -> anyhow
     assert_eq!(browser.text_of("main h1").await?, "ページが見つかりません");
     browser.close().await
 }
+
+/// The first visit to BLI001 downloads the login bundle and nothing else; the signed-in app
+/// and the token app come with their own pages.
+#[tokio::test]
+async fn each_page_loads_only_its_own_bundle() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    let loaded = |browser: &Browser| {
+        let client = browser.client.clone();
+        async move {
+            let names = client
+                .execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.wasm')).join(' ');", vec![])
+                .await?;
+            anyhow::Ok(names.as_str().unwrap_or_default().to_owned())
+        }
+    };
+    browser.client.goto(&product.url("/")).await?;
+    browser.screen("BLI001").await?;
+    let wasm = loaded(&browser).await?;
+    assert!(wasm.contains("netbank-login") && !wasm.contains("netbank-bank") && !wasm.contains("netbank-token"), "{wasm}");
+    browser.fill("ログインID", "demo01").await?;
+    browser.fill("ログインパスワード", "demo1234").await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    let wasm = loaded(&browser).await?;
+    assert!(wasm.contains("netbank-bank") && !wasm.contains("netbank-login"), "a page load into the bank bundle: {wasm}");
+    browser.client.goto(&product.url("/token")).await?;
+    browser.screen("TKN001").await?;
+    assert!(loaded(&browser).await?.contains("netbank-token"));
+    browser.close().await
+}
