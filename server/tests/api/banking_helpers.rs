@@ -78,6 +78,18 @@ impl TestApp {
         holder
     }
 
+    /// ヤマダ タロウ (a token in use, 100,000円) on the 確認 screen of a 振込 of `amount` to
+    /// ヤマダ ハナコ: both holders, the body and the quote's idempotency key.
+    pub async fn confirming_a_transfer(&self, amount: i64) -> (Holder, Holder, Value, String) {
+        let taro = self.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+        let hanako = self.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+        let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", amount);
+        let quote = self.quote(&taro.session, &body).await;
+        assert_eq!(quote.status(), 200, "quote");
+        let key = quote.json::<Value>().await.unwrap()["idempotency_key"].as_str().unwrap().to_owned();
+        (taro, hanako, body, key)
+    }
+
     pub async fn quote(&self, session: &str, body: &Value) -> reqwest::Response {
         self.post("/api/transfers/quote", body, Some(session)).await
     }

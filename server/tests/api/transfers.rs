@@ -112,11 +112,8 @@ async fn a_transfer_to_another_customer_is_confirmed_with_a_code_sends_a_notice_
 #[tokio::test]
 async fn a_hundred_parallel_submissions_of_one_confirmation_move_money_once_under_one_receipt() {
     let app = spawn_app().await;
-    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
-    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
-    let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 1_000);
-    let quote: Value = app.quote(&taro.session, &body).await.json().await.unwrap();
-    let key = quote["idempotency_key"].as_str().unwrap();
+    let (taro, hanako, body, key) = app.confirming_a_transfer(1_000).await;
+    let key = key.as_str();
     let code = app.fresh_code(&taro);
     let answers = join_all((0..100).map(|_| app.transfer(&taro.session, &body, key, Some(code.clone()))).collect()).await;
     let mut receipts = std::collections::BTreeSet::new();
@@ -147,11 +144,8 @@ async fn a_hundred_parallel_submissions_of_one_confirmation_move_money_once_unde
 #[tokio::test]
 async fn wrong_codes_on_a_transfer_count_toward_the_stop_like_login_codes() {
     let app = spawn_app().await;
-    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
-    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
-    let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 1_000);
-    let quote: Value = app.quote(&taro.session, &body).await.json().await.unwrap();
-    let key = quote["idempotency_key"].as_str().unwrap();
+    let (taro, hanako, body, key) = app.confirming_a_transfer(1_000).await;
+    let key = key.as_str();
     let token = taro.token.clone().unwrap();
     for _ in 0..4 {
         let response = app.transfer(&taro.session, &body, key, Some(token.wrong_code(app.clock().now()))).await;
