@@ -11,13 +11,12 @@ use netbank_api::identity::AccountKind;
 use netbank_api::{ErrorBody, ErrorReason};
 
 use crate::audit::{self, AuditEvent};
-use crate::banking::transfer::{payee_of, require_token, TransferError};
+use crate::banking::transfer::{count_payee_lookup, destination, payee_of, TransferError};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::startup::AppState;
-use crate::store::{accounts, transfers};
-use crate::throttle::{self, Action};
+use crate::store::transfers;
 
 #[utoipa::path(post, path = "/api/payees/lookup", tag = "banking", request_body = PayeeLookupRequest,
     responses((status = 200, body = Payee),
@@ -34,17 +33,11 @@ pub async fn lookup(
 ) -> Result<Json<Payee>, ApiError> {
     let me = current.customer_id;
     let to = request.check()?;
-    let found = accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|a| a.kind() == to.kind);
+    let found = destination(&state, &to).await?;
     if let Some(account) = found.as_ref().filter(|a| a.customer_id == me) {
         return Ok(Json(payee_of(account, true)));
     }
-    require_token(&state, me).await?;
-    let saved = match &found {
-        Some(account) => transfers::is_payee(&state.db, me, account.id).await?,
-        None => false,
-    };
-    if !saved {
-        throttle::take_attempt(&state, &client, Action::PayeeLookup, me).await?;
+    if count_payee_lookup(&state, &client, me, found.as_ref()).await? {
         let event = AuditEvent {
             customer_id: Some(me),
             event: "payee_lookup",

@@ -112,8 +112,30 @@ pub async fn own_account(
 }
 
 /// The account named by 店番, 科目 and 口座番号 (a wrong 科目 names none).
-async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<AccountRecord>> {
+pub async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<AccountRecord>> {
     Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|account| account.kind() == to.kind))
+}
+
+/// Asking for the name behind someone else's account number (a lookup, a quote): a token in
+/// use is needed, and unless the account is a kept payee the ask is counted against the
+/// customer's hourly allowance. True when it was counted.
+pub async fn count_payee_lookup(
+    state: &AppState,
+    client: &ClientAddr,
+    customer_id: i64,
+    found: Option<&AccountRecord>,
+) -> Result<bool, ApiError> {
+    if found.is_some_and(|account| account.customer_id == customer_id) {
+        return Ok(false);
+    }
+    require_token(state, customer_id).await?;
+    if let Some(account) = found {
+        if transfers::is_payee(&state.db, customer_id, account.id).await? {
+            return Ok(false);
+        }
+    }
+    throttle::take_attempt(state, client, Action::PayeeLookup, customer_id).await?;
+    Ok(true)
 }
 
 /// 振込, a lookup of someone else's account and raising the limit need a token in use.
@@ -197,16 +219,7 @@ pub async fn quote(
     let draft = request.check()?;
     let from = own_account(&state, me, &draft.from).await?;
     let to = destination(&state, &draft.to).await?;
-    if to.as_ref().is_none_or(|to| to.customer_id != me) {
-        require_token(&state, me).await?;
-        let saved = match &to {
-            Some(to) => transfers::is_payee(&state.db, me, to.id).await?,
-            None => false,
-        };
-        if !saved {
-            throttle::take_attempt(&state, &client, Action::PayeeLookup, me).await?;
-        }
-    }
+    count_payee_lookup(&state, &client, me, to.as_ref()).await?;
     let to = to.ok_or(TransferError::PayeeNotFound)?;
     let plan = plan(&state, me, from, to, &draft)?;
     let limit_remaining = match plan.kind {
@@ -354,10 +367,7 @@ async fn write(
     let transfer = NewTransfer {
         customer_id,
         idempotency_key: key,
-        kind: match plan.kind {
-            TransferKind::Transfer => transfers::TransferKind::Transfer,
-            TransferKind::OwnTransfer => transfers::TransferKind::OwnTransfer,
-        },
+        kind: plan.kind.into(),
         entry_id: entry,
         from_account_id: plan.from.id,
         to_account_id: plan.to.id,
@@ -422,7 +432,7 @@ fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
         kind: plan.kind,
         accepted_at: jst_datetime(at),
         from_account: plan.from.key(),
-        to: Payee { name: plan.to.holder_name.clone(), ..payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer) },
+        to: payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer),
         amount: plan.amount,
         fee: plan.fee,
         requester_name: plan.requester.clone(),
@@ -442,10 +452,7 @@ async fn replay(
         return Err(TransferError::IdempotencyConflict);
     }
     let to = accounts::by_id(&state.db, done.to_account_id).await?;
-    let kind = match done.kind {
-        transfers::TransferKind::Transfer => TransferKind::Transfer,
-        transfers::TransferKind::OwnTransfer => TransferKind::OwnTransfer,
-    };
+    let kind = done.kind.into();
     Ok(TransferReceipt {
         receipt_no: receipt_no(done.id, done.created_at),
         kind,

@@ -21,6 +21,24 @@ impl TransferKind {
 
 text_enum!(TransferKind { Transfer = "transfer", OwnTransfer = "own_transfer" });
 
+impl From<netbank_api::banking::TransferKind> for TransferKind {
+    fn from(kind: netbank_api::banking::TransferKind) -> Self {
+        match kind {
+            netbank_api::banking::TransferKind::Transfer => Self::Transfer,
+            netbank_api::banking::TransferKind::OwnTransfer => Self::OwnTransfer,
+        }
+    }
+}
+
+impl From<TransferKind> for netbank_api::banking::TransferKind {
+    fn from(kind: TransferKind) -> Self {
+        match kind {
+            TransferKind::Transfer => Self::Transfer,
+            TransferKind::OwnTransfer => Self::OwnTransfer,
+        }
+    }
+}
+
 pub struct NewTransfer<'a> {
     pub customer_id: i64,
     pub idempotency_key: &'a str,
@@ -80,10 +98,6 @@ pub async fn find_by_key(db: impl AnyExecutor<'_>, customer_id: i64, key: &str) 
     .bind(key)
     .fetch_optional(db)
     .await
-}
-
-pub async fn count(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM transfers").fetch_one(db).await
 }
 
 // --- transfer_day_totals ---
