@@ -35,6 +35,14 @@ pub enum StatementPeriod {
 }
 
 impl StatementPeriod {
+    /// In the order the screen offers them.
+    pub const ALL: [Self; 4] = [Self::ThisMonth, Self::LastMonth, Self::LastWeek, Self::Custom];
+
+    /// The period named as in the query string.
+    pub fn from_query(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|period| period.as_str() == value)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::ThisMonth => "今月",

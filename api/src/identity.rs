@@ -130,6 +130,9 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
+    /// In the order forms offer them.
+    pub const ALL: [Self; 3] = [Self::Ordinary, Self::Current, Self::Savings];
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Ordinary => "普通",
@@ -147,12 +150,7 @@ impl AccountKind {
     }
 
     pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "ordinary" => Some(Self::Ordinary),
-            "current" => Some(Self::Current),
-            "savings" => Some(Self::Savings),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 }
 

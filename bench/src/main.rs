@@ -2,6 +2,7 @@
 //!
 //!   netbank-bench --server-bin target/server/netbank-server --dist dist [--database postgres]
 
+mod closed_loop;
 mod durability;
 mod first_load;
 mod logins;

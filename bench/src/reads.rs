@@ -1,18 +1,12 @@
 //! Authenticated reads: `GET /api/me` and `GET /api/otp` in a live session, as fast as
 //! `concurrency` clients can ask.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use serde_json::json;
 
+use crate::closed_loop::{self, LoopRun};
 use crate::server::PASSWORD;
-use crate::stats::Samples;
-
-pub struct ReadRun {
-    pub per_second: f64,
-    pub latencies: Samples,
-    pub failures: usize,
-}
 
 pub async fn session(base: &str, login_id: &str) -> anyhow::Result<String> {
     let response = reqwest::Client::new()
@@ -27,39 +21,26 @@ pub async fn session(base: &str, login_id: &str) -> anyhow::Result<String> {
 }
 
 /// Reads from `bases` (one server, or several instances on one database), shared out by client.
-pub async fn run(bases: &[String], cookies: &[String], concurrency: usize, seconds: u64) -> anyhow::Result<ReadRun> {
+pub async fn run(bases: &[String], cookies: &[String], concurrency: usize, seconds: u64) -> anyhow::Result<LoopRun> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let mut workers = tokio::task::JoinSet::new();
-    for worker in 0..concurrency {
-        let (client, cookie) = (client.clone(), cookies[worker % cookies.len()].clone());
-        let base = &bases[worker % bases.len()];
-        let urls = [format!("{base}/api/me"), format!("{base}/api/otp")];
-        workers.spawn(async move {
-            let (mut samples, mut failures, mut i) = (Samples::default(), 0usize, worker);
-            while Instant::now() < deadline {
-                let begun = Instant::now();
-                let ok = match client.get(&urls[i % 2]).header("cookie", &cookie).send().await {
-                    Ok(response) => response.status() == 200 && response.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                if ok {
-                    samples.push(begun.elapsed());
-                } else {
-                    failures += 1;
-                }
-                i += 1;
+    // Worker w reads as cookie w and from base w, alternating the two paths.
+    let targets: Arc<Vec<(String, [String; 2])>> = Arc::new(
+        (0..concurrency)
+            .map(|w| {
+                let base = &bases[w % bases.len()];
+                (cookies[w % cookies.len()].clone(), [format!("{base}/api/me"), format!("{base}/api/otp")])
+            })
+            .collect(),
+    );
+    closed_loop::run(concurrency, seconds, move |worker, n| {
+        let (client, targets) = (client.clone(), targets.clone());
+        async move {
+            let (cookie, urls) = &targets[worker];
+            match client.get(&urls[(worker + n as usize) % 2]).header("cookie", cookie).send().await {
+                Ok(response) => response.status() == 200 && response.bytes().await.is_ok(),
+                Err(_) => false,
             }
-            (samples, failures)
-        });
-    }
-    let (mut latencies, mut failures) = (Samples::default(), 0);
-    while let Some(result) = workers.join_next().await {
-        let (samples, f) = result?;
-        latencies.extend(samples);
-        failures += f;
-    }
-    let per_second = latencies.len() as f64 / started.elapsed().as_secs_f64();
-    Ok(ReadRun { per_second, latencies, failures })
+        }
+    })
+    .await
 }

@@ -12,9 +12,6 @@ use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::state::yen;
 
-const PERIODS: [StatementPeriod; 4] =
-    [StatementPeriod::ThisMonth, StatementPeriod::LastMonth, StatementPeriod::LastWeek, StatementPeriod::Custom];
-
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let me = expect_context::<Me>();
@@ -86,7 +83,7 @@ pub fn AccountsPage() -> impl IntoView {
                 <AccountSelect label="口座" name="account" value=account accounts=accounts with_balance=true />
                 <fieldset class="methods periods">
                     <legend>"照会期間"</legend>
-                    {PERIODS.into_iter().map(|p| view! {
+                    {StatementPeriod::ALL.into_iter().map(|p| view! {
                         <label class="radio">
                             <input type="radio" name="period" prop:checked=move || period.get() == p on:change=move |_| period.set(p) />
                             <span>{p.label()}</span>

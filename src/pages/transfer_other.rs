@@ -18,12 +18,6 @@ use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferDone};
 
-const KINDS: [AccountKind; 3] = [AccountKind::Ordinary, AccountKind::Current, AccountKind::Savings];
-
-fn kind_value(kind: AccountKind) -> &'static str {
-    kind.as_str()
-}
-
 #[component]
 pub fn TransferOtherPage() -> impl IntoView {
     let me = expect_context::<Me>();
@@ -140,13 +134,12 @@ fn TransferOtherFlow() -> impl IntoView {
                         <div class="field">
                             <label for="field-to_kind">"科目"</label>
                             <select id="field-to_kind" name="to_kind" on:change=move |ev| {
-                                let value = event_target_value(&ev);
-                                if let Some(chosen) = KINDS.into_iter().find(|k| kind_value(*k) == value) {
+                                if let Some(chosen) = AccountKind::from_db(&event_target_value(&ev)) {
                                     kind.set(chosen);
                                 }
                             }>
-                                {KINDS.into_iter().map(|k| view! {
-                                    <option value=kind_value(k) selected=move || kind.get() == k>{k.label()}</option>
+                                {AccountKind::ALL.into_iter().map(|k| view! {
+                                    <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>
                                 }).collect::<Vec<_>>()}
                             </select>
                         </div>

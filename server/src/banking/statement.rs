@@ -74,9 +74,7 @@ pub fn query_of(pairs: Vec<(String, String)>) -> Result<StatementQuery, InputErr
     for (name, value) in pairs {
         match name.as_str() {
             "period" => {
-                query.period = [StatementPeriod::ThisMonth, StatementPeriod::LastMonth, StatementPeriod::LastWeek, StatementPeriod::Custom]
-                    .into_iter()
-                    .find(|p| p.as_str() == value)
+                query.period = StatementPeriod::from_query(&value)
                     .ok_or(InputError { field: "period", message: "照会期間を選択してください。" })?;
             }
             "from" => query.from = Some(value),

@@ -40,8 +40,9 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     let temporary_hash = password::hash(NEW_TEMPORARY_PASSWORD.into()).await?;
     let mut tx = db.begin().await?;
 
-    let (registered, taro) = ensure_customer(&mut tx, "デモ 太郎", "001", "1234567", now).await?;
-    let taro_savings = ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, "デモ\u{3000}タロウ").await?;
+    const TARO_KANA: &str = "デモ\u{3000}タロウ";
+    let (registered, taro) = ensure_customer(&mut tx, "デモ 太郎", TARO_KANA, "001", "1234567", now).await?;
+    let taro_savings = ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, TARO_KANA).await?;
     customers::set_notice_address(&mut *tx, registered, NOTICE_ADDRESS).await?;
     customers::reset_credentials(&mut *tx, registered, LOGIN_ID, &password_hash, now).await?;
 
@@ -50,7 +51,7 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     otp_tokens::initialise(&mut *tx, registered).await?;
     session::revoke_all(&mut tx, registered, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
 
-    let (newcomer, hanako) = ensure_customer(&mut tx, "デモ 花子", NEW_BRANCH, NEW_ACCOUNT, now).await?;
+    let (newcomer, hanako) = ensure_customer(&mut tx, "デモ 花子", "デモ\u{3000}ハナコ", NEW_BRANCH, NEW_ACCOUNT, now).await?;
     // History only for accounts opened now: the ledger is never rewritten, so seeding again
     // keeps what the demo customers have done since.
     if let (Some(taro), Some(savings), Some(hanako)) = (taro, taro_savings, hanako) {
@@ -78,6 +79,7 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
 async fn ensure_customer(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
+    kana: &str,
     branch: &str,
     number: &str,
     now: i64,
@@ -86,7 +88,6 @@ async fn ensure_customer(
         return Ok((id, None));
     }
     let id = customers::insert_customer(&mut **tx, name, None, now).await?;
-    let kana = if name.ends_with("太郎") { "デモ\u{3000}タロウ" } else { "デモ\u{3000}ハナコ" };
     let account = ensure_account(tx, id, branch, number, AccountKind::Ordinary, kana).await?;
     Ok((id, account))
 }
