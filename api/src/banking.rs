@@ -202,8 +202,14 @@ pub struct TransferQuote {
     /// 本日の振込可能額 before this 振込 (振込 only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_remaining: Option<i64>,
-    /// The confirmation needs the current one-time password.
+    /// The confirmation needs a second factor: the current one-time password or a passkey.
     pub otp_required: bool,
+    /// The customer has a passkey to approve this 振込 with (`POST /api/transfers/approval`).
+    #[serde(default)]
+    pub passkey_available: bool,
+    /// The one-time password is accepted here (not when the bank requires the passkey).
+    #[serde(default = "accepted")]
+    pub otp_accepted: bool,
     /// Send it with the confirmation: retries and double clicks move money once.
     pub idempotency_key: String,
 }
@@ -234,12 +240,28 @@ pub struct TransferRequest {
     pub draft: TransferDraft,
     /// From the quote.
     pub idempotency_key: String,
-    /// The current one-time password (振込).
+    /// The current one-time password (振込)…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<String>,
+    /// …or a passkey's approval of exactly this transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<crate::passkey::PasskeyAnswer>,
     /// Keep the payee as a 登録振込先.
     #[serde(default)]
     pub save_payee: bool,
+}
+
+fn accepted() -> bool {
+    true
+}
+
+/// `POST /api/transfers/approval`: a passkey challenge for exactly this confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferApprovalRequest {
+    #[serde(flatten)]
+    pub draft: TransferDraft,
+    pub idempotency_key: String,
 }
 
 /// 完了: what was done, under its 受付番号. The same answer for every retry of one confirmation.

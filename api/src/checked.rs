@@ -2,7 +2,7 @@
 //! first refusal (naming its field); a form holds its submit while any remains. One list of
 //! rules per request, so the handler and the screen cannot disagree.
 
-use crate::banking::{PayeeLookupRequest, TransferDraft, TransferLimitRequest, TransferRequest};
+use crate::banking::{PayeeLookupRequest, TransferApprovalRequest, TransferDraft, TransferLimitRequest, TransferRequest};
 use crate::identity::{AccountKind, 
     ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, RegistrationRequest, RegistrationVerifyRequest,
 };
@@ -228,6 +228,15 @@ impl TransferDraft {
 }
 
 impl TransferRequest {
+    pub fn check(&self) -> Checked<(Draft, IdempotencyKey)> {
+        let mut v = Verdicts::default();
+        let draft = draft(&mut v, &self.draft);
+        let key = v.take(IdempotencyKey::parse(&self.idempotency_key));
+        v.finish(draft.zip(key))
+    }
+}
+
+impl TransferApprovalRequest {
     pub fn check(&self) -> Checked<(Draft, IdempotencyKey)> {
         let mut v = Verdicts::default();
         let draft = draft(&mut v, &self.draft);

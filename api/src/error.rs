@@ -71,6 +71,15 @@ pub enum ErrorReason {
     OtpRequired,
     /// This confirmation's idempotency key was used for a different transfer.
     IdempotencyConflict,
+    /// A passkey's answer was not accepted (another site's, another customer's, a replay, not
+    /// this transfer's, or a key the bank does not know).
+    PasskeyRefused,
+    /// The passkey's challenge ran out or was used; ask for a new one.
+    PasskeyChallengeExpired,
+    /// That passkey is registered already.
+    PasskeyAlreadyRegistered,
+    /// The bank requires a passkey here for customers who have one.
+    PasskeyRequired,
 }
 
 impl ErrorReason {
@@ -131,6 +140,12 @@ impl ErrorReason {
             }
             Self::IdempotencyConflict => {
                 "この確認画面のお取引はすでに受け付けています。内容を変更する場合は、振込・振替のメニューからやり直してください。"
+            }
+            Self::PasskeyRefused => "パスキーによる認証ができませんでした。登録済みのパスキーで、もう一度お試しください。",
+            Self::PasskeyChallengeExpired => "パスキーの認証の有効期限が切れました。もう一度お試しください。",
+            Self::PasskeyAlreadyRegistered => "このパスキーはすでに登録されています。",
+            Self::PasskeyRequired => {
+                "お客様はパスキーを登録されているため、パスキーでのご本人確認が必要です。パスキーを利用できない場合は、お取引店へご連絡ください。"
             }
         }
     }

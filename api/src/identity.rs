@@ -100,6 +100,13 @@ pub struct MeResponse {
     /// 通知先メールアドレス, when one is registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_address: Option<String>,
+    /// How many passkeys the customer has registered.
+    #[serde(default)]
+    pub passkeys: u32,
+    /// Where the bank requires a passkey of customers who have one (and asks the others to
+    /// register one).
+    #[serde(default)]
+    pub passkeys_required: crate::passkey::PhishingResistantPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod health;
 pub mod identity;
 pub mod input;
 pub mod otp;
+pub mod passkey;
 #[cfg(feature = "totp")]
 pub mod totp;
 

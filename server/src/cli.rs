@@ -16,7 +16,7 @@ use crate::identity::password;
 use crate::otp::secret_box::SecretBox;
 use crate::telemetry::LogFormat;
 use crate::mail::outbox;
-use crate::operator::{customers, demo, otp as otp_operator};
+use crate::operator::{customers, demo, otp as otp_operator, passkeys as passkey_operator};
 use crate::startup::Application;
 
 /// netbank server and operator tools. Without a subcommand it serves: `netbank-server
@@ -61,6 +61,9 @@ pub enum Command {
     /// Operator: a customer's one-time password (停止解除, 初期化).
     #[command(subcommand)]
     Otp(OtpCommand),
+    /// Operator: a customer's passkeys (removal for a lost device).
+    #[command(subcommand)]
+    Passkey(PasskeyCommand),
     /// Operator: accounts (窓口入金).
     #[command(subcommand)]
     Account(AccountCommand),
@@ -78,6 +81,21 @@ pub enum Command {
     SeedDemo {
         #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
         mode: Mode,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PasskeyCommand {
+    /// The customer's passkeys: names, registration and last use.
+    Show {
+        #[arg(long)]
+        login_id: String,
+    },
+    /// Remove every passkey of the customer (lost or stolen device): their sessions end and
+    /// a notice mail goes out.
+    Remove {
+        #[arg(long)]
+        login_id: String,
     },
 }
 
@@ -298,6 +316,13 @@ impl OtpArgs {
     }
 }
 
+/// A path `--require-phishing-resistant` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PhishingResistantPath {
+    Login,
+    Transfer,
+}
+
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
     /// Wrong login passwords in a row that lock the login.
@@ -334,6 +359,11 @@ pub struct PolicyArgs {
     /// Payee lookups (a name for someone else's account number) a customer may make per hour.
     #[arg(long, env = "NETBANK_PAYEE_LOOKUPS_PER_HOUR", default_value_t = TransferPolicy::default().lookups_per_hour)]
     pub payee_lookups_per_hour: u32,
+    /// Where customers who have a passkey must use it: `login`, `transfer` or both
+    /// (`login,transfer`). The password + one-time password path is refused them there;
+    /// customers without a passkey keep it and are asked to register one.
+    #[arg(long, env = "NETBANK_REQUIRE_PHISHING_RESISTANT", value_delimiter = ',', value_enum)]
+    pub require_phishing_resistant: Vec<PhishingResistantPath>,
     /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
     /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
@@ -352,6 +382,10 @@ impl PolicyArgs {
             issuance_mails_per_day: self.issuance_mails_per_day,
             sessions_per_customer: self.sessions_per_customer,
             tls: self.tls,
+            phishing_resistant: netbank_api::passkey::PhishingResistantPolicy {
+                login: self.require_phishing_resistant.contains(&PhishingResistantPath::Login),
+                transfer: self.require_phishing_resistant.contains(&PhishingResistantPath::Transfer),
+            },
             transfer: TransferPolicy {
                 default_daily_limit: self.daily_transfer_limit.min(self.max_daily_transfer_limit),
                 max_daily_limit: self.max_daily_transfer_limit,
@@ -437,6 +471,7 @@ impl Cli {
             }
             Command::Customer(command) => customer(&common, command).await,
             Command::Otp(command) => otp(&common, command).await,
+            Command::Passkey(command) => passkey(&common, command).await,
             Command::Db(DbCommand::Copy { from, to }) => {
                 use crate::db::{connect, Durability, Location};
                 let source = connect(Location::Url(&from), Durability::PowerLoss, 2).await?;
@@ -605,6 +640,18 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
             )
             .await?;
             println!("仮パスワード: {} (valid until {})", notice.temporary_password, utc_date(notice.expires_at));
+        }
+    }
+    Ok(())
+}
+
+async fn passkey(common: &CommonArgs, command: PasskeyCommand) -> anyhow::Result<()> {
+    let db = open(common).await?;
+    match command {
+        PasskeyCommand::Show { login_id } => println!("{}", passkey_operator::show(&db, &LoginId::parse(&login_id)?).await?),
+        PasskeyCommand::Remove { login_id } => {
+            let removed = passkey_operator::remove_all(&db, &Clock::System, &LoginId::parse(&login_id)?).await?;
+            println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told");
         }
     }
     Ok(())

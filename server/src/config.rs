@@ -165,6 +165,8 @@ pub struct Policy {
     pub tls: bool,
     pub otp: OtpPolicy,
     pub transfer: crate::banking::policy::TransferPolicy,
+    /// Where customers who have a passkey must use it (`--require-phishing-resistant`).
+    pub phishing_resistant: netbank_api::passkey::PhishingResistantPolicy,
 }
 
 impl Default for Policy {
@@ -182,6 +184,7 @@ impl Default for Policy {
             tls: false,
             otp: OtpPolicy::default(),
             transfer: Default::default(),
+            phishing_resistant: Default::default(),
         }
     }
 }

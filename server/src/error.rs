@@ -60,7 +60,9 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::DailyLimitExceeded
         | ErrorReason::PayeeNotFound => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
-        ErrorReason::IdempotencyConflict => StatusCode::CONFLICT,
+        ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
+        ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,
+        ErrorReason::PasskeyRequired => StatusCode::FORBIDDEN,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod identity;
 pub mod mail;
 pub mod operator;
 pub mod otp;
+pub mod passkey;
 pub mod routes;
 pub mod spa;
 pub mod startup;

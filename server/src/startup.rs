@@ -39,6 +39,8 @@ pub struct AppState {
     /// Whether the mail sender is alive (`/api/ready`).
     pub mail_heartbeat: Arc<Heartbeat>,
     pub deployment: Arc<Deployment>,
+    /// The bank as WebAuthn sees it (passkeys).
+    pub relying_party: Arc<crate::passkey::RelyingParty>,
 }
 
 /// Facts about this installation that handlers print or link to.
@@ -89,7 +91,13 @@ impl Application {
         }
         let listener = TcpListener::bind(settings.addr).await?;
         let address = listener.local_addr()?;
-        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
+        // On loopback (development, tests) the URL names `localhost`: a browser accepts it as
+        // a passkey's domain, and an IP address not.
+        let public_url = settings.public_url.clone().unwrap_or_else(|| match address.ip().is_loopback() {
+            true => format!("http://localhost:{}", address.port()),
+            false => format!("http://{address}"),
+        });
+        let relying_party = Arc::new(crate::passkey::RelyingParty::for_public_url(&public_url)?);
         let token_app_url = settings
             .token_app_url
             .clone()
@@ -109,6 +117,7 @@ impl Application {
                 service_id: service_id.as_str().to_owned(),
                 token_app_url,
             }),
+            relying_party,
         };
         let sender = sender::Sender {
             db,

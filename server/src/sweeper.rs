@@ -4,13 +4,15 @@
 use std::time::Duration;
 
 use crate::startup::AppState;
-use crate::store::{sessions, throttles};
+use crate::store::{passkeys, sessions, throttles};
 use crate::throttle::LONGEST_WINDOW;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub sessions: u64,
     pub throttles: u64,
+    /// Passkey challenges nobody answered in time.
+    pub ceremonies: u64,
     /// Clients the in-memory limiter still tracks.
     pub clients_tracked: usize,
 }
@@ -28,9 +30,10 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<Swept> {
     )
     .await?;
     let throttles = throttles::sweep(&state.db, now, LONGEST_WINDOW).await?;
+    let ceremonies = passkeys::sweep_ceremonies(&state.db, now).await?;
     let clients_tracked = state.limiter.prune(now);
     state.audit_quota.prune(now);
-    Ok(Swept { sessions, throttles, clients_tracked })
+    Ok(Swept { sessions, throttles, ceremonies, clients_tracked })
 }
 
 /// Sweeps every `interval` until the process ends.

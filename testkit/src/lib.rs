@@ -2,6 +2,7 @@
 //! middle of writes) and the benchmarks that must measure it on its own. It depends on
 //! neither the server crate nor the e2e crate, so the server's own tests can use it.
 
+pub mod authenticator;
 pub mod postgres;
 
 use std::path::Path;

@@ -10,6 +10,7 @@ mod login_id;
 mod money;
 mod notice_address;
 mod otp;
+mod passkey_name;
 mod password;
 
 pub use account::{AccountNumber, BranchCode};
@@ -17,6 +18,7 @@ pub use login_id::LoginId;
 pub use money::{Amount, Date, IdempotencyKey, KanaName, LimitAmount};
 pub use notice_address::NoticeAddress;
 pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
+pub use passkey_name::PasskeyName;
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};
 
 /// How a rule's field is shown, so every screen that asks for it says the same: the hint

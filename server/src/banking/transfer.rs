@@ -31,7 +31,10 @@ use crate::otp::verify::{self, CodeError};
 use crate::startup::AppState;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::ledger::{EntryKind, HouseAccount};
+use crate::store::passkeys;
 use crate::store::transfers::{self, NewTransfer, TransferRow};
+use crate::passkey::approval::{self, Binding};
+use crate::passkey::PasskeyError;
 use crate::throttle::{self, Action};
 
 /// Why a transfer was refused; nothing moved.
@@ -128,7 +131,7 @@ pub async fn count_payee_lookup(
     if found.is_some_and(|account| account.customer_id == customer_id) {
         return Ok(false);
     }
-    require_token(state, customer_id).await?;
+    require_second_factor(state, customer_id).await?;
     if let Some(account) = found {
         if transfers::is_payee(&state.db, customer_id, account.id).await? {
             return Ok(false);
@@ -138,7 +141,16 @@ pub async fn count_payee_lookup(
     Ok(true)
 }
 
-/// 振込, a lookup of someone else's account and raising the limit need a token in use.
+/// A 振込 and a lookup of someone else's account need a second factor: a token in use or a
+/// passkey. A stopped token stops the code path, not the passkey.
+pub async fn require_second_factor(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
+    match require_token(state, customer_id).await {
+        Err(_) if passkeys::count(&state.db, customer_id).await? > 0 => Ok(()),
+        other => other,
+    }
+}
+
+/// A code, and raising the limit, need a token in use.
 pub async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
     match token::state_of(&state.db, customer_id, state.clock.now()).await? {
         OtpState::Active => Ok(()),
@@ -235,6 +247,11 @@ pub async fn quote(
     if plan.from.balance < plan.amount + plan.fee {
         return Err(TransferError::InsufficientFunds.into());
     }
+    let needs_factor = plan.kind == TransferKind::Transfer;
+    let passkey_available = needs_factor && passkeys::count(&state.db, me).await? > 0;
+    let otp_accepted = needs_factor
+        && !(passkey_available && state.policy.phishing_resistant.transfer)
+        && token::state_of(&state.db, me, state.clock.now()).await? == OtpState::Active;
     Ok(Json(TransferQuote {
         kind: plan.kind,
         from: account_of(&plan.from),
@@ -244,7 +261,9 @@ pub async fn quote(
         balance_after: plan.from.balance - plan.amount - plan.fee,
         requester_name: plan.requester,
         limit_remaining,
-        otp_required: plan.kind == TransferKind::Transfer,
+        otp_required: needs_factor,
+        passkey_available,
+        otp_accepted,
         idempotency_key: new_idempotency_key(),
     }))
 }
@@ -273,7 +292,20 @@ pub async fn execute(
     let own = to.as_ref().is_some_and(|to| to.customer_id == me);
     let mut tx = if own {
         crate::db::begin_write(&state.db).await?
+    } else if let Some(answer) = &request.passkey {
+        match approval::accept(&state, &client, me, answer, &Binding::transfer(&draft, &key), "transfer").await {
+            Ok((tx, _)) => tx,
+            // A parallel submission of this confirmation took the approval and moved the money.
+            Err(PasskeyError::UnknownCeremony) => match transfers::find_by_key(&state.db, me, key.as_str()).await? {
+                Some(done) => return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?)),
+                None => return Err(PasskeyError::UnknownCeremony.into()),
+            },
+            Err(error) => return Err(error.into()),
+        }
     } else {
+        if state.policy.phishing_resistant.transfer && passkeys::count(&state.db, me).await? > 0 {
+            return Err(PasskeyError::Required.into());
+        }
         require_token(&state, me).await?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
         match verify::accept(&state, me, Procedure::Confirm, &code, "transfer", &client).await {

@@ -32,7 +32,7 @@ use crate::throttle::{self, Action};
 /// `GET /api/me`.
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
     let (profile, accounts) = customers::profile_with_accounts(&state.db, current.customer_id).await?;
-    let customers::Profile { name, login_id, notice_address } = profile;
+    let customers::Profile { name, login_id, notice_address, passkeys } = profile;
     let accounts = accounts
         .into_iter()
         .map(|row| {
@@ -42,7 +42,9 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         })
         .collect::<Result<_, ApiError>>()?;
     let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
-    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address }))
+    let passkeys = u32::try_from(passkeys).unwrap_or(u32::MAX);
+    let passkeys_required = state.policy.phishing_resistant;
+    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required }))
 }
 
 #[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,

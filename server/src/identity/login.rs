@@ -19,12 +19,12 @@ use crate::identity::session::{self, Level, Opening, Revocation, SessionToken, S
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::startup::AppState;
-use crate::store::customers;
+use crate::store::{customers, passkeys};
 
 #[utoipa::path(post, path = "/api/login", tag = "login", request_body = LoginRequest,
     responses((status = 200, description = "sets the session cookie", body = LoginResponse),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
-        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
+        (status = 403, description = "login_locked, otp_suspended or passkey_required", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),
 ))]
 /// `POST /api/login`. Unknown ID and wrong password give the same body after the same
@@ -62,6 +62,9 @@ pub enum LoginError {
     /// The right password, but the customer's OTP is 停止中.
     #[error("otp suspended")]
     OtpSuspended,
+    /// The right password, but the bank requires this customer's passkey at login.
+    #[error("passkey required")]
+    PasskeyRequired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -72,6 +75,7 @@ impl From<LoginError> for ApiError {
             LoginError::InvalidCredentials => ApiError::new(ErrorReason::InvalidCredentials),
             LoginError::Locked => ApiError::new(ErrorReason::LoginLocked),
             LoginError::OtpSuspended => ApiError::new(ErrorReason::OtpSuspended),
+            LoginError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             LoginError::Unexpected(error) => error.into(),
         }
     }
@@ -120,6 +124,12 @@ async fn password_step(
         return Err(LoginError::InvalidCredentials);
     }
 
+    // Where the bank requires passkeys, a customer who has one cannot fall back to what a
+    // phishing site can relay. Told only after the right password.
+    if state.policy.phishing_resistant.login && passkeys::count(&state.db, credential.customer_id).await? > 0 {
+        audit::record(&state.db, now, audit(id, "refused", "passkey_required")).await?;
+        return Err(LoginError::PasskeyRequired);
+    }
     // A token in use owes a code (BLI023); a stopped one refuses the login outright.
     let otp = token::state_of(&state.db, credential.customer_id, now).await?;
     if otp == OtpState::Suspended {

@@ -39,6 +39,7 @@ pub enum Revocation {
     OtpSuspensionLifted,
     OtpInitialised,
     NoticeAddressChange,
+    PasskeyRemoved,
     DemoSeed,
 }
 
@@ -54,6 +55,7 @@ impl Revocation {
             Self::OtpSuspensionLifted => "otp_lift_suspension",
             Self::OtpInitialised => "otp_initialise",
             Self::NoticeAddressChange => "notice_address_change",
+            Self::PasskeyRemoved => "passkey_remove",
             Self::DemoSeed => "demo_seed",
         }
     }

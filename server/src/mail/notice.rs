@@ -29,6 +29,9 @@ pub enum Notice {
     /// A 振込 or 振替 was accepted.
     TransferAccepted { kind: &'static str, receipt_no: String, payee: String, amount: i64, fee: i64 },
     TransferLimitChanged { limit: i64 },
+    PasskeyRegistered { name: String },
+    /// By the customer (one, named) or by the bank (all of them, `name` empty).
+    PasskeyRemoved { name: String, by_bank: bool },
 }
 
 /// The paper form that brings a stopped or lost token back.
@@ -105,6 +108,21 @@ impl Notice {
                 "振込限度額変更のお知らせ",
                 format!("1日あたりの振込限度額が {} に変更されました。", yen(*limit)),
                 not_you.to_owned(),
+            ),
+            Self::PasskeyRegistered { name } => (
+                "パスキー登録のお知らせ",
+                format!("パスキー「{name}」が登録されました。このパスキーでログインや振込の承認ができます。"),
+                format!("{not_you}お取引店でパスキーを削除し、ログインパスワードを変更してください。"),
+            ),
+            Self::PasskeyRemoved { name, by_bank: false } => (
+                "パスキー削除のお知らせ",
+                format!("パスキー「{name}」が削除されました。ほかの端末のログインはすべて終了しました。"),
+                not_you.to_owned(),
+            ),
+            Self::PasskeyRemoved { by_bank: true, .. } => (
+                "パスキー削除のお知らせ",
+                "お取引店のお手続きにより、登録されていたパスキーをすべて削除しました。ほかの端末のログインはすべて終了しました。".to_owned(),
+                format!("パスキーを再びご利用になるには、ログイン後「各種お申込・手続き」→「パスキー」から登録してください。{not_you}"),
             ),
         }
     }

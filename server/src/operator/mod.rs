@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod customers;
 pub mod demo;
 pub mod otp;
+pub mod passkeys;

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::http::{csrf, rate_limit};
 use crate::identity::{account, login, registration};
 use crate::startup::AppState;
-use crate::{banking, mail, otp};
+use crate::{banking, mail, otp, passkey};
 
 /// No API body is anywhere near this; a larger one is refused before it is read.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -36,6 +36,13 @@ pub fn api_router(state: AppState) -> Router {
         .route("/otp/activate", post(otp::activate::activate))
         .route("/otp/deactivate", post(otp::deactivate::deactivate))
         .route("/payees/lookup", post(banking::payees::lookup))
+        .route("/passkeys/login/options", post(passkey::login::options))
+        .route("/passkeys/login", post(passkey::login::login))
+        .route("/passkeys/registration/options", post(passkey::register::options))
+        .route("/passkeys", post(passkey::register::register))
+        .route("/passkeys/{id}/removal/options", post(passkey::approval::removal_challenge))
+        .route("/passkeys/{id}/removal", post(passkey::manage::remove))
+        .route("/transfers/approval", post(passkey::approval::transfer_challenge))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     let router = Router::new()
         .route("/health", get(health::health))
@@ -50,6 +57,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/transfers", post(banking::transfer::execute))
         .route("/payees", get(banking::payees::list))
         .route("/payees/{id}", delete(banking::payees::delete))
+        .route("/passkeys", get(passkey::manage::list))
         .route("/transfer-limit", get(banking::limit::show).post(banking::limit::change))
         .merge(authentication);
     let router = if state.deployment.mode == Mode::Development {

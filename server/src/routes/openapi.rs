@@ -11,7 +11,12 @@ use netbank_api::otp::{
 };
 use netbank_api::banking::{
     Payee, PayeeList, PayeeLookupRequest, SavedPayee, Statement, StatementEntry, StatementPeriod, StatementQuery,
-    TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote, TransferReceipt, TransferRequest,
+    TransferApprovalRequest, TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote, TransferReceipt,
+    TransferRequest,
+};
+use netbank_api::passkey::{
+    PasskeyAnswer, PasskeyChallenge, PasskeyList, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
+    PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary, PhishingResistantPolicy,
 };
 use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse, MailSenderStatus, ReadyResponse};
 use utoipa::OpenApi;
@@ -19,6 +24,7 @@ use utoipa::OpenApi;
 use crate::banking::{limit, payees, statement, transfer};
 use crate::identity::{account, login, registration};
 use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
+use crate::passkey::{approval, login as passkey_login, manage, register};
 use crate::routes::health;
 
 #[derive(OpenApi)]
@@ -50,6 +56,14 @@ use crate::routes::health;
         transfer::execute,
         limit::show,
         limit::change,
+        passkey_login::options,
+        passkey_login::login,
+        register::options,
+        register::register,
+        manage::list,
+        approval::removal_challenge,
+        manage::remove,
+        approval::transfer_challenge,
         document,
     ),
     components(schemas(
@@ -60,6 +74,8 @@ use crate::routes::health;
         AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
         Statement, StatementEntry, StatementPeriod, StatementQuery, Payee, PayeeList, PayeeLookupRequest, SavedPayee,
         TransferDraft, TransferKind, TransferQuote, TransferRequest, TransferReceipt, TransferLimit, TransferLimitRequest,
+        TransferApprovalRequest, PasskeyChallenge, PasskeyAnswer, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
+        PasskeyRegistrationRequest, PasskeySummary, PasskeyList, PhishingResistantPolicy, PasskeyRemovalRequest,
     ))
 )]
 pub struct ApiDoc;
@@ -77,6 +93,13 @@ const RATE_LIMITED: &[&str] = &[
     "/api/notice-address",
     "/api/otp/issue",
     "/api/payees/lookup",
+    "/api/passkeys/login/options",
+    "/api/passkeys/login",
+    "/api/passkeys/registration/options",
+    "/api/passkeys",
+    "/api/passkeys/{id}/removal/options",
+    "/api/passkeys/{id}/removal",
+    "/api/transfers/approval",
 ];
 
 /// The refusals every operation of a kind can give, said once here instead of on each path:

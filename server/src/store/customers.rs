@@ -64,6 +64,8 @@ pub struct Profile {
     pub name: String,
     pub login_id: String,
     pub notice_address: Option<String>,
+    /// Registered passkeys.
+    pub passkeys: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -71,6 +73,7 @@ struct ProfileAccountRow {
     name: String,
     login_id: String,
     notice_address: Option<String>,
+    passkeys: i64,
     kind: Option<String>,
     branch_code: Option<String>,
     number: Option<String>,
@@ -82,7 +85,8 @@ struct ProfileAccountRow {
 /// read, and each statement is a round trip to PostgreSQL.
 pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
     let rows: Vec<ProfileAccountRow> = sqlx::query_as(
-        "SELECT c.name, k.login_id, c.notice_address, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
+        "SELECT c.name, k.login_id, c.notice_address,
+                (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
          FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
          WHERE c.id = $1 ORDER BY a.id",
     )
@@ -90,7 +94,12 @@ pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -
     .fetch_all(db)
     .await?;
     let first = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-    let profile = Profile { name: first.name.clone(), login_id: first.login_id.clone(), notice_address: first.notice_address.clone() };
+    let profile = Profile {
+        name: first.name.clone(),
+        login_id: first.login_id.clone(),
+        notice_address: first.notice_address.clone(),
+        passkeys: first.passkeys,
+    };
     let accounts = rows
         .into_iter()
         .filter_map(|row| {
@@ -99,6 +108,25 @@ pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -
         })
         .collect();
     Ok((profile, accounts))
+}
+
+/// The login ID and name (a passkey carries them so the customer can tell it apart), and
+/// whether the login is locked.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Identity {
+    pub login_id: String,
+    pub name: String,
+    pub locked: i64,
+}
+
+pub async fn identity(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Identity> {
+    sqlx::query_as(
+        "SELECT k.login_id, c.name, CASE WHEN k.locked_at IS NULL THEN 0 ELSE 1 END AS locked
+         FROM customers c JOIN credentials k ON k.customer_id = c.id WHERE c.id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
 }
 
 /// A customer as the operator sees them.

@@ -34,6 +34,7 @@ pub mod customers;
 pub mod ledger;
 pub mod mail_outbox;
 pub mod otp_tokens;
+pub mod passkeys;
 pub mod sessions;
 pub mod throttles;
 pub mod transfers;

@@ -19,6 +19,8 @@ pub enum Level {
     Password,
     /// Password and a one-time password (at login, 利用開始 or 利用解除).
     Otp,
+    /// A passkey at login: phishing-resistant, one step.
+    Passkey,
 }
 
 /// A session row as the time checks need it.
@@ -164,4 +166,4 @@ pub async fn sweep(
 }
 
 text_enum!(Stage { OtpPending = "otp_pending", Full = "full" });
-text_enum!(Level { Password = "password", Otp = "otp" });
+text_enum!(Level { Password = "password", Otp = "otp", Passkey = "passkey" });

@@ -22,6 +22,7 @@ mod otp_issue;
 mod otp_login;
 mod otp_provision;
 mod otp_suspension;
+mod passkeys;
 mod password;
 mod registration;
 mod second_factor;

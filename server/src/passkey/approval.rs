@@ -1,0 +1,120 @@
+//! A passkey approving one action: a 振込 (its accounts, amount, 依頼人名 and idempotency key)
+//! or the removal of one passkey. The challenge is kept with the SHA-256 of what it approves,
+//! so an approval answers for that action only: not for another amount, another payee, or
+//! another confirmation.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use netbank_api::banking::TransferApprovalRequest;
+use netbank_api::checked::Draft;
+use netbank_api::input::IdempotencyKey;
+use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge};
+use netbank_api::ErrorBody;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+use webauthn_rs::prelude::DiscoverableAuthentication;
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::passkey::ceremony::{self, Verified};
+use crate::passkey::{refuse, PasskeyError};
+use crate::startup::AppState;
+use crate::store::passkeys::{self, Purpose};
+
+/// What an approval is for, as the digest its challenge is kept with.
+pub struct Binding(Vec<u8>);
+
+impl Binding {
+    /// Every field of the transfer that the 確認 screen shows, and the confirmation's key.
+    pub fn transfer(draft: &Draft, key: &IdempotencyKey) -> Self {
+        let (from_branch, from_number) = &draft.from;
+        let fields = [
+            "transfer",
+            from_branch.as_str(),
+            from_number.as_str(),
+            draft.to.branch.as_str(),
+            draft.to.kind.as_str(),
+            draft.to.number.as_str(),
+            &draft.amount.yen().to_string(),
+            draft.requester.as_ref().map_or("", |name| name.as_str()),
+            key.as_str(),
+        ];
+        Self::of(&fields)
+    }
+
+    pub fn removal(passkey_id: i64) -> Self {
+        Self::of(&["remove_passkey", &passkey_id.to_string()])
+    }
+
+    /// Fields joined by a byte no field contains, so no two actions share a digest.
+    fn of(fields: &[&str]) -> Self {
+        Self(Sha256::digest(fields.join("\u{0}").as_bytes()).to_vec())
+    }
+}
+
+/// A challenge that any of the customer's passkeys may answer, for `binding` only.
+pub async fn challenge(state: &AppState, customer_id: i64, binding: &Binding) -> Result<PasskeyChallenge, PasskeyError> {
+    let allowed = passkeys::credentials_of(&state.db, customer_id).await?;
+    if allowed.is_empty() {
+        return Err(PasskeyError::Refused("no_passkey".to_owned()));
+    }
+    let (options, challenge) = state.relying_party.assertion_challenge(&allowed, false)?;
+    let now = state.clock.now();
+    ceremony::open(&state.db, Purpose::Approve, Some(customer_id), Some(&binding.0), &options, &challenge, now).await
+}
+
+/// Takes the approval for `binding` and verifies it, in a write transaction that the caller
+/// completes with the approved change. A refusal spends the challenge and is audited under
+/// `event`.
+pub async fn accept(
+    state: &AppState,
+    client: &ClientAddr,
+    customer_id: i64,
+    answer: &PasskeyAnswer,
+    binding: &Binding,
+    event: &'static str,
+) -> Result<(Transaction<'static, Any>, Verified), PasskeyError> {
+    let assertion = ceremony::parse_assertion(&answer.credential)?;
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let verified = async {
+        let challenge: DiscoverableAuthentication =
+            ceremony::take(&mut *tx, &answer.ceremony, Purpose::Approve, Some(customer_id), Some(&binding.0), now).await?;
+        ceremony::verify(&mut tx, &state.relying_party, &assertion, challenge, Some(customer_id), now).await
+    }
+    .await;
+    match verified {
+        Ok(verified) => Ok((tx, verified)),
+        Err(error) => Err(refuse(tx, client, Some(customer_id), event, error, now).await),
+    }
+}
+
+#[utoipa::path(post, path = "/api/transfers/approval", tag = "banking", request_body = TransferApprovalRequest,
+    responses((status = 200, description = "a challenge for the customer's passkeys, bound to this transfer", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody)))]
+/// `POST /api/transfers/approval`: the 確認 screen's 「パスキーで承認」.
+pub async fn transfer_challenge(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<TransferApprovalRequest>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let (draft, key) = request.check()?;
+    Ok(Json(challenge(&state, current.customer_id, &Binding::transfer(&draft, &key)).await?))
+}
+
+#[utoipa::path(post, path = "/api/passkeys/{id}/removal/options", tag = "passkeys",
+    params(("id" = i64, Path, description = "the passkey")),
+    responses((status = 200, description = "a challenge for the customer's passkeys, bound to this removal", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody)))]
+/// `POST /api/passkeys/{id}/removal/options`: BPK004's 「パスキーで削除」.
+pub async fn removal_challenge(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    Path(id): Path<String>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let id = crate::passkey::manage::own_passkey(&state, current.customer_id, &id).await?;
+    Ok(Json(challenge(&state, current.customer_id, &Binding::removal(id)).await?))
+}

@@ -1,0 +1,86 @@
+//! BLI001's passkey path: 「パスキーでログイン」 or the browser's passkey autofill on the login
+//! ID field. One step: no login ID is sent, the authenticator names its credential and the
+//! customer's handle, and the session is at the phishing-resistant level.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use netbank_api::identity::LoginResponse;
+use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge, PasskeyLoginOptionsRequest};
+use netbank_api::{ErrorBody, ErrorReason};
+use webauthn_rs::prelude::DiscoverableAuthentication;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::{self, Level, Opening, Stage};
+use crate::passkey::ceremony;
+use crate::passkey::{refuse, PasskeyError};
+use crate::startup::AppState;
+use crate::store::customers;
+use crate::store::passkeys::Purpose;
+
+#[utoipa::path(post, path = "/api/passkeys/login/options", tag = "login", request_body = PasskeyLoginOptionsRequest,
+    responses((status = 200, description = "the challenge for navigator.credentials.get", body = PasskeyChallenge),
+        (status = 429, description = "rate_limited", body = ErrorBody)))]
+/// `POST /api/passkeys/login/options`: a challenge any of this site's passkeys may answer.
+pub async fn options(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PasskeyLoginOptionsRequest>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let (options, challenge) = state.relying_party.assertion_challenge(&[], request.autofill)?;
+    let now = state.clock.now();
+    Ok(Json(ceremony::open(&state.db, Purpose::Login, None, None, &options, &challenge, now).await?))
+}
+
+#[utoipa::path(post, path = "/api/passkeys/login", tag = "login", request_body = PasskeyAnswer,
+    responses((status = 200, description = "sets the session cookie (level: passkey)", body = LoginResponse),
+        (status = 401, description = "passkey_refused or passkey_challenge_expired", body = ErrorBody),
+        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 422, description = "invalid_input (credential)", body = ErrorBody)))]
+/// `POST /api/passkeys/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    ApiJson(answer): ApiJson<PasskeyAnswer>,
+) -> Result<impl IntoResponse, ApiError> {
+    let assertion = ceremony::parse_assertion(&answer.credential)?;
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let verified = async {
+        let challenge: DiscoverableAuthentication =
+            ceremony::take(&mut *tx, &answer.ceremony, Purpose::Login, None, None, now).await?;
+        ceremony::verify(&mut tx, &state.relying_party, &assertion, challenge, None, now).await
+    }
+    .await;
+    let verified = match verified {
+        Ok(verified) => verified,
+        Err(error) => return Err(refuse(tx, &client, None, "login_passkey", error, now).await.into()),
+    };
+    let me = verified.customer_id;
+    // Only the passkey's holder learns that the login is locked, as with the password.
+    if customers::identity(&mut *tx, me).await?.locked != 0 {
+        let locked = PasskeyError::Refused("locked".to_owned());
+        refuse(tx, &client, Some(me), "login", locked, now).await;
+        return Err(ApiError::new(ErrorReason::LoginLocked));
+    }
+    if let Some(old) = session::presented_token(&headers) {
+        session::delete(&mut *tx, &old).await?;
+    }
+    let opening = Opening { customer_id: me, stage: Stage::Full, level: Level::Passkey, login_at: now };
+    let token = session::create(&mut tx, &state.policy, opening, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: "login",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("passkey={}", verified.passkey_id)),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    let mut response_headers = HeaderMap::new();
+    session::set_cookie(&mut response_headers, token.cookie(&state.policy));
+    Ok((response_headers, Json(LoginResponse::Complete)))
+}

@@ -1,0 +1,150 @@
+//! BPK001 パスキー一覧 and BPK004 削除: the customer's passkeys with their dates; removing
+//! one takes a passkey's approval or the current one-time password. The operator removes them
+//! all for a lost device. Every removal is mailed and ends the customer's other sessions.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::Json;
+use netbank_api::input::{InputError, OtpCode};
+use netbank_api::otp::Procedure;
+use netbank_api::passkey::{PasskeyList, PasskeyRemovalRequest, PasskeySummary, PhishingResistantPolicy};
+use netbank_api::{ErrorBody, ErrorReason};
+use sqlx::AnyPool;
+use webauthn_rs::prelude::{CredentialID, Passkey};
+
+use crate::audit::{self, AuditEvent};
+use crate::calendar::jst_datetime;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
+use crate::mail::notice::{self, Notice};
+use crate::otp::verify;
+use crate::passkey::approval::{self, Binding};
+use crate::startup::AppState;
+use crate::store::passkeys;
+
+/// The credential IDs a new registration must not repeat.
+pub async fn credential_ids(db: &mut sqlx::AnyConnection, customer_id: i64) -> anyhow::Result<Vec<CredentialID>> {
+    passkeys::credentials_of(&mut *db, customer_id)
+        .await?
+        .iter()
+        .map(|stored| Ok(serde_json::from_str::<Passkey>(&stored.credential)?.cred_id().clone()))
+        .collect()
+}
+
+/// The id in the path if it is one of the customer's passkeys; anything else is not found.
+pub async fn own_passkey(state: &AppState, customer_id: i64, raw: &str) -> Result<i64, ApiError> {
+    let Ok(id) = raw.parse::<i64>() else { return Err(ApiError::new(ErrorReason::NotFound)) };
+    let mine = passkeys::list(&state.db, customer_id).await?.iter().any(|row| row.id == id);
+    if mine {
+        Ok(id)
+    } else {
+        Err(ApiError::new(ErrorReason::NotFound))
+    }
+}
+
+/// The bank's requirement, as the SPA is told it.
+pub fn required_for(state: &AppState) -> PhishingResistantPolicy {
+    state.policy.phishing_resistant
+}
+
+#[utoipa::path(get, path = "/api/passkeys", tag = "passkeys",
+    responses((status = 200, description = "BPK001", body = PasskeyList),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
+/// `GET /api/passkeys`.
+pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PasskeyList>, ApiError> {
+    let passkeys = passkeys::list(&state.db, current.customer_id)
+        .await?
+        .into_iter()
+        .map(|row| PasskeySummary {
+            id: row.id,
+            name: row.name,
+            created_at: jst_datetime(row.created_at),
+            last_used_at: row.last_used_at.map(jst_datetime),
+            synced: row.backed_up != 0,
+        })
+        .collect();
+    Ok(Json(PasskeyList {
+        passkeys,
+        registration_needs_password: current.level == Level::Password,
+        required_for: required_for(&state),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/passkeys/{id}/removal", tag = "passkeys", request_body = PasskeyRemovalRequest,
+    params(("id" = i64, Path, description = "the passkey")),
+    responses((status = 200, description = "removed; a new session cookie (every other session ends), a notice mail", body = PasskeyList),
+        (status = 401, description = "unauthenticated, session_expired, invalid_otp, passkey_refused or passkey_challenge_expired", body = ErrorBody),
+        (status = 403, description = "otp_suspended", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input: neither a code nor an approval", body = ErrorBody)))]
+/// `POST /api/passkeys/{id}/removal`.
+pub async fn remove(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<PasskeyRemovalRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let me = current.customer_id;
+    let id = own_passkey(&state, me, &id).await?;
+    let (mut tx, how) = match (&request.passkey, &request.otp) {
+        (Some(answer), _) => {
+            let (tx, _) = approval::accept(&state, &client, me, answer, &Binding::removal(id), "passkey_remove").await?;
+            (tx, "passkey")
+        }
+        (None, Some(code)) => {
+            let code = OtpCode::parse(code)?;
+            (verify::accept(&state, me, Procedure::Confirm, &code, "passkey_remove", &client).await?, "otp")
+        }
+        (None, None) => {
+            let missing = InputError { field: "otp", message: "ワンタイムパスワードを入力するか、パスキーで承認してください。" };
+            return Err(missing.into());
+        }
+    };
+    let now = state.clock.now();
+    // A parallel removal may have taken it meanwhile.
+    let Some(name) = passkeys::delete(&mut *tx, me, id).await? else {
+        return Err(ApiError::new(ErrorReason::NotFound));
+    };
+    notice::send(&mut tx, me, &Notice::PasskeyRemoved { name, by_bank: false }, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: "passkey_remove",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("passkey={id} proof={how}")),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    // A removed passkey may be on a lost device that is logged in.
+    let token = session::reissue(&mut tx, &current, current.level, Revocation::PasskeyRemoved, client.ip_string(), now).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    let mut headers = HeaderMap::new();
+    session::set_cookie(&mut headers, token.cookie(&state.policy));
+    let list = list(State(state), CurrentCustomer { token: String::new(), ..current }).await?;
+    Ok((headers, list))
+}
+
+/// The operator's removal of every passkey of a customer (a lost or stolen device): their
+/// sessions end, the customer is told, the audit log names the operator. How many there were.
+pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, now: i64) -> anyhow::Result<u64> {
+    let mut tx = db.begin().await?;
+    let removed = passkeys::delete_all_of(&mut *tx, customer_id).await?;
+    session::revoke_all(&mut tx, customer_id, Revocation::PasskeyRemoved, Some(operator.to_owned()), now).await?;
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "passkey_remove_all",
+        client_addr: Some(operator.to_owned()),
+        result: "success",
+        detail: Some(format!("passkeys={removed}")),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    if removed > 0 {
+        notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { name: String::new(), by_bank: true }, now).await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}

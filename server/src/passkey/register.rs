@@ -1,0 +1,139 @@
+//! BPK002 パスキー登録: only a session that proved more than the password (a one-time
+//! password or a passkey) may add one; a customer without a token gives the login password
+//! again. The passkey is discoverable (the browser can offer it before a login ID is typed)
+//! and verifies the customer itself (fingerprint, face, PIN). A notice mail goes out.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use netbank_api::input::{LoginPassword, PasskeyName};
+use netbank_api::passkey::{PasskeyChallenge, PasskeyRegistrationOptionsRequest, PasskeyRegistrationRequest, PasskeySummary};
+use netbank_api::{ErrorBody, ErrorReason};
+use rand::RngCore;
+use webauthn_rs::prelude::{Credential, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
+use webauthn_rs_proto::ResidentKeyRequirement;
+
+use crate::audit::{self, AuditEvent};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::reauth;
+use crate::identity::session::{CurrentCustomer, Level};
+use crate::mail::notice::{self, Notice};
+use crate::passkey::ceremony;
+use crate::passkey::{manage, refuse, PasskeyError};
+use crate::startup::AppState;
+use crate::store::customers;
+use crate::store::passkeys::{self, NewPasskey, Purpose};
+
+/// A customer's passkeys are few: a phone, a computer, a spare.
+pub const MAX_PASSKEYS: i64 = 10;
+
+#[utoipa::path(post, path = "/api/passkeys/registration/options", tag = "passkeys", request_body = PasskeyRegistrationOptionsRequest,
+    responses((status = 200, description = "the challenge for navigator.credentials.create", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated, session_expired or wrong_current_password", body = ErrorBody),
+        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 422, description = "invalid_input (the login password is needed, or ten passkeys are registered)", body = ErrorBody)))]
+/// `POST /api/passkeys/registration/options`.
+pub async fn options(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<PasskeyRegistrationOptionsRequest>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let me = current.customer_id;
+    if current.level == Level::Password {
+        let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
+        reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
+    }
+    if passkeys::count(&state.db, me).await? >= MAX_PASSKEYS {
+        return Err(ErrorBody::new(ErrorReason::InvalidInput)
+            .with_message("登録できるパスキーは10件までです。不要なパスキーを削除してから登録してください。")
+            .into());
+    }
+    let who = customers::identity(&state.db, me).await?;
+    let mut conn = state.db.acquire().await?;
+    let mut fresh = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    let handle = passkeys::handle(&mut conn, me, fresh).await?;
+    let handle = Uuid::from_slice(&handle).map_err(|e| ApiError::internal(format!("passkey handle: {e}")))?;
+    let exclude = manage::credential_ids(&mut conn, me).await?;
+    let (mut options, registration) = state
+        .relying_party
+        .webauthn
+        .start_passkey_registration(handle, &who.login_id, &who.name, Some(exclude))
+        .map_err(|e| ApiError::internal(format!("webauthn: {e}")))?;
+    // Discoverable: the login page can offer the passkey before a login ID is typed.
+    let selection = options.public_key.authenticator_selection.get_or_insert_with(Default::default);
+    selection.resident_key = Some(ResidentKeyRequirement::Required);
+    selection.require_resident_key = true;
+    let challenge =
+        ceremony::open(&mut *conn, Purpose::Register, Some(me), None, &options, &registration, state.clock.now()).await?;
+    Ok(Json(challenge))
+}
+
+#[utoipa::path(post, path = "/api/passkeys", tag = "passkeys", request_body = PasskeyRegistrationRequest,
+    responses((status = 201, description = "registered; a notice mail goes out", body = PasskeySummary),
+        (status = 401, description = "unauthenticated, session_expired, passkey_refused or passkey_challenge_expired", body = ErrorBody),
+        (status = 409, description = "passkey_already_registered", body = ErrorBody),
+        (status = 422, description = "invalid_input (name, credential)", body = ErrorBody)))]
+/// `POST /api/passkeys`: the authenticator's answer to the registration challenge.
+pub async fn register(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<PasskeyRegistrationRequest>,
+) -> Result<(StatusCode, Json<PasskeySummary>), ApiError> {
+    let me = current.customer_id;
+    // Bad input spends nothing: the name and the answer's shape are checked first.
+    let name = PasskeyName::parse(&request.name)?;
+    let answer: RegisterPublicKeyCredential =
+        serde_json::from_str(&request.answer.credential).map_err(|_| PasskeyError::Malformed)?;
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let registered = async {
+        let registration: PasskeyRegistration =
+            ceremony::take(&mut *tx, &request.answer.ceremony, Purpose::Register, Some(me), None, now).await?;
+        let passkey = state
+            .relying_party
+            .webauthn
+            .finish_passkey_registration(&answer, &registration)
+            .map_err(|e| PasskeyError::Refused(format!("{e:?}").to_lowercase()))?;
+        let credential = Credential::from(passkey.clone());
+        let json = serde_json::to_string(&passkey).map_err(anyhow::Error::from)?;
+        let row = NewPasskey {
+            customer_id: me,
+            credential_id: passkey.cred_id(),
+            name: name.as_str(),
+            credential: &json,
+            sign_count: i64::from(credential.counter),
+            backup_eligible: credential.backup_eligible,
+            backed_up: credential.backup_state,
+        };
+        let id = passkeys::insert(&mut *tx, row, now).await?.ok_or(PasskeyError::AlreadyRegistered)?;
+        Ok::<_, PasskeyError>((id, credential.backup_state))
+    }
+    .await;
+    let (id, synced) = match registered {
+        Ok(done) => done,
+        Err(error) => return Err(refuse(tx, &client, Some(me), "passkey_register", error, now).await.into()),
+    };
+    notice::send(&mut tx, me, &Notice::PasskeyRegistered { name: name.as_str().to_owned() }, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: "passkey_register",
+        client_addr: client.ip_string(),
+        result: "success",
+        detail: Some(format!("passkey={id} synced={synced}")),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    let summary = PasskeySummary {
+        id,
+        name: name.as_str().to_owned(),
+        created_at: crate::calendar::jst_datetime(now),
+        last_used_at: None,
+        synced,
+    };
+    Ok((StatusCode::CREATED, Json(summary)))
+}
