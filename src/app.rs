@@ -16,6 +16,7 @@ use crate::pages::otp_activate::OtpActivatePage;
 use crate::pages::otp_deactivate::OtpDeactivatePage;
 use crate::pages::otp_issue::OtpIssuePage;
 use crate::pages::otp_menu::OtpMenuPage;
+use crate::pages::passkeys::{PasskeyRegisterPage, PasskeysPage};
 use crate::pages::profile::ProfilePage;
 use crate::state::Notice;
 
@@ -41,6 +42,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/otp/issue") view=OtpIssuePage />
                     <Route path=path!("/otp/activate") view=OtpActivatePage />
                     <Route path=path!("/otp/deactivate") view=OtpDeactivatePage />
+                    <Route path=path!("/passkeys") view=PasskeysPage />
+                    <Route path=path!("/passkeys/new") view=PasskeyRegisterPage />
                     <Route path=path!("/profile") view=ProfilePage />
                 </ParentRoute>
             </Routes>

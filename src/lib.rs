@@ -6,6 +6,7 @@ pub mod components;
 pub mod login_app;
 pub mod pages;
 pub mod state;
+pub mod webauthn;
 
 pub use app::App;
 

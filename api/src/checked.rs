@@ -308,7 +308,7 @@ mod tests {
         let fine = TransferDraft { to_branch_code: "001".into(), amount: "1,000".into(), requester_name: String::new(), ..draft };
         let checked = fine.check().unwrap();
         assert_eq!((checked.amount.yen(), checked.requester), (1000, None));
-        let request = TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, save_payee: false };
+        let request = TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, passkey: None, save_payee: false };
         assert_eq!(fields(request.check()), ["idempotency_key"]);
         assert_eq!(account_key("0011234567", "from_account").unwrap_err().field, "from_account");
     }

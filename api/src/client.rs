@@ -8,8 +8,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::banking::{
-    Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferDraft, TransferLimit, TransferLimitRequest,
-    TransferQuote, TransferReceipt, TransferRequest,
+    Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferApprovalRequest, TransferDraft, TransferLimit,
+    TransferLimitRequest, TransferQuote, TransferReceipt, TransferRequest,
+};
+use crate::passkey::{
+    PasskeyAnswer, PasskeyChallenge, PasskeyList, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
+    PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary,
 };
 use crate::identity::{
     ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, NoticeAddressChanged,
@@ -231,4 +235,42 @@ pub async fn transfer_limit() -> Result<TransferLimit, ClientError> {
 
 pub async fn change_transfer_limit(request: TransferLimitRequest) -> Result<TransferLimit, ClientError> {
     post("/api/transfer-limit", &request).await
+}
+
+/// BLI001: a challenge for 「パスキーでログイン」 or, with `autofill`, for the login ID
+/// field's passkey suggestions.
+pub async fn passkey_login_options(autofill: bool) -> Result<PasskeyChallenge, ClientError> {
+    post("/api/passkeys/login/options", &PasskeyLoginOptionsRequest { autofill }).await
+}
+
+pub async fn passkey_login(answer: PasskeyAnswer) -> Result<LoginResponse, ClientError> {
+    post("/api/passkeys/login", &answer).await
+}
+
+/// BPK001.
+pub async fn passkeys() -> Result<PasskeyList, ClientError> {
+    get("/api/passkeys").await
+}
+
+pub async fn passkey_registration_options(login_password: Option<String>) -> Result<PasskeyChallenge, ClientError> {
+    post("/api/passkeys/registration/options", &PasskeyRegistrationOptionsRequest { login_password }).await
+}
+
+pub async fn register_passkey(request: PasskeyRegistrationRequest) -> Result<PasskeySummary, ClientError> {
+    post("/api/passkeys", &request).await
+}
+
+/// A challenge approving the removal of passkey `id` only.
+pub async fn passkey_removal_options(id: i64) -> Result<PasskeyChallenge, ClientError> {
+    post(&format!("/api/passkeys/{id}/removal/options"), &()).await
+}
+
+/// Removes passkey `id` (the server re-issues the session cookie); the list after it.
+pub async fn remove_passkey(id: i64, request: PasskeyRemovalRequest) -> Result<PasskeyList, ClientError> {
+    post(&format!("/api/passkeys/{id}/removal"), &request).await
+}
+
+/// A challenge approving this 振込 only.
+pub async fn transfer_approval(request: TransferApprovalRequest) -> Result<PasskeyChallenge, ClientError> {
+    post("/api/transfers/approval", &request).await
 }

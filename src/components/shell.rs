@@ -113,7 +113,10 @@ pub fn Shell() -> impl IntoView {
                         <li><A href="/transfer">"振込・振替"</A></li>
                         <li>
                             <span class="menu-group">"各種お申込・手続き"</span>
-                            <ul><li><A href="/otp">"ワンタイムパスワード"</A></li></ul>
+                            <ul>
+                                <li><A href="/otp">"ワンタイムパスワード"</A></li>
+                                <li><A href="/passkeys">"パスキー"</A></li>
+                            </ul>
                         </li>
                         <li><A href="/profile">"お客様情報の変更"</A></li>
                     </ul>

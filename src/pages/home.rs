@@ -48,6 +48,18 @@ pub fn HomePage() -> impl IntoView {
                 "登録状況："<strong class="otp-state">{move || me.with(|me| me.otp_state.label())}</strong>
             </p>
             <A href="/otp">"ワンタイムパスワードの登録・解除"</A>
+            <h2>"パスキー"</h2>
+            {move || {
+                let (count, required) = me.with(|me| (me.passkeys, me.passkeys_required.login || me.passkeys_required.transfer));
+                match (count, required) {
+                    (0, true) => view! {
+                        <p class="notice passkey-invite">"偽サイトからお客様を守るため、パスキーの登録をお願いしています。パスキーは指紋・顔認証・画面ロックで確認するため、ワンタイムパスワードのように偽サイトに入力させられることがありません。"</p>
+                    }.into_any(),
+                    (0, false) => view! { <p>"パスキーを登録すると、指紋・顔認証・画面ロックでログインや振込の承認ができます。"</p> }.into_any(),
+                    (count, _) => view! { <p class="passkey-count">{format!("登録済みのパスキー：{count}件")}</p> }.into_any(),
+                }
+            }}
+            <A href="/passkeys">"パスキーの登録・削除"</A>
         </Screen>
     }
 }

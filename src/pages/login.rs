@@ -1,5 +1,6 @@
-//! BLI001 ログイン: the phishing notice, 初回利用登録 for newcomers, and the login form with
-//! the optional software keyboard.
+//! BLI001 ログイン: the phishing notice, 初回利用登録 for newcomers, the login form with the
+//! optional software keyboard, and passkeys: 「パスキーでログイン」 and, where the browser offers
+//! it, a passkey among the login ID field's suggestions.
 
 use leptos::prelude::*;
 use netbank_api::client;
@@ -10,6 +11,7 @@ use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, No
 use crate::components::screen::Screen;
 use crate::components::software_keyboard::SoftwareKeyboard;
 use crate::state::{go, now_ms, set_otp_deadline, Notice};
+use crate::webauthn;
 use crate::INSTITUTION_NAME;
 
 #[component]
@@ -40,6 +42,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let on_submit = submit_with(invalid, submit, error, move || Some(untrack(request)));
+    let (with_passkey, autofill) = passkey_login(error);
     view! {
         <Screen title="ログイン" id="BLI001">
             <NoticeBox message=notice />
@@ -55,7 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                     <form on:submit=on_submit novalidate=true>
                         <FormAlert error=error />
                         <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
-                            autocomplete="username" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
+                            autocomplete="username webauthn" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
                         <Field label="ログインパスワード" name="password" value=password check=rule(LoginPassword::parse)
                             input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len
                             hint=LoginPassword::SPEC.hint readonly=use_keyboard />
@@ -69,6 +72,18 @@ pub fn LoginPage() -> impl IntoView {
                         </Show>
                         <SubmitButton label="ログイン" invalid=invalid pending=submit.pending() />
                     </form>
+                    <Show when=webauthn::supported>
+                        <div class="passkey-login">
+                            <p class="hint">"パスキーを登録済みの方は、ログインID・パスワードの入力は不要です。"</p>
+                            <button type="button" class="button secondary" disabled=move || with_passkey.pending().get()
+                                on:click=move |_| {
+                                    autofill.with_value(|pending| pending.as_ref().map(webauthn::abort));
+                                    with_passkey.dispatch(false);
+                                }>
+                                {move || if with_passkey.pending().get() { "処理中…" } else { "パスキーでログイン" }}
+                            </button>
+                        </div>
+                    </Show>
                 </section>
                 <section class="subpanel" aria-labelledby="newcomer-title">
                     <h2 id="newcomer-title">"初めてご利用になる方"</h2>
@@ -78,4 +93,40 @@ pub fn LoginPage() -> impl IntoView {
             </div>
         </Screen>
     }
+}
+
+/// The passkey path: the button's action and the autofill request's abort controller. The
+/// autofill request waits until the customer picks a passkey among the login ID field's
+/// suggestions; the button aborts it first (a browser runs one request at a time).
+fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<wasm_bindgen::JsValue>, LocalStorage>) {
+    let autofill = StoredValue::new_local(None);
+    let attempt = move |conditional: bool| async move {
+        let signal = if conditional {
+            let Some((controller, signal)) = webauthn::abort_controller() else { return };
+            autofill.set_value(Some(controller));
+            Some(signal)
+        } else {
+            None
+        };
+        let done = async {
+            let challenge = client::passkey_login_options(conditional).await?;
+            let answer = webauthn::answer(challenge, signal.as_ref()).await?;
+            client::passkey_login(answer).await
+        };
+        match done.await {
+            Ok(_) => go("/home", false),
+            // An autofill request ends quietly when the button or the page takes over.
+            Err(_) if conditional => {}
+            Err(failure) => error.set(Some(failure)),
+        }
+    };
+    let button = Action::new_local(move |_: &bool| attempt(false));
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if webauthn::autofill_available().await {
+                attempt(true).await;
+            }
+        });
+    });
+    (button, autofill)
 }

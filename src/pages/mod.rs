@@ -8,6 +8,7 @@ pub mod otp_deactivate;
 pub mod otp_issue;
 pub mod otp_login;
 pub mod otp_menu;
+pub mod passkeys;
 pub mod payees;
 pub mod profile;
 pub mod registration;

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use netbank_api::banking::{TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
+use netbank_api::banking::{TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
 use netbank_api::client::{self, ClientError};
 use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
@@ -14,6 +14,7 @@ use crate::components::form::{rule, submit_with, ConfirmActions, Field, FormAler
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 use crate::state::yen;
+use crate::webauthn;
 
 /// Where a transfer stands.
 #[derive(Clone, PartialEq)]
@@ -54,14 +55,24 @@ fn payee_text(quote: &TransferQuote) -> String {
 #[component]
 pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSignal<Step>, error: FormError) -> impl IntoView {
     let transfer = quote.kind == TransferKind::Transfer;
+    // 振込: a passkey approves exactly this transfer; the code is the fallback unless the bank
+    // requires the passkey of customers who have one.
+    let with_passkey = transfer && quote.passkey_available;
+    let with_code = transfer && quote.otp_accepted;
     let code = RwSignal::new(String::new());
     let save_payee = RwSignal::new(false);
     let leave = leave_for_lost_session();
-    let invalid = Signal::derive(move || transfer && OtpCode::parse(&code.get()).is_err());
+    let invalid = Signal::derive(move || with_code && OtpCode::parse(&code.get()).is_err());
     let submit = Action::new_local(move |request: &TransferRequest| {
         let request = request.clone();
         async move {
-            match client::transfer(request).await {
+            let result = match request.passkey {
+                // The approval is asked for when the button is pressed: its challenge is this
+                // transfer's accounts, amount and key.
+                None if request.otp.is_none() && with_passkey => approve(request).await,
+                _ => client::transfer(request).await,
+            };
+            match result {
                 Ok(receipt) => step.set(Step::Done(receipt)),
                 Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => {
@@ -79,18 +90,36 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
     let request = {
         let (draft, key) = (draft.clone(), quote.idempotency_key.clone());
         move || {
-            let otp = transfer.then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
-            Some(TransferRequest { draft: draft.clone(), idempotency_key: key.clone(), otp, save_payee: save_payee.get_untracked() })
+            let otp = with_code.then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
+            let request = TransferRequest {
+                draft: draft.clone(),
+                idempotency_key: key.clone(),
+                otp,
+                passkey: None,
+                save_payee: save_payee.get_untracked(),
+            };
+            Some(request)
         }
     };
     let request = StoredValue::new(request);
     let confirm = submit_with(invalid, submit, error, move || request.with_value(|r| r()));
+    let approve_with_passkey = move |_| {
+        if let Some(mut request) = request.with_value(|r| r()) {
+            request.otp = None;
+            error.set(None);
+            submit.dispatch(request);
+        }
+    };
     let back = Callback::new(move |()| step.set(Step::Input));
     let (title, id, after) = if transfer { ("振込内容の確認", "BTF012", "振込後残高") } else { ("振替内容の確認", "BTF003", "振替後残高") };
     view! {
         <Screen title=title id=id>
-            <p>{format!("以下の内容で{}します。よろしければ{}「確定」ボタンを押してください。", quote.kind.label(),
-                if transfer { "ワンタイムパスワードを入力して、" } else { "" })}</p>
+            <p>{match (with_passkey, with_code) {
+                (true, true) => "以下の内容で振込します。よろしければ「パスキーで承認」ボタンを押すか、ワンタイムパスワードを入力して「確定」ボタンを押してください。".to_owned(),
+                (true, false) => "以下の内容で振込します。よろしければ「パスキーで承認」ボタンを押してください。".to_owned(),
+                _ => format!("以下の内容で{}します。よろしければ{}「確定」ボタンを押してください。", quote.kind.label(),
+                    if transfer { "ワンタイムパスワードを入力して、" } else { "" }),
+            }}</p>
             <dl class="facts transfer-review">
                 <dt>"お支払口座"</dt><dd>{format!("{} {} {}", quote.from.branch_code, quote.from.kind.label(), quote.from.number)}</dd>
                 <dt>{if transfer { "振込先" } else { "入金先口座" }}</dt><dd>{payee_text(&quote)}</dd>
@@ -103,17 +132,32 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
             </dl>
             <form on:submit=confirm novalidate=true>
                 <FormAlert error=error />
-                {transfer.then(|| view! {
+                {with_passkey.then(|| view! {
+                    <div class="passkey-approval">
+                        <button type="button" class="button primary" disabled=move || submit.pending().get()
+                            on:click=approve_with_passkey>
+                            {move || if submit.pending().get() { "処理中…" } else { "パスキーで承認" }}
+                        </button>
+                        <p class="hint">"登録済みのパスキー（指紋・顔認証・画面ロック）で、この振込を承認します。"</p>
+                    </div>
+                })}
+                {with_code.then(|| view! {
                     <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
                         inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
                     <p class="hint">"トークンに表示されている数字を入力してください。約30秒ごとに変わります。"</p>
+                })}
+                {transfer.then(|| view! {
                     <label class="checkbox">
                         <input type="checkbox" name="save_payee" prop:checked=move || save_payee.get()
                             on:change=move |ev| save_payee.set(event_target_checked(&ev)) />
                         <span>"この振込先を登録振込先に登録する"</span>
                     </label>
                 })}
-                <ConfirmActions back invalid=invalid pending=submit.pending() />
+                {if transfer && !with_code {
+                    view! { <div class="actions"><button type="button" class="button secondary" on:click=move |_| back.run(())>"戻る"</button></div> }.into_any()
+                } else {
+                    view! { <ConfirmActions back invalid=invalid pending=submit.pending() /> }.into_any()
+                }}
             </form>
         </Screen>
     }
@@ -144,4 +188,13 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
             </div>
         </Screen>
     }
+}
+
+/// The 確認 screen's 「パスキーで承認」: a challenge for this transfer, the customer's passkey,
+/// then the confirmation carrying the approval.
+async fn approve(mut request: TransferRequest) -> Result<TransferReceipt, ClientError> {
+    let ask = TransferApprovalRequest { draft: request.draft.clone(), idempotency_key: request.idempotency_key.clone() };
+    let challenge = client::transfer_approval(ask).await?;
+    request.passkey = Some(webauthn::answer(challenge, None).await?);
+    client::transfer(request).await
 }

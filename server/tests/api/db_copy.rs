@@ -27,6 +27,10 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let mut body = crate::banking_helpers::draft(&payer.ordinary, &payee.ordinary, "ordinary", 1_000);
     body["save_payee"] = serde_json::json!(true);
     assert_eq!(app.quote_and_transfer(&payer.session, &body, Some(app.fresh_code(&payer))).await.status(), 200);
+    // A passkey, and a login challenge not yet answered.
+    let mut phone = app.authenticator();
+    assert_eq!(app.register_passkey(&payer.session, &mut phone, "iPhone").await.status(), 201);
+    app.login_challenge().await;
     let before = row_counts(&app.state.db).await.unwrap();
     assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles"].contains(table)), "{before:?}");
 

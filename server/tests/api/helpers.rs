@@ -112,6 +112,12 @@ pub async fn error_reason(response: reqwest::Response) -> ErrorReason {
 }
 
 impl TestApp {
+    /// Where customers reach this server: on loopback it is named `localhost` (a passkey's
+    /// domain must be a name), which mail links and passkeys use.
+    pub fn public_url(&self) -> String {
+        self.state.relying_party.origin()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

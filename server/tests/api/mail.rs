@@ -146,7 +146,7 @@ async fn the_development_mailbox_page_shows_mail_as_text_with_working_links() {
     assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = page.text().await.unwrap();
     assert!(html.contains("開発用メールボックス"));
-    assert!(html.contains(&format!("<a href=\"{0}/token\">{0}/token</a>", app.address)), "{html}");
+    assert!(html.contains(&format!("<a href=\"{0}/token\">{0}/token</a>", app.public_url())), "{html}");
 }
 
 fn base64_key() -> String {

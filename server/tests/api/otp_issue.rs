@@ -32,7 +32,7 @@ async fn issuance_answers_bot002_and_mails_the_token_app_url_without_the_passwor
     assert_eq!(mail["transport"], "dev_mailbox");
     let body = mail["body"].as_str().unwrap();
     assert!(mail["subject"].as_str().unwrap().contains("トークン発行"));
-    assert!(body.contains(&format!("{}/token", app.address)), "{body}");
+    assert!(body.contains(&format!("{}/token", app.public_url())), "{body}");
     assert!(body.contains("サービスID：10010001"));
     assert!(body.contains(&format!("ユーザID：{user_id}")));
     assert!(!body.contains("12345"), "the activation password must not be mailed");

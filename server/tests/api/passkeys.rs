@@ -18,7 +18,7 @@ use crate::otp_helpers::LOGIN_PASSWORD;
 
 impl TestApp {
     /// The customer's browser on the bank's own origin.
-    fn authenticator(&self) -> SoftAuthenticator {
+    pub fn authenticator(&self) -> SoftAuthenticator {
         SoftAuthenticator::new(&self.state.relying_party.origin())
     }
 
@@ -29,14 +29,14 @@ impl TestApp {
     }
 
     /// BPK002 through to 登録: the registration's answer.
-    async fn register_passkey(&self, session: &str, authenticator: &mut SoftAuthenticator, name: &str) -> reqwest::Response {
+    pub async fn register_passkey(&self, session: &str, authenticator: &mut SoftAuthenticator, name: &str) -> reqwest::Response {
         let challenge = self.challenge("/api/passkeys/registration/options", &json!({}), Some(session)).await;
         let credential = authenticator.create(&challenge.options);
         let body = json!({ "ceremony": challenge.ceremony, "credential": credential, "name": name });
         self.post("/api/passkeys", &body, Some(session)).await
     }
 
-    async fn login_challenge(&self) -> PasskeyChallenge {
+    pub async fn login_challenge(&self) -> PasskeyChallenge {
         self.challenge("/api/passkeys/login/options", &json!({}), None).await
     }
 

@@ -130,7 +130,7 @@ async fn issuance_mail_goes_out_over_starttls_with_auth() {
     let body = mail.get_body().unwrap();
     let user_id: String = sqlx::query_scalar("SELECT user_id FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
     assert!(body.contains(&format!("ユーザID：{user_id}")), "{body}");
-    assert!(body.contains(&format!("{}/token", app.address)), "the token app's link: {body}");
+    assert!(body.contains(&format!("{}/token", app.public_url())), "the token app's link: {body}");
     // No 利用開始パスワード, SMTP password or login password, as a word anywhere.
     let words: Vec<&str> = raw.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').collect();
     assert!(!words.contains(&ACTIVATION) && !body.contains(ACTIVATION), "{body}");
