@@ -10,6 +10,8 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use fantoccini::{Client, ClientBuilder, Locator};
 use fantoccini::elements::Element;
+use netbank_api::otp::ProvisionedToken;
+use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
 use netbank_server::config::Settings;
 use netbank_server::operator::demo;
@@ -53,7 +55,10 @@ impl Product {
         let server = Application::build(settings).await?.spawn();
         let state = server.state.clone();
         demo::seed(&state.db, &state.clock, state.deployment.mode).await?;
-        Ok(Self { base_url: server.address.clone(), server, state, _data: data })
+        // The address customers use: on loopback `localhost`, which a browser accepts as a
+        // passkey's domain (an IP address it does not).
+        let base_url = state.relying_party.origin();
+        Ok(Self { base_url, server, state, _data: data })
     }
 
     /// Stops the server (connections closed, port shut): the browser is offline from here.
@@ -95,6 +100,30 @@ impl Product {
         let issued: serde_json::Value = self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
         let field = |name: &str| issued[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));
         Ok((field("service_id")?, field("user_id")?))
+    }
+
+    /// demo01 with a token in use, set up through the API (its screens have their own
+    /// tests): the token's secret and parameters; the clock is left on a fresh step.
+    pub async fn demo_token(&self) -> anyhow::Result<(Vec<u8>, TotpParams)> {
+        let client = self.api_client(demo::LOGIN_ID, demo::PASSWORD).await?;
+        let (service_id, user_id) = self.issue_software_token(&client, demo::PASSWORD, "1234").await?;
+        let body = serde_json::json!({ "service_id": service_id, "user_id": user_id, "activation_password": "1234" });
+        let token: ProvisionedToken = self.post(&reqwest::Client::new(), "/api/token/provision", body).await?.json().await?;
+        let (secret, params) = (decode_secret(&token.secret).context("base32 secret")?, TotpParams::default());
+        let code = params.code_at(&secret, self.clock().now());
+        self.post(&client, "/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;
+        self.clock().advance(30);
+        Ok((secret, params))
+    }
+
+    /// デモ 花子 registers (what the branch gave her is printed by the demo).
+    pub async fn register_hanako(&self) -> anyhow::Result<()> {
+        let body = serde_json::json!({
+            "branch_code": demo::NEW_BRANCH, "account_number": demo::NEW_ACCOUNT, "temporary_password": demo::NEW_TEMPORARY_PASSWORD,
+            "login_id": "hanako01", "password": "hana2025", "notice_address": "hanako@notice.example",
+        });
+        self.post(&reqwest::Client::new(), "/api/registration", body).await?.error_for_status()?;
+        Ok(())
     }
 
     /// The server's data directory (database, development key), for the operator CLI.
@@ -229,6 +258,35 @@ impl Browser {
         Ok(())
     }
 
+    /// Gives the browser a platform authenticator, as a phone's or a PC's: it keeps
+    /// discoverable passkeys, verifies the user (as a fingerprint would) and answers without a
+    /// dialog (the DevTools WebAuthn domain).
+    pub async fn add_virtual_authenticator(&self) -> anyhow::Result<String> {
+        self.client.issue_cmd(Cdp { method: "WebAuthn.enable", params: serde_json::json!({ "enableUI": false }) }).await?;
+        let options = serde_json::json!({ "options": {
+            "protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": true,
+            "hasUserVerification": true, "isUserVerified": true, "automaticPresenceSimulation": true,
+        }});
+        let added = self.client.issue_cmd(Cdp { method: "WebAuthn.addVirtualAuthenticator", params: options }).await?;
+        added["authenticatorId"].as_str().map(str::to_owned).context("an authenticator id")
+    }
+
+    /// From the next page on, the browser says it has no passkey autofill (conditional
+    /// mediation), as older ones do: BLI001 then offers only its button.
+    pub async fn without_passkey_autofill(&self) -> anyhow::Result<()> {
+        let script = "PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);";
+        let on_load = Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
+        self.client.issue_cmd(on_load).await?;
+        Ok(())
+    }
+
+    /// How many passkeys the virtual authenticator holds.
+    pub async fn passkeys_held(&self, authenticator: &str) -> anyhow::Result<usize> {
+        let params = serde_json::json!({ "authenticatorId": authenticator });
+        let held = self.client.issue_cmd(Cdp { method: "WebAuthn.getCredentials", params }).await?;
+        Ok(held["credentials"].as_array().map_or(0, Vec::len))
+    }
+
     /// Slows the page's CPU by `rate` (4: a mid-range phone, as Lighthouse takes it), through
     /// the DevTools protocol, for this page and the ones it loads.
     pub async fn throttle_cpu(&self, rate: f64) -> anyhow::Result<()> {
@@ -279,9 +337,17 @@ impl Browser {
         bail!("`{text}` stayed disabled")
     }
 
-    /// Waits until the screen with this 画面ID is shown.
+    /// Waits until the screen with this 画面ID is shown, through the page loads that may come
+    /// first (ChromeDriver ends a wait that a navigation interrupts).
     pub async fn screen(&self, id: &str) -> anyhow::Result<()> {
-        self.text_of(&format!("[data-screen-id={id}]")).await.map(|_| ())
+        let css = format!("[data-screen-id={id}]");
+        for _ in 0..5 {
+            match self.text_of(&css).await {
+                Err(error) if format!("{error:?}").contains("aborted by navigation") => continue,
+                done => return done.map(|_| ()),
+            }
+        }
+        self.text_of(&css).await.map(|_| ())
     }
 
     /// Waits until the element matching `css` contains `needle`; returns its text.

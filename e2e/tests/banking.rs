@@ -2,34 +2,8 @@
 //! second demo customer confirmed with the token's code, both customers' 明細, the CSV; a 振替
 //! between own accounts; the guidance for a 振込 without a token.
 
-use netbank_api::otp::ProvisionedToken;
-use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_e2e::{Browser, Product};
 use netbank_server::operator::demo;
-use serde_json::json;
-
-/// demo01 with a token in use, set up through the API (its screens have their own tests).
-async fn demo_token(product: &Product) -> anyhow::Result<(Vec<u8>, TotpParams)> {
-    let client = product.api_client(demo::LOGIN_ID, demo::PASSWORD).await?;
-    let (service_id, user_id) = product.issue_software_token(&client, demo::PASSWORD, "1234").await?;
-    let body = json!({ "service_id": service_id, "user_id": user_id, "activation_password": "1234" });
-    let token: ProvisionedToken = product.post(&reqwest::Client::new(), "/api/token/provision", body).await?.json().await?;
-    let (secret, params) = (decode_secret(&token.secret).expect("base32"), TotpParams::default());
-    let code = params.code_at(&secret, product.clock().now());
-    product.post(&client, "/api/otp/activate", json!({ "otp": code })).await?.error_for_status()?;
-    product.clock().advance(30);
-    Ok((secret, params))
-}
-
-/// デモ 花子 registers (what the branch gave her is printed by the demo).
-async fn register_hanako(product: &Product) -> anyhow::Result<()> {
-    let body = json!({
-        "branch_code": demo::NEW_BRANCH, "account_number": demo::NEW_ACCOUNT, "temporary_password": demo::NEW_TEMPORARY_PASSWORD,
-        "login_id": "hanako01", "password": "hana2025", "notice_address": "hanako@notice.example",
-    });
-    product.post(&reqwest::Client::new(), "/api/registration", body).await?.error_for_status()?;
-    Ok(())
-}
 
 /// The CSV link's file as the browser downloads it: its first three bytes (the BOM), `|`, the text.
 async fn csv_of_the_page(browser: &Browser) -> anyhow::Result<String> {
@@ -44,8 +18,8 @@ async fn csv_of_the_page(browser: &Browser) -> anyhow::Result<String> {
 #[tokio::test]
 async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in_both_statements() -> anyhow::Result<()> {
     let product = Product::start().await?;
-    let (secret, params) = demo_token(&product).await?;
-    register_hanako(&product).await?;
+    let (secret, params) = product.demo_token().await?;
+    product.register_hanako().await?;
     let code_now = || params.code_at(&secret, product.clock().now());
     let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;

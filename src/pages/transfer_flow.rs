@@ -142,6 +142,7 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
                     </div>
                 })}
                 {with_code.then(|| view! {
+                    {with_passkey.then(|| view! { <p class="or">"ワンタイムパスワードで確定する場合"</p> })}
                     <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
                         inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
                     <p class="hint">"トークンに表示されている数字を入力してください。約30秒ごとに変わります。"</p>
