@@ -550,12 +550,13 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         demo::seed(&app.state().db, &Clock::System, args.mode).await?;
     }
-    println!("netbank is running at http://{}/", app.address());
+    // Where a customer's browser goes: on loopback that is `localhost` (passkeys need a name).
+    println!("netbank is running at {}/ (listening on {})", app.state().relying_party.origin(), app.address());
     if args.demo {
         println!("{}", demo::credentials_text());
     }
     if app.state().deployment.mode == Mode::Development {
-        println!("development mailbox: http://{}/dev/mailbox", app.address());
+        println!("development mailbox: {}/dev/mailbox", app.state().relying_party.origin());
     }
     app.run_until_stopped().await
 }
