@@ -23,6 +23,7 @@ use crate::startup::AppState;
 use crate::store::passkeys::{self, Purpose};
 
 /// What an approval is for, as the digest its challenge is kept with.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Binding(Vec<u8>);
 
 impl Binding {
@@ -117,4 +118,48 @@ pub async fn removal_challenge(
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let id = crate::passkey::manage::own_passkey(&state, current.customer_id, &id).await?;
     Ok(Json(challenge(&state, current.customer_id, &Binding::removal(id)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use netbank_api::banking::TransferDraft;
+    use netbank_api::identity::AccountKind;
+
+    use super::*;
+
+    fn binding(change: impl FnOnce(&mut TransferApprovalRequest)) -> Binding {
+        let mut request = TransferApprovalRequest {
+            draft: TransferDraft {
+                from_account: "001-1234567".into(),
+                to_branch_code: "002".into(),
+                to_kind: AccountKind::Ordinary,
+                to_account_number: "7654321".into(),
+                amount: "10000".into(),
+                requester_name: "".into(),
+            },
+            idempotency_key: "0123456789abcdef0123456789abcdef".into(),
+        };
+        change(&mut request);
+        let (draft, key) = request.check().unwrap();
+        Binding::transfer(&draft, &key)
+    }
+
+    #[test]
+    fn a_transfer_approval_covers_every_field_the_confirmation_shows() {
+        let approved = binding(|_| {});
+        assert_eq!(binding(|r| r.draft.amount = "１０，０００".into()), approved, "the same amount however typed");
+        let others: [fn(&mut TransferApprovalRequest); 7] = [
+            |r| r.draft.amount = "10001".into(),
+            |r| r.draft.from_account = "001-1234568".into(),
+            |r| r.draft.to_branch_code = "003".into(),
+            |r| r.draft.to_kind = AccountKind::Savings,
+            |r| r.draft.to_account_number = "7654320".into(),
+            |r| r.draft.requester_name = "ヤマダ タロウ".into(),
+            |r| r.idempotency_key = "0123456789abcdef0123456789abcdee".into(),
+        ];
+        for change in others {
+            assert_ne!(binding(change), approved);
+        }
+        assert_ne!(Binding::removal(1), Binding::removal(2));
+    }
 }

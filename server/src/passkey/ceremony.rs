@@ -208,3 +208,26 @@ pub async fn verify(
     }
     Ok(Verified { customer_id: stored.customer_id, passkey_id: stored.id, name: stored.name })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_relying_party_is_the_public_urls_domain_and_origin_only() {
+        let bank = RelyingParty::for_public_url("https://bank.example.jp/").unwrap();
+        assert_eq!(bank.origin(), "https://bank.example.jp");
+        let (options, _) = bank.assertion_challenge(&[], false).unwrap();
+        assert_eq!(options.public_key.rp_id, "bank.example.jp");
+        assert!(options.mediation.is_none(), "the button's request is modal");
+        let (options, _) = bank.assertion_challenge(&[], true).unwrap();
+        assert!(options.mediation.is_some(), "the autofill request is conditional");
+        // Loopback is named localhost (a browser refuses an IP address as the RP ID) …
+        let local = RelyingParty::for_public_url("http://127.0.0.1:8080").unwrap();
+        assert_eq!(local.origin(), "http://localhost:8080");
+        // … and any other address is refused at start, not at a customer's first passkey.
+        assert!(RelyingParty::for_public_url("https://192.0.2.10").is_err());
+        assert!(RelyingParty::for_public_url("not a url").is_err());
+    }
+
+}

@@ -23,7 +23,7 @@ use crate::store::passkeys::Purpose;
 
 #[utoipa::path(post, path = "/api/passkeys/login/options", tag = "login", request_body = PasskeyLoginOptionsRequest,
     responses((status = 200, description = "the challenge for navigator.credentials.get", body = PasskeyChallenge),
-        (status = 429, description = "rate_limited", body = ErrorBody)))]
+        (status = 422, description = "malformed_request: `autofill` is not a boolean", body = ErrorBody)))]
 /// `POST /api/passkeys/login/options`: a challenge any of this site's passkeys may answer.
 pub async fn options(
     State(state): State<AppState>,
