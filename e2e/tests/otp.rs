@@ -154,7 +154,7 @@ async fn an_authenticator_app_is_set_up_from_the_qr_code_screen() -> anyhow::Res
 async fn the_code_screen_gives_up_when_its_minute_runs_out_and_says_why() -> anyhow::Result<()> {
     let product = Product::start().await?;
     let browser = Browser::launch().await?;
-    activate_demo_token(&product).await?;
+    product.demo_token().await?;
     browser.pin_clock(product.clock().now()).await?;
     log_in(&browser, &product).await?;
     browser.screen("BLI023").await?;
@@ -170,7 +170,7 @@ async fn the_code_screen_gives_up_when_its_minute_runs_out_and_says_why() -> any
 async fn five_wrong_codes_stop_the_otp_and_the_login_explains_the_paper_form() -> anyhow::Result<()> {
     let product = Product::start().await?;
     let browser = Browser::launch().await?;
-    activate_demo_token(&product).await?;
+    product.demo_token().await?;
     log_in(&browser, &product).await?;
     browser.screen("BLI023").await?;
     for attempt in 1..=5 {
@@ -189,16 +189,4 @@ async fn five_wrong_codes_stop_the_otp_and_the_login_explains_the_paper_form() -
     browser.press("ログイン").await?;
     browser.text_containing("[role=alert]", "ワンタイムパスワード停止解除・初期化依頼書").await?;
     browser.close().await
-}
-
-/// demo01 with a token in use, set up through the API; returns nothing the tests need but
-/// leaves the clock on a fresh step.
-async fn activate_demo_token(product: &Product) -> anyhow::Result<()> {
-    let client = product.api_client("demo01", "demo1234").await?;
-    let (service_id, user_id) = product.issue_software_token(&client, "demo1234", "1234").await?;
-    let (secret, params) = set_up_token(product, &service_id, &user_id, "1234").await?;
-    let code = params.code_at(&secret, product.clock().now());
-    product.post(&client, "/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;
-    product.clock().advance(30);
-    Ok(())
 }
