@@ -229,19 +229,21 @@ impl TransferDraft {
 
 impl TransferRequest {
     pub fn check(&self) -> Checked<(Draft, IdempotencyKey)> {
-        let mut v = Verdicts::default();
-        let draft = draft(&mut v, &self.draft);
-        let key = v.take(IdempotencyKey::parse(&self.idempotency_key));
-        v.finish(draft.zip(key))
+        confirmation(&self.draft, &self.idempotency_key)
     }
+}
+
+/// A confirmation of the 確認 screen: its draft and the quote's key.
+fn confirmation(d: &TransferDraft, key: &str) -> Checked<(Draft, IdempotencyKey)> {
+    let mut v = Verdicts::default();
+    let draft = draft(&mut v, d);
+    let key = v.take(IdempotencyKey::parse(key));
+    v.finish(draft.zip(key))
 }
 
 impl TransferApprovalRequest {
     pub fn check(&self) -> Checked<(Draft, IdempotencyKey)> {
-        let mut v = Verdicts::default();
-        let draft = draft(&mut v, &self.draft);
-        let key = v.take(IdempotencyKey::parse(&self.idempotency_key));
-        v.finish(draft.zip(key))
+        confirmation(&self.draft, &self.idempotency_key)
     }
 }
 

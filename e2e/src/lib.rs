@@ -258,6 +258,17 @@ impl Browser {
         Ok(())
     }
 
+    /// On BTF011: デモ 花子's account as the payee (her 受取人名 confirmed by the server) and
+    /// `amount` yen.
+    pub async fn transfer_to_hanako(&self, amount: &str) -> anyhow::Result<()> {
+        self.screen("BTF011").await?;
+        self.fill("店番", demo::NEW_BRANCH).await?;
+        self.fill("口座番号", demo::NEW_ACCOUNT).await?;
+        self.press("受取人を確認").await?;
+        self.text_containing(".payee-name", "デモ\u{3000}ハナコ").await?;
+        self.fill("金額（円）", amount).await
+    }
+
     /// Gives the browser a platform authenticator, as a phone's or a PC's: it keeps
     /// discoverable passkeys, verifies the user (as a fingerprint would) and answers without a
     /// dialog (the DevTools WebAuthn domain).

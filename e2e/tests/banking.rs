@@ -37,12 +37,7 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     browser.screen("BTF001").await?;
     browser.screenshot("btf001-menu").await?;
     browser.press("振込").await?;
-    browser.screen("BTF011").await?;
-    browser.fill("店番", demo::NEW_BRANCH).await?;
-    browser.fill("口座番号", demo::NEW_ACCOUNT).await?;
-    browser.press("受取人を確認").await?;
-    browser.text_containing(".payee-name", "デモ\u{3000}ハナコ").await?;
-    browser.fill("金額（円）", "12345").await?;
+    browser.transfer_to_hanako("12345").await?;
     assert_eq!(browser.input("依頼人名").await?.prop("value").await?.as_deref(), Some("デモ\u{3000}タロウ"));
     assert!(!browser.scrolls_sideways().await?, "BTF011 fits a phone");
     browser.screenshot("btf011-transfer-input").await?;

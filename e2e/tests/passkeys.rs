@@ -62,12 +62,7 @@ async fn register_a_passkey_log_in_with_it_approve_a_transfer_and_delete_it() ->
     // A 振込 approved with the passkey: the approval covers this payee and amount only.
     browser.press("振込・振替").await?;
     browser.press("振込").await?;
-    browser.screen("BTF011").await?;
-    browser.fill("店番", demo::NEW_BRANCH).await?;
-    browser.fill("口座番号", demo::NEW_ACCOUNT).await?;
-    browser.press("受取人を確認").await?;
-    browser.text_containing(".payee-name", "デモ\u{3000}ハナコ").await?;
-    browser.fill("金額（円）", "5000").await?;
+    browser.transfer_to_hanako("5000").await?;
     browser.press("確認画面へ").await?;
     browser.screen("BTF012").await?;
     browser.text_containing(".amount-review", "5,000円").await?;

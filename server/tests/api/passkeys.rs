@@ -83,6 +83,16 @@ async fn holder_with_passkey(app: &TestApp, authenticator: &mut SoftAuthenticato
     taro
 }
 
+/// Taro (a token, a passkey on his phone) about to pay ヤマダ ハナコ `amount` yen: his phone,
+/// both holders and the 振込's body.
+async fn paying_hanako(app: &TestApp, amount: i64) -> (SoftAuthenticator, Holder, Holder, Value) {
+    let mut phone = app.authenticator();
+    let taro = holder_with_passkey(app, &mut phone).await;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", amount);
+    (phone, taro, hanako, body)
+}
+
 #[tokio::test]
 async fn a_customer_registers_a_passkey_and_logs_in_with_it_alone() {
     let app = spawn_app().await;
@@ -248,10 +258,7 @@ async fn a_credential_is_good_only_for_its_own_customer() {
 #[tokio::test]
 async fn a_transfer_approval_is_bound_to_its_amount_payee_and_confirmation() {
     let app = spawn_app().await;
-    let mut phone = app.authenticator();
-    let taro = holder_with_passkey(&app, &mut phone).await;
-    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
-    let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 10_000);
+    let (mut phone, taro, hanako, body) = paying_hanako(&app, 10_000).await;
     let quote: Value = app.quote(&taro.session, &body).await.json().await.unwrap();
     assert_eq!(quote["passkey_available"], true);
     assert_eq!(quote["otp_accepted"], true);
@@ -293,10 +300,7 @@ async fn a_transfer_approval_is_bound_to_its_amount_payee_and_confirmation() {
 #[tokio::test]
 async fn one_approval_sent_100_times_at_once_moves_money_once() {
     let app = spawn_app().await;
-    let mut phone = app.authenticator();
-    let taro = holder_with_passkey(&app, &mut phone).await;
-    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
-    let body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 1_000);
+    let (mut phone, taro, hanako, body) = paying_hanako(&app, 1_000).await;
     let key = quote_key(&app, &taro.session, &body).await;
     let challenge = approval(&app, &taro.session, &body, &key).await;
     let answer = phone.get(&challenge.options);
@@ -328,6 +332,28 @@ async fn a_copied_key_is_caught_by_its_counter_and_audited() {
     assert_eq!(app.audit_details("passkey_clone_warning").await.len(), 1);
     // The original, a step ahead, still works.
     app.logged_in_with_passkey(&mut phone).await;
+}
+
+#[tokio::test]
+async fn a_hundred_copies_of_a_key_answering_at_once_log_in_once() {
+    let app = spawn_app().await;
+    let mut phone = app.authenticator();
+    holder_with_passkey(&app, &mut phone).await;
+    // Each copy answers its own fresh challenge with the same next counter value: only the
+    // conditional UPDATE on the counter read can tell them apart.
+    let mut answers = Vec::new();
+    for _ in 0..100 {
+        let mut copy = app.authenticator();
+        copy.credentials = phone.credentials.clone();
+        let challenge = app.login_challenge().await;
+        answers.push((challenge.ceremony, copy.get(&challenge.options)));
+    }
+    let logins = answers.iter().map(|(ceremony, answer)| app.passkey_login(ceremony, answer)).collect();
+    let statuses: Vec<u16> = join_all(logins).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 99, "{statuses:?}");
+    assert_eq!(app.audit_details("passkey_clone_warning").await.len(), 99);
+    assert_eq!(app.count("SELECT sign_count FROM passkeys").await, 1);
 }
 
 #[tokio::test]
