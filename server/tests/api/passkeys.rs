@@ -53,26 +53,18 @@ impl TestApp {
     }
 
     async fn session_levels(&self) -> Vec<String> {
-        use sqlx::Row;
-        sqlx::query("SELECT level FROM sessions ORDER BY created_at")
-            .fetch_all(&self.state.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get::<String, _>(0))
-            .collect()
+        self.texts("SELECT level FROM sessions WHERE level <> $1 ORDER BY created_at", "").await
     }
 
     async fn audit_details(&self, event: &str) -> Vec<String> {
+        self.texts("SELECT COALESCE(detail, '') FROM audit_log WHERE event = $1 ORDER BY id", event).await
+    }
+
+    /// The first column of every row `sql` (one text parameter) selects.
+    async fn texts(&self, sql: &str, parameter: &str) -> Vec<String> {
         use sqlx::Row;
-        sqlx::query("SELECT COALESCE(detail, '') FROM audit_log WHERE event = $1 ORDER BY id")
-            .bind(event)
-            .fetch_all(&self.state.db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.get::<String, _>(0))
-            .collect()
+        let rows = sqlx::query(sql).bind(parameter).fetch_all(&self.state.db).await.unwrap();
+        rows.iter().map(|row| row.get::<String, _>(0)).collect()
     }
 }
 
