@@ -651,8 +651,10 @@ async fn passkey(common: &CommonArgs, command: PasskeyCommand) -> anyhow::Result
     match command {
         PasskeyCommand::Show { login_id } => println!("{}", passkey_operator::show(&db, &LoginId::parse(&login_id)?).await?),
         PasskeyCommand::Remove { login_id } => {
-            let removed = passkey_operator::remove_all(&db, &Clock::System, &LoginId::parse(&login_id)?).await?;
-            println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told");
+            match passkey_operator::remove_all(&db, &Clock::System, &LoginId::parse(&login_id)?).await? {
+                0 => println!("{login_id} has no passkeys: nothing changed"),
+                removed => println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told"),
+            }
         }
     }
     Ok(())

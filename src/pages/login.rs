@@ -97,9 +97,12 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The passkey path: the button's action and the autofill request's abort controller. The
 /// autofill request waits until the customer picks a passkey among the login ID field's
-/// suggestions; the button aborts it first (a browser runs one request at a time).
+/// suggestions; the button aborts it first (a browser runs one request at a time). When the
+/// server refuses a picked passkey (its challenge ran out while the page stood open, say),
+/// the customer is told and the autofill asks again with a new challenge.
 fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<wasm_bindgen::JsValue>, LocalStorage>) {
     let autofill = StoredValue::new_local(None);
+    let round = RwSignal::new(0u32);
     let attempt = move |conditional: bool| async move {
         let signal = if conditional {
             let Some((controller, signal)) = webauthn::abort_controller() else { return };
@@ -108,20 +111,26 @@ fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<wasm
         } else {
             None
         };
-        let done = async {
+        let asked = async {
             let challenge = client::passkey_login_options(conditional).await?;
-            let answer = webauthn::answer(challenge, signal.as_ref()).await?;
-            client::passkey_login(answer).await
+            webauthn::answer(challenge, signal.as_ref()).await
         };
-        match done.await {
-            Ok(_) => go("/home", false),
+        let failure = match asked.await {
+            Ok(answer) => match client::passkey_login(answer).await {
+                Ok(_) => return go("/home", false),
+                Err(failure) => failure,
+            },
             // An autofill request ends quietly when the button or the page takes over.
-            Err(_) if conditional => {}
-            Err(failure) => error.set(Some(failure)),
-        }
+            Err(_) if conditional => return,
+            Err(failure) => failure,
+        };
+        error.set(Some(failure));
+        // The autofill request was aborted or refused: offer the passkey again.
+        round.update(|round| *round += 1);
     };
     let button = Action::new_local(move |_: &bool| attempt(false));
     Effect::new(move |_| {
+        round.track();
         leptos::task::spawn_local(async move {
             if webauthn::autofill_available().await {
                 attempt(true).await;

@@ -133,6 +133,10 @@ pub async fn remove(
 pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, now: i64) -> anyhow::Result<u64> {
     let mut tx = db.begin().await?;
     let removed = passkeys::delete_all_of(&mut *tx, customer_id).await?;
+    if removed == 0 {
+        // Nothing to remove: no session ends, nobody is told.
+        return Ok(0);
+    }
     session::revoke_all(&mut tx, customer_id, Revocation::PasskeyRemoved, Some(operator.to_owned()), now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
@@ -142,9 +146,7 @@ pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, 
         detail: Some(format!("passkeys={removed}")),
     };
     audit::record(&mut *tx, now, event).await?;
-    if removed > 0 {
-        notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { name: String::new(), by_bank: true }, now).await?;
-    }
+    notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { name: String::new(), by_bank: true }, now).await?;
     tx.commit().await?;
     Ok(removed)
 }

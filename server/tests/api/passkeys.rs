@@ -421,7 +421,7 @@ async fn removing_a_passkey_takes_a_code_or_its_approval_and_ends_other_sessions
 async fn the_operator_removes_a_lost_phones_passkeys_and_its_sessions_end() {
     let app = spawn_app().await;
     let mut phone = app.authenticator();
-    holder_with_passkey(&app, &mut phone).await;
+    let taro = holder_with_passkey(&app, &mut phone).await;
     let on_the_lost_phone = app.logged_in_with_passkey(&mut phone).await;
     let login_id = LoginId::parse("taro01").unwrap();
     assert!(passkey_operator::show(&app.state.db, &login_id).await.unwrap().contains("\"iPhone\""));
@@ -431,6 +431,10 @@ async fn the_operator_removes_a_lost_phones_passkeys_and_its_sessions_end() {
     let refused = app.passkey_login(&challenge.ceremony, &phone.get(&challenge.options)).await;
     assert_eq!(error_reason(refused).await, ErrorReason::PasskeyRefused);
     assert_eq!(app.audit_details("passkey_remove_all").await, ["passkeys=1"]);
+    // Asked again, there is nothing to remove: no session ends.
+    let session = app.logged_in_with_code("taro01", LOGIN_PASSWORD, &taro.token.unwrap()).await;
+    assert_eq!(passkey_operator::remove_all(&app.state.db, app.clock(), &login_id).await.unwrap(), 0);
+    assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
 }
 
 fn base64_url(bytes: &[u8]) -> String {
