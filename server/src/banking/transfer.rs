@@ -22,6 +22,7 @@ use crate::audit::{self, AuditEvent};
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::{jst_day, limit};
 use crate::calendar::jst_datetime;
+use crate::config::Policy;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
@@ -50,6 +51,9 @@ pub enum TransferError {
     /// A 振込 without a token in use.
     #[error("a one-time password in use is required")]
     OtpRequired,
+    /// A code where the bank requires this customer's passkey.
+    #[error("the customer's passkey is required")]
+    PasskeyRequired,
     #[error("the token is {0:?}")]
     TokenState(OtpState),
     /// No 依頼人名 given and none on the account.
@@ -88,6 +92,7 @@ impl From<TransferError> for ApiError {
             }
             TransferError::PayeeNotFound => ErrorBody::new(ErrorReason::PayeeNotFound).for_field("to_account_number").into(),
             TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
+            TransferError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             TransferError::TokenState(state) => token::refusal(state),
             TransferError::RequesterName => {
                 field(ErrorReason::InvalidInput, "requester_name", "依頼人名を全角カナで入力してください。")
@@ -131,7 +136,7 @@ pub async fn count_payee_lookup(
     if found.is_some_and(|account| account.customer_id == customer_id) {
         return Ok(false);
     }
-    require_second_factor(state, customer_id).await?;
+    SecondFactors::of(state, customer_id).await?.require()?;
     if let Some(account) = found {
         if transfers::is_payee(&state.db, customer_id, account.id).await? {
             return Ok(false);
@@ -141,22 +146,49 @@ pub async fn count_payee_lookup(
     Ok(true)
 }
 
-/// A 振込 and a lookup of someone else's account need a second factor: a token in use or a
-/// passkey. A stopped token stops the code path, not the passkey.
-pub async fn require_second_factor(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
-    match require_token(state, customer_id).await {
-        Err(_) if passkeys::count(&state.db, customer_id).await? > 0 => Ok(()),
-        other => other,
+/// What a customer can confirm a 振込 with: the token's state and whether a passkey is
+/// registered.
+pub struct SecondFactors {
+    token: OtpState,
+    passkey: bool,
+}
+
+impl SecondFactors {
+    pub async fn of(state: &AppState, customer_id: i64) -> sqlx::Result<Self> {
+        let token = token::state_of(&state.db, customer_id, state.clock.now()).await?;
+        Ok(Self { token, passkey: passkeys::count(&state.db, customer_id).await? > 0 })
+    }
+
+    /// A 振込 and a lookup of someone else's account need a token in use or a passkey. A
+    /// stopped token stops the code path, not the passkey.
+    pub fn require(&self) -> Result<(), TransferError> {
+        if self.passkey {
+            return Ok(());
+        }
+        token_in_use(self.token)
+    }
+
+    /// Confirming with a code needs a token in use, and the bank not requiring this
+    /// customer's passkey.
+    pub fn require_code(&self, policy: &Policy) -> Result<(), TransferError> {
+        if self.passkey && policy.phishing_resistant.transfer {
+            return Err(TransferError::PasskeyRequired);
+        }
+        token_in_use(self.token)
     }
 }
 
-/// A code, and raising the limit, need a token in use.
-pub async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
-    match token::state_of(&state.db, customer_id, state.clock.now()).await? {
+fn token_in_use(token: OtpState) -> Result<(), TransferError> {
+    match token {
         OtpState::Active => Ok(()),
         OtpState::Suspended => Err(TransferError::TokenState(OtpState::Suspended)),
         _ => Err(TransferError::OtpRequired),
     }
+}
+
+/// Raising the limit needs a token in use (and its code).
+pub async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
+    token_in_use(token::state_of(&state.db, customer_id, state.clock.now()).await?)
 }
 
 pub fn payee_of(account: &AccountRecord, own: bool) -> Payee {
@@ -248,10 +280,13 @@ pub async fn quote(
         return Err(TransferError::InsufficientFunds.into());
     }
     let needs_factor = plan.kind == TransferKind::Transfer;
-    let passkey_available = needs_factor && passkeys::count(&state.db, me).await? > 0;
-    let otp_accepted = needs_factor
-        && !(passkey_available && state.policy.phishing_resistant.transfer)
-        && token::state_of(&state.db, me, state.clock.now()).await? == OtpState::Active;
+    let (passkey_available, otp_accepted) = match needs_factor {
+        true => {
+            let factors = SecondFactors::of(&state, me).await?;
+            (factors.passkey, factors.require_code(&state.policy).is_ok())
+        }
+        false => (false, false),
+    };
     Ok(Json(TransferQuote {
         kind: plan.kind,
         from: account_of(&plan.from),
@@ -303,10 +338,7 @@ pub async fn execute(
             Err(error) => return Err(error.into()),
         }
     } else {
-        if state.policy.phishing_resistant.transfer && passkeys::count(&state.db, me).await? > 0 {
-            return Err(PasskeyError::Required.into());
-        }
-        require_token(&state, me).await?;
+        SecondFactors::of(&state, me).await?.require_code(&state.policy)?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
         match verify::accept(&state, me, Procedure::Confirm, &code, "transfer", &client).await {
             Ok(tx) => tx,

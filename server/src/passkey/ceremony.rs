@@ -75,11 +75,8 @@ impl RelyingParty {
         }
         options.public_key.allow_credentials = allowed
             .iter()
-            .map(|stored| {
-                let passkey: Passkey = serde_json::from_str(&stored.credential)?;
-                Ok(AllowCredentials { type_: "public-key".to_owned(), id: passkey.cred_id().clone(), transports: None })
-            })
-            .collect::<anyhow::Result<_>>()?;
+            .map(|stored| AllowCredentials { type_: "public-key".to_owned(), id: stored.credential_id.clone(), transports: None })
+            .collect();
         Ok((options, state))
     }
 }

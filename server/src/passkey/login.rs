@@ -62,9 +62,11 @@ pub async fn login(
     let me = verified.customer_id;
     // Only the passkey's holder learns that the login is locked, as with the password.
     if customers::identity(&mut *tx, me).await?.locked != 0 {
-        let locked = PasskeyError::Refused("locked".to_owned());
-        refuse(tx, &client, Some(me), "login", locked, now).await;
-        return Err(ApiError::new(ErrorReason::LoginLocked));
+        // Spent and audited like any refusal; the customer is told why.
+        return Err(match refuse(tx, &client, Some(me), "login", PasskeyError::Refused("locked".to_owned()), now).await {
+            PasskeyError::Unexpected(failure) => failure.into(),
+            _ => ApiError::new(ErrorReason::LoginLocked),
+        });
     }
     if let Some(old) = session::presented_token(&headers) {
         session::delete(&mut *tx, &old).await?;

@@ -8,30 +8,21 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::input::{InputError, OtpCode};
 use netbank_api::otp::Procedure;
-use netbank_api::passkey::{PasskeyList, PasskeyRemovalRequest, PasskeySummary, PhishingResistantPolicy};
+use netbank_api::passkey::{PasskeyList, PasskeyRemovalRequest, PasskeySummary};
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::AnyPool;
-use webauthn_rs::prelude::{CredentialID, Passkey};
 
 use crate::audit::{self, AuditEvent};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
+use crate::identity::session::{self, CurrentCustomer, Revocation};
 use crate::mail::notice::{self, Notice};
 use crate::otp::verify;
 use crate::passkey::approval::{self, Binding};
+use crate::passkey::register;
 use crate::startup::AppState;
 use crate::store::passkeys;
-
-/// The credential IDs a new registration must not repeat.
-pub async fn credential_ids(db: &mut sqlx::AnyConnection, customer_id: i64) -> anyhow::Result<Vec<CredentialID>> {
-    passkeys::credentials_of(&mut *db, customer_id)
-        .await?
-        .iter()
-        .map(|stored| Ok(serde_json::from_str::<Passkey>(&stored.credential)?.cred_id().clone()))
-        .collect()
-}
 
 /// The id in the path if it is one of the customer's passkeys; anything else is not found.
 pub async fn own_passkey(state: &AppState, customer_id: i64, raw: &str) -> Result<i64, ApiError> {
@@ -44,16 +35,16 @@ pub async fn own_passkey(state: &AppState, customer_id: i64, raw: &str) -> Resul
     }
 }
 
-/// The bank's requirement, as the SPA is told it.
-pub fn required_for(state: &AppState) -> PhishingResistantPolicy {
-    state.policy.phishing_resistant
-}
-
 #[utoipa::path(get, path = "/api/passkeys", tag = "passkeys",
     responses((status = 200, description = "BPK001", body = PasskeyList),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/passkeys`.
 pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PasskeyList>, ApiError> {
+    Ok(Json(list_of(&state, &current).await?))
+}
+
+/// BPK001's content for the session's customer.
+async fn list_of(state: &AppState, current: &CurrentCustomer) -> sqlx::Result<PasskeyList> {
     let passkeys = passkeys::list(&state.db, current.customer_id)
         .await?
         .into_iter()
@@ -65,11 +56,11 @@ pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Re
             synced: row.backed_up != 0,
         })
         .collect();
-    Ok(Json(PasskeyList {
+    Ok(PasskeyList {
         passkeys,
-        registration_needs_password: current.level == Level::Password,
-        required_for: required_for(&state),
-    }))
+        registration_needs_password: register::needs_password(current),
+        required_for: state.policy.phishing_resistant,
+    })
 }
 
 #[utoipa::path(post, path = "/api/passkeys/{id}/removal", tag = "passkeys", request_body = PasskeyRemovalRequest,
@@ -124,8 +115,7 @@ pub async fn remove(
     state.mail_wakeup.notify_one();
     let mut headers = HeaderMap::new();
     session::set_cookie(&mut headers, token.cookie(&state.policy));
-    let list = list(State(state), CurrentCustomer { token: String::new(), ..current }).await?;
-    Ok((headers, list))
+    Ok((headers, Json(list_of(&state, &current).await?)))
 }
 
 /// The operator's removal of every passkey of a customer (a lost or stolen device): their

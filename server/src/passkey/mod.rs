@@ -10,7 +10,6 @@ pub mod login;
 pub mod manage;
 pub mod register;
 
-use netbank_api::input::InputError;
 use netbank_api::{ErrorBody, ErrorReason};
 
 use sqlx::{Any, Transaction};
@@ -18,7 +17,6 @@ use sqlx::{Any, Transaction};
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
-use crate::identity::reauth::ReauthError;
 
 pub use ceremony::RelyingParty;
 
@@ -44,13 +42,6 @@ pub enum PasskeyError {
     NotForThis,
     #[error("credential already registered")]
     AlreadyRegistered,
-    /// The bank's policy requires a passkey on this path.
-    #[error("passkey required")]
-    Required,
-    #[error(transparent)]
-    Input(#[from] InputError),
-    #[error(transparent)]
-    Reauth(#[from] ReauthError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -72,9 +63,6 @@ impl PasskeyError {
             Self::CloneSuspected => "counter_not_increased".to_owned(),
             Self::NotForThis => "binding_mismatch".to_owned(),
             Self::AlreadyRegistered => "already_registered".to_owned(),
-            Self::Required => "passkey_required".to_owned(),
-            Self::Input(error) => format!("invalid_{}", error.field),
-            Self::Reauth(_) => "wrong_password".to_owned(),
             Self::Unexpected(_) => "error".to_owned(),
         }
     }
@@ -93,9 +81,6 @@ impl From<PasskeyError> for ApiError {
                 .for_field("credential")
                 .into(),
             PasskeyError::AlreadyRegistered => ApiError::new(ErrorReason::PasskeyAlreadyRegistered),
-            PasskeyError::Required => ApiError::new(ErrorReason::PasskeyRequired),
-            PasskeyError::Input(error) => error.into(),
-            PasskeyError::Reauth(error) => error.into(),
             PasskeyError::Unexpected(error) => error.into(),
         }
     }

@@ -20,13 +20,18 @@ use crate::identity::reauth;
 use crate::identity::session::{CurrentCustomer, Level};
 use crate::mail::notice::{self, Notice};
 use crate::passkey::ceremony;
-use crate::passkey::{manage, refuse, PasskeyError};
+use crate::passkey::{refuse, PasskeyError};
 use crate::startup::AppState;
 use crate::store::customers;
 use crate::store::passkeys::{self, NewPasskey, Purpose};
 
 /// A customer's passkeys are few: a phone, a computer, a spare.
 pub const MAX_PASSKEYS: i64 = 10;
+
+/// A session that proved only the password (a customer without a token) gives it again.
+pub fn needs_password(current: &CurrentCustomer) -> bool {
+    current.level == Level::Password
+}
 
 #[utoipa::path(post, path = "/api/passkeys/registration/options", tag = "passkeys", request_body = PasskeyRegistrationOptionsRequest,
     responses((status = 200, description = "the challenge for navigator.credentials.create", body = PasskeyChallenge),
@@ -41,7 +46,7 @@ pub async fn options(
     ApiJson(request): ApiJson<PasskeyRegistrationOptionsRequest>,
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let me = current.customer_id;
-    if current.level == Level::Password {
+    if needs_password(&current) {
         let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
         reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
     }
@@ -56,7 +61,7 @@ pub async fn options(
     rand::rngs::OsRng.fill_bytes(&mut fresh);
     let handle = passkeys::handle(&mut conn, me, fresh).await?;
     let handle = Uuid::from_slice(&handle).map_err(|e| ApiError::internal(format!("passkey handle: {e}")))?;
-    let exclude = manage::credential_ids(&mut conn, me).await?;
+    let exclude = passkeys::credentials_of(&mut *conn, me).await?.into_iter().map(|stored| stored.credential_id).collect();
     let (mut options, registration) = state
         .relying_party
         .webauthn

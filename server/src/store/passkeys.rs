@@ -67,6 +67,7 @@ pub async fn count(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i
 pub struct StoredCredential {
     pub id: i64,
     pub customer_id: i64,
+    pub credential_id: Vec<u8>,
     pub name: String,
     pub credential: String,
     pub sign_count: i64,
@@ -74,14 +75,14 @@ pub struct StoredCredential {
 
 /// Every credential of the customer (a registration excludes them, an approval allows them).
 pub async fn credentials_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<StoredCredential>> {
-    sqlx::query_as("SELECT id, customer_id, name, credential, sign_count FROM passkeys WHERE customer_id = $1 ORDER BY id")
+    sqlx::query_as("SELECT id, customer_id, credential_id, name, credential, sign_count FROM passkeys WHERE customer_id = $1 ORDER BY id")
         .bind(customer_id)
         .fetch_all(db)
         .await
 }
 
 pub async fn by_credential_id(db: impl AnyExecutor<'_>, credential_id: &[u8]) -> sqlx::Result<Option<StoredCredential>> {
-    sqlx::query_as("SELECT id, customer_id, name, credential, sign_count FROM passkeys WHERE credential_id = $1")
+    sqlx::query_as("SELECT id, customer_id, credential_id, name, credential, sign_count FROM passkeys WHERE credential_id = $1")
         .bind(credential_id)
         .fetch_optional(db)
         .await
