@@ -87,15 +87,11 @@ pub async fn create(options: &str) -> Result<String, PasskeyFailure> {
     each_to_bytes(&get(&public_key, "excludeCredentials"));
     let credential = call("create", &options).await?;
     let response = get(&credential, "response");
-    let answer = answer_of(&credential);
-    let fields = Object::new();
-    copy_bytes(&response, &fields, "clientDataJSON");
-    copy_bytes(&response, &fields, "attestationObject");
+    let answer = answer_of(&credential, &response, &["clientDataJSON", "attestationObject"]);
     if let Ok(transports) = get(&response, "getTransports").dyn_into::<Function>() {
-        set(&fields, "transports", &transports.call0(&response).unwrap_or(JsValue::UNDEFINED));
+        set(&get(&answer, "response"), "transports", &transports.call0(&response).unwrap_or(JsValue::UNDEFINED));
     }
-    set(&answer, "response", &fields);
-    Ok(String::from(JSON::stringify(&answer).map_err(|_| PasskeyFailure::Unavailable)?))
+    stringify(&answer)
 }
 
 /// `navigator.credentials.get` for the server's request options; `signal` aborts it (the
@@ -110,13 +106,7 @@ pub async fn get_assertion(options: &str, signal: Option<&JsValue>) -> Result<St
     }
     let credential = call("get", &options).await?;
     let response = get(&credential, "response");
-    let answer = answer_of(&credential);
-    let fields = Object::new();
-    for key in ["clientDataJSON", "authenticatorData", "signature", "userHandle"] {
-        copy_bytes(&response, &fields, key);
-    }
-    set(&answer, "response", &fields);
-    Ok(String::from(JSON::stringify(&answer).map_err(|_| PasskeyFailure::Unavailable)?))
+    stringify(&answer_of(&credential, &response, &["clientDataJSON", "authenticatorData", "signature", "userHandle"]))
 }
 
 /// A new `AbortController`'s (controller, signal).
@@ -149,9 +139,15 @@ async fn call(method: &str, options: &JsValue) -> Result<JsValue, PasskeyFailure
     }
 }
 
-/// The credential's own fields: id, rawId, type, the client's extension results.
-fn answer_of(credential: &JsValue) -> JsValue {
+/// The credential as the server reads it: its own fields (id, rawId, type, the client's
+/// extension results) and the `response` fields named, binaries in base64url.
+fn answer_of(credential: &JsValue, response: &JsValue, fields: &[&str]) -> JsValue {
     let answer: JsValue = Object::new().into();
+    let copied: JsValue = Object::new().into();
+    for key in fields {
+        copy_bytes(response, &copied, key);
+    }
+    set(&answer, "response", &copied);
     set(&answer, "id", &get(credential, "id"));
     copy_bytes(credential, &answer, "rawId");
     set(&answer, "type", &get(credential, "type"));
@@ -162,6 +158,10 @@ fn answer_of(credential: &JsValue) -> JsValue {
         .unwrap_or_else(|| Object::new().into());
     set(&answer, "clientExtensionResults", &results);
     answer
+}
+
+fn stringify(answer: &JsValue) -> Result<String, PasskeyFailure> {
+    Ok(String::from(JSON::stringify(answer).map_err(|_| PasskeyFailure::Unavailable)?))
 }
 
 /// `target[key]`: base64url text → bytes.

@@ -66,11 +66,12 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
     let submit = Action::new_local(move |request: &TransferRequest| {
         let request = request.clone();
         async move {
-            let result = match request.passkey {
-                // The approval is asked for when the button is pressed: its challenge is this
-                // transfer's accounts, amount and key.
-                None if request.otp.is_none() && with_passkey => approve(request).await,
-                _ => client::transfer(request).await,
+            // Without a code, the passkey approves: its challenge is asked for now, for this
+            // transfer's accounts, amount and key.
+            let result = if request.otp.is_none() && with_passkey {
+                approve(request).await
+            } else {
+                client::transfer(request).await
             };
             match result {
                 Ok(receipt) => step.set(Step::Done(receipt)),
