@@ -43,6 +43,37 @@ async fn the_demo_credentials_printed_by_the_server_work_even_after_misuse() {
     assert!(demo::credentials_text().contains(demo::PASSWORD));
 }
 
+/// `./x run` and the e2e tests seed while the server's sweeper and mail sender write. The
+/// seed reads before it writes: it must wait its turn as a writer, not fail with "database
+/// is locked" because another connection committed after its first read (CI saw this).
+#[tokio::test]
+async fn the_demo_seed_waits_for_writers_running_beside_it() {
+    let app = spawn_app().await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (state, stop) = (app.state.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut rounds = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                netbank_server::sweeper::sweep(&state).await.unwrap();
+                sqlx::query("INSERT INTO throttles (key, window_start, count) VALUES ('seed-race', 0, 1) ON CONFLICT (key) DO UPDATE SET count = throttles.count + 1")
+                    .execute(&state.db)
+                    .await
+                    .unwrap();
+                rounds += 1;
+                tokio::task::yield_now().await;
+            }
+            rounds
+        })
+    };
+    for _ in 0..5 {
+        demo::seed(&app.state.db, app.clock(), netbank_server::config::Mode::Development).await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(writer.await.unwrap() > 0, "the other writer never ran beside the seed");
+    assert_eq!(app.login(demo::LOGIN_ID, demo::PASSWORD).await.status(), 200);
+}
+
 #[tokio::test]
 async fn the_audit_log_cannot_be_rewritten() {
     let app = spawn_app().await;
