@@ -42,6 +42,9 @@ pub enum PasskeyError {
     NotForThis,
     #[error("credential already registered")]
     AlreadyRegistered,
+    /// The customer has as many passkeys as one may have.
+    #[error("too many passkeys")]
+    TooMany,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -63,6 +66,7 @@ impl PasskeyError {
             Self::CloneSuspected => "counter_not_increased".to_owned(),
             Self::NotForThis => "binding_mismatch".to_owned(),
             Self::AlreadyRegistered => "already_registered".to_owned(),
+            Self::TooMany => "too_many_passkeys".to_owned(),
             Self::Unexpected(_) => "error".to_owned(),
         }
     }
@@ -81,6 +85,7 @@ impl From<PasskeyError> for ApiError {
                 .for_field("credential")
                 .into(),
             PasskeyError::AlreadyRegistered => ApiError::new(ErrorReason::PasskeyAlreadyRegistered),
+            PasskeyError::TooMany => ErrorBody::new(ErrorReason::InvalidInput).with_message(register::TOO_MANY).into(),
             PasskeyError::Unexpected(error) => error.into(),
         }
     }

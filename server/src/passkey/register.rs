@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use netbank_api::input::{LoginPassword, PasskeyName};
 use netbank_api::passkey::{PasskeyChallenge, PasskeyRegistrationOptionsRequest, PasskeyRegistrationRequest, PasskeySummary};
-use netbank_api::{ErrorBody, ErrorReason};
+use netbank_api::ErrorBody;
 use rand::RngCore;
 use webauthn_rs::prelude::{Credential, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 use webauthn_rs_proto::ResidentKeyRequirement;
@@ -27,6 +27,8 @@ use crate::store::passkeys::{self, NewPasskey, Purpose};
 
 /// A customer's passkeys are few: a phone, a computer, a spare.
 pub const MAX_PASSKEYS: i64 = 10;
+
+pub(crate) const TOO_MANY: &str = "登録できるパスキーは10件までです。不要なパスキーを削除してから登録してください。";
 
 /// A session that proved only the password (a customer without a token) gives it again.
 pub fn needs_password(current: &CurrentCustomer) -> bool {
@@ -50,10 +52,10 @@ pub async fn options(
         let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
         reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
     }
+    // Checked here so the customer hears it before the browser asks for a fingerprint, and
+    // again when the passkey is stored.
     if passkeys::count(&state.db, me).await? >= MAX_PASSKEYS {
-        return Err(ErrorBody::new(ErrorReason::InvalidInput)
-            .with_message("登録できるパスキーは10件までです。不要なパスキーを削除してから登録してください。")
-            .into());
+        return Err(PasskeyError::TooMany.into());
     }
     let who = customers::identity(&state.db, me).await?;
     let mut conn = state.db.acquire().await?;
@@ -80,7 +82,7 @@ pub async fn options(
     responses((status = 201, description = "registered; a notice mail goes out", body = PasskeySummary),
         (status = 401, description = "unauthenticated, session_expired, passkey_refused or passkey_challenge_expired", body = ErrorBody),
         (status = 409, description = "passkey_already_registered", body = ErrorBody),
-        (status = 422, description = "invalid_input (name, credential)", body = ErrorBody)))]
+        (status = 422, description = "invalid_input (name, credential, or ten passkeys registered meanwhile)", body = ErrorBody)))]
 /// `POST /api/passkeys`: the authenticator's answer to the registration challenge.
 pub async fn register(
     State(state): State<AppState>,
@@ -114,6 +116,11 @@ pub async fn register(
             backup_eligible: credential.backup_eligible,
             backed_up: credential.backup_state,
         };
+        // Registrations started in parallel at nine must not end at eleven.
+        passkeys::hold_registrations(&mut *tx, me).await?;
+        if passkeys::count(&mut *tx, me).await? >= MAX_PASSKEYS {
+            return Err(PasskeyError::TooMany);
+        }
         let id = passkeys::insert(&mut *tx, row, now).await?.ok_or(PasskeyError::AlreadyRegistered)?;
         Ok::<_, PasskeyError>((id, credential.backup_state))
     }

@@ -57,6 +57,15 @@ pub async fn list(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Ve
     .await
 }
 
+/// Makes parallel registrations of one customer wait for each other until the transaction
+/// ends, so a count read after it stays true until the insert: a write to the customer's
+/// handle row takes its row lock on PostgreSQL (SQLite's write transactions are one at a time
+/// already). The handle exists: the registration's challenge made it.
+pub async fn hold_registrations(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE passkey_handles SET handle = handle WHERE customer_id = $1").bind(customer_id).execute(db).await?;
+    Ok(())
+}
+
 pub async fn count(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE customer_id = $1").bind(customer_id).fetch_one(db).await
 }

@@ -173,6 +173,40 @@ async fn bad_registrations_change_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 2);
 }
 
+/// Ten passkeys at most, also when a stolen session (or an impatient customer) answers many
+/// registration challenges opened at nine all at once.
+#[tokio::test]
+async fn a_hundred_registrations_finished_at_once_at_nine_passkeys_add_one() {
+    let app = spawn_app().await;
+    let mut keys = app.authenticator();
+    let taro = holder_with_passkey(&app, &mut keys).await;
+    for n in 2..=9 {
+        assert_eq!(app.register_passkey(&taro.session, &mut keys, &format!("鍵{n}")).await.status(), 201);
+    }
+    let mut bodies = Vec::new();
+    for n in 0..100 {
+        let challenge = app.challenge("/api/passkeys/registration/options", &json!({}), Some(&taro.session)).await;
+        let credential = keys.create(&challenge.options);
+        bodies.push(json!({ "ceremony": challenge.ceremony, "credential": credential, "name": format!("予備{n}") }));
+    }
+    let sends = bodies.iter().map(|body| app.post("/api/passkeys", body, Some(&taro.session))).collect();
+    let mut statuses: Vec<u16> = Vec::new();
+    for response in join_all(sends).await {
+        let status = response.status().as_u16();
+        if status == 422 {
+            assert!(response.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("10件まで"));
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses.iter().filter(|&&s| s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|&&s| s == 422).count(), 99, "{statuses:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 10);
+    assert_eq!(app.count("SELECT COUNT(*) FROM passkey_ceremonies").await, 0, "every challenge spent");
+    assert_eq!(app.audit_details("passkey_register").await.iter().filter(|d| *d == "too_many_passkeys").count(), 99);
+    let asked = app.post("/api/passkeys/registration/options", &json!({}), Some(&taro.session)).await;
+    assert_eq!(asked.status(), 422, "the eleventh is refused before the browser is asked");
+}
+
 #[tokio::test]
 async fn an_answer_made_for_another_origin_is_refused_and_spends_the_challenge() {
     let app = spawn_app().await;
