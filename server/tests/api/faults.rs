@@ -1,6 +1,7 @@
-//! SIGKILL in the middle of a burst of registrations, token issuances and OTP submissions:
-//! after a restart every acknowledged write is there, nothing is half-written, a pending
-//! login does not outlive its limit, and mail left unsent goes out.
+//! SIGKILL in the middle of a burst of registrations, token issuances and OTP submissions,
+//! of 振替, and of passkey registrations and logins: after a restart every acknowledged write
+//! is there, nothing is half-written, a pending login does not outlive its limit, and mail
+//! left unsent goes out.
 
 use std::time::Duration;
 
@@ -11,6 +12,8 @@ use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
 use netbank_server::config::{Policy, DATABASE_FILE};
 use netbank_server::operator::{customers, demo};
+use netbank_api::passkey::PasskeyChallenge;
+use netbank_testkit::authenticator::SoftAuthenticator;
 use netbank_testkit::ServerProcess;
 use serde_json::{json, Value};
 
@@ -32,28 +35,41 @@ async fn post(client: &reqwest::Client, base: &str, path: &str, body: Value) -> 
     client.post(format!("{base}{path}")).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await
 }
 
+/// Customers the branch opened on a new database at `data`: the demo customers and `count`
+/// newcomers (branch 002, accounts 3000000…) with their 仮パスワード.
+async fn open_newcomers(data: &std::path::Path, count: usize) -> Vec<String> {
+    let db = netbank_server::db::open(&data.join(DATABASE_FILE)).await.unwrap();
+    demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
+    let mut temporaries = Vec::new();
+    for i in 0..count {
+        let customer = customers::NewCustomer {
+            name: "障害 試験",
+            branch: BranchCode::parse("002").unwrap(),
+            account: AccountNumber::parse(&format!("{:07}", 3_000_000 + i)).unwrap(),
+            kind: AccountKind::Ordinary,
+            balance: 1000,
+            notice_address: None,
+            kana: None,
+        };
+        temporaries.push(customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password);
+    }
+    db.close().await;
+    temporaries
+}
+
+/// 初回利用登録 of newcomer `i` as `fault{i:02}` / pass1234: acknowledged or not.
+async fn register_newcomer(client: &reqwest::Client, base: &str, i: usize, temporary: &str) -> bool {
+    let login_id = format!("fault{i:02}");
+    let body = json!({ "branch_code": "002", "account_number": format!("{:07}", 3_000_000 + i),
+        "temporary_password": temporary, "login_id": login_id, "password": "pass1234",
+        "notice_address": format!("{login_id}@notice.example") });
+    matches!(post(client, base, "/api/registration", body).await, Ok(r) if r.status() == 201)
+}
+
 #[tokio::test]
 async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let data = tempfile::tempdir().unwrap();
-    // Customers the branch opened: the demo customers and newcomers with 仮パスワード.
-    let mut temporaries = Vec::new();
-    {
-        let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
-        demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
-        for i in 0..NEWCOMERS {
-            let customer = customers::NewCustomer {
-                name: "障害 試験",
-                branch: BranchCode::parse("002").unwrap(),
-                account: AccountNumber::parse(&format!("{:07}", 3_000_000 + i)).unwrap(),
-                kind: AccountKind::Ordinary,
-                balance: 1000,
-                notice_address: None,
-                kana: None,
-            };
-            temporaries.push(customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password);
-        }
-        db.close().await;
-    }
+    let temporaries = open_newcomers(data.path(), NEWCOMERS).await;
 
     // Production mode without SMTP: mail waits in the outbox.
     let mut server = start(data.path(), &["--mode", "production", "--insecure-http"]).await;
@@ -84,10 +100,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         tasks.spawn(async move {
             let client = client();
             let login_id = format!("fault{i:02}");
-            let body = json!({ "branch_code": "002", "account_number": format!("{:07}", 3_000_000 + i),
-                "temporary_password": temporary, "login_id": login_id, "password": "pass1234",
-                "notice_address": format!("{login_id}@notice.example") });
-            let registered = matches!(post(&client, &base, "/api/registration", body).await, Ok(r) if r.status() == 201);
+            let registered = register_newcomer(&client, &base, i, &temporary).await;
             if registered {
                 let _ = acks.send(());
             }
@@ -260,5 +273,115 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
     println!("faults: {} transfers acknowledged of {TRANSFERS}, {moved} committed, all present after SIGKILL", acknowledged.len());
     let mut server = server;
+    server.kill().unwrap();
+}
+
+/// Passkeys registered and used when the server dies: every registration the customer saw
+/// 登録完了 for is there with its notice and audit record, every acknowledged login left its
+/// counter (so a copy of that answer stays refused), no passkey exists without its notice,
+/// and each acknowledged passkey logs in after the restart.
+#[tokio::test]
+async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
+    const HOLDERS: usize = 24;
+    let data = tempfile::tempdir().unwrap();
+    let temporaries = open_newcomers(data.path(), HOLDERS).await;
+    let mut server = start(data.path(), &["--mode", "development"]).await;
+    let base = server.base.clone();
+    // The server names its loopback origin `localhost`: the browser's page is there.
+    let origin = base.replace("127.0.0.1", "localhost");
+    let mut ready = Vec::new();
+    for (i, temporary) in temporaries.iter().enumerate() {
+        let client = client();
+        assert!(register_newcomer(&client, &base, i, temporary).await);
+        let login = post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "pass1234" }));
+        assert_eq!(login.await.unwrap().status(), 200);
+        ready.push(client);
+    }
+
+    let mut tasks = tokio::task::JoinSet::new();
+    let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<()>();
+    for (i, client) in ready.into_iter().enumerate() {
+        let (base, origin, acks) = (base.clone(), origin.clone(), acks.clone());
+        tasks.spawn(async move {
+            let mut phone = SoftAuthenticator::new(&origin);
+            let answer = |response: reqwest::Result<reqwest::Response>| async move {
+                match response {
+                    Ok(r) if r.status() == 200 => r.json::<PasskeyChallenge>().await.ok(),
+                    _ => None,
+                }
+            };
+            // BPK002 (no token: the login password again), then 「パスキーでログイン」.
+            let options = post(&client, &base, "/api/passkeys/registration/options", json!({ "login_password": "pass1234" }));
+            let Some(challenge) = answer(options.await).await else { return (i, phone, false, None) };
+            let body = json!({ "ceremony": challenge.ceremony, "credential": phone.create(&challenge.options), "name": "スマホ" });
+            let registered = matches!(post(&client, &base, "/api/passkeys", body).await, Ok(r) if r.status() == 201);
+            if !registered {
+                return (i, phone, false, None);
+            }
+            let _ = acks.send(());
+            let Some(challenge) = answer(post(&client, &base, "/api/passkeys/login/options", json!({})).await).await else {
+                return (i, phone, true, None);
+            };
+            let body = json!({ "ceremony": challenge.ceremony, "credential": phone.get(&challenge.options) });
+            let logged_in = matches!(post(&client, &base, "/api/passkeys/login", body).await, Ok(r) if r.status() == 200);
+            let counter = phone.credentials[0].counter;
+            (i, phone, true, logged_in.then_some(counter))
+        });
+    }
+    for _ in 0..HOLDERS / 4 {
+        tokio::time::timeout(Duration::from_secs(30), acked.recv()).await.expect("registrations go through");
+    }
+    server.kill().unwrap();
+    let mut outcomes = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        outcomes.push(result.unwrap());
+    }
+
+    let mut server = start(data.path(), &["--mode", "development"]).await;
+    let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
+    };
+    let (mut registered, mut used) = (0, 0);
+    for (i, mut phone, acknowledged, login_counter) in outcomes {
+        let stored: Option<(Vec<u8>, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT p.credential_id, p.sign_count, p.last_used_at FROM passkeys p JOIN credentials c USING (customer_id)
+             WHERE c.login_id = $1",
+        )
+        .bind(format!("fault{i:02}"))
+        .fetch_optional(&db)
+        .await
+        .unwrap();
+        if !acknowledged {
+            continue;
+        }
+        registered += 1;
+        let (credential_id, sign_count, last_used_at) = stored.unwrap_or_else(|| panic!("fault{i:02}'s acknowledged passkey"));
+        assert_eq!(credential_id, phone.credentials[0].id);
+        if let Some(counter) = login_counter {
+            used += 1;
+            assert_eq!((sign_count, last_used_at.is_some()), (i64::from(counter), true), "fault{i:02}'s acknowledged login");
+        }
+        // The passkey still logs in, its counter carrying on from what was kept (the server
+        // came back on another port: another origin, the same RP ID).
+        phone.origin = server.base.replace("127.0.0.1", "localhost");
+        let fresh = client();
+        let challenge: PasskeyChallenge =
+            post(&fresh, &server.base, "/api/passkeys/login/options", json!({})).await.unwrap().json().await.unwrap();
+        let body = json!({ "ceremony": challenge.ceremony, "credential": phone.get(&challenge.options) });
+        assert_eq!(post(&fresh, &server.base, "/api/passkeys/login", body).await.unwrap().status(), 200, "fault{i:02} after the restart");
+    }
+    // A passkey exists exactly with its notice mail and its audit record.
+    assert_eq!(count("SELECT count(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM mail_outbox m
+                      WHERE m.customer_id = p.customer_id AND m.subject LIKE '%パスキー登録のお知らせ')").await, 0);
+    assert_eq!(count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%パスキー登録のお知らせ'").await, count("SELECT count(*) FROM passkeys").await);
+    assert_eq!(
+        count("SELECT count(*) FROM audit_log WHERE event = 'passkey_register' AND result = 'success'").await,
+        count("SELECT count(*) FROM passkeys").await
+    );
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
+    assert_eq!(integrity, "ok");
+    println!("faults: {registered} passkey registrations and {used} passkey logins acknowledged of {HOLDERS}, all kept after SIGKILL");
     server.kill().unwrap();
 }
