@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::LoginResponse;
+use netbank_api::identity::{LoginResponse, OtpState};
 use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge, PasskeyLoginOptionsRequest};
 use netbank_api::{ErrorBody, ErrorReason};
 use webauthn_rs::prelude::DiscoverableAuthentication;
@@ -15,6 +15,7 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Opening, Stage};
+use crate::otp::token;
 use crate::passkey::ceremony;
 use crate::passkey::{refuse, PasskeyError};
 use crate::startup::AppState;
@@ -37,7 +38,7 @@ pub async fn options(
 #[utoipa::path(post, path = "/api/passkeys/login", tag = "login", request_body = PasskeyAnswer,
     responses((status = 200, description = "sets the session cookie (level: passkey)", body = LoginResponse),
         (status = 401, description = "passkey_refused or passkey_challenge_expired", body = ErrorBody),
-        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input (credential)", body = ErrorBody)))]
 /// `POST /api/passkeys/login`.
 pub async fn login(
@@ -60,12 +61,20 @@ pub async fn login(
         Err(error) => return Err(refuse(tx, &client, None, "login_passkey", error, now).await.into()),
     };
     let me = verified.customer_id;
-    // Only the passkey's holder learns that the login is locked, as with the password.
-    if customers::identity(&mut *tx, me).await?.locked != 0 {
-        // Spent and audited like any refusal; the customer is told why.
-        return Err(match refuse(tx, &client, Some(me), "login", PasskeyError::Refused("locked".to_owned()), now).await {
+    // A locked login and a stopped one-time password (停止: "a stopped customer cannot log
+    // in" until the branch lifts it) stop this path too. Only the passkey's holder learns
+    // why, as with the password; the challenge is spent and the refusal audited.
+    let held = if customers::identity(&mut *tx, me).await?.locked != 0 {
+        Some((ErrorReason::LoginLocked, "locked"))
+    } else if token::state_of(&mut *tx, me, now).await? == OtpState::Suspended {
+        Some((ErrorReason::OtpSuspended, "otp_suspended"))
+    } else {
+        None
+    };
+    if let Some((reason, detail)) = held {
+        return Err(match refuse(tx, &client, Some(me), "login", PasskeyError::Refused(detail.to_owned()), now).await {
             PasskeyError::Unexpected(failure) => failure.into(),
-            _ => ApiError::new(ErrorReason::LoginLocked),
+            _ => ApiError::new(reason),
         });
     }
     if let Some(old) = session::presented_token(&headers) {

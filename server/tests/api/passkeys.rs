@@ -207,6 +207,40 @@ async fn a_hundred_registrations_finished_at_once_at_nine_passkeys_add_one() {
     assert_eq!(asked.status(), 422, "the eleventh is refused before the browser is asked");
 }
 
+/// 停止 holds every way in: a thief with the password guesses codes until the one-time
+/// password stops; the customer's own passkey is then refused too (told why, no session, the
+/// challenge spent) until the branch lifts the stop. An answer that is not the passkey's
+/// holder's (a phishing page's) learns nothing of the stop.
+#[tokio::test]
+async fn a_stopped_one_time_password_stops_the_passkey_login_until_the_branch_lifts_it() {
+    let app = spawn_app().await;
+    let (session, token) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
+    let mut phone = app.authenticator();
+    assert_eq!(app.register_passkey(&session, &mut phone, "iPhone").await.status(), 201);
+    let pending = app.password_step("taro01", LOGIN_PASSWORD).await;
+    let wrong = token.wrong_code(app.clock().now());
+    for _ in 0..5 {
+        app.submit_otp("/api/login/otp", &pending, &wrong).await;
+    }
+
+    let challenge = app.login_challenge().await;
+    let phished = app.passkey_login(&challenge.ceremony, &phone.get_with(&challenge.options, 0, "https://netbank.example.phish")).await;
+    assert_eq!(error_reason(phished).await, ErrorReason::PasskeyRefused);
+    let challenge = app.login_challenge().await;
+    let refused = app.passkey_login(&challenge.ceremony, &phone.get(&challenge.options)).await;
+    assert_eq!(refused.status(), 403);
+    let body: netbank_api::ErrorBody = refused.json().await.unwrap();
+    assert_eq!(body.reason, ErrorReason::OtpSuspended);
+    assert!(body.message.contains("ワンタイムパスワード停止解除・初期化依頼書"));
+    assert!(app.session_levels().await.is_empty(), "no session at any level");
+    assert_eq!(app.count("SELECT COUNT(*) FROM passkey_ceremonies").await, 0, "the challenge is spent");
+    assert!(app.audit_details("login").await.iter().any(|detail| detail == "otp_suspended"));
+
+    let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();
+    netbank_server::operator::otp::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
+    app.logged_in_with_passkey(&mut phone).await;
+}
+
 #[tokio::test]
 async fn an_answer_made_for_another_origin_is_refused_and_spends_the_challenge() {
     let app = spawn_app().await;
