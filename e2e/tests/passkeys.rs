@@ -1,6 +1,7 @@
 //! Passkeys in Chromium at 360 px with its virtual authenticator (a platform authenticator
 //! that verifies the user): register one from the menu, log out, log in with it alone, send
-//! a 振込 approved with it, delete it, and see that it no longer logs in.
+//! a 振込 approved with it, delete it (at the largest text size), and see that it no longer
+//! logs in.
 
 use netbank_e2e::{Browser, Product};
 use netbank_server::operator::demo;
@@ -73,12 +74,25 @@ async fn register_a_passkey_log_in_with_it_approve_a_transfer_and_delete_it() ->
     let receipt = browser.text_of(".receipt-no").await?;
     assert!(receipt.len() > 8, "{receipt}");
 
+    // The largest text size still fits a phone on the passkey screens.
+    browser.press("特大").await?;
+    browser.press("パスキー").await?;
+    browser.screen("BPK001").await?;
+    assert!(!browser.scrolls_sideways().await?, "BPK001 at the largest text size");
+    browser.screenshot("bpk001-passkeys-largest-text").await?;
+    browser.press("パスキーを登録する").await?;
+    browser.screen("BPK002").await?;
+    browser.fill("パスキーの名前", "予備のスマートフォン").await?;
+    assert!(!browser.scrolls_sideways().await?, "BPK002 at the largest text size");
+    browser.screenshot("bpk002-passkey-register-largest-text").await?;
+
     // Delete it with its own approval; other sessions end, this one goes on.
     browser.press("パスキー").await?;
     browser.screen("BPK001").await?;
     browser.press("削除").await?;
     browser.screen("BPK004").await?;
-    browser.screenshot("bpk004-passkey-remove").await?;
+    assert!(!browser.scrolls_sideways().await?, "BPK004 at the largest text size");
+    browser.screenshot("bpk004-passkey-remove-largest-text").await?;
     browser.press("パスキーで承認して削除").await?;
     browser.screen("BPK001").await?;
     browser.text_containing(".done-message", "このパソコン").await?;
