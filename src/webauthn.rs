@@ -1,14 +1,28 @@
-//! The browser's side of passkeys, without a JavaScript library: the server's options (JSON,
-//! binaries in base64url) become `navigator.credentials.create/get` arguments, and the
-//! credential comes back as JSON text the same way. Only the fields WebAuthn makes binary are
-//! converted; everything else passes through as the server wrote it.
+//! The browser's side of passkeys through web-sys's WebAuthn bindings, without a JavaScript
+//! library: the server's options (JSON, binaries in base64url) become
+//! `navigator.credentials.create/get` arguments, and the credential comes back as JSON text
+//! the same way. Only the fields WebAuthn makes binary are converted; everything else passes
+//! through as the server wrote it.
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array, JSON};
 use netbank_api::client::ClientError;
 use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge};
 use netbank_api::{ErrorBody, ErrorReason};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, AuthenticatorAssertionResponse, AuthenticatorAttestationResponse, CredentialCreationOptions,
+    CredentialRequestOptions, CredentialsContainer, DomException, PublicKeyCredential,
+};
+
+#[wasm_bindgen]
+extern "C" {
+    // web-sys has this one behind its unstable APIs. Browsers without it (or without
+    // WebAuthn) throw, which `catch` turns into an error: no autofill there.
+    #[wasm_bindgen(catch, js_namespace = PublicKeyCredential, js_name = isConditionalMediationAvailable)]
+    fn is_conditional_mediation_available() -> Result<Promise, JsValue>;
+}
 
 /// Why no credential came back, in words for the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +52,7 @@ impl From<PasskeyFailure> for ClientError {
 }
 
 /// The server's challenge answered by one of the customer's passkeys.
-pub async fn answer(challenge: PasskeyChallenge, signal: Option<&JsValue>) -> Result<PasskeyAnswer, ClientError> {
+pub async fn answer(challenge: PasskeyChallenge, signal: Option<&AbortSignal>) -> Result<PasskeyAnswer, ClientError> {
     let credential = get_assertion(&challenge.options, signal).await?;
     Ok(PasskeyAnswer { ceremony: challenge.ceremony, credential })
 }
@@ -57,10 +71,14 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn credentials() -> Option<JsValue> {
+/// `navigator.credentials` where WebAuthn is there: both exist only in a secure context, and
+/// a browser without WebAuthn may still have the older Credential Management API.
+fn credentials() -> Option<CredentialsContainer> {
     let window = web_sys::window()?;
-    let container = get(&get(&window, "navigator"), "credentials");
-    (!container.is_undefined() && !get(&window, "PublicKeyCredential").is_undefined()).then_some(container)
+    if get(&window, "PublicKeyCredential").is_undefined() || get(&window.navigator(), "credentials").is_undefined() {
+        return None;
+    }
+    Some(window.navigator().credentials())
 }
 
 /// Whether this browser can use passkeys at all.
@@ -71,10 +89,7 @@ pub fn supported() -> bool {
 /// Whether the browser offers passkeys in the login ID field's autofill (conditional
 /// mediation).
 pub async fn autofill_available() -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let class = get(&window, "PublicKeyCredential");
-    let Ok(check) = get(&class, "isConditionalMediationAvailable").dyn_into::<Function>() else { return false };
-    let Ok(promise) = check.call0(&class).and_then(|p| p.dyn_into::<Promise>()) else { return false };
+    let Ok(promise) = is_conditional_mediation_available() else { return false };
     JsFuture::from(promise).await.map(|v| v.is_truthy()).unwrap_or(false)
 }
 
@@ -85,53 +100,53 @@ pub async fn create(options: &str) -> Result<String, PasskeyFailure> {
     to_bytes(&public_key, "challenge");
     to_bytes(&get(&public_key, "user"), "id");
     each_to_bytes(&get(&public_key, "excludeCredentials"));
-    let credential = call("create", &options).await?;
-    let response = get(&credential, "response");
-    let answer = answer_of(&credential, &response, &["clientDataJSON", "attestationObject"]);
-    if let Ok(transports) = get(&response, "getTransports").dyn_into::<Function>() {
-        set(&get(&answer, "response"), "transports", &transports.call0(&response).unwrap_or(JsValue::UNDEFINED));
+    let container = credentials().ok_or(PasskeyFailure::Unavailable)?;
+    // The server's JSON, its binaries now bytes, is the dictionary WebAuthn takes.
+    let asked = container.create_with_options(options.unchecked_ref::<CredentialCreationOptions>());
+    let credential = settle(asked).await?;
+    let response: AuthenticatorAttestationResponse = credential.response().unchecked_into();
+    let answer = answer_of(&credential, &[("clientDataJSON", response.client_data_json()), ("attestationObject", response.attestation_object())]);
+    // Older browsers lack getTransports; the server does without.
+    if Reflect::has(&response, &JsValue::from_str("getTransports")).unwrap_or(false) {
+        set(&get(&answer, "response"), "transports", &response.get_transports());
     }
     stringify(&answer)
 }
 
 /// `navigator.credentials.get` for the server's request options; `signal` aborts it (the
 /// autofill request waits until the customer picks a passkey or the page moves on).
-pub async fn get_assertion(options: &str, signal: Option<&JsValue>) -> Result<String, PasskeyFailure> {
+pub async fn get_assertion(options: &str, signal: Option<&AbortSignal>) -> Result<String, PasskeyFailure> {
     let options = JSON::parse(options).map_err(|_| PasskeyFailure::Unavailable)?;
     let public_key = get(&options, "publicKey");
     to_bytes(&public_key, "challenge");
     each_to_bytes(&get(&public_key, "allowCredentials"));
+    let options: CredentialRequestOptions = options.unchecked_into();
     if let Some(signal) = signal {
-        set(&options, "signal", signal);
+        options.set_signal(signal);
     }
-    let credential = call("get", &options).await?;
-    let response = get(&credential, "response");
-    stringify(&answer_of(&credential, &response, &["clientDataJSON", "authenticatorData", "signature", "userHandle"]))
-}
-
-/// A new `AbortController`'s (controller, signal).
-pub fn abort_controller() -> Option<(JsValue, JsValue)> {
-    let window: JsValue = web_sys::window()?.into();
-    let class: Function = get(&window, "AbortController").dyn_into().ok()?;
-    let controller = Reflect::construct(&class, &Array::new()).ok()?;
-    let signal = get(&controller, "signal");
-    Some((controller, signal))
-}
-
-pub fn abort(controller: &JsValue) {
-    if let Ok(abort) = get(controller, "abort").dyn_into::<Function>() {
-        let _ = abort.call0(controller);
-    }
-}
-
-async fn call(method: &str, options: &JsValue) -> Result<JsValue, PasskeyFailure> {
     let container = credentials().ok_or(PasskeyFailure::Unavailable)?;
-    let function: Function = get(&container, method).dyn_into().map_err(|_| PasskeyFailure::Unavailable)?;
-    let promise: Promise = function.call1(&container, options).and_then(|p| p.dyn_into()).map_err(|_| PasskeyFailure::Unavailable)?;
+    let credential = settle(container.get_with_options(&options)).await?;
+    let response: AuthenticatorAssertionResponse = credential.response().unchecked_into();
+    let mut fields = vec![
+        ("clientDataJSON", response.client_data_json()),
+        ("authenticatorData", response.authenticator_data()),
+        ("signature", response.signature()),
+    ];
+    fields.extend(response.user_handle().map(|handle| ("userHandle", handle)));
+    stringify(&answer_of(&credential, &fields))
+}
+
+/// A new `AbortController` for an autofill request.
+pub fn abort_controller() -> Option<AbortController> {
+    AbortController::new().ok()
+}
+
+/// What the browser made of a create/get request: the credential, or why there is none.
+async fn settle(asked: Result<Promise, JsValue>) -> Result<PublicKeyCredential, PasskeyFailure> {
+    let promise = asked.map_err(|_| PasskeyFailure::Unavailable)?;
     match JsFuture::from(promise).await {
-        Ok(credential) if !credential.is_null() => Ok(credential),
-        Ok(_) => Err(PasskeyFailure::Cancelled),
-        Err(error) => Err(match get(&error, "name").as_string().as_deref() {
+        Ok(credential) => credential.dyn_into::<PublicKeyCredential>().map_err(|_| PasskeyFailure::Cancelled),
+        Err(error) => Err(match error.dyn_ref::<DomException>().map(DomException::name).as_deref() {
             Some("NotAllowedError" | "AbortError") => PasskeyFailure::Cancelled,
             Some("InvalidStateError") => PasskeyFailure::AlreadyRegistered,
             _ => PasskeyFailure::Unavailable,
@@ -139,25 +154,24 @@ async fn call(method: &str, options: &JsValue) -> Result<JsValue, PasskeyFailure
     }
 }
 
-/// The credential as the server reads it: its own fields (id, rawId, type, the client's
-/// extension results) and the `response` fields named, binaries in base64url.
-fn answer_of(credential: &JsValue, response: &JsValue, fields: &[&str]) -> JsValue {
+/// The credential as the server reads it: id, rawId, type, the client's extension results
+/// and the response's binary fields, in base64url.
+fn answer_of(credential: &PublicKeyCredential, fields: &[(&str, ArrayBuffer)]) -> JsValue {
     let answer: JsValue = Object::new().into();
-    let copied: JsValue = Object::new().into();
-    for key in fields {
-        copy_bytes(response, &copied, key);
+    let response: JsValue = Object::new().into();
+    for (key, bytes) in fields {
+        set(&response, key, &base64url(bytes));
     }
-    set(&answer, "response", &copied);
-    set(&answer, "id", &get(credential, "id"));
-    copy_bytes(credential, &answer, "rawId");
-    set(&answer, "type", &get(credential, "type"));
-    let results = get(credential, "getClientExtensionResults")
-        .dyn_into::<Function>()
-        .ok()
-        .and_then(|f| f.call0(credential).ok())
-        .unwrap_or_else(|| Object::new().into());
-    set(&answer, "clientExtensionResults", &results);
+    set(&answer, "response", &response);
+    set(&answer, "id", &JsValue::from_str(&credential.id()));
+    set(&answer, "rawId", &base64url(&credential.raw_id()));
+    set(&answer, "type", &JsValue::from_str(&credential.type_()));
+    set(&answer, "clientExtensionResults", &credential.get_client_extension_results().into());
     answer
+}
+
+fn base64url(bytes: &ArrayBuffer) -> JsValue {
+    JsValue::from_str(&encode(&Uint8Array::new(bytes).to_vec()))
 }
 
 fn stringify(answer: &JsValue) -> Result<String, PasskeyFailure> {
@@ -175,15 +189,6 @@ fn each_to_bytes(list: &JsValue) {
     if let Some(list) = list.dyn_ref::<Array>() {
         list.for_each(&mut |item, _, _| to_bytes(&item, "id"));
     }
-}
-
-/// `to[key] = base64url(from[key])` for an ArrayBuffer; a missing or null one stays so.
-fn copy_bytes(from: &JsValue, to: &JsValue, key: &str) {
-    let value = get(from, key);
-    if value.is_undefined() || value.is_null() {
-        return;
-    }
-    set(to, key, &JsValue::from_str(&encode(&Uint8Array::new(&value).to_vec())));
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

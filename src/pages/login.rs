@@ -77,7 +77,7 @@ pub fn LoginPage() -> impl IntoView {
                             <p class="hint">"パスキーを登録済みの方は、ログインID・パスワードの入力は不要です。"</p>
                             <button type="button" class="button secondary" disabled=move || with_passkey.pending().get()
                                 on:click=move |_| {
-                                    autofill.with_value(|pending| pending.as_ref().map(webauthn::abort));
+                                    autofill.with_value(|pending| pending.as_ref().map(web_sys::AbortController::abort));
                                     with_passkey.dispatch(false);
                                 }>
                                 {move || if with_passkey.pending().get() { "処理中…" } else { "パスキーでログイン" }}
@@ -100,12 +100,13 @@ pub fn LoginPage() -> impl IntoView {
 /// suggestions; the button aborts it first (a browser runs one request at a time). When the
 /// server refuses a picked passkey (its challenge ran out while the page stood open, say),
 /// the customer is told and the autofill asks again with a new challenge.
-fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<wasm_bindgen::JsValue>, LocalStorage>) {
+fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<web_sys::AbortController>, LocalStorage>) {
     let autofill = StoredValue::new_local(None);
     let round = RwSignal::new(0u32);
     let attempt = move |conditional: bool| async move {
         let signal = if conditional {
-            let Some((controller, signal)) = webauthn::abort_controller() else { return };
+            let Some(controller) = webauthn::abort_controller() else { return };
+            let signal = controller.signal();
             autofill.set_value(Some(controller));
             Some(signal)
         } else {
