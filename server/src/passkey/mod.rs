@@ -85,7 +85,9 @@ impl From<PasskeyError> for ApiError {
                 .for_field("credential")
                 .into(),
             PasskeyError::AlreadyRegistered => ApiError::new(ErrorReason::PasskeyAlreadyRegistered),
-            PasskeyError::TooMany => ErrorBody::new(ErrorReason::InvalidInput).with_message(register::TOO_MANY).into(),
+            PasskeyError::TooMany => ErrorBody::new(ErrorReason::InvalidInput)
+                .with_message("登録できるパスキーは10件までです。不要なパスキーを削除してから登録してください。")
+                .into(),
             PasskeyError::Unexpected(error) => error.into(),
         }
     }

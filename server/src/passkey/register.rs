@@ -28,7 +28,14 @@ use crate::store::passkeys::{self, NewPasskey, Purpose};
 /// A customer's passkeys are few: a phone, a computer, a spare.
 pub const MAX_PASSKEYS: i64 = 10;
 
-pub(crate) const TOO_MANY: &str = "登録できるパスキーは10件までです。不要なパスキーを削除してから登録してください。";
+/// An eleventh is refused: checked when the challenge is handed out, so the customer hears it
+/// before the browser asks for a fingerprint, and again when the passkey is stored.
+fn room_for_another(registered: i64) -> Result<(), PasskeyError> {
+    if registered >= MAX_PASSKEYS {
+        return Err(PasskeyError::TooMany);
+    }
+    Ok(())
+}
 
 /// A session that proved only the password (a customer without a token) gives it again.
 pub fn needs_password(current: &CurrentCustomer) -> bool {
@@ -52,18 +59,17 @@ pub async fn options(
         let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
         reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
     }
-    // Checked here so the customer hears it before the browser asks for a fingerprint, and
-    // again when the passkey is stored.
-    if passkeys::count(&state.db, me).await? >= MAX_PASSKEYS {
-        return Err(PasskeyError::TooMany.into());
-    }
-    let who = customers::identity(&state.db, me).await?;
     let mut conn = state.db.acquire().await?;
+    // The registered ones are counted and, so the browser will not make a second passkey on a
+    // device that has one, excluded.
+    let registered = passkeys::credentials_of(&mut *conn, me).await?;
+    room_for_another(registered.len() as i64)?;
+    let exclude = registered.into_iter().map(|stored| stored.credential_id).collect();
+    let who = customers::identity(&mut *conn, me).await?;
     let mut fresh = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut fresh);
     let handle = passkeys::handle(&mut conn, me, fresh).await?;
     let handle = Uuid::from_slice(&handle).map_err(|e| ApiError::internal(format!("passkey handle: {e}")))?;
-    let exclude = passkeys::credentials_of(&mut *conn, me).await?.into_iter().map(|stored| stored.credential_id).collect();
     let (mut options, registration) = state
         .relying_party
         .webauthn
@@ -118,9 +124,7 @@ pub async fn register(
         };
         // Registrations started in parallel at nine must not end at eleven.
         passkeys::hold_registrations(&mut *tx, me).await?;
-        if passkeys::count(&mut *tx, me).await? >= MAX_PASSKEYS {
-            return Err(PasskeyError::TooMany);
-        }
+        room_for_another(passkeys::count(&mut *tx, me).await?)?;
         let id = passkeys::insert(&mut *tx, row, now).await?.ok_or(PasskeyError::AlreadyRegistered)?;
         Ok::<_, PasskeyError>((id, credential.backup_state))
     }
