@@ -221,6 +221,14 @@ impl Browser {
         Ok(Self { client, _driver: driver, _profile: profile })
     }
 
+    /// The 受付番号 on a completion screen (BTF004 振替, BTF013 振込).
+    pub async fn receipt_on(&self, screen: &str) -> anyhow::Result<String> {
+        self.screen(screen).await?;
+        let receipt = self.text_of(".receipt-no").await?;
+        anyhow::ensure!(receipt.len() > 8, "{screen} shows a 受付番号: {receipt:?}");
+        Ok(receipt)
+    }
+
     /// Waits (up to 20 s) for an element to appear and returns its visible text.
     pub async fn text_of(&self, css: &str) -> anyhow::Result<String> {
         let element = self

@@ -55,9 +55,7 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     browser.screenshot("btf012-transfer-confirm").await?;
     browser.press("確定").await?;
 
-    browser.screen("BTF013").await?;
-    let receipt = browser.text_of(".receipt-no").await?;
-    assert!(receipt.len() > 8, "{receipt}");
+    browser.receipt_on("BTF013").await?;
     browser.screenshot("btf013-transfer-done").await?;
 
     browser.press("入出金明細を見る").await?;
@@ -121,8 +119,7 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     assert!(!browser.scrolls_sideways().await?, "BTF003 at the largest text size");
     browser.text_containing(".amount-review", "50,000円").await?;
     browser.press("確定").await?;
-    browser.screen("BTF004").await?;
-    browser.text_of(".receipt-no").await?;
+    browser.receipt_on("BTF004").await?;
     browser.press("入出金明細を見る").await?;
     browser.screen("BAC001").await?;
     browser.text_containing(".statement tbody tr", "振替").await?;

@@ -66,6 +66,17 @@ async fn register_newcomer(client: &reqwest::Client, base: &str, i: usize, tempo
     matches!(post(client, base, "/api/registration", body).await, Ok(r) if r.status() == 201)
 }
 
+/// The one number `sql` selects, from the database the server left behind.
+async fn count(db: &sqlx::AnyPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await.unwrap()
+}
+
+/// SQLite finds its file whole: no torn page, no index out of step with its table.
+async fn assert_intact(db: &sqlx::AnyPool) {
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db).await.unwrap();
+    assert_eq!(integrity, "ok");
+}
+
 #[tokio::test]
 async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let data = tempfile::tempdir().unwrap();
@@ -144,22 +155,18 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     // Restart in development mode: the mailbox delivers what waited; a short login limit.
     let server = start(data.path(), &["--mode", "development", "--otp-login-seconds", "2"]).await;
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
-    let count = |sql: &'static str| {
-        let db = db.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
-    };
     for login_id in &acknowledged {
         let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = $1")
             .bind(login_id).fetch_one(&db).await.unwrap();
         assert_eq!(found, 1, "{login_id} was acknowledged and must be there");
     }
     // A 仮パスワード is used exactly when the credentials it bought exist.
-    assert_eq!(count("SELECT count(*) FROM temporary_passwords t LEFT JOIN credentials c USING (customer_id)
+    assert_eq!(count(&db, "SELECT count(*) FROM temporary_passwords t LEFT JOIN credentials c USING (customer_id)
                       WHERE (t.used_at IS NOT NULL) != (c.customer_id IS NOT NULL)").await, 0);
     // Every software token has its mail; no token without its customer.
-    assert_eq!(count("SELECT count(*) FROM otp_tokens o WHERE method = 'software_token'
+    assert_eq!(count(&db, "SELECT count(*) FROM otp_tokens o WHERE method = 'software_token'
                       AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.customer_id = o.customer_id)").await, 0);
-    assert_eq!(count("SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL").await, 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL").await, 0);
     for login_id in &issued_ack {
         let found: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM otp_tokens o JOIN credentials c USING (customer_id) WHERE c.login_id = $1 AND o.state = 'issued'")
@@ -167,9 +174,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         assert_eq!(found, 1, "{login_id}'s acknowledged issuance");
     }
     // Wrong-code counts agree with the state.
-    assert_eq!(count("SELECT count(*) FROM otp_tokens WHERE (state = 'suspended') != (failed_otp >= 5)").await, 0);
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
-    assert_eq!(integrity, "ok");
+    assert_eq!(count(&db, "SELECT count(*) FROM otp_tokens WHERE (state = 'suspended') != (failed_otp >= 5)").await, 0);
+    assert_intact(&db).await;
 
     // The pending login from before the kill is over once its (now 2 s) limit has passed.
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -180,14 +186,14 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     // Mail that waited in the outbox is delivered after the restart.
     let mut pending_mail = -1;
     for _ in 0..100 {
-        pending_mail = count("SELECT count(*) FROM mail_outbox WHERE status = 'pending'").await;
+        pending_mail = count(&db, "SELECT count(*) FROM mail_outbox WHERE status = 'pending'").await;
         if pending_mail == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(pending_mail, 0);
-    assert!(count("SELECT count(*) FROM mail_outbox WHERE status = 'sent'").await >= 1 + issued_ack.len() as i64);
+    assert!(count(&db, "SELECT count(*) FROM mail_outbox WHERE status = 'sent'").await >= 1 + issued_ack.len() as i64);
     println!(
         "faults: {} registrations acknowledged of {NEWCOMERS}, {} issuances acknowledged, all present after SIGKILL",
         acknowledged.len(),
@@ -254,7 +260,7 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
         assert_eq!(again["receipt_no"].as_str(), Some(receipt.as_str()), "transfer {key}");
     }
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
-    let moved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transfers").fetch_one(&db).await.unwrap();
+    let moved = count(&db, "SELECT COUNT(*) FROM transfers").await;
     assert!(moved as usize >= acknowledged.len() && moved as usize <= TRANSFERS);
     // Both 明細 show every transfer: a line on each side.
     for account in ["001-1234567", "001-2345678"] {
@@ -339,10 +345,6 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
 
     let mut server = start(data.path(), &["--mode", "development"]).await;
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
-    let count = |sql: &'static str| {
-        let db = db.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
-    };
     let (mut registered, mut used) = (0, 0);
     for (i, mut phone, acknowledged, login_counter) in outcomes {
         let stored: Option<(Vec<u8>, i64, Option<i64>)> = sqlx::query_as(
@@ -373,15 +375,14 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
         assert_eq!(post(&fresh, &server.base, "/api/passkeys/login", body).await.unwrap().status(), 200, "fault{i:02} after the restart");
     }
     // A passkey exists exactly with its notice mail and its audit record.
-    assert_eq!(count("SELECT count(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM mail_outbox m
+    assert_eq!(count(&db, "SELECT count(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM mail_outbox m
                       WHERE m.customer_id = p.customer_id AND m.subject LIKE '%パスキー登録のお知らせ')").await, 0);
-    assert_eq!(count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%パスキー登録のお知らせ'").await, count("SELECT count(*) FROM passkeys").await);
+    assert_eq!(count(&db, "SELECT count(*) FROM mail_outbox WHERE subject LIKE '%パスキー登録のお知らせ'").await, count(&db, "SELECT count(*) FROM passkeys").await);
     assert_eq!(
-        count("SELECT count(*) FROM audit_log WHERE event = 'passkey_register' AND result = 'success'").await,
-        count("SELECT count(*) FROM passkeys").await
+        count(&db, "SELECT count(*) FROM audit_log WHERE event = 'passkey_register' AND result = 'success'").await,
+        count(&db, "SELECT count(*) FROM passkeys").await
     );
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
-    assert_eq!(integrity, "ok");
+    assert_intact(&db).await;
     println!("faults: {registered} passkey registrations and {used} passkey logins acknowledged of {HOLDERS}, all kept after SIGKILL");
     server.kill().unwrap();
 }
