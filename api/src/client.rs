@@ -252,8 +252,26 @@ pub async fn passkeys() -> Result<PasskeyList, ClientError> {
     get("/api/passkeys").await
 }
 
-pub async fn passkey_registration_options(login_password: Option<String>) -> Result<PasskeyChallenge, ClientError> {
-    post("/api/passkeys/registration/options", &PasskeyRegistrationOptionsRequest { login_password }).await
+pub async fn passkey_registration_options(
+    login_password: Option<String>,
+    step_up: crate::enrolment::StepUp,
+) -> Result<PasskeyChallenge, ClientError> {
+    post("/api/passkeys/registration/options", &PasskeyRegistrationOptionsRequest { login_password, step_up: Some(step_up) }).await
+}
+
+/// What an enrolment can be proven with (BPK002, トークン発行), and the waiting period.
+pub async fn enrolment_status() -> Result<crate::enrolment::EnrolmentStatus, ClientError> {
+    get("/api/enrolment").await
+}
+
+/// 「確認コードを送信」: the 確認コード to the notice address on file.
+pub async fn send_mail_code(purpose: crate::enrolment::Enrolment) -> Result<crate::enrolment::MailCodeSent, ClientError> {
+    post("/api/enrolment/mail-code", &crate::enrolment::EnrolmentPurpose { purpose }).await
+}
+
+/// A challenge for the customer's passkeys, approving this enrolment only.
+pub async fn enrolment_approval(purpose: crate::enrolment::Enrolment) -> Result<PasskeyChallenge, ClientError> {
+    post("/api/enrolment/approval", &crate::enrolment::EnrolmentPurpose { purpose }).await
 }
 
 pub async fn register_passkey(request: PasskeyRegistrationRequest) -> Result<PasskeySummary, ClientError> {

@@ -80,6 +80,15 @@ pub enum ErrorReason {
     PasskeyAlreadyRegistered,
     /// The bank requires a passkey here for customers who have one.
     PasskeyRequired,
+    /// Adding an authenticator needs, in the request, a fresh proof with a factor the
+    /// customer already has (or the 確認コード, for a customer with none).
+    StepUpRequired,
+    /// The 確認コード is wrong, ran out, was used, or was voided by wrong attempts.
+    InvalidMailCode,
+    /// No notice address the 確認コード could go to (none, or one set too recently).
+    MailCodeUnavailable,
+    /// A new authenticator was added recently: new payees and a higher limit wait.
+    NewAuthenticatorWaiting,
 }
 
 impl ErrorReason {
@@ -146,6 +155,18 @@ impl ErrorReason {
             Self::PasskeyAlreadyRegistered => "このパスキーはすでに登録されています。",
             Self::PasskeyRequired => {
                 "お客様はパスキーを登録されているため、パスキーでのご本人確認が必要です。パスキーを利用できない場合は、お取引店へご連絡ください。"
+            }
+            Self::StepUpRequired => {
+                "このお手続きには、お持ちの認証方式（ワンタイムパスワードまたはパスキー）、またはお届けのメールアドレスに送る確認コードでのご本人確認が必要です。"
+            }
+            Self::InvalidMailCode => {
+                "確認コードが正しくないか、有効期限が切れています。確認コードをもう一度送信してください。"
+            }
+            Self::MailCodeUnavailable => {
+                "確認コードを送信できる通知先メールアドレスがありません。お手数ですが、お取引店でお手続きください。"
+            }
+            Self::NewAuthenticatorWaiting => {
+                "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"
             }
         }
     }

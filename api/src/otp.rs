@@ -115,6 +115,10 @@ pub struct IssueTokenRequest {
     pub mail_address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation_password: Option<String>,
+    /// The fresh proof with a factor the customer already has, or the 確認コード for a first
+    /// one (issuing again too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<crate::enrolment::StepUp>,
 }
 
 /// BOT002's content: 送付先メールアドレス and トークン情報; for an authenticator app, the one

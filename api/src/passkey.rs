@@ -46,6 +46,10 @@ pub struct PasskeyRegistrationOptionsRequest {
     /// or a passkey (customers without a token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_password: Option<String>,
+    /// The fresh proof with a factor the customer already has (a session's level never
+    /// suffices to add one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<crate::enrolment::StepUp>,
 }
 
 /// `POST /api/passkeys`: the new passkey and its name.

@@ -51,6 +51,12 @@ impl Product {
         let mut settings = Settings::for_tests(data.path().to_owned(), Some(dist));
         settings.clock = Clock::manual(Clock::System.now());
         settings.policy.auth_requests_per_minute = 10_000;
+        // The journeys pay デモ 花子 right after a token starts; the waiting period after a new
+        // authenticator has its own test (`waiting_period`), which sets it back.
+        settings.policy.enrolment.new_authenticator_hours = 0;
+        // デモ 花子 registers during the guide and proves her first token by 確認コード at once;
+        // the API tests hold the bank's address age (`enrolment.rs`).
+        settings.policy.enrolment.address_age_days = 0;
         configure(&mut settings);
         let server = Application::build(settings).await?.spawn();
         let state = server.state.clone();
@@ -93,13 +99,39 @@ impl Product {
         login_password: &str,
         activation_password: &str,
     ) -> anyhow::Result<(String, String)> {
+        let step_up = self.mail_code_proof(client, "token").await?;
         let body = serde_json::json!({
             "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": activation_password,
-            "login_password": login_password,
+            "login_password": login_password, "step_up": step_up,
         });
         let issued: serde_json::Value = self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
         let field = |name: &str| issued[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));
         Ok((field("service_id")?, field("user_id")?))
+    }
+
+    /// BOT004 or BPK002 for a customer with no second factor: 「確認コードを送信」, then the code
+    /// from the mail typed in.
+    pub async fn enter_mail_code(&self, browser: &Browser) -> anyhow::Result<()> {
+        browser.press("確認コードを送信").await?;
+        browser.text_containing(".step-up .done-message", "確認コードを送信しました").await?;
+        browser.fill("確認コード", &self.last_mail_code().await?).await
+    }
+
+    /// The 確認コード of the client's customer (no second factor yet), asked for and read from
+    /// the outbox as the customer reads their notice mail: the step-up of an enrolment.
+    pub async fn mail_code_proof(&self, client: &reqwest::Client, purpose: &str) -> anyhow::Result<serde_json::Value> {
+        self.post(client, "/api/enrolment/mail-code", serde_json::json!({ "purpose": purpose })).await?.error_for_status()?;
+        Ok(serde_json::json!({ "method": "mail_code", "code": self.last_mail_code().await? }))
+    }
+
+    /// The code in the newest 確認コード mail.
+    pub async fn last_mail_code(&self) -> anyhow::Result<String> {
+        let body: String =
+            sqlx::query_scalar("SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1")
+                .fetch_one(&self.state.db)
+                .await?;
+        let code = body.split("確認コード：").nth(1).and_then(|rest| rest.get(..6)).context("the code line")?;
+        Ok(code.to_owned())
     }
 
     /// demo01 with a token in use, set up through the API (its screens have their own

@@ -125,6 +125,8 @@ async fn walk(product: Product, browser: Browser, prefix: &'static str) -> anyho
     b.press("確認画面へ").await?;
     b.screen("BOT004").await?;
     b.fill("ログインパスワード", "hana2026").await?;
+    // Her first second factor: the 確認コード sent to the notice address she registered.
+    guide.product.enter_mail_code(b).await?;
     guide.shot("issue-confirm").await?;
     let b = &guide.browser;
     b.press("確定").await?;

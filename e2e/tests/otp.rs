@@ -47,7 +47,10 @@ async fn issue_activate_log_in_with_the_code_and_release_the_token() -> anyhow::
     browser.press("確認画面へ").await?;
     browser.screen("BOT004").await?;
     browser.text_containing(".mail-review", "taro@docomo.ne.jp").await?;
-    // BOT004 asks for the login password again; a wrong one is refused on this screen.
+    // BOT004 asks for the login password again and, for a first second factor, the 確認コード
+    // sent to the notice address; a wrong password is refused on this screen.
+    assert!(!browser.control("確定").await?.is_enabled().await?, "not without the password");
+    product.enter_mail_code(&browser).await?;
     assert!(!browser.control("確定").await?.is_enabled().await?, "not without the password");
     browser.fill("ログインパスワード", "wrong999").await?;
     browser.press("確定").await?;

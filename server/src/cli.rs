@@ -10,7 +10,7 @@ use crate::banking::policy::{FeeTable, TransferPolicy};
 use crate::calendar::utc_date;
 use crate::clock::Clock;
 use crate::calendar::jst_datetime;
-use crate::config::{EdgeSettings, MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
+use crate::config::{EdgeSettings, EnrolmentPolicy, MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
 use crate::http::client_addr::TrustedProxies;
 use crate::identity::password;
 use crate::otp::secret_box::SecretBox;
@@ -364,6 +364,14 @@ pub struct PolicyArgs {
     /// customers without a passkey keep it and are asked to register one.
     #[arg(long, env = "NETBANK_REQUIRE_PHISHING_RESISTANT", value_delimiter = ',', value_enum)]
     pub require_phishing_resistant: Vec<PhishingResistantPath>,
+    /// Days the bank must have had a customer's notice address before the 確認コード that
+    /// confirms their first second factor is sent there.
+    #[arg(long, env = "NETBANK_ENROLMENT_ADDRESS_AGE_DAYS", default_value_t = EnrolmentPolicy::default().address_age_days)]
+    pub enrolment_address_age_days: u32,
+    /// Hours after a passkey or token is added during which 振込 to a payee never paid and
+    /// raising the 振込限度額 are refused.
+    #[arg(long, env = "NETBANK_NEW_AUTHENTICATOR_HOURS", default_value_t = EnrolmentPolicy::default().new_authenticator_hours)]
+    pub new_authenticator_hours: u32,
     /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
     /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
@@ -391,6 +399,11 @@ impl PolicyArgs {
                 max_daily_limit: self.max_daily_transfer_limit,
                 fees: self.transfer_fees,
                 lookups_per_hour: self.payee_lookups_per_hour,
+            },
+            enrolment: EnrolmentPolicy {
+                address_age_days: self.enrolment_address_age_days,
+                new_authenticator_hours: self.new_authenticator_hours,
+                ..EnrolmentPolicy::default()
             },
             ..Policy::default()
         }

@@ -167,6 +167,30 @@ pub struct Policy {
     pub transfer: crate::banking::policy::TransferPolicy,
     /// Where customers who have a passkey must use it (`--require-phishing-resistant`).
     pub phishing_resistant: netbank_api::passkey::PhishingResistantPolicy,
+    pub enrolment: EnrolmentPolicy,
+}
+
+/// Adding an authenticator (issue 25): the 確認コード of a customer's first one, and how long a
+/// new one keeps new payees waiting.
+#[derive(Debug, Clone)]
+pub struct EnrolmentPolicy {
+    /// Days the bank must have had the notice address before a 確認コード goes there.
+    pub address_age_days: u32,
+    /// Hours after an authenticator is added during which 振込 to a payee never paid and
+    /// raising the limit are refused (the FSA/NPA request of 2025-09).
+    pub new_authenticator_hours: u32,
+    /// Seconds a 確認コード stays valid.
+    pub mail_code_seconds: u32,
+    /// Wrong answers that void a 確認コード.
+    pub mail_code_attempts: u32,
+    /// 確認コード mails a customer may be sent per day.
+    pub mail_codes_per_day: u32,
+}
+
+impl Default for EnrolmentPolicy {
+    fn default() -> Self {
+        Self { address_age_days: 7, new_authenticator_hours: 24, mail_code_seconds: 600, mail_code_attempts: 5, mail_codes_per_day: 5 }
+    }
 }
 
 impl Default for Policy {
@@ -185,6 +209,7 @@ impl Default for Policy {
             otp: OtpPolicy::default(),
             transfer: Default::default(),
             phishing_resistant: Default::default(),
+            enrolment: EnrolmentPolicy::default(),
         }
     }
 }

@@ -63,6 +63,10 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,
         ErrorReason::PasskeyRequired => StatusCode::FORBIDDEN,
+        ErrorReason::StepUpRequired | ErrorReason::MailCodeUnavailable | ErrorReason::NewAuthenticatorWaiting => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorReason::InvalidMailCode => StatusCode::UNAUTHORIZED,
     }
 }
 

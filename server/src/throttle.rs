@@ -29,6 +29,8 @@ pub enum Action {
     /// A name asked for an account number that is not the customer's own or a 登録振込先
     /// (lookups and quotes): bounded, so account holders cannot be enumerated.
     PayeeLookup,
+    /// 確認コード mails sent (each a mail to the notice address).
+    EnrolmentCode,
 }
 
 impl Action {
@@ -40,6 +42,7 @@ impl Action {
             Self::Provision => "provision",
             Self::IssuanceMail => "issuance_mail",
             Self::PayeeLookup => "payee_lookup",
+            Self::EnrolmentCode => "enrolment_code",
         }
     }
 
@@ -48,6 +51,7 @@ impl Action {
         match self {
             Self::IssuanceMail => (DAY, policy.issuance_mails_per_day),
             Self::PayeeLookup => (HOUR, policy.transfer.lookups_per_hour),
+            Self::EnrolmentCode => (DAY, policy.enrolment.mail_codes_per_day),
             _ => (HOUR, policy.customer_actions_per_hour),
         }
     }

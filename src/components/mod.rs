@@ -6,4 +6,5 @@ pub mod screen;
 pub mod server_status;
 pub mod shell;
 pub mod software_keyboard;
+pub mod step_up;
 pub mod text_size;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::client;
+use netbank_api::enrolment::Enrolment;
 use netbank_api::input::{ActivationPassword, LoginPassword, MailAddress};
 use netbank_api::otp::{IssueTokenRequest, TokenIssued, TokenMethod};
 
@@ -11,6 +12,7 @@ use crate::components::form::{
     review_with, rule, same_as, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions,
 };
 use crate::components::screen::Screen;
+use crate::components::step_up::{StepUpFields, StepUpInput};
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
 #[derive(Clone, PartialEq)]
@@ -30,6 +32,7 @@ pub fn OtpIssuePage() -> impl IntoView {
     let password_again = RwSignal::new(String::new());
     let login_password = RwSignal::new(String::new());
     let error = FormError::new();
+    let step_up = StepUpInput::new(Enrolment::Token);
     let leave = leave_for_lost_session();
     let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
     let same_password = same_as(password, "確認のため、利用開始パスワードをもう一度入力してください。", "利用開始パスワードと確認用の入力が一致しません。");
@@ -40,6 +43,7 @@ pub fn OtpIssuePage() -> impl IntoView {
             login_password: login_password.get(),
             mail_address: software.then(|| mail.get()),
             activation_password: software.then(|| password.get()),
+            step_up: None,
         }
     };
     let confirmations_differ = move || {
@@ -52,18 +56,25 @@ pub fn OtpIssuePage() -> impl IntoView {
         refused.iter().any(|e| e.field != "login_password") || confirmations_differ()
     });
     let login_password_rule = |v: &str| LoginPassword::parse_field(v, "login_password");
-    let confirm_invalid = Signal::derive(move || request().check().is_err() || confirmations_differ());
+    let step_up_invalid = step_up.invalid();
+    let confirm_invalid = Signal::derive(move || request().check().is_err() || confirmations_differ() || step_up_invalid.get());
     let submit = Action::new_local(move |request: &IssueTokenRequest| {
-        let request = request.clone();
+        let mut request = request.clone();
         async move {
-            match client::issue_token(request).await {
+            let issued = async {
+                request.step_up = Some(step_up.proof().await?);
+                client::issue_token(request).await
+            };
+            match issued.await {
                 Ok(issued) => step.set(Step::Done(issued)),
                 Err(failure) if session_lost(&failure) => leave.run(failure),
                 Err(failure) => {
-                    // A wrong login password is corrected here, where its field says what
-                    // was wrong; anything else is fixed on the input screen.
-                    if failure.field() != Some("login_password") {
-                        step.set(Step::Input);
+                    // A wrong login password or proof is corrected here, where its field says
+                    // what was wrong; anything else is fixed on the input screen.
+                    match failure.field() {
+                        Some("step_up") => step_up.clear(),
+                        Some("login_password") => {}
+                        _ => step.set(Step::Input),
                     }
                     error.set(Some(failure));
                 }
@@ -124,6 +135,7 @@ pub fn OtpIssuePage() -> impl IntoView {
                     <p>"ご本人確認のため、ログインパスワードを入力してください。"</p>
                     <Field label="ログインパスワード" name="login_password" value=login_password
                         check=rule(login_password_rule) input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
+                    <StepUpFields input=step_up />
                     <ConfirmActions back invalid=confirm_invalid pending=submit.pending() />
                 </form>
             </Screen>

@@ -5,12 +5,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::client;
+use netbank_api::enrolment::Enrolment;
 use netbank_api::input::{LoginPassword, OtpCode, PasskeyName};
 use netbank_api::otp::Procedure;
 use netbank_api::passkey::{PasskeyList, PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary};
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
+use crate::components::step_up::{StepUpFields, StepUpInput};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::webauthn::{self, PasskeyFailure};
 
@@ -185,11 +187,13 @@ pub fn PasskeyRegisterPage() -> impl IntoView {
     let error = FormError::new();
     let leave = leave_for_lost_session();
     let done = RwSignal::new(None::<PasskeySummary>);
+    let step_up = StepUpInput::new(Enrolment::Passkey);
     let register = Action::new_local(move |(name, password): &(String, Option<String>)| {
         let (name, password) = (name.clone(), password.clone());
         async move {
             let result = async {
-                let challenge = client::passkey_registration_options(password).await?;
+                let proof = step_up.proof().await?;
+                let challenge = client::passkey_registration_options(password, proof).await?;
                 let answer = webauthn::new_passkey(challenge).await?;
                 client::register_passkey(PasskeyRegistrationRequest { answer, name }).await
             };
@@ -199,12 +203,20 @@ pub fn PasskeyRegisterPage() -> impl IntoView {
                     done.set(Some(summary));
                 }
                 Err(failure) if session_lost(&failure) => leave.run(failure),
-                Err(failure) => error.set(Some(failure)),
+                Err(failure) => {
+                    if failure.field() == Some("step_up") {
+                        step_up.clear();
+                    }
+                    error.set(Some(failure))
+                }
             }
         }
     });
+    let step_up_invalid = step_up.invalid();
     let invalid = Signal::derive(move || {
-        PasskeyName::parse(&name.get()).is_err() || (asks_password.get() && LoginPassword::parse(&password.get()).is_err())
+        PasskeyName::parse(&name.get()).is_err()
+            || (asks_password.get() && LoginPassword::parse(&password.get()).is_err())
+            || step_up_invalid.get()
     });
     let on_submit = submit_with(invalid, register, error, move || {
         let password = asks_password.get_untracked().then(|| password.get_untracked());
@@ -234,6 +246,7 @@ pub fn PasskeyRegisterPage() -> impl IntoView {
                                 input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len
                                 hint="ご本人確認のため、ログインパスワードを入力してください。" />
                         </Show>
+                        <StepUpFields input=step_up />
                         <p class="hint">"「登録」を押すと、端末の指紋・顔認証・画面ロックの確認が表示されます。"</p>
                         <SubmitButton label="登録" invalid=invalid pending=register.pending() />
                     </form>

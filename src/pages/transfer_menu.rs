@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::client;
-use netbank_api::identity::OtpState;
 
 use crate::components::screen::Screen;
 use crate::components::shell::Me;
@@ -13,7 +12,8 @@ use crate::state::yen;
 pub fn TransferMenuPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let limit = LocalResource::new(client::transfer_limit);
-    let otp_in_use = move || me.with(|me| me.otp_state == OtpState::Active);
+    // The server's rule: a token in use or a passkey.
+    let otp_in_use = move || me.with(|me| me.factors().may_send_transfer().is_ok());
     view! {
         <Screen title="振込・振替" id="BTF001">
             <ul class="menu-list">

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use netbank_api::banking::{Payee, PayeeLookupRequest, TransferDraft};
 use netbank_api::client;
-use netbank_api::identity::{AccountKind, OtpState};
+use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
 use netbank_api::ErrorReason;
 
@@ -21,7 +21,8 @@ use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferD
 #[component]
 pub fn TransferOtherPage() -> impl IntoView {
     let me = expect_context::<Me>();
-    let otp_in_use = move || me.with(|me| me.otp_state == OtpState::Active);
+    // The server's rule: a token in use or a passkey.
+    let otp_in_use = move || me.with(|me| me.factors().may_send_transfer().is_ok());
     view! {
         <Show when=otp_in_use fallback=|| view! {
             <Screen title="振込（入力）" id="BTF011">

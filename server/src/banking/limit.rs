@@ -71,6 +71,7 @@ pub async fn change(
     let raising = wanted > before;
     let mut tx = if raising {
         require_token(&state, me).await?;
+        crate::enrolment::ensure_not_waiting(&state, me).await?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
         verify::accept(&state, me, Procedure::Confirm, &code, "transfer_limit", &client).await?
     } else {

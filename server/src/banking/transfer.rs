@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::Json;
 use netbank_api::banking::{Payee, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
 use netbank_api::checked::{Destination, Draft};
+use netbank_api::enrolment::{Factors, NoTransfer};
 use netbank_api::identity::{Account, OtpState};
 use netbank_api::input::{AccountNumber, BranchCode, InputError, OtpCode};
 use netbank_api::otp::Procedure;
@@ -19,6 +20,7 @@ use rand::RngCore;
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
+use crate::enrolment;
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::{jst_day, limit};
 use crate::calendar::jst_datetime;
@@ -32,7 +34,6 @@ use crate::otp::verify::{self, CodeError};
 use crate::startup::AppState;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::ledger::{EntryKind, HouseAccount};
-use crate::store::passkeys;
 use crate::store::transfers::{self, NewTransfer, TransferRow};
 use crate::passkey::approval::{self, Binding};
 use crate::passkey::PasskeyError;
@@ -147,34 +148,33 @@ pub async fn count_payee_lookup(
 }
 
 /// What a customer can confirm a 振込 with: the token's state and whether a passkey is
-/// registered.
-pub struct SecondFactors {
-    token: OtpState,
-    passkey: bool,
-}
+/// registered (the rule itself is `api`'s `Factors`, which the SPA follows too).
+pub struct SecondFactors(Factors);
 
 impl SecondFactors {
     pub async fn of(state: &AppState, customer_id: i64) -> sqlx::Result<Self> {
-        let token = token::state_of(&state.db, customer_id, state.clock.now()).await?;
-        Ok(Self { token, passkey: passkeys::count(&state.db, customer_id).await? > 0 })
+        Ok(Self(enrolment::factors(state, customer_id).await?))
     }
 
-    /// A 振込 and a lookup of someone else's account need a token in use or a passkey. A
-    /// stopped token stops the code path, not the passkey.
+    pub fn passkey(&self) -> bool {
+        self.0.passkey
+    }
+
+    /// A 振込 and a lookup of someone else's account need a token in use or a passkey.
     pub fn require(&self) -> Result<(), TransferError> {
-        if self.passkey {
-            return Ok(());
-        }
-        token_in_use(self.token)
+        self.0.may_send_transfer().map_err(|why| match why {
+            NoTransfer::Suspended => TransferError::TokenState(OtpState::Suspended),
+            NoTransfer::NoSecondFactor => TransferError::OtpRequired,
+        })
     }
 
     /// Confirming with a code needs a token in use, and the bank not requiring this
     /// customer's passkey.
     pub fn require_code(&self, policy: &Policy) -> Result<(), TransferError> {
-        if self.passkey && policy.phishing_resistant.transfer {
+        if self.0.passkey && policy.phishing_resistant.transfer {
             return Err(TransferError::PasskeyRequired);
         }
-        token_in_use(self.token)
+        token_in_use(self.0.token)
     }
 }
 
@@ -184,6 +184,19 @@ fn token_in_use(token: OtpState) -> Result<(), TransferError> {
         OtpState::Suspended => Err(TransferError::TokenState(OtpState::Suspended)),
         _ => Err(TransferError::OtpRequired),
     }
+}
+
+/// A 振込 to an account the customer has never paid waits while a new authenticator does. An
+/// unknown account counts as never paid, so the refusal says nothing of whether it exists.
+async fn ensure_paid_before_or_not_waiting(state: &AppState, customer_id: i64, to: Option<&AccountRecord>) -> Result<(), ApiError> {
+    let paid = match to {
+        Some(account) => transfers::has_paid(&state.db, customer_id, account.id).await?,
+        None => false,
+    };
+    if paid {
+        return Ok(());
+    }
+    enrolment::ensure_not_waiting(state, customer_id).await
 }
 
 /// Raising the limit needs a token in use (and its code).
@@ -266,10 +279,14 @@ pub async fn quote(
     count_payee_lookup(&state, &client, me, to.as_ref()).await?;
     let to = to.ok_or(TransferError::PayeeNotFound)?;
     let plan = plan(&state, me, from, to, &draft)?;
+    if plan.kind == TransferKind::Transfer {
+        ensure_paid_before_or_not_waiting(&state, me, Some(&plan.to)).await?;
+    }
     let limit_remaining = match plan.kind {
         TransferKind::Transfer => {
             let remaining = limit::remaining_today(&state, me).await?;
-            if plan.amount > remaining {
+            // The fee is money leaving the account that day too.
+            if plan.amount + plan.fee > remaining {
                 return Err(TransferError::DailyLimitExceeded.into());
             }
             Some(remaining)
@@ -283,7 +300,7 @@ pub async fn quote(
     let (passkey_available, otp_accepted) = match needs_factor {
         true => {
             let factors = SecondFactors::of(&state, me).await?;
-            (factors.passkey, factors.require_code(&state.policy).is_ok())
+            (factors.passkey(), factors.require_code(&state.policy).is_ok())
         }
         false => (false, false),
     };
@@ -325,6 +342,9 @@ pub async fn execute(
         return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?));
     }
     let own = to.as_ref().is_some_and(|to| to.customer_id == me);
+    if !own {
+        ensure_paid_before_or_not_waiting(&state, me, to.as_ref()).await?;
+    }
     let mut tx = if own {
         crate::db::begin_write(&state.db).await?
     } else if let Some(answer) = &request.passkey {
@@ -350,12 +370,17 @@ pub async fn execute(
             Err(error) => return Err(error.into()),
         }
     };
-    // Only now, after a valid code: whether the account exists is not free to learn.
-    let to = to.ok_or(TransferError::PayeeNotFound)?;
-    let plan = plan(&state, me, from, to, &draft)?;
+    // Only now, after a valid code: whether the account exists is not free to learn. From
+    // here a refusal still spends the approval or code: it commits with the refusal's record.
     let now = state.clock.now();
-    match write(&mut tx, &state, me, &plan, key.as_str(), request.save_payee, now).await {
+    let plan = match to.ok_or(TransferError::PayeeNotFound).and_then(|to| plan(&state, me, from, to, &draft)) {
+        Ok(plan) => plan,
+        Err(error) => return Err(refuse_spent(tx, &client, me, error, now).await),
+    };
+    let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
+    match write(&mut attempt, &state, me, &plan, key.as_str(), request.save_payee, now).await {
         Ok(transfer_id) => {
+            attempt.commit().await?;
             audit::record(&mut *tx, now, AuditEvent {
                 customer_id: Some(me),
                 event: "transfer",
@@ -376,6 +401,7 @@ pub async fn execute(
             Ok(Json(receipt(transfer_id, now, &plan)))
         }
         Err(WriteError::Duplicate) => {
+            drop(attempt);
             tx.rollback().await?;
             let done = transfers::find_by_key(&state.db, me, key.as_str())
                 .await?
@@ -383,17 +409,37 @@ pub async fn execute(
             Ok(Json(replay(&state, done, &plan.from, Some(&plan.to), &draft).await?))
         }
         Err(WriteError::Refused(error)) => {
-            tx.rollback().await?;
-            audit::record(&state.db, now, AuditEvent {
-                customer_id: Some(me),
-                event: "transfer",
-                client_addr: client.ip_string(),
-                result: "refused",
-                detail: Some(format!("{error}")),
-            })
-            .await?;
-            Err(error.into())
+            attempt.rollback().await?;
+            Err(refuse_spent(tx, &client, me, error, now).await)
         }
+    }
+}
+
+/// A refusal after the approval or code was accepted: the money does not move, but the proof
+/// stays spent (its use commits with the refusal's audit record), so one phished code cannot
+/// be tried again on a smaller amount or another payee.
+async fn refuse_spent(
+    mut tx: Transaction<'static, Any>,
+    client: &ClientAddr,
+    customer_id: i64,
+    error: TransferError,
+    now: i64,
+) -> ApiError {
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: "transfer",
+        client_addr: client.ip_string(),
+        result: "refused",
+        detail: Some(format!("{error}")),
+    };
+    let recorded = async {
+        audit::record(&mut *tx, now, event).await?;
+        tx.commit().await
+    }
+    .await;
+    match recorded {
+        Ok(()) => error.into(),
+        Err(failure) => failure.into(),
     }
 }
 
@@ -415,7 +461,7 @@ impl From<sqlx::Error> for WriteError {
 /// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
 /// payee, in `tx`; the transfer's id.
 async fn write(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     state: &AppState,
     customer_id: i64,
     plan: &Plan,
@@ -443,7 +489,8 @@ async fn write(
     let id = transfers::insert(&mut **tx, transfer, now).await?;
     if plan.kind == TransferKind::Transfer {
         let day_limit = limit::daily_limit(state, &mut **tx, customer_id).await?;
-        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount, day_limit).await? {
+        // The fee leaves the account that day too: it counts toward the limit.
+        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount + plan.fee, day_limit).await? {
             return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
         }
     }

@@ -15,7 +15,8 @@ use crate::store::customers;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     TokenIssued,
-    OtpActivated,
+    /// With when new payees may be paid, where the bank keeps a waiting period.
+    OtpActivated { new_payees_from: Option<String> },
     OtpDeactivated,
     OtpSuspended,
     OtpSuspensionLifted,
@@ -29,9 +30,11 @@ pub enum Notice {
     /// A 振込 or 振替 was accepted.
     TransferAccepted { kind: &'static str, receipt_no: String, payee: String, amount: i64, fee: i64 },
     TransferLimitChanged { limit: i64 },
-    PasskeyRegistered { name: String },
-    /// By the customer (one, named) or by the bank (all of them, `name` empty).
-    PasskeyRemoved { name: String, by_bank: bool },
+    /// Never the customer's label for it (a label is theirs to write, this mail is the bank's):
+    /// the kind of passkey, the time, and the waiting period.
+    PasskeyRegistered { synced: bool, new_payees_from: Option<String> },
+    /// By the customer (one) or by the bank (all of them).
+    PasskeyRemoved { by_bank: bool },
 }
 
 /// The paper form that brings a stopped or lost token back.
@@ -47,9 +50,12 @@ impl Notice {
                 "ワンタイムパスワードのトークン発行のお手続きがありました。".to_owned(),
                 format!("{not_you}ワンタイムパスワードの利用を止めるには、{FORM}をご提出ください。"),
             ),
-            Self::OtpActivated => (
+            Self::OtpActivated { new_payees_from } => (
                 "ワンタイムパスワード利用開始のお知らせ",
-                "ワンタイムパスワードの利用開始登録がありました。今後のログインには、ワンタイムパスワードの入力が必要です。".to_owned(),
+                format!(
+                    "ワンタイムパスワードの利用開始登録がありました。今後のログインには、ワンタイムパスワードの入力が必要です。{}",
+                    waiting(new_payees_from)
+                ),
                 format!("{not_you}{FORM}をご提出いただき、トークンを初期化します。"),
             ),
             Self::OtpDeactivated => (
@@ -109,14 +115,18 @@ impl Notice {
                 format!("1日あたりの振込限度額が {} に変更されました。", yen(*limit)),
                 not_you.to_owned(),
             ),
-            Self::PasskeyRegistered { name } => (
+            Self::PasskeyRegistered { synced, new_payees_from } => (
                 "パスキー登録のお知らせ",
-                format!("パスキー「{name}」が登録されました。このパスキーでログインや振込の承認ができます。"),
+                format!(
+                    "パスキー（{}）が登録されました。このパスキーでログインや振込の承認ができます。{}",
+                    if *synced { "複数の端末で同期されるパスキー" } else { "登録した端末だけで使えるパスキー" },
+                    waiting(new_payees_from)
+                ),
                 format!("{not_you}お取引店でパスキーを削除し、ログインパスワードを変更してください。"),
             ),
-            Self::PasskeyRemoved { name, by_bank: false } => (
+            Self::PasskeyRemoved { by_bank: false } => (
                 "パスキー削除のお知らせ",
-                format!("パスキー「{name}」が削除されました。ほかの端末のログインはすべて終了しました。"),
+                "パスキー1件が削除されました。ほかの端末のログインはすべて終了しました。".to_owned(),
                 not_you.to_owned(),
             ),
             Self::PasskeyRemoved { by_bank: true, .. } => (
@@ -146,6 +156,16 @@ impl Notice {
             when = jst_datetime(at),
         );
         (subject, body)
+    }
+}
+
+/// What a new authenticator may not do yet, and until when.
+fn waiting(new_payees_from: &Option<String>) -> String {
+    match new_payees_from {
+        Some(from) => format!(
+            "\n安全のため、{from}までは、初めての振込先への振込と振込限度額の引き上げはできません。"
+        ),
+        None => String::new(),
     }
 }
 
@@ -189,7 +209,8 @@ mod tests {
     fn all() -> Vec<Notice> {
         vec![
             Notice::TokenIssued,
-            Notice::OtpActivated,
+            Notice::OtpActivated { new_payees_from: Some("2027年1月16日 09:00".into()) },
+            Notice::OtpActivated { new_payees_from: None },
             Notice::OtpDeactivated,
             Notice::OtpSuspended,
             Notice::OtpSuspensionLifted,
@@ -206,6 +227,9 @@ mod tests {
                 fee: 0,
             },
             Notice::TransferLimitChanged { limit: 300_000 },
+            Notice::PasskeyRegistered { synced: true, new_payees_from: Some("2027年1月16日 09:00".into()) },
+            Notice::PasskeyRemoved { by_bank: false },
+            Notice::PasskeyRemoved { by_bank: true },
         ]
     }
 
@@ -221,6 +245,14 @@ mod tests {
             assert!(body.contains("お取引店"), "{notice:?}: no way back named");
             assert!(body.contains("お心当たりのない場合") || body.contains("お手続きください"), "{notice:?}");
         }
+    }
+
+    #[test]
+    fn a_new_authenticator_notice_says_until_when_new_payees_wait() {
+        let notice = Notice::PasskeyRegistered { synced: false, new_payees_from: Some("2027年1月16日 09:00".into()) };
+        let (_, body) = notice.compose(1_799_971_200);
+        assert!(body.contains("2027年1月16日 09:00までは、初めての振込先への振込と振込限度額の引き上げはできません"), "{body}");
+        assert!(body.contains("登録した端末だけで使えるパスキー"), "{body}");
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     const TARO_KANA: &str = "デモ\u{3000}タロウ";
     let (registered, taro) = ensure_customer(&mut tx, "デモ 太郎", TARO_KANA, "001", "1234567", now).await?;
     let taro_savings = ensure_account(&mut tx, registered, "001", "2345678", AccountKind::Savings, TARO_KANA).await?;
-    customers::set_notice_address(&mut *tx, registered, NOTICE_ADDRESS).await?;
+    // Long on file: the demo customer's first second factor can be confirmed by a 確認コード.
+    customers::set_notice_address(&mut *tx, registered, NOTICE_ADDRESS, Some(now - 365 * 86_400)).await?;
     customers::reset_credentials(&mut *tx, registered, LOGIN_ID, &password_hash, now).await?;
 
     // Back to トークン未発行, so the printed password logs in without a code from a token

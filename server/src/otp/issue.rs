@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use netbank_api::checked::{Issuance, TokenOrder};
+use netbank_api::enrolment::Enrolment;
 use netbank_api::input::MailAddress;
 use netbank_api::otp::{IssueTokenRequest, Procedure, TokenIssued};
 use netbank_api::totp::TotpParams;
@@ -15,6 +16,7 @@ use rand::{Rng, RngCore};
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
+use crate::enrolment;
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -46,8 +48,8 @@ fn generate_user_id() -> String {
 
 #[utoipa::path(post, path = "/api/otp/issue", tag = "otp", request_body = IssueTokenRequest,
     responses((status = 200, description = "the pending token (BOT002)", body = TokenIssued),
-        (status = 401, description = "unauthenticated, session_expired or wrong_current_password (login_password)", body = ErrorBody),
-        (status = 403, description = "otp_suspended or login_locked", body = ErrorBody),
+        (status = 401, description = "unauthenticated, session_expired, wrong_current_password (login_password), or a refused proof: invalid_otp, passkey_refused, invalid_mail_code", body = ErrorBody),
+        (status = 403, description = "otp_suspended, login_locked or step_up_required", body = ErrorBody),
         (status = 409, description = "otp_state_conflict (a token is in use: 利用解除 first)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody)))]
 /// `POST /api/otp/issue`, with the login password asked again (BOT004). Open until 利用開始; issuing again replaces the pending token (its
@@ -66,7 +68,14 @@ pub async fn issue(
     // forgotten browser, a stolen cookie) must not be able to bind their own.
     reauth::confirm_password(&state, &client, &current, &login_password, "login_password", "otp_issue").await?;
     let material = Material::prepare(&state, order, issuing.now).await?;
-    let (user_id, mut tx) = issuing.write_token(&material).await?;
+    // A token is a second factor's birth: the request proves a factor the customer already
+    // has, or (for a first one) the 確認コード from the long-registered notice address.
+    let mut tx = enrolment::prove(&state, &client, current.customer_id, Enrolment::Token, request.step_up.as_ref(), "otp_issue").await?;
+    let Some(user_id) = issuing.write_token(&mut tx, &material).await? else {
+        drop(tx);
+        issuing.refused("race".to_owned()).await?;
+        return Err(ApiError::new(ErrorReason::OtpStateConflict));
+    };
     if material.mail.is_some() {
         let counted = throttle::take(&mut tx, &state.policy, &client, Action::IssuanceMail, current.customer_id, issuing.now).await;
         if let Err(refusal) = counted {
@@ -150,15 +159,16 @@ impl Issuing<'_> {
         Ok(before)
     }
 
-    /// Writes the token under a fresh ユーザID (drawn again on the rare collision), in the
-    /// transaction the rest of the issuance completes.
-    async fn write_token(&self, material: &Material) -> Result<(String, Transaction<'static, Any>), ApiError> {
+    /// Writes the token under a fresh ユーザID (drawn again on the rare collision, each try in
+    /// its own savepoint), in the transaction the rest of the issuance completes.
+    /// `None` when the token is in use or stopped after all (a race): nothing was written.
+    async fn write_token(&self, tx: &mut Transaction<'static, Any>, material: &Material) -> Result<Option<String>, ApiError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let user_id = generate_user_id();
             let sealed = material.secret.as_ref().map(|s| self.state.secrets.seal(&user_id, s));
-            let mut tx = self.state.db.begin().await?;
+            let mut savepoint = sqlx::Acquire::begin(&mut **tx).await?;
             let token = NewToken {
                 customer_id: self.customer_id,
                 state: material.token_state,
@@ -174,13 +184,12 @@ impl Issuing<'_> {
                 period: material.params.period,
             };
             // Never over a token in use or stopped, even one that got there by a race.
-            match otp_tokens::issue(&mut *tx, token, self.now).await {
-                Ok(true) => return Ok((user_id, tx)),
-                Ok(false) => {
-                    drop(tx);
-                    self.refused("race".to_owned()).await?;
-                    return Err(ApiError::new(ErrorReason::OtpStateConflict));
+            match otp_tokens::issue(&mut *savepoint, token, self.now).await {
+                Ok(true) => {
+                    savepoint.commit().await?;
+                    return Ok(Some(user_id));
                 }
+                Ok(false) => return Ok(None),
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 5 => continue,
                 Err(e) => return Err(e.into()),
             }

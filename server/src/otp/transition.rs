@@ -38,9 +38,9 @@ impl Transition {
         }
     }
 
-    fn notice(self) -> Notice {
+    fn notice(self, state: &AppState, now: i64) -> Notice {
         match self {
-            Self::Activate => Notice::OtpActivated,
+            Self::Activate => Notice::OtpActivated { new_payees_from: crate::enrolment::new_payees_from(state, now) },
             Self::Release => Notice::OtpDeactivated,
         }
     }
@@ -85,6 +85,9 @@ pub async fn confirm(
     if !applied {
         return Err(ApiError::internal("a claimed token left its state"));
     }
+    if matches!(transition, Transition::Activate) {
+        crate::store::customers::mark_authenticator_added(&mut *tx, customer_id, now).await?;
+    }
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: transition.event(),
@@ -94,7 +97,7 @@ pub async fn confirm(
     };
     audit::record(&mut *tx, now, event).await?;
     let token = session::reissue(&mut tx, current, Level::Otp, transition.revocation(), client.ip_string(), now).await?;
-    notice::send(&mut tx, customer_id, &transition.notice(), now).await?;
+    notice::send(&mut tx, customer_id, &transition.notice(state, now), now).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     Ok(token)

@@ -44,6 +44,11 @@ impl Binding {
         Self::of(&fields)
     }
 
+    /// Adding an authenticator of this kind (the step-up of an enrolment).
+    pub fn enrolment(purpose: netbank_api::enrolment::Enrolment) -> Self {
+        Self::of(&["enrolment", purpose.as_str()])
+    }
+
     pub fn removal(passkey_id: i64) -> Self {
         Self::of(&["remove_passkey", &passkey_id.to_string()])
     }

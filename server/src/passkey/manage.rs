@@ -97,10 +97,10 @@ pub async fn remove(
     };
     let now = state.clock.now();
     // A parallel removal may have taken it meanwhile.
-    let Some(name) = passkeys::delete(&mut *tx, me, id).await? else {
+    let Some(_label) = passkeys::delete(&mut *tx, me, id).await? else {
         return Err(ApiError::new(ErrorReason::NotFound));
     };
-    notice::send(&mut tx, me, &Notice::PasskeyRemoved { name, by_bank: false }, now).await?;
+    notice::send(&mut tx, me, &Notice::PasskeyRemoved { by_bank: false }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
         event: "passkey_remove",
@@ -136,7 +136,7 @@ pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, 
         detail: Some(format!("passkeys={removed}")),
     };
     audit::record(&mut *tx, now, event).await?;
-    notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { name: String::new(), by_bank: true }, now).await?;
+    notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { by_bank: true }, now).await?;
     tx.commit().await?;
     Ok(removed)
 }

@@ -1,11 +1,13 @@
-//! BPK002 パスキー登録: only a session that proved more than the password (a one-time
-//! password or a passkey) may add one; a customer without a token gives the login password
-//! again. The passkey is discoverable (the browser can offer it before a login ID is typed)
+//! BPK002 パスキー登録: the request for the challenge carries a fresh proof with a factor the
+//! customer already has (the token's current code or another passkey) or, for a customer with
+//! neither, the 確認コード sent to the notice address (`enrolment`); a session that proved
+//! only the password gives it again too. The passkey is discoverable (the browser can offer it before a login ID is typed)
 //! and verifies the customer itself (fingerprint, face, PIN). A notice mail goes out.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use netbank_api::enrolment::Enrolment;
 use netbank_api::input::{LoginPassword, PasskeyName};
 use netbank_api::passkey::{PasskeyChallenge, PasskeyRegistrationOptionsRequest, PasskeyRegistrationRequest, PasskeySummary};
 use netbank_api::ErrorBody;
@@ -16,6 +18,7 @@ use webauthn_rs_proto::ResidentKeyRequirement;
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
+use crate::enrolment;
 use crate::identity::reauth;
 use crate::identity::session::{CurrentCustomer, Level};
 use crate::mail::notice::{self, Notice};
@@ -44,8 +47,8 @@ pub fn needs_password(current: &CurrentCustomer) -> bool {
 
 #[utoipa::path(post, path = "/api/passkeys/registration/options", tag = "passkeys", request_body = PasskeyRegistrationOptionsRequest,
     responses((status = 200, description = "the challenge for navigator.credentials.create", body = PasskeyChallenge),
-        (status = 401, description = "unauthenticated, session_expired or wrong_current_password", body = ErrorBody),
-        (status = 403, description = "login_locked", body = ErrorBody),
+        (status = 401, description = "unauthenticated, session_expired, wrong_current_password, or a refused proof: invalid_otp, passkey_refused, invalid_mail_code", body = ErrorBody),
+        (status = 403, description = "login_locked, step_up_required or otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input (the login password is needed, or ten passkeys are registered)", body = ErrorBody)))]
 /// `POST /api/passkeys/registration/options`.
 pub async fn options(
@@ -59,16 +62,17 @@ pub async fn options(
         let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
         reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
     }
-    let mut conn = state.db.acquire().await?;
-    // The registered ones are counted and, so the browser will not make a second passkey on a
-    // device that has one, excluded.
-    let registered = passkeys::credentials_of(&mut *conn, me).await?;
+    // The registered ones are counted (an eleventh is refused before any proof is spent) and,
+    // so the browser will not make a second passkey on a device that has one, excluded.
+    let registered = passkeys::credentials_of(&state.db, me).await?;
     room_for_another(registered.len() as i64)?;
+    // The challenge is handed out only in the transaction that spends the proof.
+    let mut tx = enrolment::prove(&state, &client, me, Enrolment::Passkey, request.step_up.as_ref(), "passkey_register").await?;
     let exclude = registered.into_iter().map(|stored| stored.credential_id).collect();
-    let who = customers::identity(&mut *conn, me).await?;
+    let who = customers::identity(&mut *tx, me).await?;
     let mut fresh = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut fresh);
-    let handle = passkeys::handle(&mut conn, me, fresh).await?;
+    let handle = passkeys::handle(&mut tx, me, fresh).await?;
     let handle = Uuid::from_slice(&handle).map_err(|e| ApiError::internal(format!("passkey handle: {e}")))?;
     let (mut options, registration) = state
         .relying_party
@@ -80,7 +84,8 @@ pub async fn options(
     selection.resident_key = Some(ResidentKeyRequirement::Required);
     selection.require_resident_key = true;
     let challenge =
-        ceremony::open(&mut *conn, Purpose::Register, Some(me), None, &options, &registration, state.clock.now()).await?;
+        ceremony::open(&mut *tx, Purpose::Register, Some(me), None, &options, &registration, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(Json(challenge))
 }
 
@@ -133,7 +138,9 @@ pub async fn register(
         Ok(done) => done,
         Err(error) => return Err(refuse(tx, &client, Some(me), "passkey_register", error, now).await.into()),
     };
-    notice::send(&mut tx, me, &Notice::PasskeyRegistered { name: name.as_str().to_owned() }, now).await?;
+    customers::mark_authenticator_added(&mut *tx, me, now).await?;
+    let new_payees_from = enrolment::new_payees_from(&state, now);
+    notice::send(&mut tx, me, &Notice::PasskeyRegistered { synced, new_payees_from }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
         event: "passkey_register",

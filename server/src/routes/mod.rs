@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::http::{csrf, rate_limit};
 use crate::identity::{account, login, registration};
 use crate::startup::AppState;
-use crate::{banking, mail, otp, passkey};
+use crate::{banking, enrolment, mail, otp, passkey};
 
 /// No API body is anywhere near this; a larger one is refused before it is read.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -43,6 +43,8 @@ pub fn api_router(state: AppState) -> Router {
         .route("/passkeys/{id}/removal/options", post(passkey::approval::removal_challenge))
         .route("/passkeys/{id}/removal", post(passkey::manage::remove))
         .route("/transfers/approval", post(passkey::approval::transfer_challenge))
+        .route("/enrolment/mail-code", post(enrolment::mail_code::send))
+        .route("/enrolment/approval", post(enrolment::approval_challenge))
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_auth));
     let router = Router::new()
         .route("/health", get(health::health))
@@ -50,6 +52,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .route("/logout", post(login::logout))
         .route("/me", get(account::me))
+        .route("/enrolment", get(enrolment::status))
         .route("/otp", get(otp::status::status))
         .route("/accounts/{account}/statement", get(banking::statement::show))
         .route("/accounts/{account}/statement/csv", get(banking::statement::download))

@@ -25,7 +25,9 @@ use crate::banking::{limit, payees, statement, transfer};
 use crate::identity::{account, login, registration};
 use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
 use crate::passkey::{approval, login as passkey_login, manage, register};
+use crate::enrolment::{self, mail_code};
 use crate::routes::health;
+use netbank_api::enrolment::{Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -64,6 +66,9 @@ use crate::routes::health;
         approval::removal_challenge,
         manage::remove,
         approval::transfer_challenge,
+        enrolment::status,
+        enrolment::approval_challenge,
+        mail_code::send,
         document,
     ),
     components(schemas(
@@ -76,6 +81,7 @@ use crate::routes::health;
         TransferDraft, TransferKind, TransferQuote, TransferRequest, TransferReceipt, TransferLimit, TransferLimitRequest,
         TransferApprovalRequest, PasskeyChallenge, PasskeyAnswer, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
         PasskeyRegistrationRequest, PasskeySummary, PasskeyList, PhishingResistantPolicy, PasskeyRemovalRequest,
+        Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod,
     ))
 )]
 pub struct ApiDoc;
@@ -100,6 +106,8 @@ const RATE_LIMITED: &[&str] = &[
     "/api/passkeys/{id}/removal/options",
     "/api/passkeys/{id}/removal",
     "/api/transfers/approval",
+    "/api/enrolment/mail-code",
+    "/api/enrolment/approval",
 ];
 
 /// The refusals every operation of a kind can give, said once here instead of on each path:

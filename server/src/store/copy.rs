@@ -26,7 +26,15 @@ const TABLES: &[Table] = &[
     Table {
         name: "customers",
         numbered: true,
-        columns: &[("id", Int), ("name", Text), ("created_at", Int), ("notice_address", Text), ("daily_transfer_limit", Int)],
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("created_at", Int),
+            ("notice_address", Text),
+            ("daily_transfer_limit", Int),
+            ("notice_address_set_at", Int),
+            ("authenticator_added_at", Int),
+        ],
     },
     Table {
         name: "accounts",
@@ -103,6 +111,18 @@ const TABLES: &[Table] = &[
             ("login_at", Int),
             ("created_at", Int),
             ("last_seen_at", Int),
+        ],
+    },
+    Table {
+        name: "enrolment_codes",
+        numbered: false,
+        columns: &[
+            ("customer_id", Int),
+            ("purpose", Text),
+            ("code_hash", Blob),
+            ("wrong_attempts", Int),
+            ("expires_at", Int),
+            ("created_at", Int),
         ],
     },
     Table { name: "passkey_handles", numbered: false, columns: &[("customer_id", Int), ("handle", Blob)] },

@@ -31,13 +31,53 @@ pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx:
         .flatten())
 }
 
-pub async fn set_notice_address(db: impl AnyExecutor<'_>, customer_id: i64, address: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customers SET notice_address = $1 WHERE id = $2")
-        .bind(address)
+/// Sets the notice address. `age_from`: when its age restarts (set without a second factor);
+/// `None` keeps the age the address on file had.
+pub async fn set_notice_address(
+    db: impl AnyExecutor<'_>,
+    customer_id: i64,
+    address: &str,
+    age_from: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE customers SET notice_address = $1, notice_address_set_at = COALESCE($3, notice_address_set_at)
+             WHERE id = $2",
+    )
+    .bind(address)
+    .bind(customer_id)
+    .bind(age_from)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The notice address and since when its age counts.
+pub async fn notice_address_since(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<(String, Option<i64>)>> {
+    let row: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT notice_address, notice_address_set_at FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|(address, since)| Some((address?, since))))
+}
+
+/// A passkey was registered or a token started: new payees wait from `now`.
+pub async fn mark_authenticator_added(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET authenticator_added_at = $1 WHERE id = $2")
+        .bind(now)
         .bind(customer_id)
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// When the customer's newest authenticator was added, if the bank has recorded one.
+pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT authenticator_added_at FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await?
+        .flatten())
 }
 
 /// The customer's own 1日あたりの振込限度額, if they set one (else the bank's default applies).

@@ -182,6 +182,19 @@ pub async fn is_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i6
     Ok(found.is_some())
 }
 
+/// Has the customer sent a 振込 to this account before?
+pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM transfers WHERE customer_id = $1 AND to_account_id = $2 AND kind = $3 LIMIT 1",
+    )
+    .bind(customer_id)
+    .bind(account_id)
+    .bind(TransferKind::Transfer.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Deletes the customer's payee; whether there was one.
 pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx::Result<bool> {
     let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2").bind(id).bind(customer_id).execute(db).await?;

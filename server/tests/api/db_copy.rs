@@ -29,10 +29,11 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     assert_eq!(app.quote_and_transfer(&payer.session, &body, Some(app.fresh_code(&payer))).await.status(), 200);
     // A passkey, and a login challenge not yet answered.
     let mut phone = app.authenticator();
-    assert_eq!(app.register_passkey(&payer.session, &mut phone, "iPhone").await.status(), 201);
+    let proof = app.otp_proof(payer.token.as_ref().unwrap());
+    assert_eq!(app.register_passkey_with(&payer.session, &mut phone, "iPhone", proof).await.status(), 201);
     app.login_challenge().await;
     let before = row_counts(&app.state.db).await.unwrap();
-    assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles"].contains(table)), "{before:?}");
+    assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles", "enrolment_codes"].contains(table)), "{before:?}");
 
     let sqlite = format!("sqlite://{}", app.data_dir().join(netbank_server::config::DATABASE_FILE).display());
     let postgres = PgCluster::shared().new_database().unwrap();

@@ -22,7 +22,8 @@ const NEWCOMERS: usize = 40;
 
 /// The server binary on `data`, with the OTP key and no rate limit in the way.
 async fn start(data: &std::path::Path, extra: &[&str]) -> ServerProcess {
-    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000"], extra].concat();
+    // Customers registered a moment ago may confirm a first second factor by 確認コード.
+    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000", "--enrolment-address-age-days", "0"], extra].concat();
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_netbank-server"));
     ServerProcess::start(binary, data, &args, None).await.expect("the server binary starts")
 }
@@ -66,6 +67,24 @@ async fn register_newcomer(client: &reqwest::Client, base: &str, i: usize, tempo
     matches!(post(client, base, "/api/registration", body).await, Ok(r) if r.status() == 201)
 }
 
+/// The step-up of an enrolment for `client`'s customer (no second factor yet): a 確認コード
+/// asked for and read from the outbox in `reader` (the server's database) by its `address`.
+async fn mail_code_proof(client: &reqwest::Client, base: &str, reader: &sqlx::AnyPool, purpose: &str, address: &str) -> Option<Value> {
+    let sent = post(client, base, "/api/enrolment/mail-code", json!({ "purpose": purpose })).await.ok()?;
+    if sent.status() != 200 {
+        return None;
+    }
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM mail_outbox WHERE to_address = $1 AND subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(address)
+    .fetch_one(reader)
+    .await
+    .ok()?;
+    let code = body.split("確認コード：").nth(1)?.get(..6)?.to_owned();
+    Some(json!({ "method": "mail_code", "code": code }))
+}
+
 /// The one number `sql` selects, from the database the server left behind.
 async fn count(db: &sqlx::AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await.unwrap()
@@ -85,11 +104,13 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     // Production mode without SMTP: mail waits in the outbox.
     let mut server = start(data.path(), &["--mode", "production", "--insecure-http"]).await;
     let base = server.base.clone();
+    let reader = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
     let demo_client = client();
     post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
+    let proof = mail_code_proof(&demo_client, &base, &reader, "token", demo::NOTICE_ADDRESS).await.expect("a 確認コード");
     let issued: Value = post(&demo_client, &base, "/api/otp/issue",
         json!({ "method": "software_token", "mail_address": "demo@docomo.ne.jp", "activation_password": "1234",
-            "login_password": "demo1234" }))
+            "login_password": "demo1234", "step_up": proof }))
         .await.unwrap().json().await.unwrap();
     let token: ProvisionedToken = post(&client(), &base, "/api/token/provision",
         json!({ "service_id": issued["service_id"], "user_id": issued["user_id"], "activation_password": "1234" }))
@@ -107,7 +128,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let mut tasks = tokio::task::JoinSet::new();
     let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<()>();
     for (i, temporary) in temporaries.iter().enumerate() {
-        let (base, temporary, acks) = (base.clone(), temporary.clone(), acks.clone());
+        let (base, temporary, acks, reader) = (base.clone(), temporary.clone(), acks.clone(), reader.clone());
         tasks.spawn(async move {
             let client = client();
             let login_id = format!("fault{i:02}");
@@ -118,9 +139,12 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
             let mut issued = false;
             if registered {
                 let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "pass1234" })).await;
-                let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"),
-                    "activation_password": "1234", "login_password": "pass1234" });
-                issued = matches!(post(&client, &base, "/api/otp/issue", body).await, Ok(r) if r.status() == 200);
+                let address = format!("{login_id}@notice.example");
+                if let Some(proof) = mail_code_proof(&client, &base, &reader, "token", &address).await {
+                    let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"),
+                        "activation_password": "1234", "login_password": "pass1234", "step_up": proof });
+                    issued = matches!(post(&client, &base, "/api/otp/issue", body).await, Ok(r) if r.status() == 200);
+                }
             }
             (login_id, registered, issued)
         });
@@ -304,10 +328,11 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
         ready.push(client);
     }
 
+    let reader = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<()>();
     for (i, client) in ready.into_iter().enumerate() {
-        let (base, origin, acks) = (base.clone(), origin.clone(), acks.clone());
+        let (base, origin, acks, reader) = (base.clone(), origin.clone(), acks.clone(), reader.clone());
         tasks.spawn(async move {
             let mut phone = SoftAuthenticator::new(&origin);
             let answer = |response: reqwest::Result<reqwest::Response>| async move {
@@ -316,8 +341,10 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
                     _ => None,
                 }
             };
-            // BPK002 (no token: the login password again), then 「パスキーでログイン」.
-            let options = post(&client, &base, "/api/passkeys/registration/options", json!({ "login_password": "pass1234" }));
+            // BPK002 (no token: the login password again and a 確認コード), then 「パスキーでログイン」.
+            let address = format!("fault{i:02}@notice.example");
+            let Some(proof) = mail_code_proof(&client, &base, &reader, "passkey", &address).await else { return (i, phone, false, None) };
+            let options = post(&client, &base, "/api/passkeys/registration/options", json!({ "login_password": "pass1234", "step_up": proof }));
             let Some(challenge) = answer(options.await).await else { return (i, phone, false, None) };
             let body = json!({ "ceremony": challenge.ceremony, "credential": phone.create(&challenge.options), "name": "スマホ" });
             let registered = matches!(post(&client, &base, "/api/passkeys", body).await, Ok(r) if r.status() == 201);

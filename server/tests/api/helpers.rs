@@ -4,7 +4,7 @@ use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, BranchCode};
 use netbank_api::{ErrorBody, ErrorReason, CSRF_HEADER};
 use netbank_server::clock::Clock;
-use netbank_server::config::{Policy, Settings};
+use netbank_server::config::{EnrolmentPolicy, Policy, Settings};
 use netbank_server::operator::customers::{self, NewCustomer};
 use netbank_server::startup::{AppState, Application, Spawned};
 use serde_json::{json, Value};
@@ -28,7 +28,19 @@ pub struct Newcomer {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, ..Policy::default() }).await
+    spawn_app_with(None, test_policy()).await
+}
+
+/// The policy most tests run under: no per-address limit in the way, and customers registered
+/// a moment ago may confirm a first second factor by 確認コード and pay anyone at once. The
+/// 確認コード itself is still asked for every enrolment; `enrolment.rs` tests the bank's real
+/// address age and waiting period (`Policy::default()`).
+pub fn test_policy() -> Policy {
+    Policy {
+        auth_requests_per_minute: 10_000,
+        enrolment: EnrolmentPolicy { address_age_days: 0, new_authenticator_hours: 0, mail_codes_per_day: 1000, ..EnrolmentPolicy::default() },
+        ..Policy::default()
+    }
 }
 
 pub async fn spawn_app_with(dist_dir: Option<PathBuf>, policy: Policy) -> TestApp {
@@ -54,7 +66,7 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     }
     let data = tempfile::tempdir().expect("temporary data directory");
     let mut settings = Settings::for_tests(data.path().to_owned(), None);
-    settings.policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
+    settings.policy = test_policy();
     settings.clock = Clock::manual(1_800_000_000);
     settings.mail.background_delivery = false;
     settings.database_url = test_database();
@@ -191,6 +203,45 @@ impl TestApp {
             "notice_address": notice_address_of(login_id),
         });
         self.post("/api/registration", &body, None).await
+    }
+
+    /// Asks for a 確認コード for `purpose` ("token" or "passkey") and reads it from the mail in
+    /// the outbox, as the customer would from their notice address.
+    pub async fn mail_code(&self, session: &str, purpose: &str) -> String {
+        let response = self.post("/api/enrolment/mail-code", &json!({ "purpose": purpose }), Some(session)).await;
+        assert_eq!(response.status(), 200, "確認コード sent: {}", response.text().await.unwrap_or_default());
+        self.last_mail_code().await
+    }
+
+    /// The code in the newest 確認コード mail.
+    pub async fn last_mail_code(&self) -> String {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&self.state.db)
+            .await
+            .expect("a 確認コード mail");
+        let body: String = row.get(0);
+        body.split("確認コード：").nth(1).expect("the code line")[..6].to_owned()
+    }
+
+    /// A fresh 確認コード where this session's customer is offered one (no second factor yet);
+    /// `None` otherwise (no session, a factor to use instead), so the request goes without and
+    /// meets whatever refusal comes first.
+    pub async fn mail_code_if_offered(&self, session: &str, purpose: &str) -> Option<Value> {
+        let status = self.get_with_session("/api/enrolment", session).await;
+        if status.status() != 200 {
+            return None;
+        }
+        let status: Value = status.json().await.unwrap();
+        if status["methods"] != json!(["mail_code"]) || status["mail_code"]["state"] != "ready" {
+            return None;
+        }
+        Some(self.mail_code_proof(session, purpose).await)
+    }
+
+    /// The step-up proof of a customer with no second factor: a fresh 確認コード.
+    pub async fn mail_code_proof(&self, session: &str, purpose: &str) -> Value {
+        json!({ "method": "mail_code", "code": self.mail_code(session, purpose).await })
     }
 
     /// A registered customer with the given credentials.

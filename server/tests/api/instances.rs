@@ -101,8 +101,20 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     let login = a.post("/api/login", json!({ "login_id": "demo01", "password": "demo1234" }), None).await;
     assert_eq!(login.status(), 200);
     let session = cookie_of(&login);
+    // The 確認コード goes to the demo customer's long-registered notice address; read here from
+    // the shared outbox.
+    assert_eq!(a.post("/api/enrolment/mail-code", json!({ "purpose": "token" }), Some(&session)).await.status(), 200);
+    let reader = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 1)
+        .await
+        .unwrap();
+    let mail: String = sqlx::query_scalar("SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1")
+        .fetch_one(&reader)
+        .await
+        .unwrap();
+    let code = &mail.split("確認コード：").nth(1).unwrap()[..6];
+    let body = json!({ "method": "authenticator_app", "login_password": "demo1234", "step_up": { "method": "mail_code", "code": code } });
     let issued: Value = a
-        .post("/api/otp/issue", json!({ "method": "authenticator_app", "login_password": "demo1234" }), Some(&session))
+        .post("/api/otp/issue", body, Some(&session))
         .await
         .json()
         .await

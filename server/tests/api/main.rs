@@ -6,6 +6,7 @@ mod banking_helpers;
 mod cli;
 mod db_copy;
 mod edge;
+mod enrolment;
 mod enumeration;
 mod faults;
 mod health;

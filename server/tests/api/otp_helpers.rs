@@ -44,10 +44,12 @@ impl Token {
 }
 
 impl TestApp {
+    /// トークン発行 of a software token, proven by a fresh 確認コード (the customer has no
+    /// second factor yet).
     pub async fn issue_software(&self, session: &str, mail: &str, activation: &str) -> reqwest::Response {
         let body = json!({
             "method": "software_token", "mail_address": mail, "activation_password": activation,
-            "login_password": LOGIN_PASSWORD,
+            "login_password": LOGIN_PASSWORD, "step_up": self.mail_code_if_offered(session, "token").await,
         });
         self.post("/api/otp/issue", &body, Some(session)).await
     }
@@ -72,7 +74,7 @@ impl TestApp {
     pub async fn provisioned_token_with(&self, session: &str, login_password: &str) -> Token {
         let body = json!({
             "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": ACTIVATION_PASSWORD,
-            "login_password": login_password,
+            "login_password": login_password, "step_up": self.mail_code_proof(session, "token").await,
         });
         let response = self.post("/api/otp/issue", &body, Some(session)).await;
         assert_eq!(response.status(), 200, "issuance");

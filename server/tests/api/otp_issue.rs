@@ -112,7 +112,7 @@ async fn an_authenticator_app_gets_a_qr_code_once_and_activates_with_its_codes()
     let app = spawn_app().await;
     app.registered_customer("hanako", "pass1234").await;
     let session = app.logged_in("hanako", "pass1234").await;
-    let body = json!({ "method": "authenticator_app", "login_password": "pass1234" });
+    let body = json!({ "method": "authenticator_app", "login_password": "pass1234", "step_up": app.mail_code_proof(&session, "token").await });
     let response = app.post("/api/otp/issue", &body, Some(&session)).await;
     assert_eq!(response.status(), 200);
     let issued: Value = response.json().await.unwrap();

@@ -114,7 +114,7 @@ async fn one_step_of_clock_drift_is_forgiven_each_way() {
 #[tokio::test]
 async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
     // Twenty password steps at once: more than the default cap of live sessions.
-    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..Policy::default() }).await;
+    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..crate::helpers::test_policy() }).await;
     let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
     let mut pending = Vec::new();
     for _ in 0..20 {

@@ -28,9 +28,42 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    /// BPK002 through to 登録: the registration's answer.
+    /// BPK002 through to 登録, proven by a passkey the authenticator already holds for this
+    /// customer, or (holding none) by a 確認コード: the registration's answer.
     pub async fn register_passkey(&self, session: &str, authenticator: &mut SoftAuthenticator, name: &str) -> reqwest::Response {
-        let challenge = self.challenge("/api/passkeys/registration/options", &json!({}), Some(session)).await;
+        let proof = self.enrolment_proof(session, authenticator).await;
+        self.register_passkey_with(session, authenticator, name, proof).await
+    }
+
+    /// The step-up of an enrolment: `approver`'s passkey answering a challenge bound to a
+    /// passkey's registration, or a 確認コード where it holds none.
+    pub async fn enrolment_proof(&self, session: &str, approver: &mut SoftAuthenticator) -> Value {
+        if approver.credentials.is_empty() {
+            return self.mail_code_proof(session, "passkey").await;
+        }
+        let challenge = self.challenge("/api/enrolment/approval", &json!({ "purpose": "passkey" }), Some(session)).await;
+        json!({ "method": "passkey", "ceremony": challenge.ceremony, "credential": approver.get(&challenge.options) })
+    }
+
+    /// The step-up with the token's current code.
+    pub fn otp_proof(&self, token: &crate::otp_helpers::Token) -> Value {
+        self.clock().advance(30);
+        json!({ "method": "otp", "code": token.code_at(self.clock().now()) })
+    }
+
+    /// A registration challenge for a request proven by `proof`.
+    pub async fn registration_challenge(&self, session: &str, proof: Value) -> PasskeyChallenge {
+        self.challenge("/api/passkeys/registration/options", &json!({ "step_up": proof }), Some(session)).await
+    }
+
+    pub async fn register_passkey_with(
+        &self,
+        session: &str,
+        authenticator: &mut SoftAuthenticator,
+        name: &str,
+        proof: Value,
+    ) -> reqwest::Response {
+        let challenge = self.registration_challenge(session, proof).await;
         let credential = authenticator.create(&challenge.options);
         let body = json!({ "ceremony": challenge.ceremony, "credential": credential, "name": name });
         self.post("/api/passkeys", &body, Some(session)).await
@@ -71,7 +104,8 @@ impl TestApp {
 /// ヤマダ タロウ with a token in use and a passkey in `authenticator`.
 async fn holder_with_passkey(app: &TestApp, authenticator: &mut SoftAuthenticator) -> Holder {
     let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
-    assert_eq!(app.register_passkey(&taro.session, authenticator, "iPhone").await.status(), 201);
+    let proof = app.otp_proof(taro.token.as_ref().unwrap());
+    assert_eq!(app.register_passkey_with(&taro.session, authenticator, "iPhone", proof).await.status(), 201);
     taro
 }
 
@@ -99,12 +133,15 @@ async fn a_customer_registers_a_passkey_and_logs_in_with_it_alone() {
     let list: Value = app.get_with_session("/api/passkeys", &taro.session).await.json().await.unwrap();
     let names: Vec<&str> = list["passkeys"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["iPhone", "会社のPC"]);
-    assert!(list["passkeys"][0].get("last_used_at").is_none());
+    assert!(list["passkeys"][0]["last_used_at"].is_string(), "the iPhone approved the second's registration");
+    assert!(list["passkeys"][1].get("last_used_at").is_none());
     assert_eq!(list["registration_needs_password"], false);
     app.deliver_mail().await;
     let mails = app.mailbox().await;
-    assert!(mails.iter().any(|m| m["subject"].as_str().unwrap().contains("パスキー登録のお知らせ")
-        && m["body"].as_str().unwrap().contains("会社のPC")));
+    // The bank's mail never copies the customer's label for the passkey (it could be a link).
+    let notices: Vec<&Value> = mails.iter().filter(|m| m["subject"].as_str().unwrap().contains("パスキー登録のお知らせ")).collect();
+    assert_eq!(notices.len(), 2);
+    assert!(notices.iter().all(|m| !m["body"].as_str().unwrap().contains("会社のPC") && !m["body"].as_str().unwrap().contains("iPhone")));
 
     // The login page: one step, no login ID, no password, no code.
     app.post("/api/logout", &json!({}), Some(&taro.session)).await;
@@ -128,7 +165,7 @@ async fn a_session_that_proved_only_the_password_must_give_it_again_to_register(
     assert_eq!(error_reason(wrong).await, ErrorReason::WrongCurrentPassword);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkey_ceremonies").await, 0, "nothing handed out");
 
-    let body = json!({ "login_password": LOGIN_PASSWORD });
+    let body = json!({ "login_password": LOGIN_PASSWORD, "step_up": app.mail_code_proof(&hanako.session, "passkey").await });
     let challenge = app.challenge("/api/passkeys/registration/options", &body, Some(&hanako.session)).await;
     let mut phone = app.authenticator();
     let credential = phone.create(&challenge.options);
@@ -152,7 +189,8 @@ async fn bad_registrations_change_nothing() {
     let mut phone = app.authenticator();
     let taro = holder_with_passkey(&app, &mut phone).await;
     // A bad name or an answer that is not a credential: refused by field, the challenge kept.
-    let challenge = app.challenge("/api/passkeys/registration/options", &json!({}), Some(&taro.session)).await;
+    let proof = app.enrolment_proof(&taro.session, &mut phone).await;
+    let challenge = app.registration_challenge(&taro.session, proof).await;
     let credential = phone.create(&challenge.options);
     for (name, credential, field) in [("", credential.as_str(), "name"), ("Pixel", "{}", "credential")] {
         let body = json!({ "ceremony": challenge.ceremony, "credential": credential, "name": name });
@@ -163,13 +201,15 @@ async fn bad_registrations_change_nothing() {
     // The same authenticator's credential registered twice (a replayed registration).
     let body = json!({ "ceremony": challenge.ceremony, "credential": credential, "name": "Pixel" });
     assert_eq!(app.post("/api/passkeys", &body, Some(&taro.session)).await.status(), 201);
-    let again = app.challenge("/api/passkeys/registration/options", &json!({}), Some(&taro.session)).await;
+    let proof = app.enrolment_proof(&taro.session, &mut phone).await;
+    let again = app.registration_challenge(&taro.session, proof).await;
     let body = json!({ "ceremony": again.ceremony, "credential": credential, "name": "Pixel" });
     assert_eq!(error_reason(app.post("/api/passkeys", &body, Some(&taro.session)).await).await, ErrorReason::PasskeyRefused);
     // An authenticator that does not verify the customer (no fingerprint, no PIN).
     let mut key = app.authenticator();
     key.verifies_user = false;
-    assert_eq!(error_reason(app.register_passkey(&taro.session, &mut key, "USB").await).await, ErrorReason::PasskeyRefused);
+    let proof = app.enrolment_proof(&taro.session, &mut phone).await;
+    assert_eq!(error_reason(app.register_passkey_with(&taro.session, &mut key, "USB", proof).await).await, ErrorReason::PasskeyRefused);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 2);
 }
 
@@ -185,7 +225,8 @@ async fn a_hundred_registrations_finished_at_once_at_nine_passkeys_add_one() {
     }
     let mut bodies = Vec::new();
     for n in 0..100 {
-        let challenge = app.challenge("/api/passkeys/registration/options", &json!({}), Some(&taro.session)).await;
+        let proof = app.enrolment_proof(&taro.session, &mut keys).await;
+        let challenge = app.registration_challenge(&taro.session, proof).await;
         let credential = keys.create(&challenge.options);
         bodies.push(json!({ "ceremony": challenge.ceremony, "credential": credential, "name": format!("予備{n}") }));
     }
@@ -216,7 +257,8 @@ async fn a_stopped_one_time_password_stops_the_passkey_login_until_the_branch_li
     let app = spawn_app().await;
     let (session, token) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
     let mut phone = app.authenticator();
-    assert_eq!(app.register_passkey(&session, &mut phone, "iPhone").await.status(), 201);
+    let proof = app.otp_proof(&token);
+    assert_eq!(app.register_passkey_with(&session, &mut phone, "iPhone", proof).await.status(), 201);
     let pending = app.password_step("taro01", LOGIN_PASSWORD).await;
     let wrong = token.wrong_code(app.clock().now());
     for _ in 0..5 {
@@ -289,7 +331,8 @@ async fn a_credential_is_good_only_for_its_own_customer() {
     let taro = holder_with_passkey(&app, &mut taro_phone).await;
     let hanako = app.account_holder_with_token("hana01", "ヤマダ ハナコ", 0).await;
     let mut hanako_phone = app.authenticator();
-    assert_eq!(app.register_passkey(&hanako.session, &mut hanako_phone, "Android").await.status(), 201);
+    let proof = app.otp_proof(hanako.token.as_ref().unwrap());
+    assert_eq!(app.register_passkey_with(&hanako.session, &mut hanako_phone, "Android", proof).await.status(), 201);
 
     // Taro's credential presented as Hanako's: the user handle is not signed, so an attacker
     // holding one key can rewrite it.
@@ -418,7 +461,7 @@ async fn a_hundred_copies_of_a_key_answering_at_once_log_in_once() {
 
 #[tokio::test]
 async fn where_the_bank_requires_passkeys_the_relayable_path_is_refused_to_those_who_have_one() {
-    let mut policy = Policy { auth_requests_per_minute: 10_000, ..Policy::default() };
+    let mut policy = Policy { auth_requests_per_minute: 10_000, ..crate::helpers::test_policy() };
     policy.phishing_resistant.login = true;
     policy.phishing_resistant.transfer = true;
     let app = spawn_app_with(None, policy).await;

@@ -140,6 +140,7 @@ async fn reissuing_over_a_pending_token_asks_for_the_password_and_tells_the_cust
     assert_eq!(app.post("/api/otp/issue", &body, Some(&session)).await.status(), 401);
     assert_eq!(app.count("SELECT method = 'software_token' FROM otp_tokens").await, 1, "the pending token stays");
     body["login_password"] = json!(LOGIN_PASSWORD);
+    body["step_up"] = app.mail_code_proof(&session, "token").await;
     assert_eq!(app.post("/api/otp/issue", &body, Some(&session)).await.status(), 200);
     let notices = app.count("SELECT count(*) FROM mail_outbox WHERE to_address = 'taro01@notice.example' AND subject LIKE '%トークン発行%'").await;
     assert_eq!(notices, 2, "both issuances were told to the notice address");
