@@ -52,11 +52,11 @@ pub async fn login(
 /// Why a password login was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    /// An unknown ID, a wrong password, or a wrong password for a locked login: never told
-    /// apart.
+    /// An unknown ID or a wrong password: never told apart.
     #[error("invalid credentials")]
     InvalidCredentials,
-    /// The right password for a locked login.
+    /// The login is locked (or, for an unknown ID, has had as many guesses as lock one):
+    /// whatever the password.
     #[error("login locked")]
     Locked,
     /// The right password, but the customer's OTP is 停止中.
@@ -102,26 +102,32 @@ async fn password_step(
 
     let Some(credential) = credential else {
         password::verify(secret, state.dummy_hash.to_string()).await?;
-        audit::record(&state.db, state.clock.now(), audit(None, "refused", "unknown_id")).await?;
-        return Err(LoginError::InvalidCredentials);
+        // Unknown IDs lock like known ones after the same number of guesses (for a day), so
+        // "locked" tells a guesser nothing about which IDs exist.
+        let locked = unknown_id_guess(state, &login_id).await?;
+        let detail = if locked { "unknown_id_locked" } else { "unknown_id" };
+        audit::record(&state.db, state.clock.now(), audit(None, "refused", detail)).await?;
+        return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
     };
     let id = Some(credential.customer_id);
     let correct = password::verify(secret, credential.password_hash).await?;
     let now = state.clock.now();
-    // A locked login answers like a wrong password (so a guesser cannot tell a locked ID
-    // from an unknown one) until the right password is given: then the customer learns why.
+    // Once locked, the answer no longer depends on the password: right or wrong, it is
+    // `login_locked`, so guessing on tells nothing (and nothing learnt now works after the
+    // branch unlocks). Every attempt is audited.
     if credential.locked {
         let detail = if correct { "locked" } else { "locked_wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
-        return Err(if correct { LoginError::Locked } else { LoginError::InvalidCredentials });
+        return Err(LoginError::Locked);
     }
     if !correct {
-        // The guess that locks the login answers like the others; the customer is told by
-        // the lockout notice, the guesser learns nothing.
-        let locked = count_wrong_password(state, credential.customer_id, client.ip_string(), now).await?;
+        // Counted toward the lock; the guess that locks answers `login_locked` like every
+        // later one. Open sessions go on: they proved the password and their second factor,
+        // and a login ID is no secret (anyone could otherwise end the customer's session).
+        let locked = count_wrong_password(state, credential.customer_id, client.ip_string(), LockEffect::KeepSessions, now).await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
-        return Err(LoginError::InvalidCredentials);
+        return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
     }
 
     // Where the bank requires passkeys, a customer who has one cannot fall back to what a
@@ -179,14 +185,37 @@ pub async fn logout(
     Ok((StatusCode::NO_CONTENT, response_headers))
 }
 
+/// What the guess that locks does to the customer's open sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LockEffect {
+    /// Guesses at the login page: the customer's sessions proved more than a guesser has.
+    KeepSessions,
+    /// Guesses made from inside a session (the password asked again): that session is the
+    /// guesser's, and with it every other ends.
+    EndSessions,
+}
+
+/// A wrong password for a login ID no customer has, counted like a known one's: true once
+/// it has had as many as lock a login (within a day).
+async fn unknown_id_guess(state: &AppState, login_id: &netbank_api::input::LoginId) -> Result<bool, LoginError> {
+    let key = format!("unknown_login:{}", login_id.as_str().to_ascii_lowercase());
+    let mut connection = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let limit = state.policy.login_lockout_threshold.saturating_sub(1);
+    let counted = crate::store::throttles::take(&mut *connection, &key, state.clock.now(), 86_400, limit)
+        .await
+        .map_err(anyhow::Error::from)?;
+    Ok(counted.is_err())
+}
+
 /// Counts one wrong password; true when the login is (now) locked. The limit sits in the
 /// WHERE clause, so parallel wrong guesses stop counting exactly at the threshold. The guess
-/// that locks ends every session of the customer and sends the lockout notice, in the same
-/// transaction.
+/// that locks sends the lockout notice (and, for `EndSessions`, ends every session of the
+/// customer), in the same transaction.
 pub(crate) async fn count_wrong_password(
     state: &AppState,
     customer_id: i64,
     client_addr: Option<String>,
+    effect: LockEffect,
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
@@ -199,7 +228,9 @@ pub(crate) async fn count_wrong_password(
             Ok(false)
         }
         Some(true) => {
-            session::revoke_all(&mut tx, customer_id, Revocation::Lockout, client_addr, now).await?;
+            if effect == LockEffect::EndSessions {
+                session::revoke_all(&mut tx, customer_id, Revocation::Lockout, client_addr, now).await?;
+            }
             notice::send(&mut tx, customer_id, &Notice::LoginLocked, now).await?;
             tx.commit().await?;
             state.mail_wakeup.notify_one();

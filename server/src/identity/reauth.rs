@@ -8,7 +8,7 @@ use netbank_api::{ErrorBody, ErrorReason};
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
-use crate::identity::login::count_wrong_password;
+use crate::identity::login::{count_wrong_password, LockEffect};
 use crate::identity::password;
 use crate::identity::session::CurrentCustomer;
 use crate::startup::AppState;
@@ -30,7 +30,7 @@ pub async fn confirm_password(
         return Ok(());
     }
     let now = state.clock.now();
-    let locked = count_wrong_password(state, current.customer_id, client.ip_string(), now).await?;
+    let locked = count_wrong_password(state, current.customer_id, client.ip_string(), LockEffect::EndSessions, now).await?;
     let event = AuditEvent {
         customer_id: Some(current.customer_id),
         event,

@@ -126,8 +126,10 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
 /// new ID at every step up), inside the same transaction.
 pub async fn create(db: &mut sqlx::AnyConnection, policy: &Policy, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
     let token = start(&mut *db, opening, now).await?;
-    let id_hash = SessionToken::hash(&token.0);
-    sessions::keep_newest(&mut *db, opening.customer_id, &id_hash, policy.sessions_per_customer).await?;
+    if opening.stage == Stage::Full {
+        let id_hash = SessionToken::hash(&token.0);
+        sessions::keep_newest(&mut *db, opening.customer_id, &id_hash, policy.sessions_per_customer).await?;
+    }
     Ok(token)
 }
 

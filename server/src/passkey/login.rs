@@ -38,7 +38,7 @@ pub async fn options(
 #[utoipa::path(post, path = "/api/passkeys/login", tag = "login", request_body = PasskeyAnswer,
     responses((status = 200, description = "sets the session cookie (level: passkey)", body = LoginResponse),
         (status = 401, description = "passkey_refused or passkey_challenge_expired", body = ErrorBody),
-        (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
+        (status = 403, description = "otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input (credential)", body = ErrorBody)))]
 /// `POST /api/passkeys/login`.
 pub async fn login(
@@ -61,12 +61,13 @@ pub async fn login(
         Err(error) => return Err(refuse(tx, &client, None, "login_passkey", error, now).await.into()),
     };
     let me = verified.customer_id;
-    // A locked login and a stopped one-time password (停止: "a stopped customer cannot log
-    // in" until the branch lifts it) stop this path too. Only the passkey's holder learns
-    // why, as with the password; the challenge is spent and the refusal audited.
-    let held = if customers::identity(&mut *tx, me).await?.locked != 0 {
-        Some((ErrorReason::LoginLocked, "locked"))
-    } else if token::state_of(&mut *tx, me, now).await? == OtpState::Suspended {
+    // A stopped one-time password (停止: "a stopped customer cannot log in" until the branch
+    // lifts it) stops this path too. Only the passkey's holder learns why, as with the
+    // password; the challenge is spent and the refusal audited. A password locked by someone
+    // else's guesses does not: the passkey is an authenticator of its own (NIST SP 800-63B
+    // throttles per authenticator), and a login ID is no secret.
+    let password_locked = customers::identity(&mut *tx, me).await?.locked != 0;
+    let held = if token::state_of(&mut *tx, me, now).await? == OtpState::Suspended {
         Some((ErrorReason::OtpSuspended, "otp_suspended"))
     } else {
         None
@@ -87,7 +88,7 @@ pub async fn login(
         event: "login",
         client_addr: client.ip_string(),
         result: "success",
-        detail: Some(format!("passkey={}", verified.passkey_id)),
+        detail: Some(format!("passkey={}{}", verified.passkey_id, if password_locked { " password_locked" } else { "" })),
     };
     audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;

@@ -126,17 +126,19 @@ pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::
     Ok(ended.rows_affected())
 }
 
-/// Ends the customer's oldest sessions so that at most `keep` remain, `newest` among them;
-/// how many ended.
+/// Ends the customer's oldest complete sessions so that at most `keep` remain, `newest` among
+/// them; how many ended. Password steps waiting for their code neither count nor end: a
+/// guesser with the password cannot push the customer's sessions out.
 pub async fn keep_newest(db: impl AnyExecutor<'_>, customer_id: i64, newest: &[u8], keep: u32) -> sqlx::Result<u64> {
     let ended = sqlx::query(
-        "DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND id_hash NOT IN (
-             SELECT id_hash FROM sessions WHERE customer_id = $1 AND id_hash <> $2
+        "DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND stage = $4 AND id_hash NOT IN (
+             SELECT id_hash FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND stage = $4
              ORDER BY created_at DESC, id_hash LIMIT $3)",
     )
     .bind(customer_id)
     .bind(newest)
     .bind(i64::from(keep.max(1)) - 1)
+    .bind(Stage::Full)
     .execute(db)
     .await?;
     Ok(ended.rows_affected())

@@ -7,7 +7,7 @@ use netbank_server::config::{EnrolmentPolicy, Policy};
 use serde_json::{json, Value};
 
 use crate::banking_helpers::draft;
-use crate::helpers::{error_reason, join_all, session_cookie, spawn_app, spawn_app_with, test_policy, TestApp};
+use crate::helpers::{error_reason, join_all, session_cookie, spawn_app, spawn_app_with, test_policy};
 use crate::otp_helpers::LOGIN_PASSWORD;
 
 const DAY: i64 = 86_400;

@@ -1,5 +1,6 @@
-//! Nothing tells a guesser which IDs and accounts exist: a locked login, an unknown login
-//! and a wrong password answer alike, and so do the 仮パスワード checks of 初回利用登録.
+//! Nothing tells a guesser which IDs and accounts exist: an unknown login and a wrong
+//! password answer alike, both lock after as many guesses, and so do the 仮パスワード checks
+//! of 初回利用登録.
 
 use serde_json::{json, Value};
 
@@ -10,20 +11,20 @@ async fn answer(response: reqwest::Response) -> (u16, Value) {
 }
 
 #[tokio::test]
-async fn a_locked_login_answers_like_an_unknown_one_until_the_right_password_is_given() {
+async fn a_locked_login_and_an_unknown_one_lock_alike_and_then_ignore_the_password() {
     let app = spawn_app().await;
     app.registered_customer("taro01", "taro2025").await;
-    let unknown = answer(app.login("nosuch01", "wrong999").await).await;
-    assert_eq!(unknown.0, 401);
-    // Every guess, the one that locks included, answers exactly like the unknown ID.
+    // Every guess answers exactly like the unknown ID's: five as wrong, the sixth as locked.
     for attempt in 1..=6 {
+        let unknown = answer(app.login("nosuch01", "wrong999").await).await;
         assert_eq!(answer(app.login("taro01", "wrong999").await).await, unknown, "attempt {attempt}");
     }
     assert_eq!(app.count("SELECT locked_at IS NOT NULL FROM credentials").await, 1);
-    assert_eq!(answer(app.login("taro01", "other777").await).await, unknown, "locked, wrong password");
-    let right = answer(app.login("taro01", "taro2025").await).await;
-    assert_eq!(right.0, 403);
-    assert_eq!(right.1["reason"], "login_locked", "the customer with the right password learns why");
+    // Locked, the answer no longer depends on the password: the right one learns nothing.
+    let wrong = answer(app.login("taro01", "other777").await).await;
+    assert_eq!(wrong.1["reason"], "login_locked");
+    assert_eq!(answer(app.login("taro01", "taro2025").await).await, wrong);
+    assert_eq!(answer(app.login("nosuch01", "taro2025").await).await, wrong);
     assert_eq!(app.count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%ログイン停止%'").await, 1);
 }
 

@@ -26,11 +26,10 @@ async fn six_wrong_passwords_in_a_row_lock_the_login_until_the_operator_unlocks_
         assert_eq!(response.status(), 401, "attempt {attempt}");
         assert_eq!(error_reason(response).await, ErrorReason::InvalidCredentials);
     }
-    // The guess that locks answers like the others (enumeration.rs); the right password
-    // then learns why it is refused.
+    // The guess that locks says so, as every later one does, right or wrong (lockout.rs).
     let sixth = app.login("taro01", "wrong999").await;
-    assert_eq!(sixth.status(), 401);
-    assert_eq!(error_reason(sixth).await, ErrorReason::InvalidCredentials);
+    assert_eq!(sixth.status(), 403);
+    assert_eq!(error_reason(sixth).await, ErrorReason::LoginLocked);
 
     let correct = app.login("taro01", "taro2025").await;
     assert_eq!(correct.status(), 403);

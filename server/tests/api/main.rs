@@ -13,6 +13,7 @@ mod health;
 mod helpers;
 mod hostile;
 mod instances;
+mod lockout;
 mod login;
 mod mail;
 mod notices;

@@ -78,7 +78,7 @@ impl TestApp {
     }
 
     /// 「パスキーでログイン」 with the authenticator's first passkey.
-    async fn logged_in_with_passkey(&self, authenticator: &mut SoftAuthenticator) -> String {
+    pub async fn logged_in_with_passkey(&self, authenticator: &mut SoftAuthenticator) -> String {
         let challenge = self.login_challenge().await;
         let response = self.passkey_login(&challenge.ceremony, &authenticator.get(&challenge.options)).await;
         assert_eq!(response.status(), 200, "passkey login");
