@@ -285,6 +285,7 @@ mod tests {
             login_password: String::new(),
             mail_address: Some("taro@docomo.ne.jp".into()),
             activation_password: None,
+            step_up: None,
         };
         assert_eq!(fields(software.check()), ["activation_password", "login_password"]);
         let app = IssueTokenRequest {
@@ -292,6 +293,7 @@ mod tests {
             login_password: "demo1234".into(),
             mail_address: None,
             activation_password: None,
+            step_up: None,
         };
         assert!(matches!(app.check(), Ok(Issuance { order: TokenOrder::Authenticator, .. })));
     }

@@ -51,6 +51,14 @@ pub struct CommonArgs {
     pub log_format: LogFormat,
 }
 
+/// `--balance`: nothing, or an amount under the API's `Amount` rule.
+fn opening_balance(raw: &str) -> anyhow::Result<i64> {
+    match raw.trim() {
+        "0" | "" => Ok(0),
+        other => Ok(Amount::parse(other)?.yen()),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API and the SPA (the default).
@@ -425,9 +433,9 @@ pub enum CustomerCommand {
         /// ordinary (普通), current (当座) or savings (貯蓄).
         #[arg(long, default_value = "ordinary")]
         kind: String,
-        /// Opening balance in yen.
-        #[arg(long, default_value_t = 0)]
-        balance: i64,
+        /// Opening balance in yen: 0, or an amount as the API takes one (1 to 99,999,999).
+        #[arg(long, default_value = "0")]
+        balance: String,
         /// 通知先メールアドレス for security notices.
         #[arg(long)]
         mail: Option<String>,
@@ -596,7 +604,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 branch: BranchCode::parse(&branch)?,
                 account: AccountNumber::parse(&account)?,
                 kind,
-                balance,
+                balance: opening_balance(&balance)?,
                 notice_address: mail.as_deref().map(NoticeAddress::parse).transpose()?,
                 kana: kana.as_deref().map(|k| KanaName::parse_field(k, "kana")).transpose()?,
             };

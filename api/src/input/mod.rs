@@ -67,6 +67,17 @@ pub(crate) fn fixed_digits(raw: &str, len: usize, error: InputError) -> Result<S
     }
 }
 
+/// Does the text hold a character that changes how other text is shown without being seen
+/// itself: controls, and Unicode's format characters (bidi overrides and isolates, zero
+/// widths, the soft hyphen)? Free text that others will read refuses them.
+pub fn has_hidden_characters(s: &str) -> bool {
+    s.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    })
+}
+
 /// Is every character half-width ASCII alphanumeric?
 pub(crate) fn is_ascii_alphanumeric(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric())

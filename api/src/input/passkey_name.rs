@@ -1,7 +1,7 @@
 //! パスキーの名前: what the customer calls a passkey ("iPhone", "会社のPC") so the list tells
 //! them apart. Shown back on screens and in notice mails, so no control characters.
 
-use super::{FieldSpec, InputError};
+use super::{has_hidden_characters, FieldSpec, InputError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasskeyName(String);
@@ -20,7 +20,7 @@ impl PasskeyName {
         if name.chars().count() > Self::MAX_CHARS {
             return Err(refuse("パスキーの名前は20文字以内で入力してください。"));
         }
-        if name.chars().any(char::is_control) {
+        if has_hidden_characters(name) {
             return Err(refuse("パスキーの名前に使用できない文字が含まれています。"));
         }
         Ok(Self(name.to_owned()))
@@ -39,7 +39,8 @@ mod tests {
     fn a_passkey_name_is_trimmed_and_bounded() {
         assert_eq!(PasskeyName::parse(" iPhone ").unwrap().as_str(), "iPhone");
         assert!(PasskeyName::parse(&"あ".repeat(20)).is_ok());
-        for bad in ["", "   ", &"あ".repeat(21), "a\nb", "a\u{0}b"] {
+        // Controls and hidden format characters: "\u{202E}gpj.exe" shows as "exe.jpg".
+        for bad in ["", "   ", &"あ".repeat(21), "a\nb", "a\u{0}b", "\u{202E}gpj.exe", "i\u{200B}Phone", "a\u{2066}b"] {
             assert_eq!(PasskeyName::parse(bad).unwrap_err().field, "name", "{bad:?}");
         }
     }

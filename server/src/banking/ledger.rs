@@ -99,17 +99,50 @@ pub struct TrialBalance {
     pub house: Vec<(String, i64)>,
     /// Every line summed: zero in a consistent ledger.
     pub total: i64,
+    /// A sum past what 64 bits hold: no amount the bank takes gets near it, so the ledger
+    /// holds something that never should have been posted. Reported, never a crash.
+    pub overflow: Option<String>,
 }
 
 impl TrialBalance {
     pub fn holds(&self) -> bool {
-        self.mismatched.is_empty() && self.broken_running_balances == 0 && self.unbalanced_entries.is_empty() && self.total == 0
+        self.mismatched.is_empty()
+            && self.broken_running_balances == 0
+            && self.unbalanced_entries.is_empty()
+            && self.total == 0
+            && self.overflow.is_none()
     }
+
+    fn overflowed(why: String) -> Self {
+        Self {
+            accounts: 0,
+            mismatched: Vec::new(),
+            broken_running_balances: 0,
+            unbalanced_entries: Vec::new(),
+            customer_total: 0,
+            house: Vec::new(),
+            total: 0,
+            overflow: Some(why),
+        }
+    }
+}
+
+/// Is this the database refusing a sum past 64 bits (SQLite's "integer overflow",
+/// PostgreSQL's "bigint out of range")?
+fn is_overflow(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.message().contains("overflow") || e.message().contains("out of range"))
 }
 
 /// Reads everything in one transaction, so a transfer committing meanwhile is seen whole or
 /// not at all.
 pub async fn check(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
+    match check_sums(db).await {
+        Err(error) if is_overflow(&error) => Ok(TrialBalance::overflowed(format!("the database could not sum the lines: {error}"))),
+        other => other,
+    }
+}
+
+async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     let mut tx = crate::db::begin_snapshot(db).await?;
     let balances = accounts::all_balances(&mut *tx).await?;
     let sums: std::collections::HashMap<i64, i64> = journal::account_sums(&mut *tx).await?.into_iter().collect();
@@ -122,7 +155,11 @@ pub async fn check(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     let unbalanced_entries = journal::unbalanced_entries(&mut *tx).await?.into_iter().map(|(id, _)| id).collect();
     let broken_running_balances = journal::broken_running_balances(&mut *tx).await?;
     tx.rollback().await?;
-    let customer_total: i64 = sums.values().sum();
-    let total = customer_total + house.iter().map(|(_, sum)| sum).sum::<i64>();
-    Ok(TrialBalance { accounts: balances.len(), mismatched, broken_running_balances, unbalanced_entries, customer_total, house, total })
+    let customer_total = sums.values().try_fold(0i64, |total, sum| total.checked_add(*sum));
+    let house_total = house.iter().try_fold(0i64, |total, (_, sum)| total.checked_add(*sum));
+    let Some(total) = customer_total.zip(house_total).and_then(|(c, h)| c.checked_add(h)) else {
+        return Ok(TrialBalance::overflowed("the balances sum past 64 bits".to_owned()));
+    };
+    let customer_total = customer_total.unwrap_or_default();
+    Ok(TrialBalance { accounts: balances.len(), mismatched, broken_running_balances, unbalanced_entries, customer_total, house, total, overflow: None })
 }

@@ -152,8 +152,11 @@ pub async fn show(
     }))
 }
 
-/// A CSV field, quoted when it must be.
+/// A CSV field, quoted when it must be. A value a spreadsheet would read as a formula (a 摘要
+/// is partly others' words: a depositor's at the counter) is kept text by a leading `'`
+/// (OWASP's CSV injection advice).
 fn csv_field(value: &str) -> String {
+    let value = &if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -263,5 +266,20 @@ mod tests {
         assert_eq!(rows[0], "取引日,摘要,お支払金額,お預り金額,残高");
         assert_eq!(rows[1], "2026-11-23,\"窓口入金, 現金\",,10000,10000");
         assert_eq!(rows[2], "2026-11-24,振込 デモ ハナコ,1000,,9000");
+    }
+
+    #[test]
+    fn what_others_wrote_never_becomes_a_formula() {
+        for (written, cell) in [
+            ("=HYPERLINK(\"http://evil.jp\")", "\"'=HYPERLINK(\"\"http://evil.jp\"\")\""),
+            ("+81-3", "'+81-3"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\r=1", "\"'\r=1\""),
+            ("窓口入金", "窓口入金"),
+        ] {
+            assert_eq!(csv_field(written), cell, "{written:?}");
+        }
     }
 }

@@ -29,6 +29,7 @@ pub async fn deposit(
 ) -> anyhow::Result<Deposited> {
     let description = description.trim();
     anyhow::ensure!(!description.is_empty() && description.chars().count() <= 30, "the 摘要 is 1 to 30 characters");
+    anyhow::ensure!(!netbank_api::input::has_hidden_characters(description), "the 摘要 has control or invisible formatting characters");
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
     let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
@@ -62,6 +63,9 @@ pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
     }
     for entry in &trial.unbalanced_entries {
         text.push_str(&format!("UNBALANCED entry {entry}\n"));
+    }
+    if let Some(why) = &trial.overflow {
+        text.push_str(&format!("OVERFLOW {why}\n"));
     }
     if trial.broken_running_balances > 0 {
         text.push_str(&format!("BROKEN running balance on {} lines\n", trial.broken_running_balances));

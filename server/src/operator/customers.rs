@@ -56,7 +56,13 @@ pub async fn create(
     customer: NewCustomer<'_>,
 ) -> anyhow::Result<TemporaryPasswordNotice> {
     anyhow::ensure!(!customer.name.trim().is_empty(), "the name must not be empty");
-    anyhow::ensure!(customer.balance >= 0, "the balance must not be negative");
+    // The same bound as every amount the API takes: a balance no sum of the ledger can overflow.
+    anyhow::ensure!(
+        (0..=netbank_api::input::Amount::MAX).contains(&customer.balance),
+        "the opening balance is 0 to {} yen",
+        netbank_api::input::Amount::MAX
+    );
+    anyhow::ensure!(!netbank_api::input::has_hidden_characters(&customer.name), "the name has control or invisible formatting characters");
     let temporary = generate_temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();

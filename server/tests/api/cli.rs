@@ -78,3 +78,45 @@ fn the_readmes_nginx_configuration_is_the_one_the_tests_use() {
     let config = std::fs::read_to_string(format!("{root}/deploy/nginx-netbank.conf")).unwrap();
     assert!(readme.contains(&format!("```nginx\n{config}```")), "README.md's nginx block differs from deploy/nginx-netbank.conf");
 }
+
+/// Attack 10: one operator argument must not break the trial balance for good. The opening
+/// balance takes the API's amount rule; a ledger that holds an impossible sum anyway (written
+/// behind the server's back) is reported by `ledger check`, never a crash.
+#[tokio::test]
+async fn amounts_past_the_api_rule_are_refused_and_ledger_check_reports_an_overflow() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_netbank-server")).arg("--data-dir").arg(data.path()).args(args).output().unwrap()
+    };
+    let create = |balance: &str, account: &str| {
+        run(&["customer", "create", "--name", "試験 太郎", "--branch", "001", "--account", account, "--balance", balance])
+    };
+    for huge in ["9223372036854775807", "100000000", "-1", "1e9"] {
+        let refused = create(huge, "1000001");
+        assert!(!refused.status.success(), "--balance {huge} was accepted");
+    }
+    assert!(create("99,999,999", "1000001").status.success());
+    assert!(create("0", "1000002").status.success());
+    let check = run(&["ledger", "check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    // Two lines past 64 bits between them, put in behind the server's back.
+    let db = netbank_server::db::open(&data.path().join(netbank_server::config::DATABASE_FILE)).await.unwrap();
+    let entry: i64 = sqlx::query_scalar("SELECT id FROM journal_entries ORDER BY id LIMIT 1").fetch_one(&db).await.unwrap();
+    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id LIMIT 1").fetch_one(&db).await.unwrap();
+    for _ in 0..2 {
+        sqlx::query("INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description) VALUES ($1, $2, $3, 0, 'x')")
+            .bind(entry)
+            .bind(account)
+            .bind(i64::MAX)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    db.close().await;
+    let check = run(&["ledger", "check"]);
+    let printed = String::from_utf8_lossy(&check.stdout);
+    assert!(!check.status.success());
+    assert!(printed.contains("OVERFLOW") && printed.contains("FAILED"), "{printed}");
+    assert!(!String::from_utf8_lossy(&check.stderr).contains("panicked"));
+}

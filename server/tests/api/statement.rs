@@ -51,3 +51,26 @@ async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv
     assert_eq!(rows[1], "2027-01-15,口座開設,,100000,100000");
     assert_eq!(rows[26], "2027-02-08,振替,124,,97200");
 }
+
+/// Attack 6: a 摘要 is partly others' words (the depositor's at the counter). Beginning with
+/// `=`, `+`, `-` or `@` it stays text in the CSV; hidden formatting characters are refused.
+#[tokio::test]
+async fn a_depositors_words_never_become_a_formula_in_the_csv() {
+    use netbank_api::input::{AccountNumber, Amount, BranchCode};
+    let app = spawn_app().await;
+    let taro = app.account_holder("taro01", "ヤマダ タロウ", 0).await;
+    let (branch, number) = taro.ordinary_parts();
+    let (branch, number) = (BranchCode::parse(branch).unwrap(), AccountNumber::parse(number).unwrap());
+    let deposit = |words: &'static str| {
+        let (db, clock, branch, number) = (app.state.db.clone(), app.clock().clone(), branch.clone(), number.clone());
+        async move { netbank_server::operator::accounts::deposit(&db, &clock, &branch, &number, Amount::parse("100").unwrap(), words).await }
+    };
+    deposit("=HYPERLINK(\"http://e.jp\",\"返金\")").await.unwrap();
+    deposit("@SUM(1+1)").await.unwrap();
+    assert!(deposit("返金\u{202E}gpj.exe").await.is_err(), "a bidi override is refused");
+    let csv = app.get_with_session(&format!("/api/accounts/{}/statement/csv?period=this_month", taro.ordinary), &taro.session).await;
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://e.jp\"\",\"\"返金\"\")\""), "{text}");
+    assert!(text.contains(",'@SUM(1+1),"), "{text}");
+    assert!(text.lines().skip(1).all(|row| !row.split(',').nth(1).unwrap_or("").trim_start_matches('"').starts_with(['=', '@', '+', '-'])), "{text}");
+}
