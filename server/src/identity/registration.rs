@@ -64,13 +64,15 @@ pub async fn register(
     let inserted = customers::insert_credentials(&mut *tx, customer_id, login_id.as_str(), &password_hash, now).await;
     if let Err(sqlx::Error::Database(error)) = &inserted {
         if error.is_unique_violation() {
-            // Dropping `tx` rolls back: the 仮パスワード stays usable for another ID.
-            let refusal = if customers::is_login_id_taken(error.as_ref()) {
-                RegistrationError::LoginIdTaken
-            } else {
-                RegistrationError::AlreadyRegistered
-            };
-            return Err(refusal.into());
+            let taken = customers::is_login_id_taken(error.as_ref());
+            drop(tx);
+            if !taken {
+                return Err(RegistrationError::AlreadyRegistered.into());
+            }
+            // The 仮パスワード stays usable for another ID, but each taken ID counts against
+            // it like a wrong guess: one 仮パスワード cannot list which IDs exist.
+            customers::count_wrong_temporary_password(&state.db, customer_id, state.policy.temporary_password_attempts).await?;
+            return Err(refused(&state, Some(customer_id), &client, "login_id_taken", RegistrationError::LoginIdTaken).await.into());
         }
     }
     inserted?;

@@ -21,6 +21,7 @@ pub struct TestApp {
 }
 
 /// A customer opened by the operator, not yet registered.
+#[derive(Clone)]
 pub struct Newcomer {
     pub branch: String,
     pub account: String,

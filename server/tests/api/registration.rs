@@ -89,6 +89,26 @@ async fn a_taken_login_id_is_refused_regardless_of_case_and_the_temporary_passwo
     assert_eq!(app.register(&newcomer, "hanako01", "hana2025").await.status(), 201);
 }
 
+/// Attack 11: one 仮パスワード must not list which login IDs exist. A taken ID is told only
+/// after the 仮パスワード is verified, and each counts against it like a wrong guess.
+#[tokio::test]
+async fn asking_after_taken_login_ids_spends_the_temporary_password() {
+    let app = spawn_app().await;
+    for taken in ["taro01", "jiro01", "saburo01", "shiro01", "goro01"] {
+        app.registered_customer(taken, "taro2025").await;
+    }
+    let newcomer = app.open_customer("山田 花子", "1234567").await;
+    let stranger = crate::helpers::Newcomer { temporary_password: "zzzz9999".into(), ..newcomer.clone() };
+    assert_eq!(error_reason(app.register(&stranger, "taro01", "hana2025").await).await, ErrorReason::RegistrationMismatch, "not told without the 仮パスワード");
+    for taken in ["taro01", "jiro01", "saburo01", "shiro01"] {
+        assert_eq!(error_reason(app.register(&newcomer, taken, "hana2025").await).await, ErrorReason::LoginIdTaken);
+    }
+    // Five counted (the wrong guess and four taken IDs): the 仮パスワード is void.
+    assert_eq!(error_reason(app.register(&newcomer, "goro01", "hana2025").await).await, ErrorReason::TemporaryPasswordUnusable);
+    assert_eq!(error_reason(app.register(&newcomer, "hanako01", "hana2025").await).await, ErrorReason::TemporaryPasswordUnusable);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE detail = 'login_id_taken'").await, 4);
+}
+
 #[tokio::test]
 async fn a_weak_or_full_width_choice_is_refused_by_field_and_changes_nothing() {
     let app = spawn_app().await;
