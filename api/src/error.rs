@@ -89,6 +89,9 @@ pub enum ErrorReason {
     MailCodeUnavailable,
     /// A new authenticator was added recently: new payees and a higher limit wait.
     NewAuthenticatorWaiting,
+    /// The request carried more than one session cookie (one planted by another site): the
+    /// answer clears them; log in again.
+    DuplicateSessionCookie,
 }
 
 impl ErrorReason {
@@ -164,6 +167,9 @@ impl ErrorReason {
             }
             Self::MailCodeUnavailable => {
                 "確認コードを送信できる通知先メールアドレスがありません。お手数ですが、お取引店でお手続きください。"
+            }
+            Self::DuplicateSessionCookie => {
+                "ブラウザに不正なCookieが保存されている可能性があるため、ログイン状態を解除しました。もう一度ログインしてください。解決しない場合は、ブラウザのCookie（サイトデータ）を削除してください。"
             }
             Self::NewAuthenticatorWaiting => {
                 "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"

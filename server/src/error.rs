@@ -67,6 +67,7 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
             StatusCode::FORBIDDEN
         }
         ErrorReason::InvalidMailCode => StatusCode::UNAUTHORIZED,
+        ErrorReason::DuplicateSessionCookie => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -53,7 +53,13 @@ pub fn leave_for_lost_session() -> Callback<ClientError> {
 pub fn session_lost(error: &ClientError) -> bool {
     matches!(
         error.reason(),
-        Some(ErrorReason::Unauthenticated | ErrorReason::SessionExpired | ErrorReason::OtpSuspended | ErrorReason::LoginLocked)
+        Some(
+            ErrorReason::Unauthenticated
+                | ErrorReason::SessionExpired
+                | ErrorReason::OtpSuspended
+                | ErrorReason::LoginLocked
+                | ErrorReason::DuplicateSessionCookie
+        )
     )
 }
 

@@ -1,5 +1,5 @@
 //! What every request passes through: the client's address, its id, a deadline, security
-//! headers, CSRF refusal, rate limits.
+//! headers, CSRF refusal, one session cookie, rate limits.
 
 pub mod client_addr;
 pub mod csrf;
@@ -7,3 +7,4 @@ pub mod deadline;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
+pub mod session_cookie;

@@ -37,7 +37,7 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let login = request.check()?;
-    let (token, stage) = password_step(&state, &client, login, session::presented_token(&headers)).await?;
+    let (token, stage) = password_step(&state, &client, login, session::presented_token(&headers, &state.policy)).await?;
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, token.cookie(&state.policy));
     let answer = match stage {
@@ -167,7 +167,9 @@ pub async fn logout(
     client: ClientAddr,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(token) = session::presented_token(&headers) {
+    // Every session the request names ends, a planted cookie beside the real one included:
+    // the one the customer meant to end is among them.
+    for token in session::presented_tokens(&headers, &state.policy) {
         let customer_id = session::delete(&state.db, &token).await?;
         if customer_id.is_some() {
             let event = AuditEvent {

@@ -19,7 +19,21 @@ use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store::{otp_tokens, sessions};
 
+/// The session cookie's name on plain HTTP (development).
 pub const COOKIE_NAME: &str = "nb_session";
+/// Its name over TLS: a browser keeps a `__Host-` cookie only if it is Secure, has no Domain
+/// and has `Path=/`, so no sibling subdomain or plain-HTTP response can plant one that
+/// shadows it (cookie tossing).
+pub const HOST_COOKIE_NAME: &str = "__Host-nb_session";
+
+/// The session cookie's name under `policy`.
+pub fn cookie_name(policy: &Policy) -> &'static str {
+    if policy.tls {
+        HOST_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 
 /// How stale the idle timer may get before a request moves it: the idle limit is kept to
 /// within this many seconds.
@@ -79,8 +93,10 @@ impl SessionToken {
     pub fn cookie(&self, policy: &Policy) -> HeaderValue {
         let secure = if policy.tls { "; Secure" } else { "" };
         let value = format!(
-            "{COOKIE_NAME}={}; Path=/api; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-            self.0, policy.session_absolute_seconds
+            "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            cookie_name(policy),
+            self.0,
+            policy.session_absolute_seconds
         );
         HeaderValue::from_str(&value).expect("cookie is ASCII")
     }
@@ -88,9 +104,15 @@ impl SessionToken {
 
 /// The `Set-Cookie` value that makes the browser forget its session.
 pub fn clearing_cookie(policy: &Policy) -> HeaderValue {
+    clearing_cookie_at(policy, "/")
+}
+
+/// The same for a cookie of the session's name kept under `path` (one planted there by
+/// another origin: a browser forgets a cookie only by its own path).
+pub fn clearing_cookie_at(policy: &Policy, path: &str) -> HeaderValue {
     let secure = if policy.tls { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{COOKIE_NAME}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0{secure}"))
-        .expect("cookie is ASCII")
+    HeaderValue::from_str(&format!("{}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(policy)))
+        .unwrap_or_else(|_| HeaderValue::from_static("nb_session=; Path=/; Max-Age=0"))
 }
 
 pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
@@ -103,21 +125,33 @@ pub fn issued_session_id<'a>(set_cookies: impl IntoIterator<Item = &'a str>) -> 
     set_cookies
         .into_iter()
         .filter_map(|value| value.split(';').next())
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE_NAME)?.strip_prefix('='))
+        .filter_map(|pair| {
+            let pair = pair.trim();
+            pair.strip_prefix(HOST_COOKIE_NAME).or_else(|| pair.strip_prefix(COOKIE_NAME))?.strip_prefix('=')
+        })
         .find(|id| !id.is_empty())
 }
 
-/// The session ID the request presents, if any.
-pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+/// Every value the request presents under the session cookie's name (more than one means a
+/// cookie was planted beside the real one).
+pub fn presented_tokens(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
+    let name = cookie_name(policy);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .filter(|(key, value)| *key == name && !value.is_empty())
         .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
+        .collect()
+}
+
+/// The session ID the request presents, if it presents exactly one (`http::session_cookie`
+/// refuses requests with several before they get here).
+pub fn presented_token(headers: &HeaderMap, policy: &Policy) -> Option<String> {
+    let mut tokens = presented_tokens(headers, policy);
+    (tokens.len() == 1).then(|| tokens.remove(0))
 }
 
 /// Starts a session at `stage` and `level` for a login that began at `login_at`, ending the
@@ -214,7 +248,7 @@ impl FromRequestParts<AppState> for CurrentCustomer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = presented_token(&parts.headers).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
+        let token = presented_token(&parts.headers, &state.policy).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
         let live = touch(state, &token, Stage::Full).await?;
         Ok(Self { customer_id: live.customer_id, token, level: live.level, login_at: live.login_at })
     }
@@ -290,12 +324,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_session_cookie_is_read_among_others() {
+    fn the_session_cookie_is_read_among_others_and_only_by_its_own_name() {
+        let plain = Policy::default();
+        let tls = Policy { tls: true, ..Policy::default() };
         let mut headers = HeaderMap::new();
         headers.insert(COOKIE, HeaderValue::from_static("a=1; nb_session=abc; b=2"));
-        assert_eq!(presented_token(&headers).as_deref(), Some("abc"));
+        assert_eq!(presented_token(&headers, &plain).as_deref(), Some("abc"));
+        assert_eq!(presented_token(&headers, &tls), None, "over TLS only the __Host- cookie counts");
+        headers.insert(COOKIE, HeaderValue::from_static("nb_session=x; __Host-nb_session=abc"));
+        assert_eq!(presented_token(&headers, &tls).as_deref(), Some("abc"));
         headers.insert(COOKIE, HeaderValue::from_static("nb_session="));
-        assert_eq!(presented_token(&headers), None);
+        assert_eq!(presented_token(&headers, &plain), None);
+        headers.insert(COOKIE, HeaderValue::from_static("nb_session=planted; nb_session=real"));
+        assert_eq!(presented_tokens(&headers, &plain), ["planted", "real"]);
+        assert_eq!(presented_token(&headers, &plain), None, "two are none");
     }
 
     #[test]
@@ -312,9 +354,11 @@ mod tests {
         assert_eq!(URL_SAFE_NO_PAD.decode(&token.0).unwrap().len(), 32);
         let cookie = token.cookie(&Policy { tls: true, ..Policy::default() });
         let cookie = cookie.to_str().unwrap();
-        for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/api"] {
+        assert!(cookie.starts_with("__Host-nb_session="), "{cookie}");
+        for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/;"] {
             assert!(cookie.contains(attribute), "{cookie}");
         }
+        assert!(!cookie.contains("Domain"), "{cookie}");
         assert!(!token.cookie(&Policy::default()).to_str().unwrap().contains("Secure"));
     }
 }

@@ -43,7 +43,7 @@ pub async fn login_otp(
         };
         audit::record(&state.db, state.clock.now(), event)
     };
-    let Some(token) = session::presented_token(&headers) else {
+    let Some(token) = session::presented_token(&headers, &state.policy) else {
         refused("no_pending_session").await?;
         return Err(ApiError::new(ErrorReason::Unauthenticated));
     };

@@ -78,7 +78,7 @@ pub async fn login(
             _ => ApiError::new(reason),
         });
     }
-    if let Some(old) = session::presented_token(&headers) {
+    if let Some(old) = session::presented_token(&headers, &state.policy) {
         session::delete(&mut *tx, &old).await?;
     }
     let opening = Opening { customer_id: me, stage: Stage::Full, level: Level::Passkey, login_at: now };

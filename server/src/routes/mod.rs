@@ -13,7 +13,7 @@ use netbank_api::ErrorReason;
 
 use crate::config::Mode;
 use crate::error::ApiError;
-use crate::http::{csrf, rate_limit};
+use crate::http::{csrf, rate_limit, session_cookie};
 use crate::identity::{account, login, registration};
 use crate::startup::AppState;
 use crate::{banking, enrolment, mail, otp, passkey};
@@ -71,6 +71,7 @@ pub fn api_router(state: AppState) -> Router {
     router
         // An unknown API path is a JSON 404, never the SPA's index.html.
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })
+        .layer(middleware::from_fn_with_state(state.clone(), session_cookie::single))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::require_proof))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         // Balances, secrets and QR codes must not stay in a browser's or a proxy's cache;

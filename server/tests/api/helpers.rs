@@ -135,6 +135,11 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The session cookie's name on this server (`__Host-` prefixed over TLS).
+    pub fn cookie_name(&self) -> &'static str {
+        netbank_server::identity::session::cookie_name(&self.state.policy)
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.state.clock
     }
@@ -152,7 +157,7 @@ impl TestApp {
     pub async fn get_with_session(&self, path: &str, session: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
-            .header("cookie", format!("nb_session={session}"))
+            .header("cookie", format!("{}={session}", self.cookie_name()))
             .send()
             .await
             .expect("request sent")
@@ -162,7 +167,7 @@ impl TestApp {
     pub async fn post(&self, path: &str, body: &Value, session: Option<&str>) -> reqwest::Response {
         let mut request = self.client.post(self.url(path)).header(CSRF_HEADER, "1").json(body);
         if let Some(session) = session {
-            request = request.header("cookie", format!("nb_session={session}"));
+            request = request.header("cookie", format!("{}={session}", self.cookie_name()));
         }
         request.send().await.expect("request sent")
     }

@@ -4,6 +4,7 @@
 
 mod banking_helpers;
 mod cli;
+mod cookie_tossing;
 mod db_copy;
 mod edge;
 mod enrolment;
