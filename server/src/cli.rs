@@ -268,6 +268,17 @@ pub struct EdgeArgs {
     /// Seconds a request may take before it is answered 503 busy and its work rolled back.
     #[arg(long, env = "NETBANK_REQUEST_TIMEOUT_SECONDS", default_value_t = EdgeSettings::default().request_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..=600))]
     pub request_timeout_seconds: u64,
+    /// Seconds a client has to send its request's headers (and an idle kept-alive connection
+    /// before its next request); then the connection is closed.
+    #[arg(long, env = "NETBANK_HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_read_timeout_seconds: u64,
+    /// Connections open at once; more wait in the kernel's backlog.
+    #[arg(long, env = "NETBANK_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Connections open at once from one client address (trusted proxies exempt); more are
+    /// closed at once.
+    #[arg(long, env = "NETBANK_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections_per_client: u64,
     /// argon2id threads (each keeps its 19 MiB). Default: one per core.
     #[arg(long, env = "NETBANK_HASH_THREADS", default_value_t = password::PoolSize::default().threads)]
     pub hash_threads: usize,
@@ -563,6 +574,12 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
             limiter_capacity: args.edge.rate_limit_clients,
             request_timeout: std::time::Duration::from_secs(args.edge.request_timeout_seconds),
             otp_key_file: args.keys.otp_key_file,
+            connections: crate::http::connections::ConnectionLimits {
+                header_read_timeout: std::time::Duration::from_secs(args.edge.header_read_timeout_seconds),
+                max_connections: args.edge.max_connections as usize,
+                max_per_client: args.edge.max_connections_per_client as usize,
+                ..Default::default()
+            },
             ..EdgeSettings::default()
         },
     };

@@ -52,6 +52,8 @@ pub struct EdgeSettings {
     pub sweep_interval: Duration,
     /// The OTP key file (`--otp-key-file`): the keys without putting them in `ps`.
     pub otp_key_file: Option<PathBuf>,
+    /// Header-read timeout and connection caps of the accept loop.
+    pub connections: crate::http::connections::ConnectionLimits,
 }
 
 impl Default for EdgeSettings {
@@ -63,6 +65,7 @@ impl Default for EdgeSettings {
             request_timeout: Duration::from_secs(30),
             sweep_interval: Duration::from_secs(60),
             otp_key_file: None,
+            connections: Default::default(),
         }
     }
 }

@@ -61,6 +61,7 @@ pub struct Application {
     sender: sender::Sender,
     background_delivery: bool,
     sweep_interval: std::time::Duration,
+    connections: crate::http::connections::ConnectionLimits,
 }
 
 impl Application {
@@ -138,6 +139,10 @@ impl Application {
             sender,
             background_delivery: settings.mail.background_delivery,
             sweep_interval: settings.edge.sweep_interval,
+            connections: crate::http::connections::ConnectionLimits {
+                trusted_proxies: settings.edge.trusted_proxies.clone(),
+                ..settings.edge.connections.clone()
+            },
         })
     }
 
@@ -169,10 +174,9 @@ impl Application {
     /// Serves until `stop` completes, then closes connections and the database (tests stop
     /// a server this way to see the product without it).
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
         let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
-        axum::serve(self.listener, service).with_graceful_shutdown(stop).await?;
+        crate::http::connections::serve(self.listener, self.router, self.connections, stop).await;
         // Unsent mail stays in the outbox for the next start.
         if let Some(mail) = mail {
             mail.abort();

@@ -63,6 +63,11 @@ impl TrustedProxies {
         self.0.iter().any(|network| network.contains(address))
     }
 
+    /// Is `address` one of the trusted proxies?
+    pub fn contains(&self, address: IpAddr) -> bool {
+        self.trusts(address)
+    }
+
     /// The client's address for a request that came from `peer` with `headers`.
     pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
         let peer = canonical(peer);

@@ -2,6 +2,7 @@
 //! headers, CSRF refusal, one session cookie, rate limits.
 
 pub mod client_addr;
+pub mod connections;
 pub mod csrf;
 pub mod deadline;
 pub mod rate_limit;

@@ -4,6 +4,7 @@
 
 mod banking_helpers;
 mod cli;
+mod connections;
 mod cookie_tossing;
 mod db_copy;
 mod edge;
