@@ -104,6 +104,12 @@ async fn the_software_keyboard_types_deletes_and_clears_with_keys_shuffled_each_
     assert_eq!(value.get_untracked(), "d1xA");
     press(&root, "クリア");
     assert_eq!(value.get_untracked(), "");
+    // Everything a password may hold: symbols and the space too.
+    assert_eq!(key_order(&root, "symbols").chars().count(), 32, "every printable ASCII symbol once");
+    press(&root, "!");
+    press(&root, "スペース");
+    press(&root, "~");
+    assert_eq!(value.get_untracked(), "! ~");
 }
 
 #[wasm_bindgen_test]

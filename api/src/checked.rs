@@ -81,6 +81,9 @@ impl RegistrationRequest {
         let proof = proof(&mut v, &self.branch_code, &self.account_number, &self.temporary_password);
         let login_id = v.take(LoginId::parse(&self.login_id));
         let password = v.take(NewPassword::parse_field(&self.password, "password"));
+        if let (Some(login_id), Some(password)) = (&login_id, &password) {
+            v.take(password.check_login_id(login_id.as_str(), "password"));
+        }
         let notice_address = v.take(NoticeAddress::parse(&self.notice_address));
         let checked = (|| Some(Registration { proof: proof?, login_id: login_id?, password: password?, notice_address: notice_address? }))();
         v.finish(checked)
@@ -95,10 +98,15 @@ pub struct PasswordChange {
 }
 
 impl ChangePasswordRequest {
-    pub fn check(&self) -> Checked<PasswordChange> {
+    /// The change of the customer whose login ID is `login_id` (the new password must not
+    /// contain it).
+    pub fn check_for(&self, login_id: &str) -> Checked<PasswordChange> {
         let mut v = Verdicts::default();
         let current = v.take(LoginPassword::parse_field(&self.current_password, "current_password"));
         let new = v.take(NewPassword::parse(&self.new_password));
+        if let Some(new) = &new {
+            v.take(new.check_login_id(login_id, "new_password"));
+        }
         v.finish(current.zip(new).map(|(current, new)| PasswordChange { current, new }))
     }
 }
@@ -320,8 +328,11 @@ mod tests {
     #[test]
     fn a_password_change_checks_both_passwords_under_their_own_names() {
         let change = ChangePasswordRequest { current_password: String::new(), new_password: "abc".into(), otp: None };
-        assert_eq!(fields(change.check()), ["current_password", "new_password"]);
-        let address = ChangeNoticeAddressRequest { notice_address: "a@b.jp".into(), password: "x y".into(), otp: None };
+        assert_eq!(fields(change.check_for("taro01")), ["current_password", "new_password"]);
+        let with_id = ChangePasswordRequest { current_password: "old".into(), new_password: "Taro01-2025".into(), otp: None };
+        assert_eq!(fields(with_id.check_for("taro01")), ["new_password"], "the login ID inside");
+        assert!(with_id.check_for("hanako").is_ok());
+        let address = ChangeNoticeAddressRequest { notice_address: "a@b.jp".into(), password: "x\u{3000}y".into(), otp: None };
         assert_eq!(fields(address.check()), ["password"]);
         assert_eq!(fields(OtpRequest { otp: "12".into() }.check()), ["otp"]);
         let provision = ProvisionRequest { service_id: "1".into(), user_id: "12345678901".into(), activation_password: "1234".into() };

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS: &str = "0123456789";
+/// Every printable ASCII symbol: a password may hold any of them (api's `NewPassword`).
+const SYMBOLS: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
 /// Fisher–Yates with the browser's random numbers (the order only has to be unpredictable
 /// to an onlooker, not secret).
@@ -26,6 +28,7 @@ pub fn SoftwareKeyboard(
     // One shuffle per opening: this component is mounted when the checkbox is ticked.
     let digits = shuffled(DIGITS);
     let letters = shuffled(LETTERS);
+    let symbols = shuffled(SYMBOLS);
     let upper = RwSignal::new(false);
     let press = move |c: char| {
         value.update(|v| {
@@ -45,7 +48,9 @@ pub fn SoftwareKeyboard(
         <div class="software-keyboard" role="group" aria-label="ソフトウェアキーボード">
             <div class="keys digits">{digits.into_iter().map(key).collect_view()}</div>
             <div class="keys letters">{letters.into_iter().map(key).collect_view()}</div>
+            <div class="keys symbols">{symbols.into_iter().map(key).collect_view()}</div>
             <div class="keys controls">
+                <button type="button" class="key wide" on:click=move |_| press(' ')>"スペース"</button>
                 <button type="button" class="key wide" aria-pressed=move || upper.get().to_string()
                     on:click=move |_| upper.update(|u| *u = !*u)>"英大文字"</button>
                 <button type="button" class="key wide" on:click=move |_| value.update(|v| { v.pop(); })>

@@ -68,7 +68,7 @@ pub fn LoginPage() -> impl IntoView {
                             "ソフトウェアキーボードを使用して入力する"
                         </label>
                         <Show when=move || use_keyboard.get()>
-                            <SoftwareKeyboard value=password max_len=12 />
+                            <SoftwareKeyboard value=password max_len=LoginPassword::SPEC.max_len />
                         </Show>
                         <SubmitButton label="ログイン" invalid=invalid pending=submit.pending() />
                     </form>

@@ -9,7 +9,7 @@ use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest};
 use netbank_api::otp::Procedure;
 use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress, OtpCode};
 
-use crate::components::form::{rule, same_as, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 
@@ -122,8 +122,14 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
         new_password: new.get(),
         otp: otp_in_use.get().then(|| code.get()),
     };
+    let me = expect_context::<Me>();
+    let login_id = move || me.with(|me| me.login_id.clone());
     let invalid = Signal::derive(move || {
-        request().check().is_err() || same.run(again.get()).is_err() || code_missing(otp_in_use, code)
+        request().check_for(&login_id()).is_err() || same.run(again.get()).is_err() || code_missing(otp_in_use, code)
+    });
+    let new_rule: Check = Callback::new(move |value: String| {
+        let chosen = NewPassword::parse(&value).map_err(|e| e.message.to_owned())?;
+        chosen.check_login_id(&login_id(), "new_password").map_err(|e| e.message.to_owned())
     });
     let submit = Action::new_local(move |request: &ChangePasswordRequest| {
         let request = request.clone();
@@ -141,7 +147,7 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
             <FormAlert error=error />
             <Field label="現在のログインパスワード" name="current_password" value=current check=rule(current_rule)
                 input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
-            <Field label="新しいログインパスワード" name="new_password" value=new check=rule(NewPassword::parse)
+            <Field label="新しいログインパスワード" name="new_password" value=new check=new_rule
                 input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len hint=NewPassword::SPEC.hint />
             <Field label="新しいログインパスワード（確認用）" name="new_password_confirmation" value=again
                 check=same input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len />

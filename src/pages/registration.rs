@@ -106,6 +106,11 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
             Ok(())
         }
     });
+    // The rule, and never the login ID inside it (the same `api` rule the server applies).
+    let password_rule: Check = Callback::new(move |value: String| {
+        let chosen = NewPassword::parse_field(&value, "password").map_err(|e| e.message.to_owned())?;
+        chosen.check_login_id(&login_id.get(), "password").map_err(|e| e.message.to_owned())
+    });
     let request = move || {
         let proof = proof();
         RegistrationRequest {
@@ -139,8 +144,7 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
                 <FormAlert error=error />
                 <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
                     autocomplete="username" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
-                <Field label="ログインパスワード" name="password" value=password
-                    check=rule(|v| NewPassword::parse_field(v, "password"))
+                <Field label="ログインパスワード" name="password" value=password check=password_rule
                     input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len hint=NewPassword::SPEC.hint />
                 <Field label="ログインパスワード（確認用）" name="password_confirmation" value=confirmation
                     check=same_password input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len />

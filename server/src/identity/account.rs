@@ -12,6 +12,7 @@ use netbank_api::identity::{
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
 use netbank_api::checked::{NoticeAddressChange, PasswordChange};
+use netbank_api::input::NewPassword;
 use netbank_api::ErrorReason;
 use sqlx::{Any, Transaction};
 
@@ -52,7 +53,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         (status = 401, description = "unauthenticated, session_expired, wrong_current_password or invalid_otp", body = ErrorBody),
         (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
         (status = 409, description = "otp_already_used", body = ErrorBody),
-        (status = 422, description = "invalid_input (otp is required while the token is 利用中) or password_unchanged", body = ErrorBody)))]
+        (status = 422, description = "invalid_input (the rule, the login ID in it, a common or breached password; otp is required while the token is 利用中) or password_unchanged", body = ErrorBody)))]
 /// `POST /api/password`: the current password proves it is the customer, and while the
 /// token is 利用中 a current one-time password too. Every other session ends; this one
 /// continues under a new ID at the level it has proven, its absolute limit unchanged.
@@ -62,7 +63,11 @@ pub async fn change_password(
     current: CurrentCustomer,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let PasswordChange { current: old, new } = request.check()?;
+    let login_id = customers::login_id(&state.db, current.customer_id).await?;
+    let PasswordChange { current: old, new } = request.check_for(&login_id)?;
+    if new.is_common() {
+        return Err(NewPassword::common_refusal("new_password").into());
+    }
     throttle::take_attempt(&state, &client, Action::PasswordChange, current.customer_id).await?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
     reauth::confirm_password(&state, &client, &current, &old, "current_password", "password_change").await?;

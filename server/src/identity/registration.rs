@@ -52,6 +52,10 @@ pub async fn register(
     ApiJson(request): ApiJson<RegistrationRequest>,
 ) -> Result<StatusCode, ApiError> {
     let Registration { proof, login_id, password: new_password, notice_address } = request.check()?;
+    // Refused before the 仮パスワード is looked at: a bad choice spends none of its attempts.
+    if new_password.is_common() {
+        return Err(netbank_api::input::NewPassword::common_refusal("password").into());
+    }
     password::ensure_room()?;
     let customer_id = check_proof(&state, &client, &proof).await?;
     let password_hash = password::hash(new_password.expose().to_owned()).await?;

@@ -19,8 +19,8 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
         settings.otp_key = Some(key.clone());
     })
     .await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
-    app.registered_customer("hana01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
+    app.registered_customer("hana01", "kumo4821").await;
     // Money moved, so the ledger's tables have rows too: a 振込 kept as a 登録振込先.
     let payer = app.account_holder_with_token("payer01", "シハライ ニン", 10_000).await;
     let payee = app.account_holder("payee01", "ウケトリ ニン", 0).await;
@@ -56,15 +56,15 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
         .unwrap();
     assert_eq!(row_counts(&app.state.db).await.unwrap(), before, "every row arrived");
     // The secret still decrypts: a login with the code the token shows.
-    app.logged_in_with_code("taro01", "pass1234", &token).await;
-    app.logged_in("hana01", "pass1234").await;
+    app.logged_in_with_code("taro01", "kumo4821", &token).await;
+    app.logged_in("hana01", "kumo4821").await;
     // New rows number on from the copied ones.
     let mails = app.count("SELECT COUNT(*) FROM mail_outbox").await;
-    app.registered_customer("jiro01", "pass1234").await;
+    app.registered_customer("jiro01", "kumo4821").await;
     assert!(app.count("SELECT COUNT(*) FROM mail_outbox").await > mails);
     // The ledger numbers on too, and still balances.
     let own = crate::banking_helpers::draft(&payer.ordinary, &payer.savings, "savings", 500);
-    let session = app.logged_in_with_code("payer01", "pass1234", payer.token.as_ref().unwrap()).await;
+    let session = app.logged_in_with_code("payer01", "kumo4821", payer.token.as_ref().unwrap()).await;
     assert_eq!(app.quote_and_transfer(&session, &own, None).await.status(), 200);
     app.assert_ledger_holds().await;
 }

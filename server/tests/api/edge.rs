@@ -25,13 +25,17 @@ async fn behind_proxy(per_minute: u32) -> TestApp {
 }
 
 impl TestApp {
-    /// A login attempt as the proxy forwards it for `forwarded_for`.
+    /// A login attempt as the proxy forwards it for `forwarded_for` (each for another unknown
+    /// ID, so no ID's own lock comes into it).
     async fn login_via(&self, forwarded_for: &str) -> reqwest::Response {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let login_id = format!("nobody{:02}", NEXT.fetch_add(1, Ordering::Relaxed) % 100);
         self.client
             .post(self.url("/api/login"))
             .header(netbank_api::CSRF_HEADER, "1")
             .header("x-forwarded-for", forwarded_for)
-            .json(&json!({ "login_id": "nobody01", "password": "wrongpass1" }))
+            .json(&json!({ "login_id": login_id, "password": "wrongpass1" }))
             .send()
             .await
             .unwrap()
@@ -82,8 +86,8 @@ async fn one_customers_limits_hold_whichever_address_the_requests_come_from() {
         settings.edge.trusted_proxies = PROXY.parse().unwrap();
     })
     .await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     let change = |from: String, session: String| {
         let app = &app;
         async move {
@@ -119,8 +123,8 @@ async fn issuance_mails_are_limited_per_customer_and_day() {
         settings.policy.issuance_mails_per_day = 2;
     })
     .await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     for _ in 0..2 {
         assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", "1234").await.status(), 200);
     }
@@ -130,7 +134,7 @@ async fn issuance_mails_are_limited_per_customer_and_day() {
     let mails = "SELECT count(*) FROM mail_outbox WHERE to_address = 'taro@docomo.ne.jp'";
     assert_eq!(app.count(mails).await, 2, "no third mail, nothing half-written");
     app.clock().advance(86_400);
-    let session = app.logged_in("taro01", "pass1234").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", "1234").await.status(), 200);
     assert_eq!(app.count(mails).await, 3);
 }
@@ -142,10 +146,10 @@ async fn a_customer_keeps_at_most_the_configured_sessions_and_the_oldest_ends_fi
         settings.policy.sessions_per_customer = 3;
     })
     .await;
-    app.registered_customer("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
     let mut sessions = Vec::new();
     for _ in 0..4 {
-        sessions.push(app.logged_in("taro01", "pass1234").await);
+        sessions.push(app.logged_in("taro01", "kumo4821").await);
         app.clock().advance(1);
     }
     assert_eq!(app.get_with_session("/api/me", &sessions[0]).await.status(), 401, "the oldest ended");
@@ -158,11 +162,11 @@ async fn a_customer_keeps_at_most_the_configured_sessions_and_the_oldest_ends_fi
 #[tokio::test]
 async fn the_sweeper_removes_sessions_no_request_can_use() {
     let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, ..Policy::default() }).await;
-    app.registered_customer("taro01", "pass1234").await;
-    app.registered_customer("hana01", "pass1234").await;
-    let _idle = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    app.registered_customer("hana01", "kumo4821").await;
+    let _idle = app.logged_in("taro01", "kumo4821").await;
     app.clock().advance(500);
-    let active = app.logged_in("hana01", "pass1234").await;
+    let active = app.logged_in("hana01", "kumo4821").await;
     app.clock().advance(200);
     let swept = netbank_server::sweeper::sweep(&app.state).await.unwrap();
     assert_eq!(swept.sessions, 1, "taro's session sat idle past ten minutes");
@@ -223,10 +227,10 @@ async fn a_rotated_key_serves_every_token_and_the_old_key_can_go() {
         settings.otp_key = Some(old.clone());
     })
     .await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     // Step 1: the servers restart with the new key first and the old one still known.
     let app = app.restart(|s| s.otp_key = Some(format!("{new},{old}"))).await.unwrap();
-    app.logged_in_with_code("taro01", "pass1234", &token).await;
+    app.logged_in_with_code("taro01", "kumo4821", &token).await;
     // Step 2: rotate-key while they serve.
     let both = SecretBox::from_base64(&format!("{new},{old}")).unwrap();
     let rotation = rotate_key(&app.state.db, &app.state.clock, &both).await.unwrap();
@@ -234,7 +238,7 @@ async fn a_rotated_key_serves_every_token_and_the_old_key_can_go() {
     // Step 3: the old key is dropped; a server that only has the old key refuses to start.
     let app = app.restart(|s| s.otp_key = Some(new.clone())).await.unwrap();
     app.clock().advance(30);
-    app.logged_in_with_code("taro01", "pass1234", &token).await;
+    app.logged_in_with_code("taro01", "kumo4821", &token).await;
     let refused = app.restart(|s| s.otp_key = Some(old.clone())).await.err().expect("refused");
     assert!(refused.to_string().contains("2026-11"), "{refused}");
 }

@@ -23,7 +23,8 @@ const NEWCOMERS: usize = 40;
 /// The server binary on `data`, with the OTP key and no rate limit in the way.
 async fn start(data: &std::path::Path, extra: &[&str]) -> ServerProcess {
     // Customers registered a moment ago may confirm a first second factor by 確認コード.
-    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000", "--enrolment-address-age-days", "0"], extra].concat();
+    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000", "--enrolment-address-age-days", "0",
+        "--max-connections-per-client", "10000"], extra].concat();
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_netbank-server"));
     ServerProcess::start(binary, data, &args, None).await.expect("the server binary starts")
 }
@@ -58,11 +59,11 @@ async fn open_newcomers(data: &std::path::Path, count: usize) -> Vec<String> {
     temporaries
 }
 
-/// 初回利用登録 of newcomer `i` as `fault{i:02}` / pass1234: acknowledged or not.
+/// 初回利用登録 of newcomer `i` as `fault{i:02}` / kumo4821: acknowledged or not.
 async fn register_newcomer(client: &reqwest::Client, base: &str, i: usize, temporary: &str) -> bool {
     let login_id = format!("fault{i:02}");
     let body = json!({ "branch_code": "002", "account_number": format!("{:07}", 3_000_000 + i),
-        "temporary_password": temporary, "login_id": login_id, "password": "pass1234",
+        "temporary_password": temporary, "login_id": login_id, "password": "kumo4821",
         "notice_address": format!("{login_id}@notice.example") });
     matches!(post(client, base, "/api/registration", body).await, Ok(r) if r.status() == 201)
 }
@@ -138,11 +139,11 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
             }
             let mut issued = false;
             if registered {
-                let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "pass1234" })).await;
+                let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "kumo4821" })).await;
                 let address = format!("{login_id}@notice.example");
                 if let Some(proof) = mail_code_proof(&client, &base, &reader, "token", &address).await {
                     let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"),
-                        "activation_password": "1234", "login_password": "pass1234", "step_up": proof });
+                        "activation_password": "1234", "login_password": "kumo4821", "step_up": proof });
                     issued = matches!(post(&client, &base, "/api/otp/issue", body).await, Ok(r) if r.status() == 200);
                 }
             }
@@ -205,7 +206,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let late = post(&pending_client, &server.base, "/api/login/otp", json!({ "otp": code })).await.unwrap();
     let reason: Value = late.json().await.unwrap();
-    assert_eq!(reason["reason"], "otp_login_expired");
+    // Found expired, or already swept by the restarted server's first sweep: either way over.
+    assert!(["otp_login_expired", "unauthenticated"].contains(&reason["reason"].as_str().unwrap_or_default()), "{reason}");
 
     // Mail that waited in the outbox is delivered after the restart.
     let mut pending_mail = -1;
@@ -323,7 +325,7 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
     for (i, temporary) in temporaries.iter().enumerate() {
         let client = client();
         assert!(register_newcomer(&client, &base, i, temporary).await);
-        let login = post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "pass1234" }));
+        let login = post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "kumo4821" }));
         assert_eq!(login.await.unwrap().status(), 200);
         ready.push(client);
     }
@@ -344,7 +346,7 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
             // BPK002 (no token: the login password again and a 確認コード), then 「パスキーでログイン」.
             let address = format!("fault{i:02}@notice.example");
             let Some(proof) = mail_code_proof(&client, &base, &reader, "passkey", &address).await else { return (i, phone, false, None) };
-            let options = post(&client, &base, "/api/passkeys/registration/options", json!({ "login_password": "pass1234", "step_up": proof }));
+            let options = post(&client, &base, "/api/passkeys/registration/options", json!({ "login_password": "kumo4821", "step_up": proof }));
             let Some(challenge) = answer(options.await).await else { return (i, phone, false, None) };
             let body = json!({ "ceremony": challenge.ceremony, "credential": phone.create(&challenge.options), "name": "スマホ" });
             let registered = matches!(post(&client, &base, "/api/passkeys", body).await, Ok(r) if r.status() == 201);

@@ -71,6 +71,8 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     settings.clock = Clock::manual(1_800_000_000);
     settings.mail.background_delivery = false;
     settings.database_url = test_database();
+    // The 100-way tests are a hundred clients on one loopback address.
+    settings.edge.connections.max_per_client = 10_000;
     configure(&mut settings);
     let server = Application::build(settings).await.expect("the server starts").spawn();
     let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
@@ -107,6 +109,7 @@ impl TestApp {
         settings.policy = (*self.state.policy).clone();
         settings.clock = self.state.clock.clone();
         settings.mail.background_delivery = false;
+        settings.edge.connections.max_per_client = 10_000;
         configure(&mut settings);
         let server = Application::build(settings).await?.spawn();
         let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());

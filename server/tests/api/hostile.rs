@@ -57,7 +57,7 @@ async fn snapshot(app: &crate::helpers::TestApp) -> Vec<i64> {
 #[tokio::test]
 async fn nasty_strings_in_every_field_are_refused_cleanly_and_change_nothing() {
     let app = spawn_app().await;
-    let (session, _) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (session, _) = app.customer_with_active_token("taro01", "kumo4821").await;
     let before = snapshot(&app).await;
     let mut tried = 0;
     let long = long();
@@ -116,8 +116,8 @@ async fn wrong_shapes_and_types_get_error_bodies() {
 #[tokio::test]
 async fn full_width_and_spaced_codes_are_normalised_to_the_digits_they_show() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     let token = app.provisioned_token(&session).await;
     let code = token.code_at(app.clock().now());
     let full_width: String = code.chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap()).collect();
@@ -143,12 +143,12 @@ async fn metacharacters_are_stored_and_answered_as_plain_text() {
     let registered = app
         .post(
             "/api/registration",
-            &json!({ "branch_code": "009", "account_number": "0000001", "temporary_password": notice.temporary_password, "login_id": "meta01", "password": "pass1234", "notice_address": "meta01@notice.example" }),
+            &json!({ "branch_code": "009", "account_number": "0000001", "temporary_password": notice.temporary_password, "login_id": "meta01", "password": "kumo4821", "notice_address": "meta01@notice.example" }),
             None,
         )
         .await;
     assert_eq!(registered.status(), 201);
-    let session = app.logged_in("meta01", "pass1234").await;
+    let session = app.logged_in("meta01", "kumo4821").await;
     let me: Value = app.get_with_session("/api/me", &session).await.json().await.unwrap();
     assert_eq!(me["name"], name);
     assert_eq!(app.count("SELECT count(*) FROM customers").await, 1, "the table is still there");
@@ -157,7 +157,7 @@ async fn metacharacters_are_stored_and_answered_as_plain_text() {
 #[tokio::test]
 async fn a_hundred_parallel_submissions_of_one_valid_code_give_exactly_one_success() {
     let app = spawn_app().await;
-    let (session, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (session, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let code = token.code_at(app.clock().now());
     let responses = join_all((0..100).map(|_| app.submit_otp("/api/otp/deactivate", &session, &code)).collect()).await;
     let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
@@ -170,7 +170,7 @@ async fn a_hundred_parallel_submissions_of_one_valid_code_give_exactly_one_succe
 #[tokio::test]
 async fn a_hundred_parallel_wrong_passwords_lock_at_exactly_the_threshold() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
     let responses = join_all((0..100).map(|_| app.login("taro01", "wrong999")).collect()).await;
     assert!(responses.iter().all(|r| [401, 403].contains(&r.status().as_u16())));
     assert_eq!(app.count("SELECT failed_attempts FROM credentials").await, 6);

@@ -69,8 +69,8 @@ async fn a_failed_delivery_is_kept_retried_and_delivered_when_smtp_answers() {
     let port = probe.local_addr().unwrap().port();
     drop(probe);
     let app = spawn_app_configured(|settings| settings.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", "1234").await.status(), 200);
 
     assert_eq!(app.deliver_mail().await, 0, "nobody listens yet");
@@ -116,8 +116,8 @@ async fn production_mode_has_no_mailbox_and_keeps_mail_without_smtp() {
     .await;
     assert_eq!(app.get("/api/dev/mailbox").await.status(), 404);
     assert_eq!(app.get("/dev/mailbox").await.status(), 404);
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", "1234").await.status(), 200);
     assert_eq!(app.deliver_mail().await, 0, "production has no transport without SMTP");
     assert_eq!(outbox_row(&app).await.0, "pending", "kept for when SMTP is configured");
@@ -137,8 +137,8 @@ async fn production_mode_refuses_to_start_without_the_otp_key() {
 #[tokio::test]
 async fn the_development_mailbox_page_shows_mail_as_text_with_working_links() {
     let app = crate::helpers::spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     app.issue_software(&session, "taro@docomo.ne.jp", "1234").await;
     app.delivered_mail_to("taro@docomo.ne.jp").await;
     let page = app.get("/dev/mailbox").await;

@@ -9,7 +9,7 @@ use crate::helpers::{session_cookie, TestApp};
 
 pub const ACTIVATION_PASSWORD: &str = "4321";
 /// The login password of the customers the OTP tests issue tokens for (BOT004 asks for it).
-pub const LOGIN_PASSWORD: &str = "pass1234";
+pub const LOGIN_PASSWORD: &str = "kumo4821";
 
 /// A token as the token app holds it after 初期設定.
 #[derive(Debug, Clone)]

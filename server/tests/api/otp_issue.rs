@@ -7,8 +7,8 @@ use crate::otp_helpers::ACTIVATION_PASSWORD;
 #[tokio::test]
 async fn issuance_answers_bot002_and_mails_the_token_app_url_without_the_password() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.otp_status(&session).await["state"], "not_issued");
 
     let response = app.issue_software(&session, "Taro@DoCoMo.ne.jp", "１２３４５").await;
@@ -45,8 +45,8 @@ async fn issuance_answers_bot002_and_mails_the_token_app_url_without_the_passwor
 #[tokio::test]
 async fn bad_issuance_input_is_refused_per_field_and_writes_nothing() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     for (mail, password, field) in [
         ("taro", "1234", "mail_address"),
         ("ｔａｒｏ@docomo.ne.jp", "1234", "mail_address"),
@@ -79,8 +79,8 @@ async fn issuance_needs_a_full_session() {
 #[tokio::test]
 async fn issuing_again_before_activation_replaces_the_pending_token() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     let first: Value = app.issue_software(&session, "old@docomo.ne.jp", "1111").await.json().await.unwrap();
     let token = app.provisioned_token(&session).await; // issues again, with ACTIVATION_PASSWORD
     assert_ne!(token.user_id, first["user_id"].as_str().unwrap());
@@ -100,7 +100,7 @@ async fn issuing_again_before_activation_replaces_the_pending_token() {
 #[tokio::test]
 async fn a_token_in_use_cannot_be_issued_over() {
     let app = spawn_app().await;
-    let (session, _token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (session, _token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let response = app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await;
     assert_eq!(response.status(), 409);
     assert_eq!(error_reason(response).await, ErrorReason::OtpStateConflict);
@@ -110,9 +110,9 @@ async fn a_token_in_use_cannot_be_issued_over() {
 #[tokio::test]
 async fn an_authenticator_app_gets_a_qr_code_once_and_activates_with_its_codes() {
     let app = spawn_app().await;
-    app.registered_customer("hanako", "pass1234").await;
-    let session = app.logged_in("hanako", "pass1234").await;
-    let body = json!({ "method": "authenticator_app", "login_password": "pass1234", "step_up": app.mail_code_proof(&session, "token").await });
+    app.registered_customer("hanako", "kumo4821").await;
+    let session = app.logged_in("hanako", "kumo4821").await;
+    let body = json!({ "method": "authenticator_app", "login_password": "kumo4821", "step_up": app.mail_code_proof(&session, "token").await });
     let response = app.post("/api/otp/issue", &body, Some(&session)).await;
     assert_eq!(response.status(), 200);
     let issued: Value = response.json().await.unwrap();

@@ -8,8 +8,8 @@ use crate::helpers::{error_reason, join_all, session_cookie, spawn_app, spawn_ap
 #[tokio::test]
 async fn activation_needs_a_set_up_token_and_a_valid_code() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     let refused = app.submit_otp("/api/otp/activate", &session, "123456").await;
     assert_eq!(error_reason(refused).await, ErrorReason::OtpStateConflict, "未発行");
     app.issue_software(&session, "taro@docomo.ne.jp", "1234").await;
@@ -36,8 +36,8 @@ async fn activation_needs_a_set_up_token_and_a_valid_code() {
 #[tokio::test]
 async fn with_a_token_in_use_login_takes_the_password_then_a_code_within_a_minute() {
     let app = spawn_app().await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
-    let pending = app.password_step("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     // The pending login is not a session for anything else.
     let me = app.get_with_session("/api/me", &pending).await;
     assert_eq!(error_reason(me).await, ErrorReason::Unauthenticated);
@@ -59,15 +59,15 @@ async fn with_a_token_in_use_login_takes_the_password_then_a_code_within_a_minut
 #[tokio::test]
 async fn the_password_step_expires_after_sixty_seconds() {
     let app = spawn_app().await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
-    let pending = app.password_step("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     app.clock().advance(61);
     let response = app.submit_otp("/api/login/otp", &pending, &token.code_at(app.clock().now())).await;
     assert_eq!(response.status(), 401);
     assert_eq!(error_reason(response).await, ErrorReason::OtpLoginExpired);
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE stage = 'otp_pending'").await, 0);
     // The code was not spent by the refused attempt.
-    let pending = app.password_step("taro01", "pass1234").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     let response = app.submit_otp("/api/login/otp", &pending, &token.code_at(app.clock().now())).await;
     assert_eq!(response.status(), 200);
 }
@@ -75,11 +75,11 @@ async fn the_password_step_expires_after_sixty_seconds() {
 #[tokio::test]
 async fn a_code_is_accepted_once_and_never_again() {
     let app = spawn_app().await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let code = token.code_at(app.clock().now());
-    let first = app.password_step("taro01", "pass1234").await;
+    let first = app.password_step("taro01", "kumo4821").await;
     assert_eq!(app.submit_otp("/api/login/otp", &first, &code).await.status(), 200);
-    let second = app.password_step("taro01", "pass1234").await;
+    let second = app.password_step("taro01", "kumo4821").await;
     let replay = app.submit_otp("/api/login/otp", &second, &code).await;
     assert_eq!(replay.status(), 409);
     assert_eq!(error_reason(replay).await, ErrorReason::OtpAlreadyUsed);
@@ -95,18 +95,18 @@ async fn a_code_is_accepted_once_and_never_again() {
 #[tokio::test]
 async fn one_step_of_clock_drift_is_forgiven_each_way() {
     let app = spawn_app().await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     // Clear of the step activation used.
     app.clock().advance(60);
     let now = app.clock().now();
     // A phone 30 s slow, then one 30 s fast (a later step each time, so not a replay).
-    let slow = app.password_step("taro01", "pass1234").await;
+    let slow = app.password_step("taro01", "kumo4821").await;
     assert_eq!(app.submit_otp("/api/login/otp", &slow, &token.code_at(now - 30)).await.status(), 200);
-    let fast = app.password_step("taro01", "pass1234").await;
+    let fast = app.password_step("taro01", "kumo4821").await;
     assert_eq!(app.submit_otp("/api/login/otp", &fast, &token.code_at(now + 30)).await.status(), 200);
     // Two steps off is wrong.
     app.clock().advance(90);
-    let far = app.password_step("taro01", "pass1234").await;
+    let far = app.password_step("taro01", "kumo4821").await;
     let response = app.submit_otp("/api/login/otp", &far, &token.code_at(app.clock().now() + 60)).await;
     assert_eq!(error_reason(response).await, ErrorReason::InvalidOtp);
 }
@@ -115,10 +115,10 @@ async fn one_step_of_clock_drift_is_forgiven_each_way() {
 async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
     // Twenty password steps at once: more than the default cap of live sessions.
     let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..crate::helpers::test_policy() }).await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let mut pending = Vec::new();
     for _ in 0..20 {
-        pending.push(app.password_step("taro01", "pass1234").await);
+        pending.push(app.password_step("taro01", "kumo4821").await);
     }
     let code = token.code_at(app.clock().now());
     let results = join_all(pending.iter().map(|p| app.submit_otp("/api/login/otp", p, &code)).collect()).await;
@@ -133,26 +133,26 @@ async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
 #[tokio::test]
 async fn a_token_not_yet_in_use_asks_no_code_at_login() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     app.issue_software(&session, "taro@docomo.ne.jp", "1234").await;
-    let issued: Value = app.login("taro01", "pass1234").await.json().await.unwrap();
+    let issued: Value = app.login("taro01", "kumo4821").await.json().await.unwrap();
     assert_eq!(issued["status"], "complete", "発行済");
     app.provisioned_token(&session).await;
-    let provisioned: Value = app.login("taro01", "pass1234").await.json().await.unwrap();
+    let provisioned: Value = app.login("taro01", "kumo4821").await.json().await.unwrap();
     assert_eq!(provisioned["status"], "complete", "アプリ設定済");
 }
 
 #[tokio::test]
 async fn refused_transitions_change_nothing() {
     let app = spawn_app().await;
-    let (full, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     // 利用中: no second 利用開始.
     let again = app.submit_otp("/api/otp/activate", &full, &token.code_at(app.clock().now())).await;
     assert_eq!(error_reason(again).await, ErrorReason::OtpStateConflict);
     // アプリ設定済: no 利用解除 of a token not in use.
-    app.registered_customer("hanako", "pass1234").await;
-    let other = app.logged_in("hanako", "pass1234").await;
+    app.registered_customer("hanako", "kumo4821").await;
+    let other = app.logged_in("hanako", "kumo4821").await;
     let pending_token = app.provisioned_token(&other).await;
     let release = app.submit_otp("/api/otp/deactivate", &other, &pending_token.code_at(app.clock().now())).await;
     assert_eq!(error_reason(release).await, ErrorReason::OtpStateConflict);

@@ -10,8 +10,8 @@ async fn issued(app: &TestApp) -> (String, String) {
 }
 
 async fn issued_for(app: &TestApp, login_id: &str) -> (String, String) {
-    app.registered_customer(login_id, "pass1234").await;
-    let session = app.logged_in(login_id, "pass1234").await;
+    app.registered_customer(login_id, "kumo4821").await;
+    let session = app.logged_in(login_id, "kumo4821").await;
     let issued: Value = app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await.json().await.unwrap();
     (session, issued["user_id"].as_str().unwrap().to_owned())
 }
@@ -145,7 +145,7 @@ async fn an_issuance_not_set_up_within_seven_days_lapses() {
     app.clock().advance(7 * 86_400);
     let response = app.provision("10010001", &user_id, ACTIVATION_PASSWORD).await;
     assert_eq!(error_reason(response).await, ErrorReason::ProvisioningMismatch);
-    let session = app.logged_in("taro01", "pass1234").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.otp_status(&session).await["state"], "not_issued");
 }
 

@@ -8,8 +8,8 @@ use crate::helpers::{error_reason, spawn_app};
 #[tokio::test]
 async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
     let app = spawn_app().await;
-    let (full, token) = app.customer_with_active_token("taro01", "pass1234").await;
-    let pending = app.password_step("taro01", "pass1234").await;
+    let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     let wrong = token.wrong_code(app.clock().now());
     for attempt in 1..=4 {
         let response = app.submit_otp("/api/login/otp", &pending, &wrong).await;
@@ -25,7 +25,7 @@ async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
     // 停止中: even the right password and the right code do not log in, and the session
     // that was open (the customer's or a thief's) ended with the stop, so no OTP function
     // can be reached at all.
-    let login = app.login("taro01", "pass1234").await;
+    let login = app.login("taro01", "kumo4821").await;
     assert_eq!(error_reason(login).await, ErrorReason::OtpSuspended);
     assert_eq!(app.count("SELECT state = 'suspended' FROM otp_tokens").await, 1);
     let code = token.code_at(app.clock().now());
@@ -40,7 +40,7 @@ async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
     let after = operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
     assert_eq!(after, netbank_api::identity::OtpState::Active);
     assert_eq!(app.count("SELECT failed_otp FROM otp_tokens").await, 0);
-    let pending = app.password_step("taro01", "pass1234").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     assert_eq!(app.submit_otp("/api/login/otp", &pending, &code).await.status(), 200);
     assert!(operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.is_err(), "not stopped now");
     let events = app.count("SELECT count(*) FROM audit_log WHERE event = 'otp_lift_suspension'").await;
@@ -50,9 +50,9 @@ async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
 #[tokio::test]
 async fn a_right_code_resets_the_count_of_wrong_ones() {
     let app = spawn_app().await;
-    let (_, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     for round in 0..2 {
-        let pending = app.password_step("taro01", "pass1234").await;
+        let pending = app.password_step("taro01", "kumo4821").await;
         for _ in 0..4 {
             let response = app.submit_otp("/api/login/otp", &pending, &token.wrong_code(app.clock().now())).await;
             assert_eq!(error_reason(response).await, ErrorReason::InvalidOtp, "round {round}");
@@ -67,7 +67,7 @@ async fn a_right_code_resets_the_count_of_wrong_ones() {
 #[tokio::test]
 async fn parallel_wrong_codes_stop_the_token_at_exactly_the_threshold() {
     let app = spawn_app().await;
-    let (full, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let wrong = token.wrong_code(app.clock().now());
     let responses = crate::helpers::join_all((0..20).map(|_| app.submit_otp("/api/otp/deactivate", &full, &wrong)).collect()).await;
     let mut reasons = Vec::new();
@@ -85,15 +85,15 @@ async fn parallel_wrong_codes_stop_the_token_at_exactly_the_threshold() {
 #[tokio::test]
 async fn wrong_codes_during_activation_stop_it_too_and_lifting_returns_to_set_up() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     let token = app.provisioned_token(&session).await;
     for _ in 0..5 {
         app.submit_otp("/api/otp/activate", &session, &token.wrong_code(app.clock().now())).await;
     }
     assert_eq!(app.count("SELECT state = 'suspended' FROM otp_tokens").await, 1);
     // The guide: a stopped customer cannot log in, whatever the token was doing.
-    assert_eq!(app.login("taro01", "pass1234").await.status(), 403);
+    assert_eq!(app.login("taro01", "kumo4821").await.status(), 403);
     let login_id = LoginId::parse("taro01").unwrap();
     let after = operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
     assert_eq!(after, netbank_api::identity::OtpState::Provisioned);
@@ -102,7 +102,7 @@ async fn wrong_codes_during_activation_stop_it_too_and_lifting_returns_to_set_up
 #[tokio::test]
 async fn deactivation_with_a_code_destroys_the_token_and_login_needs_no_code_again() {
     let app = spawn_app().await;
-    let (full, token) = app.customer_with_active_token("taro01", "pass1234").await;
+    let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let wrong = app.submit_otp("/api/otp/deactivate", &full, &token.wrong_code(app.clock().now())).await;
     assert_eq!(error_reason(wrong).await, ErrorReason::InvalidOtp);
     let response = app.submit_otp("/api/otp/deactivate", &full, &token.code_at(app.clock().now())).await;
@@ -111,7 +111,7 @@ async fn deactivation_with_a_code_destroys_the_token_and_login_needs_no_code_aga
     let status: Value = response.json().await.unwrap();
     assert_eq!(status["state"], "not_issued");
     assert_eq!(app.count("SELECT count(*) FROM otp_tokens").await, 0, "the secret is gone with the row");
-    let login: Value = app.login("taro01", "pass1234").await.json().await.unwrap();
+    let login: Value = app.login("taro01", "kumo4821").await.json().await.unwrap();
     assert_eq!(login["status"], "complete");
     // 利用解除 again: nothing to release.
     let again = app.submit_otp("/api/otp/deactivate", &full, &token.code_at(app.clock().now() + 30)).await;
@@ -122,12 +122,12 @@ async fn deactivation_with_a_code_destroys_the_token_and_login_needs_no_code_aga
 async fn operator_initialisation_returns_any_state_to_not_issued() {
     let app = spawn_app().await;
     let login_id = LoginId::parse("taro01").unwrap();
-    let (full, _) = app.customer_with_active_token("taro01", "pass1234").await;
-    let pending = app.password_step("taro01", "pass1234").await;
+    let (full, _) = app.customer_with_active_token("taro01", "kumo4821").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     operator::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
     assert_eq!(app.get_with_session("/api/me", &full).await.status(), 401, "every session ends");
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
-    let full = app.logged_in("taro01", "pass1234").await;
+    let full = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.otp_status(&full).await["state"], "not_issued");
     let refused = app.submit_otp("/api/login/otp", &pending, "123456").await;
     assert_eq!(error_reason(refused).await, ErrorReason::Unauthenticated);
@@ -143,8 +143,8 @@ async fn operator_initialisation_returns_any_state_to_not_issued() {
 #[tokio::test]
 async fn every_step_of_the_life_cycle_is_in_the_audit_log() {
     let app = spawn_app().await;
-    let (full, token) = app.customer_with_active_token("taro01", "pass1234").await;
-    let pending = app.password_step("taro01", "pass1234").await;
+    let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
+    let pending = app.password_step("taro01", "kumo4821").await;
     let login = app.submit_otp("/api/login/otp", &pending, &token.code_at(app.clock().now())).await;
     assert_eq!(login.status(), 200);
     let _ = full;

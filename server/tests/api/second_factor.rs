@@ -57,9 +57,9 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
 #[tokio::test]
 async fn changing_the_password_back_and_forth_never_extends_the_absolute_limit() {
     let app = spawn_app().await;
-    app.registered_customer("taro01", "pass1234").await;
-    let mut session = app.logged_in("taro01", "pass1234").await;
-    let passwords = ["pass1234", "other567"];
+    app.registered_customer("taro01", "kumo4821").await;
+    let mut session = app.logged_in("taro01", "kumo4821").await;
+    let passwords = ["kumo4821", "other567"];
     // Every 9 minutes (inside the idle limit) the password is changed: each change
     // re-issues the session, and none may restart the 60 minutes.
     for round in 0..6 {

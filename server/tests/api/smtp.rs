@@ -96,8 +96,8 @@ async fn app_sending_to(url: String, ca: Option<&Path>) -> TestApp {
 const ACTIVATION: &str = "80516";
 
 async fn issue_one(app: &TestApp) {
-    app.registered_customer("taro01", "pass1234").await;
-    let session = app.logged_in("taro01", "pass1234").await;
+    app.registered_customer("taro01", "kumo4821").await;
+    let session = app.logged_in("taro01", "kumo4821").await;
     assert_eq!(app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION).await.status(), 200);
 }
 
@@ -134,7 +134,7 @@ async fn issuance_mail_goes_out_over_starttls_with_auth() {
     // No 利用開始パスワード, SMTP password or login password, as a word anywhere.
     let words: Vec<&str> = raw.split(|c: char| !c.is_ascii_alphanumeric() && c != '-').collect();
     assert!(!words.contains(&ACTIVATION) && !body.contains(ACTIVATION), "{body}");
-    assert!(!raw.contains(PASSWORD) && !raw.contains("pass1234"));
+    assert!(!raw.contains(PASSWORD) && !raw.contains("kumo4821"));
     assert_eq!(last_error(&app).await.0, "sent");
 }
 

@@ -16,7 +16,7 @@ async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv
         assert_eq!(response.status(), 200);
         app.clock().advance(86_400);
         // A new day, a new login (the session's absolute limit has passed).
-        session = app.logged_in("taro01", "pass1234").await;
+        session = app.logged_in("taro01", "kumo4821").await;
     }
     let page1 = app.statement(&session, &taro.ordinary, "period=custom&from=2027-01-01&to=2027-02-09").await;
     assert_eq!((page1["total"].as_u64(), page1["pages"].as_u64(), page1["entries"].as_array().unwrap().len()), (Some(26), Some(2), 20));

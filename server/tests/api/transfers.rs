@@ -237,7 +237,7 @@ async fn the_daily_limit_refuses_the_transfer_that_would_pass_it_and_raising_it_
 
     // The next day (Japan time) starts from nothing.
     app.clock().advance(86_400);
-    let limit: Value = app.get_with_session("/api/transfer-limit", &app.logged_in_with_code("taro01", "pass1234", taro.token.as_ref().unwrap()).await).await.json().await.unwrap();
+    let limit: Value = app.get_with_session("/api/transfer-limit", &app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await).await.json().await.unwrap();
     assert_eq!(limit["used_today"].as_i64(), Some(0));
     app.assert_ledger_holds().await;
 }
