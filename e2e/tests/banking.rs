@@ -132,3 +132,33 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     assert!(arrived.contains("振替"), "{arrived}");
     browser.close().await
 }
+
+/// A token that started a moment ago cannot pay someone new for a day (issue 25): the 振込
+/// screen says until when, and a 振替 between the customer's own accounts goes on.
+#[tokio::test]
+async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_until_when() -> anyhow::Result<()> {
+    let product = Product::start_with(|settings| settings.policy.enrolment.new_authenticator_hours = 24).await?;
+    let (secret, params) = product.demo_token().await?;
+    product.register_hanako().await?;
+    let browser = Browser::launch().await?;
+    browser.pin_clock(product.clock().now()).await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", demo::LOGIN_ID).await?;
+    browser.fill("ログインパスワード", demo::PASSWORD).await?;
+    browser.press("ログイン").await?;
+    browser.screen("BLI023").await?;
+    browser.fill("ワンタイムパスワード", &params.code_at(&secret, product.clock().now())).await?;
+    browser.press("次へ").await?;
+    browser.screen("BHM001").await?;
+
+    browser.press("振込・振替").await?;
+    browser.press("振込").await?;
+    browser.transfer_to_hanako("5000").await?;
+    browser.press("確認画面へ").await?;
+    browser.text_containing("[role=alert]", "初めての振込先への振込と振込限度額の引き上げはできません").await?;
+    browser.text_containing("[role=alert]", "以降にご利用ください").await?;
+    browser.screen("BTF011").await?;
+    assert!(!browser.scrolls_sideways().await?, "the refusal fits a phone");
+    browser.screenshot("btf011-new-authenticator-waiting").await?;
+    Ok(())
+}
