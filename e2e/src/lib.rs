@@ -219,6 +219,18 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// BLI001 then BLI023 as demo01, with `code` from the token: ends on ホーム.
+    pub async fn log_in_demo_with_code(&self, product: &Product, code: &str) -> anyhow::Result<()> {
+        self.client.goto(&product.url("/")).await?;
+        self.fill("ログインID", demo::LOGIN_ID).await?;
+        self.fill("ログインパスワード", demo::PASSWORD).await?;
+        self.press("ログイン").await?;
+        self.screen("BLI023").await?;
+        self.fill("ワンタイムパスワード", code).await?;
+        self.press("次へ").await?;
+        self.screen("BHM001").await
+    }
+
     pub async fn launch() -> anyhow::Result<Self> {
         Self::launch_with(&[]).await
     }

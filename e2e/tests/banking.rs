@@ -24,14 +24,7 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;
 
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", demo::LOGIN_ID).await?;
-    browser.fill("ログインパスワード", demo::PASSWORD).await?;
-    browser.press("ログイン").await?;
-    browser.screen("BLI023").await?;
-    browser.fill("ワンタイムパスワード", &code_now()).await?;
-    browser.press("次へ").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in_demo_with_code(&product, &code_now()).await?;
 
     browser.press("振込・振替").await?;
     browser.screen("BTF001").await?;
@@ -98,7 +91,7 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     browser.screen("BHM001").await?;
     browser.press("振込・振替").await?;
     browser.screen("BTF001").await?;
-    browser.text_containing(".otp-required", "ワンタイムパスワードのご利用が必要").await?;
+    browser.text_containing(".otp-required", "ご利用が必要").await?;
 
     browser.press("振込").await?;
     browser.screen("BTF011").await?;
@@ -142,14 +135,7 @@ async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_u
     product.register_hanako().await?;
     let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", demo::LOGIN_ID).await?;
-    browser.fill("ログインパスワード", demo::PASSWORD).await?;
-    browser.press("ログイン").await?;
-    browser.screen("BLI023").await?;
-    browser.fill("ワンタイムパスワード", &params.code_at(&secret, product.clock().now())).await?;
-    browser.press("次へ").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in_demo_with_code(&product, &params.code_at(&secret, product.clock().now())).await?;
 
     browser.press("振込・振替").await?;
     browser.press("振込").await?;

@@ -4,7 +4,6 @@
 //! logs in.
 
 use netbank_e2e::{Browser, Product};
-use netbank_server::operator::demo;
 
 #[tokio::test]
 async fn register_a_passkey_log_in_with_it_approve_a_transfer_and_delete_it() -> anyhow::Result<()> {
@@ -16,14 +15,7 @@ async fn register_a_passkey_log_in_with_it_approve_a_transfer_and_delete_it() ->
     browser.pin_clock(product.clock().now()).await?;
 
     // Logged in with the password and the code: a session that may register a passkey.
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", demo::LOGIN_ID).await?;
-    browser.fill("ログインパスワード", demo::PASSWORD).await?;
-    browser.press("ログイン").await?;
-    browser.screen("BLI023").await?;
-    browser.fill("ワンタイムパスワード", &params.code_at(&secret, product.clock().now())).await?;
-    browser.press("次へ").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in_demo_with_code(&product, &params.code_at(&secret, product.clock().now())).await?;
 
     browser.press("パスキー").await?;
     browser.screen("BPK001").await?;

@@ -23,14 +23,14 @@ pub fn TransferMenuPage() -> impl IntoView {
                 </li>
                 <li>
                     <A href="/transfer/other" attr:class="button">"振込"</A>
-                    <p class="hint">"当組合の他のお客さまの口座へ振り込みます（ワンタイムパスワードが必要です）。"</p>
+                    <p class="hint">"当組合の他のお客さまの口座へ振り込みます（ワンタイムパスワードまたはパスキーが必要です）。"</p>
                 </li>
                 <li><A href="/transfer/payees" attr:class="button secondary">"登録振込先の管理"</A></li>
                 <li><A href="/transfer/limit" attr:class="button secondary">"振込限度額の変更"</A></li>
             </ul>
             <Show when=move || !otp_in_use()>
                 <div class="info-box otp-required">
-                    "振込には、ワンタイムパスワードのご利用が必要です。"
+                    "振込には、ワンタイムパスワードまたはパスキーのご利用が必要です。"
                     <A href="/otp">"ワンタイムパスワードの利用開始はこちら"</A>
                 </div>
             </Show>
