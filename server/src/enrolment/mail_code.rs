@@ -56,6 +56,7 @@ fn unavailable(route: &MailCodeRoute) -> ApiError {
     responses((status = 200, description = "the 確認コード is on its way to the notice address", body = MailCodeSent),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "step_up_required (the customer has a second factor: use it) or mail_code_unavailable", body = ErrorBody),
+        (status = 422, description = "malformed_request (no purpose, or an unknown one)", body = ErrorBody),
         (status = 429, description = "rate_limited (codes per day)", body = ErrorBody)))]
 /// `POST /api/enrolment/mail-code`: 「確認コードを送信」.
 pub async fn send(

@@ -137,7 +137,8 @@ pub async fn status(State(state): State<AppState>, current: CurrentCustomer) -> 
 
 #[utoipa::path(post, path = "/api/enrolment/approval", tag = "enrolment", request_body = EnrolmentPurpose,
     responses((status = 200, description = "a challenge for the customer's passkeys, bound to this enrolment", body = PasskeyChallenge),
-        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody)))]
+        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
+        (status = 422, description = "malformed_request (no purpose, or an unknown one)", body = ErrorBody)))]
 /// `POST /api/enrolment/approval`: 「パスキーで確認」 before adding an authenticator.
 pub async fn approval_challenge(
     State(state): State<AppState>,
