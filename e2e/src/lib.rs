@@ -128,7 +128,9 @@ impl Product {
     /// customer reads their notice address.
     pub async fn last_mail_code(&self) -> anyhow::Result<String> {
         self.server.mail.deliver_now().await?;
-        let mails: Vec<serde_json::Value> = reqwest::get(self.url("/api/dev/mailbox")).await?.error_for_status()?.json().await?;
+        // The server's own address: the mailbox is development's, never behind the proxy.
+        let mailbox = format!("{}/api/dev/mailbox", self.server.address);
+        let mails: Vec<serde_json::Value> = reqwest::get(mailbox).await?.error_for_status()?.json().await?;
         let body = mails
             .iter()
             .filter(|mail| mail["subject"].as_str().is_some_and(|subject| subject.ends_with("確認コードのお知らせ")))

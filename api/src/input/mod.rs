@@ -67,14 +67,17 @@ pub(crate) fn fixed_digits(raw: &str, len: usize, error: InputError) -> Result<S
     }
 }
 
-/// Does the text hold a character that changes how other text is shown without being seen
-/// itself: controls, and Unicode's format characters (bidi overrides and isolates, zero
-/// widths, the soft hyphen)? Free text that others will read refuses them.
+/// Does the text hold a character that is not seen but changes what is: controls, Unicode's
+/// format characters (category Cf: bidi overrides and isolates, zero widths, the soft hyphen,
+/// tag characters), variation selectors and the Hangul fillers that render as nothing? Free
+/// text that others will read refuses them.
 pub fn has_hidden_characters(s: &str) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
     s.chars().any(|c| {
         c.is_control()
-            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+            || c.general_category() == GeneralCategory::Format
+            || matches!(c, '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{FE00}'..='\u{FE0F}'
+                | '\u{E0100}'..='\u{E01EF}' | '\u{180B}'..='\u{180F}')
     })
 }
 
@@ -91,6 +94,14 @@ pub(crate) fn has_full_width_alphanumeric(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_found_by_their_unicode_category() {
+        for hidden in ["\u{202E}", "\u{200B}", "\u{00AD}", "\u{E0041}", "\u{0600}", "\u{1D173}", "\u{3164}", "\u{FE0F}", "\n"] {
+            assert!(has_hidden_characters(&format!("a{hidden}b")), "{hidden:?}");
+        }
+        assert!(!has_hidden_characters("iPhone 15 の パスキー（会社）"));
+    }
 
     #[test]
     fn full_width_digits_spaces_and_hyphens_are_normalised() {

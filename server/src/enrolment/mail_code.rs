@@ -27,19 +27,28 @@ fn digest(customer_id: i64, purpose: Enrolment, code: &str) -> Vec<u8> {
     Sha256::digest(format!("{customer_id}\u{0}{}\u{0}{code}", purpose.as_str()).as_bytes()).to_vec()
 }
 
-/// Where a code would go now, or why none can.
-pub async fn route(state: &AppState, customer_id: i64) -> sqlx::Result<MailCodeRoute> {
-    let Some((address, since)) = customers::notice_address_since(&state.db, customer_id).await? else {
-        return Ok(MailCodeRoute::NoAddress);
+/// Where a code would go now (the address itself, unmasked), or why none can. Read in the
+/// transaction that sends the code, so an address changed meanwhile is never the one used.
+async fn destination(db: impl sqlx::any::AnyExecutor<'_>, state: &AppState, customer_id: i64) -> sqlx::Result<Result<String, MailCodeRoute>> {
+    let Some((address, since)) = customers::notice_address_since(db, customer_id).await? else {
+        return Ok(Err(MailCodeRoute::NoAddress));
     };
     let age = i64::from(state.policy.enrolment.address_age_days) * 86_400;
     // An address whose age was never recorded has not been on file long enough to trust.
     let usable_from = since.map_or(i64::MAX, |since| since.saturating_add(age));
     if usable_from > state.clock.now() {
         let usable_from = if usable_from == i64::MAX { "—".to_owned() } else { jst_datetime(usable_from) };
-        return Ok(MailCodeRoute::AddressTooNew { usable_from });
+        return Ok(Err(MailCodeRoute::AddressTooNew { usable_from }));
     }
-    Ok(MailCodeRoute::Ready { address: masked_address(&address) })
+    Ok(Ok(address))
+}
+
+/// Where a code would go now, as the screen shows it, or why none can.
+pub async fn route(state: &AppState, customer_id: i64) -> sqlx::Result<MailCodeRoute> {
+    Ok(match destination(&state.db, state, customer_id).await? {
+        Ok(address) => MailCodeRoute::Ready { address: masked_address(&address) },
+        Err(why) => why,
+    })
 }
 
 fn unavailable(route: &MailCodeRoute) -> ApiError {
@@ -70,17 +79,19 @@ pub async fn send(
     if !methods.contains(&StepUpMethod::MailCode) {
         return Err(super::step_up_required(&methods));
     }
-    let route = route(&state, me).await?;
-    if !matches!(route, MailCodeRoute::Ready { .. }) {
-        return Err(unavailable(&route));
-    }
-    let address = customers::notice_address(&state.db, me).await?.ok_or_else(|| unavailable(&MailCodeRoute::NoAddress))?;
     let now = state.clock.now();
     let lifetime = i64::from(state.policy.enrolment.mail_code_seconds);
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
     let mail = enrolment_code::compose(&code, request.purpose, &jst_datetime(now), &jst_datetime(now + lifetime));
 
+    // The write lock first: the address and its age are read where the code is written, so a
+    // notice-address change racing this request is either wholly before (and too new) or after.
     let mut tx = crate::db::begin_write(&state.db).await?;
+    customers::hold(&mut *tx, me).await?;
+    let address = match destination(&mut *tx, &state, me).await? {
+        Ok(address) => address,
+        Err(why) => return Err(unavailable(&why)),
+    };
     throttle::take(&mut tx, &state.policy, &client, Action::EnrolmentCode, me, now).await?;
     enrolment_codes::put(&mut *tx, me, request.purpose.as_str(), &digest(me, request.purpose, &code), now + lifetime, now).await?;
     let new_mail = outbox::NewMail { customer_id: Some(me), to: &address, subject: &mail.subject, body: &mail.body };

@@ -3,7 +3,7 @@
 //! and headers (and an idle kept-alive connection as long for its next request), so half-sent
 //! headers cannot hold connections open; at most `max_connections` are open at once (beyond
 //! it new clients wait in the kernel's backlog), and at most `max_per_client` from one
-//! address, except from trusted proxies, whose connections carry many clients. HTTP/1 only:
+//! address (an IPv6 client's whole /64), except from trusted proxies, whose connections carry many clients. HTTP/1 only:
 //! nothing serves cleartext HTTP/2 to browsers, and its preface detection has no timer.
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::Service;
 
-use crate::http::client_addr::TrustedProxies;
+use crate::http::client_addr::{limit_key, TrustedProxies};
 
 #[derive(Debug, Clone)]
 pub struct ConnectionLimits {
@@ -103,7 +103,8 @@ pub async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimi
         };
         let slot = match limits.trusted_proxies.contains(peer.ip()) {
             true => None,
-            false => match per_client.take(peer.ip(), limits.max_per_client) {
+            // One client is one IPv4 address or one IPv6 /64, as for the rate limits.
+            false => match per_client.take(limit_key(peer.ip()), limits.max_per_client) {
                 Some(slot) => Some(slot),
                 // Over its share: closed at once (dropping the stream), the permit given back.
                 None => {

@@ -109,8 +109,7 @@ pub async fn change_notice_address(
     let (mut tx, proved) =
         verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;
     let now = state.clock.now();
-    let proof = if proved { notice_address::Proof::SecondFactor } else { notice_address::Proof::Other };
-    notice_address::replace(&mut tx, current.customer_id, &address, proof, now).await?;
+    notice_address::replace(&mut tx, current.customer_id, &address, now).await?;
     let change = Change { cause: Revocation::NoticeAddressChange, event: "notice_address_change", detail: None };
     let headers = finish(&state, &client, &current, tx, proved, change, now).await?;
     Ok((headers, Json(NoticeAddressChanged { notice_address: address.as_str().to_owned() })))

@@ -81,7 +81,7 @@ pub async fn register(
     }
     inserted?;
     // An address the operator had on file is told it was replaced.
-    crate::identity::notice_address::replace(&mut tx, customer_id, &notice_address, crate::identity::notice_address::Proof::Other, now).await?;
+    crate::identity::notice_address::replace(&mut tx, customer_id, &notice_address, now).await?;
     audit::record(
         &mut *tx,
         now,

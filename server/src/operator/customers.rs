@@ -146,7 +146,7 @@ pub async fn set_notice_address(
     let customer_id = customer.id(db).await?;
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
-    notice_address::replace(&mut tx, customer_id, address, notice_address::Proof::Other, now).await?;
+    notice_address::replace(&mut tx, customer_id, address, now).await?;
     operator_audit(&mut tx, now, customer_id, "notice_address_set").await?;
     tx.commit().await?;
     Ok(customer_id)

@@ -31,8 +31,8 @@ pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx:
         .flatten())
 }
 
-/// Sets the notice address. `age_from`: when its age restarts (set without a second factor);
-/// `None` keeps the age the address on file had.
+/// Sets the notice address. `age_from`: when its age restarts; `None` keeps the age the
+/// address on file had (the demo seed's only).
 pub async fn set_notice_address(
     db: impl AnyExecutor<'_>,
     customer_id: i64,
@@ -48,6 +48,13 @@ pub async fn set_notice_address(
     .bind(age_from)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// Takes the customer's row lock for the rest of the transaction (PostgreSQL; SQLite's write
+/// transactions are one at a time already): a change of the notice address waits for it.
+pub async fn hold(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET notice_address = notice_address WHERE id = $1").bind(customer_id).execute(db).await?;
     Ok(())
 }
 

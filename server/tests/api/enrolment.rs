@@ -225,3 +225,45 @@ async fn a_refused_transfer_still_spends_its_code_and_fees_count_toward_the_limi
     let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
     assert_eq!(limit["remaining"], 10_000 - 5_000 - 100, "{limit}");
 }
+
+/// A thief with the password and one phished code points the notice address at themselves,
+/// has the token stopped and the branch initialise it: the address is new again, so the
+/// 確認コード route stays shut to it.
+#[tokio::test]
+async fn an_address_changed_with_a_phished_code_is_new_again_after_the_branch_initialises_the_token() {
+    let app = spawn_app_with(None, bank_policy()).await;
+    app.registered_customer("taro01", LOGIN_PASSWORD).await;
+    app.clock().advance(7 * DAY);
+    let session = app.logged_in("taro01", LOGIN_PASSWORD).await;
+    let token = app.provisioned_token(&session).await;
+    let activated = app.submit_otp("/api/otp/activate", &session, &token.code_at(app.clock().now())).await;
+    let session = session_cookie(&activated).unwrap();
+    app.clock().advance(30);
+    let change = json!({ "notice_address": "thief@evil.example", "password": LOGIN_PASSWORD, "otp": token.code_at(app.clock().now()) });
+    assert_eq!(app.post("/api/notice-address", &change, Some(&session)).await.status(), 200);
+    let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();
+    netbank_server::operator::otp::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
+    let thief = app.logged_in("taro01", LOGIN_PASSWORD).await;
+    let status: Value = app.get_with_session("/api/enrolment", &thief).await.json().await.unwrap();
+    assert_eq!(status["mail_code"]["state"], "address_too_new", "{status}");
+    let (_, reason, _) = refusal(app.post("/api/enrolment/mail-code", &json!({ "purpose": "passkey" }), Some(&thief)).await).await;
+    assert_eq!(reason, ErrorReason::MailCodeUnavailable);
+}
+
+/// 確認コード requests racing a change of the notice address: every code goes to the address
+/// that was old enough when it was written, never to the new one.
+#[tokio::test]
+async fn mail_codes_racing_an_address_change_never_reach_the_new_address() {
+    let app = spawn_app_with(None, bank_policy()).await;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    app.clock().advance(7 * DAY);
+    let session = app.logged_in("hana01", LOGIN_PASSWORD).await;
+    let change = json!({ "notice_address": "thief@evil.example", "password": LOGIN_PASSWORD });
+    let ask = json!({ "purpose": "passkey" });
+    let mut requests: Vec<_> = (0..30).map(|_| app.post("/api/enrolment/mail-code", &ask, Some(&session))).collect();
+    requests.insert(15, app.post("/api/notice-address", &change, Some(&session)));
+    let answers: Vec<u16> = join_all(requests).await.iter().map(|r| r.status().as_u16()).collect();
+    assert!(answers.iter().all(|s| [200, 401, 403].contains(s)), "{answers:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'thief@evil.example' AND subject LIKE '%確認コード%'").await, 0);
+    let _ = hanako;
+}
