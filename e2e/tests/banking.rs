@@ -145,6 +145,12 @@ async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_u
     browser.text_containing("[role=alert]", "以降にご利用ください").await?;
     browser.screen("BTF011").await?;
     assert!(!browser.scrolls_sideways().await?, "the refusal fits a phone");
+    // The form is longer than a phone's screen: the refusal is brought into view.
+    let seen = browser
+        .client
+        .execute("const r = document.querySelector('[role=alert]:not([hidden])').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;", vec![])
+        .await?;
+    assert_eq!(seen, serde_json::json!(true), "the refusal is on screen");
     browser.screenshot("btf011-new-authenticator-waiting").await?;
     Ok(())
 }

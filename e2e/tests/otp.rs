@@ -137,6 +137,8 @@ async fn an_authenticator_app_is_set_up_from_the_qr_code_screen() -> anyhow::Res
         .await?;
     browser.press("確認画面へ").await?;
     browser.fill("ログインパスワード", "demo1234").await?;
+    product.enter_mail_code(&browser).await?;
+    browser.screenshot("bot004-authenticator-mail-code").await?;
     browser.press("確定").await?;
     browser.screen("BOT002").await?;
     let qr = browser.client.find(fantoccini::Locator::Css("img.qr")).await?;

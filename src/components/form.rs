@@ -221,7 +221,9 @@ pub fn SubmitButton(
     }
 }
 
-/// The server's refusal of the whole form (not of one field), announced at once.
+/// The server's refusal of the whole form (not of one field), announced at once and, on a
+/// phone where the form is longer than the screen, scrolled into view (a field's own error
+/// shows beside the field, where the customer already is).
 #[component]
 pub fn FormAlert(error: FormError) -> impl IntoView {
     let message = move || match error.0.get() {
@@ -229,8 +231,15 @@ pub fn FormAlert(error: FormError) -> impl IntoView {
         Some(other) => Some(other.to_string()),
         None => None,
     };
+    let alert = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let whole_form = error.0.with(|e| matches!(e, Some(e) if e.field().is_none()));
+        if let (true, Some(element)) = (whole_form, alert.get()) {
+            element.scroll_into_view();
+        }
+    });
     view! {
-        <div class="error-box" role="alert" hidden=move || message().is_none()>
+        <div class="error-box" role="alert" node_ref=alert hidden=move || message().is_none()>
             {message}
         </div>
     }
