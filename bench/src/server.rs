@@ -95,7 +95,11 @@ pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, pl
 /// With `database_url`, on that database (several instances may share it).
 pub async fn start(binary: &Path, data: &Path, dist: &Path, database_url: Option<&str>) -> anyhow::Result<ServerProcess> {
     let dist = dist.to_str().context("the dist path is not UTF-8")?;
-    let mut args = vec!["--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600"];
+    // The load generator is hundreds of clients on one loopback address.
+    let mut args = vec![
+        "--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600",
+        "--max-connections-per-client", "100000",
+    ];
     if let Some(url) = database_url {
         args.extend(["--database-url", url]);
     }
