@@ -154,3 +154,48 @@ async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_u
     browser.screenshot("btf011-new-authenticator-waiting").await?;
     Ok(())
 }
+
+/// 入出金明細 pages (issue 26, item 1): 41 entries are three pages, and 次のページ and
+/// 前のページ move between them; the 41st entry is reachable on screen.
+#[tokio::test]
+async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
+    use netbank_api::input::{AccountNumber, Amount, BranchCode};
+    let product = Product::start().await?;
+    product.register_hanako().await?;
+    let (branch, number) = (BranchCode::parse(demo::NEW_BRANCH)?, AccountNumber::parse(demo::NEW_ACCOUNT)?);
+    for n in 1..=41 {
+        let words = format!("窓口入金{n:02}");
+        netbank_server::operator::accounts::deposit(&product.state.db, product.clock(), &branch, &number, Amount::parse("100")?, &words).await?;
+    }
+    let browser = Browser::launch().await?;
+    browser.pin_clock(product.clock().now()).await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.fill("ログインID", "hanako01").await?;
+    browser.fill("ログインパスワード", "hana2025").await?;
+    browser.press("ログイン").await?;
+    browser.screen("BHM001").await?;
+    browser.press("口座情報").await?;
+    browser.screen("BAC001").await?;
+    // Her account may hold the demo's history too: at least 41 entries, 20 a page.
+    let pager = browser.text_containing(".pager", "1 / ").await?;
+    let pages: u32 = pager
+        .lines()
+        .find_map(|line| line.split_once(" / ")?.1.strip_suffix("ページ")?.parse().ok())
+        .unwrap_or(0);
+    assert!(pages >= 3, "{pager}");
+    browser.text_containing(".statement tbody tr", "窓口入金41").await?;
+    assert!(!browser.control("前のページ").await?.is_enabled().await?);
+    let mut seen_first_deposit = false;
+    for page in 2..=pages {
+        browser.press("次のページ").await?;
+        browser.text_containing(".pager", &format!("{page} / {pages}ページ")).await?;
+        let rows = browser.text_of(".statement tbody").await?;
+        seen_first_deposit |= rows.contains("窓口入金01");
+    }
+    assert!(seen_first_deposit, "the 41st entry back is reachable on screen");
+    assert!(!browser.control("次のページ").await?.is_enabled().await?, "the last page");
+    browser.screenshot("bac001-last-page").await?;
+    browser.press("前のページ").await?;
+    browser.text_containing(".pager", &format!("{} / {pages}ページ", pages - 1)).await?;
+    browser.close().await
+}

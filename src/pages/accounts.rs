@@ -108,6 +108,9 @@ pub fn AccountsPage() -> impl IntoView {
             {failure}
             {move || result.get().map(|statement| {
                 let (page, pages) = (statement.page, statement.pages);
+                // Decided here: a comparison written inside a `view!` attribute is read as
+                // markup (its `>` closed the tag, and the button was always disabled).
+                let (first, last) = (page <= 1, page >= pages);
                 let heading = format!("{}　{} 〜 {}（全{}件）", account_label(&statement.account), statement.from, statement.to, statement.total);
                 view! {
                     <h2 class="statement-heading">{heading}</h2>
@@ -130,9 +133,9 @@ pub fn AccountsPage() -> impl IntoView {
                         }.into_any()
                     }}
                     <nav class="pager" aria-label="ページ">
-                        <button type="button" class="button secondary" disabled=page <= 1 on:click=move |_| go_to(page - 1)>"前のページ"</button>
+                        <button type="button" class="button secondary" disabled=first on:click=move |_| go_to(page - 1)>"前のページ"</button>
                         <span>{format!("{page} / {pages}ページ")}</span>
-                        <button type="button" class="button secondary" disabled=page >= pages on:click=move |_| go_to(page + 1)>"次のページ"</button>
+                        <button type="button" class="button secondary" disabled=last on:click=move |_| go_to(page + 1)>"次のページ"</button>
                     </nav>
                 }
             })}
