@@ -443,6 +443,28 @@ impl Browser {
         Ok(wider.as_bool().unwrap_or(true))
     }
 
+    /// Elements whose content is wider than their box and cut or hidden in a scroll area
+    /// (overflow not visible): a figure clipped inside a card, which `scrolls_sideways` does
+    /// not see. Form controls are left out (a long value scrolls inside its field by design),
+    /// and so are the one-pixel boxes that hide text for screen readers only.
+    pub async fn clipped(&self) -> anyhow::Result<Vec<String>> {
+        let script = "return Array.from(document.body.querySelectorAll('*'))
+            .filter(e => !['INPUT', 'SELECT', 'TEXTAREA', 'OPTION'].includes(e.tagName))
+            .filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '')
+                + ' (' + e.scrollWidth + ' in ' + e.clientWidth + ')');";
+        let found = self.client.execute(script, vec![]).await?;
+        Ok(found.as_array().map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    }
+
+    /// The screen fits a phone: nothing scrolls sideways and nothing is clipped.
+    pub async fn assert_fits(&self, what: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(!self.scrolls_sideways().await?, "{what} scrolls sideways");
+        let clipped = self.clipped().await?;
+        anyhow::ensure!(clipped.is_empty(), "{what} clips: {clipped:?}");
+        Ok(())
+    }
+
     /// Saves a PNG of the page under `e2e-artifacts/` in the repository, for people to look at.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../e2e-artifacts");

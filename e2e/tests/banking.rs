@@ -66,6 +66,8 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     browser.press("登録振込先の管理").await?;
     browser.screen("BTF021").await?;
     browser.text_containing(".payees", "デモ\u{3000}ハナコ").await?;
+    browser.assert_fits("BTF021").await?;
+    browser.screenshot("btf021-payees").await?;
 
     // 花子 sees the money arrive.
     browser.press("ログアウト").await?;
@@ -194,8 +196,17 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     }
     assert!(seen_first_deposit, "the 41st entry back is reachable on screen");
     assert!(!browser.control("次のページ").await?.is_enabled().await?, "the last page");
+    browser.assert_fits("BAC001").await?;
     browser.screenshot("bac001-last-page").await?;
+    // Every figure of the 明細 and ホーム on screen at the largest text size too.
+    browser.press("特大").await?;
+    browser.assert_fits("BAC001 at 特大").await?;
+    browser.screenshot("bac001-largest-text").await?;
     browser.press("前のページ").await?;
     browser.text_containing(".pager", &format!("{} / {pages}ページ", pages - 1)).await?;
+    browser.press("ホーム").await?;
+    browser.screen("BHM001").await?;
+    browser.assert_fits("BHM001 at 特大").await?;
+    browser.screenshot("bhm001-largest-text").await?;
     browser.close().await
 }

@@ -68,11 +68,11 @@ pub fn AccountsPage() -> impl IntoView {
     let row = |entry: StatementEntry| {
         view! {
             <tr>
-                <td>{entry.date}</td>
-                <td>{entry.description}</td>
-                <td class="amount">{entry.withdrawal.map(yen)}</td>
-                <td class="amount">{entry.deposit.map(yen)}</td>
-                <td class="amount">{yen(entry.balance)}</td>
+                <td data-label="取引日">{entry.date}</td>
+                <td data-label="摘要">{entry.description}</td>
+                <td data-label="お支払金額" class="amount">{entry.withdrawal.map(yen)}</td>
+                <td data-label="お預り金額" class="amount">{entry.deposit.map(yen)}</td>
+                <td data-label="残高" class="amount">{yen(entry.balance)}</td>
             </tr>
         }
     };

@@ -17,10 +17,10 @@ pub fn HomePage() -> impl IntoView {
                 .map(|account| {
                     view! {
                         <tr>
-                            <td>{account.branch_code.clone()}</td>
-                            <td>{account.kind.label()}</td>
-                            <td>{account.number.clone()}</td>
-                            <td class="amount">{yen(account.balance)}</td>
+                            <td data-label="店番">{account.branch_code.clone()}</td>
+                            <td data-label="科目">{account.kind.label()}</td>
+                            <td data-label="口座番号">{account.number.clone()}</td>
+                            <td data-label="残高" class="amount">{yen(account.balance)}</td>
                             <td><A href=format!("/accounts?account={}-{}", account.branch_code, account.number)>"明細"</A></td>
                         </tr>
                     }

@@ -87,9 +87,9 @@ fn PasskeyTable(list: PasskeyList, removing: RwSignal<Option<PasskeySummary>>) -
         let used = passkey.last_used_at.clone().unwrap_or_else(|| "未使用".to_owned());
         view! {
             <tr>
-                <td class="passkey-name">{name}{passkey.synced.then(|| view! { <span class="tag">"同期"</span> })}</td>
-                <td>{passkey.created_at.clone()}</td>
-                <td class="passkey-used">{used}</td>
+                <td data-label="名前" class="passkey-name">{name}{passkey.synced.then(|| view! { <span class="tag">"同期"</span> })}</td>
+                <td data-label="登録日時">{passkey.created_at.clone()}</td>
+                <td data-label="最終利用日時" class="passkey-used">{used}</td>
                 <td class="row-actions">
                     <button type="button" class="button secondary" on:click=move |_| removing.set(Some(passkey.clone()))>"削除"</button>
                 </td>

@@ -35,10 +35,10 @@ pub fn PayeesPage() -> impl IntoView {
         let again = format!("/transfer/other?branch={}&number={}", payee.branch_code, payee.account_number);
         view! {
             <tr>
-                <td>{payee.branch_code.clone()}</td>
-                <td>{payee.kind.label()}</td>
-                <td>{payee.account_number.clone()}</td>
-                <td>{payee.name.clone()}</td>
+                <td data-label="店番">{payee.branch_code.clone()}</td>
+                <td data-label="科目">{payee.kind.label()}</td>
+                <td data-label="口座番号">{payee.account_number.clone()}</td>
+                <td data-label="受取人名">{payee.name.clone()}</td>
                 <td class="row-actions">
                     <A href=again attr:class="button secondary">"振込"</A>
                     <Show when=move || confirming.get() == Some(id)
