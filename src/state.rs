@@ -69,6 +69,12 @@ pub fn leave_to_login() -> Callback<String> {
     })
 }
 
+/// Today's day of the month in Japan (UTC+9, no daylight saving), from the browser's clock.
+pub fn jst_day_of_month() -> u32 {
+    let japan = js_sys::Date::new(&(now_ms() + 9.0 * 3600.0 * 1000.0).into());
+    japan.get_utc_date()
+}
+
 /// Milliseconds since the epoch, from the browser's clock.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -116,5 +122,77 @@ pub fn set_otp_deadline(deadline_ms: Option<f64>) {
     session_set(OTP_DEADLINE_KEY, deadline_ms.map(|ms| (ms.max(0.0) as u64).to_string()).as_deref());
 }
 
+const OTP_WINDOW_KEY: &str = "netbank.otp-window";
+
+/// The server's window for the code, in seconds, as the password step's answer gave it (its
+/// default, 60, when none was kept).
+pub fn otp_window_seconds() -> u32 {
+    session_get(OTP_WINDOW_KEY).and_then(|text| text.parse().ok()).unwrap_or(60)
+}
+
+pub fn set_otp_window_seconds(seconds: u32) {
+    session_set(OTP_WINDOW_KEY, Some(&seconds.to_string()));
+}
+
 /// `1,250,000円`.
 pub use netbank_api::banking::yen;
+
+/// What the customer has typed into a form, kept for the tab (sessionStorage) so that back,
+/// reload and a session that ran out lose nothing. Never a password or a code: those stay in
+/// plain signals and are typed again.
+pub fn remembered<T>(form: &'static str, field: &'static str, initial: T) -> RwSignal<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let key = format!("{FORM_PREFIX}{form}.{field}");
+    let value = RwSignal::new(load(&key).unwrap_or(initial));
+    Effect::new(move |_| value.with(|current| save(&key, current)));
+    value
+}
+
+/// Forgets what a form held but its fields named in `keep` (its work is done: a 振込 was
+/// accepted, and only the receipt stays for a reload).
+pub fn forget_form(form: &str, keep: &[&str]) {
+    let prefix = format!("{FORM_PREFIX}{form}.");
+    let kept: Vec<String> = keep.iter().map(|field| format!("{prefix}{field}")).collect();
+    forget_keys_but(&prefix, &kept);
+}
+
+/// Forgets every form (logout: the next person at this browser sees nothing of it).
+pub fn forget_all_forms() {
+    forget_keys_but(FORM_PREFIX, &[]);
+}
+
+/// Forms belong to the customer who typed them: another login in this tab starts empty.
+pub fn forms_belong_to(login_id: &str) {
+    if session_get(FORMS_OWNER_KEY).as_deref() != Some(login_id) {
+        forget_all_forms();
+        session_set(FORMS_OWNER_KEY, Some(login_id));
+    }
+}
+
+const FORM_PREFIX: &str = "netbank.form.";
+const FORMS_OWNER_KEY: &str = "netbank.forms-owner";
+
+fn forget_keys_but(prefix: &str, kept: &[String]) {
+    let Some(storage) = storage(true) else { return };
+    let length = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(prefix) && !kept.contains(key))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}
+
+fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let parsed = js_sys::JSON::parse(&session_get(key)?).ok()?;
+    serde_wasm_bindgen::from_value(parsed).ok()
+}
+
+fn save<T: serde::Serialize>(key: &str, value: &T) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let text = value.serialize(&serializer).ok().and_then(|js| js_sys::JSON::stringify(&js).ok()).and_then(|s| s.as_string());
+    session_set(key, text.as_deref());
+}

@@ -38,6 +38,12 @@ impl StatementPeriod {
     /// In the order the screen offers them.
     pub const ALL: [Self; 4] = [Self::ThisMonth, Self::LastMonth, Self::LastWeek, Self::Custom];
 
+    /// The period BAC001 opens with on `day` of the month (Japan time): 今月, unless the month
+    /// has only just begun and 直近1週間 shows more (on the 1st, 今月 is today alone).
+    pub fn opening(day: u32) -> Self {
+        if day < 7 { Self::LastWeek } else { Self::ThisMonth }
+    }
+
     /// The period named as in the query string.
     pub fn from_query(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|period| period.as_str() == value)

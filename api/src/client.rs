@@ -94,7 +94,24 @@ async fn send(method: &str, path: &str, body: Option<&JsValue>) -> Result<Respon
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init).map_err(unexpected)?;
     let window = web_sys::window().ok_or(ClientError::Unreachable)?;
-    settle(window.fetch_with_request(&request)).await
+    let sent_at = js_sys::Date::now();
+    let response: Response = settle(window.fetch_with_request(&request)).await?;
+    // The server restarts a session's idle count on each request it reads the session for;
+    // the time of sending is never later than that.
+    if path != "/api/health" {
+        LAST_SESSION_USE.with(|last| last.set(last.get().max(sent_at)));
+    }
+    Ok(response)
+}
+
+thread_local! {
+    static LAST_SESSION_USE: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// When this page last sent the server a request that keeps a session alive (ms since the
+/// epoch; 0 before the first): the session warning counts the idle time from it.
+pub fn last_session_use_ms() -> f64 {
+    LAST_SESSION_USE.with(std::cell::Cell::get)
 }
 
 /// `GET /api/health`. A 503 still carries a health body: the server is up, its database is not.

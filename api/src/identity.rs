@@ -107,6 +107,36 @@ pub struct MeResponse {
     /// register one).
     #[serde(default)]
     pub passkeys_required: crate::passkey::PhishingResistantPolicy,
+    /// How long this session lasts, for the warning before it ends.
+    #[serde(default)]
+    pub session: SessionClock,
+}
+
+/// The session's two limits as this answer found them: it ends after `idle_seconds` without a
+/// request, and in any case `remaining_seconds` from now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionClock {
+    pub idle_seconds: u32,
+    pub remaining_seconds: u32,
+}
+
+impl SessionClock {
+    /// Seconds before the warning that comes ahead of the end.
+    pub const WARNING_SECONDS: u32 = 60;
+
+    /// Seconds left `elapsed_ms` after this answer when the last request to the server was
+    /// `since_use_ms` ago: the sooner of the idle and the absolute end (0 once over).
+    pub fn left(self, elapsed_ms: f64, since_use_ms: f64) -> u32 {
+        let idle = f64::from(self.idle_seconds) - since_use_ms.max(0.0) / 1000.0;
+        let absolute = f64::from(self.remaining_seconds) - elapsed_ms.max(0.0) / 1000.0;
+        idle.min(absolute).ceil().max(0.0) as u32
+    }
+
+    /// Whether 「延長する」 can help: only the idle limit can be pushed back.
+    pub fn can_extend(self, elapsed_ms: f64) -> bool {
+        f64::from(self.remaining_seconds) - elapsed_ms.max(0.0) / 1000.0 > f64::from(Self::WARNING_SECONDS)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,5 +217,24 @@ impl OtpState {
             Self::Active => "利用中",
             Self::Suspended => "停止中",
         }
+    }
+}
+
+#[cfg(test)]
+mod session_clock_tests {
+    use super::SessionClock;
+
+    #[test]
+    fn the_session_ends_at_the_sooner_of_its_two_limits() {
+        let clock = SessionClock { idle_seconds: 600, remaining_seconds: 3000 };
+        assert_eq!(clock.left(0.0, 0.0), 600);
+        assert_eq!(clock.left(30_000.0, 30_000.0), 570);
+        // A request since the answer restarted the idle count.
+        assert_eq!(clock.left(590_000.0, 1_000.0), 599);
+        assert_eq!(clock.left(700_000.0, 700_000.0), 0, "never below nothing");
+        let near_the_end = SessionClock { idle_seconds: 600, remaining_seconds: 100 };
+        assert_eq!(near_the_end.left(10_000.0, 0.0), 90);
+        assert!(near_the_end.can_extend(30_000.0));
+        assert!(!near_the_end.can_extend(45_000.0), "only 55 s remain: extending cannot help");
     }
 }

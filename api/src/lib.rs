@@ -5,6 +5,7 @@
 
 pub mod banking;
 pub mod checked;
+pub mod display;
 pub mod enrolment;
 pub mod error;
 pub mod health;

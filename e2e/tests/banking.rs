@@ -37,6 +37,8 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     browser.press("確認画面へ").await?;
 
     browser.screen("BTF012").await?;
+    // BTF011 is long on a phone: its 確認 opens at the top, focus on the heading.
+    browser.assert_opened_at_heading("BTF012").await?;
     browser.text_containing(".amount-review", "12,345円").await?;
     browser.text_containing(".fee-review", "0円").await?;
     assert!(!browser.control("確定").await?.is_enabled().await?, "not without the code");
@@ -49,6 +51,7 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
     browser.press("確定").await?;
 
     browser.receipt_on("BTF013").await?;
+    browser.assert_opened_at_heading("BTF013").await?;
     browser.screenshot("btf013-transfer-done").await?;
 
     browser.press("入出金明細を見る").await?;

@@ -15,11 +15,10 @@ async fn login_home_and_logout_and_the_back_button_shows_nothing_private() -> an
     let tops = "return ['member-title', 'newcomer-title'].map(id => document.getElementById(id).getBoundingClientRect().top);";
     let phone = browser.client.execute(tops, vec![]).await?;
     assert!(phone[0].as_f64() < phone[1].as_f64(), "the form first on a phone: {phone}");
-    let (width, height) = browser.client.get_window_size().await?;
-    browser.client.set_window_size(1280, 900).await?;
+    browser.show_as_desktop(1280, 900).await?;
     let wide = browser.client.execute(tops, vec![]).await?;
     assert_eq!(wide[0], wide[1], "side by side on a wide screen: {wide}");
-    browser.client.set_window_size(width as u32, height as u32).await?;
+    browser.show_as_phone().await?;
 
     // Instant feedback from the shared input rules: the button waits for valid input.
     browser.fill("ログインID", "demo 01").await?;

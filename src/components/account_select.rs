@@ -2,6 +2,7 @@
 //! `<select>` whose value is `店番-口座番号`.
 
 use leptos::prelude::*;
+use netbank_api::display::account_text;
 use netbank_api::identity::Account;
 
 use crate::state::yen;
@@ -13,7 +14,7 @@ pub fn account_key(account: &Account) -> String {
 
 /// `001 普通 1234567`.
 pub fn account_label(account: &Account) -> String {
-    format!("{} {} {}", account.branch_code, account.kind.label(), account.number)
+    account_text(&account.branch_code, account.kind, &account.number)
 }
 
 #[component]

@@ -3,6 +3,7 @@
 //! twice, and the alert that announces what the server refused.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 use netbank_api::client::ClientError;
 
@@ -44,7 +45,11 @@ where
 {
     move |ev| {
         ev.prevent_default();
-        if invalid.get_untracked() || action.pending().get_untracked() {
+        if action.pending().get_untracked() {
+            return;
+        }
+        if invalid.get_untracked() {
+            focus_first_bad_field(&ev);
             return;
         }
         error.set(None);
@@ -63,10 +68,36 @@ pub fn review_with(
 ) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static {
     move |ev| {
         ev.prevent_default();
-        if !invalid.get_untracked() {
+        if invalid.get_untracked() {
+            focus_first_bad_field(&ev);
+        } else {
             error.set(None);
             to_review();
         }
+    }
+}
+
+/// Enter in an unfinished form (its submit button is disabled): the cursor goes to the first
+/// field that says what is wrong, or else to the first one still empty.
+fn focus_first_bad_field(ev: &leptos::ev::SubmitEvent) {
+    let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) else { return };
+    if form.query_selector("[aria-invalid=\"true\"]").ok().flatten().is_some() {
+        return focus_first(&form, &["[aria-invalid=\"true\"]"]);
+    }
+    let Ok(required) = form.query_selector_all("input[required]") else { return };
+    let empty = (0..required.length())
+        .filter_map(|i| required.item(i)?.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .find(|input| input.value().is_empty());
+    if let Some(input) = empty {
+        let _ = input.focus();
+    }
+}
+
+/// Focuses the first element under `root` matching the first selector that matches any.
+fn focus_first(root: &web_sys::Element, selectors: &[&str]) {
+    let found = selectors.iter().find_map(|selector| root.query_selector(selector).ok().flatten());
+    if let Some(element) = found.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
 
@@ -140,9 +171,16 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] readonly: MaybeProp<bool>,
+    /// Where one page has two forms with a field of the same name (BPF001's two code fields):
+    /// the form's name, so that each input has its own id.
+    #[prop(optional)]
+    scope: Option<&'static str>,
 ) -> impl IntoView {
     let form_error = use_context::<FormError>();
-    let id = format!("field-{name}");
+    let id = match scope {
+        Some(scope) => format!("field-{scope}-{name}"),
+        None => format!("field-{name}"),
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let touched = RwSignal::new(false);
@@ -232,10 +270,17 @@ pub fn FormAlert(error: FormError) -> impl IntoView {
         None => None,
     };
     let alert = NodeRef::<leptos::html::Div>::new();
+    // A refusal of one field puts the cursor in it, so the customer corrects it at once.
     Effect::new(move |_| {
-        let whole_form = error.0.with(|e| matches!(e, Some(e) if e.field().is_none()));
-        if let (true, Some(element)) = (whole_form, alert.get()) {
-            element.scroll_into_view();
+        let Some(element) = alert.get() else { return };
+        match error.0.with(|e| e.as_ref().map(|e| e.field().map(str::to_owned))) {
+            Some(None) => element.scroll_into_view(),
+            Some(Some(field)) => {
+                if let Some(form) = element.closest("form").ok().flatten() {
+                    focus_first(&form, &[&format!("[name=\"{field}\"]")]);
+                }
+            }
+            None => {}
         }
     });
     view! {

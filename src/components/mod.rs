@@ -4,6 +4,7 @@ pub mod form;
 pub mod frame;
 pub mod screen;
 pub mod server_status;
+pub mod session_warning;
 pub mod shell;
 pub mod software_keyboard;
 pub mod step_up;

@@ -56,12 +56,21 @@ impl HealthState {
     }
 }
 
+/// Whether a server that answers well is worth a line: in a development or demo build (the
+/// one with the demo token) it tells the engineer which version runs; a customer of a
+/// production build sees the line only when something is wrong.
+const SHOW_HEALTHY: bool = cfg!(feature = "token");
+
 /// One line of server status.
 #[component]
 pub fn HealthLine(state: HealthState) -> impl IntoView {
+    if !SHOW_HEALTHY && matches!(state, HealthState::Checking | HealthState::Healthy { .. }) {
+        return ().into_any();
+    }
     view! {
         <p class=state.class() role="status" aria-live="polite" data-testid="server-status">
             {state.text()}
         </p>
     }
+    .into_any()
 }

@@ -9,8 +9,9 @@ use netbank_api::client::{self, ClientError};
 use netbank_api::identity::MeResponse;
 use netbank_api::ErrorReason;
 
+use crate::components::session_warning::SessionWarning;
 pub use crate::state::leave_to_login;
-use crate::state::{go, Notice};
+use crate::state::{forget_all_forms, forms_belong_to, go, Notice};
 
 /// The customer of the current session, for the pages inside the shell. Reactive: the shell
 /// asks the server again on every navigation, so a page never shows the 登録状況 or the
@@ -80,17 +81,25 @@ pub fn Shell() -> impl IntoView {
     Effect::new(move |_| match fetched.get() {
         Some(Ok(customer)) => {
             failure.set(None);
+            forms_belong_to(&customer.login_id);
             me.0.set(Some(customer));
         }
         Some(Err(error)) if session_lost(&error) => leave.run(error),
         Some(Err(error)) => failure.set(Some(error.to_string())),
         None => {}
     });
+    let menu_open = RwSignal::new(false);
+    // A chosen page closes the menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let notice = Notice::get();
     let logout = Action::new_local(move |_: &()| {
         async move {
             // Whatever the server says, the customer leaves: the cookie is cleared either way.
             let _ = client::logout().await;
+            forget_all_forms();
             notice.set("ログアウトしました。");
             // Pushed, not replaced: "back" then returns to a private page, which finds no
             // session and comes straight back here. A page load: BLI001 is the login bundle's.
@@ -106,13 +115,20 @@ pub fn Shell() -> impl IntoView {
             <div class="shell">
                 <div class="shell-bar">
                     <p class="customer-name">{move || me.with(|m| format!("{} 様", m.name))}</p>
+                    // On a phone the menu folds behind this button, so a screen's own content
+                    // starts in the first view; on a wide screen the menu is always there.
+                    <button type="button" class="button secondary menu-toggle" aria-controls="menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)>
+                        {move || if menu_open.get() { "メニューを閉じる" } else { "メニュー" }}
+                    </button>
                     <button type="button" class="button secondary logout"
                         disabled=move || logout.pending().get()
                         on:click=move |_| { logout.dispatch(()); }>
                         "ログアウト"
                     </button>
                 </div>
-                <nav class="menu" aria-label="メニュー">
+                <nav class="menu" id="menu" aria-label="メニュー" class:open=move || menu_open.get()>
                     <ul>
                         <li><A href="/home">"ホーム"</A></li>
                         <li><A href="/accounts">"口座情報"</A></li>
@@ -128,6 +144,7 @@ pub fn Shell() -> impl IntoView {
                     </ul>
                 </nav>
                 <div class="shell-content"><Outlet /></div>
+                <SessionWarning />
             </div>
         </Show>
     }

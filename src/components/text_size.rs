@@ -55,7 +55,7 @@ pub fn TextSizeSwitcher() -> impl IntoView {
     Effect::new(move |_| size.get().apply());
     view! {
         <div class="text-size" role="group" aria-labelledby="text-size-label">
-            <span id="text-size-label">"文字サイズを変更する"</span>
+            <span id="text-size-label">"文字サイズ"<span class="long-label">"を変更する"</span></span>
             {TextSize::ALL
                 .into_iter()
                 .map(|choice| {

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use netbank_api::banking::{Statement, StatementEntry, StatementPeriod, StatementQuery};
 use netbank_api::client;
+use netbank_api::display::japanese_date;
 
 use crate::components::account_select::{account_key, account_label, AccountSelect};
 use crate::components::form::FormError;
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::state::yen;
+use crate::state::{jst_day_of_month, yen};
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
@@ -18,11 +19,12 @@ pub fn AccountsPage() -> impl IntoView {
     let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
     let chosen = use_query_map().with_untracked(|q| q.get("account"));
     let account = RwSignal::new(chosen.or_else(|| accounts.get_untracked().first().map(account_key)).unwrap_or_default());
-    let period = RwSignal::new(StatementPeriod::ThisMonth);
+    let opening = StatementPeriod::opening(jst_day_of_month());
+    let period = RwSignal::new(opening);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     // What the table shows: changed by 照会 and the page buttons, not by every keystroke.
-    let shown = RwSignal::new((account.get_untracked(), StatementQuery::default()));
+    let shown = RwSignal::new((account.get_untracked(), StatementQuery { period: opening, ..StatementQuery::default() }));
     let error = FormError::new();
     let leave = leave_for_lost_session();
     let statement = LocalResource::new(move || {
@@ -68,7 +70,7 @@ pub fn AccountsPage() -> impl IntoView {
     let row = |entry: StatementEntry| {
         view! {
             <tr>
-                <td data-label="取引日">{entry.date}</td>
+                <td data-label="取引日">{japanese_date(&entry.date)}</td>
                 <td data-label="摘要">{entry.description}</td>
                 <td data-label="お支払金額" class="amount">{entry.withdrawal.map(yen)}</td>
                 <td data-label="お預り金額" class="amount">{entry.deposit.map(yen)}</td>
@@ -111,7 +113,7 @@ pub fn AccountsPage() -> impl IntoView {
                 // Decided here: a comparison written inside a `view!` attribute is read as
                 // markup (its `>` closed the tag, and the button was always disabled).
                 let (first, last) = (page <= 1, page >= pages);
-                let heading = format!("{}　{} 〜 {}（全{}件）", account_label(&statement.account), statement.from, statement.to, statement.total);
+                let heading = format!("{}　{} 〜 {}（全{}件）", account_label(&statement.account), japanese_date(&statement.from), japanese_date(&statement.to), statement.total);
                 view! {
                     <h2 class="statement-heading">{heading}</h2>
                     <p>"現在の残高："<strong class="balance">{yen(statement.account.balance)}</strong></p>

@@ -4,13 +4,14 @@
 
 use leptos::prelude::*;
 use netbank_api::client;
+use netbank_api::ErrorReason;
 use netbank_api::identity::{LoginRequest, LoginResponse};
 use netbank_api::input::{LoginId, LoginPassword};
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::software_keyboard::SoftwareKeyboard;
-use crate::state::{go, now_ms, set_otp_deadline, Notice};
+use crate::state::{go, now_ms, set_otp_deadline, set_otp_window_seconds, Notice};
 use crate::webauthn;
 use crate::INSTITUTION_NAME;
 
@@ -32,6 +33,7 @@ pub fn LoginPage() -> impl IntoView {
                 }
                 Ok(LoginResponse::OtpRequired { expires_in_seconds }) => {
                     set_otp_deadline(Some(now_ms() + f64::from(expires_in_seconds) * 1000.0));
+                    set_otp_window_seconds(expires_in_seconds);
                     go("/login/otp", true)
                 }
                 Err(failure) => {
@@ -46,10 +48,6 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Screen title="ログイン" id="BLI001">
             <NoticeBox message=notice />
-            <aside class="notice" aria-labelledby="phishing-title">
-                <h2 id="phishing-title">"不審なメールにご注意ください"</h2>
-                <p>{format!("{INSTITUTION_NAME}を装ったメールや、心当たりのない電子メールにご注意ください。{INSTITUTION_NAME}では、メールでパスワードの入力をお願いすることは絶対にありません。そのような不審なメールには返信しないでください。")}</p>
-            </aside>
             <div class="login-sections">
                 // The returning customer, nearly every visit, comes first: on a phone the form
                 // is what the screen opens with, and reading and tab order agree with it.
@@ -91,6 +89,12 @@ pub fn LoginPage() -> impl IntoView {
                     <a class="button secondary" href="/registration">"初回利用登録"</a>
                 </section>
             </div>
+            // After the form: on a phone the form is what the screen opens with, and the notice
+            // follows it, one scroll away.
+            <aside class="notice" aria-labelledby="phishing-title">
+                <h2 id="phishing-title">"不審なメールにご注意ください"</h2>
+                <p>{format!("{INSTITUTION_NAME}を装ったメールや、心当たりのない電子メールにご注意ください。{INSTITUTION_NAME}では、メールでパスワードの入力をお願いすることは絶対にありません。そのような不審なメールには返信しないでください。")}</p>
+            </aside>
         </Screen>
     }
 }
@@ -98,8 +102,8 @@ pub fn LoginPage() -> impl IntoView {
 /// The passkey path: the button's action and the autofill request's abort controller. The
 /// autofill request waits until the customer picks a passkey among the login ID field's
 /// suggestions; the button aborts it first (a browser runs one request at a time). When the
-/// server refuses a picked passkey (its challenge ran out while the page stood open, say),
-/// the customer is told and the autofill asks again with a new challenge.
+/// server refuses a picked passkey the customer is told; when only its challenge had run out
+/// (the page stood open), the autofill asks again with a new one.
 fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<web_sys::AbortController>, LocalStorage>) {
     let autofill = StoredValue::new_local(None);
     let round = RwSignal::new(0u32);
@@ -125,9 +129,14 @@ fn passkey_login(error: FormError) -> (Action<bool, ()>, StoredValue<Option<web_
             Err(_) if conditional => return,
             Err(failure) => failure,
         };
+        // Offered again only when its challenge ran out (the page stood open): a passkey the
+        // server refuses (removed from the account, say) would be refused again, and a
+        // browser that answers at once would ask until the rate limit stopped it.
+        let again = failure.reason() == Some(ErrorReason::PasskeyChallengeExpired);
         error.set(Some(failure));
-        // The autofill request was aborted or refused: offer the passkey again.
-        round.update(|round| *round += 1);
+        if again {
+            round.update(|round| *round += 1);
+        }
     };
     let button = Action::new_local(move |_: &bool| attempt(false));
     Effect::new(move |_| {

@@ -8,10 +8,12 @@ use netbank_api::ErrorReason;
 use crate::components::countdown::Countdown;
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::state::{go, leave_to_login, otp_deadline, set_otp_deadline};
+use crate::state::{go, leave_to_login, otp_deadline, otp_window_seconds, set_otp_deadline};
 
-pub const EXPIRED_MESSAGE: &str =
-    "ワンタイムパスワードの入力が1分以内に完了しなかったため、ログインを中止しました。もう一度ログインしてください。";
+/// Why the login stopped when the window for the code ran out, naming the server's window.
+pub fn expired_message() -> String {
+    netbank_api::display::otp_login_expired(otp_window_seconds())
+}
 
 #[component]
 pub fn OtpLoginPage() -> impl IntoView {
@@ -25,7 +27,7 @@ pub fn OtpLoginPage() -> impl IntoView {
     let invalid = Signal::derive(move || OtpCode::parse(&code.get()).is_err());
     let expire = Callback::new(move |_| {
         set_otp_deadline(None);
-        leave.run(EXPIRED_MESSAGE.to_owned());
+        leave.run(expired_message());
     });
     let submit = Action::new_local(move |otp: &String| {
         let otp = otp.clone();
@@ -47,7 +49,7 @@ pub fn OtpLoginPage() -> impl IntoView {
     let on_submit = submit_with(invalid, submit, error, move || Some(code.get_untracked()));
     view! {
         <Screen title="ログイン（ワンタイムパスワード認証）" id="BLI023">
-            <p>"トークン（ワンタイムパスワードアプリ）に表示されているワンタイムパスワードを入力し、「次へ」ボタンを押してください。"</p>
+            <p>{format!("トークン（ワンタイムパスワードアプリ）に表示されているワンタイムパスワードを{}以内に入力し、「次へ」ボタンを押してください。", netbank_api::display::duration_ja(otp_window_seconds()))}</p>
             <Countdown deadline_ms=deadline on_expire=expire />
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
@@ -70,7 +72,7 @@ fn leave_or_show(failure: ClientError, error: FormError, code: RwSignal<String>,
         Some(ErrorReason::OtpLoginExpired | ErrorReason::OtpSuspended | ErrorReason::Unauthenticated | ErrorReason::SessionExpired) => {
             set_otp_deadline(None);
             let message = if failure.reason() == Some(ErrorReason::Unauthenticated) {
-                EXPIRED_MESSAGE.to_owned()
+                expired_message()
             } else {
                 failure.to_string()
             };

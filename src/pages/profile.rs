@@ -42,10 +42,10 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 /// The one-time password field, shown while the token is 利用中.
-fn otp_field(otp_in_use: Signal<bool>, code: RwSignal<String>) -> impl IntoView {
+fn otp_field(otp_in_use: Signal<bool>, code: RwSignal<String>, scope: &'static str) -> impl IntoView {
     view! {
         <Show when=move || otp_in_use.get()>
-            <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
+            <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse) scope=scope
                 inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
         </Show>
     }
@@ -101,7 +101,7 @@ fn NoticeAddressForm(otp_in_use: Signal<bool>, me: Me, done: RwSignal<u32>) -> i
                 check=same input_type="email" autocomplete="off" maxlength=NoticeAddress::SPEC.max_len />
             <Field label="ログインパスワード" name="password" value=password check=rule(login_password_rule)
                 input_type="password" autocomplete="current-password" maxlength=LoginPassword::SPEC.max_len />
-            {otp_field(otp_in_use, code)}
+            {otp_field(otp_in_use, code, "notice")}
             <SubmitButton label="通知先メールアドレスを変更する" invalid=invalid pending=submit.pending() />
         </form>
     }
@@ -151,7 +151,7 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
                 input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len hint=NewPassword::SPEC.hint />
             <Field label="新しいログインパスワード（確認用）" name="new_password_confirmation" value=again
                 check=same input_type="password" autocomplete="new-password" maxlength=NewPassword::SPEC.max_len />
-            {otp_field(otp_in_use, code)}
+            {otp_field(otp_in_use, code, "password")}
             <SubmitButton label="ログインパスワードを変更する" invalid=invalid pending=submit.pending() />
         </form>
     }

@@ -6,10 +6,17 @@ use netbank_api::client;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
 use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, NoticeAddress, TemporaryPassword};
 
-use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
+use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, NoticeBox, SubmitButton};
+use crate::state::{forget_form, remembered};
 use crate::components::screen::Screen;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the tab keeps of this flow (sessionStorage), under this name: never a password.
+const FORM: &str = "registration";
+
+/// BLI002 after a reload on BLI003: the 仮パスワード was not kept.
+const TYPE_AGAIN: &str = "画面を再読み込みしたため、仮パスワードをもう一度入力してください。入力済みの店番・口座番号はそのままです。";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Step {
     Proof,
     Credentials,
@@ -18,10 +25,24 @@ enum Step {
 
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
-    let step = RwSignal::new(Step::Proof);
-    let branch = RwSignal::new(String::new());
-    let account = RwSignal::new(String::new());
+    let step = remembered(FORM, "step", Step::Proof);
+    let branch = remembered(FORM, "branch", String::new());
+    let account = remembered(FORM, "account", String::new());
     let temporary = RwSignal::new(String::new());
+    // BLI003 needs the 仮パスワード again to register, and it is never kept.
+    // A finished registration is not shown again to the next visit of this tab.
+    let again = match step.get_untracked() {
+        Step::Proof => None,
+        Step::Credentials => Some(TYPE_AGAIN.to_owned()),
+        Step::Done => None,
+    };
+    step.set(Step::Proof);
+    let again = StoredValue::new(again);
+    Effect::new(move |_| {
+        if step.get() == Step::Done {
+            forget_form(FORM, &["step"]);
+        }
+    });
     let proof = move || RegistrationVerifyRequest {
         branch_code: branch.get_untracked(),
         account_number: account.get_untracked(),
@@ -29,7 +50,7 @@ pub fn RegistrationPage() -> impl IntoView {
     };
     view! {
         {move || match step.get() {
-            Step::Proof => view! { <ProofStep branch account temporary step proof /> }.into_any(),
+            Step::Proof => view! { <ProofStep branch account temporary step proof again=again.write_value().take() /> }.into_any(),
             Step::Credentials => view! { <CredentialsStep step proof /> }.into_any(),
             Step::Done => view! {
                 <Screen title="初回利用登録（完了）" id="BLI004">
@@ -48,6 +69,7 @@ fn ProofStep(
     temporary: RwSignal<String>,
     step: RwSignal<Step>,
     proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static,
+    again: Option<String>,
 ) -> impl IntoView {
     let error = FormError::new();
     let invalid = Signal::derive(move || {
@@ -70,6 +92,7 @@ fn ProofStep(
     let on_submit = submit_with(invalid, submit, error, move || Some(proof()));
     view! {
         <Screen title="初回利用登録（お客様の確認）" id="BLI002">
+            <NoticeBox message=again />
             <p>"お取引店でお渡しした「仮パスワード」と、ご利用口座の店番・口座番号を入力してください。"</p>
             <form on:submit=on_submit novalidate=true>
                 <FormAlert error=error />
@@ -90,11 +113,11 @@ fn ProofStep(
 
 #[component]
 fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static) -> impl IntoView {
-    let login_id = RwSignal::new(String::new());
+    let login_id = remembered(FORM, "login_id", String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let notice = RwSignal::new(String::new());
-    let notice_again = RwSignal::new(String::new());
+    let notice = remembered(FORM, "notice_address", String::new());
+    let notice_again = remembered(FORM, "notice_address_again", String::new());
     let same_notice = same_as(notice, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
     let error = FormError::new();
     let same_password: Check = Callback::new(move |value: String| {
@@ -153,7 +176,10 @@ fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyR
                     hint="ログインパスワードの変更やワンタイムパスワードのお手続きなど、大切なお知らせをお送りします。" />
                 <Field label="通知先メールアドレス（確認用）" name="notice_address_confirmation" value=notice_again
                     check=same_notice input_type="email" autocomplete="off" maxlength=NoticeAddress::SPEC.max_len />
-                <SubmitButton label="登録する" invalid=invalid pending=submit.pending() />
+                <div class="actions">
+                    <button type="button" class="button secondary" on:click=move |_| step.set(Step::Proof)>"戻る"</button>
+                    <SubmitButton label="登録する" invalid=invalid pending=submit.pending() />
+                </div>
             </form>
         </Screen>
     }

@@ -2,26 +2,102 @@
 //! after, and for 振込 the one-time password) and 完了 (受付番号). The confirmation carries
 //! the quote's idempotency key, so pressing 確定 twice, or again after a timeout, moves the
 //! money once and shows the same 受付番号.
+//!
+//! Where a flow stands is in the URL (`?step=confirm`, `?step=done`) and, with what was typed,
+//! in the tab's storage: the browser's back on 確認 returns to a filled 入力, a reload stays on
+//! its screen, and back from 完了 starts a new, empty 入力.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 use netbank_api::banking::{TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
 use netbank_api::client::{self, ClientError};
+use netbank_api::display::account_text;
 use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
 
 use crate::components::form::{rule, submit_with, ConfirmActions, Field, FormAlert, FormError};
 use crate::components::screen::Screen;
-use crate::components::shell::{leave_for_lost_session, session_lost};
-use crate::state::yen;
+use crate::components::account_select::{account_key, account_label};
+use crate::components::shell::{leave_for_lost_session, session_lost, Me};
+use crate::state::{forget_form, go, remembered, yen};
 use crate::webauthn;
 
 /// Where a transfer stands.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     Input,
     Confirm(TransferDraft, TransferQuote),
     Done(TransferReceipt),
+}
+
+/// Shown on 入力 when the address asked for 確認 or 完了 but this tab holds no such step (a
+/// link copied into another tab, or the step already over).
+pub const STEP_LOST: &str = "確認画面を表示できなかったため、入力画面を表示しています。内容をご確認のうえ、もう一度「確認画面へ」を押してください。";
+
+/// The flow's step, kept in step with the address. `form` names what the tab keeps; the
+/// second value is the message for 入力 when the address named a step the tab does not hold.
+pub fn flow_step(form: &'static str) -> (RwSignal<Step>, Option<&'static str>) {
+    let location = use_location();
+    let navigate = use_navigate();
+    let path = location.pathname.get_untracked();
+    let url_step = move || location.query.with(|query| query.get("step"));
+    let step = remembered(form, "step", Step::Input);
+    let mut lost = None;
+    match (untrack(url_step).as_deref(), step.get_untracked()) {
+        (Some("confirm"), Step::Confirm(..)) | (Some("done"), Step::Done(_)) | (None, Step::Input) => {}
+        (None, _) => step.set(Step::Input),
+        (Some(_), _) => {
+            lost = Some(STEP_LOST);
+            step.set(Step::Input);
+            navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+        }
+    }
+    let here = {
+        let path = path.clone();
+        move || location.pathname.with(|now| *now == path)
+    };
+    // The step moves the address: 確認 is a new history entry (so back returns to 入力),
+    // 完了 replaces it (back cannot reach a spent 確認).
+    let to_url = {
+        let (navigate, path) = (navigate.clone(), path.clone());
+        let here = here.clone();
+        move |_: Option<()>| {
+            if !untrack(&here) {
+                return;
+            }
+            let current = untrack(url_step);
+            match step.get() {
+                Step::Confirm(..) if current.as_deref() != Some("confirm") => navigate(&format!("{path}?step=confirm"), NavigateOptions::default()),
+                Step::Done(_) if current.as_deref() != Some("done") => {
+                    forget_form(form, &["step"]);
+                    navigate(&format!("{path}?step=done"), NavigateOptions { replace: true, ..Default::default() });
+                }
+                Step::Input if current.as_deref() == Some("confirm") => {
+                    let _ = window().history().and_then(|history| history.back());
+                }
+                _ => {}
+            }
+        }
+    };
+    Effect::new(to_url);
+    // The address moves the step: back from 確認 shows 入力 as it was; back from 完了 loads a
+    // fresh 入力 (its fields were forgotten with the accepted transfer).
+    Effect::new(move |_| {
+        // Leaving for another page is not "back" (this flow is on its way out).
+        if here() && url_step().is_none() {
+            match step.get_untracked() {
+                Step::Confirm(..) => step.set(Step::Input),
+                Step::Done(_) => {
+                    step.set(Step::Input);
+                    go(&path, true);
+                }
+                Step::Input => {}
+            }
+        }
+    });
+    (step, lost)
 }
 
 /// Refusals the customer fixes on the input screen (the amount, the payee), not here.
@@ -48,7 +124,7 @@ pub fn quote_action(step: RwSignal<Step>, error: FormError) -> Action<TransferDr
 }
 
 fn payee_text(quote: &TransferQuote) -> String {
-    format!("{} {} {}", quote.to.branch_code, quote.to.kind.label(), quote.to.account_number)
+    account_text(&quote.to.branch_code, quote.to.kind, &quote.to.account_number)
 }
 
 /// 確認 (BTF003 for 振替, BTF012 for 振込).
@@ -122,7 +198,7 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
                     if transfer { "ワンタイムパスワードを入力して、" } else { "" }),
             }}</p>
             <dl class="facts transfer-review">
-                <dt>"お支払口座"</dt><dd>{format!("{} {} {}", quote.from.branch_code, quote.from.kind.label(), quote.from.number)}</dd>
+                <dt>"お支払口座"</dt><dd>{account_text(&quote.from.branch_code, quote.from.kind, &quote.from.number)}</dd>
                 <dt>{if transfer { "振込先" } else { "入金先口座" }}</dt><dd>{payee_text(&quote)}</dd>
                 <dt>"受取人名"</dt><dd class="payee-name">{quote.to.name.clone()}</dd>
                 <dt>"金額"</dt><dd class="amount-review">{yen(quote.amount)}</dd>
@@ -171,15 +247,19 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
     let transfer = receipt.kind == TransferKind::Transfer;
     let (title, id) = if transfer { ("振込完了", "BTF013") } else { ("振替完了", "BTF004") };
     let statement = format!("/accounts?account={}", receipt.from_account);
+    // The receipt names the account by its key (`001-1234567`); the screen writes it in full.
+    let me = expect_context::<Me>();
+    let from = me.with(|me| me.accounts.iter().find(|a| account_key(a) == receipt.from_account).map(account_label))
+        .unwrap_or_else(|| receipt.from_account.clone());
     view! {
         <Screen title=title id=id>
             <p class="done-message" role="status">{format!("{}を受け付けました。", receipt.kind.label())}</p>
             <dl class="facts">
                 <dt>"受付番号"</dt><dd class="receipt-no">{receipt.receipt_no.clone()}</dd>
                 <dt>"受付日時"</dt><dd>{receipt.accepted_at.clone()}</dd>
-                <dt>"お支払口座"</dt><dd>{receipt.from_account.clone()}</dd>
+                <dt>"お支払口座"</dt><dd class="from-account">{from}</dd>
                 <dt>{if transfer { "振込先" } else { "入金先口座" }}</dt>
-                <dd>{format!("{} {} {} {}", receipt.to.branch_code, receipt.to.kind.label(), receipt.to.account_number, receipt.to.name)}</dd>
+                <dd>{format!("{} {}", account_text(&receipt.to.branch_code, receipt.to.kind, &receipt.to.account_number), receipt.to.name)}</dd>
                 <dt>"金額"</dt><dd>{yen(receipt.amount)}</dd>
                 <dt>"手数料"</dt><dd>{yen(receipt.fee)}</dd>
             </dl>

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use netbank_api::banking::{Payee, PayeeLookupRequest, TransferDraft};
 use netbank_api::client;
+use netbank_api::display::account_text;
 use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
 use netbank_api::ErrorReason;
@@ -16,7 +17,12 @@ use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferDone};
+use crate::components::form::NoticeBox;
+use crate::pages::transfer_flow::{flow_step, quote_action, Step, TransferConfirm, TransferDone};
+use crate::state::remembered;
+
+/// What the tab keeps of this flow (sessionStorage), under this name.
+const FORM: &str = "transfer-other";
 
 #[component]
 pub fn TransferOtherPage() -> impl IntoView {
@@ -42,20 +48,26 @@ fn TransferOtherFlow() -> impl IntoView {
     let me = expect_context::<Me>();
     let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
     let query = use_query_map();
-    let from = RwSignal::new(accounts.get_untracked().first().map(account_key).unwrap_or_default());
-    let branch = RwSignal::new(query.with_untracked(|q| q.get("branch")).unwrap_or_default());
-    let kind = RwSignal::new(AccountKind::Ordinary);
-    let number = RwSignal::new(query.with_untracked(|q| q.get("number")).unwrap_or_default());
-    let payee = RwSignal::new(None::<Payee>);
-    let amount = RwSignal::new(String::new());
-    let requester = RwSignal::new(String::new());
-    let step = RwSignal::new(Step::Input);
+    let field = |name, initial| remembered(FORM, name, initial);
+    let from = field("from", accounts.get_untracked().first().map(account_key).unwrap_or_default());
+    let branch = field("branch", String::new());
+    let kind = remembered(FORM, "kind", AccountKind::Ordinary);
+    let number = field("number", String::new());
+    let payee = remembered(FORM, "payee", None::<Payee>);
+    let amount = field("amount", String::new());
+    let requester = field("requester", String::new());
+    // 登録振込先's 振込 names the payee in the address.
+    if let (Some(b), Some(n)) = query.with_untracked(|q| (q.get("branch"), q.get("number"))) {
+        branch.set(b);
+        number.set(n);
+    }
+    let (step, lost) = flow_step(FORM);
     let error = FormError::new();
     let leave = leave_for_lost_session();
     let saved = LocalResource::new(client::payees);
 
     // 依頼人名 starts as the source account's holder and follows it until the customer edits it.
-    let edited = RwSignal::new(false);
+    let edited = remembered(FORM, "requester-edited", false);
     Effect::new(move |_| {
         let holder = accounts.get().into_iter().find(|a| account_key(a) == from.get()).and_then(|a| a.holder_kana);
         if !edited.get_untracked() {
@@ -113,7 +125,7 @@ fn TransferOtherFlow() -> impl IntoView {
                         view! {
                             <li>
                                 <button type="button" class="button secondary" on:click=move |_| pick(chosen.clone())>
-                                    {format!("{} {} {} {}", saved.payee.branch_code, saved.payee.kind.label(), saved.payee.account_number, saved.payee.name)}
+                                    {format!("{} {}", account_text(&saved.payee.branch_code, saved.payee.kind, &saved.payee.account_number), saved.payee.name)}
                                 </button>
                             </li>
                         }
@@ -125,6 +137,7 @@ fn TransferOtherFlow() -> impl IntoView {
     move || match step.get() {
         Step::Input => view! {
             <Screen title="振込（入力）" id="BTF011">
+                <NoticeBox message=lost.map(str::to_owned) />
                 <form on:submit=review novalidate=true>
                     <FormAlert error=error />
                     {saved_list}

@@ -8,17 +8,22 @@ use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::Me;
-use crate::pages::transfer_flow::{quote_action, Step, TransferConfirm, TransferDone};
+use crate::components::form::NoticeBox;
+use crate::pages::transfer_flow::{flow_step, quote_action, Step, TransferConfirm, TransferDone};
+use crate::state::remembered;
+
+/// What the tab keeps of this flow (sessionStorage), under this name.
+const FORM: &str = "transfer-own";
 
 #[component]
 pub fn TransferOwnPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
     let first = |index: usize| accounts.get_untracked().get(index).map(account_key).unwrap_or_default();
-    let from = RwSignal::new(first(0));
-    let to = RwSignal::new(first(1));
-    let amount = RwSignal::new(String::new());
-    let step = RwSignal::new(Step::Input);
+    let from = remembered(FORM, "from", first(0));
+    let to = remembered(FORM, "to", first(1));
+    let amount = remembered(FORM, "amount", String::new());
+    let (step, lost) = flow_step(FORM);
     let error = FormError::new();
     let destinations = Signal::derive(move || accounts.get().into_iter().filter(|a| account_key(a) != from.get()).collect::<Vec<_>>());
     // The destination follows the source when they would be the same.
@@ -42,6 +47,7 @@ pub fn TransferOwnPage() -> impl IntoView {
     move || match step.get() {
         Step::Input => view! {
             <Screen title="振替（入力）" id="BTF002">
+                <NoticeBox message=lost.map(str::to_owned) />
                 <Show when=move || { accounts.get().len() >= 2 }
                     fallback=|| view! { <div class="info-box">"振替には、ご本人名義の口座が2つ以上必要です。"</div> }>
                     <form on:submit=review novalidate=true>

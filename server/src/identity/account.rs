@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::{
     Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, MeResponse, NoticeAddressChanged,
-    PasswordChanged,
+    PasswordChanged, SessionClock,
 };
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
@@ -45,7 +45,13 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
     let passkeys = u32::try_from(passkeys).unwrap_or(u32::MAX);
     let passkeys_required = state.policy.phishing_resistant;
-    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required }))
+    let to_seconds = |seconds: i64| u32::try_from(seconds.max(0)).unwrap_or(u32::MAX);
+    let ends_at = current.login_at + state.policy.session_absolute_seconds;
+    let session = SessionClock {
+        idle_seconds: to_seconds(state.policy.session_idle_seconds),
+        remaining_seconds: to_seconds(ends_at - state.clock.now()),
+    };
+    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required, session }))
 }
 
 #[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,

@@ -51,7 +51,7 @@ pub async fn login_otp(
         Ok(pending) => pending,
         Err(SessionError::Expired) => {
             refused("expired_pending_session").await?;
-            return Err(ApiError::new(ErrorReason::OtpLoginExpired));
+            return Err(expired(&state));
         }
         Err(SessionError::Missing) => {
             refused("no_pending_session").await?;
@@ -66,7 +66,7 @@ pub async fn login_otp(
     let now = state.clock.now();
     let not_before = now - state.policy.otp.pending_login_seconds;
     if !sessions::consume_pending(&mut *tx, &session::token_hash(&token), not_before).await? {
-        return Err(ApiError::new(ErrorReason::OtpLoginExpired));
+        return Err(expired(&state));
     }
     // The absolute limit counts from the password step: the login began there.
     let full = session::create(&mut tx, &state.policy, Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at }, now)
@@ -83,4 +83,12 @@ pub async fn login_otp(
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, full.cookie(&state.policy));
     Ok((response_headers, Json(LoginResponse::Complete)))
+}
+
+/// The login waited longer than this server's window for the code; the message names it.
+fn expired(state: &AppState) -> ApiError {
+    let window = u32::try_from(state.policy.otp.pending_login_seconds).unwrap_or(u32::MAX);
+    let mut error = ApiError::new(ErrorReason::OtpLoginExpired);
+    error.body.message = netbank_api::display::otp_login_expired(window);
+    error
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use netbank_api::identity::{
-    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, NoticeAddressChanged, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged,
+    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, NoticeAddressChanged, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged, SessionClock,
     RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
 };
 use netbank_api::otp::{
@@ -73,7 +73,7 @@ use netbank_api::enrolment::{Enrolment, EnrolmentPurpose, EnrolmentStatus, MailC
     ),
     components(schemas(
         ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, ReadyResponse, MailSenderStatus, RegistrationVerifyRequest, RegistrationVerified,
-        RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse,
+        RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse, SessionClock,
         ChangeNoticeAddressRequest, NoticeAddressChanged,
         Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
         AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
