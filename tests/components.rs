@@ -168,11 +168,15 @@ async fn the_account_picker_names_accounts_by_branch_and_number_and_follows_the_
     let select: web_sys::HtmlSelectElement = find(&root, "select");
     assert_eq!(select.value(), "001-1234567");
     let options = root.query_selector_all("option").unwrap();
-    assert_eq!(options.item(0).unwrap().text_content().unwrap(), "001 普通 1234567（残高 1,250,000円）");
+    assert_eq!(options.item(0).unwrap().text_content().unwrap(), "001 普通 1234567");
+    // The chosen account's balance under the list (an option cannot wrap on a phone).
+    let balance = || root.query_selector(".account-balance").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(balance(), "残高：1,250,000円");
     select.set_value("001-2345678");
     fire(&select, "change");
     settle(20).await;
     assert_eq!(value.get_untracked(), "001-2345678");
+    assert_eq!(balance(), "残高：0円");
     let label: HtmlElement = find(&root, "label");
     assert_eq!(label.get_attribute("for").as_deref(), Some("field-from_account"));
 }

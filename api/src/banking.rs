@@ -38,12 +38,6 @@ impl StatementPeriod {
     /// In the order the screen offers them.
     pub const ALL: [Self; 4] = [Self::ThisMonth, Self::LastMonth, Self::LastWeek, Self::Custom];
 
-    /// The period BAC001 opens with on `day` of the month (Japan time): 今月, unless the month
-    /// has only just begun and 直近1週間 shows more (on the 1st, 今月 is today alone).
-    pub fn opening(day: u32) -> Self {
-        if day < 7 { Self::LastWeek } else { Self::ThisMonth }
-    }
-
     /// The period named as in the query string.
     pub fn from_query(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|period| period.as_str() == value)
@@ -86,6 +80,23 @@ pub struct StatementQuery {
 }
 
 impl StatementQuery {
+    /// What BAC001 shows first on `today` (Japan time, year, month, day): 今月, unless the
+    /// month has only just begun (on the 1st 今月 is today alone) — then 期間指定 from the 1st
+    /// of last month to today, so last month's salary and this month's first days are both
+    /// on screen.
+    pub fn opening(year: i32, month: u32, day: u32) -> Self {
+        if day >= 7 {
+            return Self { period: StatementPeriod::ThisMonth, ..Self::default() };
+        }
+        let (from_year, from_month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+        Self {
+            period: StatementPeriod::Custom,
+            from: Some(format!("{from_year:04}-{from_month:02}-01")),
+            to: Some(format!("{year:04}-{month:02}-{day:02}")),
+            page: None,
+        }
+    }
+
     /// The query string, for the client's URLs (the CSV link too).
     pub fn to_query(&self) -> String {
         let mut query = format!("period={}", self.period.as_str());

@@ -77,11 +77,14 @@ mod tests {
     }
 
     #[test]
-    fn the_statement_opens_on_the_period_that_shows_more() {
-        use crate::banking::StatementPeriod;
-        assert_eq!(StatementPeriod::opening(1), StatementPeriod::LastWeek);
-        assert_eq!(StatementPeriod::opening(6), StatementPeriod::LastWeek);
-        assert_eq!(StatementPeriod::opening(7), StatementPeriod::ThisMonth);
-        assert_eq!(StatementPeriod::opening(31), StatementPeriod::ThisMonth);
+    fn the_statement_opens_on_a_period_with_something_in_it() {
+        use crate::banking::{StatementPeriod, StatementQuery};
+        assert_eq!(StatementQuery::opening(2026, 12, 7).period, StatementPeriod::ThisMonth);
+        assert_eq!(StatementQuery::opening(2026, 12, 31).period, StatementPeriod::ThisMonth);
+        let early = StatementQuery::opening(2026, 12, 3);
+        assert_eq!(early.period, StatementPeriod::Custom);
+        assert_eq!((early.from.as_deref(), early.to.as_deref()), (Some("2026-11-01"), Some("2026-12-03")));
+        let new_year = StatementQuery::opening(2027, 1, 1);
+        assert_eq!((new_year.from.as_deref(), new_year.to.as_deref()), (Some("2026-12-01"), Some("2027-01-01")));
     }
 }

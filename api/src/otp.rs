@@ -75,6 +75,21 @@ impl OtpState {
             Procedure::Deactivate | Procedure::SignIn | Procedure::Confirm => self == Self::Active,
         }
     }
+
+    /// Why `procedure` is not offered now, as BOT001 says it beside the disabled button;
+    /// `None` when it is allowed.
+    pub fn why_not(self, procedure: Procedure) -> Option<&'static str> {
+        if self.allows(procedure) {
+            return None;
+        }
+        Some(match (procedure, self) {
+            (_, Self::Suspended) => "ワンタイムパスワード停止中のため、お取引店でのお手続きが必要です。",
+            (Procedure::Issue, _) => "ワンタイムパスワードをご利用中です。トークンを替えるときは、先に利用解除を行ってください。",
+            (Procedure::Activate, Self::Active) => "ワンタイムパスワードはご利用中です。",
+            (Procedure::Activate, _) => "トークン発行のあと、トークンの初期設定が済むと選べます。",
+            (_, _) => "ワンタイムパスワードの利用開始後に選べます。",
+        })
+    }
 }
 
 /// `GET /api/otp`: the customer's 登録状況 as ワンタイムパスワード申請内容選択 shows it.
@@ -184,6 +199,17 @@ pub struct OtpRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refused_procedure_says_why_and_no_allowed_one_does() {
+        let states = [OtpState::NotIssued, OtpState::Issued, OtpState::Provisioned, OtpState::Active, OtpState::Suspended];
+        for state in states {
+            for procedure in [Procedure::Issue, Procedure::Activate, Procedure::Deactivate] {
+                assert_eq!(state.why_not(procedure).is_some(), !state.allows(procedure), "{state:?} {procedure:?}");
+            }
+        }
+        assert!(OtpState::Issued.why_not(Procedure::Activate).unwrap().contains("初期設定"));
+    }
 
     #[test]
     fn only_the_guide_s_transitions_are_offered() {

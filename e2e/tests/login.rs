@@ -63,6 +63,20 @@ async fn first_time_registration_then_login_with_the_chosen_credentials() -> any
     browser.press("次へ").await?;
     browser.screen("BLI003").await?;
     browser.fill("ログインID", "hanako01").await?;
+    // A reload keeps what was typed but the 仮パスワード, which is asked again; 戻る returns.
+    browser.client.refresh().await?;
+    browser.screen("BLI002").await?;
+    browser.text_containing("[role=status]", "仮パスワードをもう一度入力してください").await?;
+    assert_eq!(browser.input("口座番号").await?.prop("value").await?.as_deref(), Some("7654321"));
+    assert_eq!(browser.input("仮パスワード").await?.prop("value").await?.as_deref(), Some(""));
+    browser.fill("仮パスワード", "kari2345").await?;
+    browser.press("次へ").await?;
+    browser.screen("BLI003").await?;
+    assert_eq!(browser.input("ログインID").await?.prop("value").await?.as_deref(), Some("hanako01"));
+    browser.press("戻る").await?;
+    browser.screen("BLI002").await?;
+    browser.press("次へ").await?;
+    browser.screen("BLI003").await?;
     browser.fill("ログインパスワード", "hana2026").await?;
     browser.fill("ログインパスワード（確認用）", "hana2027").await?;
     browser.text_containing("#field-password_confirmation-error", "一致しません").await?;
@@ -166,5 +180,57 @@ async fn an_expired_session_returns_to_the_login_saying_why() -> anyhow::Result<
     browser.press("ワンタイムパスワード").await?;
     browser.screen("BLI001").await?;
     browser.text_containing("[role=status]", "一定時間操作がなかったため").await?;
+    browser.close().await
+}
+
+#[tokio::test]
+async fn the_session_warns_a_minute_before_it_ends_and_what_was_typed_outlives_it() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    // The page's clock and the server's move together, by hand.
+    browser.pin_clock(product.clock().now()).await?;
+    let log_in = || async {
+        browser.client.goto(&product.url("/")).await?;
+        browser.fill("ログインID", "demo01").await?;
+        browser.fill("ログインパスワード", "demo1234").await?;
+        browser.press("ログイン").await?;
+        browser.screen("BHM001").await
+    };
+    log_in().await?;
+    browser.press("振込・振替").await?;
+    browser.press("振替").await?;
+    browser.screen("BTF002").await?;
+    browser.fill("金額（円）", "5000").await?;
+
+    // Nine minutes and ten seconds without a request: fifty seconds are left of ten.
+    product.clock().advance(9 * 60 + 10);
+    browser.pin_clock(product.clock().now()).await?;
+    let warning = browser.text_containing("[role=alertdialog]", "まもなくログアウトします").await?;
+    assert!(warning.contains("あと50秒"), "{warning}");
+    browser.screenshot("session-warning").await?;
+    browser.press("延長する").await?;
+    for _ in 0..50 {
+        if browser.client.find_all(fantoccini::Locator::Css("[role=alertdialog]")).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(browser.client.find_all(fantoccini::Locator::Css("[role=alertdialog]")).await?.is_empty(), "extended");
+    // Extended by one request: the server still has the session nine minutes later.
+    product.clock().advance(9 * 60);
+    browser.pin_clock(product.clock().now()).await?;
+    browser.press("延長する").await?;
+    browser.screen("BTF002").await?;
+
+    // Then left alone past the end: the page asks the server once, which ended it.
+    product.clock().advance(10 * 60 + 5);
+    browser.pin_clock(product.clock().now()).await?;
+    browser.screen("BLI001").await?;
+    browser.text_containing("[role=status]", "一定時間操作がなかったため").await?;
+    // After the next login the 振替 is as it was typed.
+    log_in().await?;
+    browser.client.goto(&product.url("/transfer/own")).await?;
+    browser.screen("BTF002").await?;
+    assert_eq!(browser.input("金額（円）").await?.prop("value").await?.as_deref(), Some("5000"));
     browser.close().await
 }

@@ -28,21 +28,25 @@ pub fn AccountSelect(
     with_balance: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    // The balance goes under the list, not into each option: a select cannot wrap, and on a
+    // phone at 特大 「001 普通 1234567（残高 1,250,000円）」 was cut off mid-figure.
+    let balance = move || {
+        with_balance
+            .then(|| accounts.with(|list| list.iter().find(|a| account_key(a) == value.get()).map(|a| a.balance)))
+            .flatten()
+            .map(|balance| view! { <p class="hint account-balance">{format!("残高：{}", yen(balance))}</p> })
+    };
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
             <select id=id name=name prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                 {move || accounts.get().into_iter().map(|account| {
                     let key = account_key(&account);
-                    let text = if with_balance {
-                        format!("{}（残高 {}）", account_label(&account), yen(account.balance))
-                    } else {
-                        account_label(&account)
-                    };
                     let selected = value.get_untracked() == key;
-                    view! { <option value=key selected=selected>{text}</option> }
+                    view! { <option value=key selected=selected>{account_label(&account)}</option> }
                 }).collect::<Vec<_>>()}
             </select>
+            {balance}
         </div>
     }
 }

@@ -11,7 +11,7 @@ use crate::components::account_select::{account_key, account_label, AccountSelec
 use crate::components::form::FormError;
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::state::{jst_day_of_month, yen};
+use crate::state::{jst_today, yen};
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
@@ -19,12 +19,13 @@ pub fn AccountsPage() -> impl IntoView {
     let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
     let chosen = use_query_map().with_untracked(|q| q.get("account"));
     let account = RwSignal::new(chosen.or_else(|| accounts.get_untracked().first().map(account_key)).unwrap_or_default());
-    let opening = StatementPeriod::opening(jst_day_of_month());
-    let period = RwSignal::new(opening);
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let (year, month, day) = jst_today();
+    let opening = StatementQuery::opening(year, month, day);
+    let period = RwSignal::new(opening.period);
+    let from = RwSignal::new(opening.from.clone().unwrap_or_default());
+    let to = RwSignal::new(opening.to.clone().unwrap_or_default());
     // What the table shows: changed by 照会 and the page buttons, not by every keystroke.
-    let shown = RwSignal::new((account.get_untracked(), StatementQuery { period: opening, ..StatementQuery::default() }));
+    let shown = RwSignal::new((account.get_untracked(), opening));
     let error = FormError::new();
     let leave = leave_for_lost_session();
     let statement = LocalResource::new(move || {

@@ -68,9 +68,21 @@ fn Choices(status: OtpStatus) -> impl IntoView {
             <div class="notice" role="alert"><h2>"ワンタイムパスワード停止中"</h2><p>{SUSPENDED_GUIDANCE}</p></div>
         })}
         <div class="choices">
-            <button type="button" class="button" disabled=!state.allows(Procedure::Issue) on:click=go("/otp/issue")>"トークン発行"</button>
-            <button type="button" class="button" disabled=!state.allows(Procedure::Activate) on:click=go("/otp/activate")>"ワンタイムパスワード利用開始"</button>
-            <button type="button" class="button" disabled=!state.allows(Procedure::Deactivate) on:click=go("/otp/deactivate")>"ワンタイムパスワード利用解除"</button>
+            {[(Procedure::Issue, "/otp/issue", "トークン発行"),
+              (Procedure::Activate, "/otp/activate", "ワンタイムパスワード利用開始"),
+              (Procedure::Deactivate, "/otp/deactivate", "ワンタイムパスワード利用解除")]
+                .into_iter()
+                .map(|(procedure, path, label)| {
+                    // A disabled button says why beside it (Tab skips it, so it must be read).
+                    let why = state.why_not(procedure);
+                    view! {
+                        <div class="choice">
+                            <button type="button" class="button" disabled=why.is_some() on:click=go(path)>{label}</button>
+                            {why.map(|text| view! { <p class="hint why-disabled">{text}</p> })}
+                        </div>
+                    }
+                })
+                .collect::<Vec<_>>()}
         </div>
     }
 }

@@ -163,6 +163,7 @@ fn TransferOtherFlow() -> impl IntoView {
                             on:click=move |_| { error.set(None); lookup.dispatch(untrack(lookup_request)); }>
                             "受取人を確認"
                         </button>
+                        <p class="hint" hidden=move || !lookup_invalid.get()>"店番と口座番号を入力すると押せます。"</p>
                         {move || payee.get().map(|p| view! {
                             <dl class="facts"><dt>"受取人名"</dt><dd class="payee-name">{p.name}</dd></dl>
                         })}
