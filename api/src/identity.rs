@@ -112,8 +112,9 @@ pub struct MeResponse {
     pub session: SessionClock,
 }
 
-/// The session's two limits as this answer found them: it ends after `idle_seconds` without a
-/// request, and in any case `remaining_seconds` from now.
+/// The session's two limits as this answer found them: a request keeps it alive for at least
+/// `idle_seconds` (the server's idle limit less the step its timer moves in), and it ends in
+/// any case `remaining_seconds` from now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionClock {

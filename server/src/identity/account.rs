@@ -47,8 +47,9 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     let passkeys_required = state.policy.phishing_resistant;
     let to_seconds = |seconds: i64| u32::try_from(seconds.max(0)).unwrap_or(u32::MAX);
     let ends_at = current.login_at + state.policy.session_absolute_seconds;
+    // The idle timer moves in steps: a request is sure to keep the session this long.
     let session = SessionClock {
-        idle_seconds: to_seconds(state.policy.session_idle_seconds),
+        idle_seconds: to_seconds(state.policy.session_idle_seconds - session::IDLE_REFRESH_SECONDS),
         remaining_seconds: to_seconds(ends_at - state.clock.now()),
     };
     Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required, session }))

@@ -37,7 +37,7 @@ pub fn cookie_name(policy: &Policy) -> &'static str {
 
 /// How stale the idle timer may get before a request moves it: the idle limit is kept to
 /// within this many seconds.
-const IDLE_REFRESH_SECONDS: i64 = 5;
+pub const IDLE_REFRESH_SECONDS: i64 = 5;
 
 pub use crate::store::sessions::{Level, Stage};
 

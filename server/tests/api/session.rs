@@ -93,3 +93,33 @@ async fn the_idle_timer_moves_at_most_every_few_seconds() {
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
     assert_eq!(seen().await, logged_in_at + 5);
 }
+
+/// What the page's warning counts from (issue 26): the session's limits as `/api/me` reports
+/// them. Asking again and again, as 「延長する」 does, moves the idle end only: however often a
+/// thief with the cookie (or a page left open) asks, the absolute end comes on time.
+#[tokio::test]
+async fn me_reports_the_limits_and_asking_again_never_passes_the_absolute_end() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", "taro2025").await;
+    let session = app.logged_in("taro01", "taro2025").await;
+    let policy = netbank_server::config::Policy::default();
+    let clock_of = || async {
+        let me: MeResponse = app.get_with_session("/api/me", &session).await.json().await.unwrap();
+        me.session
+    };
+    let first = clock_of().await;
+    // A request keeps the session for at least this long: the idle timer moves in steps.
+    assert!(first.idle_seconds > 0 && i64::from(first.idle_seconds) < policy.session_idle_seconds, "{first:?}");
+    assert_eq!(i64::from(first.remaining_seconds), policy.session_absolute_seconds);
+    let step = i64::from(first.idle_seconds) - 5;
+    let mut elapsed = 0;
+    while elapsed + step < policy.session_absolute_seconds {
+        app.clock().advance(step);
+        elapsed += step;
+        let now = clock_of().await;
+        assert_eq!(i64::from(now.remaining_seconds), policy.session_absolute_seconds - elapsed, "never extended");
+    }
+    app.clock().advance(policy.session_absolute_seconds - elapsed);
+    let response = app.get_with_session("/api/me", &session).await;
+    assert_eq!(error_reason(response).await, ErrorReason::SessionExpired);
+}
