@@ -4,6 +4,7 @@
 //! (to the bank after a login, between the login's own steps) is a page load.
 
 use leptos::prelude::*;
+use netbank_api::bundles::{login_screen, LoginScreen};
 
 use crate::components::frame::Frame;
 use crate::pages::login::LoginPage;
@@ -12,18 +13,16 @@ use crate::pages::otp_login::OtpLoginPage;
 use crate::pages::registration::RegistrationPage;
 use crate::state::Notice;
 
-/// The paths this bundle serves (the server's `spa` module sends `index.html` for them).
-pub const PATHS: [&str; 3] = ["/", "/registration", "/login/otp"];
-
 #[component]
 pub fn LoginApp() -> impl IntoView {
     Notice::provide();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-    let screen = match path.trim_end_matches('/') {
-        "" => view! { <LoginPage /> }.into_any(),
-        "/registration" => view! { <RegistrationPage /> }.into_any(),
-        "/login/otp" => view! { <OtpLoginPage /> }.into_any(),
-        _ => view! { <NotFound /> }.into_any(),
+    // The same table the server sends this bundle's page by.
+    let screen = match login_screen(&path) {
+        Some(LoginScreen::Login) => view! { <LoginPage /> }.into_any(),
+        Some(LoginScreen::Registration) => view! { <RegistrationPage /> }.into_any(),
+        Some(LoginScreen::OtpLogin) => view! { <OtpLoginPage /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
     };
     view! { <Frame>{screen}</Frame> }
 }

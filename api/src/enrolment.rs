@@ -104,6 +104,12 @@ impl Factors {
         }
     }
 
+    /// Raising the 振込限度額 needs the current one-time password (a passkey approves one
+    /// transfer, not a standing change): a token in use.
+    pub fn may_raise_limit(self) -> bool {
+        self.token.allows(crate::otp::Procedure::Confirm)
+    }
+
     /// The proofs an enrolment accepts: the factors the customer has; the 確認コード only for a
     /// customer with none (and never while the token is stopped: the branch lifts that).
     pub fn step_up_methods(self) -> Vec<StepUpMethod> {
@@ -219,6 +225,15 @@ mod tests {
 
     fn factors(token: OtpState, passkey: bool) -> Factors {
         Factors { token, passkey }
+    }
+
+    #[test]
+    fn only_a_token_in_use_raises_the_limit() {
+        assert!(factors(OtpState::Active, false).may_raise_limit());
+        assert!(factors(OtpState::Active, true).may_raise_limit());
+        for token in [OtpState::NotIssued, OtpState::Issued, OtpState::Provisioned, OtpState::Suspended] {
+            assert!(!factors(token, true).may_raise_limit(), "{token:?} with a passkey");
+        }
     }
 
     #[test]

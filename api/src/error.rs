@@ -95,6 +95,16 @@ pub enum ErrorReason {
 }
 
 impl ErrorReason {
+    /// Whether a request refused for this reason means the customer's session is gone, so
+    /// the page goes to the login: the code that stops the OTP and the password that locks
+    /// the login end every session too.
+    pub fn ends_session(self) -> bool {
+        matches!(
+            self,
+            Self::Unauthenticated | Self::SessionExpired | Self::OtpSuspended | Self::LoginLocked | Self::DuplicateSessionCookie
+        )
+    }
+
     /// The Japanese message shown to a customer when the server sends none more specific.
     pub fn default_message(self) -> &'static str {
         match self {
@@ -209,6 +219,16 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_that_end_the_session_send_the_page_to_the_login() {
+        for gone in [ErrorReason::Unauthenticated, ErrorReason::SessionExpired, ErrorReason::OtpSuspended, ErrorReason::LoginLocked] {
+            assert!(gone.ends_session(), "{gone:?}");
+        }
+        for stays in [ErrorReason::InvalidOtp, ErrorReason::InvalidInput, ErrorReason::Busy, ErrorReason::RateLimited, ErrorReason::InsufficientFunds] {
+            assert!(!stays.ends_session(), "{stays:?}");
+        }
+    }
 
     #[test]
     fn error_body_serialises_reason_as_stable_snake_case_code() {

@@ -4,6 +4,7 @@
 //! parse, and the error reasons the server sends are the ones the SPA matches on.
 
 pub mod banking;
+pub mod bundles;
 pub mod checked;
 pub mod display;
 pub mod enrolment;

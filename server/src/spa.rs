@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use netbank_api::bundles::{bundle_for, Bundle};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -31,8 +32,6 @@ struct Pages {
     token: Option<PathBuf>,
 }
 
-/// The paths the login bundle serves (its `login_app::PATHS`).
-const LOGIN_PATHS: [&str; 3] = ["/", "/registration", "/login/otp"];
 
 /// The bundles' pages in `dist` (a one-page build serves its `index.html` everywhere).
 pub fn pages(dist: &Path) -> Vec<PathBuf> {
@@ -52,15 +51,12 @@ pub fn router(dist: &Path) -> Router {
     Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
 }
 
-/// Which bundle's page answers `path`.
+/// Which bundle's page answers `path` (the shared table, `api::bundles`).
 fn page_for<'a>(pages: &'a Pages, path: &str) -> &'a Path {
-    let trimmed = if path.len() > 1 { path.trim_end_matches('/') } else { path };
-    if LOGIN_PATHS.contains(&trimmed) {
-        &pages.login
-    } else if trimmed == "/token" || trimmed.starts_with("/token/") {
-        pages.token.as_deref().unwrap_or(&pages.bank)
-    } else {
-        &pages.bank
+    match bundle_for(path) {
+        Bundle::Login => &pages.login,
+        Bundle::Token => pages.token.as_deref().unwrap_or(&pages.bank),
+        Bundle::Bank => &pages.bank,
     }
 }
 

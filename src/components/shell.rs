@@ -49,19 +49,10 @@ pub fn leave_for_lost_session() -> Callback<ClientError> {
     })
 }
 
-/// Whether an error means the session is gone (and the page should go to the login). The
-/// code that stops the OTP and the password that locks the login end every session too.
+/// Whether an error means the session is gone (and the page should go to the login): the
+/// shared rule, `ErrorReason::ends_session`.
 pub fn session_lost(error: &ClientError) -> bool {
-    matches!(
-        error.reason(),
-        Some(
-            ErrorReason::Unauthenticated
-                | ErrorReason::SessionExpired
-                | ErrorReason::OtpSuspended
-                | ErrorReason::LoginLocked
-                | ErrorReason::DuplicateSessionCookie
-        )
-    )
+    error.reason().is_some_and(ErrorReason::ends_session)
 }
 
 /// The shell around every private page (the `ParentRoute`'s view): mounted once per visit,

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::banking::{TransferLimit, TransferLimitRequest};
 use netbank_api::client;
-use netbank_api::otp::Procedure;
 use netbank_api::input::{LimitAmount, OtpCode};
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
@@ -32,8 +31,8 @@ pub fn TransferLimitPage() -> impl IntoView {
         let now = current.with(|c| c.as_ref().map(|c| c.limit));
         matches!((LimitAmount::parse(&wanted.get()), now), (Ok(w), Some(now)) if w.yen() > now)
     };
-    // The server's rule for a raise: a code from a token in use (a passkey approves transfers only).
-    let otp_in_use = move || me.with(|me| me.otp_state.allows(Procedure::Confirm));
+    // The shared rule for a raise: the code of a token in use.
+    let otp_in_use = move || me.with(|me| me.factors().may_raise_limit());
     let invalid = Signal::derive(move || {
         LimitAmount::parse(&wanted.get()).is_err() || (raising() && (!otp_in_use() || OtpCode::parse(&code.get()).is_err()))
     });
