@@ -61,8 +61,9 @@ fn opening_balance(raw: &str) -> anyhow::Result<i64> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API and the SPA (the default).
-    Serve(ServeArgs),
+    /// Serve the API and the SPA (the default). Boxed: its many settings would make every
+    /// other command as large.
+    Serve(Box<ServeArgs>),
     /// Operator: customers and their logins.
     #[command(subcommand)]
     Customer(CustomerCommand),
@@ -490,10 +491,10 @@ pub enum CustomerCommand {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        let command = self.command.unwrap_or(Command::Serve(self.serve));
+        let command = self.command.unwrap_or(Command::Serve(Box::new(self.serve)));
         let common = self.common;
         match command {
-            Command::Serve(args) => serve(common, args).await,
+            Command::Serve(args) => serve(common, *args).await,
             Command::SeedDemo { mode } => {
                 demo::ensure_allowed(mode)?;
                 let db = open(&common).await?;

@@ -33,7 +33,7 @@ pub fn Countdown(deadline_ms: f64, #[prop(into)] on_expire: Callback<()>) -> imp
             <span aria-hidden="true">" 秒"</span>
             // Announced every ten seconds, not every second.
             <span class="visually-hidden" aria-live="polite">
-                {move || { let l = left.get(); (l % 10 == 0).then(|| format!("残り{l}秒")) }}
+                {move || { let l = left.get(); l.is_multiple_of(10).then(|| format!("残り{l}秒")) }}
             </span>
         </p>
     }

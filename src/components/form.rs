@@ -12,6 +12,9 @@ use netbank_api::client::ClientError;
 pub struct FormError(pub RwSignal<Option<ClientError>>);
 
 impl FormError {
+    /// Also provides it to the form's fields: not a `Default`, which would be expected to do
+    /// nothing but make a value.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         let this = Self(RwSignal::new(None));
         provide_context(this);

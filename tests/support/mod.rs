@@ -1,4 +1,7 @@
 //! Mounting components into the test page and waiting for them to settle.
+//!
+//! Each test binary includes this module and uses a part of it.
+#![allow(dead_code)]
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

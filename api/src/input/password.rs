@@ -94,7 +94,7 @@ impl NewPassword {
     #[cfg(feature = "common-passwords")]
     pub fn is_common(&self) -> bool {
         passwords::analyzer::is_common_password(&self.0)
-            || passwords::analyzer::is_common_password(&self.0.to_ascii_lowercase())
+            || passwords::analyzer::is_common_password(self.0.to_ascii_lowercase())
     }
 
     /// The refusal of a common password, for `field`.

@@ -203,7 +203,7 @@ async fn unknown_id_guess(state: &AppState, login_id: &netbank_api::input::Login
     let key = format!("unknown_login:{}", login_id.as_str().to_ascii_lowercase());
     let mut connection = state.db.acquire().await.map_err(anyhow::Error::from)?;
     let limit = state.policy.login_lockout_threshold.saturating_sub(1);
-    let counted = crate::store::throttles::take(&mut *connection, &key, state.clock.now(), 86_400, limit)
+    let counted = crate::store::throttles::take(&mut connection, &key, state.clock.now(), 86_400, limit)
         .await
         .map_err(anyhow::Error::from)?;
     Ok(counted.is_err())

@@ -62,7 +62,7 @@ pub async fn create(
         "the opening balance is 0 to {} yen",
         netbank_api::input::Amount::MAX
     );
-    anyhow::ensure!(!netbank_api::input::has_hidden_characters(&customer.name), "the name has control or invisible formatting characters");
+    anyhow::ensure!(!netbank_api::input::has_hidden_characters(customer.name), "the name has control or invisible formatting characters");
     let temporary = generate_temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();

@@ -350,7 +350,7 @@ pub async fn secrets_not_under(db: impl AnyExecutor<'_>, key_id: &str, after: i6
     )
     .bind(key_id)
     .bind(after)
-    .bind(i64::from(limit))
+    .bind(limit)
     .fetch_all(db)
     .await
 }

@@ -53,7 +53,7 @@ impl Instance {
 
 /// Requests shared out over the two instances in turn.
 fn alternate<'a>(i: usize, first: &'a Instance, second: &'a Instance) -> &'a Instance {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         first
     } else {
         second
