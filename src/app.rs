@@ -6,18 +6,18 @@ use crate::components::frame::Frame;
 use crate::components::shell::Shell;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::home::HomePage;
-use crate::pages::payees::PayeesPage;
-use crate::pages::transfer_limit::TransferLimitPage;
-use crate::pages::transfer_menu::TransferMenuPage;
-use crate::pages::transfer_other::TransferOtherPage;
-use crate::pages::transfer_own::TransferOwnPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::otp_activate::OtpActivatePage;
 use crate::pages::otp_deactivate::OtpDeactivatePage;
 use crate::pages::otp_issue::OtpIssuePage;
 use crate::pages::otp_menu::OtpMenuPage;
 use crate::pages::passkeys::{PasskeyRegisterPage, PasskeysPage};
+use crate::pages::payees::PayeesPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::transfer_limit::TransferLimitPage;
+use crate::pages::transfer_menu::TransferMenuPage;
+use crate::pages::transfer_other::TransferOtherPage;
+use crate::pages::transfer_own::TransferOwnPage;
 use crate::state::Notice;
 
 /// The bank bundle: the signed-in application. Its pages share one `ParentRoute` whose shell
@@ -50,4 +50,3 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
-

@@ -82,7 +82,11 @@ pub fn now_ms() -> f64 {
 
 fn storage(session: bool) -> Option<web_sys::Storage> {
     let window = web_sys::window()?;
-    if session { window.session_storage().ok()? } else { window.local_storage().ok()? }
+    if session {
+        window.session_storage().ok()?
+    } else {
+        window.local_storage().ok()?
+    }
 }
 
 /// Survives reloads within the tab (the pending login's deadline).
@@ -193,6 +197,7 @@ fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
 
 fn save<T: serde::Serialize>(key: &str, value: &T) {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let text = value.serialize(&serializer).ok().and_then(|js| js_sys::JSON::stringify(&js).ok()).and_then(|s| s.as_string());
+    let text =
+        value.serialize(&serializer).ok().and_then(|js| js_sys::JSON::stringify(&js).ok()).and_then(|s| s.as_string());
     session_set(key, text.as_deref());
 }

@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, AbortSignal, AuthenticatorAssertionResponse, AuthenticatorAttestationResponse, CredentialCreationOptions,
-    CredentialRequestOptions, CredentialsContainer, DomException, PublicKeyCredential,
+    AbortController, AbortSignal, AuthenticatorAssertionResponse, AuthenticatorAttestationResponse,
+    CredentialCreationOptions, CredentialRequestOptions, CredentialsContainer, DomException, PublicKeyCredential,
 };
 
 #[wasm_bindgen]
@@ -105,7 +105,10 @@ pub async fn create(options: &str) -> Result<String, PasskeyFailure> {
     let asked = container.create_with_options(options.unchecked_ref::<CredentialCreationOptions>());
     let credential = settle(asked).await?;
     let response: AuthenticatorAttestationResponse = credential.response().unchecked_into();
-    let answer = answer_of(&credential, &[("clientDataJSON", response.client_data_json()), ("attestationObject", response.attestation_object())]);
+    let answer = answer_of(
+        &credential,
+        &[("clientDataJSON", response.client_data_json()), ("attestationObject", response.attestation_object())],
+    );
     // Older browsers lack getTransports; the server does without.
     if Reflect::has(&response, &JsValue::from_str("getTransports")).unwrap_or(false) {
         set(&get(&answer, "response"), "transports", &response.get_transports());

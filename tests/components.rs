@@ -20,7 +20,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn a_field_explains_its_rule_while_typing_and_an_empty_one_when_left() {
     let value = RwSignal::new(String::new());
-    let root = mount(move || view! { <Field label="ワンタイムパスワード" name="otp" value check=rule(OtpCode::parse) /> });
+    let root =
+        mount(move || view! { <Field label="ワンタイムパスワード" name="otp" value check=rule(OtpCode::parse) /> });
     let input: HtmlInputElement = find(&root, "input");
     let error: HtmlElement = find(&root, ".field-error");
     assert_eq!(error.text_content().unwrap(), "", "nothing said before the customer acts");
@@ -119,7 +120,8 @@ async fn the_countdown_counts_down_and_calls_time_exactly_once() {
     assert_eq!(seconds_left(10_000.0, 12_000.0), 0);
     let expired = RwSignal::new(0);
     let deadline = now_ms() + 1_500.0;
-    let root = mount(move || view! { <Countdown deadline_ms=deadline on_expire=move |_| expired.update(|n| *n += 1) /> });
+    let root =
+        mount(move || view! { <Countdown deadline_ms=deadline on_expire=move |_| expired.update(|n| *n += 1) /> });
     let seconds: HtmlElement = find(&root, ".seconds");
     assert_eq!(seconds.text_content().unwrap(), "2");
     settle(2_200).await;
@@ -161,10 +163,20 @@ fn yen_amounts_are_grouped_by_thousands() {
 async fn the_account_picker_names_accounts_by_branch_and_number_and_follows_the_choice() {
     use netbank_api::identity::{Account, AccountKind};
     use netbank_web::components::account_select::AccountSelect;
-    let account = |number: &str, kind, balance| Account { kind, branch_code: "001".into(), number: number.into(), balance, holder_kana: None };
-    let accounts = Signal::derive(move || vec![account("1234567", AccountKind::Ordinary, 1_250_000), account("2345678", AccountKind::Savings, 0)]);
+    let account = |number: &str, kind, balance| Account {
+        kind,
+        branch_code: "001".into(),
+        number: number.into(),
+        balance,
+        holder_kana: None,
+    };
+    let accounts = Signal::derive(move || {
+        vec![account("1234567", AccountKind::Ordinary, 1_250_000), account("2345678", AccountKind::Savings, 0)]
+    });
     let value = RwSignal::new("001-1234567".to_owned());
-    let root = mount(move || view! { <AccountSelect label="お支払口座" name="from_account" value accounts with_balance=true /> });
+    let root = mount(
+        move || view! { <AccountSelect label="お支払口座" name="from_account" value accounts with_balance=true /> },
+    );
     let select: web_sys::HtmlSelectElement = find(&root, "select");
     assert_eq!(select.value(), "001-1234567");
     let options = root.query_selector_all("option").unwrap();

@@ -28,7 +28,11 @@ pub const LOGIN_PATHS: [(&str, LoginScreen); 3] =
 /// `/registration/` is `/registration`; `/` stays itself.
 fn normalised(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() { "/" } else { trimmed }
+    if trimmed.is_empty() {
+        "/"
+    } else {
+        trimmed
+    }
 }
 
 /// The login bundle's screen at `path`, if the path is the login bundle's.

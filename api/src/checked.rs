@@ -2,13 +2,16 @@
 //! first refusal (naming its field); a form holds its submit while any remains. One list of
 //! rules per request, so the handler and the screen cannot disagree.
 
-use crate::banking::{PayeeLookupRequest, TransferApprovalRequest, TransferDraft, TransferLimitRequest, TransferRequest};
-use crate::identity::{AccountKind, 
-    ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, RegistrationRequest, RegistrationVerifyRequest,
+use crate::banking::{
+    PayeeLookupRequest, TransferApprovalRequest, TransferDraft, TransferLimitRequest, TransferRequest,
+};
+use crate::identity::{
+    AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, RegistrationRequest,
+    RegistrationVerifyRequest,
 };
 use crate::input::{
-    AccountNumber, ActivationPassword, Amount, IdempotencyKey, KanaName, LimitAmount, BranchCode, InputError, LoginId, LoginPassword, MailAddress, NewPassword,
-    NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
+    AccountNumber, ActivationPassword, Amount, BranchCode, IdempotencyKey, InputError, KanaName, LimitAmount, LoginId,
+    LoginPassword, MailAddress, NewPassword, NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
 };
 use crate::otp::{IssueTokenRequest, OtpRequest, ProvisionRequest, TokenMethod};
 
@@ -85,7 +88,14 @@ impl RegistrationRequest {
             v.take(password.check_login_id(login_id.as_str(), "password"));
         }
         let notice_address = v.take(NoticeAddress::parse(&self.notice_address));
-        let checked = (|| Some(Registration { proof: proof?, login_id: login_id?, password: password?, notice_address: notice_address? }))();
+        let checked = (|| {
+            Some(Registration {
+                proof: proof?,
+                login_id: login_id?,
+                password: password?,
+                notice_address: notice_address?,
+            })
+        })();
         v.finish(checked)
     }
 }
@@ -142,7 +152,8 @@ impl IssueTokenRequest {
         let order = match self.method {
             TokenMethod::SoftwareToken => {
                 let mail = v.take(MailAddress::parse(self.mail_address.as_deref().unwrap_or_default()));
-                let activation = v.take(ActivationPassword::parse(self.activation_password.as_deref().unwrap_or_default()));
+                let activation =
+                    v.take(ActivationPassword::parse(self.activation_password.as_deref().unwrap_or_default()));
                 mail.zip(activation).map(|(mail, activation)| TokenOrder::Software { mail, activation })
             }
             TokenMethod::AuthenticatorApp => Some(TokenOrder::Authenticator),
@@ -216,7 +227,8 @@ pub struct Draft {
 fn draft(v: &mut Verdicts, d: &TransferDraft) -> Option<Draft> {
     let from = v.take(account_key(&d.from_account, "from_account"));
     let branch = v.take(BranchCode::parse(&d.to_branch_code).map_err(|e| InputError { field: "to_branch_code", ..e }));
-    let number = v.take(AccountNumber::parse(&d.to_account_number).map_err(|e| InputError { field: "to_account_number", ..e }));
+    let number =
+        v.take(AccountNumber::parse(&d.to_account_number).map_err(|e| InputError { field: "to_account_number", ..e }));
     let amount = v.take(Amount::parse(&d.amount));
     let requester = if d.requester_name.trim().is_empty() {
         Some(None)
@@ -317,10 +329,16 @@ mod tests {
             requester_name: "Taro".into(),
         };
         assert_eq!(fields(draft.check()), ["to_branch_code", "amount", "requester_name"]);
-        let fine = TransferDraft { to_branch_code: "001".into(), amount: "1,000".into(), requester_name: String::new(), ..draft };
+        let fine = TransferDraft {
+            to_branch_code: "001".into(),
+            amount: "1,000".into(),
+            requester_name: String::new(),
+            ..draft
+        };
         let checked = fine.check().unwrap();
         assert_eq!((checked.amount.yen(), checked.requester), (1000, None));
-        let request = TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, passkey: None, save_payee: false };
+        let request =
+            TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, passkey: None, save_payee: false };
         assert_eq!(fields(request.check()), ["idempotency_key"]);
         assert_eq!(account_key("0011234567", "from_account").unwrap_err().field, "from_account");
     }
@@ -329,13 +347,19 @@ mod tests {
     fn a_password_change_checks_both_passwords_under_their_own_names() {
         let change = ChangePasswordRequest { current_password: String::new(), new_password: "abc".into(), otp: None };
         assert_eq!(fields(change.check_for("taro01")), ["current_password", "new_password"]);
-        let with_id = ChangePasswordRequest { current_password: "old".into(), new_password: "Taro01-2025".into(), otp: None };
+        let with_id =
+            ChangePasswordRequest { current_password: "old".into(), new_password: "Taro01-2025".into(), otp: None };
         assert_eq!(fields(with_id.check_for("taro01")), ["new_password"], "the login ID inside");
         assert!(with_id.check_for("hanako").is_ok());
-        let address = ChangeNoticeAddressRequest { notice_address: "a@b.jp".into(), password: "x\u{3000}y".into(), otp: None };
+        let address =
+            ChangeNoticeAddressRequest { notice_address: "a@b.jp".into(), password: "x\u{3000}y".into(), otp: None };
         assert_eq!(fields(address.check()), ["password"]);
         assert_eq!(fields(OtpRequest { otp: "12".into() }.check()), ["otp"]);
-        let provision = ProvisionRequest { service_id: "1".into(), user_id: "12345678901".into(), activation_password: "1234".into() };
+        let provision = ProvisionRequest {
+            service_id: "1".into(),
+            user_id: "12345678901".into(),
+            activation_password: "1234".into(),
+        };
         assert_eq!(fields(provision.check()), ["service_id"]);
     }
 }

@@ -8,18 +8,18 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::banking::{
-    Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferApprovalRequest, TransferDraft, TransferLimit,
-    TransferLimitRequest, TransferQuote, TransferReceipt, TransferRequest,
-};
-use crate::passkey::{
-    PasskeyAnswer, PasskeyChallenge, PasskeyList, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
-    PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary,
+    Payee, PayeeList, PayeeLookupRequest, Statement, StatementQuery, TransferApprovalRequest, TransferDraft,
+    TransferLimit, TransferLimitRequest, TransferQuote, TransferReceipt, TransferRequest,
 };
 use crate::identity::{
     ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, NoticeAddressChanged,
     PasswordChanged, RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
 };
 use crate::otp::{IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued};
+use crate::passkey::{
+    PasskeyAnswer, PasskeyChallenge, PasskeyList, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
+    PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary,
+};
 use crate::{ErrorBody, ErrorReason, HealthResponse, CSRF_HEADER};
 
 /// What can go wrong calling the API, in terms a screen can show.
@@ -55,7 +55,11 @@ impl ClientError {
 
 /// Waits for a promise of the browser's.
 async fn settle<T: JsCast>(promise: Promise) -> Result<T, ClientError> {
-    JsFuture::from(promise).await.map_err(|_| ClientError::Unreachable)?.dyn_into().map_err(|_| ClientError::UnexpectedResponse)
+    JsFuture::from(promise)
+        .await
+        .map_err(|_| ClientError::Unreachable)?
+        .dyn_into()
+        .map_err(|_| ClientError::UnexpectedResponse)
 }
 
 /// The body parsed by the browser's JSON and read into `T` (no JSON parser in the wasm).
@@ -273,7 +277,11 @@ pub async fn passkey_registration_options(
     login_password: Option<String>,
     step_up: crate::enrolment::StepUp,
 ) -> Result<PasskeyChallenge, ClientError> {
-    post("/api/passkeys/registration/options", &PasskeyRegistrationOptionsRequest { login_password, step_up: Some(step_up) }).await
+    post(
+        "/api/passkeys/registration/options",
+        &PasskeyRegistrationOptionsRequest { login_password, step_up: Some(step_up) },
+    )
+    .await
 }
 
 /// What an enrolment can be proven with (BPK002, トークン発行), and the waiting period.
@@ -282,7 +290,9 @@ pub async fn enrolment_status() -> Result<crate::enrolment::EnrolmentStatus, Cli
 }
 
 /// 「確認コードを送信」: the 確認コード to the notice address on file.
-pub async fn send_mail_code(purpose: crate::enrolment::Enrolment) -> Result<crate::enrolment::MailCodeSent, ClientError> {
+pub async fn send_mail_code(
+    purpose: crate::enrolment::Enrolment,
+) -> Result<crate::enrolment::MailCodeSent, ClientError> {
     post("/api/enrolment/mail-code", &crate::enrolment::EnrolmentPurpose { purpose }).await
 }
 

@@ -12,7 +12,10 @@ pub fn japanese_date(iso: &str) -> String {
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return iso.to_owned();
     };
-    let number = |text: &str, digits: usize| (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.trim_start_matches('0').to_owned());
+    let number = |text: &str, digits: usize| {
+        (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.trim_start_matches('0').to_owned())
+    };
     match (number(y, 4), number(m, 2), number(d, 2)) {
         (Some(y), Some(m), Some(d)) if !m.is_empty() && !d.is_empty() => format!("{y}年{m}月{d}日"),
         _ => iso.to_owned(),

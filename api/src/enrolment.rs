@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::identity::OtpState;
-use crate::input::{normalise_digits, InputError, FieldSpec};
+use crate::input::{normalise_digits, FieldSpec, InputError};
 use crate::passkey::PasskeyAnswer;
 
 /// What is being enrolled: a 確認コード and a passkey approval answer for one kind only.
@@ -251,7 +251,11 @@ mod tests {
     fn the_mail_code_is_for_customers_with_no_second_factor_only() {
         use StepUpMethod::*;
         assert_eq!(factors(OtpState::NotIssued, false).step_up_methods(), vec![MailCode]);
-        assert_eq!(factors(OtpState::Provisioned, false).step_up_methods(), vec![MailCode], "a pending token proves nothing");
+        assert_eq!(
+            factors(OtpState::Provisioned, false).step_up_methods(),
+            vec![MailCode],
+            "a pending token proves nothing"
+        );
         assert_eq!(factors(OtpState::Active, false).step_up_methods(), vec![Otp]);
         assert_eq!(factors(OtpState::Active, true).step_up_methods(), vec![Otp, Passkey]);
         assert_eq!(factors(OtpState::NotIssued, true).step_up_methods(), vec![Passkey]);
@@ -264,7 +268,10 @@ mod tests {
         let otp: StepUp = serde_json::from_str(r#"{"method":"otp","code":"123456"}"#).unwrap();
         assert_eq!(otp, StepUp::Otp { code: "123456".into() });
         let passkey: StepUp = serde_json::from_str(r#"{"method":"passkey","ceremony":"c","credential":"{}"}"#).unwrap();
-        assert_eq!(passkey, StepUp::Passkey { answer: PasskeyAnswer { ceremony: "c".into(), credential: "{}".into() } });
+        assert_eq!(
+            passkey,
+            StepUp::Passkey { answer: PasskeyAnswer { ceremony: "c".into(), credential: "{}".into() } }
+        );
         assert!(serde_json::from_str::<StepUp>(r#"{"method":"session"}"#).is_err());
     }
 

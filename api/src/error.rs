@@ -101,7 +101,11 @@ impl ErrorReason {
     pub fn ends_session(self) -> bool {
         matches!(
             self,
-            Self::Unauthenticated | Self::SessionExpired | Self::OtpSuspended | Self::LoginLocked | Self::DuplicateSessionCookie
+            Self::Unauthenticated
+                | Self::SessionExpired
+                | Self::OtpSuspended
+                | Self::LoginLocked
+                | Self::DuplicateSessionCookie
         )
     }
 
@@ -222,10 +226,21 @@ mod tests {
 
     #[test]
     fn refusals_that_end_the_session_send_the_page_to_the_login() {
-        for gone in [ErrorReason::Unauthenticated, ErrorReason::SessionExpired, ErrorReason::OtpSuspended, ErrorReason::LoginLocked] {
+        for gone in [
+            ErrorReason::Unauthenticated,
+            ErrorReason::SessionExpired,
+            ErrorReason::OtpSuspended,
+            ErrorReason::LoginLocked,
+        ] {
             assert!(gone.ends_session(), "{gone:?}");
         }
-        for stays in [ErrorReason::InvalidOtp, ErrorReason::InvalidInput, ErrorReason::Busy, ErrorReason::RateLimited, ErrorReason::InsufficientFunds] {
+        for stays in [
+            ErrorReason::InvalidOtp,
+            ErrorReason::InvalidInput,
+            ErrorReason::Busy,
+            ErrorReason::RateLimited,
+            ErrorReason::InsufficientFunds,
+        ] {
             assert!(!stays.ends_session(), "{stays:?}");
         }
     }

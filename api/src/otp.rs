@@ -84,7 +84,9 @@ impl OtpState {
         }
         Some(match (procedure, self) {
             (_, Self::Suspended) => "ワンタイムパスワード停止中のため、お取引店でのお手続きが必要です。",
-            (Procedure::Issue, _) => "ワンタイムパスワードをご利用中です。トークンを替えるときは、先に利用解除を行ってください。",
+            (Procedure::Issue, _) => {
+                "ワンタイムパスワードをご利用中です。トークンを替えるときは、先に利用解除を行ってください。"
+            }
             (Procedure::Activate, Self::Active) => "ワンタイムパスワードはご利用中です。",
             (Procedure::Activate, _) => "トークン発行のあと、トークンの初期設定が済むと選べます。",
             (_, _) => "ワンタイムパスワードの利用開始後に選べます。",
@@ -113,7 +115,14 @@ pub struct OtpStatus {
 
 impl OtpStatus {
     pub fn not_issued() -> Self {
-        Self { state: OtpState::NotIssued, method: None, mail_address: None, service_id: None, user_id: None, pending_until: None }
+        Self {
+            state: OtpState::NotIssued,
+            method: None,
+            mail_address: None,
+            service_id: None,
+            user_id: None,
+            pending_until: None,
+        }
     }
 }
 
@@ -202,7 +211,8 @@ mod tests {
 
     #[test]
     fn every_refused_procedure_says_why_and_no_allowed_one_does() {
-        let states = [OtpState::NotIssued, OtpState::Issued, OtpState::Provisioned, OtpState::Active, OtpState::Suspended];
+        let states =
+            [OtpState::NotIssued, OtpState::Issued, OtpState::Provisioned, OtpState::Active, OtpState::Suspended];
         for state in states {
             for procedure in [Procedure::Issue, Procedure::Activate, Procedure::Deactivate] {
                 assert_eq!(state.why_not(procedure).is_some(), !state.allows(procedure), "{state:?} {procedure:?}");
@@ -214,9 +224,8 @@ mod tests {
     #[test]
     fn only_the_guide_s_transitions_are_offered() {
         use OtpState::*;
-        let offered = |s: OtpState| {
-            (s.allows(Procedure::Issue), s.allows(Procedure::Activate), s.allows(Procedure::Deactivate))
-        };
+        let offered =
+            |s: OtpState| (s.allows(Procedure::Issue), s.allows(Procedure::Activate), s.allows(Procedure::Deactivate));
         assert_eq!(offered(NotIssued), (true, false, false));
         assert_eq!(offered(Issued), (true, false, false));
         assert_eq!(offered(Provisioned), (true, true, false));

@@ -36,7 +36,8 @@ impl TotpParams {
             TotpAlgorithm::Sha256 => totp_rs::Algorithm::SHA256,
             TotpAlgorithm::Sha512 => totp_rs::Algorithm::SHA512,
         };
-        let totp = totp_rs::TOTP::new_unchecked(algorithm, self.digits as usize, 0, u64::from(self.period), secret.to_vec());
+        let totp =
+            totp_rs::TOTP::new_unchecked(algorithm, self.digits as usize, 0, u64::from(self.period), secret.to_vec());
         totp.generate(step * u64::from(self.period))
     }
 
@@ -55,7 +56,8 @@ pub fn encode_secret(secret: &[u8]) -> String {
 
 /// The bytes of a base32 secret (case, spaces and padding forgiven), or `None`.
 pub fn decode_secret(text: &str) -> Option<Vec<u8>> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '=').collect::<String>().to_ascii_uppercase();
+    let cleaned: String =
+        text.chars().filter(|c| !c.is_whitespace() && *c != '=').collect::<String>().to_ascii_uppercase();
     totp_rs::Secret::Encoded(cleaned).to_bytes().ok().filter(|bytes| !bytes.is_empty())
 }
 

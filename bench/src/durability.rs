@@ -15,7 +15,8 @@ pub async fn commits_per_second(dir: &std::path::Path, durability: Durability, s
     let mut commits = 0u64;
     while Instant::now() < deadline {
         let mut tx = db::begin_write(&pool).await?;
-        let event = AuditEvent { customer_id: None, event: "bench", client_addr: None, result: "success", detail: None };
+        let event =
+            AuditEvent { customer_id: None, event: "bench", client_addr: None, result: "success", detail: None };
         audit::record(&mut *tx, 0, event).await?;
         tx.commit().await?;
         commits += 1;

@@ -26,8 +26,8 @@ pub async fn wire(base: &str, page: &str) -> anyhow::Result<Wire> {
     let mut paths = vec![page.to_owned()];
     // Trunk's minified HTML leaves attribute values unquoted.
     for piece in html.split(['"', '\'', ' ', '=', '>']) {
-        let is_asset = piece.starts_with('/')
-            && (piece.ends_with(".js") || piece.ends_with(".wasm") || piece.ends_with(".css"));
+        let is_asset =
+            piece.starts_with('/') && (piece.ends_with(".js") || piece.ends_with(".wasm") || piece.ends_with(".css"));
         if is_asset && !paths.contains(&piece.to_owned()) {
             paths.push(piece.to_owned());
         }
@@ -46,7 +46,13 @@ pub async fn wire(base: &str, page: &str) -> anyhow::Result<Wire> {
 /// Milliseconds from navigation start until `selector` is in the page and enabled, measured
 /// by the page's own clock, in a fresh browser (empty cache) each time; the median of `runs`.
 /// `cpu_slowdown`: Chromium's CPU throttling rate (1: none).
-pub async fn time_to_input(base: &str, page: &str, selector: &str, runs: usize, cpu_slowdown: f64) -> anyhow::Result<f64> {
+pub async fn time_to_input(
+    base: &str,
+    page: &str,
+    selector: &str,
+    runs: usize,
+    cpu_slowdown: f64,
+) -> anyhow::Result<f64> {
     let mut times = Vec::new();
     for _ in 0..runs {
         let browser = Browser::launch().await?;

@@ -81,13 +81,24 @@ async fn one_login(client: &reqwest::Client, base: &str, customer: &Customer, st
     let pending = session_cookie(&first).ok_or_else(|| anyhow::anyhow!("no pending session"))?;
     let code = TotpParams::default().code_for_step(&customer.secret, step as u64);
     let second = post("/api/login/otp").header("cookie", pending).json(&json!({ "otp": code })).send().await?;
-    anyhow::ensure!(second.status() == 200, "code step: {} {}", second.status(), second.text().await.unwrap_or_default());
+    anyhow::ensure!(
+        second.status() == 200,
+        "code step: {} {}",
+        second.status(),
+        second.text().await.unwrap_or_default()
+    );
     Ok(())
 }
 
 /// Logins against `bases` (one server, or several instances on one database), by client.
-pub async fn run(bases: &[String], customers: Vec<Customer>, concurrency: usize, seconds: u64) -> anyhow::Result<LoginRun> {
-    let pool = Arc::new(Mutex::new(Pool { customers: customers.into_iter().map(|c| (c, i64::MIN / 2)).collect(), next: 0 }));
+pub async fn run(
+    bases: &[String],
+    customers: Vec<Customer>,
+    concurrency: usize,
+    seconds: u64,
+) -> anyhow::Result<LoginRun> {
+    let pool =
+        Arc::new(Mutex::new(Pool { customers: customers.into_iter().map(|c| (c, i64::MIN / 2)).collect(), next: 0 }));
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();

@@ -101,7 +101,8 @@ async fn main() -> anyhow::Result<()> {
     let spa_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 1.0).await?;
     let reference_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads, 1.0).await?;
     let spa_slow_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 4.0).await?;
-    let reference_slow_ms = first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads, 4.0).await?;
+    let reference_slow_ms =
+        first_load::time_to_input(&base, "/static-login.html", "#login_id", args.loads, 4.0).await?;
 
     eprintln!("logins at concurrency 16 for {} s…", args.login_seconds);
     let mut login = logins::run(&one, with_token.clone(), 16, args.login_seconds).await?;
@@ -176,7 +177,9 @@ async fn main() -> anyhow::Result<()> {
     );
     println!(
         "| first load of BLI001 (login bundle), gzip | {:.1} KB | static form {:.1} KB | {:.0}× | |",
-        kb(spa.gzip), kb(reference.gzip), spa.gzip as f64 / reference.gzip as f64
+        kb(spa.gzip),
+        kb(reference.gzip),
+        spa.gzip as f64 / reference.gzip as f64
     );
     println!("| first load of the signed-in app (bank bundle, /home), brotli | {:.1} KB | login bundle {:.1} KB | | reported |", kb(bank.brotli), kb(spa.brotli));
     if let Some(token) = &token {
@@ -184,11 +187,16 @@ async fn main() -> anyhow::Result<()> {
     }
     println!(
         "| login form accepts input (median of {} cold loads) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 2× |",
-        args.loads, spa_ms, reference_ms, spa_ms / reference_ms
+        args.loads,
+        spa_ms,
+        reference_ms,
+        spa_ms / reference_ms
     );
     println!(
         "| the same, CPU slowed 4× (a mid-range phone) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 2× |",
-        spa_slow_ms, reference_slow_ms, spa_slow_ms / reference_slow_ms
+        spa_slow_ms,
+        reference_slow_ms,
+        spa_slow_ms / reference_slow_ms
     );
     println!(
         "| complete logins (password + TOTP), concurrency 16 | {:.1} /s | argon2id bound {:.1} /s ({cores} cores) | {:.0} % | ≥ 90 % |",
@@ -196,15 +204,14 @@ async fn main() -> anyhow::Result<()> {
     );
     println!(
         "| login latency p50 / p99 | {:.0} / {:.0} ms | | | p99 < 250 ms |",
-        ms(login.latencies.percentile(50.0)), ms(login.latencies.percentile(99.0))
+        ms(login.latencies.percentile(50.0)),
+        ms(login.latencies.percentile(99.0))
     );
-    println!(
-        "| authenticated reads (me, otp), concurrency 64 | {:.0} /s | | | ≥ 10,000 /s |",
-        read.per_second
-    );
+    println!("| authenticated reads (me, otp), concurrency 64 | {:.0} /s | | | ≥ 10,000 /s |", read.per_second);
     println!(
         "| read latency p50 / p99 | {:.1} / {:.1} ms | | | |",
-        ms(read.latencies.percentile(50.0)), ms(read.latencies.percentile(99.0))
+        ms(read.latencies.percentile(50.0)),
+        ms(read.latencies.percentile(99.0))
     );
     println!(
         "| transfers (振替: key, 2 conditional UPDATEs, lines, notice, audit), concurrency 16 | {:.0} /s (p50 {:.1} / p99 {:.1} ms) | authenticated reads {:.0} /s | {:.0} % | ledger check passes: yes |",
@@ -220,7 +227,12 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| server peak RSS (logins, reads, then overload) | {peak:.1} MiB | after logins {rss_after_logins:.1}, after reads {rss_after_reads:.1} MiB | | ≤ 96 MiB |");
     if let Some((mut login2, read2)) = two {
-        anyhow::ensure!(read2.failures == 0 && login2.failures == 0, "two instances: {} failed logins, {} failed reads", login2.failures, read2.failures);
+        anyhow::ensure!(
+            read2.failures == 0 && login2.failures == 0,
+            "two instances: {} failed logins, {} failed reads",
+            login2.failures,
+            read2.failures
+        );
         println!(
             "| two instances: complete logins, concurrency 16 | {:.1} /s (p99 {:.0} ms) | one instance {:.1} /s | {:.0} % | |",
             login2.per_second, ms(login2.latencies.percentile(99.0)), login.per_second, 100.0 * login2.per_second / login.per_second
@@ -239,7 +251,16 @@ async fn main() -> anyhow::Result<()> {
     for (path, br, gz) in spa.files.iter().chain(&bank.files).chain(token.iter().flat_map(|t| &t.files)) {
         println!("  {path}: {br} / {gz}");
     }
-    println!("failures: {} logins, {} reads, {} transfers (of {}, {} and {}); {} overload answers neither 200 nor 503", login.failures, read.failures, moved.failures, login.latencies.len(), read.latencies.len(), moved.latencies.len(), overload.other);
+    println!(
+        "failures: {} logins, {} reads, {} transfers (of {}, {} and {}); {} overload answers neither 200 nor 503",
+        login.failures,
+        read.failures,
+        moved.failures,
+        login.latencies.len(),
+        read.latencies.len(),
+        moved.latencies.len(),
+        overload.other
+    );
     if let Some(cluster) = cluster {
         cluster.stop();
     }

@@ -30,7 +30,8 @@ pub async fn run(base: &str, customers: &[String], rate: f64, seconds: u64) -> a
     for i in 0..total {
         let due = started + interval * i as u32;
         tokio::time::sleep_until(due.into()).await;
-        let (client, url, login_id) = (client.clone(), format!("{base}/api/login"), customers[i % customers.len()].clone());
+        let (client, url, login_id) =
+            (client.clone(), format!("{base}/api/login"), customers[i % customers.len()].clone());
         arrivals.spawn(async move {
             let begun = Instant::now();
             let response = client

@@ -16,8 +16,7 @@ pub async fn session(base: &str, login_id: &str) -> anyhow::Result<String> {
         .send()
         .await?;
     anyhow::ensure!(response.status() == 200, "login: {}", response.status());
-    crate::logins::session_cookie(&response)
-        .ok_or_else(|| anyhow::anyhow!("no session cookie"))
+    crate::logins::session_cookie(&response).ok_or_else(|| anyhow::anyhow!("no session cookie"))
 }
 
 /// Reads from `bases` (one server, or several instances on one database), shared out by client.

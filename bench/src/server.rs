@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use netbank_server::config::{Mode, DATABASE_FILE};
 use netbank_server::banking::ledger;
+use netbank_server::config::{Mode, DATABASE_FILE};
 use netbank_server::identity::password;
-use netbank_server::store::ledger::EntryKind;
 use netbank_server::otp::secret_box::SecretBox;
+use netbank_server::store::ledger::EntryKind;
 use netbank_testkit::ServerProcess;
 
 pub const PASSWORD: &str = "bench1234";
@@ -22,7 +22,12 @@ pub struct Customer {
 
 /// Customers with a token in use (`with_token`) and without (`plain`), written straight to
 /// the database with one shared password hash, so seeding costs one argon2.
-pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, plain: usize) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
+pub async fn seed(
+    database_url: Option<&str>,
+    data: &Path,
+    with_token: usize,
+    plain: usize,
+) -> anyhow::Result<(Vec<Customer>, Vec<String>)> {
     let file = data.join(DATABASE_FILE);
     let location = netbank_server::db::Location::configured(database_url, &file);
     let db = netbank_server::db::connect(location, netbank_server::db::Durability::PowerLoss, 4).await?;
@@ -33,10 +38,11 @@ pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, pl
     let mut tokens = Vec::new();
     let mut others = Vec::new();
     for i in 0..with_token + plain {
-        let id: i64 = sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES ('負荷 試験', $1) RETURNING id")
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO customers (name, created_at) VALUES ('負荷 試験', $1) RETURNING id")
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
         // Two accounts each, the money in through the ledger (so its trial balance holds after
         // the transfers bench).
         for (branch, kind, balance) in [("900", "ordinary", 123_456), ("901", "savings", 0)] {
@@ -55,13 +61,15 @@ pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, pl
             }
         }
         let login_id = format!("bench{i:05}");
-        sqlx::query("INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(&login_id)
-            .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO credentials (customer_id, login_id, password_hash, updated_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&login_id)
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         if i < with_token {
             let secret: Vec<u8> = (0..20).map(|b| (b as u8).wrapping_mul(31).wrapping_add(i as u8)).collect();
             let user_id = format!("9{:010}", i);
@@ -93,12 +101,25 @@ pub async fn seed(database_url: Option<&str>, data: &Path, with_token: usize, pl
 /// The server as the benchmarks run it: development mode (no OTP key to set up), the limits
 /// that would stop a load test raised, its warnings on stderr.
 /// With `database_url`, on that database (several instances may share it).
-pub async fn start(binary: &Path, data: &Path, dist: &Path, database_url: Option<&str>) -> anyhow::Result<ServerProcess> {
+pub async fn start(
+    binary: &Path,
+    data: &Path,
+    dist: &Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<ServerProcess> {
     let dist = dist.to_str().context("the dist path is not UTF-8")?;
     // The load generator is hundreds of clients on one loopback address.
     let mut args = vec![
-        "--mode", "development", "--dist", dist, "--auth-requests-per-minute", "1000000000", "--session-idle-seconds", "3600",
-        "--max-connections-per-client", "100000",
+        "--mode",
+        "development",
+        "--dist",
+        dist,
+        "--auth-requests-per-minute",
+        "1000000000",
+        "--session-idle-seconds",
+        "3600",
+        "--max-connections-per-client",
+        "100000",
     ];
     if let Some(url) = database_url {
         args.extend(["--database-url", url]);

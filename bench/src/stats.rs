@@ -35,7 +35,11 @@ pub fn median(values: &mut [f64]) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
 }
 
 pub fn ms(d: Duration) -> f64 {

@@ -12,7 +12,12 @@ use serde_json::json;
 use crate::closed_loop::{self, LoopRun};
 
 /// `accounts[i]`: (普通, 貯蓄) of the customer whose session is `cookies[i]`.
-pub async fn run(base: &str, cookies: &[String], accounts: &[(String, String)], seconds: u64) -> anyhow::Result<LoopRun> {
+pub async fn run(
+    base: &str,
+    cookies: &[String],
+    accounts: &[(String, String)],
+    seconds: u64,
+) -> anyhow::Result<LoopRun> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(cookies.len()).build()?;
     let url = Arc::new(format!("{base}/api/transfers"));
     let movers: Arc<Vec<(String, String, String, String)>> = Arc::new(
@@ -33,7 +38,14 @@ pub async fn run(base: &str, cookies: &[String], accounts: &[(String, String)], 
                 "from_account": from, "to_branch_code": to_branch, "to_kind": "savings", "to_account_number": to_number,
                 "amount": "1", "idempotency_key": format!("{worker:016x}{n:016x}"),
             });
-            match client.post(url.as_str()).header("cookie", cookie).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await {
+            match client
+                .post(url.as_str())
+                .header("cookie", cookie)
+                .header(netbank_api::CSRF_HEADER, "1")
+                .json(&body)
+                .send()
+                .await
+            {
                 Ok(response) => response.status() == 200 && response.bytes().await.is_ok(),
                 Err(_) => false,
             }

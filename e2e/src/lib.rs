@@ -8,8 +8,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use fantoccini::{Client, ClientBuilder, Locator};
 use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
 use netbank_api::otp::ProvisionedToken;
 use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
@@ -41,9 +41,9 @@ impl Product {
 
     /// Like `start`, with settings changed first; the demo customers are seeded.
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> anyhow::Result<Self> {
-        let dist = std::env::var_os("NETBANK_DIST").map(PathBuf::from).context(
-            "NETBANK_DIST must name the Trunk build to test (`./x test` builds and sets it)",
-        )?;
+        let dist = std::env::var_os("NETBANK_DIST")
+            .map(PathBuf::from)
+            .context("NETBANK_DIST must name the Trunk build to test (`./x test` builds and sets it)")?;
         if !dist.join("index.html").is_file() {
             bail!("{} has no index.html: build the SPA first (`./x spa --release`)", dist.display());
         }
@@ -87,7 +87,12 @@ impl Product {
     }
 
     /// A POST as the SPA sends it.
-    pub async fn post(&self, client: &reqwest::Client, path: &str, body: serde_json::Value) -> reqwest::Result<reqwest::Response> {
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Result<reqwest::Response> {
         client.post(self.url(path)).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await
     }
 
@@ -104,7 +109,8 @@ impl Product {
             "method": "software_token", "mail_address": "taro@docomo.ne.jp", "activation_password": activation_password,
             "login_password": login_password, "step_up": step_up,
         });
-        let issued: serde_json::Value = self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
+        let issued: serde_json::Value =
+            self.post(client, "/api/otp/issue", body).await?.error_for_status()?.json().await?;
         let field = |name: &str| issued[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));
         Ok((field("service_id")?, field("user_id")?))
     }
@@ -120,7 +126,9 @@ impl Product {
     /// The 確認コード of the client's customer (no second factor yet), asked for and read from
     /// the outbox as the customer reads their notice mail: the step-up of an enrolment.
     pub async fn mail_code_proof(&self, client: &reqwest::Client, purpose: &str) -> anyhow::Result<serde_json::Value> {
-        self.post(client, "/api/enrolment/mail-code", serde_json::json!({ "purpose": purpose })).await?.error_for_status()?;
+        self.post(client, "/api/enrolment/mail-code", serde_json::json!({ "purpose": purpose }))
+            .await?
+            .error_for_status()?;
         Ok(serde_json::json!({ "method": "mail_code", "code": self.last_mail_code().await? }))
     }
 
@@ -146,7 +154,8 @@ impl Product {
         let client = self.api_client(demo::LOGIN_ID, demo::PASSWORD).await?;
         let (service_id, user_id) = self.issue_software_token(&client, demo::PASSWORD, "1234").await?;
         let body = serde_json::json!({ "service_id": service_id, "user_id": user_id, "activation_password": "1234" });
-        let token: ProvisionedToken = self.post(&reqwest::Client::new(), "/api/token/provision", body).await?.json().await?;
+        let token: ProvisionedToken =
+            self.post(&reqwest::Client::new(), "/api/token/provision", body).await?.json().await?;
         let (secret, params) = (decode_secret(&token.secret).context("base32 secret")?, TotpParams::default());
         let code = params.code_at(&secret, self.clock().now());
         self.post(&client, "/api/otp/activate", serde_json::json!({ "otp": code })).await?.error_for_status()?;
@@ -255,9 +264,15 @@ impl Browser {
 
         let profile = tempfile::tempdir()?;
         let mut args: Vec<String> = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--window-size=360,800",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=360,800",
         ]
         .iter()
         .chain(extra_args)
@@ -328,7 +343,8 @@ impl Browser {
 
     /// Picks, in the `<select>` labelled `label`, the option whose text contains `option`.
     pub async fn choose(&self, label: &str, option: &str) -> anyhow::Result<()> {
-        let xpath = format!("//select[@id=//label[normalize-space(text()[1])='{label}']/@for]/option[contains(., '{option}')]");
+        let xpath =
+            format!("//select[@id=//label[normalize-space(text()[1])='{label}']/@for]/option[contains(., '{option}')]");
         let element = self
             .client
             .wait()
@@ -355,7 +371,9 @@ impl Browser {
     /// discoverable passkeys, verifies the user (as a fingerprint would) and answers without a
     /// dialog (the DevTools WebAuthn domain).
     pub async fn add_virtual_authenticator(&self) -> anyhow::Result<String> {
-        self.client.issue_cmd(Cdp { method: "WebAuthn.enable", params: serde_json::json!({ "enableUI": false }) }).await?;
+        self.client
+            .issue_cmd(Cdp { method: "WebAuthn.enable", params: serde_json::json!({ "enableUI": false }) })
+            .await?;
         let options = serde_json::json!({ "options": {
             "protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": true,
             "hasUserVerification": true, "isUserVerified": true, "automaticPresenceSimulation": true,
@@ -368,7 +386,8 @@ impl Browser {
     /// mediation), as older ones do: BLI001 then offers only its button.
     pub async fn without_passkey_autofill(&self) -> anyhow::Result<()> {
         let script = "PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);";
-        let on_load = Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
+        let on_load =
+            Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
         self.client.issue_cmd(on_load).await?;
         Ok(())
     }
@@ -393,7 +412,8 @@ impl Browser {
     /// instead of waiting for real time (the token app's next code, say).
     pub async fn pin_clock(&self, unix_seconds: i64) -> anyhow::Result<()> {
         let script = format!("Date.now = () => {};", unix_seconds * 1000);
-        let on_load = Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
+        let on_load =
+            Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
         self.client.issue_cmd(on_load).await?;
         self.client.execute(&script, vec![]).await?;
         Ok(())
@@ -497,7 +517,10 @@ impl Browser {
             .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '')
                 + ' (' + e.scrollWidth + ' in ' + e.clientWidth + ')');";
         let found = self.client.execute(script, vec![]).await?;
-        Ok(found.as_array().map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+        Ok(found
+            .as_array()
+            .map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
     }
 
     /// A screen that replaced another opened at its top with focus on its heading.

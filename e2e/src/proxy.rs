@@ -32,7 +32,8 @@ impl Proxy {
         let dir = tempfile::tempdir()?;
         let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
         make_certificate(&cert, &key).await?;
-        let site = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx-netbank.conf"))?;
+        let site =
+            std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx-netbank.conf"))?;
         let site = replace_once(&site, "server 127.0.0.1:8080;", &format!("server {upstream};"))?;
         let site = replace_once(&site, "listen 443 ssl http2;", &format!("listen 127.0.0.1:{port} ssl http2;"))?;
         let site = replace_once(&site, "/etc/ssl/netbank/fullchain.pem", &cert.display().to_string())?;
@@ -111,6 +112,8 @@ async fn make_certificate(cert: &Path, key: &Path) -> anyhow::Result<()> {
 fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| status.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|status| {
+            status.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }

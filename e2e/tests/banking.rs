@@ -16,7 +16,8 @@ async fn csv_of_the_page(browser: &Browser) -> anyhow::Result<String> {
 }
 
 #[tokio::test]
-async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in_both_statements() -> anyhow::Result<()> {
+async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in_both_statements() -> anyhow::Result<()>
+{
     let product = Product::start().await?;
     let (secret, params) = product.demo_token().await?;
     product.register_hanako().await?;
@@ -187,7 +188,15 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     let (branch, number) = (BranchCode::parse(demo::NEW_BRANCH)?, AccountNumber::parse(demo::NEW_ACCOUNT)?);
     for n in 1..=41 {
         let words = format!("窓口入金{n:02}");
-        netbank_server::operator::accounts::deposit(&product.state.db, product.clock(), &branch, &number, Amount::parse("100")?, &words).await?;
+        netbank_server::operator::accounts::deposit(
+            &product.state.db,
+            product.clock(),
+            &branch,
+            &number,
+            Amount::parse("100")?,
+            &words,
+        )
+        .await?;
     }
     let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;
@@ -200,10 +209,8 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     browser.screen("BAC001").await?;
     // Her account may hold the demo's history too: at least 41 entries, 20 a page.
     let pager = browser.text_containing(".pager", "1 / ").await?;
-    let pages: u32 = pager
-        .lines()
-        .find_map(|line| line.split_once(" / ")?.1.strip_suffix("ページ")?.parse().ok())
-        .unwrap_or(0);
+    let pages: u32 =
+        pager.lines().find_map(|line| line.split_once(" / ")?.1.strip_suffix("ページ")?.parse().ok()).unwrap_or(0);
     assert!(pages >= 3, "{pager}");
     browser.text_containing(".statement tbody tr", "窓口入金41").await?;
     assert!(!browser.control("前のページ").await?.is_enabled().await?);

@@ -48,10 +48,15 @@ async fn behind_nginx_cookies_are_secure_hsts_is_sent_and_each_client_has_its_ow
     assert_eq!(product.post(&b, "/api/login", wrong.clone()).await?.status(), 401);
 
     // The audit log names each customer's address, never the proxy's.
-    let addresses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT client_addr FROM audit_log WHERE client_addr IS NOT NULL AND client_addr <> 'operator'")
-        .fetch_all(&product.state.db)
-        .await?;
-    assert!(addresses.contains(&"127.0.0.2".to_owned()) && addresses.contains(&"127.0.0.3".to_owned()), "{addresses:?}");
+    let addresses: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT client_addr FROM audit_log WHERE client_addr IS NOT NULL AND client_addr <> 'operator'",
+    )
+    .fetch_all(&product.state.db)
+    .await?;
+    assert!(
+        addresses.contains(&"127.0.0.2".to_owned()) && addresses.contains(&"127.0.0.3".to_owned()),
+        "{addresses:?}"
+    );
     assert!(!addresses.contains(&"127.0.0.1".to_owned()), "{addresses:?}");
     Ok(())
 }

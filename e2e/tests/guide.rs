@@ -51,12 +51,10 @@ fn operator(data_dir: &std::path::Path, args: &[&str]) -> anyhow::Result<String>
     let binary = std::env::var_os("NETBANK_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/netbank-server"));
-    let output = std::process::Command::new(&binary)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .output()
-        .map_err(|e| anyhow::anyhow!("running {} (built by `cargo build -p netbank-server`): {e}", binary.display()))?;
+    let output =
+        std::process::Command::new(&binary).arg("--data-dir").arg(data_dir).args(args).output().map_err(|e| {
+            anyhow::anyhow!("running {} (built by `cargo build -p netbank-server`): {e}", binary.display())
+        })?;
     anyhow::ensure!(output.status.success(), "operator CLI failed: {}", String::from_utf8_lossy(&output.stderr));
     Ok(String::from_utf8(output.stdout)?)
 }
@@ -181,7 +179,9 @@ async fn walk(product: Product, browser: Browser, prefix: &'static str) -> anyho
     b.client.goto(&guide.product.url("/dev/mailbox")).await?;
     let notice = b
         .client
-        .find(Locator::XPath("//article[.//dd[@class='to' and text()='hanako.notice@example.jp'] and contains(., '利用開始のお知らせ')]"))
+        .find(Locator::XPath(
+            "//article[.//dd[@class='to' and text()='hanako.notice@example.jp'] and contains(., '利用開始のお知らせ')]",
+        ))
         .await?;
     let body = notice.find(Locator::Css(".body")).await?.text().await?;
     assert!(body.contains("日時：") && body.contains("お取引店"), "{body}");

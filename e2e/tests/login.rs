@@ -12,7 +12,8 @@ async fn login_home_and_logout_and_the_back_button_shows_nothing_private() -> an
     assert!(!browser.scrolls_sideways().await?, "BLI001 fits a phone");
     browser.screenshot("bli001-login").await?;
     // At 360 px the login form comes before 初回利用登録; on a wide screen they stand side by side.
-    let tops = "return ['member-title', 'newcomer-title'].map(id => document.getElementById(id).getBoundingClientRect().top);";
+    let tops =
+        "return ['member-title', 'newcomer-title'].map(id => document.getElementById(id).getBoundingClientRect().top);";
     let phone = browser.client.execute(tops, vec![]).await?;
     assert!(phone[0].as_f64() < phone[1].as_f64(), "the form first on a phone: {phone}");
     browser.show_as_desktop(1280, 900).await?;
@@ -116,8 +117,14 @@ async fn first_time_registration_then_login_with_the_chosen_credentials() -> any
     browser.screen("BHM001").await?;
     browser.client.goto(&product.url("/dev/mailbox")).await?;
     let mailbox = browser.text_of("main").await?;
-    assert!(mailbox.contains("hanako.new@example.jp") && mailbox.contains("通知先メールアドレス登録のお知らせ"), "{mailbox}");
-    assert!(mailbox.contains("通知先メールアドレス変更のお知らせ") && mailbox.contains("ha***@example.jp"), "{mailbox}");
+    assert!(
+        mailbox.contains("hanako.new@example.jp") && mailbox.contains("通知先メールアドレス登録のお知らせ"),
+        "{mailbox}"
+    );
+    assert!(
+        mailbox.contains("通知先メールアドレス変更のお知らせ") && mailbox.contains("ha***@example.jp"),
+        "{mailbox}"
+    );
     browser.close().await
 }
 

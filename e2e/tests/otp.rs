@@ -1,13 +1,17 @@
 //! The OTP family of screens against the real server: トークン発行, 利用開始, login with
 //! BLI023, its one-minute limit, 停止 after wrong codes, and 利用解除.
 
-
 use netbank_api::otp::ProvisionedToken;
 use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_e2e::{Browser, Product};
 
 /// The token app's part (its own screens come with the token app): 初期設定 through the API.
-async fn set_up_token(product: &Product, service_id: &str, user_id: &str, password: &str) -> anyhow::Result<(Vec<u8>, TotpParams)> {
+async fn set_up_token(
+    product: &Product,
+    service_id: &str,
+    user_id: &str,
+    password: &str,
+) -> anyhow::Result<(Vec<u8>, TotpParams)> {
     let body = serde_json::json!({ "service_id": service_id, "user_id": user_id, "activation_password": password });
     let response = product.post(&reqwest::Client::new(), "/api/token/provision", body).await?;
     anyhow::ensure!(response.status() == 200, "provisioning answered {}", response.status());
@@ -87,7 +91,8 @@ async fn issue_activate_log_in_with_the_code_and_release_the_token() -> anyhow::
     browser.press("お客様情報の変更").await?;
     browser.screen("BPF001").await?;
     assert!(browser.input("ワンタイムパスワード").await.is_ok(), "BPF001 asks for a code once the token is in use");
-    let marker = browser.client.execute("return document.querySelector('.shell').dataset.visit || null;", vec![]).await?;
+    let marker =
+        browser.client.execute("return document.querySelector('.shell').dataset.visit || null;", vec![]).await?;
     assert_eq!(marker, serde_json::json!("same"), "the shell was mounted again");
     browser.press("ログアウト").await?;
     browser.screen("BLI001").await?;

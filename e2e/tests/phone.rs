@@ -120,10 +120,14 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
         .client
         .execute("return Array.from(document.querySelectorAll('.menu a')).map(a => Math.round(a.getBoundingClientRect().bottom));", vec![])
         .await?;
-    let bottoms: Vec<i64> = bottoms.as_array().map(|list| list.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
+    let bottoms: Vec<i64> =
+        bottoms.as_array().map(|list| list.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
     assert_eq!(bottoms.len(), 6, "{bottoms:?}");
     assert!(bottoms.iter().all(|b| (b - bottoms[0]).abs() <= 1), "menu entries on one line: {bottoms:?}");
-    let toggle = browser.client.execute("return getComputedStyle(document.querySelector('.menu-toggle')).display;", vec![]).await?;
+    let toggle = browser
+        .client
+        .execute("return getComputedStyle(document.querySelector('.menu-toggle')).display;", vec![])
+        .await?;
     assert_eq!(toggle, "none");
     browser.screenshot("desktop-bhm001").await?;
     browser.close().await

@@ -44,13 +44,19 @@ async fn each_page_loads_only_its_own_bundle() -> anyhow::Result<()> {
     browser.client.goto(&product.url("/")).await?;
     browser.screen("BLI001").await?;
     let wasm = loaded(&browser).await?;
-    assert!(wasm.contains("netbank-login") && !wasm.contains("netbank-bank") && !wasm.contains("netbank-token"), "{wasm}");
+    assert!(
+        wasm.contains("netbank-login") && !wasm.contains("netbank-bank") && !wasm.contains("netbank-token"),
+        "{wasm}"
+    );
     browser.fill("ログインID", "demo01").await?;
     browser.fill("ログインパスワード", "demo1234").await?;
     browser.press("ログイン").await?;
     browser.screen("BHM001").await?;
     let wasm = loaded(&browser).await?;
-    assert!(wasm.contains("netbank-bank") && !wasm.contains("netbank-login"), "a page load into the bank bundle: {wasm}");
+    assert!(
+        wasm.contains("netbank-bank") && !wasm.contains("netbank-login"),
+        "a page load into the bank bundle: {wasm}"
+    );
     browser.client.goto(&product.url("/token")).await?;
     browser.screen("TKN001").await?;
     assert!(loaded(&browser).await?.contains("netbank-token"));

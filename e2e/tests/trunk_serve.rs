@@ -83,7 +83,8 @@ async fn trunk_serve_forwards_the_api_and_leaves_the_served_dist_alone() -> anyh
     }
     let page = page.ok_or_else(|| anyhow::anyhow!("trunk serve did not answer within 5 minutes"))?;
     assert!(page.contains("netbank-login") && page.contains(".wasm"), "the SPA's index.html: {page}");
-    let health: serde_json::Value = client.get(format!("{base}/api/health")).send().await?.error_for_status()?.json().await?;
+    let health: serde_json::Value =
+        client.get(format!("{base}/api/health")).send().await?.error_for_status()?.json().await?;
     assert_eq!(health["database"], "ok", "forwarded to the server: {health}");
     assert!(repository().join("target/trunk-serve/dist/index.html").is_file(), "trunk serve's own output");
     assert_eq!(fingerprint(&served), before, "the served dist/ was not touched");

@@ -7,17 +7,19 @@ use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName, LoginId, N
 use netbank_api::otp::TotpAlgorithm;
 
 use crate::banking::policy::{FeeTable, TransferPolicy};
+use crate::calendar::jst_datetime;
 use crate::calendar::utc_date;
 use crate::clock::Clock;
-use crate::calendar::jst_datetime;
-use crate::config::{EdgeSettings, EnrolmentPolicy, MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID};
+use crate::config::{
+    EdgeSettings, EnrolmentPolicy, MailSettings, Mode, OtpPolicy, Policy, Settings, DEFAULT_SERVICE_ID,
+};
 use crate::http::client_addr::TrustedProxies;
 use crate::identity::password;
-use crate::otp::secret_box::SecretBox;
-use crate::telemetry::LogFormat;
 use crate::mail::outbox;
 use crate::operator::{customers, demo, otp as otp_operator, passkeys as passkey_operator};
+use crate::otp::secret_box::SecretBox;
 use crate::startup::Application;
+use crate::telemetry::LogFormat;
 
 /// netbank server and operator tools. Without a subcommand it serves: `netbank-server
 /// --addr 0.0.0.0:8080` is `netbank-server serve --addr 0.0.0.0:8080`. (The server's flags
@@ -516,10 +518,20 @@ impl Cli {
                 Ok(())
             }
             Command::Account(AccountCommand::Deposit { branch, account, amount, description }) => {
-                let (branch, account, amount) = (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
+                let (branch, account, amount) =
+                    (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
                 let db = open(&common).await?;
-                let done = crate::operator::accounts::deposit(&db, &Clock::System, &branch, &account, amount, &description).await?;
-                println!("entry {}: {}-{} +{} ({description}); balance {}", done.entry_id, branch.as_str(), account.as_str(), amount.yen(), done.balance);
+                let done =
+                    crate::operator::accounts::deposit(&db, &Clock::System, &branch, &account, amount, &description)
+                        .await?;
+                println!(
+                    "entry {}: {}-{} +{} ({description}); balance {}",
+                    done.entry_id,
+                    branch.as_str(),
+                    account.as_str(),
+                    amount.yen(),
+                    done.balance
+                );
                 Ok(())
             }
             Command::Ledger(LedgerCommand::Check) => {
@@ -533,10 +545,26 @@ impl Cli {
                 let db = open(&common).await?;
                 for mail in outbox::list(&db, pending, limit).await? {
                     let state = match mail.status {
-                        outbox::MailStatus::Sent => format!("sent via {} at {}", mail.transport.map_or("-", |t| t.as_str()), jst_datetime(mail.sent_at.unwrap_or_default())),
-                        _ => format!("PENDING after {} attempts; next {}; last error: {}", mail.attempts, jst_datetime(mail.next_attempt_at), mail.last_error.unwrap_or_else(|| "-".into())),
+                        outbox::MailStatus::Sent => format!(
+                            "sent via {} at {}",
+                            mail.transport.map_or("-", |t| t.as_str()),
+                            jst_datetime(mail.sent_at.unwrap_or_default())
+                        ),
+                        _ => format!(
+                            "PENDING after {} attempts; next {}; last error: {}",
+                            mail.attempts,
+                            jst_datetime(mail.next_attempt_at),
+                            mail.last_error.unwrap_or_else(|| "-".into())
+                        ),
                     };
-                    println!("#{} {} to {} — {}\n    {}", mail.id, jst_datetime(mail.created_at), mail.to_address, mail.subject, state);
+                    println!(
+                        "#{} {} to {} — {}\n    {}",
+                        mail.id,
+                        jst_datetime(mail.created_at),
+                        mail.to_address,
+                        mail.subject,
+                        state
+                    );
                 }
                 Ok(())
             }
@@ -663,7 +691,10 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 (None, None) => anyhow::bail!("give --login-id or --branch and --account"),
             };
             let customer_id = customers::set_notice_address(&db, &clock, customer, &address).await?;
-            println!("customer {customer_id}: notices go to {} (the new and any old address are told)", address.as_str());
+            println!(
+                "customer {customer_id}: notices go to {} (the new and any old address are told)",
+                address.as_str()
+            );
         }
         CustomerCommand::Unlock { login_id } => {
             let login_id = LoginId::parse(&login_id)?;
@@ -688,11 +719,15 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
 async fn passkey(common: &CommonArgs, command: PasskeyCommand) -> anyhow::Result<()> {
     let db = open(common).await?;
     match command {
-        PasskeyCommand::Show { login_id } => println!("{}", passkey_operator::show(&db, &LoginId::parse(&login_id)?).await?),
+        PasskeyCommand::Show { login_id } => {
+            println!("{}", passkey_operator::show(&db, &LoginId::parse(&login_id)?).await?)
+        }
         PasskeyCommand::Remove { login_id } => {
             match passkey_operator::remove_all(&db, &Clock::System, &LoginId::parse(&login_id)?).await? {
                 0 => println!("{login_id} has no passkeys: nothing changed"),
-                removed => println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told"),
+                removed => {
+                    println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told")
+                }
             }
         }
     }

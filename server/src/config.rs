@@ -192,7 +192,13 @@ pub struct EnrolmentPolicy {
 
 impl Default for EnrolmentPolicy {
     fn default() -> Self {
-        Self { address_age_days: 7, new_authenticator_hours: 24, mail_code_seconds: 600, mail_code_attempts: 5, mail_codes_per_day: 5 }
+        Self {
+            address_age_days: 7,
+            new_authenticator_hours: 24,
+            mail_code_seconds: 600,
+            mail_code_attempts: 5,
+            mail_codes_per_day: 5,
+        }
     }
 }
 

@@ -73,10 +73,14 @@ pub async fn connect(location: Location<'_>, durability: Durability, max_connect
     sqlx::any::install_default_drivers();
     let url = match location {
         Location::SqliteFile(path) => format!("sqlite://{}?mode=rwc", path.display()),
-        Location::Url(url) if url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+        Location::Url(url)
+            if url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:") =>
+        {
             url.to_owned()
         }
-        Location::Url(url) => anyhow::bail!("the database URL must start with sqlite:// or postgres://, not {:?}", scheme_of(url)),
+        Location::Url(url) => {
+            anyhow::bail!("the database URL must start with sqlite:// or postgres://, not {:?}", scheme_of(url))
+        }
     };
     let synchronous = match durability {
         Durability::PowerLoss => "FULL",

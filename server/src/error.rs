@@ -48,8 +48,7 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::LoginLocked
         | ErrorReason::CsrfRejected
         | ErrorReason::TemporaryPasswordUnusable
-        | ErrorReason::OtpSuspended
-        => StatusCode::FORBIDDEN,
+        | ErrorReason::OtpSuspended => StatusCode::FORBIDDEN,
         ErrorReason::OtpStateConflict | ErrorReason::OtpAlreadyUsed | ErrorReason::AlreadyProvisioned => {
             StatusCode::CONFLICT
         }

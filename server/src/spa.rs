@@ -32,7 +32,6 @@ struct Pages {
     token: Option<PathBuf>,
 }
 
-
 /// The bundles' pages in `dist` (a one-page build serves its `index.html` everywhere).
 pub fn pages(dist: &Path) -> Vec<PathBuf> {
     ["index.html", "bank.html", "token.html"].iter().map(|name| dist.join(name)).filter(|path| path.is_file()).collect()
@@ -42,7 +41,11 @@ pub fn pages(dist: &Path) -> Vec<PathBuf> {
 pub fn router(dist: &Path) -> Router {
     let existing = |name: &str| Some(dist.join(name)).filter(|path| path.is_file());
     let login = dist.join("index.html");
-    let pages = Arc::new(Pages { bank: existing("bank.html").unwrap_or_else(|| login.clone()), token: existing("token.html"), login });
+    let pages = Arc::new(Pages {
+        bank: existing("bank.html").unwrap_or_else(|| login.clone()),
+        token: existing("token.html"),
+        login,
+    });
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
@@ -62,9 +65,8 @@ fn page_for<'a>(pages: &'a Pages, path: &str) -> &'a Path {
 
 /// What `/` answers when no SPA was built: a clear pointer instead of a bare 404.
 pub fn not_built_router() -> Router {
-    Router::new().fallback(|| async {
-        (StatusCode::NOT_FOUND, "The SPA is not built. Start the product with `./x run`.")
-    })
+    Router::new()
+        .fallback(|| async { (StatusCode::NOT_FOUND, "The SPA is not built. Start the product with `./x run`.") })
 }
 
 async fn client_route(State(pages): State<Arc<Pages>>, request: Request) -> Response {
@@ -73,11 +75,7 @@ async fn client_route(State(pages): State<Arc<Pages>>, request: Request) -> Resp
         return StatusCode::NOT_FOUND.into_response();
     }
     let page = page_for(&pages, path).to_owned();
-    let served = ServeFile::new(page)
-        .precompressed_br()
-        .precompressed_gzip()
-        .oneshot(request)
-        .await;
+    let served = ServeFile::new(page).precompressed_br().precompressed_gzip().oneshot(request).await;
     match served {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},

@@ -12,12 +12,12 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::{Mode, Policy, Settings};
+use crate::http::rate_limit::RateLimiter;
+use crate::http::security_headers::{self, SecurityHeaders};
+use crate::http::{client_addr, deadline, request_id};
+use crate::identity::password;
 use crate::mail::sender::{self, Heartbeat, Transport};
 use crate::otp::secret_box::SecretBox;
-use crate::http::rate_limit::RateLimiter;
-use crate::http::{client_addr, deadline, request_id};
-use crate::http::security_headers::{self, SecurityHeaders};
-use crate::identity::password;
 use crate::{routes, spa, telemetry};
 
 /// What every handler can reach.
@@ -72,8 +72,12 @@ impl Application {
             // Development keeps its own OTP key in the data directory.
             std::fs::create_dir_all(&settings.data_dir)?;
         }
-        let secrets =
-            SecretBox::load(settings.mode, settings.otp_key.as_deref(), settings.edge.otp_key_file.as_deref(), &settings.data_dir)?;
+        let secrets = SecretBox::load(
+            settings.mode,
+            settings.otp_key.as_deref(),
+            settings.edge.otp_key_file.as_deref(),
+            &settings.data_dir,
+        )?;
         std::fs::create_dir_all(&settings.data_dir)?;
         let service_id = ServiceId::parse(&settings.service_id)
             .map_err(|_| anyhow::anyhow!("the サービスID must be 8 digits, not {:?}", settings.service_id))?;
@@ -99,10 +103,8 @@ impl Application {
             false => format!("http://{address}"),
         });
         let relying_party = Arc::new(crate::passkey::RelyingParty::for_public_url(&public_url)?);
-        let token_app_url = settings
-            .token_app_url
-            .clone()
-            .unwrap_or_else(|| format!("{}/token", public_url.trim_end_matches('/')));
+        let token_app_url =
+            settings.token_app_url.clone().unwrap_or_else(|| format!("{}/token", public_url.trim_end_matches('/')));
         let state = AppState {
             db: db.clone(),
             clock: settings.clock.clone(),
@@ -231,11 +233,7 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
     Ok(router
         .merge(site)
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(telemetry::request_span)
-                .on_failure(telemetry::on_failure),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span).on_failure(telemetry::on_failure))
         // Outermost: the log span and everything inside know the request's id and client.
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(Arc::new(settings.edge.trusted_proxies.clone()), client_addr::resolve)))

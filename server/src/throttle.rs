@@ -88,7 +88,12 @@ pub async fn take(
 }
 
 /// [`take`] on its own, committed at once: attempts count whether or not they succeed.
-pub async fn take_attempt(state: &AppState, client: &ClientAddr, action: Action, customer_id: i64) -> Result<(), ApiError> {
+pub async fn take_attempt(
+    state: &AppState,
+    client: &ClientAddr,
+    action: Action,
+    customer_id: i64,
+) -> Result<(), ApiError> {
     let mut connection = state.db.acquire().await?;
     take(&mut connection, &state.policy, client, action, customer_id, state.clock.now()).await
 }

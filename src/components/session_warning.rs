@@ -35,7 +35,11 @@ pub fn SessionWarning() -> impl IntoView {
     let since_use = move || now.get() - client::last_session_use_ms().max(answered_at.get());
     let left = Memo::new(move |_| {
         let clock = clock.get();
-        if clock.idle_seconds == 0 { u32::MAX } else { clock.left(elapsed(), since_use()) }
+        if clock.idle_seconds == 0 {
+            u32::MAX
+        } else {
+            clock.left(elapsed(), since_use())
+        }
     });
     let leave = leave_for_lost_session();
     let extend = Action::new_local(move |_: &()| async move {

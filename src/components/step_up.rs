@@ -110,7 +110,9 @@ pub fn StepUpFields(input: StepUpInput) -> impl IntoView {
         };
         let status = match status {
             Ok(status) => status,
-            Err(failure) => return view! { <div class="error-box" role="alert">{failure.to_string()}</div> }.into_any(),
+            Err(failure) => {
+                return view! { <div class="error-box" role="alert">{failure.to_string()}</div> }.into_any()
+            }
         };
         let both = status.methods.contains(&StepUpMethod::Otp) && status.methods.contains(&StepUpMethod::Passkey);
         let switch = both.then(|| {

@@ -18,7 +18,8 @@ pub fn AccountsPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let accounts = Signal::derive(move || me.with(|me| me.accounts.clone()));
     let chosen = use_query_map().with_untracked(|q| q.get("account"));
-    let account = RwSignal::new(chosen.or_else(|| accounts.get_untracked().first().map(account_key)).unwrap_or_default());
+    let account =
+        RwSignal::new(chosen.or_else(|| accounts.get_untracked().first().map(account_key)).unwrap_or_default());
     let (year, month, day) = jst_today();
     let opening = StatementQuery::opening(year, month, day);
     let period = RwSignal::new(opening.period);

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use netbank_api::client;
-use netbank_api::ErrorReason;
 use netbank_api::identity::{LoginRequest, LoginResponse};
 use netbank_api::input::{LoginId, LoginPassword};
+use netbank_api::ErrorReason;
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
@@ -28,9 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         let request = request.clone();
         async move {
             match client::login(request).await {
-                Ok(LoginResponse::Complete) => {
-                    go("/home", false)
-                }
+                Ok(LoginResponse::Complete) => go("/home", false),
                 Ok(LoginResponse::OtpRequired { expires_in_seconds }) => {
                     set_otp_deadline(Some(now_ms() + f64::from(expires_in_seconds) * 1000.0));
                     set_otp_window_seconds(expires_in_seconds);

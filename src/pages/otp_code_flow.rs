@@ -11,7 +11,9 @@ use netbank_api::input::OtpCode;
 use netbank_api::otp::OtpStatus;
 use netbank_api::ErrorReason;
 
-use crate::components::form::{review_with, rule, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions};
+use crate::components::form::{
+    review_with, rule, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions,
+};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
@@ -68,7 +70,18 @@ pub fn CodeFlowPage(flow: CodeFlow) -> impl IntoView {
         OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())
     });
     move || {
-        let f = flow.with_value(|f| (f.input_title, f.input_id, f.confirm_title, f.confirm_id, f.done_title, f.done_id, f.explanation, f.done_message));
+        let f = flow.with_value(|f| {
+            (
+                f.input_title,
+                f.input_id,
+                f.confirm_title,
+                f.confirm_id,
+                f.done_title,
+                f.done_id,
+                f.explanation,
+                f.done_message,
+            )
+        });
         match step.get() {
             Step::Input => view! {
                 <Screen title=f.0 id=f.1>

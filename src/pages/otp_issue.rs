@@ -12,8 +12,8 @@ use crate::components::form::{
     review_with, rule, same_as, submit_with, ConfirmActions, Field, FormAlert, FormError, ReviewActions,
 };
 use crate::components::screen::Screen;
-use crate::components::step_up::{StepUpFields, StepUpInput};
 use crate::components::shell::{leave_for_lost_session, session_lost};
+use crate::components::step_up::{StepUpFields, StepUpInput};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -34,8 +34,16 @@ pub fn OtpIssuePage() -> impl IntoView {
     let error = FormError::new();
     let step_up = StepUpInput::new(Enrolment::Token);
     let leave = leave_for_lost_session();
-    let same_mail = same_as(mail, "確認のため、メールアドレスをもう一度入力してください。", "メールアドレスと確認用の入力が一致しません。");
-    let same_password = same_as(password, "確認のため、利用開始パスワードをもう一度入力してください。", "利用開始パスワードと確認用の入力が一致しません。");
+    let same_mail = same_as(
+        mail,
+        "確認のため、メールアドレスをもう一度入力してください。",
+        "メールアドレスと確認用の入力が一致しません。",
+    );
+    let same_password = same_as(
+        password,
+        "確認のため、利用開始パスワードをもう一度入力してください。",
+        "利用開始パスワードと確認用の入力が一致しません。",
+    );
     let request = move || {
         let software = method.get() == TokenMethod::SoftwareToken;
         IssueTokenRequest {
@@ -57,7 +65,8 @@ pub fn OtpIssuePage() -> impl IntoView {
     });
     let login_password_rule = |v: &str| LoginPassword::parse_field(v, "login_password");
     let step_up_invalid = step_up.invalid();
-    let confirm_invalid = Signal::derive(move || request().check().is_err() || confirmations_differ() || step_up_invalid.get());
+    let confirm_invalid =
+        Signal::derive(move || request().check().is_err() || confirmations_differ() || step_up_invalid.get());
     let submit = Action::new_local(move |request: &IssueTokenRequest| {
         let mut request = request.clone();
         async move {
@@ -93,7 +102,8 @@ pub fn OtpIssuePage() -> impl IntoView {
             </label>
         }
     };
-    move || match step.get() {
+    move || {
+        match step.get() {
         Step::Input => view! {
             <Screen title="トークン発行情報の入力" id="BOT003">
                 <form on:submit=review novalidate=true>
@@ -141,6 +151,7 @@ pub fn OtpIssuePage() -> impl IntoView {
             </Screen>
         }.into_any(),
         Step::Done(issued) => view! { <Issued issued /> }.into_any(),
+    }
     }
 }
 

@@ -69,7 +69,12 @@ pub fn OtpLoginPage() -> impl IntoView {
 /// A refusal that ends the login goes back to BLI001 saying why; a wrong code stays here.
 fn leave_or_show(failure: ClientError, error: FormError, code: RwSignal<String>, leave: Callback<String>) {
     match failure.reason() {
-        Some(ErrorReason::OtpLoginExpired | ErrorReason::OtpSuspended | ErrorReason::Unauthenticated | ErrorReason::SessionExpired) => {
+        Some(
+            ErrorReason::OtpLoginExpired
+            | ErrorReason::OtpSuspended
+            | ErrorReason::Unauthenticated
+            | ErrorReason::SessionExpired,
+        ) => {
             set_otp_deadline(None);
             let message = if failure.reason() == Some(ErrorReason::Unauthenticated) {
                 expired_message()

@@ -12,8 +12,8 @@ use netbank_api::passkey::{PasskeyList, PasskeyRegistrationRequest, PasskeyRemov
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::step_up::{StepUpFields, StepUpInput};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
+use crate::components::step_up::{StepUpFields, StepUpInput};
 use crate::webauthn::{self, PasskeyFailure};
 
 const WHAT_A_PASSKEY_IS: &str = "パスキーは、スマートフォンやパソコンの指紋・顔認証・画面ロックでご本人を確認する認証方式です。パスキーは当組合のサイトでしか使えないため、偽サイト（フィッシングサイト）に入力させられて悪用されることがありません。";

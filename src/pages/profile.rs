@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use netbank_api::client;
 use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest};
-use netbank_api::otp::Procedure;
 use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress, OtpCode};
+use netbank_api::otp::Procedure;
 
 use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, SubmitButton};
 use crate::components::screen::Screen;
@@ -68,7 +68,11 @@ fn NoticeAddressForm(otp_in_use: Signal<bool>, me: Me, done: RwSignal<u32>) -> i
     let code = RwSignal::new(String::new());
     let error = FormError::new();
     let leave = leave_for_lost_session();
-    let same = same_as(new_address, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
+    let same = same_as(
+        new_address,
+        "確認のため、通知先メールアドレスをもう一度入力してください。",
+        "通知先メールアドレスと確認用の入力が一致しません。",
+    );
     let request = move || ChangeNoticeAddressRequest {
         notice_address: new_address.get(),
         password: password.get(),
@@ -115,7 +119,11 @@ fn PasswordForm(otp_in_use: Signal<bool>, done: RwSignal<u32>) -> impl IntoView 
     let code = RwSignal::new(String::new());
     let error = FormError::new();
     let leave = leave_for_lost_session();
-    let same = same_as(new, "確認のため、新しいログインパスワードをもう一度入力してください。", "新しいログインパスワードと確認用の入力が一致しません。");
+    let same = same_as(
+        new,
+        "確認のため、新しいログインパスワードをもう一度入力してください。",
+        "新しいログインパスワードと確認用の入力が一致しません。",
+    );
     let current_rule = |v: &str| LoginPassword::parse_field(v, "current_password");
     let request = move || ChangePasswordRequest {
         current_password: current.get(),

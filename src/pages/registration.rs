@@ -6,15 +6,18 @@ use netbank_api::client;
 use netbank_api::identity::{RegistrationRequest, RegistrationVerifyRequest};
 use netbank_api::input::{AccountNumber, BranchCode, LoginId, NewPassword, NoticeAddress, TemporaryPassword};
 
-use crate::components::form::{rule, same_as, submit_with, Check, Field, FormAlert, FormError, NoticeBox, SubmitButton};
-use crate::state::{forget_form, remembered};
+use crate::components::form::{
+    rule, same_as, submit_with, Check, Field, FormAlert, FormError, NoticeBox, SubmitButton,
+};
 use crate::components::screen::Screen;
+use crate::state::{forget_form, remembered};
 
 /// What the tab keeps of this flow (sessionStorage), under this name: never a password.
 const FORM: &str = "registration";
 
 /// BLI002 after a reload on BLI003: the 仮パスワード was not kept.
-const TYPE_AGAIN: &str = "画面を再読み込みしたため、仮パスワードをもう一度入力してください。入力済みの店番・口座番号はそのままです。";
+const TYPE_AGAIN: &str =
+    "画面を再読み込みしたため、仮パスワードをもう一度入力してください。入力済みの店番・口座番号はそのままです。";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Step {
@@ -112,13 +115,20 @@ fn ProofStep(
 }
 
 #[component]
-fn CredentialsStep(step: RwSignal<Step>, proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CredentialsStep(
+    step: RwSignal<Step>,
+    proof: impl Fn() -> RegistrationVerifyRequest + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let login_id = remembered(FORM, "login_id", String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let notice = remembered(FORM, "notice_address", String::new());
     let notice_again = remembered(FORM, "notice_address_again", String::new());
-    let same_notice = same_as(notice, "確認のため、通知先メールアドレスをもう一度入力してください。", "通知先メールアドレスと確認用の入力が一致しません。");
+    let same_notice = same_as(
+        notice,
+        "確認のため、通知先メールアドレスをもう一度入力してください。",
+        "通知先メールアドレスと確認用の入力が一致しません。",
+    );
     let error = FormError::new();
     let same_password: Check = Callback::new(move |value: String| {
         if value.is_empty() {

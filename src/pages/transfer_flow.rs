@@ -11,15 +11,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use netbank_api::banking::{TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
+use netbank_api::banking::{
+    TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest,
+};
 use netbank_api::client::{self, ClientError};
 use netbank_api::display::account_text;
 use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
 
+use crate::components::account_select::{account_key, account_label};
 use crate::components::form::{rule, submit_with, ConfirmActions, Field, FormAlert, FormError};
 use crate::components::screen::Screen;
-use crate::components::account_select::{account_key, account_label};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::state::{forget_form, go, remembered, yen};
 use crate::webauthn;
@@ -69,7 +71,9 @@ pub fn flow_step(form: &'static str) -> (RwSignal<Step>, Option<&'static str>) {
             }
             let current = untrack(url_step);
             match step.get() {
-                Step::Confirm(..) if current.as_deref() != Some("confirm") => navigate(&format!("{path}?step=confirm"), NavigateOptions::default()),
+                Step::Confirm(..) if current.as_deref() != Some("confirm") => {
+                    navigate(&format!("{path}?step=confirm"), NavigateOptions::default())
+                }
                 Step::Done(_) if current.as_deref() != Some("done") => {
                     forget_form(form, &["step"]);
                     navigate(&format!("{path}?step=done"), NavigateOptions { replace: true, ..Default::default() });
@@ -104,7 +108,13 @@ pub fn flow_step(form: &'static str) -> (RwSignal<Step>, Option<&'static str>) {
 pub fn belongs_to_input(error: &ClientError) -> bool {
     matches!(
         error.reason(),
-        Some(ErrorReason::InsufficientFunds | ErrorReason::DailyLimitExceeded | ErrorReason::PayeeNotFound | ErrorReason::IdempotencyConflict | ErrorReason::InvalidInput)
+        Some(
+            ErrorReason::InsufficientFunds
+                | ErrorReason::DailyLimitExceeded
+                | ErrorReason::PayeeNotFound
+                | ErrorReason::IdempotencyConflict
+                | ErrorReason::InvalidInput
+        )
     ) && error.field() != Some("otp")
 }
 
@@ -129,7 +139,12 @@ fn payee_text(quote: &TransferQuote) -> String {
 
 /// 確認 (BTF003 for 振替, BTF012 for 振込).
 #[component]
-pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSignal<Step>, error: FormError) -> impl IntoView {
+pub fn TransferConfirm(
+    draft: TransferDraft,
+    quote: TransferQuote,
+    step: RwSignal<Step>,
+    error: FormError,
+) -> impl IntoView {
     let transfer = quote.kind == TransferKind::Transfer;
     // 振込: a passkey approves exactly this transfer; the code is the fallback unless the bank
     // requires the passkey of customers who have one.
@@ -167,7 +182,8 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
     let request = {
         let (draft, key) = (draft.clone(), quote.idempotency_key.clone());
         move || {
-            let otp = with_code.then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
+            let otp =
+                with_code.then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
             let request = TransferRequest {
                 draft: draft.clone(),
                 idempotency_key: key.clone(),
@@ -188,7 +204,11 @@ pub fn TransferConfirm(draft: TransferDraft, quote: TransferQuote, step: RwSigna
         }
     };
     let back = Callback::new(move |()| step.set(Step::Input));
-    let (title, id, after) = if transfer { ("振込内容の確認", "BTF012", "振込後残高") } else { ("振替内容の確認", "BTF003", "振替後残高") };
+    let (title, id, after) = if transfer {
+        ("振込内容の確認", "BTF012", "振込後残高")
+    } else {
+        ("振替内容の確認", "BTF003", "振替後残高")
+    };
     view! {
         <Screen title=title id=id>
             <p>{match (with_passkey, with_code) {
@@ -249,7 +269,8 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
     let statement = format!("/accounts?account={}", receipt.from_account);
     // The receipt names the account by its key (`001-1234567`); the screen writes it in full.
     let me = expect_context::<Me>();
-    let from = me.with(|me| me.accounts.iter().find(|a| account_key(a) == receipt.from_account).map(account_label))
+    let from = me
+        .with(|me| me.accounts.iter().find(|a| account_key(a) == receipt.from_account).map(account_label))
         .unwrap_or_else(|| receipt.from_account.clone());
     view! {
         <Screen title=title id=id>
@@ -275,7 +296,8 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
 /// The 確認 screen's 「パスキーで承認」: a challenge for this transfer, the customer's passkey,
 /// then the confirmation carrying the approval.
 async fn approve(mut request: TransferRequest) -> Result<TransferReceipt, ClientError> {
-    let ask = TransferApprovalRequest { draft: request.draft.clone(), idempotency_key: request.idempotency_key.clone() };
+    let ask =
+        TransferApprovalRequest { draft: request.draft.clone(), idempotency_key: request.idempotency_key.clone() };
     let challenge = client::transfer_approval(ask).await?;
     request.passkey = Some(webauthn::answer(challenge, None).await?);
     client::transfer(request).await

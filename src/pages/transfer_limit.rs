@@ -34,7 +34,8 @@ pub fn TransferLimitPage() -> impl IntoView {
     // The shared rule for a raise: the code of a token in use.
     let otp_in_use = move || me.with(|me| me.factors().may_raise_limit());
     let invalid = Signal::derive(move || {
-        LimitAmount::parse(&wanted.get()).is_err() || (raising() && (!otp_in_use() || OtpCode::parse(&code.get()).is_err()))
+        LimitAmount::parse(&wanted.get()).is_err()
+            || (raising() && (!otp_in_use() || OtpCode::parse(&code.get()).is_err()))
     });
     let submit = Action::new_local(move |request: &TransferLimitRequest| {
         let request = request.clone();
@@ -56,7 +57,8 @@ pub fn TransferLimitPage() -> impl IntoView {
     });
     let send = submit_with(invalid, submit, error, move || {
         done.set(None);
-        let otp = raising().then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
+        let otp =
+            raising().then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
         Some(TransferLimitRequest { limit: wanted.get_untracked(), otp })
     });
     view! {

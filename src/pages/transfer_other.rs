@@ -14,10 +14,10 @@ use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
 use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, AccountSelect};
+use crate::components::form::NoticeBox;
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::components::form::NoticeBox;
 use crate::pages::transfer_flow::{flow_step, quote_action, Step, TransferConfirm, TransferDone};
 use crate::state::remembered;
 
@@ -77,11 +77,14 @@ fn TransferOtherFlow() -> impl IntoView {
     // A changed account number is another payee: the name must be asked again.
     Effect::new(move |_| {
         let (b, k, n) = (branch.get(), kind.get(), number.get());
-        if payee.with_untracked(|p| p.as_ref().is_some_and(|p| p.branch_code != b || p.kind != k || p.account_number != n)) {
+        if payee
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.branch_code != b || p.kind != k || p.account_number != n))
+        {
             payee.set(None);
         }
     });
-    let lookup_request = move || PayeeLookupRequest { branch_code: branch.get(), kind: kind.get(), account_number: number.get() };
+    let lookup_request =
+        move || PayeeLookupRequest { branch_code: branch.get(), kind: kind.get(), account_number: number.get() };
     let lookup_invalid = Signal::derive(move || lookup_request().check().is_err());
     let lookup = Action::new_local(move |request: &PayeeLookupRequest| {
         let request = request.clone();
@@ -134,7 +137,8 @@ fn TransferOtherFlow() -> impl IntoView {
             </fieldset>
         })
     };
-    move || match step.get() {
+    move || {
+        match step.get() {
         Step::Input => view! {
             <Screen title="振込（入力）" id="BTF011">
                 <NoticeBox message=lost.map(str::to_owned) />
@@ -183,5 +187,6 @@ fn TransferOtherFlow() -> impl IntoView {
         }.into_any(),
         Step::Confirm(draft, quote) => view! { <TransferConfirm draft quote step error /> }.into_any(),
         Step::Done(receipt) => view! { <TransferDone receipt /> }.into_any(),
+    }
     }
 }

@@ -5,10 +5,10 @@ use netbank_api::banking::TransferDraft;
 use netbank_api::input::Amount;
 
 use crate::components::account_select::{account_key, AccountSelect};
+use crate::components::form::NoticeBox;
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
 use crate::components::shell::Me;
-use crate::components::form::NoticeBox;
 use crate::pages::transfer_flow::{flow_step, quote_action, Step, TransferConfirm, TransferDone};
 use crate::state::remembered;
 
@@ -25,7 +25,8 @@ pub fn TransferOwnPage() -> impl IntoView {
     let amount = remembered(FORM, "amount", String::new());
     let (step, lost) = flow_step(FORM);
     let error = FormError::new();
-    let destinations = Signal::derive(move || accounts.get().into_iter().filter(|a| account_key(a) != from.get()).collect::<Vec<_>>());
+    let destinations =
+        Signal::derive(move || accounts.get().into_iter().filter(|a| account_key(a) != from.get()).collect::<Vec<_>>());
     // The destination follows the source when they would be the same.
     Effect::new(move |_| {
         if to.get() == from.get() || to.get().is_empty() {
@@ -36,15 +37,28 @@ pub fn TransferOwnPage() -> impl IntoView {
     });
     let draft = move || {
         let (branch, number) = to.get().split_once('-').map(|(b, n)| (b.to_owned(), n.to_owned())).unwrap_or_default();
-        let kind = accounts.get().iter().find(|a| account_key(a) == to.get()).map(|a| a.kind).unwrap_or(netbank_api::identity::AccountKind::Ordinary);
-        TransferDraft { from_account: from.get(), to_branch_code: branch, to_kind: kind, to_account_number: number, amount: amount.get(), requester_name: String::new() }
+        let kind = accounts
+            .get()
+            .iter()
+            .find(|a| account_key(a) == to.get())
+            .map(|a| a.kind)
+            .unwrap_or(netbank_api::identity::AccountKind::Ordinary);
+        TransferDraft {
+            from_account: from.get(),
+            to_branch_code: branch,
+            to_kind: kind,
+            to_account_number: number,
+            amount: amount.get(),
+            requester_name: String::new(),
+        }
     };
     let invalid = Signal::derive(move || draft().check().is_err());
     let quote = quote_action(step, error);
     let review = review_with(invalid, error, move || {
         quote.dispatch(untrack(draft));
     });
-    move || match step.get() {
+    move || {
+        match step.get() {
         Step::Input => view! {
             <Screen title="振替（入力）" id="BTF002">
                 <NoticeBox message=lost.map(str::to_owned) />
@@ -63,5 +77,6 @@ pub fn TransferOwnPage() -> impl IntoView {
         }.into_any(),
         Step::Confirm(draft, quote) => view! { <TransferConfirm draft quote step error /> }.into_any(),
         Step::Done(receipt) => view! { <TransferDone receipt /> }.into_any(),
+    }
     }
 }

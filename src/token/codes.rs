@@ -78,7 +78,12 @@ fn TokenCard(token: StoredToken, now: ReadSignal<f64>, tokens: RwSignal<Vec<Stor
         if let (Some(code), Some(window)) = (code.get_untracked(), web_sys::window()) {
             let _ = window.navigator().clipboard().write_text(&code.replace(' ', ""));
             copied.set(true);
-            set_timeout(move || { let _ = copied.try_set(false); }, Duration::from_secs(2));
+            set_timeout(
+                move || {
+                    let _ = copied.try_set(false);
+                },
+                Duration::from_secs(2),
+            );
         }
     };
     let (service_id, user_id) = (token.service_id.clone(), token.user_id.clone());

@@ -45,8 +45,9 @@ pub fn TokenSetup() -> impl IntoView {
         let service = ServiceId::parse(&service_id.get_untracked()).ok()?.as_str().to_owned();
         let user = UserId::parse(&user_id.get_untracked()).ok()?.as_str().to_owned();
         if store::load().iter().any(|t| t.same_as(&service, &user)) {
-            let body = ErrorBody::new(ErrorReason::AlreadyProvisioned)
-                .with_message("このトークンは、この端末に設定済みです。「ワンタイムパスワードを表示する」からご利用ください。");
+            let body = ErrorBody::new(ErrorReason::AlreadyProvisioned).with_message(
+                "このトークンは、この端末に設定済みです。「ワンタイムパスワードを表示する」からご利用ください。",
+            );
             error.set(Some(ClientError::Api(body)));
             return None;
         }

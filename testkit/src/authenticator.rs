@@ -140,9 +140,7 @@ impl SoftAuthenticator {
             .as_array()
             .map(|list| list.iter().filter_map(|c| c["id"].as_str()).map(decode).collect())
             .unwrap_or_default();
-        self.credentials
-            .iter()
-            .position(|c| c.rp_id == rp_id && (allowed.is_empty() || allowed.contains(&c.id)))
+        self.credentials.iter().position(|c| c.rp_id == rp_id && (allowed.is_empty() || allowed.contains(&c.id)))
     }
 
     fn auth_data(&self, rp_id: &str, extra_flags: u8, counter: u32) -> Vec<u8> {

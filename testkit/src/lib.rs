@@ -33,9 +33,7 @@ impl ServerProcess {
         if let Some(filter) = log {
             command.env("RUST_LOG", filter).stderr(Stdio::inherit());
         }
-        let child = command
-            .spawn()
-            .map_err(|e| anyhow::anyhow!("starting {}: {e}", binary.display()))?;
+        let child = command.spawn().map_err(|e| anyhow::anyhow!("starting {}: {e}", binary.display()))?;
         let mut server = Self { child, base: format!("http://127.0.0.1:{port}") };
         for _ in 0..200 {
             if reqwest::get(format!("{}/api/health", server.base)).await.is_ok_and(|r| r.status() == 200) {

@@ -58,7 +58,12 @@ impl PgCluster {
             cluster.dir.display()
         );
         let mut start = cluster.command("pg_ctl");
-        start.arg("-D").arg(&data).args(["-o", &options, "-l"]).arg(cluster.dir.join("server.log")).args(["-w", "start"]);
+        start
+            .arg("-D")
+            .arg(&data)
+            .args(["-o", &options, "-l"])
+            .arg(cluster.dir.join("server.log"))
+            .args(["-w", "start"]);
         run(&mut start).with_context(|| {
             let log = std::fs::read_to_string(cluster.dir.join("server.log")).unwrap_or_default();
             format!("pg_ctl start: {log}")

@@ -1,4 +1,4 @@
-use super::{fixed_digits, InputError, FieldSpec};
+use super::{fixed_digits, FieldSpec, InputError};
 
 /// 店番: the branch number, 3 digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +9,8 @@ impl BranchCode {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字3桁", max_len: 3 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = InputError { field: "branch_code", message: "店番は3桁の数字で入力してください。" };
+        let error =
+            InputError { field: "branch_code", message: "店番は3桁の数字で入力してください。" };
         fixed_digits(raw, 3, error).map(Self)
     }
 
@@ -27,8 +28,9 @@ impl AccountNumber {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字7桁", max_len: 7 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error =
-            InputError { field: "account_number", message: "口座番号は7桁の数字で入力してください。" };
+        let error = InputError {
+            field: "account_number", message: "口座番号は7桁の数字で入力してください。"
+        };
         fixed_digits(raw, 7, error).map(Self)
     }
 

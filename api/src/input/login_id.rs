@@ -1,4 +1,4 @@
-use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError, FieldSpec};
+use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, FieldSpec, InputError};
 
 /// ログインID: 半角英数字, 1 to 12 characters. Compared without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,7 +97,9 @@ mod tests {
 
     #[test]
     fn hidden_characters_are_found_by_their_unicode_category() {
-        for hidden in ["\u{202E}", "\u{200B}", "\u{00AD}", "\u{E0041}", "\u{0600}", "\u{1D173}", "\u{3164}", "\u{FE0F}", "\n"] {
+        for hidden in
+            ["\u{202E}", "\u{200B}", "\u{00AD}", "\u{E0041}", "\u{0600}", "\u{1D173}", "\u{3164}", "\u{FE0F}", "\n"]
+        {
             assert!(has_hidden_characters(&format!("a{hidden}b")), "{hidden:?}");
         }
         assert!(!has_hidden_characters("iPhone 15 の パスキー（会社）"));

@@ -11,7 +11,9 @@ impl Amount {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字（円単位）", max_len: 13 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = InputError { field: "amount", message: "金額は1円以上99,999,999円以下の数字で入力してください。" };
+        let error = InputError {
+            field: "amount", message: "金額は1円以上99,999,999円以下の数字で入力してください。"
+        };
         let value = yen(raw).ok_or(error.clone())?;
         if (1..=Self::MAX).contains(&value) {
             Ok(Self(value))
@@ -34,7 +36,9 @@ impl LimitAmount {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字（円単位）", max_len: 14 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = InputError { field: "limit", message: "振込限度額は0円以上の数字（円単位）で入力してください。" };
+        let error = InputError {
+            field: "limit", message: "振込限度額は0円以上の数字（円単位）で入力してください。"
+        };
         match yen(raw) {
             Some(value) if value <= 999_999_999 => Ok(Self(value)),
             _ => Err(error),
@@ -95,7 +99,8 @@ impl KanaName {
         if name.is_empty() {
             return Err(refuse("お名前（カナ）を入力してください。"));
         }
-        if !name.chars().all(|c| matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{3000}' | '（' | '）' | '・' | '．')) {
+        if !name.chars().all(|c| matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{3000}' | '（' | '）' | '・' | '．'))
+        {
             return Err(refuse("お名前は全角カナで入力してください。"));
         }
         if name.chars().count() > Self::MAX_CHARS {
@@ -119,11 +124,16 @@ pub struct Date {
 
 impl Date {
     pub fn parse_field(raw: &str, field: &'static str) -> Result<Self, InputError> {
-        let error = InputError { field, message: "日付を正しく入力してください（例：2026-11-24）。" };
+        let error =
+            InputError { field, message: "日付を正しく入力してください（例：2026-11-24）。" };
         let parts: Vec<&str> = raw.trim().split('-').collect();
         let [y, m, d] = parts.as_slice() else { return Err(error) };
-        let number = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
-        let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else { return Err(error) };
+        let number = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+        };
+        let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+            return Err(error);
+        };
         let date = Self { year: year as i32, month, day };
         if (1..=12).contains(&month) && day >= 1 && day <= date.days_in_month() && year >= 1970 {
             Ok(date)

@@ -1,7 +1,7 @@
 //! The OTP family's fields: 携帯電話メールアドレス, 利用開始パスワード, the one-time password
 //! itself, and the token app's サービスID and ユーザID.
 
-use super::{fixed_digits, has_full_width_alphanumeric, normalise_digits, InputError, FieldSpec};
+use super::{fixed_digits, has_full_width_alphanumeric, normalise_digits, FieldSpec, InputError};
 
 /// 携帯電話メールアドレス: where the issuance mail goes. The domain is lower-cased; the local
 /// part is kept as typed, since some carriers' older addresses depend on it (dots in a row,
@@ -132,7 +132,9 @@ impl ServiceId {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字8桁", max_len: 9 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = InputError { field: "service_id", message: "サービスIDは半角数字8桁で入力してください。" };
+        let error = InputError {
+            field: "service_id", message: "サービスIDは半角数字8桁で入力してください。"
+        };
         fixed_digits(raw, 8, error).map(Self)
     }
 
@@ -150,7 +152,8 @@ impl UserId {
     pub const SPEC: FieldSpec = FieldSpec { hint: "半角数字11桁", max_len: 13 };
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let error = InputError { field: "user_id", message: "ユーザIDは半角数字11桁で入力してください。" };
+        let error =
+            InputError { field: "user_id", message: "ユーザIDは半角数字11桁で入力してください。" };
         fixed_digits(raw, 11, error).map(Self)
     }
 
@@ -167,8 +170,19 @@ mod tests {
     fn mail_addresses_keep_the_local_part_and_lower_case_the_domain() {
         assert_eq!(MailAddress::parse(" Taro.Y@Docomo.NE.JP ").unwrap().as_str(), "Taro.Y@docomo.ne.jp");
         assert!(MailAddress::parse("taro..y.@ezweb.ne.jp").is_ok(), "legacy carrier address");
-        for bad in ["", "taro", "taro@", "@docomo.ne.jp", "taro@localhost", "taro@-x.jp", "ｔａｒｏ@docomo.ne.jp",
-            "taro y@docomo.ne.jp", "taro@docomo..jp", "太郎@docomo.ne.jp", "<b>@x.jp"] {
+        for bad in [
+            "",
+            "taro",
+            "taro@",
+            "@docomo.ne.jp",
+            "taro@localhost",
+            "taro@-x.jp",
+            "ｔａｒｏ@docomo.ne.jp",
+            "taro y@docomo.ne.jp",
+            "taro@docomo..jp",
+            "太郎@docomo.ne.jp",
+            "<b>@x.jp",
+        ] {
             assert!(MailAddress::parse(bad).is_err(), "{bad}");
         }
         let long = format!("{}@docomo.ne.jp", "a".repeat(250));

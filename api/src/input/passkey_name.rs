@@ -40,7 +40,8 @@ mod tests {
         assert_eq!(PasskeyName::parse(" iPhone ").unwrap().as_str(), "iPhone");
         assert!(PasskeyName::parse(&"あ".repeat(20)).is_ok());
         // Controls and hidden format characters: "\u{202E}gpj.exe" shows as "exe.jpg".
-        for bad in ["", "   ", &"あ".repeat(21), "a\nb", "a\u{0}b", "\u{202E}gpj.exe", "i\u{200B}Phone", "a\u{2066}b"] {
+        for bad in ["", "   ", &"あ".repeat(21), "a\nb", "a\u{0}b", "\u{202E}gpj.exe", "i\u{200B}Phone", "a\u{2066}b"]
+        {
             assert_eq!(PasskeyName::parse(bad).unwrap_err().field, "name", "{bad:?}");
         }
     }

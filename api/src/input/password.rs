@@ -1,4 +1,4 @@
-use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, InputError, FieldSpec};
+use super::{has_full_width_alphanumeric, is_ascii_alphanumeric, FieldSpec, InputError};
 
 /// The longest password any rule takes (NIST SP 800-63B: at least 64).
 pub const MAX_LEN: usize = 64;
@@ -84,7 +84,9 @@ impl NewPassword {
     pub fn check_login_id(&self, login_id: &str, field: &'static str) -> Result<(), InputError> {
         let login_id = login_id.trim().to_ascii_lowercase();
         if !login_id.is_empty() && self.0.to_ascii_lowercase().contains(&login_id) {
-            return Err(InputError { field, message: "パスワードにログインIDを含めることはできません。" });
+            return Err(InputError {
+                field, message: "パスワードにログインIDを含めることはできません。"
+            });
         }
         Ok(())
     }

@@ -64,7 +64,9 @@ pub async fn post_lines(db: &mut AnyConnection, entry: i64, mut lines: Vec<Line>
                 let balance = accounts::apply(&mut *db, id, line.amount).await?.ok_or(PostingError::Overdraft(id))?;
                 journal::insert_account_line(&mut *db, entry, id, line.amount, balance, &line.description).await?;
             }
-            Side::House(house) => journal::insert_house_line(&mut *db, entry, house, line.amount, &line.description).await?,
+            Side::House(house) => {
+                journal::insert_house_line(&mut *db, entry, house, line.amount, &line.description).await?
+            }
         }
     }
     Ok(())
@@ -72,7 +74,14 @@ pub async fn post_lines(db: &mut AnyConnection, entry: i64, mut lines: Vec<Line>
 
 /// Money in from outside the bank's books (窓口入金, a balance carried over): the account's
 /// line and cash's.
-pub fn from_cash(kind: EntryKind, account_id: i64, amount: i64, description: &str, customer_id: Option<i64>, at: i64) -> Posting {
+pub fn from_cash(
+    kind: EntryKind,
+    account_id: i64,
+    amount: i64,
+    description: &str,
+    customer_id: Option<i64>,
+    at: i64,
+) -> Posting {
     Posting {
         kind,
         customer_id,
@@ -137,7 +146,9 @@ fn is_overflow(error: &sqlx::Error) -> bool {
 /// not at all.
 pub async fn check(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     match check_sums(db).await {
-        Err(error) if is_overflow(&error) => Ok(TrialBalance::overflowed(format!("the database could not sum the lines: {error}"))),
+        Err(error) if is_overflow(&error) => {
+            Ok(TrialBalance::overflowed(format!("the database could not sum the lines: {error}")))
+        }
         other => other,
     }
 }
@@ -149,7 +160,15 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     let mismatched = balances
         .iter()
         .filter(|a| sums.get(&a.id).copied().unwrap_or(0) != a.balance)
-        .map(|a| format!("{}-{}: balance {} vs lines {}", a.branch_code, a.number, a.balance, sums.get(&a.id).copied().unwrap_or(0)))
+        .map(|a| {
+            format!(
+                "{}-{}: balance {} vs lines {}",
+                a.branch_code,
+                a.number,
+                a.balance,
+                sums.get(&a.id).copied().unwrap_or(0)
+            )
+        })
         .collect();
     let house = journal::house_sums(&mut *tx).await?;
     let unbalanced_entries = journal::unbalanced_entries(&mut *tx).await?.into_iter().map(|(id, _)| id).collect();
@@ -161,5 +180,14 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
         return Ok(TrialBalance::overflowed("the balances sum past 64 bits".to_owned()));
     };
     let customer_total = customer_total.unwrap_or_default();
-    Ok(TrialBalance { accounts: balances.len(), mismatched, broken_running_balances, unbalanced_entries, customer_total, house, total, overflow: None })
+    Ok(TrialBalance {
+        accounts: balances.len(),
+        mismatched,
+        broken_running_balances,
+        unbalanced_entries,
+        customer_total,
+        house,
+        total,
+        overflow: None,
+    })
 }

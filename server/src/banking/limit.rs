@@ -32,7 +32,12 @@ pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id
 async fn current(state: &AppState, customer_id: i64) -> sqlx::Result<TransferLimit> {
     let limit = daily_limit(state, &state.db, customer_id).await?;
     let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
-    Ok(TransferLimit { limit, used_today, remaining: (limit - used_today).max(0), ceiling: state.policy.transfer.max_daily_limit })
+    Ok(TransferLimit {
+        limit,
+        used_today,
+        remaining: (limit - used_today).max(0),
+        ceiling: state.policy.transfer.max_daily_limit,
+    })
 }
 
 /// What may still be sent today.
@@ -43,7 +48,10 @@ pub async fn remaining_today(state: &AppState, customer_id: i64) -> sqlx::Result
 #[utoipa::path(get, path = "/api/transfer-limit", tag = "banking",
     responses((status = 200, body = TransferLimit), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/transfer-limit`.
-pub async fn show(State(state): State<AppState>, current_customer: CurrentCustomer) -> Result<Json<TransferLimit>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    current_customer: CurrentCustomer,
+) -> Result<Json<TransferLimit>, ApiError> {
     Ok(Json(current(&state, current_customer.customer_id).await?))
 }
 

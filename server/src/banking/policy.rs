@@ -39,7 +39,8 @@ impl FromStr for FeeTable {
         let mut table = Self::default();
         for row in text.split(',').map(str::trim).filter(|row| !row.is_empty()) {
             let (name, fees) = row.split_once('=').ok_or_else(|| format!("{row:?}: expected name=below/from"))?;
-            let (below, from) = fees.split_once('/').ok_or_else(|| format!("{row:?}: expected two fees, below/from 30000"))?;
+            let (below, from) =
+                fees.split_once('/').ok_or_else(|| format!("{row:?}: expected two fees, below/from 30000"))?;
             let parse = |fee: &str| match fee.trim().parse::<i64>() {
                 Ok(fee) if (0..=10_000).contains(&fee) => Ok(fee),
                 _ => Err(format!("{row:?}: a fee is whole yen from 0 to 10000")),
@@ -68,7 +69,12 @@ pub struct TransferPolicy {
 
 impl Default for TransferPolicy {
     fn default() -> Self {
-        Self { default_daily_limit: 500_000, max_daily_limit: 10_000_000, fees: FeeTable::default(), lookups_per_hour: 30 }
+        Self {
+            default_daily_limit: 500_000,
+            max_daily_limit: 10_000_000,
+            fees: FeeTable::default(),
+            lookups_per_hour: 30,
+        }
     }
 }
 

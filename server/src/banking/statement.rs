@@ -56,10 +56,15 @@ pub fn resolve(query: &StatementQuery, today: Date) -> Result<Range, InputError>
             let to = Date::parse_field(query.to.as_deref().unwrap_or_default(), "to")?;
             if from < earliest || to > today {
                 let field = if from < earliest { "from" } else { "to" };
-                return Err(InputError { field, message: "期間は13か月前の月初から本日までの範囲で指定してください。" });
+                return Err(InputError {
+                    field,
+                    message: "期間は13か月前の月初から本日までの範囲で指定してください。",
+                });
             }
             if from > to {
-                return Err(InputError { field: "from", message: "開始日には終了日以前の日付を指定してください。" });
+                return Err(InputError {
+                    field: "from", message: "開始日には終了日以前の日付を指定してください。"
+                });
             }
             (from, to)
         }
@@ -81,7 +86,10 @@ pub fn query_of(pairs: Vec<(String, String)>) -> Result<StatementQuery, InputErr
             "to" => query.to = Some(value),
             "page" => {
                 let page = value.parse::<u32>().ok().filter(|p| *p >= 1);
-                query.page = Some(page.ok_or(InputError { field: "page", message: "ページの指定が正しくありません。" })?);
+                query.page =
+                    Some(page.ok_or(InputError {
+                        field: "page", message: "ページの指定が正しくありません。"
+                    })?);
             }
             _ => {}
         }
@@ -156,7 +164,8 @@ pub async fn show(
 /// is partly others' words: a depositor's at the counter) is kept text by a leading `'`
 /// (OWASP's CSV injection advice).
 fn csv_field(value: &str) -> String {
-    let value = &if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    let value =
+        &if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -233,7 +242,8 @@ mod tests {
 
     #[test]
     fn an_unknown_period_or_page_names_its_field() {
-        let pairs = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let pairs =
+            |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
         assert_eq!(query_of(pairs(&[("period", "last_week"), ("page", "2")])).unwrap().page, Some(2));
         assert_eq!(query_of(pairs(&[("period", "yesterday")])).unwrap_err().field, "period");
         for page in ["0", "-1", "9223372036854775808", "x"] {
@@ -245,10 +255,22 @@ mod tests {
     fn a_chosen_period_stays_within_thirteen_months_and_runs_forwards() {
         let today = Date::parse_field("2026-03-10", "t").unwrap();
         assert!(resolve(&query(StatementPeriod::Custom, "2025-03-01", "2026-03-10"), today).is_ok());
-        assert_eq!(resolve(&query(StatementPeriod::Custom, "2025-02-28", "2026-03-10"), today).unwrap_err().field, "from");
-        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-03-01", "2026-03-11"), today).unwrap_err().field, "to");
-        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-03-05", "2026-03-01"), today).unwrap_err().field, "from");
-        assert_eq!(resolve(&query(StatementPeriod::Custom, "2026-3-05", "2026-03-06"), today).unwrap_err().field, "from");
+        assert_eq!(
+            resolve(&query(StatementPeriod::Custom, "2025-02-28", "2026-03-10"), today).unwrap_err().field,
+            "from"
+        );
+        assert_eq!(
+            resolve(&query(StatementPeriod::Custom, "2026-03-01", "2026-03-11"), today).unwrap_err().field,
+            "to"
+        );
+        assert_eq!(
+            resolve(&query(StatementPeriod::Custom, "2026-03-05", "2026-03-01"), today).unwrap_err().field,
+            "from"
+        );
+        assert_eq!(
+            resolve(&query(StatementPeriod::Custom, "2026-3-05", "2026-03-06"), today).unwrap_err().field,
+            "from"
+        );
     }
 
     #[test]
@@ -260,7 +282,10 @@ mod tests {
             balance_after,
         };
         // Newest first, as the store answers.
-        let text = csv(vec![line(1_795_478_400, "振込 デモ ハナコ", -1000, 9000), line(1_795_400_000, "窓口入金, 現金", 10_000, 10_000)]);
+        let text = csv(vec![
+            line(1_795_478_400, "振込 デモ ハナコ", -1000, 9000),
+            line(1_795_400_000, "窓口入金, 現金", 10_000, 10_000),
+        ]);
         assert!(text.starts_with('\u{FEFF}'));
         let rows: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();
         assert_eq!(rows[0], "取引日,摘要,お支払金額,お預り金額,残高");

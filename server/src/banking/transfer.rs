@@ -20,23 +20,23 @@ use rand::RngCore;
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
-use crate::enrolment;
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::{jst_day, limit};
 use crate::calendar::jst_datetime;
 use crate::config::Policy;
+use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::otp::verify::{self, CodeError};
+use crate::passkey::approval::{self, Binding};
+use crate::passkey::PasskeyError;
 use crate::startup::AppState;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::transfers::{self, NewTransfer, TransferRow};
-use crate::passkey::approval::{self, Binding};
-use crate::passkey::PasskeyError;
 use crate::throttle::{self, Action};
 
 /// Why a transfer was refused; nothing moved.
@@ -87,19 +87,27 @@ impl From<TransferError> for ApiError {
             ErrorBody::new(reason).with_message(message).for_field(field).into()
         };
         match error {
-            TransferError::NotYourAccount => field(ErrorReason::InvalidInput, "from_account", "お支払口座を選択してください。"),
+            TransferError::NotYourAccount => {
+                field(ErrorReason::InvalidInput, "from_account", "お支払口座を選択してください。")
+            }
             TransferError::SameAccount => {
                 field(ErrorReason::InvalidInput, "to_account_number", "お支払口座と同じ口座には振り込めません。")
             }
-            TransferError::PayeeNotFound => ErrorBody::new(ErrorReason::PayeeNotFound).for_field("to_account_number").into(),
+            TransferError::PayeeNotFound => {
+                ErrorBody::new(ErrorReason::PayeeNotFound).for_field("to_account_number").into()
+            }
             TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
             TransferError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             TransferError::TokenState(state) => token::refusal(state),
             TransferError::RequesterName => {
                 field(ErrorReason::InvalidInput, "requester_name", "依頼人名を全角カナで入力してください。")
             }
-            TransferError::InsufficientFunds => ErrorBody::new(ErrorReason::InsufficientFunds).for_field("amount").into(),
-            TransferError::DailyLimitExceeded => ErrorBody::new(ErrorReason::DailyLimitExceeded).for_field("amount").into(),
+            TransferError::InsufficientFunds => {
+                ErrorBody::new(ErrorReason::InsufficientFunds).for_field("amount").into()
+            }
+            TransferError::DailyLimitExceeded => {
+                ErrorBody::new(ErrorReason::DailyLimitExceeded).for_field("amount").into()
+            }
             TransferError::IdempotencyConflict => ApiError::new(ErrorReason::IdempotencyConflict),
             TransferError::Code(error) => error.into(),
             TransferError::Input(error) => error.into(),
@@ -122,7 +130,9 @@ pub async fn own_account(
 
 /// The account named by 店番, 科目 and 口座番号 (a wrong 科目 names none).
 pub async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<AccountRecord>> {
-    Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str()).await?.filter(|account| account.kind() == to.kind))
+    Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str())
+        .await?
+        .filter(|account| account.kind() == to.kind))
 }
 
 /// Asking for the name behind someone else's account number (a lookup, a quote): a token in
@@ -188,7 +198,11 @@ fn token_in_use(token: OtpState) -> Result<(), TransferError> {
 
 /// A 振込 to an account the customer has never paid waits while a new authenticator does. An
 /// unknown account counts as never paid, so the refusal says nothing of whether it exists.
-async fn ensure_paid_before_or_not_waiting(state: &AppState, customer_id: i64, to: Option<&AccountRecord>) -> Result<(), ApiError> {
+async fn ensure_paid_before_or_not_waiting(
+    state: &AppState,
+    customer_id: i64,
+    to: Option<&AccountRecord>,
+) -> Result<(), ApiError> {
     let paid = match to {
         Some(account) => transfers::has_paid(&state.db, customer_id, account.id).await?,
         None => false,
@@ -234,7 +248,13 @@ struct Plan {
     requester: String,
 }
 
-fn plan(state: &AppState, customer_id: i64, from: AccountRecord, to: AccountRecord, draft: &Draft) -> Result<Plan, TransferError> {
+fn plan(
+    state: &AppState,
+    customer_id: i64,
+    from: AccountRecord,
+    to: AccountRecord,
+    draft: &Draft,
+) -> Result<Plan, TransferError> {
     if from.id == to.id {
         return Err(TransferError::SameAccount);
     }
@@ -381,20 +401,24 @@ pub async fn execute(
     match write(&mut attempt, &state, me, &plan, key.as_str(), request.save_payee, now).await {
         Ok(transfer_id) => {
             attempt.commit().await?;
-            audit::record(&mut *tx, now, AuditEvent {
-                customer_id: Some(me),
-                event: "transfer",
-                client_addr: client.ip_string(),
-                result: "success",
-                detail: Some(format!(
-                    "receipt={} kind={} amount={} fee={} to={}",
-                    receipt_no(transfer_id, now),
-                    plan.kind.label(),
-                    plan.amount,
-                    plan.fee,
-                    plan.to.key()
-                )),
-            })
+            audit::record(
+                &mut *tx,
+                now,
+                AuditEvent {
+                    customer_id: Some(me),
+                    event: "transfer",
+                    client_addr: client.ip_string(),
+                    result: "success",
+                    detail: Some(format!(
+                        "receipt={} kind={} amount={} fee={} to={}",
+                        receipt_no(transfer_id, now),
+                        plan.kind.label(),
+                        plan.amount,
+                        plan.fee,
+                        plan.to.key()
+                    )),
+                },
+            )
             .await?;
             tx.commit().await?;
             state.mail_wakeup.notify_one();
@@ -490,7 +514,8 @@ async fn write(
     if plan.kind == TransferKind::Transfer {
         let day_limit = limit::daily_limit(state, &mut **tx, customer_id).await?;
         // The fee leaves the account that day too: it counts toward the limit.
-        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount + plan.fee, day_limit).await? {
+        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount + plan.fee, day_limit).await?
+        {
             return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
         }
     }
@@ -503,8 +528,14 @@ async fn write(
         Line { side: Side::Account(plan.to.id), amount: plan.amount, description: into },
     ];
     if plan.fee > 0 {
-        lines.push(Line { side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned() });
-        lines.push(Line { side: Side::House(HouseAccount::FeeIncome), amount: plan.fee, description: "振込手数料".to_owned() });
+        lines.push(Line {
+            side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned()
+        });
+        lines.push(Line {
+            side: Side::House(HouseAccount::FeeIncome),
+            amount: plan.fee,
+            description: "振込手数料".to_owned(),
+        });
     }
     match ledger::post_lines(&mut *tx, entry, lines).await {
         Ok(()) => {}
@@ -558,7 +589,9 @@ async fn replay(
     to: Option<&AccountRecord>,
     draft: &Draft,
 ) -> Result<TransferReceipt, TransferError> {
-    let same = done.from_account_id == from.id && to.is_some_and(|to| to.id == done.to_account_id) && done.amount == draft.amount.yen();
+    let same = done.from_account_id == from.id
+        && to.is_some_and(|to| to.id == done.to_account_id)
+        && done.amount == draft.amount.yen();
     if !same {
         return Err(TransferError::IdempotencyConflict);
     }

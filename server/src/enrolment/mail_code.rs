@@ -6,7 +6,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::enrolment::{masked_address, Enrolment, EnrolmentPurpose, MailCode, MailCodeRoute, MailCodeSent, StepUpMethod};
+use netbank_api::enrolment::{
+    masked_address, Enrolment, EnrolmentPurpose, MailCode, MailCodeRoute, MailCodeSent, StepUpMethod,
+};
 use netbank_api::{ErrorBody, ErrorReason};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -29,7 +31,11 @@ fn digest(customer_id: i64, purpose: Enrolment, code: &str) -> Vec<u8> {
 
 /// Where a code would go now (the address itself, unmasked), or why none can. Read in the
 /// transaction that sends the code, so an address changed meanwhile is never the one used.
-async fn destination(db: impl sqlx::any::AnyExecutor<'_>, state: &AppState, customer_id: i64) -> sqlx::Result<Result<String, MailCodeRoute>> {
+async fn destination(
+    db: impl sqlx::any::AnyExecutor<'_>,
+    state: &AppState,
+    customer_id: i64,
+) -> sqlx::Result<Result<String, MailCodeRoute>> {
     let Some((address, since)) = customers::notice_address_since(db, customer_id).await? else {
         return Ok(Err(MailCodeRoute::NoAddress));
     };
@@ -93,7 +99,15 @@ pub async fn send(
         Err(why) => return Err(unavailable(&why)),
     };
     throttle::take(&mut tx, &state.policy, &client, Action::EnrolmentCode, me, now).await?;
-    enrolment_codes::put(&mut *tx, me, request.purpose.as_str(), &digest(me, request.purpose, &code), now + lifetime, now).await?;
+    enrolment_codes::put(
+        &mut *tx,
+        me,
+        request.purpose.as_str(),
+        &digest(me, request.purpose, &code),
+        now + lifetime,
+        now,
+    )
+    .await?;
     let new_mail = outbox::NewMail { customer_id: Some(me), to: &address, subject: &mail.subject, body: &mail.body };
     outbox::enqueue(&mut *tx, new_mail, now).await?;
     let event = AuditEvent {

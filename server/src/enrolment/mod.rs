@@ -9,9 +9,7 @@ pub mod mail_code;
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::enrolment::{
-    EnrolmentPurpose, EnrolmentStatus, Enrolment, Factors, MailCode, StepUp, StepUpMethod,
-};
+use netbank_api::enrolment::{Enrolment, EnrolmentPurpose, EnrolmentStatus, Factors, MailCode, StepUp, StepUpMethod};
 use netbank_api::input::OtpCode;
 use netbank_api::otp::Procedure;
 use netbank_api::passkey::PasskeyChallenge;
@@ -81,13 +79,17 @@ pub async fn prove(
                 None => "step_up_missing",
                 Some(_) => "step_up_method_not_offered",
             };
-            crate::audit::record(&state.db, state.clock.now(), crate::audit::AuditEvent {
-                customer_id: Some(customer_id),
-                event,
-                client_addr: client.ip_string(),
-                result: "refused",
-                detail: Some(detail.to_owned()),
-            })
+            crate::audit::record(
+                &state.db,
+                state.clock.now(),
+                crate::audit::AuditEvent {
+                    customer_id: Some(customer_id),
+                    event,
+                    client_addr: client.ip_string(),
+                    result: "refused",
+                    detail: Some(detail.to_owned()),
+                },
+            )
             .await?;
             Err(step_up_required(&methods))
         }
@@ -124,7 +126,10 @@ pub async fn ensure_not_waiting(state: &AppState, customer_id: i64) -> Result<()
     responses((status = 200, description = "the proofs this customer can add an authenticator with", body = EnrolmentStatus),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/enrolment`: what BPK002 and トークン発行 ask for, and the waiting period.
-pub async fn status(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<EnrolmentStatus>, ApiError> {
+pub async fn status(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+) -> Result<Json<EnrolmentStatus>, ApiError> {
     let me = current.customer_id;
     let methods = factors(&state, me).await?.step_up_methods();
     let mail_code = match methods.contains(&StepUpMethod::MailCode) {

@@ -32,7 +32,11 @@ impl FromStr for Cidr {
         let network = canonical(network);
         let max = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(prefix) => prefix.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("{text}: prefix must be 0–{max}"))?,
+            Some(prefix) => prefix
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text}: prefix must be 0–{max}"))?,
             None => max,
         };
         Ok(Self { network: mask(network, prefix), prefix })
@@ -97,7 +101,9 @@ fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
     let xff: Vec<Option<IpAddr>> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .flat_map(|value| value.to_str().map(|v| v.split(',').map(parse_hop).collect::<Vec<_>>()).unwrap_or_else(|_| vec![None]))
+        .flat_map(|value| {
+            value.to_str().map(|v| v.split(',').map(parse_hop).collect::<Vec<_>>()).unwrap_or_else(|_| vec![None])
+        })
         .collect();
     if !xff.is_empty() {
         return xff;
@@ -243,7 +249,8 @@ mod tests {
     #[test]
     fn the_standard_forwarded_header_is_read_when_there_is_no_x_forwarded_for() {
         let trusted: TrustedProxies = "127.0.0.1".parse().unwrap();
-        let forwarded = headers(&[("forwarded", r#"for=1.2.3.4;proto=https, For="[2001:db8:cafe::17]:4711";by=127.0.0.1"#)]);
+        let forwarded =
+            headers(&[("forwarded", r#"for=1.2.3.4;proto=https, For="[2001:db8:cafe::17]:4711";by=127.0.0.1"#)]);
         assert_eq!(trusted.client(ip("127.0.0.1"), &forwarded), ip("2001:db8:cafe::17"));
         let with_port = headers(&[("forwarded", "for=203.0.113.5:5555")]);
         assert_eq!(trusted.client(ip("127.0.0.1"), &with_port), ip("203.0.113.5"));

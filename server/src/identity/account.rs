@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
+use netbank_api::checked::{NoticeAddressChange, PasswordChange};
 use netbank_api::identity::{
     Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, MeResponse, NoticeAddressChanged,
     PasswordChanged, SessionClock,
 };
+use netbank_api::input::NewPassword;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::checked::{NoticeAddressChange, PasswordChange};
-use netbank_api::input::NewPassword;
 use netbank_api::ErrorReason;
 use sqlx::{Any, Transaction};
 
@@ -39,7 +39,13 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         .map(|row| {
             let kind = AccountKind::from_db(&row.kind)
                 .ok_or_else(|| ApiError::internal(format!("unknown account kind {}", row.kind)))?;
-            Ok(Account { kind, branch_code: row.branch_code, number: row.number, balance: row.balance, holder_kana: row.holder_kana })
+            Ok(Account {
+                kind,
+                branch_code: row.branch_code,
+                number: row.number,
+                balance: row.balance,
+                holder_kana: row.holder_kana,
+            })
         })
         .collect::<Result<_, ApiError>>()?;
     let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
@@ -83,7 +89,8 @@ pub async fn change_password(
     }
     let hash = password::hash(new.expose().to_owned()).await?;
 
-    let (mut tx, proved) = verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
+    let (mut tx, proved) =
+        verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
     let now = state.clock.now();
     customers::set_password(&mut *tx, current.customer_id, &hash, now).await?;
     notice::send(&mut tx, current.customer_id, &Notice::PasswordChanged, now).await?;

@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use netbank_api::identity::{LoginRequest, LoginResponse, OtpState};
 use netbank_api::checked::Login;
+use netbank_api::identity::{LoginRequest, LoginResponse, OtpState};
 use netbank_api::otp::Procedure;
-use netbank_api::ErrorReason;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
+use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -37,7 +37,8 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let login = request.check()?;
-    let (token, stage) = password_step(&state, &client, login, session::presented_token(&headers, &state.policy)).await?;
+    let (token, stage) =
+        password_step(&state, &client, login, session::presented_token(&headers, &state.policy)).await?;
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, token.cookie(&state.policy));
     let answer = match stage {
@@ -124,7 +125,9 @@ async fn password_step(
         // Counted toward the lock; the guess that locks answers `login_locked` like every
         // later one. Open sessions go on: they proved the password and their second factor,
         // and a login ID is no secret (anyone could otherwise end the customer's session).
-        let locked = count_wrong_password(state, credential.customer_id, client.ip_string(), LockEffect::KeepSessions, now).await?;
+        let locked =
+            count_wrong_password(state, credential.customer_id, client.ip_string(), LockEffect::KeepSessions, now)
+                .await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
         audit::record(&state.db, now, audit(id, "refused", detail)).await?;
         return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
@@ -151,8 +154,13 @@ async fn password_step(
     if let Some(old) = presented {
         session::delete(&mut *tx, &old).await?;
     }
-    let token = session::create(&mut tx, &state.policy, Opening { customer_id: credential.customer_id, stage, level: Level::Password, login_at: now }, now)
-        .await?;
+    let token = session::create(
+        &mut tx,
+        &state.policy,
+        Opening { customer_id: credential.customer_id, stage, level: Level::Password, login_at: now },
+        now,
+    )
+    .await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
     tx.commit().await?;
@@ -221,7 +229,8 @@ pub(crate) async fn count_wrong_password(
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
-    let locked_now = customers::count_wrong_password(&mut *tx, customer_id, state.policy.login_lockout_threshold, now).await?;
+    let locked_now =
+        customers::count_wrong_password(&mut *tx, customer_id, state.policy.login_lockout_threshold, now).await?;
     match locked_now {
         // No row: it was locked already, by another request meanwhile.
         None => Ok(true),

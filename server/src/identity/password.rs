@@ -3,8 +3,8 @@
 //! async executor, and running more at once than there are cores only adds memory (each
 //! would hold its 19 MiB) and latency, not throughput.
 
-use std::sync::mpsc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;

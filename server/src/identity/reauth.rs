@@ -30,7 +30,8 @@ pub async fn confirm_password(
         return Ok(());
     }
     let now = state.clock.now();
-    let locked = count_wrong_password(state, current.customer_id, client.ip_string(), LockEffect::EndSessions, now).await?;
+    let locked =
+        count_wrong_password(state, current.customer_id, client.ip_string(), LockEffect::EndSessions, now).await?;
     let event = AuditEvent {
         customer_id: Some(current.customer_id),
         event,

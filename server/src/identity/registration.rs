@@ -4,10 +4,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use netbank_api::checked::{Proof, Registration};
 use netbank_api::identity::{RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::checked::{Proof, Registration};
 use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
@@ -62,7 +62,9 @@ pub async fn register(
 
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !customers::consume_temporary_password(&mut *tx, customer_id, state.policy.temporary_password_attempts, now).await? {
+    if !customers::consume_temporary_password(&mut *tx, customer_id, state.policy.temporary_password_attempts, now)
+        .await?
+    {
         return Err(RegistrationError::Unusable.into());
     }
     let inserted = customers::insert_credentials(&mut *tx, customer_id, login_id.as_str(), &password_hash, now).await;
@@ -75,8 +77,11 @@ pub async fn register(
             }
             // The 仮パスワード stays usable for another ID, but each taken ID counts against
             // it like a wrong guess: one 仮パスワード cannot list which IDs exist.
-            customers::count_wrong_temporary_password(&state.db, customer_id, state.policy.temporary_password_attempts).await?;
-            return Err(refused(&state, Some(customer_id), &client, "login_id_taken", RegistrationError::LoginIdTaken).await.into());
+            customers::count_wrong_temporary_password(&state.db, customer_id, state.policy.temporary_password_attempts)
+                .await?;
+            return Err(refused(&state, Some(customer_id), &client, "login_id_taken", RegistrationError::LoginIdTaken)
+                .await
+                .into());
         }
     }
     inserted?;
@@ -115,8 +120,12 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
     let correct = password::verify(secret, pending.password_hash).await?;
     if !correct {
         if !voided && pending.used_at.is_none() {
-            customers::count_wrong_temporary_password(&state.db, pending.customer_id, state.policy.temporary_password_attempts)
-                .await?;
+            customers::count_wrong_temporary_password(
+                &state.db,
+                pending.customer_id,
+                state.policy.temporary_password_attempts,
+            )
+            .await?;
         }
         let detail = if voided { "voided_wrong_temporary_password" } else { "wrong_temporary_password" };
         return Err(refused(state, id, client, detail, RegistrationError::Mismatch).await);

@@ -111,8 +111,11 @@ pub fn clearing_cookie(policy: &Policy) -> HeaderValue {
 /// another origin: a browser forgets a cookie only by its own path).
 pub fn clearing_cookie_at(policy: &Policy, path: &str) -> HeaderValue {
     let secure = if policy.tls { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(policy)))
-        .unwrap_or_else(|_| HeaderValue::from_static("nb_session=; Path=/; Max-Age=0"))
+    HeaderValue::from_str(&format!(
+        "{}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+        cookie_name(policy)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("nb_session=; Path=/; Max-Age=0"))
 }
 
 pub fn set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
@@ -158,7 +161,12 @@ pub fn presented_token(headers: &HeaderMap, policy: &Policy) -> Option<String> {
 /// customer's oldest beyond `policy.sessions_per_customer` (a forgotten login on a shared PC
 /// does not live on behind a dozen newer ones). Callers delete the one presented before (a
 /// new ID at every step up), inside the same transaction.
-pub async fn create(db: &mut sqlx::AnyConnection, policy: &Policy, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+pub async fn create(
+    db: &mut sqlx::AnyConnection,
+    policy: &Policy,
+    opening: Opening,
+    now: i64,
+) -> sqlx::Result<SessionToken> {
     let token = start(&mut *db, opening, now).await?;
     if opening.stage == Stage::Full {
         let id_hash = SessionToken::hash(&token.0);
@@ -248,7 +256,8 @@ impl FromRequestParts<AppState> for CurrentCustomer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = presented_token(&parts.headers, &state.policy).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
+        let token =
+            presented_token(&parts.headers, &state.policy).ok_or(ApiError::new(ErrorReason::Unauthenticated))?;
         let live = touch(state, &token, Stage::Full).await?;
         Ok(Self { customer_id: live.customer_id, token, level: live.level, login_at: live.login_at })
     }

@@ -41,7 +41,13 @@ mod tests {
     fn the_mail_names_the_url_and_the_ids_but_not_the_password() {
         let mail = compose("https://bank.example/token", "10010001", "12345678901", "2026年12月1日 10:00");
         assert!(mail.subject.contains("トークン発行"));
-        for needed in ["https://bank.example/token", "サービスID：10010001", "ユーザID：12345678901", "利用開始パスワード", "2026年12月1日 10:00"] {
+        for needed in [
+            "https://bank.example/token",
+            "サービスID：10010001",
+            "ユーザID：12345678901",
+            "利用開始パスワード",
+            "2026年12月1日 10:00",
+        ] {
             assert!(mail.body.contains(needed), "{needed}");
         }
     }

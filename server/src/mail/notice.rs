@@ -16,7 +16,9 @@ use crate::store::customers;
 pub enum Notice {
     TokenIssued,
     /// With when new payees may be paid, where the bank keeps a waiting period.
-    OtpActivated { new_payees_from: Option<String> },
+    OtpActivated {
+        new_payees_from: Option<String>,
+    },
     OtpDeactivated,
     OtpSuspended,
     OtpSuspensionLifted,
@@ -26,15 +28,30 @@ pub enum Notice {
     /// To the address just registered.
     NoticeAddressRegistered,
     /// To the address being replaced; names the new one only partly.
-    NoticeAddressReplaced { new_address: String },
+    NoticeAddressReplaced {
+        new_address: String,
+    },
     /// A 振込 or 振替 was accepted.
-    TransferAccepted { kind: &'static str, receipt_no: String, payee: String, amount: i64, fee: i64 },
-    TransferLimitChanged { limit: i64 },
+    TransferAccepted {
+        kind: &'static str,
+        receipt_no: String,
+        payee: String,
+        amount: i64,
+        fee: i64,
+    },
+    TransferLimitChanged {
+        limit: i64,
+    },
     /// Never the customer's label for it (a label is theirs to write, this mail is the bank's):
     /// the kind of passkey, the time, and the waiting period.
-    PasskeyRegistered { synced: bool, new_payees_from: Option<String> },
+    PasskeyRegistered {
+        synced: bool,
+        new_payees_from: Option<String>,
+    },
     /// By the customer (one) or by the bank (all of them).
-    PasskeyRemoved { by_bank: bool },
+    PasskeyRemoved {
+        by_bank: bool,
+    },
 }
 
 /// The paper form that brings a stopped or lost token back.
@@ -43,7 +60,8 @@ const FORM: &str = "「ワンタイムパスワード停止解除・初期化依
 impl Notice {
     /// (subject, what happened, what the customer can do now).
     fn parts(&self) -> (&'static str, String, String) {
-        let not_you = "お心当たりのない場合は、第三者による不正なお手続きのおそれがあります。至急お取引店までご連絡ください。";
+        let not_you =
+            "お心当たりのない場合は、第三者による不正なお手続きのおそれがあります。至急お取引店までご連絡ください。";
         match self {
             Self::TokenIssued => (
                 "トークン発行のお知らせ",
@@ -162,9 +180,7 @@ impl Notice {
 /// What a new authenticator may not do yet, and until when.
 fn waiting(new_payees_from: &Option<String>) -> String {
     match new_payees_from {
-        Some(from) => format!(
-            "\n安全のため、{from}までは、初めての振込先への振込と振込限度額の引き上げはできません。"
-        ),
+        Some(from) => format!("\n安全のため、{from}までは、初めての振込先への振込と振込限度額の引き上げはできません。"),
         None => String::new(),
     }
 }
@@ -249,9 +265,13 @@ mod tests {
 
     #[test]
     fn a_new_authenticator_notice_says_until_when_new_payees_wait() {
-        let notice = Notice::PasskeyRegistered { synced: false, new_payees_from: Some("2027年1月16日 09:00".into()) };
+        let notice =
+            Notice::PasskeyRegistered { synced: false, new_payees_from: Some("2027年1月16日 09:00".into()) };
         let (_, body) = notice.compose(1_799_971_200);
-        assert!(body.contains("2027年1月16日 09:00までは、初めての振込先への振込と振込限度額の引き上げはできません"), "{body}");
+        assert!(
+            body.contains("2027年1月16日 09:00までは、初めての振込先への振込と振込限度額の引き上げはできません"),
+            "{body}"
+        );
         assert!(body.contains("登録した端末だけで使えるパスキー"), "{body}");
     }
 

@@ -27,8 +27,10 @@ fn tls_trusting(url: &str, ca_file: &std::path::Path) -> anyhow::Result<lettre::
     use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
     let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("NETBANK_SMTP_URL is not a URL: {e}"))?;
     let host = parsed.host_str().ok_or_else(|| anyhow::anyhow!("NETBANK_SMTP_URL has no host"))?;
-    let pem = std::fs::read(ca_file).map_err(|e| anyhow::anyhow!("reading NETBANK_SMTP_CA_FILE {}: {e}", ca_file.display()))?;
-    let certificate = Certificate::from_pem(&pem).map_err(|e| anyhow::anyhow!("NETBANK_SMTP_CA_FILE is not a PEM certificate: {e}"))?;
+    let pem = std::fs::read(ca_file)
+        .map_err(|e| anyhow::anyhow!("reading NETBANK_SMTP_CA_FILE {}: {e}", ca_file.display()))?;
+    let certificate = Certificate::from_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("NETBANK_SMTP_CA_FILE is not a PEM certificate: {e}"))?;
     let parameters = TlsParameters::builder(host.trim_matches(['[', ']']).to_owned())
         .add_root_certificate(certificate)
         .build()
@@ -54,7 +56,11 @@ pub struct Heartbeat {
 impl Heartbeat {
     pub fn new(poll_interval: Duration) -> Self {
         // One SMTP delivery may take its 15 s timeout several times over in one round.
-        Self { running: false.into(), last: std::sync::Mutex::new(None), stale_after: poll_interval + Duration::from_secs(120) }
+        Self {
+            running: false.into(),
+            last: std::sync::Mutex::new(None),
+            stale_after: poll_interval + Duration::from_secs(120),
+        }
     }
 
     fn beat(&self) {

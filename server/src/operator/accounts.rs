@@ -29,7 +29,10 @@ pub async fn deposit(
 ) -> anyhow::Result<Deposited> {
     let description = description.trim();
     anyhow::ensure!(!description.is_empty() && description.chars().count() <= 30, "the 摘要 is 1 to 30 characters");
-    anyhow::ensure!(!netbank_api::input::has_hidden_characters(description), "the 摘要 has control or invisible formatting characters");
+    anyhow::ensure!(
+        !netbank_api::input::has_hidden_characters(description),
+        "the 摘要 has control or invisible formatting characters"
+    );
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
     let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
@@ -70,6 +73,10 @@ pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
     if trial.broken_running_balances > 0 {
         text.push_str(&format!("BROKEN running balance on {} lines\n", trial.broken_running_balances));
     }
-    text.push_str(if trial.holds() { "OK: every balance equals its lines, all lines sum to zero\n" } else { "FAILED\n" });
+    text.push_str(if trial.holds() {
+        "OK: every balance equals its lines, all lines sum to zero\n"
+    } else {
+        "FAILED\n"
+    });
     Ok((trial, text))
 }

@@ -4,12 +4,12 @@ use rand::Rng;
 use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
+use crate::banking::ledger;
 use crate::clock::Clock;
 use crate::config::Policy;
-use crate::identity::{notice_address, password};
 use crate::identity::session::{self, Revocation};
+use crate::identity::{notice_address, password};
 use crate::mail::notice::{self, Notice};
-use crate::banking::ledger;
 use crate::store::ledger::EntryKind;
 use crate::store::{accounts, customers};
 
@@ -62,7 +62,10 @@ pub async fn create(
         "the opening balance is 0 to {} yen",
         netbank_api::input::Amount::MAX
     );
-    anyhow::ensure!(!netbank_api::input::has_hidden_characters(customer.name), "the name has control or invisible formatting characters");
+    anyhow::ensure!(
+        !netbank_api::input::has_hidden_characters(customer.name),
+        "the name has control or invisible formatting characters"
+    );
     let temporary = generate_temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();
@@ -77,16 +80,12 @@ pub async fn create(
         kind: customer.kind,
         holder_kana: customer.kana.as_ref().map(KanaName::as_str),
     };
-    let account_id = accounts::insert_account(&mut *tx, account)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => anyhow::anyhow!(
-                "account {}-{} exists already",
-                customer.branch.as_str(),
-                customer.account.as_str()
-            ),
-            _ => e.into(),
-        })?;
+    let account_id = accounts::insert_account(&mut *tx, account).await.map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            anyhow::anyhow!("account {}-{} exists already", customer.branch.as_str(), customer.account.as_str())
+        }
+        _ => e.into(),
+    })?;
     if customer.balance > 0 {
         let opening = ledger::from_cash(EntryKind::Opening, account_id, customer.balance, "口座開設", None, now);
         ledger::post(&mut tx, opening).await?;
@@ -172,7 +171,11 @@ impl CustomerRef<'_> {
 
 pub use crate::store::customers::CustomerSummary;
 
-pub async fn show(db: &AnyPool, login_id: Option<&LoginId>, account: Option<(&BranchCode, &AccountNumber)>) -> anyhow::Result<CustomerSummary> {
+pub async fn show(
+    db: &AnyPool,
+    login_id: Option<&LoginId>,
+    account: Option<(&BranchCode, &AccountNumber)>,
+) -> anyhow::Result<CustomerSummary> {
     let customer_id = match (login_id, account) {
         (Some(id), _) => CustomerRef::LoginId(id).id(db).await?,
         (None, Some((branch, number))) => CustomerRef::Account(branch, number).id(db).await?,
@@ -193,7 +196,13 @@ async fn operator_audit(
     customer_id: i64,
     event: &str,
 ) -> sqlx::Result<()> {
-    let event = AuditEvent { customer_id: Some(customer_id), event, client_addr: Some(OPERATOR.into()), result: "success", detail: None };
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event,
+        client_addr: Some(OPERATOR.into()),
+        result: "success",
+        detail: None,
+    };
     audit::record(&mut **tx, now, event).await
 }
 

@@ -5,12 +5,12 @@ use netbank_api::identity::AccountKind;
 use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
+use crate::banking::ledger::{self, Line, Posting, Side};
 use crate::clock::Clock;
 use crate::config::Mode;
 use crate::identity::password;
 use crate::identity::session::{self, Revocation};
 use crate::operator::customers::OPERATOR;
-use crate::banking::ledger::{self, Line, Posting, Side};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::{accounts, customers, otp_tokens};
 
@@ -53,7 +53,8 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     otp_tokens::initialise(&mut *tx, registered).await?;
     session::revoke_all(&mut tx, registered, Revocation::DemoSeed, Some(OPERATOR.into()), now).await?;
 
-    let (newcomer, hanako) = ensure_customer(&mut tx, "デモ 花子", "デモ\u{3000}ハナコ", NEW_BRANCH, NEW_ACCOUNT, now).await?;
+    let (newcomer, hanako) =
+        ensure_customer(&mut tx, "デモ 花子", "デモ\u{3000}ハナコ", NEW_BRANCH, NEW_ACCOUNT, now).await?;
     // History only for accounts opened now: the ledger is never rewritten, so seeding again
     // keeps what the demo customers have done since.
     if let (Some(taro), Some(savings), Some(hanako)) = (taro, taro_savings, hanako) {
@@ -130,7 +131,14 @@ async fn seed_history(
     ];
     for month in 0..4 {
         let day = |offset: i64| start + (month * 30 + offset) * DAY + 10 * 3600;
-        postings.push(ledger::from_cash(EntryKind::Deposit, taro, 280_000, "給与 カ）ネットバンクショウジ", None, day(3)));
+        postings.push(ledger::from_cash(
+            EntryKind::Deposit,
+            taro,
+            280_000,
+            "給与 カ）ネットバンクショウジ",
+            None,
+            day(3),
+        ));
         postings.push(ledger::from_cash(EntryKind::Deposit, hanako, 30_000, "給与 カ）シンクミサービス", None, day(4)));
         let out = |account, amount: i64, description: &str, at| Posting {
             kind: EntryKind::Withdrawal,

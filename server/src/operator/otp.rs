@@ -116,7 +116,12 @@ pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> any
         let Some(last) = batch.last() else { break };
         after = last.customer_id;
         for stored in &batch {
-            let secret = secrets.open(&stored.user_id, &stored.secret_key_id, &stored.secret_ciphertext, &stored.secret_nonce)?;
+            let secret = secrets.open(
+                &stored.user_id,
+                &stored.secret_key_id,
+                &stored.secret_ciphertext,
+                &stored.secret_nonce,
+            )?;
             let sealed = secrets.seal(&stored.user_id, &secret);
             if otp_tokens::reseal(db, stored, &sealed, clock.now()).await? {
                 rotation.resealed += 1;

@@ -22,7 +22,12 @@ pub async fn show(db: &AnyPool, login_id: &LoginId) -> anyhow::Result<String> {
     for row in rows {
         let used = row.last_used_at.map_or("never used".to_owned(), |at| format!("last used {}", jst_datetime(at)));
         let synced = if row.backed_up != 0 { ", synced" } else { "" };
-        text.push_str(&format!("\n  #{} {:?}: registered {}, {used}{synced}", row.id, row.name, jst_datetime(row.created_at)));
+        text.push_str(&format!(
+            "\n  #{} {:?}: registered {}, {used}{synced}",
+            row.id,
+            row.name,
+            jst_datetime(row.created_at)
+        ));
     }
     Ok(text)
 }

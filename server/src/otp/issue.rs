@@ -5,19 +5,19 @@ use axum::extract::State;
 use axum::Json;
 use netbank_api::checked::{Issuance, TokenOrder};
 use netbank_api::enrolment::Enrolment;
+use netbank_api::identity::OtpState;
 use netbank_api::input::MailAddress;
 use netbank_api::otp::{IssueTokenRequest, Procedure, TokenIssued};
 use netbank_api::totp::TotpParams;
-use netbank_api::{ErrorReason, INSTITUTION_NAME};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
-use netbank_api::identity::OtpState;
+use netbank_api::{ErrorReason, INSTITUTION_NAME};
 use rand::{Rng, RngCore};
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditEvent};
-use crate::enrolment;
 use crate::calendar::jst_datetime;
+use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
@@ -28,8 +28,8 @@ use crate::otp::authenticator;
 use crate::otp::token;
 use crate::startup::AppState;
 use crate::store::customers;
-use crate::throttle::{self, Action};
 use crate::store::otp_tokens::{self, Method, NewToken, TokenState};
+use crate::throttle::{self, Action};
 
 /// 160 bits, as RFC 4226 recommends.
 pub const SECRET_BYTES: usize = 20;
@@ -70,14 +70,18 @@ pub async fn issue(
     let material = Material::prepare(&state, order, issuing.now).await?;
     // A token is a second factor's birth: the request proves a factor the customer already
     // has, or (for a first one) the 確認コード from the long-registered notice address.
-    let mut tx = enrolment::prove(&state, &client, current.customer_id, Enrolment::Token, request.step_up.as_ref(), "otp_issue").await?;
+    let mut tx =
+        enrolment::prove(&state, &client, current.customer_id, Enrolment::Token, request.step_up.as_ref(), "otp_issue")
+            .await?;
     let Some(user_id) = issuing.write_token(&mut tx, &material).await? else {
         drop(tx);
         issuing.refused("race".to_owned()).await?;
         return Err(ApiError::new(ErrorReason::OtpStateConflict));
     };
     if material.mail.is_some() {
-        let counted = throttle::take(&mut tx, &state.policy, &client, Action::IssuanceMail, current.customer_id, issuing.now).await;
+        let counted =
+            throttle::take(&mut tx, &state.policy, &client, Action::IssuanceMail, current.customer_id, issuing.now)
+                .await;
         if let Err(refusal) = counted {
             drop(tx);
             issuing.refused("issuance_mails_per_day".to_owned()).await?;
@@ -162,7 +166,11 @@ impl Issuing<'_> {
     /// Writes the token under a fresh ユーザID (drawn again on the rare collision, each try in
     /// its own savepoint), in the transaction the rest of the issuance completes.
     /// `None` when the token is in use or stopped after all (a race): nothing was written.
-    async fn write_token(&self, tx: &mut Transaction<'static, Any>, material: &Material) -> Result<Option<String>, ApiError> {
+    async fn write_token(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        material: &Material,
+    ) -> Result<Option<String>, ApiError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -207,7 +215,8 @@ impl Issuing<'_> {
         let (customer_id, now) = (self.customer_id, self.now);
         if let Some(mail) = &material.mail {
             let deadline = jst_datetime(material.pending_until);
-            let content = issuance::compose(&self.state.deployment.token_app_url, &material.service_id, &user_id, &deadline);
+            let content =
+                issuance::compose(&self.state.deployment.token_app_url, &material.service_id, &user_id, &deadline);
             let new_mail = outbox::NewMail {
                 customer_id: Some(customer_id),
                 to: mail.as_str(),

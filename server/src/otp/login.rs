@@ -7,9 +7,9 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::identity::LoginResponse;
 use netbank_api::otp::{OtpRequest, Procedure};
-use netbank_api::ErrorReason;
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
+use netbank_api::ErrorReason;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -69,8 +69,13 @@ pub async fn login_otp(
         return Err(expired(&state));
     }
     // The absolute limit counts from the password step: the login began there.
-    let full = session::create(&mut tx, &state.policy, Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at }, now)
-        .await?;
+    let full = session::create(
+        &mut tx,
+        &state.policy,
+        Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at },
+        now,
+    )
+    .await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: "login",

@@ -6,9 +6,9 @@ use axum::Json;
 use netbank_api::checked::Provisioning;
 use netbank_api::otp::{ProvisionRequest, ProvisionedToken, TotpAlgorithm};
 use netbank_api::totp::encode_secret;
-use netbank_api::{ErrorReason, INSTITUTION_NAME};
 #[allow(unused_imports)]
 use netbank_api::ErrorBody;
+use netbank_api::{ErrorReason, INSTITUTION_NAME};
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
@@ -16,8 +16,8 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::otp::issue::generate_secret;
 use crate::startup::AppState;
-use crate::throttle::{self, Action};
 use crate::store::otp_tokens::{self, Issuance, TokenState};
+use crate::throttle::{self, Action};
 
 #[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
     responses((status = 200, description = "the token's parameters and secret, given once", body = ProvisionedToken),
@@ -53,7 +53,9 @@ pub async fn provision(
     };
     if !correct {
         let voided = count_wrong_password(&state, issuance.customer_id, user_id.as_str(), now).await?;
-        audit.refused(Some(issuance.customer_id), if voided { "wrong_password_voided" } else { "wrong_password" }).await?;
+        audit
+            .refused(Some(issuance.customer_id), if voided { "wrong_password_voided" } else { "wrong_password" })
+            .await?;
         return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
     }
     let secret = take(&state, &audit, issuance.customer_id).await?;

@@ -51,12 +51,18 @@ impl SecretBox {
                 None => (FIRST_KEY_ID, entry),
             };
             anyhow::ensure!(
-                !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                !id.is_empty()
+                    && id.len() <= 32
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
                 "an OTP key id is 1–32 letters, digits, '-' or '_', not {id:?}"
             );
             anyhow::ensure!(keys.iter().all(|(known, _)| known != id), "the OTP key id {id:?} is given twice");
             let bytes = STANDARD.decode(material).with_context(|| format!("the OTP key {id:?} is not base64"))?;
-            anyhow::ensure!(bytes.len() == 32, "the OTP key {id:?} must be 32 bytes (base64 of 32 random bytes), not {}", bytes.len());
+            anyhow::ensure!(
+                bytes.len() == 32,
+                "the OTP key {id:?} must be 32 bytes (base64 of 32 random bytes), not {}",
+                bytes.len()
+            );
             keys.push((id.to_owned(), Aes256Gcm::new_from_slice(&bytes).expect("32-byte key")));
         }
         anyhow::ensure!(!keys.is_empty(), "no OTP key given");
@@ -65,11 +71,18 @@ impl SecretBox {
 
     /// The configured keys (`--otp-key`, or `--otp-key-file` so the key is not in `ps`); in
     /// development mode without either, the key in the data directory, made on first start.
-    pub fn load(mode: Mode, configured: Option<&str>, key_file: Option<&Path>, data_dir: &Path) -> anyhow::Result<Self> {
+    pub fn load(
+        mode: Mode,
+        configured: Option<&str>,
+        key_file: Option<&Path>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
         match (configured, key_file) {
             (Some(_), Some(_)) => anyhow::bail!("give the OTP key once: --otp-key or --otp-key-file, not both"),
             (Some(text), None) => return Self::from_base64(text),
-            (None, Some(path)) => return Self::from_base64(&read_private(path)?).with_context(|| format!("reading {}", path.display())),
+            (None, Some(path)) => {
+                return Self::from_base64(&read_private(path)?).with_context(|| format!("reading {}", path.display()))
+            }
             (None, None) => {}
         }
         anyhow::ensure!(
@@ -109,11 +122,10 @@ impl SecretBox {
 
     pub fn open(&self, user_id: &str, key_id: &str, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(nonce.len() == 12, "stored nonce has the wrong length");
-        let (_, cipher) = self
-            .keys
-            .iter()
-            .find(|(id, _)| id == key_id)
-            .ok_or_else(|| anyhow::anyhow!("an OTP secret was sealed with key {key_id:?}, which is not configured"))?;
+        let (_, cipher) =
+            self.keys.iter().find(|(id, _)| id == key_id).ok_or_else(|| {
+                anyhow::anyhow!("an OTP secret was sealed with key {key_id:?}, which is not configured")
+            })?;
         cipher
             .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: user_id.as_bytes() })
             .map_err(|_| anyhow::anyhow!("an OTP secret does not open with key {key_id:?} (wrong NETBANK_OTP_KEY?)"))

@@ -8,8 +8,8 @@ use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
-use crate::store::otp_tokens;
 use crate::startup::AppState;
+use crate::store::otp_tokens;
 
 #[utoipa::path(get, path = "/api/otp", tag = "otp",
     responses((status = 200, body = OtpStatus),

@@ -4,8 +4,8 @@
 //! other session of the customer ends, and this one continues under a new ID at the level it
 //! has just proven (a code), with its notice to the customer.
 
-use netbank_api::input::OtpCode;
 use axum::http::HeaderMap;
+use netbank_api::input::OtpCode;
 use netbank_api::otp::{OtpRequest, Procedure};
 
 use crate::audit::{self, AuditEvent};
@@ -14,8 +14,8 @@ use crate::extract::ClientAddr;
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
 use crate::mail::notice::{self, Notice};
 use crate::otp::verify;
-use crate::store::otp_tokens;
 use crate::startup::AppState;
+use crate::store::otp_tokens;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Transition {
@@ -96,7 +96,8 @@ pub async fn confirm(
         detail: None,
     };
     audit::record(&mut *tx, now, event).await?;
-    let token = session::reissue(&mut tx, current, Level::Otp, transition.revocation(), client.ip_string(), now).await?;
+    let token =
+        session::reissue(&mut tx, current, Level::Otp, transition.revocation(), client.ip_string(), now).await?;
     notice::send(&mut tx, customer_id, &transition.notice(state, now), now).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();

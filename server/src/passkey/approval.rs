@@ -60,7 +60,11 @@ impl Binding {
 }
 
 /// A challenge that any of the customer's passkeys may answer, for `binding` only.
-pub async fn challenge(state: &AppState, customer_id: i64, binding: &Binding) -> Result<PasskeyChallenge, PasskeyError> {
+pub async fn challenge(
+    state: &AppState,
+    customer_id: i64,
+    binding: &Binding,
+) -> Result<PasskeyChallenge, PasskeyError> {
     let allowed = passkeys::credentials_of(&state.db, customer_id).await?;
     if allowed.is_empty() {
         return Err(PasskeyError::Refused("no_passkey".to_owned()));
@@ -86,7 +90,8 @@ pub async fn accept(
     let mut tx = crate::db::begin_write(&state.db).await?;
     let verified = async {
         let challenge: DiscoverableAuthentication =
-            ceremony::take(&mut *tx, &answer.ceremony, Purpose::Approve, Some(customer_id), Some(&binding.0), now).await?;
+            ceremony::take(&mut *tx, &answer.ceremony, Purpose::Approve, Some(customer_id), Some(&binding.0), now)
+                .await?;
         ceremony::verify(&mut tx, &state.relying_party, &assertion, challenge, Some(customer_id), now).await
     }
     .await;

@@ -75,7 +75,11 @@ impl RelyingParty {
         }
         options.public_key.allow_credentials = allowed
             .iter()
-            .map(|stored| AllowCredentials { type_: "public-key".to_owned(), id: stored.credential_id.clone(), transports: None })
+            .map(|stored| AllowCredentials {
+                type_: "public-key".to_owned(),
+                id: stored.credential_id.clone(),
+                transports: None,
+            })
             .collect();
         Ok((options, state))
     }
@@ -177,7 +181,8 @@ pub async fn verify(
         }
         Some(_) => {}
         None => {
-            let handle = assertion.get_user_unique_id().ok_or_else(|| PasskeyError::Refused("no_user_handle".to_owned()))?;
+            let handle =
+                assertion.get_user_unique_id().ok_or_else(|| PasskeyError::Refused("no_user_handle".to_owned()))?;
             if passkeys::customer_of_handle(&mut *db, handle).await? != Some(stored.customer_id) {
                 return Err(PasskeyError::Refused("user_handle_mismatch".to_owned()));
             }
@@ -226,5 +231,4 @@ mod tests {
         assert!(RelyingParty::for_public_url("https://192.0.2.10").is_err());
         assert!(RelyingParty::for_public_url("not a url").is_err());
     }
-
 }

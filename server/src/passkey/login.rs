@@ -73,10 +73,12 @@ pub async fn login(
         None
     };
     if let Some((reason, detail)) = held {
-        return Err(match refuse(tx, &client, Some(me), "login", PasskeyError::Refused(detail.to_owned()), now).await {
-            PasskeyError::Unexpected(failure) => failure.into(),
-            _ => ApiError::new(reason),
-        });
+        return Err(
+            match refuse(tx, &client, Some(me), "login", PasskeyError::Refused(detail.to_owned()), now).await {
+                PasskeyError::Unexpected(failure) => failure.into(),
+                _ => ApiError::new(reason),
+            },
+        );
     }
     if let Some(old) = session::presented_token(&headers, &state.policy) {
         session::delete(&mut *tx, &old).await?;
@@ -88,7 +90,11 @@ pub async fn login(
         event: "login",
         client_addr: client.ip_string(),
         result: "success",
-        detail: Some(format!("passkey={}{}", verified.passkey_id, if password_locked { " password_locked" } else { "" })),
+        detail: Some(format!(
+            "passkey={}{}",
+            verified.passkey_id,
+            if password_locked { " password_locked" } else { "" }
+        )),
     };
     audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;

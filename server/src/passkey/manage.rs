@@ -83,7 +83,8 @@ pub async fn remove(
     let id = own_passkey(&state, me, &id).await?;
     let (mut tx, how) = match (&request.passkey, &request.otp) {
         (Some(answer), _) => {
-            let (tx, _) = approval::accept(&state, &client, me, answer, &Binding::removal(id), "passkey_remove").await?;
+            let (tx, _) =
+                approval::accept(&state, &client, me, answer, &Binding::removal(id), "passkey_remove").await?;
             (tx, "passkey")
         }
         (None, Some(code)) => {
@@ -91,7 +92,10 @@ pub async fn remove(
             (verify::accept(&state, me, Procedure::Confirm, &code, "passkey_remove", &client).await?, "otp")
         }
         (None, None) => {
-            let missing = InputError { field: "otp", message: "ワンタイムパスワードを入力するか、パスキーで承認してください。" };
+            let missing = InputError {
+                field: "otp",
+                message: "ワンタイムパスワードを入力するか、パスキーで承認してください。",
+            };
             return Err(missing.into());
         }
     };
@@ -110,7 +114,8 @@ pub async fn remove(
     };
     audit::record(&mut *tx, now, event).await?;
     // A removed passkey may be on a lost device that is logged in.
-    let token = session::reissue(&mut tx, &current, current.level, Revocation::PasskeyRemoved, client.ip_string(), now).await?;
+    let token =
+        session::reissue(&mut tx, &current, current.level, Revocation::PasskeyRemoved, client.ip_string(), now).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     let mut headers = HeaderMap::new();

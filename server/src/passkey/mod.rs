@@ -114,8 +114,13 @@ pub(crate) async fn refuse(
             };
             audit::record(&mut *tx, now, warning).await?;
         }
-        let refusal =
-            AuditEvent { customer_id, event, client_addr: client.ip_string(), result: "refused", detail: Some(error.detail()) };
+        let refusal = AuditEvent {
+            customer_id,
+            event,
+            client_addr: client.ip_string(),
+            result: "refused",
+            detail: Some(error.detail()),
+        };
         audit::record(&mut *tx, now, refusal).await?;
         tx.commit().await
     };

@@ -9,16 +9,18 @@ use axum::http::StatusCode;
 use axum::Json;
 use netbank_api::enrolment::Enrolment;
 use netbank_api::input::{LoginPassword, PasskeyName};
-use netbank_api::passkey::{PasskeyChallenge, PasskeyRegistrationOptionsRequest, PasskeyRegistrationRequest, PasskeySummary};
+use netbank_api::passkey::{
+    PasskeyChallenge, PasskeyRegistrationOptionsRequest, PasskeyRegistrationRequest, PasskeySummary,
+};
 use netbank_api::ErrorBody;
 use rand::RngCore;
 use webauthn_rs::prelude::{Credential, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::audit::{self, AuditEvent};
+use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
-use crate::enrolment;
 use crate::identity::reauth;
 use crate::identity::session::{CurrentCustomer, Level};
 use crate::mail::notice::{self, Notice};
@@ -59,7 +61,8 @@ pub async fn options(
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let me = current.customer_id;
     if needs_password(&current) {
-        let given = LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
+        let given =
+            LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
         reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
     }
     // The registered ones are counted (an eleventh is refused before any proof is spent) and,
@@ -67,7 +70,8 @@ pub async fn options(
     let registered = passkeys::credentials_of(&state.db, me).await?;
     room_for_another(registered.len() as i64)?;
     // The challenge is handed out only in the transaction that spends the proof.
-    let mut tx = enrolment::prove(&state, &client, me, Enrolment::Passkey, request.step_up.as_ref(), "passkey_register").await?;
+    let mut tx =
+        enrolment::prove(&state, &client, me, Enrolment::Passkey, request.step_up.as_ref(), "passkey_register").await?;
     let exclude = registered.into_iter().map(|stored| stored.credential_id).collect();
     let who = customers::identity(&mut *tx, me).await?;
     let mut fresh = [0u8; 16];

@@ -6,10 +6,10 @@ pub mod openapi;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
-use tower_http::set_header::SetResponseHeaderLayer;
 use axum::routing::{delete, get, post};
 use axum::{middleware, Router};
 use netbank_api::ErrorReason;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Mode;
 use crate::error::ApiError;

@@ -1,18 +1,19 @@
 //! `/api/openapi.json`, generated from the handlers' annotations and the `api` crate's types.
 
 use axum::Json;
+use netbank_api::banking::{
+    Payee, PayeeList, PayeeLookupRequest, SavedPayee, Statement, StatementEntry, StatementPeriod, StatementQuery,
+    TransferApprovalRequest, TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote,
+    TransferReceipt, TransferRequest,
+};
 use netbank_api::identity::{
-    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, NoticeAddressChanged, LoginRequest, LoginResponse, MeResponse, OtpState, PasswordChanged, SessionClock,
-    RegistrationRequest, RegistrationVerified, RegistrationVerifyRequest,
+    Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse,
+    NoticeAddressChanged, OtpState, PasswordChanged, RegistrationRequest, RegistrationVerified,
+    RegistrationVerifyRequest, SessionClock,
 };
 use netbank_api::otp::{
     AuthenticatorSetup, IssueTokenRequest, OtpRequest, OtpStatus, ProvisionRequest, ProvisionedToken, TokenIssued,
     TokenMethod, TotpAlgorithm,
-};
-use netbank_api::banking::{
-    Payee, PayeeList, PayeeLookupRequest, SavedPayee, Statement, StatementEntry, StatementPeriod, StatementQuery,
-    TransferApprovalRequest, TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote, TransferReceipt,
-    TransferRequest,
 };
 use netbank_api::passkey::{
     PasskeyAnswer, PasskeyChallenge, PasskeyList, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
@@ -22,12 +23,14 @@ use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse, MailSe
 use utoipa::OpenApi;
 
 use crate::banking::{limit, payees, statement, transfer};
+use crate::enrolment::{self, mail_code};
 use crate::identity::{account, login, registration};
 use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
 use crate::passkey::{approval, login as passkey_login, manage, register};
-use crate::enrolment::{self, mail_code};
 use crate::routes::health;
-use netbank_api::enrolment::{Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod};
+use netbank_api::enrolment::{
+    Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod,
+};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -81,13 +81,19 @@ pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAcco
 }
 
 pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
-    sqlx::query_as("SELECT kind, branch_code, number, balance, holder_kana FROM accounts WHERE customer_id = $1 ORDER BY id")
-        .bind(customer_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(
+        "SELECT kind, branch_code, number, balance, holder_kana FROM accounts WHERE customer_id = $1 ORDER BY id",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await
 }
 
-pub async fn customer_by_account(db: impl AnyExecutor<'_>, branch_code: &str, number: &str) -> sqlx::Result<Option<i64>> {
+pub async fn customer_by_account(
+    db: impl AnyExecutor<'_>,
+    branch_code: &str,
+    number: &str,
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = $1 AND number = $2")
         .bind(branch_code)
         .bind(number)
@@ -115,11 +121,13 @@ pub async fn by_id(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<AccountRec
 /// balance after, or `None` when refused. The condition sits in the statement, so parallel
 /// withdrawals cannot overdraw together.
 pub async fn apply(db: impl AnyExecutor<'_>, account_id: i64, amount: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0 RETURNING balance")
-        .bind(amount)
-        .bind(account_id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0 RETURNING balance",
+    )
+    .bind(amount)
+    .bind(account_id)
+    .fetch_optional(db)
+    .await
 }
 
 /// Every account's stored balance, for the trial balance.

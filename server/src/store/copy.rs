@@ -49,7 +49,11 @@ const TABLES: &[Table] = &[
             ("holder_kana", Text),
         ],
     },
-    Table { name: "journal_entries", numbered: true, columns: &[("id", Int), ("kind", Text), ("occurred_at", Int), ("customer_id", Int)] },
+    Table {
+        name: "journal_entries",
+        numbered: true,
+        columns: &[("id", Int), ("kind", Text), ("occurred_at", Int), ("customer_id", Int)],
+    },
     Table {
         name: "journal_lines",
         numbered: true,
@@ -81,8 +85,16 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
     },
-    Table { name: "transfer_day_totals", numbered: false, columns: &[("customer_id", Int), ("day", Int), ("amount", Int)] },
-    Table { name: "payees", numbered: true, columns: &[("id", Int), ("customer_id", Int), ("account_id", Int), ("created_at", Int)] },
+    Table {
+        name: "transfer_day_totals",
+        numbered: false,
+        columns: &[("customer_id", Int), ("day", Int), ("amount", Int)],
+    },
+    Table {
+        name: "payees",
+        numbered: true,
+        columns: &[("id", Int), ("customer_id", Int), ("account_id", Int), ("created_at", Int)],
+    },
     Table {
         name: "credentials",
         numbered: false,
@@ -98,7 +110,13 @@ const TABLES: &[Table] = &[
     Table {
         name: "temporary_passwords",
         numbered: false,
-        columns: &[("customer_id", Int), ("password_hash", Text), ("expires_at", Int), ("failed_attempts", Int), ("used_at", Int)],
+        columns: &[
+            ("customer_id", Int),
+            ("password_hash", Text),
+            ("expires_at", Int),
+            ("failed_attempts", Int),
+            ("used_at", Int),
+        ],
     },
     Table {
         name: "sessions",
@@ -222,7 +240,11 @@ const PAGE: i64 = 1000;
 pub async fn copy_all(from: &AnyPool, to: &AnyPool) -> anyhow::Result<Vec<(&'static str, u64)>> {
     for table in TABLES {
         let present: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name)).fetch_one(to).await?;
-        anyhow::ensure!(present == 0, "the destination's {} has {present} rows: copy only into an empty database", table.name);
+        anyhow::ensure!(
+            present == 0,
+            "the destination's {} has {present} rows: copy only into an empty database",
+            table.name
+        );
     }
     let mut tx = to.begin().await?;
     let mut copied = Vec::new();
@@ -270,7 +292,10 @@ pub async fn copy_all(from: &AnyPool, to: &AnyPool) -> anyhow::Result<Vec<(&'sta
 pub async fn row_counts(db: &AnyPool) -> anyhow::Result<Vec<(&'static str, i64)>> {
     let mut counts = Vec::new();
     for table in TABLES {
-        counts.push((table.name, sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name)).fetch_one(db).await?));
+        counts.push((
+            table.name,
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name)).fetch_one(db).await?,
+        ));
     }
     Ok(counts)
 }

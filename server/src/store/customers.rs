@@ -54,12 +54,18 @@ pub async fn set_notice_address(
 /// Takes the customer's row lock for the rest of the transaction (PostgreSQL; SQLite's write
 /// transactions are one at a time already): a change of the notice address waits for it.
 pub async fn hold(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customers SET notice_address = notice_address WHERE id = $1").bind(customer_id).execute(db).await?;
+    sqlx::query("UPDATE customers SET notice_address = notice_address WHERE id = $1")
+        .bind(customer_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// The notice address and since when its age counts.
-pub async fn notice_address_since(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<(String, Option<i64>)>> {
+pub async fn notice_address_since(
+    db: impl AnyExecutor<'_>,
+    customer_id: i64,
+) -> sqlx::Result<Option<(String, Option<i64>)>> {
     let row: Option<(Option<String>, Option<i64>)> =
         sqlx::query_as("SELECT notice_address, notice_address_set_at FROM customers WHERE id = $1")
             .bind(customer_id)
@@ -130,7 +136,10 @@ struct ProfileAccountRow {
 
 /// The profile and the accounts in one statement: `/api/me` is the app's most frequent
 /// read, and each statement is a round trip to PostgreSQL.
-pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
+pub async fn profile_with_accounts(
+    db: impl AnyExecutor<'_>,
+    customer_id: i64,
+) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
     let rows: Vec<ProfileAccountRow> = sqlx::query_as(
         "SELECT c.name, k.login_id, c.notice_address,
                 (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
@@ -151,7 +160,13 @@ pub async fn profile_with_accounts(db: impl AnyExecutor<'_>, customer_id: i64) -
         .into_iter()
         .filter_map(|row| {
             let holder_kana = row.holder_kana;
-            Some(AccountRow { kind: row.kind?, branch_code: row.branch_code?, number: row.number?, balance: row.balance?, holder_kana })
+            Some(AccountRow {
+                kind: row.kind?,
+                branch_code: row.branch_code?,
+                number: row.number?,
+                balance: row.balance?,
+                holder_kana,
+            })
         })
         .collect();
     Ok((profile, accounts))
@@ -255,10 +270,7 @@ pub async fn customer_by_login_id(db: impl AnyExecutor<'_>, login_id: &str) -> s
 }
 
 pub async fn login_id(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = $1")
-        .bind(customer_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = $1").bind(customer_id).fetch_one(db).await
 }
 
 pub async fn password_hash(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
@@ -329,13 +341,20 @@ pub async fn delete_credentials(db: impl AnyExecutor<'_>, customer_id: i64) -> s
 }
 
 /// A new password, the failure count cleared.
-pub async fn set_password(db: impl AnyExecutor<'_>, customer_id: i64, password_hash: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE credentials SET password_hash = $1, failed_attempts = 0, updated_at = $2 WHERE customer_id = $3")
-        .bind(password_hash)
-        .bind(now)
-        .bind(customer_id)
-        .execute(db)
-        .await?;
+pub async fn set_password(
+    db: impl AnyExecutor<'_>,
+    customer_id: i64,
+    password_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE credentials SET password_hash = $1, failed_attempts = 0, updated_at = $2 WHERE customer_id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(customer_id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -452,7 +471,11 @@ pub async fn consume_temporary_password(
 }
 
 /// One wrong 仮パスワード, counted up to `limit` (which voids it).
-pub async fn count_wrong_temporary_password(db: impl AnyExecutor<'_>, customer_id: i64, limit: u32) -> sqlx::Result<()> {
+pub async fn count_wrong_temporary_password(
+    db: impl AnyExecutor<'_>,
+    customer_id: i64,
+    limit: u32,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE temporary_passwords SET failed_attempts = failed_attempts + 1
          WHERE customer_id = $1 AND used_at IS NULL AND failed_attempts < $2",

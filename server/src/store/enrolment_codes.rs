@@ -55,11 +55,13 @@ pub async fn take(
 
 /// Counts one wrong answer, never past `attempts` (the code is void from then on).
 pub async fn count_wrong(db: impl AnyExecutor<'_>, customer_id: i64, attempts: u32) -> sqlx::Result<()> {
-    sqlx::query("UPDATE enrolment_codes SET wrong_attempts = wrong_attempts + 1 WHERE customer_id = $1 AND wrong_attempts < $2")
-        .bind(customer_id)
-        .bind(i64::from(attempts))
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE enrolment_codes SET wrong_attempts = wrong_attempts + 1 WHERE customer_id = $1 AND wrong_attempts < $2",
+    )
+    .bind(customer_id)
+    .bind(i64::from(attempts))
+    .execute(db)
+    .await?;
     Ok(())
 }
 

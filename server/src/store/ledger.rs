@@ -48,7 +48,12 @@ impl HouseAccount {
     }
 }
 
-pub async fn insert_entry(db: impl AnyExecutor<'_>, kind: EntryKind, customer_id: Option<i64>, at: i64) -> sqlx::Result<i64> {
+pub async fn insert_entry(
+    db: impl AnyExecutor<'_>,
+    kind: EntryKind,
+    customer_id: Option<i64>,
+    at: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar("INSERT INTO journal_entries (kind, occurred_at, customer_id) VALUES ($1, $2, $3) RETURNING id")
         .bind(kind.as_str())
         .bind(at)

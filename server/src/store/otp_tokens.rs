@@ -343,7 +343,12 @@ pub struct StoredSecret {
 }
 
 /// Up to `limit` secrets not sealed with `key_id`, of customers after `after`, in order.
-pub async fn secrets_not_under(db: impl AnyExecutor<'_>, key_id: &str, after: i64, limit: i64) -> sqlx::Result<Vec<StoredSecret>> {
+pub async fn secrets_not_under(
+    db: impl AnyExecutor<'_>,
+    key_id: &str,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<StoredSecret>> {
     sqlx::query_as(
         "SELECT customer_id, user_id, secret_key_id, secret_ciphertext, secret_nonce FROM otp_tokens
          WHERE secret_ciphertext IS NOT NULL AND secret_key_id <> $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3",

@@ -25,17 +25,25 @@ text_enum!(Purpose { Register = "register", Login = "login", Approve = "approve"
 
 /// The customer's handle, made if there is none yet (two parallel registrations agree on one).
 pub async fn handle(db: &mut sqlx::AnyConnection, customer_id: i64, fresh: [u8; 16]) -> sqlx::Result<Vec<u8>> {
-    sqlx::query("INSERT INTO passkey_handles (customer_id, handle) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING")
+    sqlx::query(
+        "INSERT INTO passkey_handles (customer_id, handle) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING",
+    )
+    .bind(customer_id)
+    .bind(&fresh[..])
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_scalar("SELECT handle FROM passkey_handles WHERE customer_id = $1")
         .bind(customer_id)
-        .bind(&fresh[..])
-        .execute(&mut *db)
-        .await?;
-    sqlx::query_scalar("SELECT handle FROM passkey_handles WHERE customer_id = $1").bind(customer_id).fetch_one(db).await
+        .fetch_one(db)
+        .await
 }
 
 /// Whose handle it is.
 pub async fn customer_of_handle(db: impl AnyExecutor<'_>, handle: &[u8]) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT customer_id FROM passkey_handles WHERE handle = $1").bind(handle).fetch_optional(db).await
+    sqlx::query_scalar("SELECT customer_id FROM passkey_handles WHERE handle = $1")
+        .bind(handle)
+        .fetch_optional(db)
+        .await
 }
 
 /// A registered passkey as the list shows it.
@@ -62,7 +70,10 @@ pub async fn list(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Ve
 /// handle row takes its row lock on PostgreSQL (SQLite's write transactions are one at a time
 /// already). The handle exists: the registration's challenge made it.
 pub async fn hold_registrations(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE passkey_handles SET handle = handle WHERE customer_id = $1").bind(customer_id).execute(db).await?;
+    sqlx::query("UPDATE passkey_handles SET handle = handle WHERE customer_id = $1")
+        .bind(customer_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -90,11 +101,16 @@ pub async fn credentials_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx:
         .await
 }
 
-pub async fn by_credential_id(db: impl AnyExecutor<'_>, credential_id: &[u8]) -> sqlx::Result<Option<StoredCredential>> {
-    sqlx::query_as("SELECT id, customer_id, credential_id, name, credential, sign_count FROM passkeys WHERE credential_id = $1")
-        .bind(credential_id)
-        .fetch_optional(db)
-        .await
+pub async fn by_credential_id(
+    db: impl AnyExecutor<'_>,
+    credential_id: &[u8],
+) -> sqlx::Result<Option<StoredCredential>> {
+    sqlx::query_as(
+        "SELECT id, customer_id, credential_id, name, credential, sign_count FROM passkeys WHERE credential_id = $1",
+    )
+    .bind(credential_id)
+    .fetch_optional(db)
+    .await
 }
 
 pub struct NewPasskey<'a> {

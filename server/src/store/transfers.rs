@@ -116,13 +116,15 @@ pub async fn reserve_day_total(
         .bind(day)
         .execute(&mut *db)
         .await?;
-    let reserved = sqlx::query("UPDATE transfer_day_totals SET amount = amount + $1 WHERE customer_id = $2 AND day = $3 AND amount + $1 <= $4")
-        .bind(amount)
-        .bind(customer_id)
-        .bind(day)
-        .bind(limit)
-        .execute(&mut *db)
-        .await?;
+    let reserved = sqlx::query(
+        "UPDATE transfer_day_totals SET amount = amount + $1 WHERE customer_id = $2 AND day = $3 AND amount + $1 <= $4",
+    )
+    .bind(amount)
+    .bind(customer_id)
+    .bind(day)
+    .bind(limit)
+    .execute(&mut *db)
+    .await?;
     Ok(reserved.rows_affected() == 1)
 }
 
@@ -197,6 +199,10 @@ pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i6
 
 /// Deletes the customer's payee; whether there was one.
 pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx::Result<bool> {
-    let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2").bind(id).bind(customer_id).execute(db).await?;
+    let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2")
+        .bind(id)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
     Ok(deleted.rows_affected() == 1)
 }

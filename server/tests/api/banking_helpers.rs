@@ -50,7 +50,11 @@ impl TestApp {
             kana: Some(KanaName::parse(kana).unwrap()),
         };
         let notice = customers::create(&self.state.db, self.clock(), &self.state.policy, customer).await.unwrap();
-        let newcomer = crate::helpers::Newcomer { branch: "001".into(), account: number.clone(), temporary_password: notice.temporary_password };
+        let newcomer = crate::helpers::Newcomer {
+            branch: "001".into(),
+            account: number.clone(),
+            temporary_password: notice.temporary_password,
+        };
         assert_eq!(self.register(&newcomer, login_id, LOGIN_PASSWORD).await.status(), 201);
         let savings = format!("{:07}", rand_account());
         let kana = KanaName::parse(kana).unwrap();
@@ -119,7 +123,8 @@ impl TestApp {
 
     pub async fn balance(&self, key: &str) -> i64 {
         let (branch, number) = key.split_once('-').unwrap();
-        self.count(&format!("SELECT balance FROM accounts WHERE branch_code = '{branch}' AND number = '{number}'")).await
+        self.count(&format!("SELECT balance FROM accounts WHERE branch_code = '{branch}' AND number = '{number}'"))
+            .await
     }
 
     /// The trial balance holds: every balance equals its lines, every entry sums to zero.

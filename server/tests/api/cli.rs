@@ -20,9 +20,7 @@ fn readme_table() -> (Vec<String>, Vec<String>) {
         .take_while(|line| line.starts_with('|'))
         .collect();
     assert!(table.len() > 10, "the README's configuration table was not found");
-    let ticked = |cell: &str| -> Vec<String> {
-        cell.split('`').skip(1).step_by(2).map(str::to_owned).collect()
-    };
+    let ticked = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
     let (mut flags, mut envs) = (Vec::new(), Vec::new());
     for row in table {
         let cells: Vec<&str> = row.split('|').collect();
@@ -37,7 +35,10 @@ fn the_readme_configuration_table_and_serve_help_name_the_same_flags_and_variabl
     let help = help(&["serve", "--help"]);
     let (flags, envs) = readme_table();
     for flag in &flags {
-        assert!(help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")), "README's {flag} is not in serve --help");
+        assert!(
+            help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")),
+            "README's {flag} is not in serve --help"
+        );
     }
     let listed: Vec<&str> = help
         .split_whitespace()
@@ -76,7 +77,10 @@ fn the_readmes_nginx_configuration_is_the_one_the_tests_use() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
     let config = std::fs::read_to_string(format!("{root}/deploy/nginx-netbank.conf")).unwrap();
-    assert!(readme.contains(&format!("```nginx\n{config}```")), "README.md's nginx block differs from deploy/nginx-netbank.conf");
+    assert!(
+        readme.contains(&format!("```nginx\n{config}```")),
+        "README.md's nginx block differs from deploy/nginx-netbank.conf"
+    );
 }
 
 /// Attack 10: one operator argument must not break the trial balance for good. The opening
@@ -86,10 +90,26 @@ fn the_readmes_nginx_configuration_is_the_one_the_tests_use() {
 async fn amounts_past_the_api_rule_are_refused_and_ledger_check_reports_an_overflow() {
     let data = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_netbank-server")).arg("--data-dir").arg(data.path()).args(args).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap()
     };
     let create = |balance: &str, account: &str| {
-        run(&["customer", "create", "--name", "試験 太郎", "--branch", "001", "--account", account, "--balance", balance])
+        run(&[
+            "customer",
+            "create",
+            "--name",
+            "試験 太郎",
+            "--branch",
+            "001",
+            "--account",
+            account,
+            "--balance",
+            balance,
+        ])
     };
     for huge in ["9223372036854775807", "100000000", "-1", "1e9"] {
         let refused = create(huge, "1000001");
@@ -102,7 +122,8 @@ async fn amounts_past_the_api_rule_are_refused_and_ledger_check_reports_an_overf
 
     // Two lines past 64 bits between them, put in behind the server's back.
     let db = netbank_server::db::open(&data.path().join(netbank_server::config::DATABASE_FILE)).await.unwrap();
-    let entry: i64 = sqlx::query_scalar("SELECT id FROM journal_entries ORDER BY id LIMIT 1").fetch_one(&db).await.unwrap();
+    let entry: i64 =
+        sqlx::query_scalar("SELECT id FROM journal_entries ORDER BY id LIMIT 1").fetch_one(&db).await.unwrap();
     let account: i64 = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id LIMIT 1").fetch_one(&db).await.unwrap();
     for _ in 0..2 {
         sqlx::query("INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description) VALUES ($1, $2, $3, 0, 'x')")

@@ -40,7 +40,10 @@ async fn a_planted_second_session_cookie_is_refused_and_cleared_at_every_path() 
     assert_eq!(refused.status(), 400);
     let cleared = set_cookies(&refused);
     for path in ["/", "/api", "/api/me"] {
-        assert!(cleared.iter().any(|c| c.starts_with("nb_session=;") && c.contains(&format!("Path={path};"))), "{path}: {cleared:?}");
+        assert!(
+            cleared.iter().any(|c| c.starts_with("nb_session=;") && c.contains(&format!("Path={path};"))),
+            "{path}: {cleared:?}"
+        );
     }
     let body: netbank_api::ErrorBody = refused.json().await.unwrap();
     assert_eq!(body.reason, ErrorReason::DuplicateSessionCookie);
@@ -56,7 +59,8 @@ async fn a_planted_cookie_does_not_make_the_one_time_password_step_fail() {
     app.clock().advance(30);
     let code = token.code_at(app.clock().now());
     let both = format!("nb_session=planted; nb_session={pending}");
-    let request = app.client.post(app.url("/api/login/otp")).header(netbank_api::CSRF_HEADER, "1").header("cookie", both);
+    let request =
+        app.client.post(app.url("/api/login/otp")).header(netbank_api::CSRF_HEADER, "1").header("cookie", both);
     let refused = request.json(&json!({ "otp": code })).send().await.unwrap();
     // Not `invalid_otp` or `unauthenticated` for years: the browser is told to clear, and the
     // code was not spent.
@@ -80,7 +84,8 @@ async fn over_tls_the_cookie_is_host_prefixed_and_a_plain_one_is_ignored() {
     let app = spawn_app_with(None, Policy { tls: true, ..test_policy() }).await;
     app.registered_customer("taro01", LOGIN_PASSWORD).await;
     let login = app.login("taro01", LOGIN_PASSWORD).await;
-    let cookie = set_cookies(&login).into_iter().find(|c| c.starts_with("__Host-nb_session=")).expect("a __Host- cookie");
+    let cookie =
+        set_cookies(&login).into_iter().find(|c| c.starts_with("__Host-nb_session=")).expect("a __Host- cookie");
     assert!(cookie.contains("Path=/;") && cookie.contains("Secure") && !cookie.contains("Domain"), "{cookie}");
     let session = crate::helpers::session_cookie(&login).unwrap();
     // Another origin can plant only an unprefixed cookie: it is not the session's.

@@ -8,7 +8,10 @@ use netbank_testkit::postgres::PgCluster;
 use crate::helpers::spawn_app_configured;
 
 fn copy(from: &str, to: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server")).args(["db", "copy", "--from", from, "--to", to]).output().unwrap()
+    std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["db", "copy", "--from", from, "--to", to])
+        .output()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -33,7 +36,12 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     assert_eq!(app.register_passkey_with(&payer.session, &mut phone, "iPhone", proof).await.status(), 201);
     app.login_challenge().await;
     let before = row_counts(&app.state.db).await.unwrap();
-    assert!(before.iter().all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles", "enrolment_codes"].contains(table)), "{before:?}");
+    assert!(
+        before
+            .iter()
+            .all(|(table, n)| *n > 0 || ["temporary_passwords", "throttles", "enrolment_codes"].contains(table)),
+        "{before:?}"
+    );
 
     let sqlite = format!("sqlite://{}", app.data_dir().join(netbank_server::config::DATABASE_FILE).display());
     let postgres = PgCluster::shared().new_database().unwrap();

@@ -251,8 +251,17 @@ async fn a_login_flood_beyond_the_hashing_queue_is_refused_fast_and_counted_righ
     let data = tempfile::tempdir().unwrap();
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_netbank-server"));
     let args = [
-        "--mode", "development", "--demo", "--auth-requests-per-minute", "100000", "--hash-threads", "1",
-        "--hash-queue", "2", "--lockout-threshold", "1000",
+        "--mode",
+        "development",
+        "--demo",
+        "--auth-requests-per-minute",
+        "100000",
+        "--hash-threads",
+        "1",
+        "--hash-queue",
+        "2",
+        "--lockout-threshold",
+        "1000",
     ];
     let server = ServerProcess::start(binary, data.path(), &args, None).await.expect("the server starts");
     let client = reqwest::Client::new();
@@ -322,9 +331,12 @@ async fn json_logs_carry_the_proxys_request_id() {
     child.wait().unwrap();
     assert!(answered, "the server answered");
     let log = std::fs::read_to_string(&log_path).unwrap();
-    let lines: Vec<Value> = log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
+    let lines: Vec<Value> =
+        log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
     assert!(
-        lines.iter().any(|line| line["span"]["request_id"] == "proxy-trace-0042" && line["span"]["path"] == "/api/health"),
+        lines
+            .iter()
+            .any(|line| line["span"]["request_id"] == "proxy-trace-0042" && line["span"]["path"] == "/api/health"),
         "no line of the request: {log}"
     );
 }

@@ -31,9 +31,7 @@ async fn a_locked_login_and_an_unknown_one_lock_alike_and_then_ignore_the_passwo
 #[tokio::test]
 async fn registration_proofs_answer_alike_for_unknown_voided_used_and_wrong() {
     let app = spawn_app().await;
-    let proof = |account: &str, temporary: &str| {
-        json!({ "branch_code": "001", "account_number": account, "temporary_password": temporary })
-    };
+    let proof = |account: &str, temporary: &str| json!({ "branch_code": "001", "account_number": account, "temporary_password": temporary });
     let unknown = answer(app.post("/api/registration/verify", &proof("7777777", "abcd2345"), None).await).await;
     assert_eq!(unknown.1["reason"], "registration_mismatch");
     // A live 仮パスワード, guessed wrong.

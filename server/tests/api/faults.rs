@@ -8,11 +8,11 @@ use std::time::Duration;
 use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, BranchCode};
 use netbank_api::otp::ProvisionedToken;
+use netbank_api::passkey::PasskeyChallenge;
 use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
 use netbank_server::config::{Policy, DATABASE_FILE};
 use netbank_server::operator::{customers, demo};
-use netbank_api::passkey::PasskeyChallenge;
 use netbank_testkit::authenticator::SoftAuthenticator;
 use netbank_testkit::ServerProcess;
 use serde_json::{json, Value};
@@ -23,8 +23,20 @@ const NEWCOMERS: usize = 40;
 /// The server binary on `data`, with the OTP key and no rate limit in the way.
 async fn start(data: &std::path::Path, extra: &[&str]) -> ServerProcess {
     // Customers registered a moment ago may confirm a first second factor by 確認コード.
-    let args = [&["--otp-key", KEY, "--auth-requests-per-minute", "100000", "--enrolment-address-age-days", "0",
-        "--max-connections-per-client", "10000"], extra].concat();
+    let args = [
+        &[
+            "--otp-key",
+            KEY,
+            "--auth-requests-per-minute",
+            "100000",
+            "--enrolment-address-age-days",
+            "0",
+            "--max-connections-per-client",
+            "10000",
+        ],
+        extra,
+    ]
+    .concat();
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_netbank-server"));
     ServerProcess::start(binary, data, &args, None).await.expect("the server binary starts")
 }
@@ -53,7 +65,9 @@ async fn open_newcomers(data: &std::path::Path, count: usize) -> Vec<String> {
             notice_address: None,
             kana: None,
         };
-        temporaries.push(customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password);
+        temporaries.push(
+            customers::create(&db, &Clock::System, &Policy::default(), customer).await.unwrap().temporary_password,
+        );
     }
     db.close().await;
     temporaries
@@ -70,7 +84,13 @@ async fn register_newcomer(client: &reqwest::Client, base: &str, i: usize, tempo
 
 /// The step-up of an enrolment for `client`'s customer (no second factor yet): a 確認コード
 /// asked for and read from the outbox in `reader` (the server's database) by its `address`.
-async fn mail_code_proof(client: &reqwest::Client, base: &str, reader: &sqlx::AnyPool, purpose: &str, address: &str) -> Option<Value> {
+async fn mail_code_proof(
+    client: &reqwest::Client,
+    base: &str,
+    reader: &sqlx::AnyPool,
+    purpose: &str,
+    address: &str,
+) -> Option<Value> {
     let sent = post(client, base, "/api/enrolment/mail-code", json!({ "purpose": purpose })).await.ok()?;
     if sent.status() != 200 {
         return None;
@@ -108,21 +128,43 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let reader = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
     let demo_client = client();
     post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
-    let proof = mail_code_proof(&demo_client, &base, &reader, "token", demo::NOTICE_ADDRESS).await.expect("a 確認コード");
-    let issued: Value = post(&demo_client, &base, "/api/otp/issue",
+    let proof =
+        mail_code_proof(&demo_client, &base, &reader, "token", demo::NOTICE_ADDRESS).await.expect("a 確認コード");
+    let issued: Value = post(
+        &demo_client,
+        &base,
+        "/api/otp/issue",
         json!({ "method": "software_token", "mail_address": "demo@docomo.ne.jp", "activation_password": "1234",
-            "login_password": "demo1234", "step_up": proof }))
-        .await.unwrap().json().await.unwrap();
-    let token: ProvisionedToken = post(&client(), &base, "/api/token/provision",
-        json!({ "service_id": issued["service_id"], "user_id": issued["user_id"], "activation_password": "1234" }))
-        .await.unwrap().json().await.unwrap();
+            "login_password": "demo1234", "step_up": proof }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let token: ProvisionedToken = post(
+        &client(),
+        &base,
+        "/api/token/provision",
+        json!({ "service_id": issued["service_id"], "user_id": issued["user_id"], "activation_password": "1234" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
     let secret = decode_secret(&token.secret).unwrap();
     let code = TotpParams::default().code_at(&secret, Clock::System.now());
     assert_eq!(post(&demo_client, &base, "/api/otp/activate", json!({ "otp": code })).await.unwrap().status(), 200);
     // A login waiting for its code when the server dies.
     let pending_client = client();
-    let pending: Value = post(&pending_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" }))
-        .await.unwrap().json().await.unwrap();
+    let pending: Value =
+        post(&pending_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" }))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(pending["status"], "otp_required");
 
     // The burst: registrations, each then issuing a token (mail), and wrong OTPs.
@@ -139,7 +181,8 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
             }
             let mut issued = false;
             if registered {
-                let _ = post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "kumo4821" })).await;
+                let _ =
+                    post(&client, &base, "/api/login", json!({ "login_id": login_id, "password": "kumo4821" })).await;
                 let address = format!("{login_id}@notice.example");
                 if let Some(proof) = mail_code_proof(&client, &base, &reader, "token", &address).await {
                     let body = json!({ "method": "software_token", "mail_address": format!("{login_id}@docomo.ne.jp"),
@@ -182,16 +225,40 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
     for login_id in &acknowledged {
         let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = $1")
-            .bind(login_id).fetch_one(&db).await.unwrap();
+            .bind(login_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
         assert_eq!(found, 1, "{login_id} was acknowledged and must be there");
     }
     // A 仮パスワード is used exactly when the credentials it bought exist.
-    assert_eq!(count(&db, "SELECT count(*) FROM temporary_passwords t LEFT JOIN credentials c USING (customer_id)
-                      WHERE (t.used_at IS NOT NULL) != (c.customer_id IS NOT NULL)").await, 0);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM temporary_passwords t LEFT JOIN credentials c USING (customer_id)
+                      WHERE (t.used_at IS NOT NULL) != (c.customer_id IS NOT NULL)"
+        )
+        .await,
+        0
+    );
     // Every software token has its mail; no token without its customer.
-    assert_eq!(count(&db, "SELECT count(*) FROM otp_tokens o WHERE method = 'software_token'
-                      AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.customer_id = o.customer_id)").await, 0);
-    assert_eq!(count(&db, "SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL").await, 0);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM otp_tokens o WHERE method = 'software_token'
+                      AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.customer_id = o.customer_id)"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM otp_tokens o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL"
+        )
+        .await,
+        0
+    );
     for login_id in &issued_ack {
         let found: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM otp_tokens o JOIN credentials c USING (customer_id) WHERE c.login_id = $1 AND o.state = 'issued'")
@@ -207,7 +274,10 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     let late = post(&pending_client, &server.base, "/api/login/otp", json!({ "otp": code })).await.unwrap();
     let reason: Value = late.json().await.unwrap();
     // Found expired, or already swept by the restarted server's first sweep: either way over.
-    assert!(["otp_login_expired", "unauthenticated"].contains(&reason["reason"].as_str().unwrap_or_default()), "{reason}");
+    assert!(
+        ["otp_login_expired", "unauthenticated"].contains(&reason["reason"].as_str().unwrap_or_default()),
+        "{reason}"
+    );
 
     // Mail that waited in the outbox is delivered after the restart.
     let mut pending_mail = -1;
@@ -244,7 +314,8 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
     let mut server = start(data.path(), &["--mode", "development"]).await;
     let base = server.base.clone();
     let demo_client = client();
-    let login = post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
+    let login =
+        post(&demo_client, &base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
     assert_eq!(login.status(), 200);
     let body = |key: usize| {
         json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings", "to_account_number": "2345678",
@@ -282,7 +353,8 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
     post(&client, &server.base, "/api/login", json!({ "login_id": "demo01", "password": "demo1234" })).await.unwrap();
     // Each acknowledged confirmation, sent again, answers with its receipt and moves nothing more.
     for (key, receipt) in &acknowledged {
-        let again: Value = post(&client, &server.base, "/api/transfers", body(*key)).await.unwrap().json().await.unwrap();
+        let again: Value =
+            post(&client, &server.base, "/api/transfers", body(*key)).await.unwrap().json().await.unwrap();
         assert_eq!(again["receipt_no"].as_str(), Some(receipt.as_str()), "transfer {key}");
     }
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
@@ -292,7 +364,12 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
     for account in ["001-1234567", "001-2345678"] {
         let statement: Value = client
             .get(format!("{}/api/accounts/{account}/statement?period=last_week", server.base))
-            .send().await.unwrap().json().await.unwrap();
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let lines = statement["entries"].as_array().unwrap().len() as i64;
         let total = statement["total"].as_i64().unwrap();
         // The demo's history ends twelve days back: this week holds exactly the burst.
@@ -303,7 +380,10 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
-    println!("faults: {} transfers acknowledged of {TRANSFERS}, {moved} committed, all present after SIGKILL", acknowledged.len());
+    println!(
+        "faults: {} transfers acknowledged of {TRANSFERS}, {moved} committed, all present after SIGKILL",
+        acknowledged.len()
+    );
     let mut server = server;
     server.kill().unwrap();
 }
@@ -325,7 +405,8 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
     for (i, temporary) in temporaries.iter().enumerate() {
         let client = client();
         assert!(register_newcomer(&client, &base, i, temporary).await);
-        let login = post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "kumo4821" }));
+        let login =
+            post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "kumo4821" }));
         assert_eq!(login.await.unwrap().status(), 200);
         ready.push(client);
     }
@@ -388,11 +469,16 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
             continue;
         }
         registered += 1;
-        let (credential_id, sign_count, last_used_at) = stored.unwrap_or_else(|| panic!("fault{i:02}'s acknowledged passkey"));
+        let (credential_id, sign_count, last_used_at) =
+            stored.unwrap_or_else(|| panic!("fault{i:02}'s acknowledged passkey"));
         assert_eq!(credential_id, phone.credentials[0].id);
         if let Some(counter) = login_counter {
             used += 1;
-            assert_eq!((sign_count, last_used_at.is_some()), (i64::from(counter), true), "fault{i:02}'s acknowledged login");
+            assert_eq!(
+                (sign_count, last_used_at.is_some()),
+                (i64::from(counter), true),
+                "fault{i:02}'s acknowledged login"
+            );
         }
         // The passkey still logs in, its counter carrying on from what was kept (the server
         // came back on another port: another origin, the same RP ID).
@@ -401,12 +487,26 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
         let challenge: PasskeyChallenge =
             post(&fresh, &server.base, "/api/passkeys/login/options", json!({})).await.unwrap().json().await.unwrap();
         let body = json!({ "ceremony": challenge.ceremony, "credential": phone.get(&challenge.options) });
-        assert_eq!(post(&fresh, &server.base, "/api/passkeys/login", body).await.unwrap().status(), 200, "fault{i:02} after the restart");
+        assert_eq!(
+            post(&fresh, &server.base, "/api/passkeys/login", body).await.unwrap().status(),
+            200,
+            "fault{i:02} after the restart"
+        );
     }
     // A passkey exists exactly with its notice mail and its audit record.
-    assert_eq!(count(&db, "SELECT count(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM mail_outbox m
-                      WHERE m.customer_id = p.customer_id AND m.subject LIKE '%パスキー登録のお知らせ')").await, 0);
-    assert_eq!(count(&db, "SELECT count(*) FROM mail_outbox WHERE subject LIKE '%パスキー登録のお知らせ'").await, count(&db, "SELECT count(*) FROM passkeys").await);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM mail_outbox m
+                      WHERE m.customer_id = p.customer_id AND m.subject LIKE '%パスキー登録のお知らせ')"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM mail_outbox WHERE subject LIKE '%パスキー登録のお知らせ'").await,
+        count(&db, "SELECT count(*) FROM passkeys").await
+    );
     assert_eq!(
         count(&db, "SELECT count(*) FROM audit_log WHERE event = 'passkey_register' AND result = 'success'").await,
         count(&db, "SELECT count(*) FROM passkeys").await

@@ -37,7 +37,9 @@ async fn migrations_are_applied_on_first_start() {
     let engine = netbank_server::db::Engine::of(&app.state.db);
     let tables_sql = match engine {
         netbank_server::db::Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table'",
-        netbank_server::db::Engine::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+        netbank_server::db::Engine::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"
+        }
     };
     let tables: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&app.state.db).await.unwrap();
     for table in ["audit_log", "customers", "credentials", "sessions", "otp_tokens", "mail_outbox", "throttles"] {

@@ -39,7 +39,12 @@ pub async fn spawn_app() -> TestApp {
 pub fn test_policy() -> Policy {
     Policy {
         auth_requests_per_minute: 10_000,
-        enrolment: EnrolmentPolicy { address_age_days: 0, new_authenticator_hours: 0, mail_codes_per_day: 1000, ..EnrolmentPolicy::default() },
+        enrolment: EnrolmentPolicy {
+            address_age_days: 0,
+            new_authenticator_hours: 0,
+            mail_codes_per_day: 1000,
+            ..EnrolmentPolicy::default()
+        },
         ..Policy::default()
     }
 }
@@ -86,7 +91,9 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
 /// holds its SQLite file. `./x test` runs the suite once per engine.
 pub fn test_database() -> Option<String> {
     match std::env::var("NETBANK_TEST_DATABASE").as_deref() {
-        Ok("postgres") => Some(netbank_testkit::postgres::PgCluster::shared().new_database().expect("a fresh database")),
+        Ok("postgres") => {
+            Some(netbank_testkit::postgres::PgCluster::shared().new_database().expect("a fresh database"))
+        }
         Ok("sqlite") | Err(_) => None,
         Ok(other) => panic!("NETBANK_TEST_DATABASE is sqlite or postgres, not {other:?}"),
     }
@@ -104,8 +111,8 @@ impl TestApp {
     pub async fn restart(mut self, configure: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
         self._server.stop().await?;
         let mut settings = Settings::for_tests(self._data.path().to_owned(), None);
-        settings.database_url = Some(self.state.db.connect_options().database_url.to_string())
-            .filter(|url| url.starts_with("postgres"));
+        settings.database_url =
+            Some(self.state.db.connect_options().database_url.to_string()).filter(|url| url.starts_with("postgres"));
         settings.policy = (*self.state.policy).clone();
         settings.clock = self.state.clock.clone();
         settings.mail.background_delivery = false;
@@ -225,10 +232,12 @@ impl TestApp {
     /// The code in the newest 確認コード mail.
     pub async fn last_mail_code(&self) -> String {
         use sqlx::Row;
-        let row = sqlx::query("SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1")
-            .fetch_one(&self.state.db)
-            .await
-            .expect("a 確認コード mail");
+        let row = sqlx::query(
+            "SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(&self.state.db)
+        .await
+        .expect("a 確認コード mail");
         let body: String = row.get(0);
         body.split("確認コード：").nth(1).expect("the code line")[..6].to_owned()
     }
@@ -295,7 +304,11 @@ pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
                 }
             }
         }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     outputs.into_iter().map(Option::unwrap).collect()

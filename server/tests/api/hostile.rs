@@ -16,12 +16,12 @@ const NASTY: &[&str] = &[
     "<script>alert(1)</script>",
     "\u{0}\u{1}\u{7f}",
     "abc\r\ndef",
-    "１２３４５６",            // full-width digits
-    "١٢٣٤٥٦",                  // Arabic-Indic digits
-    "𝟏𝟐𝟑𝟒𝟓𝟔",                  // mathematical digits
-    "dеmo01",                  // Cyrillic е
-    "\u{202e}10omed",          // right-to-left override
-    "\u{fe0f}\u{200b}",        // invisible characters
+    "１２３４５６",     // full-width digits
+    "١٢٣٤٥٦",           // Arabic-Indic digits
+    "𝟏𝟐𝟑𝟒𝟓𝟔",           // mathematical digits
+    "dеmo01",           // Cyrillic е
+    "\u{202e}10omed",   // right-to-left override
+    "\u{fe0f}\u{200b}", // invisible characters
     "",
 ];
 
@@ -33,11 +33,20 @@ fn long() -> String {
 fn bodies(value: &str) -> Vec<(&'static str, Value)> {
     vec![
         ("/api/login", json!({ "login_id": value, "password": value })),
-        ("/api/registration/verify", json!({ "branch_code": value, "account_number": value, "temporary_password": value })),
-        ("/api/registration", json!({ "branch_code": value, "account_number": value, "temporary_password": value, "login_id": value, "password": value, "notice_address": value })),
+        (
+            "/api/registration/verify",
+            json!({ "branch_code": value, "account_number": value, "temporary_password": value }),
+        ),
+        (
+            "/api/registration",
+            json!({ "branch_code": value, "account_number": value, "temporary_password": value, "login_id": value, "password": value, "notice_address": value }),
+        ),
         ("/api/login/otp", json!({ "otp": value })),
         ("/api/token/provision", json!({ "service_id": value, "user_id": value, "activation_password": value })),
-        ("/api/otp/issue", json!({ "method": "software_token", "mail_address": value, "activation_password": value, "login_password": value })),
+        (
+            "/api/otp/issue",
+            json!({ "method": "software_token", "mail_address": value, "activation_password": value, "login_password": value }),
+        ),
         ("/api/notice-address", json!({ "notice_address": value, "password": value, "otp": value })),
         ("/api/otp/activate", json!({ "otp": value })),
         ("/api/otp/deactivate", json!({ "otp": value })),

@@ -25,10 +25,23 @@ impl Instance {
     async fn start(data: &Path, url: &str, key: &str, extra: &[&str]) -> Self {
         let args = [
             &[
-                "--database-url", url, "--mode", "development", "--otp-key", key, "--auth-requests-per-minute", "100000",
-                "--sessions-per-customer", "500", "--hash-queue", "1000", "--mail-lease-seconds", "2",
+                "--database-url",
+                url,
+                "--mode",
+                "development",
+                "--otp-key",
+                key,
+                "--auth-requests-per-minute",
+                "100000",
+                "--sessions-per-customer",
+                "500",
+                "--hash-queue",
+                "1000",
+                "--mail-lease-seconds",
+                "2",
                 // Real clocks here: two steps ahead lets the test use three fresh codes at once.
-                "--otp-drift-steps", "2",
+                "--otp-drift-steps",
+                "2",
             ][..],
             extra,
         ]
@@ -43,7 +56,8 @@ impl Instance {
 
     /// An error when the instance is gone.
     async fn try_post(&self, path: &str, body: Value, cookie: Option<&str>) -> reqwest::Result<reqwest::Response> {
-        let mut request = self.client.post(format!("{}{path}", self.server.base)).header(netbank_api::CSRF_HEADER, "1").json(&body);
+        let mut request =
+            self.client.post(format!("{}{path}", self.server.base)).header(netbank_api::CSRF_HEADER, "1").json(&body);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
@@ -104,21 +118,22 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     // The 確認コード goes to the demo customer's long-registered notice address; read here from
     // the shared outbox.
     assert_eq!(a.post("/api/enrolment/mail-code", json!({ "purpose": "token" }), Some(&session)).await.status(), 200);
-    let reader = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 1)
-        .await
-        .unwrap();
-    let mail: String = sqlx::query_scalar("SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1")
-        .fetch_one(&reader)
-        .await
-        .unwrap();
+    let reader = netbank_server::db::connect(
+        netbank_server::db::Location::Url(&url),
+        netbank_server::db::Durability::PowerLoss,
+        1,
+    )
+    .await
+    .unwrap();
+    let mail: String = sqlx::query_scalar(
+        "SELECT body FROM mail_outbox WHERE subject LIKE '%確認コードのお知らせ' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&reader)
+    .await
+    .unwrap();
     let code = &mail.split("確認コード：").nth(1).unwrap()[..6];
     let body = json!({ "method": "authenticator_app", "login_password": "demo1234", "step_up": { "method": "mail_code", "code": code } });
-    let issued: Value = a
-        .post("/api/otp/issue", body, Some(&session))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let issued: Value = a.post("/api/otp/issue", body, Some(&session)).await.json().await.unwrap();
     let secret = netbank_api::totp::decode_secret(issued["authenticator"]["secret"].as_str().unwrap()).unwrap();
     let t0 = netbank_server::clock::Clock::System.now();
     let code = |t: i64| TotpParams::default().code_at(&secret, t);
@@ -179,23 +194,35 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
     let shown = operator(&url, data_a.path(), &["customer", "show", "--login-id", "multi02"]);
     assert!(shown.contains("LOCKED"), "{shown}");
     // The test's own look at the shared database.
-    let db = netbank_server::db::connect(netbank_server::db::Location::Url(&url), netbank_server::db::Durability::PowerLoss, 2)
+    let db = netbank_server::db::connect(
+        netbank_server::db::Location::Url(&url),
+        netbank_server::db::Durability::PowerLoss,
+        2,
+    )
+    .await
+    .unwrap();
+    let counted: i64 = sqlx::query_scalar("SELECT failed_attempts FROM credentials WHERE login_key = 'multi02'")
+        .fetch_one(&db)
         .await
         .unwrap();
-    let counted: i64 =
-        sqlx::query_scalar("SELECT failed_attempts FROM credentials WHERE login_key = 'multi02'").fetch_one(&db).await.unwrap();
     assert_eq!(counted, 6, "the threshold, not one more, across both instances");
 
     // One customer's per-customer limit (10 password-change attempts an hour) holds however
     // the attempts are spread over the instances.
-    let printed = operator(&url, data_a.path(), &["customer", "create", "--name", "上限 試験", "--branch", "003", "--account", "0000001"]);
-    let temporary = printed.lines().find_map(|l| l.strip_prefix("仮パスワード: ")).unwrap().split(' ').next().unwrap().to_owned();
+    let printed = operator(
+        &url,
+        data_a.path(),
+        &["customer", "create", "--name", "上限 試験", "--branch", "003", "--account", "0000001"],
+    );
+    let temporary =
+        printed.lines().find_map(|l| l.strip_prefix("仮パスワード: ")).unwrap().split(' ').next().unwrap().to_owned();
     let registration = json!({
         "branch_code": "003", "account_number": "0000001", "temporary_password": temporary,
         "login_id": "limit03", "password": "pass2026", "notice_address": "limit03@notice.example",
     });
     assert_eq!(a.post("/api/registration", registration, None).await.status(), 201);
-    let session = cookie_of(&a.post("/api/login", json!({ "login_id": "limit03", "password": "pass2026" }), None).await);
+    let session =
+        cookie_of(&a.post("/api/login", json!({ "login_id": "limit03", "password": "pass2026" }), None).await);
     let changes = join_all(
         (0..30)
             .map(|i| {
@@ -215,9 +242,25 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
         let printed = operator(
             &url,
             data_a.path(),
-            &["customer", "create", "--name", "障害 試験", "--branch", "002", "--account", &format!("{:07}", 4_000_000 + i)],
+            &[
+                "customer",
+                "create",
+                "--name",
+                "障害 試験",
+                "--branch",
+                "002",
+                "--account",
+                &format!("{:07}", 4_000_000 + i),
+            ],
         );
-        let temporary = printed.lines().find_map(|l| l.strip_prefix("仮パスワード: ")).unwrap().split(' ').next().unwrap().to_owned();
+        let temporary = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("仮パスワード: "))
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_owned();
         newcomers.push((format!("{:07}", 4_000_000 + i), temporary));
     }
     let burst = join_all(
@@ -246,7 +289,8 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
         unsafe { libc::kill(victim, libc::SIGKILL) };
     };
     let (answers, ()) = tokio::join!(burst, killer);
-    let acknowledged: Vec<usize> = answers.iter().enumerate().filter(|(_, r)| **r == Some(201)).map(|(i, _)| i).collect();
+    let acknowledged: Vec<usize> =
+        answers.iter().enumerate().filter(|(_, r)| **r == Some(201)).map(|(i, _)| i).collect();
     assert!(answers.iter().any(Option::is_none), "A died mid-burst: {answers:?}");
     assert!(acknowledged.len() >= 15, "B's half and A's early ones: {answers:?}");
     for i in &acknowledged {
@@ -266,10 +310,11 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
         assert!(Instant::now() < deadline, "mail still pending after 30 s: {pending}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let taken_over: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND attempts >= 2")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let taken_over: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND attempts >= 2")
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert!(taken_over >= 1, "a mail A had claimed was delivered by B once A's lease ran out");
     db.close().await;
 }
@@ -285,7 +330,16 @@ async fn transfers_over_two_instances_neither_overdraw_nor_move_twice() {
     let a = Instance::start(data_a.path(), &url, &key, &["--demo"]).await;
     let b = Instance::start(data_b.path(), &url, &key, &[]).await;
     let session = cookie_of(&a.post("/api/login", json!({ "login_id": "demo01", "password": "demo1234" }), None).await);
-    let me: Value = a.client.get(format!("{}/api/me", a.server.base)).header("cookie", &session).send().await.unwrap().json().await.unwrap();
+    let me: Value = a
+        .client
+        .get(format!("{}/api/me", a.server.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let balance = me["accounts"][0]["balance"].as_i64().unwrap();
     // Ten of these fit and an eleventh does not: balance = 10 × amount + less than amount.
     let amount = balance / 10;
@@ -293,7 +347,9 @@ async fn transfers_over_two_instances_neither_overdraw_nor_move_twice() {
         json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings", "to_account_number": "2345678",
             "amount": amount.to_string(), "idempotency_key": format!("{key:032x}") })
     };
-    let answers = join_all((0..100).map(|i| alternate(i, &a, &b).post("/api/transfers", body(i), Some(&session))).collect()).await;
+    let answers =
+        join_all((0..100).map(|i| alternate(i, &a, &b).post("/api/transfers", body(i), Some(&session))).collect())
+            .await;
     let mut done = 0;
     for answer in answers {
         match answer.status().as_u16() {
@@ -309,7 +365,9 @@ async fn transfers_over_two_instances_neither_overdraw_nor_move_twice() {
     // Put some back, then one confirmation sent 40 times over both instances.
     let back = json!({ "from_account": "001-2345678", "to_branch_code": "001", "to_kind": "ordinary", "to_account_number": "1234567",
         "amount": "1000", "idempotency_key": format!("{:032x}", 1_000) });
-    let answers = join_all((0..40).map(|i| alternate(i, &a, &b).post("/api/transfers", back.clone(), Some(&session))).collect()).await;
+    let answers =
+        join_all((0..40).map(|i| alternate(i, &a, &b).post("/api/transfers", back.clone(), Some(&session))).collect())
+            .await;
     let mut receipts = std::collections::BTreeSet::new();
     for answer in answers {
         assert_eq!(answer.status(), 200);
@@ -318,6 +376,15 @@ async fn transfers_over_two_instances_neither_overdraw_nor_move_twice() {
     assert_eq!(receipts.len(), 1, "{receipts:?}");
     let printed = operator(&url, data_a.path(), &["ledger", "check"]);
     assert!(printed.contains("OK:"), "{printed}");
-    let me: Value = b.client.get(format!("{}/api/me", b.server.base)).header("cookie", &session).send().await.unwrap().json().await.unwrap();
+    let me: Value = b
+        .client
+        .get(format!("{}/api/me", b.server.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["accounts"][0]["balance"].as_i64(), Some(balance - 10 * amount + 1000));
 }

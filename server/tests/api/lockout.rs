@@ -24,7 +24,11 @@ async fn a_locked_login_answers_the_same_whatever_the_password() {
         assert_eq!(response.status(), 403);
         assert_eq!(error_reason(response).await, ErrorReason::LoginLocked);
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'login' AND detail LIKE 'locked%'").await, 3, "each audited");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'login' AND detail LIKE 'locked%'").await,
+        3,
+        "each audited"
+    );
     // An ID nobody has locks after as many guesses, so "locked" does not say an ID exists.
     for _ in 0..5 {
         assert_eq!(error_reason(app.login("nobody01", "wrong999").await).await, ErrorReason::InvalidCredentials);
@@ -46,8 +50,15 @@ async fn someone_elses_guesses_end_no_session_and_the_passkey_still_logs_in() {
     assert_eq!(error_reason(app.login("taro01", LOGIN_PASSWORD).await).await, ErrorReason::LoginLocked);
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200, "the customer's session goes on");
     let again = app.logged_in_with_passkey(&mut phone).await;
-    assert_eq!(app.get_with_session("/api/me", &again).await.status(), 200, "the passkey logs in through a password lock");
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'login' AND detail LIKE '%password_locked'").await, 1);
+    assert_eq!(
+        app.get_with_session("/api/me", &again).await.status(),
+        200,
+        "the passkey logs in through a password lock"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'login' AND detail LIKE '%password_locked'").await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 use netbank_api::identity::LoginResponse;
 use netbank_api::ErrorReason;
 
-use crate::helpers::{join_all, error_reason, session_cookie, spawn_app};
+use crate::helpers::{error_reason, join_all, session_cookie, spawn_app};
 
 #[tokio::test]
 async fn a_correct_password_logs_in_and_sets_a_session_cookie() {

@@ -56,10 +56,12 @@ async fn smtp_server(listener: TcpListener, delivered: mpsc::UnboundedSender<(St
 }
 
 async fn outbox_row(app: &TestApp) -> (String, i64, Option<String>, Option<String>) {
-    sqlx::query_as("SELECT status, attempts, last_error, transport FROM mail_outbox WHERE to_address = 'taro@docomo.ne.jp'")
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "SELECT status, attempts, last_error, transport FROM mail_outbox WHERE to_address = 'taro@docomo.ne.jp'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
 }
 
 #[tokio::test]

@@ -51,9 +51,19 @@ async fn every_event_of_the_life_cycle_is_told_and_no_notice_carries_a_secret() 
 
     let subjects = subjects_to(&app, address).await;
     let expected = [
-        "通知先メールアドレス登録", "確認コード", "トークン発行", "ワンタイムパスワード利用開始", "ログインパスワード変更",
-        "ワンタイムパスワード利用解除", "確認コード", "トークン発行", "ワンタイムパスワード利用開始", "ワンタイムパスワード停止のお知らせ",
-        "ワンタイムパスワード停止解除", "ワンタイムパスワード初期化", "ログイン停止",
+        "通知先メールアドレス登録",
+        "確認コード",
+        "トークン発行",
+        "ワンタイムパスワード利用開始",
+        "ログインパスワード変更",
+        "ワンタイムパスワード利用解除",
+        "確認コード",
+        "トークン発行",
+        "ワンタイムパスワード利用開始",
+        "ワンタイムパスワード停止のお知らせ",
+        "ワンタイムパスワード停止解除",
+        "ワンタイムパスワード初期化",
+        "ログイン停止",
     ];
     assert_eq!(subjects.len(), expected.len(), "{subjects:#?}");
     for (subject, want) in subjects.iter().zip(expected) {
@@ -118,8 +128,12 @@ async fn changing_the_notice_address_needs_the_password_and_the_code_and_tells_t
     assert_eq!(app.get_with_session("/api/me", &other).await.status(), 401, "other sessions end");
     let old = subjects_to(&app, "taro01@notice.example").await;
     assert!(old.last().unwrap().contains("通知先メールアドレス変更"), "{old:?}");
-    let old_body = app.mailbox().await.into_iter().find(|m| m["to_address"] == "taro01@notice.example"
-        && m["subject"].as_str().unwrap().contains("変更")).unwrap();
+    let old_body = app
+        .mailbox()
+        .await
+        .into_iter()
+        .find(|m| m["to_address"] == "taro01@notice.example" && m["subject"].as_str().unwrap().contains("変更"))
+        .unwrap();
     assert!(old_body["body"].as_str().unwrap().contains("ta***@example.jp"));
     assert_eq!(subjects_to(&app, "taro.new@example.jp").await.len(), 1);
 }

@@ -35,8 +35,16 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
         .map(|v| v.as_str().unwrap())
         .collect();
     for reason in [
-        "invalid_input", "invalid_credentials", "login_locked", "csrf_rejected", "rate_limited", "invalid_otp",
-        "otp_suspended", "otp_already_used", "otp_login_expired", "provisioning_mismatch",
+        "invalid_input",
+        "invalid_credentials",
+        "login_locked",
+        "csrf_rejected",
+        "rate_limited",
+        "invalid_otp",
+        "otp_suspended",
+        "otp_already_used",
+        "otp_login_expired",
+        "provisioning_mismatch",
     ] {
         assert!(reasons.contains(&reason), "{reason} missing from {reasons:?}");
     }
@@ -49,9 +57,15 @@ async fn the_openapi_document_covers_every_endpoint_and_error_reason() {
     assert!(activate["403"]["description"].as_str().unwrap().contains("otp_suspended"));
     let logout = &document["paths"]["/api/logout"]["post"]["responses"];
     assert!(logout["415"].is_null(), "logout takes no body");
-    assert!(document["paths"]["/api/otp/issue"]["post"]["responses"]["429"].is_object(), "limited per client and customer");
+    assert!(
+        document["paths"]["/api/otp/issue"]["post"]["responses"]["429"].is_object(),
+        "limited per client and customer"
+    );
     assert!(document["paths"]["/api/me"]["get"]["responses"]["429"].is_null(), "not rate-limited");
-    assert!(document["paths"]["/api/login"]["post"]["responses"]["503"]["description"].as_str().unwrap().contains("busy"));
+    assert!(document["paths"]["/api/login"]["post"]["responses"]["503"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("busy"));
     let login_errors = &document["paths"]["/api/login"]["post"]["responses"]["401"]["content"]["application/json"];
     assert_eq!(login_errors["schema"]["$ref"], "#/components/schemas/ErrorBody");
 }

@@ -98,7 +98,20 @@ async fn a_branch_deposit_is_a_ledger_entry_and_the_trial_balance_catches_a_forg
             .output()
             .unwrap()
     };
-    let created = run(&["customer", "create", "--name", "窓口 太郎", "--kana", "まどぐち たろう", "--branch", "005", "--account", "0000042", "--balance", "1000"]);
+    let created = run(&[
+        "customer",
+        "create",
+        "--name",
+        "窓口 太郎",
+        "--kana",
+        "まどぐち たろう",
+        "--branch",
+        "005",
+        "--account",
+        "0000042",
+        "--balance",
+        "1000",
+    ]);
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let deposit = run(&["account", "deposit", "--branch", "005", "--account", "0000042", "--amount", "25,000"]);
     assert!(deposit.status.success(), "{}", String::from_utf8_lossy(&deposit.stderr));
@@ -132,7 +145,10 @@ async fn the_demo_customers_have_months_of_history_that_balances_and_is_not_writ
     assert_eq!(app.count("SELECT COUNT(*) FROM journal_entries").await, entries, "seeding again adds no history");
     let session = app.logged_in(demo::LOGIN_ID, demo::PASSWORD).await;
     // The history ends at the balances the demo has always shown.
-    assert_eq!((app.balance("001-1234567").await, app.balance("001-2345678").await, app.balance("001-7654321").await), (1_250_000, 300_000, 80_000));
+    assert_eq!(
+        (app.balance("001-1234567").await, app.balance("001-2345678").await, app.balance("001-7654321").await),
+        (1_250_000, 300_000, 80_000)
+    );
     let last_month = app.statement(&session, "001-1234567", "period=last_month").await;
     assert!(last_month["total"].as_u64().unwrap() >= 5, "{last_month}");
     let oldest = app.statement(&session, "001-1234567", "period=custom&from=2026-02-01&to=2027-01-15&page=99").await;

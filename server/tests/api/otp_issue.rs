@@ -38,7 +38,8 @@ async fn issuance_answers_bot002_and_mails_the_token_app_url_without_the_passwor
     assert!(!body.contains("12345"), "the activation password must not be mailed");
 
     // The activation password is stored hashed only.
-    let stored: String = sqlx::query_scalar("SELECT activation_hash FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT activation_hash FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
     assert!(stored.starts_with("$argon2id$"));
 }
 
@@ -122,7 +123,9 @@ async fn an_authenticator_app_gets_a_qr_code_once_and_activates_with_its_codes()
     let uri = setup["otpauth_uri"].as_str().unwrap();
     assert!(uri.starts_with("otpauth://totp/"), "{uri}");
     assert!(uri.contains(":hanako?secret="));
-    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<?xml") || setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    assert!(
+        setup["qr_svg"].as_str().unwrap().starts_with("<?xml") || setup["qr_svg"].as_str().unwrap().contains("<svg")
+    );
     assert_eq!(app.count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%トークン発行のお知らせ%' AND to_address NOT LIKE '%notice.example'").await, 0);
 
     // The secret is what the app scanned; the server shows it nowhere else.
@@ -135,6 +138,7 @@ async fn an_authenticator_app_gets_a_qr_code_once_and_activates_with_its_codes()
     assert_eq!(activated.status(), 200);
     let session = crate::helpers::session_cookie(&activated).expect("利用開始 re-issues the session");
     assert_eq!(app.otp_status(&session).await["state"], "active");
-    let stored: Vec<u8> = sqlx::query_scalar("SELECT secret_ciphertext FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT secret_ciphertext FROM otp_tokens").fetch_one(&app.state.db).await.unwrap();
     assert!(!stored.windows(20).any(|w| w == secret.as_slice()), "secrets are encrypted at rest");
 }

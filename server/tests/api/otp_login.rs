@@ -85,7 +85,10 @@ async fn a_code_is_accepted_once_and_never_again() {
     assert_eq!(error_reason(replay).await, ErrorReason::OtpAlreadyUsed);
     // Nor the step before it (still inside the drift window); a replay is not a wrong code.
     let previous = token.code_at(app.clock().now() - 30);
-    assert_eq!(error_reason(app.submit_otp("/api/login/otp", &second, &previous).await).await, ErrorReason::OtpAlreadyUsed);
+    assert_eq!(
+        error_reason(app.submit_otp("/api/login/otp", &second, &previous).await).await,
+        ErrorReason::OtpAlreadyUsed
+    );
     assert_eq!(app.count("SELECT failed_otp FROM otp_tokens").await, 0);
     app.clock().advance(30);
     let next = app.submit_otp("/api/login/otp", &second, &token.code_at(app.clock().now())).await;
@@ -114,7 +117,11 @@ async fn one_step_of_clock_drift_is_forgiven_each_way() {
 #[tokio::test]
 async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
     // Twenty password steps at once: more than the default cap of live sessions.
-    let app = spawn_app_with(None, Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..crate::helpers::test_policy() }).await;
+    let app = spawn_app_with(
+        None,
+        Policy { auth_requests_per_minute: 10_000, sessions_per_customer: 50, ..crate::helpers::test_policy() },
+    )
+    .await;
     let (_, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let mut pending = Vec::new();
     for _ in 0..20 {
@@ -128,7 +135,6 @@ async fn parallel_submissions_of_one_valid_code_give_exactly_one_login() {
     assert_eq!(app.count("SELECT count(*) FROM sessions WHERE stage = 'full'").await, 2, "activation's and one more");
     assert_eq!(app.count("SELECT failed_otp FROM otp_tokens").await, 0);
 }
-
 
 #[tokio::test]
 async fn a_token_not_yet_in_use_asks_no_code_at_login() {

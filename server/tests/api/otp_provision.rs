@@ -12,7 +12,8 @@ async fn issued(app: &TestApp) -> (String, String) {
 async fn issued_for(app: &TestApp, login_id: &str) -> (String, String) {
     app.registered_customer(login_id, "kumo4821").await;
     let session = app.logged_in(login_id, "kumo4821").await;
-    let issued: Value = app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await.json().await.unwrap();
+    let issued: Value =
+        app.issue_software(&session, "taro@docomo.ne.jp", ACTIVATION_PASSWORD).await.json().await.unwrap();
     (session, issued["user_id"].as_str().unwrap().to_owned())
 }
 
@@ -83,7 +84,10 @@ async fn unknown_voided_lapsed_and_set_up_issuances_answer_exactly_like_a_wrong_
     for (kind, got) in answers {
         assert_eq!(got, wrong_password, "{kind} told apart from a wrong password");
     }
-    assert_eq!(app.count("SELECT count(*) FROM otp_tokens WHERE state = 'voided' AND activation_hash IS NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM otp_tokens WHERE state = 'voided' AND activation_hash IS NULL").await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -30,7 +30,11 @@ async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
     assert_eq!(app.count("SELECT state = 'suspended' FROM otp_tokens").await, 1);
     let code = token.code_at(app.clock().now());
     for path in ["/api/otp/deactivate", "/api/otp/activate"] {
-        assert_eq!(error_reason(app.submit_otp(path, &full, &code).await).await, ErrorReason::Unauthenticated, "{path}");
+        assert_eq!(
+            error_reason(app.submit_otp(path, &full, &code).await).await,
+            ErrorReason::Unauthenticated,
+            "{path}"
+        );
     }
     let issue = app.issue_software(&full, "taro@docomo.ne.jp", "1234").await;
     assert_eq!(error_reason(issue).await, ErrorReason::Unauthenticated);
@@ -69,7 +73,8 @@ async fn parallel_wrong_codes_stop_the_token_at_exactly_the_threshold() {
     let app = spawn_app().await;
     let (full, token) = app.customer_with_active_token("taro01", "kumo4821").await;
     let wrong = token.wrong_code(app.clock().now());
-    let responses = crate::helpers::join_all((0..20).map(|_| app.submit_otp("/api/otp/deactivate", &full, &wrong)).collect()).await;
+    let responses =
+        crate::helpers::join_all((0..20).map(|_| app.submit_otp("/api/otp/deactivate", &full, &wrong)).collect()).await;
     let mut reasons = Vec::new();
     for response in responses {
         reasons.push(error_reason(response).await);
@@ -156,5 +161,14 @@ async fn every_step_of_the_life_cycle_is_in_the_audit_log() {
             .fetch_all(&app.state.db)
             .await
             .unwrap();
-    assert_eq!(events, ["otp_issue:success", "token_provision:success", "otp_activate:success", "login:success", "otp_deactivate:success"]);
+    assert_eq!(
+        events,
+        [
+            "otp_issue:success",
+            "token_provision:success",
+            "otp_activate:success",
+            "login:success",
+            "otp_deactivate:success"
+        ]
+    );
 }

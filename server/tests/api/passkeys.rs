@@ -30,7 +30,12 @@ impl TestApp {
 
     /// BPK002 through to 登録, proven by a passkey the authenticator already holds for this
     /// customer, or (holding none) by a 確認コード: the registration's answer.
-    pub async fn register_passkey(&self, session: &str, authenticator: &mut SoftAuthenticator, name: &str) -> reqwest::Response {
+    pub async fn register_passkey(
+        &self,
+        session: &str,
+        authenticator: &mut SoftAuthenticator,
+        name: &str,
+    ) -> reqwest::Response {
         let proof = self.enrolment_proof(session, authenticator).await;
         self.register_passkey_with(session, authenticator, name, proof).await
     }
@@ -41,7 +46,8 @@ impl TestApp {
         if approver.credentials.is_empty() {
             return self.mail_code_proof(session, "passkey").await;
         }
-        let challenge = self.challenge("/api/enrolment/approval", &json!({ "purpose": "passkey" }), Some(session)).await;
+        let challenge =
+            self.challenge("/api/enrolment/approval", &json!({ "purpose": "passkey" }), Some(session)).await;
         json!({ "method": "passkey", "ceremony": challenge.ceremony, "credential": approver.get(&challenge.options) })
     }
 
@@ -125,9 +131,14 @@ async fn a_customer_registers_a_passkey_and_logs_in_with_it_alone() {
     let mut phone = app.authenticator();
     let taro = holder_with_passkey(&app, &mut phone).await;
     let address = NoticeAddress::parse("taro01@notice.example").unwrap();
-    customers::set_notice_address(&app.state.db, app.clock(), CustomerRef::LoginId(&LoginId::parse("taro01").unwrap()), &address)
-        .await
-        .unwrap();
+    customers::set_notice_address(
+        &app.state.db,
+        app.clock(),
+        CustomerRef::LoginId(&LoginId::parse("taro01").unwrap()),
+        &address,
+    )
+    .await
+    .unwrap();
     assert_eq!(app.register_passkey(&taro.session, &mut phone, "会社のPC").await.status(), 201);
 
     let list: Value = app.get_with_session("/api/passkeys", &taro.session).await.json().await.unwrap();
@@ -139,9 +150,12 @@ async fn a_customer_registers_a_passkey_and_logs_in_with_it_alone() {
     app.deliver_mail().await;
     let mails = app.mailbox().await;
     // The bank's mail never copies the customer's label for the passkey (it could be a link).
-    let notices: Vec<&Value> = mails.iter().filter(|m| m["subject"].as_str().unwrap().contains("パスキー登録のお知らせ")).collect();
+    let notices: Vec<&Value> =
+        mails.iter().filter(|m| m["subject"].as_str().unwrap().contains("パスキー登録のお知らせ")).collect();
     assert_eq!(notices.len(), 2);
-    assert!(notices.iter().all(|m| !m["body"].as_str().unwrap().contains("会社のPC") && !m["body"].as_str().unwrap().contains("iPhone")));
+    assert!(notices
+        .iter()
+        .all(|m| !m["body"].as_str().unwrap().contains("会社のPC") && !m["body"].as_str().unwrap().contains("iPhone")));
 
     // The login page: one step, no login ID, no password, no code.
     app.post("/api/logout", &json!({}), Some(&taro.session)).await;
@@ -161,11 +175,14 @@ async fn a_session_that_proved_only_the_password_must_give_it_again_to_register(
     let asked = app.post("/api/passkeys/registration/options", &json!({}), Some(&hanako.session)).await;
     assert_eq!(asked.status(), 422);
     assert_eq!(asked.json::<Value>().await.unwrap()["field"], "login_password");
-    let wrong = app.post("/api/passkeys/registration/options", &json!({ "login_password": "wrong123" }), Some(&hanako.session)).await;
+    let wrong = app
+        .post("/api/passkeys/registration/options", &json!({ "login_password": "wrong123" }), Some(&hanako.session))
+        .await;
     assert_eq!(error_reason(wrong).await, ErrorReason::WrongCurrentPassword);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkey_ceremonies").await, 0, "nothing handed out");
 
-    let body = json!({ "login_password": LOGIN_PASSWORD, "step_up": app.mail_code_proof(&hanako.session, "passkey").await });
+    let body =
+        json!({ "login_password": LOGIN_PASSWORD, "step_up": app.mail_code_proof(&hanako.session, "passkey").await });
     let challenge = app.challenge("/api/passkeys/registration/options", &body, Some(&hanako.session)).await;
     let mut phone = app.authenticator();
     let credential = phone.create(&challenge.options);
@@ -173,7 +190,11 @@ async fn a_session_that_proved_only_the_password_must_give_it_again_to_register(
     assert_eq!(options["publicKey"]["authenticatorSelection"]["residentKey"], "required");
     assert_eq!(options["publicKey"]["authenticatorSelection"]["userVerification"], "required");
     let registered = app
-        .post("/api/passkeys", &json!({ "ceremony": challenge.ceremony, "credential": credential, "name": "iPad" }), Some(&hanako.session))
+        .post(
+            "/api/passkeys",
+            &json!({ "ceremony": challenge.ceremony, "credential": credential, "name": "iPad" }),
+            Some(&hanako.session),
+        )
         .await;
     assert_eq!(registered.status(), 201);
     // A customer without a token may now send a 振込: the passkey is the second factor.
@@ -204,12 +225,18 @@ async fn bad_registrations_change_nothing() {
     let proof = app.enrolment_proof(&taro.session, &mut phone).await;
     let again = app.registration_challenge(&taro.session, proof).await;
     let body = json!({ "ceremony": again.ceremony, "credential": credential, "name": "Pixel" });
-    assert_eq!(error_reason(app.post("/api/passkeys", &body, Some(&taro.session)).await).await, ErrorReason::PasskeyRefused);
+    assert_eq!(
+        error_reason(app.post("/api/passkeys", &body, Some(&taro.session)).await).await,
+        ErrorReason::PasskeyRefused
+    );
     // An authenticator that does not verify the customer (no fingerprint, no PIN).
     let mut key = app.authenticator();
     key.verifies_user = false;
     let proof = app.enrolment_proof(&taro.session, &mut phone).await;
-    assert_eq!(error_reason(app.register_passkey_with(&taro.session, &mut key, "USB", proof).await).await, ErrorReason::PasskeyRefused);
+    assert_eq!(
+        error_reason(app.register_passkey_with(&taro.session, &mut key, "USB", proof).await).await,
+        ErrorReason::PasskeyRefused
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 2);
 }
 
@@ -266,7 +293,9 @@ async fn a_stopped_one_time_password_stops_the_passkey_login_until_the_branch_li
     }
 
     let challenge = app.login_challenge().await;
-    let phished = app.passkey_login(&challenge.ceremony, &phone.get_with(&challenge.options, 0, "https://netbank.example.phish")).await;
+    let phished = app
+        .passkey_login(&challenge.ceremony, &phone.get_with(&challenge.options, 0, "https://netbank.example.phish"))
+        .await;
     assert_eq!(error_reason(phished).await, ErrorReason::PasskeyRefused);
     let challenge = app.login_challenge().await;
     let refused = app.passkey_login(&challenge.ceremony, &phone.get(&challenge.options)).await;
@@ -300,7 +329,11 @@ async fn an_answer_made_for_another_origin_is_refused_and_spends_the_challenge()
     let genuine = phone.get(&challenge.options);
     assert_eq!(error_reason(app.passkey_login(&challenge.ceremony, &genuine).await).await, ErrorReason::PasskeyRefused);
     assert_eq!(app.session_levels().await.len(), sessions_before);
-    assert!(app.audit_details("login_passkey").await.iter().any(|d| d.contains("origin")), "{:?}", app.audit_details("login_passkey").await);
+    assert!(
+        app.audit_details("login_passkey").await.iter().any(|d| d.contains("origin")),
+        "{:?}",
+        app.audit_details("login_passkey").await
+    );
 }
 
 #[tokio::test]
@@ -319,7 +352,10 @@ async fn a_replayed_answer_and_a_late_one_are_refused() {
     let late = app.login_challenge().await;
     let answer = phone.get(&late.options);
     app.clock().advance(301);
-    assert_eq!(error_reason(app.passkey_login(&late.ceremony, &answer).await).await, ErrorReason::PasskeyChallengeExpired);
+    assert_eq!(
+        error_reason(app.passkey_login(&late.ceremony, &answer).await).await,
+        ErrorReason::PasskeyChallengeExpired
+    );
     netbank_server::sweeper::sweep(&app.state).await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM passkey_ceremonies").await, 0, "expired challenges swept");
 }
@@ -348,7 +384,11 @@ async fn a_credential_is_good_only_for_its_own_customer() {
     let key = quote_key(&app, &taro.session, &body).await;
     let challenge = approval(&app, &taro.session, &body, &key).await;
     let options: Value = serde_json::from_str(&challenge.options).unwrap();
-    assert_eq!(options["publicKey"]["allowCredentials"].as_array().unwrap().len(), 1, "only Taro's own passkey is offered");
+    assert_eq!(
+        options["publicKey"]["allowCredentials"].as_array().unwrap().len(),
+        1,
+        "only Taro's own passkey is offered"
+    );
     // The attacker's tooling answers with Hanako's key whatever the options allow.
     let origin = app.state.relying_party.origin();
     let answer = hanako_phone.get_with(&challenge.options, 0, &origin);
@@ -407,7 +447,8 @@ async fn one_approval_sent_100_times_at_once_moves_money_once() {
     let key = quote_key(&app, &taro.session, &body).await;
     let challenge = approval(&app, &taro.session, &body, &key).await;
     let answer = phone.get(&challenge.options);
-    let sends = (0..100).map(|_| transfer_with(&app, &taro.session, &body, &key, &challenge.ceremony, &answer)).collect();
+    let sends =
+        (0..100).map(|_| transfer_with(&app, &taro.session, &body, &key, &challenge.ceremony, &answer)).collect();
     let mut receipts = Vec::new();
     for response in join_all(sends).await {
         assert_eq!(response.status(), 200);
@@ -564,7 +605,14 @@ async fn approval(app: &TestApp, session: &str, body: &Value, key: &str) -> Pass
     app.challenge("/api/transfers/approval", &request, Some(session)).await
 }
 
-async fn transfer_with(app: &TestApp, session: &str, body: &Value, key: &str, ceremony: &str, credential: &str) -> reqwest::Response {
+async fn transfer_with(
+    app: &TestApp,
+    session: &str,
+    body: &Value,
+    key: &str,
+    ceremony: &str,
+    credential: &str,
+) -> reqwest::Response {
     let mut request = body.clone();
     request["idempotency_key"] = json!(key);
     request["passkey"] = json!({ "ceremony": ceremony, "credential": credential });

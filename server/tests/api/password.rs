@@ -44,7 +44,9 @@ async fn a_wrong_current_password_or_an_unchanged_one_is_refused() {
 async fn weak_passwords_are_refused_and_passphrases_welcome() {
     let app = spawn_app().await;
     let newcomer = app.open_customer("山田 花子", "7654321").await;
-    for (password, why) in [("abc123x", "the login ID (and short)"), ("abc123xy9", "contains the login ID"), ("password1", "common")] {
+    for (password, why) in
+        [("abc123x", "the login ID (and short)"), ("abc123xy9", "contains the login ID"), ("password1", "common")]
+    {
         let refused = app.register(&newcomer, "abc123x", password).await;
         assert_eq!(refused.status(), 422, "{why}");
         assert_eq!(refused.json::<Value>().await.unwrap()["field"], "password", "{why}");
@@ -53,7 +55,9 @@ async fn weak_passwords_are_refused_and_passphrases_welcome() {
     assert_eq!(app.register(&newcomer, "abc123x", "Kumo no ue 4821!").await.status(), 201);
 
     let session = app.logged_in("abc123x", "Kumo no ue 4821!").await;
-    for (weak, why) in [("password1", "common"), ("qwerty123", "common"), ("a1a1a1", "short"), ("ABC123Xyz9", "the login ID")] {
+    for (weak, why) in
+        [("password1", "common"), ("qwerty123", "common"), ("a1a1a1", "short"), ("ABC123Xyz9", "the login ID")]
+    {
         let body = json!({ "current_password": "Kumo no ue 4821!", "new_password": weak });
         let refused = app.post("/api/password", &body, Some(&session)).await;
         assert_eq!(refused.status(), 422, "{weak}: {why}");

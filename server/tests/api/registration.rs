@@ -16,7 +16,10 @@ async fn a_newcomer_verifies_registers_and_then_logs_in() {
 
     assert_eq!(app.register(&newcomer, "hanako01", "hana2025").await.status(), 201);
     assert_eq!(app.login("hanako01", "hana2025").await.status(), 200);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'registration' AND result = 'success'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE event = 'registration' AND result = 'success'").await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -99,13 +102,23 @@ async fn asking_after_taken_login_ids_spends_the_temporary_password() {
     }
     let newcomer = app.open_customer("山田 花子", "1234567").await;
     let stranger = crate::helpers::Newcomer { temporary_password: "zzzz9999".into(), ..newcomer.clone() };
-    assert_eq!(error_reason(app.register(&stranger, "taro01", "hana2025").await).await, ErrorReason::RegistrationMismatch, "not told without the 仮パスワード");
+    assert_eq!(
+        error_reason(app.register(&stranger, "taro01", "hana2025").await).await,
+        ErrorReason::RegistrationMismatch,
+        "not told without the 仮パスワード"
+    );
     for taken in ["taro01", "jiro01", "saburo01", "shiro01"] {
         assert_eq!(error_reason(app.register(&newcomer, taken, "hana2025").await).await, ErrorReason::LoginIdTaken);
     }
     // Five counted (the wrong guess and four taken IDs): the 仮パスワード is void.
-    assert_eq!(error_reason(app.register(&newcomer, "goro01", "hana2025").await).await, ErrorReason::TemporaryPasswordUnusable);
-    assert_eq!(error_reason(app.register(&newcomer, "hanako01", "hana2025").await).await, ErrorReason::TemporaryPasswordUnusable);
+    assert_eq!(
+        error_reason(app.register(&newcomer, "goro01", "hana2025").await).await,
+        ErrorReason::TemporaryPasswordUnusable
+    );
+    assert_eq!(
+        error_reason(app.register(&newcomer, "hanako01", "hana2025").await).await,
+        ErrorReason::TemporaryPasswordUnusable
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE detail = 'login_id_taken'").await, 4);
 }
 

@@ -32,7 +32,9 @@ async fn a_session_opened_before_otp_activation_dies_with_it() {
     assert!(session_cookie(&response).is_none());
     assert_eq!(app.get_with_session("/api/me", &customer).await.status(), 401, "the old ID is retired");
     assert_eq!(app.get_with_session("/api/me", &reissued).await.status(), 200);
-    let revoked = app.count("SELECT count(*) FROM audit_log WHERE event = 'session_revoke' AND detail LIKE 'cause=otp_activate%'").await;
+    let revoked = app
+        .count("SELECT count(*) FROM audit_log WHERE event = 'session_revoke' AND detail LIKE 'cause=otp_activate%'")
+        .await;
     assert_eq!(revoked, 1);
 }
 
@@ -42,7 +44,8 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
     let (_, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
     // A session that proved only the password, made behind the transitions' back (as one
     // left from before this rule would be).
-    let customer_id: i64 = sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
+    let customer_id: i64 =
+        sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
     let now = app.clock().now();
     let mut connection = app.state.db.acquire().await.unwrap();
     let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
@@ -65,7 +68,8 @@ async fn changing_the_password_back_and_forth_never_extends_the_absolute_limit()
     for round in 0..6 {
         app.clock().advance(9 * 60);
         let (from, to) = (passwords[round % 2], passwords[(round + 1) % 2]);
-        let response = app.post("/api/password", &json!({ "current_password": from, "new_password": to }), Some(&session)).await;
+        let response =
+            app.post("/api/password", &json!({ "current_password": from, "new_password": to }), Some(&session)).await;
         assert_eq!(response.status(), 200, "round {round}");
         session = session_cookie(&response).unwrap();
     }
@@ -82,7 +86,13 @@ async fn changing_the_password_back_and_forth_never_extends_the_absolute_limit()
 async fn with_a_token_in_use_a_password_change_needs_a_current_code() {
     let app = spawn_app().await;
     let (session, token) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
-    let without = app.post("/api/password", &json!({ "current_password": LOGIN_PASSWORD, "new_password": "stolen77" }), Some(&session)).await;
+    let without = app
+        .post(
+            "/api/password",
+            &json!({ "current_password": LOGIN_PASSWORD, "new_password": "stolen77" }),
+            Some(&session),
+        )
+        .await;
     assert_eq!(without.status(), 422);
     let body: netbank_api::ErrorBody = without.json().await.unwrap();
     assert_eq!((body.reason, body.field.as_deref()), (ErrorReason::InvalidInput, Some("otp")));
@@ -168,13 +178,17 @@ async fn the_code_that_stops_the_token_ends_every_session_of_the_customer() {
     let pending = app.password_step("taro01", LOGIN_PASSWORD).await;
     let wrong = token.wrong_code(app.clock().now());
     for _ in 0..4 {
-        assert_eq!(error_reason(app.submit_otp("/api/otp/deactivate", &session, &wrong).await).await, ErrorReason::InvalidOtp);
+        assert_eq!(
+            error_reason(app.submit_otp("/api/otp/deactivate", &session, &wrong).await).await,
+            ErrorReason::InvalidOtp
+        );
     }
     let fifth = app.submit_otp("/api/otp/deactivate", &session, &wrong).await;
     assert_eq!(error_reason(fifth).await, ErrorReason::OtpSuspended);
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 401);
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0, "the pending login {pending} too");
-    let stopped = app.count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%ワンタイムパスワード停止のお知らせ%'").await;
+    let stopped =
+        app.count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%ワンタイムパスワード停止のお知らせ%'").await;
     assert_eq!(stopped, 1);
 }
 

@@ -117,7 +117,8 @@ async fn issuance_mail_goes_out_over_starttls_with_auth() {
     let mails = smtp.delivered();
     let raw = mails.iter().find(|m| m.starts_with("X-Envelope-To: taro@docomo.ne.jp\r\n")).expect("the issuance mail");
     let mail = mailparse::parse_mail(raw.as_bytes()).unwrap();
-    let header = |name: &str| mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case(name)).map(|h| h.get_value());
+    let header =
+        |name: &str| mail.headers.iter().find(|h| h.get_key().eq_ignore_ascii_case(name)).map(|h| h.get_value());
     assert!(header("From").unwrap().contains("otp@netbank.example"), "{raw}");
     assert_eq!(header("To").unwrap(), "taro@docomo.ne.jp");
     assert_eq!(header("Subject").unwrap(), "【ネットバンク信用組合】ワンタイムパスワード トークン発行のお知らせ");

@@ -32,13 +32,7 @@ async fn client_routes_get_index_html_which_is_never_cached() {
 async fn hashed_assets_are_cached_for_a_year_and_sent_precompressed() {
     let (_keep, dist) = fake_dist();
     let app = spawn_app_with(Some(dist), Policy::default()).await;
-    let response = app
-        .client
-        .get(app.url(&format!("/{ASSET}")))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url(&format!("/{ASSET}"))).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(response.headers()["content-encoding"], "br");
@@ -60,10 +54,21 @@ async fn a_missing_file_is_a_404_not_the_spa() {
 async fn each_bundle_answers_its_own_paths_and_each_loader_is_allowed_by_hash() {
     let dir = tempfile::tempdir().unwrap();
     for (page, script) in [("index.html", "login()"), ("bank.html", "bank()"), ("token.html", "token()")] {
-        std::fs::write(dir.path().join(page), format!("<!DOCTYPE html><title>{page}</title><script type=module>{script}</script>")).unwrap();
+        std::fs::write(
+            dir.path().join(page),
+            format!("<!DOCTYPE html><title>{page}</title><script type=module>{script}</script>"),
+        )
+        .unwrap();
     }
     let app = spawn_app_with(Some(dir.path().to_owned()), Policy::default()).await;
-    for (path, page) in [("/", "index.html"), ("/login/otp", "index.html"), ("/registration", "index.html"), ("/home", "bank.html"), ("/transfer/own", "bank.html"), ("/token/setup", "token.html")] {
+    for (path, page) in [
+        ("/", "index.html"),
+        ("/login/otp", "index.html"),
+        ("/registration", "index.html"),
+        ("/home", "bank.html"),
+        ("/transfer/own", "bank.html"),
+        ("/token/setup", "token.html"),
+    ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();

@@ -12,14 +12,18 @@ async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv
     // 25 transfers over 25 days (the clock starts on 2027-01-15 in Japan).
     let mut session = taro.session.clone();
     for day in 0..25 {
-        let response = app.quote_and_transfer(&session, &draft(&taro.ordinary, &taro.savings, "savings", 100 + day), None).await;
+        let response =
+            app.quote_and_transfer(&session, &draft(&taro.ordinary, &taro.savings, "savings", 100 + day), None).await;
         assert_eq!(response.status(), 200);
         app.clock().advance(86_400);
         // A new day, a new login (the session's absolute limit has passed).
         session = app.logged_in("taro01", "kumo4821").await;
     }
     let page1 = app.statement(&session, &taro.ordinary, "period=custom&from=2027-01-01&to=2027-02-09").await;
-    assert_eq!((page1["total"].as_u64(), page1["pages"].as_u64(), page1["entries"].as_array().unwrap().len()), (Some(26), Some(2), 20));
+    assert_eq!(
+        (page1["total"].as_u64(), page1["pages"].as_u64(), page1["entries"].as_array().unwrap().len()),
+        (Some(26), Some(2), 20)
+    );
     assert_eq!(page1["entries"][0]["withdrawal"].as_i64(), Some(124), "newest first");
     let page2 = app.statement(&session, &taro.ordinary, "period=custom&from=2027-01-01&to=2027-02-09&page=2").await;
     let last = page2["entries"].as_array().unwrap().last().unwrap().clone();
@@ -29,16 +33,29 @@ async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv
     assert_eq!((week["from"].as_str(), week["to"].as_str()), (Some("2027-02-03"), Some("2027-02-09")));
     assert_eq!(week["total"].as_u64(), Some(6), "{week}");
     let last_month = app.statement(&session, &taro.ordinary, "period=last_month").await;
-    assert_eq!((last_month["from"].as_str(), last_month["to"].as_str(), last_month["total"].as_u64()), (Some("2027-01-01"), Some("2027-01-31"), Some(18)));
+    assert_eq!(
+        (last_month["from"].as_str(), last_month["to"].as_str(), last_month["total"].as_u64()),
+        (Some("2027-01-01"), Some("2027-01-31"), Some(18))
+    );
 
     // Outside 13 months, or backwards: refused by field.
-    for (query, field) in [("period=custom&from=2025-12-31&to=2027-01-01", "from"), ("period=custom&from=2027-02-01&to=2027-01-01", "from"), ("period=custom&from=2027-02-01&to=2027-02-10", "to")] {
-        let response = app.get_with_session(&format!("/api/accounts/{}/statement?{query}", taro.ordinary), &session).await;
+    for (query, field) in [
+        ("period=custom&from=2025-12-31&to=2027-01-01", "from"),
+        ("period=custom&from=2027-02-01&to=2027-01-01", "from"),
+        ("period=custom&from=2027-02-01&to=2027-02-10", "to"),
+    ] {
+        let response =
+            app.get_with_session(&format!("/api/accounts/{}/statement?{query}", taro.ordinary), &session).await;
         assert_eq!(response.status(), 422, "{query}");
         assert_eq!(response.json::<Value>().await.unwrap()["field"], field);
     }
 
-    let csv = app.get_with_session(&format!("/api/accounts/{}/statement/csv?period=custom&from=2027-01-01&to=2027-02-09", taro.ordinary), &session).await;
+    let csv = app
+        .get_with_session(
+            &format!("/api/accounts/{}/statement/csv?period=custom&from=2027-01-01&to=2027-02-09", taro.ordinary),
+            &session,
+        )
+        .await;
     assert_eq!(csv.status(), 200);
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let disposition = csv.headers()["content-disposition"].to_str().unwrap().to_owned();
@@ -63,14 +80,34 @@ async fn a_depositors_words_never_become_a_formula_in_the_csv() {
     let (branch, number) = (BranchCode::parse(branch).unwrap(), AccountNumber::parse(number).unwrap());
     let deposit = |words: &'static str| {
         let (db, clock, branch, number) = (app.state.db.clone(), app.clock().clone(), branch.clone(), number.clone());
-        async move { netbank_server::operator::accounts::deposit(&db, &clock, &branch, &number, Amount::parse("100").unwrap(), words).await }
+        async move {
+            netbank_server::operator::accounts::deposit(
+                &db,
+                &clock,
+                &branch,
+                &number,
+                Amount::parse("100").unwrap(),
+                words,
+            )
+            .await
+        }
     };
     deposit("=HYPERLINK(\"http://e.jp\",\"返金\")").await.unwrap();
     deposit("@SUM(1+1)").await.unwrap();
     assert!(deposit("返金\u{202E}gpj.exe").await.is_err(), "a bidi override is refused");
-    let csv = app.get_with_session(&format!("/api/accounts/{}/statement/csv?period=this_month", taro.ordinary), &taro.session).await;
+    let csv = app
+        .get_with_session(&format!("/api/accounts/{}/statement/csv?period=this_month", taro.ordinary), &taro.session)
+        .await;
     let text = csv.text().await.unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"http://e.jp\"\",\"\"返金\"\")\""), "{text}");
     assert!(text.contains(",'@SUM(1+1),"), "{text}");
-    assert!(text.lines().skip(1).all(|row| !row.split(',').nth(1).unwrap_or("").trim_start_matches('"').starts_with(['=', '@', '+', '-'])), "{text}");
+    assert!(
+        text.lines().skip(1).all(|row| !row
+            .split(',')
+            .nth(1)
+            .unwrap_or("")
+            .trim_start_matches('"')
+            .starts_with(['=', '@', '+', '-'])),
+        "{text}"
+    );
 }

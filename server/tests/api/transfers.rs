@@ -14,7 +14,10 @@ async fn a_transfer_between_own_accounts_needs_no_code_and_both_statements_show_
     let taro = app.account_holder("taro01", "ヤマダ タロウ", 100_000).await;
     let body = draft(&taro.ordinary, &taro.savings, "savings", 30_000);
     let quote: Value = app.quote(&taro.session, &body).await.json().await.unwrap();
-    assert_eq!((quote["kind"].as_str(), quote["fee"].as_i64(), quote["balance_after"].as_i64()), (Some("own_transfer"), Some(0), Some(70_000)));
+    assert_eq!(
+        (quote["kind"].as_str(), quote["fee"].as_i64(), quote["balance_after"].as_i64()),
+        (Some("own_transfer"), Some(0), Some(70_000))
+    );
     assert_eq!(quote["otp_required"], false);
     assert_eq!(quote["to"]["name"], "ヤマダ\u{3000}タロウ");
 
@@ -26,9 +29,15 @@ async fn a_transfer_between_own_accounts_needs_no_code_and_both_statements_show_
 
     let out = app.statement(&taro.session, &taro.ordinary, "period=this_month").await;
     assert_eq!(out["entries"][0]["description"], "振替");
-    assert_eq!((out["entries"][0]["withdrawal"].as_i64(), out["entries"][0]["balance"].as_i64()), (Some(30_000), Some(70_000)));
+    assert_eq!(
+        (out["entries"][0]["withdrawal"].as_i64(), out["entries"][0]["balance"].as_i64()),
+        (Some(30_000), Some(70_000))
+    );
     let into = app.statement(&taro.session, &taro.savings, "period=this_month").await;
-    assert_eq!((into["entries"][0]["deposit"].as_i64(), into["entries"][0]["balance"].as_i64()), (Some(30_000), Some(30_000)));
+    assert_eq!(
+        (into["entries"][0]["deposit"].as_i64(), into["entries"][0]["balance"].as_i64()),
+        (Some(30_000), Some(30_000))
+    );
     app.assert_ledger_holds().await;
 }
 
@@ -65,7 +74,10 @@ async fn a_transfer_to_another_customer_is_refused_without_a_token_in_use() {
     assert_eq!(error_reason(response).await, ErrorReason::OtpRequired);
     let (branch, number) = hanako.ordinary_parts();
     let lookup = json!({ "branch_code": branch, "kind": "ordinary", "account_number": number });
-    assert_eq!(error_reason(app.post("/api/payees/lookup", &lookup, Some(&taro.session)).await).await, ErrorReason::OtpRequired);
+    assert_eq!(
+        error_reason(app.post("/api/payees/lookup", &lookup, Some(&taro.session)).await).await,
+        ErrorReason::OtpRequired
+    );
     assert_eq!(app.balance(&taro.ordinary).await, 100_000);
 }
 
@@ -91,7 +103,10 @@ async fn a_transfer_to_another_customer_is_confirmed_with_a_code_sends_a_notice_
     let response = app.transfer(&taro.session, &with_payee, key, Some(app.fresh_code(&taro))).await;
     assert_eq!(response.status(), 200);
     let receipt: Value = response.json().await.unwrap();
-    assert_eq!((receipt["kind"].as_str(), receipt["to"]["name"].as_str()), (Some("transfer"), Some("ヤマダ\u{3000}ハナコ")));
+    assert_eq!(
+        (receipt["kind"].as_str(), receipt["to"]["name"].as_str()),
+        (Some("transfer"), Some("ヤマダ\u{3000}ハナコ"))
+    );
     assert_eq!((app.balance(&taro.ordinary).await, app.balance(&hanako.ordinary).await), (87_655, 12_345));
 
     let theirs = app.statement(&hanako.session, &hanako.ordinary, "period=last_week").await;
@@ -115,7 +130,8 @@ async fn a_hundred_parallel_submissions_of_one_confirmation_move_money_once_unde
     let (taro, hanako, body, key) = app.confirming_a_transfer(1_000).await;
     let key = key.as_str();
     let code = app.fresh_code(&taro);
-    let answers = join_all((0..100).map(|_| app.transfer(&taro.session, &body, key, Some(code.clone()))).collect()).await;
+    let answers =
+        join_all((0..100).map(|_| app.transfer(&taro.session, &body, key, Some(code.clone()))).collect()).await;
     let mut receipts = std::collections::BTreeSet::new();
     for answer in answers {
         assert_eq!(answer.status(), 200, "every retry answers as the first did");
@@ -136,7 +152,10 @@ async fn a_hundred_parallel_submissions_of_one_confirmation_move_money_once_unde
     assert_eq!(response.status(), 409);
     assert_eq!(error_reason(response).await, ErrorReason::IdempotencyConflict);
     let elsewhere = draft(&taro.ordinary, &taro.savings, "savings", 1_000);
-    assert_eq!(error_reason(app.transfer(&taro.session, &elsewhere, key, None).await).await, ErrorReason::IdempotencyConflict);
+    assert_eq!(
+        error_reason(app.transfer(&taro.session, &elsewhere, key, None).await).await,
+        ErrorReason::IdempotencyConflict
+    );
     assert_eq!(app.balance(&taro.ordinary).await, 99_000);
     app.assert_ledger_holds().await;
 }
@@ -174,7 +193,8 @@ async fn an_unknown_payee_is_said_only_after_a_valid_code_and_lookups_are_counte
     assert_eq!(error_reason(response).await, ErrorReason::PayeeNotFound);
 
     // Lookups of other people's accounts stop at the hourly allowance (30 by default).
-    let lookup = |number: u32| json!({ "branch_code": "009", "kind": "ordinary", "account_number": format!("{number:07}") });
+    let lookup =
+        |number: u32| json!({ "branch_code": "009", "kind": "ordinary", "account_number": format!("{number:07}") });
     for number in 0..30 {
         let response = app.post("/api/payees/lookup", &lookup(number), Some(&taro.session)).await;
         assert_eq!(error_reason(response).await, ErrorReason::PayeeNotFound);
@@ -220,7 +240,10 @@ async fn the_daily_limit_refuses_the_transfer_that_would_pass_it_and_raising_it_
     let response = app.quote(&taro.session, &send(100_001)).await;
     assert_eq!(error_reason(response).await, ErrorReason::DailyLimitExceeded);
     let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
-    assert_eq!((limit["limit"].as_i64(), limit["used_today"].as_i64(), limit["remaining"].as_i64()), (Some(500_000), Some(400_000), Some(100_000)));
+    assert_eq!(
+        (limit["limit"].as_i64(), limit["used_today"].as_i64(), limit["remaining"].as_i64()),
+        (Some(500_000), Some(400_000), Some(100_000))
+    );
 
     // Lowering needs nothing; raising without a code is refused and changes nothing.
     let lower = app.post("/api/transfer-limit", &json!({ "limit": "300000" }), Some(&taro.session)).await;
@@ -229,15 +252,27 @@ async fn the_daily_limit_refuses_the_transfer_that_would_pass_it_and_raising_it_
     assert_eq!(raise.status(), 422);
     let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
     assert_eq!((limit["limit"].as_i64(), limit["remaining"].as_i64()), (Some(300_000), Some(0)));
-    let raise = app.post("/api/transfer-limit", &json!({ "limit": "1000000", "otp": app.fresh_code(&taro) }), Some(&taro.session)).await;
+    let raise = app
+        .post("/api/transfer-limit", &json!({ "limit": "1000000", "otp": app.fresh_code(&taro) }), Some(&taro.session))
+        .await;
     assert_eq!(raise.status(), 200);
-    let above = app.post("/api/transfer-limit", &json!({ "limit": "20000000", "otp": app.fresh_code(&taro) }), Some(&taro.session)).await;
+    let above = app
+        .post("/api/transfer-limit", &json!({ "limit": "20000000", "otp": app.fresh_code(&taro) }), Some(&taro.session))
+        .await;
     assert_eq!(above.json::<Value>().await.unwrap()["field"], "limit");
     assert_eq!(app.quote_and_transfer(&taro.session, &send(600_000), Some(app.fresh_code(&taro))).await.status(), 200);
 
     // The next day (Japan time) starts from nothing.
     app.clock().advance(86_400);
-    let limit: Value = app.get_with_session("/api/transfer-limit", &app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await).await.json().await.unwrap();
+    let limit: Value = app
+        .get_with_session(
+            "/api/transfer-limit",
+            &app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(limit["used_today"].as_i64(), Some(0));
     app.assert_ledger_holds().await;
 }
@@ -257,7 +292,10 @@ async fn the_days_limit_holds_for_a_hundred_parallel_reservations() {
             let db = db.clone();
             tokio::spawn(async move {
                 let mut tx = netbank_server::db::begin_write(&db).await.unwrap();
-                let done = netbank_server::store::transfers::reserve_day_total(&mut tx, customer_id, 20_000, 60_000, 500_000).await.unwrap();
+                let done =
+                    netbank_server::store::transfers::reserve_day_total(&mut tx, customer_id, 20_000, 60_000, 500_000)
+                        .await
+                        .unwrap();
                 tx.commit().await.unwrap();
                 done
             })
@@ -285,13 +323,24 @@ async fn fees_come_from_the_configured_table_and_are_their_own_line_to_income() 
     assert_eq!(app.quote_and_transfer(&taro.session, &body, Some(app.fresh_code(&taro))).await.status(), 200);
     let mine = app.statement(&taro.session, &taro.ordinary, "period=this_month").await;
     assert_eq!(mine["entries"][0]["description"], "振込手数料");
-    assert_eq!((mine["entries"][0]["withdrawal"].as_i64(), mine["entries"][0]["balance"].as_i64()), (Some(220), Some(19_780)));
-    assert_eq!(app.count("SELECT CAST(SUM(amount) AS BIGINT) FROM journal_lines WHERE house_account = 'fee_income'").await, 220);
+    assert_eq!(
+        (mine["entries"][0]["withdrawal"].as_i64(), mine["entries"][0]["balance"].as_i64()),
+        (Some(220), Some(19_780))
+    );
+    assert_eq!(
+        app.count("SELECT CAST(SUM(amount) AS BIGINT) FROM journal_lines WHERE house_account = 'fee_income'").await,
+        220
+    );
     // The fee counts toward what the balance must cover: 19,780円 cannot send 19,780円 and its fee.
     let all = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 19_780);
     assert_eq!(error_reason(app.quote(&taro.session, &all).await).await, ErrorReason::InsufficientFunds);
     // 振替 is free.
-    let own = app.quote(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 10_000)).await.json::<Value>().await.unwrap();
+    let own = app
+        .quote(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 10_000))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
     assert_eq!(own["fee"].as_i64(), Some(0));
     app.assert_ledger_holds().await;
 }
@@ -301,7 +350,8 @@ async fn bad_input_is_refused_by_field_and_changes_nothing() {
     let app = spawn_app().await;
     let taro = app.account_holder("taro01", "ヤマダ タロウ", 10_000).await;
     let mut body = draft(&taro.ordinary, &taro.savings, "savings", 1);
-    for (field, value) in [("amount", "0"), ("amount", "1.5"), ("to_account_number", "12"), ("requester_name", "Taro")] {
+    for (field, value) in [("amount", "0"), ("amount", "1.5"), ("to_account_number", "12"), ("requester_name", "Taro")]
+    {
         let mut bad = body.clone();
         bad[field] = json!(value);
         let response = app.quote(&taro.session, &bad).await;
@@ -309,10 +359,15 @@ async fn bad_input_is_refused_by_field_and_changes_nothing() {
         assert_eq!(response.json::<Value>().await.unwrap()["field"], field);
     }
     body["to_kind"] = json!("ordinary");
-    assert_eq!(error_reason(app.quote(&taro.session, &body).await).await, ErrorReason::OtpRequired, "a wrong 科目 is another account");
+    assert_eq!(
+        error_reason(app.quote(&taro.session, &body).await).await,
+        ErrorReason::OtpRequired,
+        "a wrong 科目 is another account"
+    );
     let same = draft(&taro.ordinary, &taro.ordinary, "ordinary", 1);
     assert_eq!(app.quote(&taro.session, &same).await.json::<Value>().await.unwrap()["field"], "to_account_number");
-    let response = app.transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 1), "not-a-key", None).await;
+    let response =
+        app.transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 1), "not-a-key", None).await;
     assert_eq!(response.json::<Value>().await.unwrap()["field"], "idempotency_key");
     assert_eq!(app.count("SELECT COUNT(*) FROM journal_entries").await, 1, "only the opening entry");
 }
