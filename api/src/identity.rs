@@ -192,7 +192,7 @@ impl AccountKind {
     }
 }
 
-/// The token's place in its life cycle (SPEC.md, Token states).
+/// The token's place in its life cycle (docs/otp.md, Token states).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -149,7 +149,7 @@ async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> any
     browser.close().await
 }
 
-/// A token that started a moment ago cannot pay someone new for a day (issue 25): the 振込
+/// A token that started a moment ago cannot pay someone new for a day: the 振込
 /// screen says until when, and a 振替 between the customer's own accounts goes on.
 #[tokio::test]
 async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_until_when() -> anyhow::Result<()> {
@@ -178,7 +178,7 @@ async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_u
     Ok(())
 }
 
-/// 入出金明細 pages (issue 26, item 1): 41 entries are three pages, and 次のページ and
+/// 入出金明細 pages: 41 entries are three pages, and 次のページ and
 /// 前のページ move between them; the 41st entry is reachable on screen.
 #[tokio::test]
 async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {

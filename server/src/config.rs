@@ -109,7 +109,7 @@ impl Default for MailSettings {
 
 pub const DEFAULT_SERVICE_ID: &str = "10010001";
 
-/// The OTP rules (SPEC.md, Rules from the guide), each configurable.
+/// The OTP rules (docs/otp.md, Rules), each configurable.
 #[derive(Debug, Clone)]
 pub struct OtpPolicy {
     pub algorithm: TotpAlgorithm,
@@ -173,7 +173,7 @@ pub struct Policy {
     pub enrolment: EnrolmentPolicy,
 }
 
-/// Adding an authenticator (issue 25): the 確認コード of a customer's first one, and how long a
+/// Adding an authenticator: the 確認コード of a customer's first one, and how long a
 /// new one keeps new payees waiting.
 #[derive(Debug, Clone)]
 pub struct EnrolmentPolicy {

@@ -1,4 +1,4 @@
-//! The demo software token (SPEC.md steps 7–9): what the customer opens from the issuance
+//! The demo software token (docs/otp.md, The token app): what the customer opens from the issuance
 //! mail on their phone. Built only with the `token` feature.
 
 pub mod clock_check;

@@ -1,4 +1,4 @@
-//! Adding an authenticator (issue 25). A session's level never suffices: registering a
+//! Adding an authenticator. A session's level never suffices: registering a
 //! passkey and トークン発行 carry, in the request, a fresh proof with a factor the customer
 //! already has — the token's current code (its step claimed) or a passkey answering a
 //! challenge bound to this enrolment. A customer with neither proves it with a 確認コード sent

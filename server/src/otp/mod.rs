@@ -1,4 +1,4 @@
-//! The one-time password life cycle (SPEC.md, Token states): トークン発行, the token app's
+//! The one-time password life cycle (docs/otp.md, Token states): トークン発行, the token app's
 //! 初期設定, 利用開始登録, the login's second step, 利用解除, and 停止 after wrong codes.
 //! One module per step; `verify` holds the rules every code passes.
 

@@ -1,4 +1,4 @@
-//! Passkeys (WebAuthn, issue 19): a credential bound to the bank's domain, so a phishing site
+//! Passkeys (WebAuthn): a credential bound to the bank's domain, so a phishing site
 //! can neither relay nor replay it. One file per use: `register` (BPK002), `login` (BLI001's
 //! passkey path), `manage` (BPK001's list and removal, the operator's removal) and `approval`
 //! (a 振込 or a removal approved with a passkey); `ceremony` is what they share: the relying

@@ -6,7 +6,7 @@ use sqlx::any::AnyExecutor;
 
 use crate::otp::secret_box::{Sealed, FIRST_KEY_ID};
 
-/// A token's stored state (SPEC.md, Token states). What the customer sees also depends on the
+/// A token's stored state (docs/otp.md, Token states). What the customer sees also depends on the
 /// clock (`otp::token`): an issuance not taken into use in time counts as none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
 #[sqlx(rename_all = "snake_case")]

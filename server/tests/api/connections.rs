@@ -1,4 +1,4 @@
-//! Bounded connections (issue 25, attack 9): half-sent headers no longer hold a connection
+//! Bounded connections: half-sent headers no longer hold a connection
 //! open, and one client cannot take every connection. The timeout is the server's own timer
 //! (a second here); the tests wait for the server to close, never a fixed sleep.
 

@@ -1,4 +1,4 @@
-//! One session cookie, one meaning (issue 25, attack 8): a cookie of the session's name
+//! One session cookie, one meaning: a cookie of the session's name
 //! planted by another origin under a narrower path, sent first beside the real one, neither
 //! locks the customer out for years nor keeps a session alive past its logout.
 

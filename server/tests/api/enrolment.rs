@@ -1,4 +1,4 @@
-//! Adding an authenticator (issue 25), tried as the thief would: with a copied session cookie
+//! Adding an authenticator, tried as the thief would: with a copied session cookie
 //! alone, with the password alone, with guesses at the 確認コード, in a hundred parallel
 //! answers, with an address changed a moment ago; and what a new authenticator may not do yet.
 

@@ -1,4 +1,4 @@
-//! Locks without oracles (issue 25, attacks 3 and 4): once a login is locked its answer no
+//! Locks without oracles: once a login is locked its answer no
 //! longer depends on the password, unknown IDs lock alike, and a lock from someone else's
 //! guesses locks the password, not the customer: open sessions go on and the passkey, an
 //! authenticator of its own, still logs in. Password steps waiting for a code push no

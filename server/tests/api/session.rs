@@ -94,7 +94,7 @@ async fn the_idle_timer_moves_at_most_every_few_seconds() {
     assert_eq!(seen().await, logged_in_at + 5);
 }
 
-/// What the page's warning counts from (issue 26): the session's limits as `/api/me` reports
+/// What the page's warning counts from: the session's limits as `/api/me` reports
 /// them. Asking again and again, as 「延長する」 does, moves the idle end only: however often a
 /// thief with the cookie (or a page left open) asks, the absolute end comes on time.
 #[tokio::test]

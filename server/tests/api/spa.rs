@@ -48,7 +48,7 @@ async fn a_missing_file_is_a_404_not_the_spa() {
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
 
-/// The three bundles (issue 17): each path gets its bundle's page, and the CSP allows each
+/// The three bundles: each path gets its bundle's page, and the CSP allows each
 /// page's inline loader by its own hash.
 #[tokio::test]
 async fn each_bundle_answers_its_own_paths_and_each_loader_is_allowed_by_hash() {
