@@ -289,6 +289,12 @@ pub async fn copy_all(from: &AnyPool, to: &AnyPool) -> anyhow::Result<Vec<(&'sta
 }
 
 /// Rows per table, for comparing two databases.
+/// Every table this module copies, with its columns in the order listed: the schema as
+/// `db copy` knows it, which a test holds against each engine's migrated catalog.
+pub fn columns() -> Vec<(&'static str, Vec<&'static str>)> {
+    TABLES.iter().map(|table| (table.name, table.columns.iter().map(|(name, _)| *name).collect())).collect()
+}
+
 pub async fn row_counts(db: &AnyPool) -> anyhow::Result<Vec<(&'static str, i64)>> {
     let mut counts = Vec::new();
     for table in TABLES {

@@ -29,6 +29,7 @@ mod otp_suspension;
 mod passkeys;
 mod password;
 mod registration;
+mod schema;
 mod second_factor;
 mod security;
 mod session;
