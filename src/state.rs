@@ -71,7 +71,7 @@ pub fn leave_to_login() -> Callback<String> {
 
 /// Today in Japan (UTC+9, no daylight saving) as year, month and day, from the browser's clock.
 pub fn jst_today() -> (i32, u32, u32) {
-    let japan = js_sys::Date::new(&(now_ms() + 9.0 * 3600.0 * 1000.0).into());
+    let japan = js_sys::Date::new(&(now_ms() + netbank_api::jst::OFFSET_SECONDS as f64 * 1000.0).into());
     (japan.get_utc_full_year() as i32, japan.get_utc_month() + 1, japan.get_utc_date())
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod input;
+pub mod jst;
 pub mod otp;
 pub mod passkey;
 #[cfg(feature = "totp")]

@@ -1,5 +1,7 @@
 //! Unix seconds as dates people read: UTC dates for the operator, Japan time for customers.
 
+use netbank_api::jst;
+
 /// (year, month, day) of a day count since 1970-01-01: the API crate's calendar, so the
 /// server needs no date crate for a few lines of text.
 fn civil(days: i64) -> (i64, i64, i64) {
@@ -15,9 +17,8 @@ pub fn utc_date(unix: i64) -> String {
 
 /// `2026年11月24日 15:52` in Japan Standard Time (UTC+9, no daylight saving).
 pub fn jst_datetime(unix: i64) -> String {
-    let local = unix + 9 * 3600;
-    let (y, m, d) = civil(local.div_euclid(86_400));
-    let seconds = local.rem_euclid(86_400);
+    let (y, m, d) = civil(jst::day(unix));
+    let seconds = jst::seconds_into_day(unix);
     format!("{y}年{m}月{d}日 {:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
 }
 
@@ -30,6 +31,6 @@ mod tests {
         assert_eq!(utc_date(0), "1970-01-01");
         assert_eq!(utc_date(1_795_478_400), "2026-11-24");
         assert_eq!(jst_datetime(1_795_478_400), "2026年11月24日 09:00");
-        assert_eq!(jst_datetime(1_795_478_400 - 9 * 3600 - 60), "2026年11月23日 23:59");
+        assert_eq!(jst_datetime(1_795_478_400 - jst::OFFSET_SECONDS - 60), "2026年11月23日 23:59");
     }
 }
