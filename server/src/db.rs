@@ -167,3 +167,31 @@ pub async fn begin_snapshot(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'s
         Engine::Postgres => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await,
     }
 }
+
+#[cfg(test)]
+mod one_way_to_begin {
+    /// Every transaction outside this module starts through `begin_write` or
+    /// `begin_snapshot`: a plain `begin()` is DEFERRED on SQLite, and one that reads before it
+    /// writes fails with "database is locked" when another writer got there first (it did,
+    /// twice). The sources are read as they are compiled.
+    #[test]
+    fn no_module_but_this_one_opens_a_plain_transaction() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("src/db.rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if text.contains(".begin()") || text.contains(".begin_with(") {
+                        offenders.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "open transactions with db::begin_write or db::begin_snapshot: {offenders:?}");
+    }
+}

@@ -147,7 +147,7 @@ async fn password_step(
     }
     let stage = if otp.allows(Procedure::SignIn) { Stage::OtpPending } else { Stage::Full };
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !customers::clear_failures_unless_locked(&mut *tx, credential.customer_id).await? {
         return Err(LoginError::Locked);
     }
@@ -228,7 +228,7 @@ pub(crate) async fn count_wrong_password(
     effect: LockEffect,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let locked_now =
         customers::count_wrong_password(&mut *tx, customer_id, state.policy.login_lockout_threshold, now).await?;
     match locked_now {

@@ -61,7 +61,7 @@ pub async fn register(
     let password_hash = password::hash(new_password.expose().to_owned()).await?;
 
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !customers::consume_temporary_password(&mut *tx, customer_id, state.policy.temporary_password_attempts, now)
         .await?
     {

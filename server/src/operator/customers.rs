@@ -70,7 +70,7 @@ pub async fn create(
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let notice_address = customer.notice_address.as_ref().map(NoticeAddress::as_str);
     let customer_id = customers::insert_customer(&mut *tx, customer.name.trim(), notice_address, now).await?;
     let account = accounts::NewAccount {
@@ -114,7 +114,7 @@ pub async fn reissue_temporary_password(
     let hash = password::hash(temporary.clone()).await?;
     let now = clock.now();
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
     operator_audit(&mut tx, now, customer_id, "temporary_password_reissue").await?;
     tx.commit().await?;
@@ -125,7 +125,7 @@ pub async fn reissue_temporary_password(
 /// session still open from before ends: the customer starts again from a login.
 pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let now = clock.now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let customer_id = customers::unlock(&mut *tx, login_id.as_str()).await?;
     let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
     session::revoke_all(&mut tx, customer_id, Revocation::Unlock, Some(OPERATOR.into()), now).await?;

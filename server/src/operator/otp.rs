@@ -51,7 +51,7 @@ pub async fn show(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Re
 pub async fn lift_suspension(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<OtpState> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let restored = otp_tokens::lift_suspension(&mut *tx, id, now).await?;
     let Some(restored) = restored else {
         let state = token::state_of(db, id, now).await?;
@@ -69,7 +69,7 @@ pub async fn lift_suspension(db: &AnyPool, clock: &Clock, login_id: &LoginId) ->
 pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let deleted = otp_tokens::initialise(&mut *tx, id).await?;
     session::revoke_all(&mut tx, id, Revocation::OtpInitialised, Some(OPERATOR.into()), now).await?;
     record(&mut tx, now, id, "otp_initialise", deleted.map_or("none", TokenState::as_str)).await?;

@@ -97,7 +97,7 @@ fn waiting_issuance<'a>(
 async fn take(state: &AppState, audit: &Audit<'_>, customer_id: i64) -> Result<Vec<u8>, ApiError> {
     let secret = generate_secret();
     let sealed = state.secrets.seal(audit.user_id, &secret);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !otp_tokens::provision(&mut *tx, customer_id, audit.user_id, &sealed, audit.now).await? {
         // A parallel set-up won, or the issuance was replaced meanwhile.
         drop(tx);

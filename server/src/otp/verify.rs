@@ -121,7 +121,7 @@ pub async fn accept(
     let secret = row.secret(&state.secrets)?;
     match match_code(&row, &secret, code.expose(), now, state.policy.otp.drift_steps)? {
         Match::Fresh(step) => {
-            let mut tx = state.db.begin().await?;
+            let mut tx = crate::db::begin_write(&state.db).await?;
             if otp_tokens::claim_step(&mut *tx, customer_id, token_state_for(procedure), step, now).await? {
                 return Ok(tx);
             }
@@ -154,7 +154,7 @@ async fn count_wrong_otp(
     client: &ClientAddr,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let limit = state.policy.otp.suspend_threshold;
     let after = otp_tokens::count_wrong_code(&mut *tx, customer_id, token_state_for(procedure), limit, now).await?;
     match after {

@@ -126,7 +126,7 @@ pub async fn remove(
 /// The operator's removal of every passkey of a customer (a lost or stolen device): their
 /// sessions end, the customer is told, the audit log names the operator. How many there were.
 pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, now: i64) -> anyhow::Result<u64> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let removed = passkeys::delete_all_of(&mut *tx, customer_id).await?;
     if removed == 0 {
         // Nothing to remove: no session ends, nobody is told.

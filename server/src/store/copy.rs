@@ -246,7 +246,7 @@ pub async fn copy_all(from: &AnyPool, to: &AnyPool) -> anyhow::Result<Vec<(&'sta
             table.name
         );
     }
-    let mut tx = to.begin().await?;
+    let mut tx = crate::db::begin_write(to).await?;
     let mut copied = Vec::new();
     for table in TABLES {
         let columns: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
