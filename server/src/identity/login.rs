@@ -70,6 +70,8 @@ pub enum LoginError {
     Unexpected(#[from] anyhow::Error),
 }
 
+crate::error::store_errors_are_unexpected!(LoginError);
+
 impl From<LoginError> for ApiError {
     fn from(error: LoginError) -> Self {
         match error {

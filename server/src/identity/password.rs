@@ -44,10 +44,7 @@ pub fn configure(size: PoolSize) {
     let _ = SIZE.set(PoolSize { threads: size.threads.max(1), queue: size.queue.max(1) });
 }
 
-/// The hashing queue is full: answer 503 with `Retry-After` instead of waiting.
-#[derive(Debug, thiserror::Error)]
-#[error("the password hashing queue is full")]
-pub struct Busy;
+pub use crate::error::Busy;
 
 struct Pool {
     sender: mpsc::SyncSender<Job>,

@@ -56,6 +56,8 @@ pub enum ReauthError {
     Unexpected(#[from] anyhow::Error),
 }
 
+crate::error::store_errors_are_unexpected!(ReauthError);
+
 impl From<ReauthError> for ApiError {
     fn from(error: ReauthError) -> Self {
         match error {

@@ -179,6 +179,8 @@ pub enum RegistrationError {
     Unexpected(#[from] anyhow::Error),
 }
 
+crate::error::store_errors_are_unexpected!(RegistrationError);
+
 impl From<RegistrationError> for ApiError {
     fn from(error: RegistrationError) -> Self {
         match error {

@@ -80,6 +80,8 @@ pub enum CodeError {
     Unexpected(#[from] anyhow::Error),
 }
 
+crate::error::store_errors_are_unexpected!(CodeError);
+
 impl From<CodeError> for ApiError {
     fn from(error: CodeError) -> Self {
         match error {
