@@ -167,7 +167,7 @@ pub struct Policy {
     /// Served over TLS (directly or behind a proxy): Secure cookies and HSTS.
     pub tls: bool,
     pub otp: OtpPolicy,
-    pub transfer: crate::banking::policy::TransferPolicy,
+    pub transfer: crate::transfer_policy::TransferPolicy,
     /// Where customers who have a passkey must use it (`--require-phishing-resistant`).
     pub phishing_resistant: netbank_api::passkey::PhishingResistantPolicy,
     pub enrolment: EnrolmentPolicy,

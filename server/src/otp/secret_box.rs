@@ -15,22 +15,15 @@ use crate::config::Mode;
 /// Where development mode keeps the key it made.
 pub const DEVELOPMENT_KEY_FILE: &str = "otp-secret.key";
 
-/// The id of a key given without one: every secret sealed before keys had ids.
-pub const FIRST_KEY_ID: &str = "1";
+/// A sealed secret's shape is the store's (the column it fills); sealing and opening it is
+/// this module's.
+pub use crate::store::otp_tokens::{Sealed, FIRST_KEY_ID};
 
 /// The OTP keys: the first seals new secrets, every one opens what it sealed. A new key is
 /// put first and the old one kept until `otp rotate-key` has re-sealed every secret.
 #[derive(Clone)]
 pub struct SecretBox {
     keys: Vec<(String, Aes256Gcm)>,
-}
-
-/// A secret as stored: which key sealed it, the ciphertext and its nonce.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sealed {
-    pub key_id: String,
-    pub ciphertext: Vec<u8>,
-    pub nonce: Vec<u8>,
 }
 
 impl std::fmt::Debug for SecretBox {

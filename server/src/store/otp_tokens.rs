@@ -4,7 +4,17 @@
 
 use sqlx::any::AnyExecutor;
 
-use crate::otp::secret_box::{Sealed, FIRST_KEY_ID};
+/// The id of a key given without one: every secret sealed before keys had ids.
+pub const FIRST_KEY_ID: &str = "1";
+
+/// A secret as stored: which key sealed it, the ciphertext and its nonce (`otp::secret_box`
+/// seals and opens it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub key_id: String,
+    pub ciphertext: Vec<u8>,
+    pub nonce: Vec<u8>,
+}
 
 /// A token's stored state (docs/otp.md, Token states). What the customer sees also depends on the
 /// clock (`otp::token`): an issuance not taken into use in time counts as none.
