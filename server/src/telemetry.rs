@@ -3,6 +3,7 @@ use std::time::Duration;
 use axum::http::{Request, StatusCode};
 use tower_http::classify::ServerErrorsFailureClass;
 use tracing::Span;
+use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 use crate::http::client_addr::ClientIp;
@@ -19,7 +20,15 @@ pub enum LogFormat {
 /// Logs to stderr; `RUST_LOG` overrides the default of `info`.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // With a debug filter (`RUST_LOG=info,netbank_server=debug`) each span logs one line when
+    // it closes, with its time busy and idle: the domain steps (`#[instrument]`, debug level)
+    // take a slow 振込 apart. Not at the default level, where it would add a line to every
+    // request (the refusals of a flood included).
+    let debugging = std::env::var("RUST_LOG").is_ok_and(|filter| filter.contains("debug") || filter.contains("trace"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_span_events(if debugging { FmtSpan::CLOSE } else { FmtSpan::NONE });
     // A second init (several tests in one process) is harmless.
     let _ = match format {
         LogFormat::Text => builder.try_init(),

@@ -42,6 +42,7 @@ pub enum PostingError {
 }
 
 /// Writes the entry; its id. The caller commits (or, on an error, rolls back everything).
+#[tracing::instrument(level = "debug", skip_all, fields(kind = ?posting.kind, customer_id = posting.customer_id))]
 pub async fn post(db: &mut AnyConnection, posting: Posting) -> Result<i64, PostingError> {
     let entry = journal::insert_entry(&mut *db, posting.kind, posting.customer_id, posting.at).await?;
     post_lines(db, entry, posting.lines).await?;

@@ -286,6 +286,7 @@ fn new_idempotency_key() -> String {
         (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody),
         (status = 429, description = "rate_limited (payee lookups)", body = ErrorBody)))]
 /// `POST /api/transfers/quote`: checks a transfer as the 確認 screen shows it.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = current.customer_id))]
 pub async fn quote(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -347,6 +348,7 @@ pub async fn quote(
         (status = 409, description = "otp_already_used or idempotency_conflict", body = ErrorBody),
         (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody)))]
 /// `POST /api/transfers`: the 確認 screen's 実行.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = current.customer_id))]
 pub async fn execute(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -484,6 +486,7 @@ impl From<sqlx::Error> for WriteError {
 
 /// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
 /// payee, in `tx`; the transfer's id.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id))]
 async fn write(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,

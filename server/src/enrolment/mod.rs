@@ -48,6 +48,7 @@ fn step_up_required(methods: &[StepUpMethod]) -> ApiError {
 /// is spent: the caller completes it with the enrolment, so the proof and what it allowed
 /// commit together. A refused proof is counted and audited as its kind is (wrong codes toward
 /// the token's stop, passkey challenges spent, 確認コード guesses toward its void).
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id, purpose = ?purpose, event = event))]
 pub async fn prove(
     state: &AppState,
     client: &ClientAddr,

@@ -86,6 +86,8 @@ impl From<LoginError> for ApiError {
 
 /// The password step: a new session (replacing `presented`) at the stage the customer's token
 /// asks for. Unknown ID and wrong password cost the same work (one argon2 verification).
+// Never the login ID or the password: the span's name and timing are what a slow login needs.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn password_step(
     state: &AppState,
     client: &ClientAddr,

@@ -97,6 +97,7 @@ impl From<CodeError> for ApiError {
 /// Checks `code` for `customer_id`'s token, for `procedure`. On success the step is claimed
 /// (so no parallel or later request can use it) in the returned open transaction, which the
 /// caller completes with its own transition; wrong codes are counted and committed at once.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id, procedure = ?procedure, event = event))]
 pub async fn accept(
     state: &AppState,
     customer_id: i64,

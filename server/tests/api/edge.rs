@@ -340,3 +340,54 @@ async fn json_logs_carry_the_proxys_request_id() {
         "no line of the request: {log}"
     );
 }
+
+/// A domain step's span closes with one line saying how long it took (`RUST_LOG=…,
+/// netbank_server=debug`), carrying the customer's id and never what was typed: a slow login
+/// or 振込 can be taken apart in the log.
+#[tokio::test]
+async fn a_login_s_steps_are_timed_in_the_json_log_without_its_secrets() {
+    let data = tempfile::tempdir().unwrap();
+    let log_path = data.path().join("server.log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .arg("--data-dir")
+        .arg(data.path().join("data"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--mode",
+            "development",
+            "--demo",
+            "--log-format",
+            "json",
+        ])
+        .env("RUST_LOG", "info,netbank_server=debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/api/login");
+    let mut status = None;
+    for _ in 0..200 {
+        let body = json!({ "login_id": "demo01", "password": "demo1234" });
+        if let Ok(response) = client.post(&url).header("x-netbank-csrf", "1").json(&body).send().await {
+            status = Some(response.status());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, Some(reqwest::StatusCode::OK));
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<Value> =
+        log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
+    assert!(
+        lines.iter().any(|line| line["span"]["name"] == "password_step" && line["time.busy"].is_string()),
+        "no timed password_step: {log}"
+    );
+    assert!(!log.contains("demo1234"), "the password is never logged");
+}
