@@ -299,22 +299,33 @@ async fn a_login_flood_beyond_the_hashing_queue_is_refused_fast_and_counted_righ
     assert_eq!(status, 200);
 }
 
-/// `--log-format json`: one JSON object per line, and a request's lines carry the id the
-/// proxy sent, so the proxy's access log and the server's log can be joined.
-#[tokio::test]
-async fn json_logs_carry_the_proxys_request_id() {
+/// The server binary in development mode with JSON logs written to a file (and `extra`
+/// arguments), on a free port: its data directory, the log's path, the port and the process.
+fn server_with_json_log(
+    extra: &[&str],
+    rust_log: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, u16, std::process::Child) {
     let data = tempfile::tempdir().unwrap();
     let log_path = data.path().join("server.log");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
         .arg("--data-dir")
         .arg(data.path().join("data"))
-        .args(["--addr", &format!("127.0.0.1:{port}"), "--mode", "development", "--log-format", "json"])
-        .env("RUST_LOG", "info,tower_http=debug")
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--mode", "development", "--log-format", "json"])
+        .args(extra)
+        .env("RUST_LOG", rust_log)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
+    (data, log_path, port, child)
+}
+
+/// `--log-format json`: one JSON object per line, and a request's lines carry the id the
+/// proxy sent, so the proxy's access log and the server's log can be joined.
+#[tokio::test]
+async fn json_logs_carry_the_proxys_request_id() {
+    let (_data, log_path, port, mut child) = server_with_json_log(&[], "info,tower_http=debug");
     let url = format!("http://127.0.0.1:{port}/api/health");
     let client = reqwest::Client::new();
     let mut answered = false;
@@ -346,27 +357,7 @@ async fn json_logs_carry_the_proxys_request_id() {
 /// or 振込 can be taken apart in the log.
 #[tokio::test]
 async fn a_login_s_steps_are_timed_in_the_json_log_without_its_secrets() {
-    let data = tempfile::tempdir().unwrap();
-    let log_path = data.path().join("server.log");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
-        .arg("--data-dir")
-        .arg(data.path().join("data"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--mode",
-            "development",
-            "--demo",
-            "--log-format",
-            "json",
-        ])
-        .env("RUST_LOG", "info,netbank_server=debug")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
+    let (_data, log_path, port, mut child) = server_with_json_log(&["--demo"], "info,netbank_server=debug");
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/api/login");
     let mut status = None;
