@@ -111,7 +111,7 @@ pub fn Shell() -> impl IntoView {
                     <button type="button" class="button secondary menu-toggle" aria-controls="menu"
                         aria-expanded=move || menu_open.get().to_string()
                         on:click=move |_| menu_open.update(|open| *open = !*open)>
-                        {move || if menu_open.get() { "メニューを閉じる" } else { "メニュー" }}
+                        {move || if menu_open.get() { "閉じる" } else { "メニュー" }}
                     </button>
                     <button type="button" class="button secondary logout"
                         disabled=move || logout.pending().get()
