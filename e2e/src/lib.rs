@@ -233,12 +233,23 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Opens BLI001 and sends `login_id` and `password`.
+    async fn enter_password(&self, product: &Product, login_id: &str, password: &str) -> anyhow::Result<()> {
+        self.client.goto(&product.url("/")).await?;
+        self.fill("ログインID", login_id).await?;
+        self.fill("ログインパスワード", password).await?;
+        self.press("ログイン").await
+    }
+
+    /// BLI001 with the password alone (a customer without a token in use): ends on ホーム.
+    pub async fn log_in(&self, product: &Product, login_id: &str, password: &str) -> anyhow::Result<()> {
+        self.enter_password(product, login_id, password).await?;
+        self.screen("BHM001").await
+    }
+
     /// BLI001 then BLI023 as demo01, with `code` from the token: ends on ホーム.
     pub async fn log_in_demo_with_code(&self, product: &Product, code: &str) -> anyhow::Result<()> {
-        self.client.goto(&product.url("/")).await?;
-        self.fill("ログインID", demo::LOGIN_ID).await?;
-        self.fill("ログインパスワード", demo::PASSWORD).await?;
-        self.press("ログイン").await?;
+        self.enter_password(product, demo::LOGIN_ID, demo::PASSWORD).await?;
         self.screen("BLI023").await?;
         self.fill("ワンタイムパスワード", code).await?;
         self.press("次へ").await?;

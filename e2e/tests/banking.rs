@@ -107,11 +107,7 @@ async fn a_transfer_to_the_second_demo_customer_confirmed_with_the_code_shows_in
 async fn a_transfer_between_own_accounts_and_a_transfer_without_a_token() -> anyhow::Result<()> {
     let product = Product::start().await?;
     let browser = Browser::launch().await?;
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", demo::LOGIN_ID).await?;
-    browser.fill("ログインパスワード", demo::PASSWORD).await?;
-    browser.press("ログイン").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in(&product, demo::LOGIN_ID, demo::PASSWORD).await?;
     browser.press("振込・振替").await?;
     browser.screen("BTF001").await?;
     browser.text_containing(".otp-required", "ご利用が必要").await?;
@@ -200,11 +196,7 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     }
     let browser = Browser::launch().await?;
     browser.pin_clock(product.clock().now()).await?;
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", "hanako01").await?;
-    browser.fill("ログインパスワード", "hana2025").await?;
-    browser.press("ログイン").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in(&product, "hanako01", "hana2025").await?;
     browser.press("口座情報").await?;
     browser.screen("BAC001").await?;
     // Her account may hold the demo's history too: at least 41 entries, 20 a page.

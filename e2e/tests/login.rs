@@ -178,11 +178,7 @@ async fn the_chosen_text_size_applies_everywhere_and_is_remembered() -> anyhow::
 async fn an_expired_session_returns_to_the_login_saying_why() -> anyhow::Result<()> {
     let product = Product::start().await?;
     let browser = Browser::launch().await?;
-    browser.client.goto(&product.url("/")).await?;
-    browser.fill("ログインID", "demo01").await?;
-    browser.fill("ログインパスワード", "demo1234").await?;
-    browser.press("ログイン").await?;
-    browser.screen("BHM001").await?;
+    browser.log_in(&product, "demo01", "demo1234").await?;
     product.clock().advance(11 * 60);
     browser.press("ワンタイムパスワード").await?;
     browser.screen("BLI001").await?;
@@ -196,14 +192,7 @@ async fn the_session_warns_a_minute_before_it_ends_and_what_was_typed_outlives_i
     let browser = Browser::launch().await?;
     // The page's clock and the server's move together, by hand.
     browser.pin_clock(product.clock().now()).await?;
-    let log_in = || async {
-        browser.client.goto(&product.url("/")).await?;
-        browser.fill("ログインID", "demo01").await?;
-        browser.fill("ログインパスワード", "demo1234").await?;
-        browser.press("ログイン").await?;
-        browser.screen("BHM001").await
-    };
-    log_in().await?;
+    browser.log_in(&product, "demo01", "demo1234").await?;
     browser.press("振込・振替").await?;
     browser.press("振替").await?;
     browser.screen("BTF002").await?;
@@ -236,7 +225,7 @@ async fn the_session_warns_a_minute_before_it_ends_and_what_was_typed_outlives_i
     browser.screen("BLI001").await?;
     browser.text_containing("[role=status]", "一定時間操作がなかったため").await?;
     // After the next login the 振替 is as it was typed.
-    log_in().await?;
+    browser.log_in(&product, "demo01", "demo1234").await?;
     browser.client.goto(&product.url("/transfer/own")).await?;
     browser.screen("BTF002").await?;
     assert_eq!(browser.input("金額（円）").await?.prop("value").await?.as_deref(), Some("5000"));
