@@ -84,8 +84,8 @@ pub fn review_with(
 /// field that says what is wrong, or else to the first one still empty.
 fn focus_first_bad_field(ev: &leptos::ev::SubmitEvent) {
     let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()) else { return };
-    if form.query_selector("[aria-invalid=\"true\"]").ok().flatten().is_some() {
-        return focus_first(&form, &["[aria-invalid=\"true\"]"]);
+    if focus_first(&form, "[aria-invalid=\"true\"]") {
+        return;
     }
     let Ok(required) = form.query_selector_all("input[required]") else { return };
     let empty = (0..required.length())
@@ -96,12 +96,14 @@ fn focus_first_bad_field(ev: &leptos::ev::SubmitEvent) {
     }
 }
 
-/// Focuses the first element under `root` matching the first selector that matches any.
-fn focus_first(root: &web_sys::Element, selectors: &[&str]) {
-    let found = selectors.iter().find_map(|selector| root.query_selector(selector).ok().flatten());
-    if let Some(element) = found.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = element.focus();
-    }
+/// Focuses the first element under `root` matching `selector`; whether there was one.
+fn focus_first(root: &web_sys::Element, selector: &str) -> bool {
+    let found = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    found.is_some_and(|element| element.focus().is_ok())
 }
 
 /// The input screen's buttons: 戻る to the menu the flow came from (ワンタイムパスワード申請内容選択
@@ -280,7 +282,7 @@ pub fn FormAlert(error: FormError) -> impl IntoView {
             Some(None) => element.scroll_into_view(),
             Some(Some(field)) => {
                 if let Some(form) = element.closest("form").ok().flatten() {
-                    focus_first(&form, &[&format!("[name=\"{field}\"]")]);
+                    focus_first(&form, &format!("[name=\"{field}\"]"));
                 }
             }
             None => {}

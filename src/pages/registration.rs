@@ -34,11 +34,7 @@ pub fn RegistrationPage() -> impl IntoView {
     let temporary = RwSignal::new(String::new());
     // BLI003 needs the 仮パスワード again to register, and it is never kept.
     // A finished registration is not shown again to the next visit of this tab.
-    let again = match step.get_untracked() {
-        Step::Proof => None,
-        Step::Credentials => Some(TYPE_AGAIN.to_owned()),
-        Step::Done => None,
-    };
+    let again = (step.get_untracked() == Step::Credentials).then(|| TYPE_AGAIN.to_owned());
     step.set(Step::Proof);
     let again = StoredValue::new(again);
     Effect::new(move |_| {
