@@ -15,7 +15,8 @@ use netbank_api::totp::{decode_secret, TotpParams};
 use netbank_server::clock::Clock;
 use netbank_server::config::Settings;
 use netbank_server::operator::demo;
-use netbank_server::startup::{AppState, Application, Spawned};
+use netbank_server::startup::{Application, Spawned};
+use netbank_server::state::AppState;
 use tokio::process::{Child, Command};
 
 pub mod proxy;

@@ -61,7 +61,7 @@ impl Default for EdgeSettings {
         Self {
             trusted_proxies: TrustedProxies::default(),
             insecure_http: false,
-            limiter_capacity: crate::http::rate_limit::DEFAULT_CAPACITY,
+            limiter_capacity: crate::http::rate_limiter::DEFAULT_CAPACITY,
             request_timeout: Duration::from_secs(30),
             sweep_interval: Duration::from_secs(60),
             otp_key_file: None,

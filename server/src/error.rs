@@ -137,16 +137,3 @@ impl IntoResponse for ApiError {
         response
     }
 }
-
-#[cfg(test)]
-mod arrows {
-    /// Which way imports may point: the domain uses this module, never the reverse (ARCHITECTURE.md).
-    #[test]
-    fn the_http_error_names_no_domain_module() {
-        let source = include_str!("error.rs");
-        let code = source.split("#[cfg(test)]").next().unwrap();
-        for domain in ["identity", "otp", "banking", "passkey", "enrolment", "mail", "startup", "routes", "store"] {
-            assert!(!code.contains(&format!("crate::{domain}")), "error.rs names crate::{domain}");
-        }
-    }
-}

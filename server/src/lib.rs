@@ -21,8 +21,12 @@ pub mod passkey;
 pub mod routes;
 pub mod spa;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod sweeper;
 pub mod telemetry;
 pub mod throttle;
 pub mod transfer_policy;
+
+#[cfg(test)]
+mod import_arrows;

@@ -2,55 +2,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::{middleware, Router};
-use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use lettre::message::Mailbox;
 use netbank_api::input::ServiceId;
-use tokio::sync::Notify;
 
-use crate::clock::Clock;
-use crate::config::{Mode, Policy, Settings};
-use crate::http::rate_limit::RateLimiter;
+use crate::config::{Mode, Settings};
+use crate::http::rate_limiter::RateLimiter;
 use crate::http::security_headers::{self, SecurityHeaders};
 use crate::http::{client_addr, deadline, request_id};
 use crate::identity::password;
 use crate::mail::sender::{self, Heartbeat, Transport};
 use crate::otp::secret_box::SecretBox;
+use crate::state::{AppState, Deployment};
 use crate::{routes, spa, telemetry};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: AnyPool,
-    pub clock: Clock,
-    pub policy: Arc<Policy>,
-    /// Verified against when a login ID is unknown (equal timing).
-    pub dummy_hash: Arc<str>,
-    pub limiter: Arc<RateLimiter>,
-    /// Bounds the audit records that refusals of anonymous requests write per client (a
-    /// flood must not write the log as fast as it sends).
-    pub audit_quota: Arc<RateLimiter>,
-    /// Encrypts and opens OTP secrets.
-    pub secrets: Arc<SecretBox>,
-    /// Wakes the mail sender when a transaction has put mail in the outbox.
-    pub mail_wakeup: Arc<Notify>,
-    /// Whether the mail sender is alive (`/api/ready`).
-    pub mail_heartbeat: Arc<Heartbeat>,
-    pub deployment: Arc<Deployment>,
-    /// The bank as WebAuthn sees it (passkeys).
-    pub relying_party: Arc<crate::passkey::RelyingParty>,
-}
-
-/// Facts about this installation that handlers print or link to.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    pub mode: Mode,
-    pub service_id: String,
-    /// The issuance mail's link to the token app.
-    pub token_app_url: String,
-}
 
 /// A server bound to its port but not yet serving: tests read the port, then run it.
 pub struct Application {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{passkeys, sessions, throttles};
 use crate::throttle::LONGEST_WINDOW;
 

@@ -10,7 +10,7 @@ use crate::audit::{self, AuditEvent};
 use crate::config::Policy;
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::throttles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

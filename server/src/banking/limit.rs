@@ -6,6 +6,7 @@
 use axum::extract::State;
 use axum::Json;
 use netbank_api::banking::{TransferLimit, TransferLimitRequest};
+use netbank_api::identity::OtpState;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::Procedure;
 use netbank_api::{ErrorBody, ErrorReason};
@@ -13,13 +14,12 @@ use sqlx::any::AnyExecutor;
 
 use crate::audit::{self, AuditEvent};
 use crate::banking::jst_day;
-use crate::banking::transfer::require_token;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::mail::notice::{self, Notice};
-use crate::otp::verify;
-use crate::startup::AppState;
+use crate::otp::{token, verify};
+use crate::state::AppState;
 use crate::store::{customers, transfers};
 
 /// The customer's limit today.
@@ -45,7 +45,7 @@ pub async fn remaining_today(state: &AppState, customer_id: i64) -> sqlx::Result
     Ok(current(state, customer_id).await?.remaining)
 }
 
-#[utoipa::path(get, path = "/api/transfer-limit", tag = "banking",
+#[utoipa::path(get, path = "/transfer-limit", tag = "banking",
     responses((status = 200, body = TransferLimit), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/transfer-limit`.
 pub async fn show(
@@ -55,7 +55,7 @@ pub async fn show(
     Ok(Json(current(&state, current_customer.customer_id).await?))
 }
 
-#[utoipa::path(post, path = "/api/transfer-limit", tag = "banking", request_body = TransferLimitRequest,
+#[utoipa::path(post, path = "/transfer-limit", tag = "banking", request_body = TransferLimitRequest,
     responses((status = 200, body = TransferLimit),
         (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
         (status = 403, description = "otp_required (raising without a token in use) or otp_suspended", body = ErrorBody),
@@ -99,4 +99,14 @@ pub async fn change(
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     Ok(Json(current(&state, me).await?))
+}
+
+/// Raising the limit needs a token in use (and its code): `Factors::may_raise_limit`.
+async fn require_token(state: &AppState, customer_id: i64) -> Result<(), ApiError> {
+    let token = crate::enrolment::factors(state, customer_id).await?;
+    match token.may_raise_limit() {
+        true => Ok(()),
+        false if token.token == OtpState::Suspended => Err(token::refusal(token.token)),
+        false => Err(ApiError::new(ErrorReason::OtpRequired)),
+    }
 }

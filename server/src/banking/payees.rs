@@ -15,10 +15,10 @@ use crate::banking::transfer::{count_payee_lookup, destination, payee_of, Transf
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::transfers;
 
-#[utoipa::path(post, path = "/api/payees/lookup", tag = "banking", request_body = PayeeLookupRequest,
+#[utoipa::path(post, path = "/payees/lookup", tag = "banking", request_body = PayeeLookupRequest,
     responses((status = 200, body = Payee),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "otp_required or otp_suspended", body = ErrorBody),
@@ -51,7 +51,7 @@ pub async fn lookup(
     Ok(Json(payee_of(&account, false)))
 }
 
-#[utoipa::path(get, path = "/api/payees", tag = "banking",
+#[utoipa::path(get, path = "/payees", tag = "banking",
     responses((status = 200, body = PayeeList), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/payees`: 登録振込先, oldest first.
 pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PayeeList>, ApiError> {
@@ -72,7 +72,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Re
     Ok(Json(PayeeList { payees }))
 }
 
-#[utoipa::path(delete, path = "/api/payees/{id}", tag = "banking",
+#[utoipa::path(delete, path = "/payees/{id}", tag = "banking",
     params(("id" = i64, Path, description = "the 登録振込先's id")),
     responses((status = 204, description = "deleted"),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),

@@ -18,7 +18,7 @@ use crate::banking::jst_day;
 use crate::banking::transfer::{account_of, own_account};
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::AccountRecord;
 use crate::store::ledger::{self, StatementLine};
 
@@ -126,7 +126,7 @@ async fn requested(
     Ok((account, query, range))
 }
 
-#[utoipa::path(get, path = "/api/accounts/{account}/statement", tag = "banking",
+#[utoipa::path(get, path = "/accounts/{account}/statement", tag = "banking",
     params(("account" = String, Path, description = "店番-口座番号"), StatementQuery),
     responses((status = 200, body = Statement),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
@@ -191,7 +191,7 @@ pub fn csv(lines: Vec<StatementLine>) -> String {
     text
 }
 
-#[utoipa::path(get, path = "/api/accounts/{account}/statement/csv", tag = "banking",
+#[utoipa::path(get, path = "/accounts/{account}/statement/csv", tag = "banking",
     params(("account" = String, Path, description = "店番-口座番号"), StatementQuery),
     responses((status = 200, description = "text/csv (UTF-8 with BOM), the whole period", content_type = "text/csv"),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),

@@ -33,7 +33,7 @@ use crate::otp::token;
 use crate::otp::verify::{self, CodeError};
 use crate::passkey::approval::{self, Binding};
 use crate::passkey::PasskeyError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::transfers::{self, NewTransfer, TransferRow};
@@ -213,11 +213,6 @@ async fn ensure_paid_before_or_not_waiting(
     enrolment::ensure_not_waiting(state, customer_id).await
 }
 
-/// Raising the limit needs a token in use (and its code).
-pub async fn require_token(state: &AppState, customer_id: i64) -> Result<(), TransferError> {
-    token_in_use(token::state_of(&state.db, customer_id, state.clock.now()).await?)
-}
-
 pub fn payee_of(account: &AccountRecord, own: bool) -> Payee {
     Payee {
         branch_code: account.branch_code.clone(),
@@ -279,7 +274,7 @@ fn new_idempotency_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[utoipa::path(post, path = "/api/transfers/quote", tag = "banking", request_body = TransferDraft,
+#[utoipa::path(post, path = "/transfers/quote", tag = "banking", request_body = TransferDraft,
     responses((status = 200, description = "the 確認 screen: nothing moves", body = TransferQuote),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "otp_required (振込 without a token in use) or otp_suspended", body = ErrorBody),
@@ -341,7 +336,7 @@ pub async fn quote(
     }))
 }
 
-#[utoipa::path(post, path = "/api/transfers", tag = "banking", request_body = TransferRequest,
+#[utoipa::path(post, path = "/transfers", tag = "banking", request_body = TransferRequest,
     responses((status = 200, description = "完了: the receipt (the same for every retry of one confirmation)", body = TransferReceipt),
         (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
         (status = 403, description = "otp_required or otp_suspended", body = ErrorBody),

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::mail::{enrolment_code, outbox};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{customers, enrolment_codes};
 use crate::throttle::{self, Action};
 
@@ -67,7 +67,7 @@ fn unavailable(route: &MailCodeRoute) -> ApiError {
     ErrorBody::new(ErrorReason::MailCodeUnavailable).with_message(message).into()
 }
 
-#[utoipa::path(post, path = "/api/enrolment/mail-code", tag = "enrolment", request_body = EnrolmentPurpose,
+#[utoipa::path(post, path = "/enrolment/mail-code", tag = "enrolment", request_body = EnrolmentPurpose,
     responses((status = 200, description = "the 確認コード is on its way to the notice address", body = MailCodeSent),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "step_up_required (the customer has a second factor: use it) or mail_code_unavailable", body = ErrorBody),

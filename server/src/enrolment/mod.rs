@@ -22,7 +22,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::otp::{token, verify};
 use crate::passkey::approval::{self, Binding};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{customers, passkeys};
 
 /// The factors the customer holds now.
@@ -123,7 +123,7 @@ pub async fn ensure_not_waiting(state: &AppState, customer_id: i64) -> Result<()
     Err(ErrorBody::new(ErrorReason::NewAuthenticatorWaiting).with_message(message).into())
 }
 
-#[utoipa::path(get, path = "/api/enrolment", tag = "enrolment",
+#[utoipa::path(get, path = "/enrolment", tag = "enrolment",
     responses((status = 200, description = "the proofs this customer can add an authenticator with", body = EnrolmentStatus),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/enrolment`: what BPK002 and トークン発行 ask for, and the waiting period.
@@ -141,7 +141,7 @@ pub async fn status(
     Ok(Json(EnrolmentStatus { methods, mail_code, new_payees_from }))
 }
 
-#[utoipa::path(post, path = "/api/enrolment/approval", tag = "enrolment", request_body = EnrolmentPurpose,
+#[utoipa::path(post, path = "/enrolment/approval", tag = "enrolment", request_body = EnrolmentPurpose,
     responses((status = 200, description = "a challenge for the customer's passkeys, bound to this enrolment", body = PasskeyChallenge),
         (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
         (status = 422, description = "malformed_request (no purpose, or an unknown one)", body = ErrorBody)))]

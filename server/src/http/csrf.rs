@@ -3,21 +3,33 @@
 //! header proves the request came from our own scripts; a foreign `Origin` or
 //! `Sec-Fetch-Site` is refused as well. SameSite=Strict cookies are the second wall.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use netbank_api::ErrorReason;
+use sqlx::AnyPool;
 
 use crate::audit::{self, AuditEvent};
+use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::http::client_addr::ClientIp;
-use crate::startup::AppState;
+use crate::http::rate_limiter::RateLimiter;
 
 pub use netbank_api::CSRF_HEADER;
 
-pub async fn require_proof(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// What the layer uses: refusals are recorded, a few per client and minute.
+#[derive(Clone)]
+pub struct CsrfGuard {
+    pub db: AnyPool,
+    pub clock: Clock,
+    pub audit_quota: Arc<RateLimiter>,
+}
+
+pub async fn require_proof(State(state): State<CsrfGuard>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_origin_spa(&request) {
         return next.run(request).await;
     }

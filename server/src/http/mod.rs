@@ -6,6 +6,7 @@ pub mod connections;
 pub mod csrf;
 pub mod deadline;
 pub mod rate_limit;
+pub mod rate_limiter;
 pub mod request_id;
 pub mod security_headers;
 pub mod session_cookie;

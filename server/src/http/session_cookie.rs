@@ -6,19 +6,21 @@
 //! browser to forget every cookie of that name it could have sent with this request.
 //! `/api/logout` is let through: it ends every session the request names.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use netbank_api::ErrorReason;
 
+use crate::config::Policy;
 use crate::error::ApiError;
 use crate::identity::session;
-use crate::startup::AppState;
 
 const LOGOUT: &str = "/api/logout";
 
-pub async fn single(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let several = session::presented_tokens(request.headers(), &state.policy).len() > 1;
+pub async fn single(State(policy): State<Arc<Policy>>, request: Request, next: Next) -> Response {
+    let several = session::presented_tokens(request.headers(), &policy).len() > 1;
     // Nested under /api, the router sees the rest of the path; cookies go by the whole of it.
     let path = match request.extensions().get::<axum::extract::OriginalUri>() {
         Some(original) => original.path().to_owned(),
@@ -32,7 +34,7 @@ pub async fn single(State(state): State<AppState>, request: Request, next: Next)
         false => ApiError::new(ErrorReason::DuplicateSessionCookie).into_response(),
     };
     for prefix in path_prefixes(&path) {
-        session::set_cookie(response.headers_mut(), session::clearing_cookie_at(&state.policy, &prefix));
+        session::set_cookie(response.headers_mut(), session::clearing_cookie_at(&policy, &prefix));
     }
     response
 }

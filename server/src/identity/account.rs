@@ -23,11 +23,11 @@ use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
 use crate::identity::{notice_address, password, reauth};
 use crate::mail::notice::{self, Notice};
 use crate::otp::{token, verify};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 use crate::throttle::{self, Action};
 
-#[utoipa::path(get, path = "/api/me", tag = "customer",
+#[utoipa::path(get, path = "/me", tag = "customer",
     responses((status = 200, body = MeResponse),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
@@ -61,7 +61,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required, session }))
 }
 
-#[utoipa::path(post, path = "/api/password", tag = "customer", request_body = ChangePasswordRequest,
+#[utoipa::path(post, path = "/password", tag = "customer", request_body = ChangePasswordRequest,
     responses((status = 200, description = "sets a new session cookie; every other session ends", body = PasswordChanged),
         (status = 401, description = "unauthenticated, session_expired, wrong_current_password or invalid_otp", body = ErrorBody),
         (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),
@@ -100,7 +100,7 @@ pub async fn change_password(
     Ok((headers, Json(PasswordChanged { changed: true })))
 }
 
-#[utoipa::path(post, path = "/api/notice-address", tag = "customer", request_body = ChangeNoticeAddressRequest,
+#[utoipa::path(post, path = "/notice-address", tag = "customer", request_body = ChangeNoticeAddressRequest,
     responses((status = 200, description = "sets a new session cookie; every other session ends", body = NoticeAddressChanged),
         (status = 401, description = "unauthenticated, session_expired, wrong_current_password or invalid_otp", body = ErrorBody),
         (status = 403, description = "login_locked or otp_suspended", body = ErrorBody),

@@ -18,10 +18,10 @@ use crate::identity::password;
 use crate::identity::session::{self, Level, Opening, Revocation, SessionToken, Stage};
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{customers, passkeys};
 
-#[utoipa::path(post, path = "/api/login", tag = "login", request_body = LoginRequest,
+#[utoipa::path(post, path = "/login", tag = "login", request_body = LoginRequest,
     responses((status = 200, description = "sets the session cookie", body = LoginResponse),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
         (status = 403, description = "login_locked, otp_suspended or passkey_required", body = ErrorBody),
@@ -171,7 +171,7 @@ async fn password_step(
     Ok((token, stage))
 }
 
-#[utoipa::path(post, path = "/api/logout", tag = "login",
+#[utoipa::path(post, path = "/logout", tag = "login",
     responses((status = 204, description = "session deleted, cookie cleared")))]
 /// `POST /api/logout`: the session is deleted server-side, whatever state it was in.
 pub async fn logout(

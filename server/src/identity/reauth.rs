@@ -11,7 +11,7 @@ use crate::extract::ClientAddr;
 use crate::identity::login::{count_wrong_password, LockEffect};
 use crate::identity::password;
 use crate::identity::session::CurrentCustomer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 
 /// `Ok` when `given` (the request's `field`) is the customer's login password. A wrong one

@@ -14,10 +14,10 @@ use crate::audit::{self, AuditEvent};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 
-#[utoipa::path(post, path = "/api/registration/verify", tag = "registration", request_body = RegistrationVerifyRequest,
+#[utoipa::path(post, path = "/registration/verify", tag = "registration", request_body = RegistrationVerifyRequest,
     responses((status = 200, body = RegistrationVerified),
         (status = 401, description = "registration_mismatch", body = ErrorBody),
         (status = 403, description = "temporary_password_unusable", body = ErrorBody),
@@ -37,7 +37,7 @@ pub async fn verify(
     Ok(Json(RegistrationVerified { verified: true }))
 }
 
-#[utoipa::path(post, path = "/api/registration", tag = "registration", request_body = RegistrationRequest,
+#[utoipa::path(post, path = "/registration", tag = "registration", request_body = RegistrationRequest,
     responses((status = 201, description = "registered; log in next"),
         (status = 401, description = "registration_mismatch", body = ErrorBody),
         (status = 403, description = "temporary_password_unusable", body = ErrorBody),

@@ -16,7 +16,7 @@ use sqlx::{Any, Transaction};
 use crate::audit::{self, AuditEvent};
 use crate::config::Policy;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{otp_tokens, sessions};
 
 /// The session cookie's name on plain HTTP (development).

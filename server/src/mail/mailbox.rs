@@ -9,7 +9,7 @@ use axum::Json;
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::mail::outbox::{self, MailStatus, OutboxMail};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const SHOWN: i64 = 200;
 

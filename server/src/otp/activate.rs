@@ -12,9 +12,9 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::otp::status::status_of;
 use crate::otp::transition::{self, Transition};
-use crate::startup::AppState;
+use crate::state::AppState;
 
-#[utoipa::path(post, path = "/api/otp/activate", tag = "otp", request_body = OtpRequest,
+#[utoipa::path(post, path = "/otp/activate", tag = "otp", request_body = OtpRequest,
     responses((status = 200, description = "the token is 利用中; the session continues under a new ID (cookie), every other one ends", body = OtpStatus),
         (status = 401, description = "invalid_otp, unauthenticated or session_expired", body = ErrorBody),
         (status = 403, description = "otp_suspended", body = ErrorBody),

@@ -26,7 +26,7 @@ use crate::mail::notice::{self, Notice};
 use crate::mail::{issuance, outbox};
 use crate::otp::authenticator;
 use crate::otp::token;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 use crate::store::otp_tokens::{self, Method, NewToken, TokenState};
 use crate::throttle::{self, Action};
@@ -46,7 +46,7 @@ fn generate_user_id() -> String {
     format!("{}{:010}", rng.gen_range(1..=9), rng.gen_range(0..10_000_000_000u64))
 }
 
-#[utoipa::path(post, path = "/api/otp/issue", tag = "otp", request_body = IssueTokenRequest,
+#[utoipa::path(post, path = "/otp/issue", tag = "otp", request_body = IssueTokenRequest,
     responses((status = 200, description = "the pending token (BOT002)", body = TokenIssued),
         (status = 401, description = "unauthenticated, session_expired, wrong_current_password (login_password), or a refused proof: invalid_otp, passkey_refused, invalid_mail_code", body = ErrorBody),
         (status = 403, description = "otp_suspended, login_locked or step_up_required", body = ErrorBody),

@@ -16,10 +16,10 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Opening, SessionError, Stage};
 use crate::otp::verify;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::sessions;
 
-#[utoipa::path(post, path = "/api/login/otp", tag = "login", request_body = OtpRequest,
+#[utoipa::path(post, path = "/login/otp", tag = "login", request_body = OtpRequest,
     responses((status = 200, description = "sets the full session's cookie", body = LoginResponse),
         (status = 401, description = "invalid_otp, otp_login_expired or unauthenticated", body = ErrorBody),
         (status = 403, description = "otp_suspended", body = ErrorBody),

@@ -15,11 +15,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::otp::issue::generate_secret;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::otp_tokens::{self, Issuance, TokenState};
 use crate::throttle::{self, Action};
 
-#[utoipa::path(post, path = "/api/token/provision", tag = "token", request_body = ProvisionRequest,
+#[utoipa::path(post, path = "/token/provision", tag = "token", request_body = ProvisionRequest,
     responses((status = 200, description = "the token's parameters and secret, given once", body = ProvisionedToken),
         (status = 401, description = "provisioning_mismatch: unknown, voided, lapsed or set-up issuance, or a wrong 利用開始パスワード (never told apart)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody),

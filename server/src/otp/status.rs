@@ -8,10 +8,10 @@ use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::otp_tokens;
 
-#[utoipa::path(get, path = "/api/otp", tag = "otp",
+#[utoipa::path(get, path = "/otp", tag = "otp",
     responses((status = 200, body = OtpStatus),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/otp`.

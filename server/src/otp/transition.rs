@@ -14,7 +14,7 @@ use crate::extract::ClientAddr;
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
 use crate::mail::notice::{self, Notice};
 use crate::otp::verify;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::otp_tokens;
 
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ use crate::extract::ClientAddr;
 use crate::identity::session::{self, Revocation};
 use crate::mail::notice::{self, Notice};
 use crate::otp::token::{self, TokenRow, TokenState};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::otp_tokens;
 
 /// The stored state a token is in when `procedure` may take a code. The SPA's buttons and

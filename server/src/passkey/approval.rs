@@ -3,7 +3,7 @@
 //! so an approval answers for that action only: not for another amount, another payee, or
 //! another confirmation.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use netbank_api::banking::TransferApprovalRequest;
 use netbank_api::checked::Draft;
@@ -19,7 +19,7 @@ use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::passkey::ceremony::{self, Verified};
 use crate::passkey::{refuse, PasskeyError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::passkeys::{self, Purpose};
 
 /// What an approval is for, as the digest its challenge is kept with.
@@ -101,7 +101,7 @@ pub async fn accept(
     }
 }
 
-#[utoipa::path(post, path = "/api/transfers/approval", tag = "banking", request_body = TransferApprovalRequest,
+#[utoipa::path(post, path = "/transfers/approval", tag = "banking", request_body = TransferApprovalRequest,
     responses((status = 200, description = "a challenge for the customer's passkeys, bound to this transfer", body = PasskeyChallenge),
         (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody)))]
@@ -113,21 +113,6 @@ pub async fn transfer_challenge(
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let (draft, key) = request.check()?;
     Ok(Json(challenge(&state, current.customer_id, &Binding::transfer(&draft, &key)).await?))
-}
-
-#[utoipa::path(post, path = "/api/passkeys/{id}/removal/options", tag = "passkeys",
-    params(("id" = i64, Path, description = "the passkey")),
-    responses((status = 200, description = "a challenge for the customer's passkeys, bound to this removal", body = PasskeyChallenge),
-        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
-        (status = 404, description = "not_found", body = ErrorBody)))]
-/// `POST /api/passkeys/{id}/removal/options`: BPK004's 「パスキーで削除」.
-pub async fn removal_challenge(
-    State(state): State<AppState>,
-    current: CurrentCustomer,
-    Path(id): Path<String>,
-) -> Result<Json<PasskeyChallenge>, ApiError> {
-    let id = crate::passkey::manage::own_passkey(&state, current.customer_id, &id).await?;
-    Ok(Json(challenge(&state, current.customer_id, &Binding::removal(id)).await?))
 }
 
 #[cfg(test)]

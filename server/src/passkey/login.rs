@@ -18,11 +18,11 @@ use crate::identity::session::{self, Level, Opening, Stage};
 use crate::otp::token;
 use crate::passkey::ceremony;
 use crate::passkey::{refuse, PasskeyError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 use crate::store::passkeys::Purpose;
 
-#[utoipa::path(post, path = "/api/passkeys/login/options", tag = "login", request_body = PasskeyLoginOptionsRequest,
+#[utoipa::path(post, path = "/passkeys/login/options", tag = "login", request_body = PasskeyLoginOptionsRequest,
     responses((status = 200, description = "the challenge for navigator.credentials.get", body = PasskeyChallenge),
         (status = 422, description = "malformed_request: `autofill` is not a boolean", body = ErrorBody)))]
 /// `POST /api/passkeys/login/options`: a challenge any of this site's passkeys may answer.
@@ -35,7 +35,7 @@ pub async fn options(
     Ok(Json(ceremony::open(&state.db, Purpose::Login, None, None, &options, &challenge, now).await?))
 }
 
-#[utoipa::path(post, path = "/api/passkeys/login", tag = "login", request_body = PasskeyAnswer,
+#[utoipa::path(post, path = "/passkeys/login", tag = "login", request_body = PasskeyAnswer,
     responses((status = 200, description = "sets the session cookie (level: passkey)", body = LoginResponse),
         (status = 401, description = "passkey_refused or passkey_challenge_expired", body = ErrorBody),
         (status = 403, description = "otp_suspended", body = ErrorBody),

@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use netbank_api::input::{InputError, OtpCode};
 use netbank_api::otp::Procedure;
-use netbank_api::passkey::{PasskeyList, PasskeyRemovalRequest, PasskeySummary};
+use netbank_api::passkey::{PasskeyChallenge, PasskeyList, PasskeyRemovalRequest, PasskeySummary};
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::AnyPool;
 
@@ -21,7 +21,7 @@ use crate::mail::notice::{self, Notice};
 use crate::otp::verify;
 use crate::passkey::approval::{self, Binding};
 use crate::passkey::register;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::passkeys;
 
 /// The id in the path if it is one of the customer's passkeys; anything else is not found.
@@ -35,7 +35,7 @@ pub async fn own_passkey(state: &AppState, customer_id: i64, raw: &str) -> Resul
     }
 }
 
-#[utoipa::path(get, path = "/api/passkeys", tag = "passkeys",
+#[utoipa::path(get, path = "/passkeys", tag = "passkeys",
     responses((status = 200, description = "BPK001", body = PasskeyList),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/passkeys`.
@@ -63,7 +63,7 @@ async fn list_of(state: &AppState, current: &CurrentCustomer) -> sqlx::Result<Pa
     })
 }
 
-#[utoipa::path(post, path = "/api/passkeys/{id}/removal", tag = "passkeys", request_body = PasskeyRemovalRequest,
+#[utoipa::path(post, path = "/passkeys/{id}/removal", tag = "passkeys", request_body = PasskeyRemovalRequest,
     params(("id" = i64, Path, description = "the passkey")),
     responses((status = 200, description = "removed; a new session cookie (every other session ends), a notice mail", body = PasskeyList),
         (status = 401, description = "unauthenticated, session_expired, invalid_otp, passkey_refused or passkey_challenge_expired", body = ErrorBody),
@@ -144,4 +144,19 @@ pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, 
     notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { by_bank: true }, now).await?;
     tx.commit().await?;
     Ok(removed)
+}
+
+#[utoipa::path(post, path = "/passkeys/{id}/removal/options", tag = "passkeys",
+    params(("id" = i64, Path, description = "the passkey")),
+    responses((status = 200, description = "a challenge for the customer's passkeys, bound to this removal", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
+        (status = 404, description = "not_found", body = ErrorBody)))]
+/// `POST /api/passkeys/{id}/removal/options`: BPK004's 「パスキーで削除」.
+pub async fn removal_challenge(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    Path(id): Path<String>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let id = own_passkey(&state, current.customer_id, &id).await?;
+    Ok(Json(approval::challenge(&state, current.customer_id, &Binding::removal(id)).await?))
 }

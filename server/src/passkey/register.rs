@@ -26,7 +26,7 @@ use crate::identity::session::{CurrentCustomer, Level};
 use crate::mail::notice::{self, Notice};
 use crate::passkey::ceremony;
 use crate::passkey::{refuse, PasskeyError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::customers;
 use crate::store::passkeys::{self, NewPasskey, Purpose};
 
@@ -47,7 +47,7 @@ pub fn needs_password(current: &CurrentCustomer) -> bool {
     current.level == Level::Password
 }
 
-#[utoipa::path(post, path = "/api/passkeys/registration/options", tag = "passkeys", request_body = PasskeyRegistrationOptionsRequest,
+#[utoipa::path(post, path = "/passkeys/registration/options", tag = "passkeys", request_body = PasskeyRegistrationOptionsRequest,
     responses((status = 200, description = "the challenge for navigator.credentials.create", body = PasskeyChallenge),
         (status = 401, description = "unauthenticated, session_expired, wrong_current_password, or a refused proof: invalid_otp, passkey_refused, invalid_mail_code", body = ErrorBody),
         (status = 403, description = "login_locked, step_up_required or otp_suspended", body = ErrorBody),
@@ -93,7 +93,7 @@ pub async fn options(
     Ok(Json(challenge))
 }
 
-#[utoipa::path(post, path = "/api/passkeys", tag = "passkeys", request_body = PasskeyRegistrationRequest,
+#[utoipa::path(post, path = "/passkeys", tag = "passkeys", request_body = PasskeyRegistrationRequest,
     responses((status = 201, description = "registered; a notice mail goes out", body = PasskeySummary),
         (status = 401, description = "unauthenticated, session_expired, passkey_refused or passkey_challenge_expired", body = ErrorBody),
         (status = 409, description = "passkey_already_registered", body = ErrorBody),

@@ -5,10 +5,10 @@ use netbank_api::{DatabaseStatus, HealthResponse, MailSenderStatus, ReadyRespons
 
 use crate::db;
 use crate::identity::password;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::mail_outbox;
 
-#[utoipa::path(get, path = "/api/health", tag = "system",
+#[utoipa::path(get, path = "/health", tag = "system",
     responses((status = 200, body = HealthResponse), (status = 503, description = "database unavailable", body = HealthResponse)))]
 /// 200 when the database answers, 503 (with the same body) when it does not.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthResponse>) {
@@ -19,7 +19,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
     (status, Json(body))
 }
 
-#[utoipa::path(get, path = "/api/ready", tag = "system",
+#[utoipa::path(get, path = "/ready", tag = "system",
     responses((status = 200, body = ReadyResponse), (status = 503, description = "not ready: the database cannot be written or the mail sender stalled", body = ReadyResponse)))]
 /// For the proxy's health check: the database takes writes and the mail sender is alive,
 /// with the queues an operator watches.

@@ -1,6 +1,8 @@
 //! `/api/openapi.json`, generated from the handlers' annotations and the `api` crate's types.
 
-use axum::Json;
+use std::sync::Arc;
+
+use axum::{Extension, Json};
 use netbank_api::banking::{
     Payee, PayeeList, PayeeLookupRequest, SavedPayee, Statement, StatementEntry, StatementPeriod, StatementQuery,
     TransferApprovalRequest, TransferDraft, TransferKind, TransferLimit, TransferLimitRequest, TransferQuote,
@@ -22,106 +24,110 @@ use netbank_api::passkey::{
 use netbank_api::{DatabaseStatus, ErrorBody, ErrorReason, HealthResponse, MailSenderStatus, ReadyResponse};
 use utoipa::OpenApi;
 
-use crate::banking::{limit, payees, statement, transfer};
-use crate::enrolment::{self, mail_code};
-use crate::identity::{account, login, registration};
-use crate::otp::{activate, deactivate, issue, login as otp_login, provision, status};
-use crate::passkey::{approval, login as passkey_login, manage, register};
-use crate::routes::health;
 use netbank_api::enrolment::{
     Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod,
 };
 
+/// What the document says besides its operations, which `routes::api_router` adds from the
+/// same `routes!` that serve them.
 #[derive(OpenApi)]
 #[openapi(
-    modifiers(&SharedErrors),
     info(title = "netbank API", description = "Every error answers with ErrorBody; its `reason` is the stable code."),
-    paths(
-        health::health,
-        health::ready,
-        registration::verify,
-        registration::register,
-        login::login,
-        login::logout,
-        account::me,
-        account::change_password,
-        account::change_notice_address,
-        status::status,
-        issue::issue,
-        provision::provision,
-        activate::activate,
-        otp_login::login_otp,
-        deactivate::deactivate,
-        statement::show,
-        statement::download,
-        payees::lookup,
-        payees::list,
-        payees::delete,
-        transfer::quote,
-        transfer::execute,
-        limit::show,
-        limit::change,
-        passkey_login::options,
-        passkey_login::login,
-        register::options,
-        register::register,
-        manage::list,
-        approval::removal_challenge,
-        manage::remove,
-        approval::transfer_challenge,
-        enrolment::status,
-        enrolment::approval_challenge,
-        mail_code::send,
-        document,
-    ),
     components(schemas(
-        ErrorBody, ErrorReason, HealthResponse, DatabaseStatus, ReadyResponse, MailSenderStatus, RegistrationVerifyRequest, RegistrationVerified,
-        RegistrationRequest, LoginRequest, LoginResponse, ChangePasswordRequest, PasswordChanged, MeResponse, SessionClock,
-        ChangeNoticeAddressRequest, NoticeAddressChanged,
-        Account, AccountKind, OtpState, OtpStatus, TokenMethod, TotpAlgorithm, IssueTokenRequest, TokenIssued,
-        AuthenticatorSetup, ProvisionRequest, ProvisionedToken, OtpRequest,
-        Statement, StatementEntry, StatementPeriod, StatementQuery, Payee, PayeeList, PayeeLookupRequest, SavedPayee,
-        TransferDraft, TransferKind, TransferQuote, TransferRequest, TransferReceipt, TransferLimit, TransferLimitRequest,
-        TransferApprovalRequest, PasskeyChallenge, PasskeyAnswer, PasskeyLoginOptionsRequest, PasskeyRegistrationOptionsRequest,
-        PasskeyRegistrationRequest, PasskeySummary, PasskeyList, PhishingResistantPolicy, PasskeyRemovalRequest,
-        Enrolment, EnrolmentPurpose, EnrolmentStatus, MailCodeRoute, MailCodeSent, StepUp, StepUpMethod,
+        ErrorBody,
+        ErrorReason,
+        HealthResponse,
+        DatabaseStatus,
+        ReadyResponse,
+        MailSenderStatus,
+        RegistrationVerifyRequest,
+        RegistrationVerified,
+        RegistrationRequest,
+        LoginRequest,
+        LoginResponse,
+        ChangePasswordRequest,
+        PasswordChanged,
+        MeResponse,
+        SessionClock,
+        ChangeNoticeAddressRequest,
+        NoticeAddressChanged,
+        Account,
+        AccountKind,
+        OtpState,
+        OtpStatus,
+        TokenMethod,
+        TotpAlgorithm,
+        IssueTokenRequest,
+        TokenIssued,
+        AuthenticatorSetup,
+        ProvisionRequest,
+        ProvisionedToken,
+        OtpRequest,
+        Statement,
+        StatementEntry,
+        StatementPeriod,
+        StatementQuery,
+        Payee,
+        PayeeList,
+        PayeeLookupRequest,
+        SavedPayee,
+        TransferDraft,
+        TransferKind,
+        TransferQuote,
+        TransferRequest,
+        TransferReceipt,
+        TransferLimit,
+        TransferLimitRequest,
+        TransferApprovalRequest,
+        PasskeyChallenge,
+        PasskeyAnswer,
+        PasskeyLoginOptionsRequest,
+        PasskeyRegistrationOptionsRequest,
+        PasskeyRegistrationRequest,
+        PasskeySummary,
+        PasskeyList,
+        PhishingResistantPolicy,
+        PasskeyRemovalRequest,
+        Enrolment,
+        EnrolmentPurpose,
+        EnrolmentStatus,
+        MailCodeRoute,
+        MailCodeSent,
+        StepUp,
+        StepUpMethod,
     ))
 )]
 pub struct ApiDoc;
 
-/// Paths limited per client address (`routes::api_router`).
-const RATE_LIMITED: &[&str] = &[
-    "/api/login",
-    "/api/registration/verify",
-    "/api/registration",
-    "/api/login/otp",
-    "/api/token/provision",
-    "/api/otp/activate",
-    "/api/otp/deactivate",
-    "/api/password",
-    "/api/notice-address",
-    "/api/otp/issue",
-    "/api/payees/lookup",
-    "/api/passkeys/login/options",
-    "/api/passkeys/login",
-    "/api/passkeys/registration/options",
-    "/api/passkeys",
-    "/api/passkeys/{id}/removal/options",
-    "/api/passkeys/{id}/removal",
-    "/api/transfers/approval",
-    "/api/enrolment/mail-code",
-    "/api/enrolment/approval",
-];
+/// The paths under `prefix` at which `document` has a POST operation (the rate-limited group's).
+pub fn posted_paths(document: &utoipa::openapi::OpenApi, prefix: &str) -> Vec<String> {
+    document
+        .paths
+        .paths
+        .iter()
+        .filter(|(_, item)| item.post.is_some())
+        .map(|(path, _)| format!("{prefix}{path}"))
+        .collect()
+}
+
+/// The document with the shared refusals added to each operation they apply to.
+pub fn with_shared_errors(mut document: utoipa::openapi::OpenApi, rate_limited: &[String]) -> utoipa::openapi::OpenApi {
+    utoipa::Modify::modify(&SharedErrors { rate_limited }, &mut document);
+    document
+}
 
 /// The refusals every operation of a kind can give, said once here instead of on each path:
 /// any request can meet a server failure; a POST can fail the CSRF check, and one with a JSON
 /// body can be malformed, too large or not JSON; some are rate-limited.
-struct SharedErrors;
+struct SharedErrors<'a> {
+    /// POSTs limited per client address.
+    rate_limited: &'a [String],
+}
 
-impl utoipa::Modify for SharedErrors {
+impl utoipa::Modify for SharedErrors<'_> {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let rate_limited = RATE_LIMITED.contains(&path.as_str());
+            let rate_limited = self.rate_limited.contains(path);
             if let Some(get) = item.get.as_mut() {
                 add(get, "500", "internal");
                 add(get, "503", "busy: the request ran past the server's deadline (see Retry-After)");
@@ -165,7 +171,7 @@ fn add(operation: &mut utoipa::openapi::path::Operation, status: &str, reason: &
     }
 }
 
-#[utoipa::path(get, path = "/api/openapi.json", tag = "system", responses((status = 200, description = "this document")))]
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+#[utoipa::path(get, path = "/openapi.json", tag = "system", responses((status = 200, description = "this document")))]
+pub async fn document(Extension(document): Extension<Arc<utoipa::openapi::OpenApi>>) -> Json<utoipa::openapi::OpenApi> {
+    Json(document.as_ref().clone())
 }

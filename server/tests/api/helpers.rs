@@ -6,7 +6,8 @@ use netbank_api::{ErrorBody, ErrorReason, CSRF_HEADER};
 use netbank_server::clock::Clock;
 use netbank_server::config::{EnrolmentPolicy, Policy, Settings};
 use netbank_server::operator::customers::{self, NewCustomer};
-use netbank_server::startup::{AppState, Application, Spawned};
+use netbank_server::startup::{Application, Spawned};
+use netbank_server::state::AppState;
 use serde_json::{json, Value};
 
 /// A running server with its own database and a clock the test moves, gone when dropped.
