@@ -46,7 +46,7 @@ pub async fn seed(
         // Two accounts each, the money in through the ledger (so its trial balance holds after
         // the transfers bench).
         for (branch, kind, balance) in [("900", "ordinary", 123_456), ("901", "savings", 0)] {
-            let account: i64 = sqlx::query_scalar(
+            let account: netbank_server::ids::AccountId = sqlx::query_scalar(
                 "INSERT INTO accounts (customer_id, branch_code, number, kind, balance, holder_kana) VALUES ($1, $2, $3, $4, 0, 'フカ　シケン') RETURNING id",
             )
             .bind(id)
@@ -56,7 +56,14 @@ pub async fn seed(
             .fetch_one(&mut *tx)
             .await?;
             if balance > 0 {
-                let opening = ledger::from_cash(EntryKind::Opening, account, balance, "口座開設", None, now);
+                let opening = ledger::from_cash(
+                    EntryKind::Opening,
+                    account,
+                    netbank_server::money::Yen(balance),
+                    "口座開設",
+                    None,
+                    now,
+                );
                 ledger::post(&mut tx, opening).await?;
             }
         }

@@ -2,25 +2,118 @@
 
 use sqlx::any::AnyExecutor;
 
+use crate::ids::CustomerId;
 use crate::store::audit_log;
+
+/// What happened, as the log spells it (the operator's `audit` reads and searches these).
+macro_rules! actions {
+    ($($variant:ident => $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            pub const ALL: &[AuditAction] = &[$(AuditAction::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    CsrfRejected => "csrf_rejected",
+    CustomerCreate => "customer_create",
+    DemoSeed => "demo_seed",
+    Deposit => "deposit",
+    EnrolmentCode => "enrolment_code",
+    Login => "login",
+    LoginOtp => "login_otp",
+    LoginPasskey => "login_passkey",
+    LoginUnlock => "login_unlock",
+    Logout => "logout",
+    NoticeAddressChange => "notice_address_change",
+    NoticeAddressSet => "notice_address_set",
+    OtpActivate => "otp_activate",
+    OtpDeactivate => "otp_deactivate",
+    OtpInitialise => "otp_initialise",
+    OtpIssue => "otp_issue",
+    OtpKeyRotated => "otp_key_rotated",
+    OtpLiftSuspension => "otp_lift_suspension",
+    OtpSuspend => "otp_suspend",
+    PasskeyCloneWarning => "passkey_clone_warning",
+    PasskeyRegister => "passkey_register",
+    PasskeyRemove => "passkey_remove",
+    PasskeyRemoveAll => "passkey_remove_all",
+    PasswordChange => "password_change",
+    PayeeDelete => "payee_delete",
+    PayeeLookup => "payee_lookup",
+    RateLimited => "rate_limited",
+    Registration => "registration",
+    SessionRevoke => "session_revoke",
+    TemporaryPasswordReissue => "temporary_password_reissue",
+    Throttled => "throttled",
+    TokenProvision => "token_provision",
+    Transfer => "transfer",
+    TransferLimit => "transfer_limit",
+}
+
+/// How it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Refused,
+    /// A lookup that named something (a payee lookup: the account exists).
+    Found,
+    NotFound,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Refused => "refused",
+            Outcome::Found => "found",
+            Outcome::NotFound => "not_found",
+        }
+    }
+}
 
 /// One event to record. `customer_id` is `None` when the actor is not known (unknown ID).
 #[derive(Debug)]
-pub struct AuditEvent<'a> {
-    pub customer_id: Option<i64>,
-    pub event: &'a str,
+pub struct AuditEvent {
+    pub customer_id: Option<CustomerId>,
+    pub event: AuditAction,
     pub client_addr: Option<String>,
-    pub result: &'a str,
+    pub result: Outcome,
     pub detail: Option<String>,
 }
 
-pub async fn record(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent<'_>) -> sqlx::Result<()> {
+pub async fn record(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent) -> sqlx::Result<()> {
     let entry = audit_log::NewEntry {
         customer_id: event.customer_id,
-        event: event.event,
+        event: event.event.as_str(),
         client_addr: event.client_addr.as_deref(),
-        result: event.result,
+        result: event.result.as_str(),
         detail: event.detail.as_deref(),
     };
     audit_log::append(db, now, entry).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_action_has_its_own_spelling_in_snake_case() {
+        let names: std::collections::BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        for name in names {
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+        }
+    }
 }

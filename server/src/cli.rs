@@ -16,6 +16,7 @@ use crate::config::{
 use crate::http::client_addr::TrustedProxies;
 use crate::identity::password;
 use crate::mail::outbox;
+use crate::money::Yen;
 use crate::operator::{customers, demo, otp as otp_operator, passkeys as passkey_operator};
 use crate::otp::secret_box::SecretBox;
 use crate::startup::Application;
@@ -370,10 +371,10 @@ pub struct PolicyArgs {
     #[arg(long, env = "NETBANK_SESSIONS_PER_CUSTOMER", default_value_t = Policy::default().sessions_per_customer, value_parser = clap::value_parser!(u32).range(1..))]
     pub sessions_per_customer: u32,
     /// 1日あたりの振込限度額 (yen) of customers who have not set their own.
-    #[arg(long, env = "NETBANK_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().default_daily_limit, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, env = "NETBANK_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().default_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
     pub daily_transfer_limit: i64,
     /// The highest 振込限度額 a customer may set (with a one-time password).
-    #[arg(long, env = "NETBANK_MAX_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().max_daily_limit, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, env = "NETBANK_MAX_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().max_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
     pub max_daily_transfer_limit: i64,
     /// 振込手数料 below/from 30,000円: `same_branch=0/0,other_branch=110/220` (default: free).
     #[arg(long, env = "NETBANK_TRANSFER_FEES", default_value = "same_branch=0/0,other_branch=0/0")]
@@ -417,8 +418,8 @@ impl PolicyArgs {
                 transfer: self.require_phishing_resistant.contains(&PhishingResistantPath::Transfer),
             },
             transfer: TransferPolicy {
-                default_daily_limit: self.daily_transfer_limit.min(self.max_daily_transfer_limit),
-                max_daily_limit: self.max_daily_transfer_limit,
+                default_daily_limit: Yen(self.daily_transfer_limit.min(self.max_daily_transfer_limit)),
+                max_daily_limit: Yen(self.max_daily_transfer_limit),
                 fees: self.transfer_fees,
                 lookups_per_hour: self.payee_lookups_per_hour,
             },

@@ -6,10 +6,11 @@ use sqlx::AnyConnection;
 
 use netbank_api::ErrorReason;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::config::Policy;
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::throttles;
 
@@ -70,7 +71,7 @@ pub async fn take(
     policy: &Policy,
     client: &ClientAddr,
     action: Action,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: i64,
 ) -> Result<(), ApiError> {
     let (window, limit) = action.limit(policy);
@@ -78,9 +79,9 @@ pub async fn take(
     let Err(wait) = throttles::take(&mut *db, &key, now, window, limit).await? else { return Ok(()) };
     let event = AuditEvent {
         customer_id: Some(customer_id),
-        event: "throttled",
+        event: AuditAction::Throttled,
         client_addr: client.ip_string(),
-        result: "refused",
+        result: Outcome::Refused,
         detail: Some(action.name().to_owned()),
     };
     audit::record(&mut *db, now, event).await?;
@@ -92,7 +93,7 @@ pub async fn take_attempt(
     state: &AppState,
     client: &ClientAddr,
     action: Action,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> Result<(), ApiError> {
     let mut connection = state.db.acquire().await?;
     take(&mut connection, &state.policy, client, action, customer_id, state.clock.now()).await

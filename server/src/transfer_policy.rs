@@ -1,6 +1,7 @@
 //! The bank's rules for money leaving an account: the daily 振込 limit and its ceiling, the
 //! fee table, and how many payee lookups a customer may make.
 
+use crate::money::Yen;
 use std::str::FromStr;
 
 /// 振込手数料 by where the money goes and how much: below 30,000円 and from 30,000円, the
@@ -8,16 +9,16 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeeTable {
     /// 自行宛・同一店.
-    pub same_branch: [i64; 2],
+    pub same_branch: [Yen; 2],
     /// 自行宛・本支店.
-    pub other_branch: [i64; 2],
+    pub other_branch: [Yen; 2],
 }
 
 impl FeeTable {
-    pub const BAND: i64 = 30_000;
+    pub const BAND: Yen = Yen(30_000);
 
     /// 振替 between the customer's own accounts is always free.
-    pub fn fee(&self, same_branch: bool, amount: i64) -> i64 {
+    pub fn fee(&self, same_branch: bool, amount: Yen) -> Yen {
         let row = if same_branch { self.same_branch } else { self.other_branch };
         row[usize::from(amount >= Self::BAND)]
     }
@@ -26,7 +27,7 @@ impl FeeTable {
 impl Default for FeeTable {
     /// 自行宛 free, as the issue asks of the default.
     fn default() -> Self {
-        Self { same_branch: [0, 0], other_branch: [0, 0] }
+        Self { same_branch: [Yen::ZERO; 2], other_branch: [Yen::ZERO; 2] }
     }
 }
 
@@ -42,7 +43,7 @@ impl FromStr for FeeTable {
             let (below, from) =
                 fees.split_once('/').ok_or_else(|| format!("{row:?}: expected two fees, below/from 30000"))?;
             let parse = |fee: &str| match fee.trim().parse::<i64>() {
-                Ok(fee) if (0..=10_000).contains(&fee) => Ok(fee),
+                Ok(fee) if (0..=10_000).contains(&fee) => Ok(Yen(fee)),
                 _ => Err(format!("{row:?}: a fee is whole yen from 0 to 10000")),
             };
             let fees = [parse(below)?, parse(from)?];
@@ -59,9 +60,9 @@ impl FromStr for FeeTable {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransferPolicy {
     /// 1日あたりの振込限度額 of a customer who has not set one.
-    pub default_daily_limit: i64,
+    pub default_daily_limit: Yen,
     /// The most a customer may raise it to.
-    pub max_daily_limit: i64,
+    pub max_daily_limit: Yen,
     pub fees: FeeTable,
     /// Payee lookups (a name for an account number) a customer may make per hour.
     pub lookups_per_hour: u32,
@@ -70,8 +71,8 @@ pub struct TransferPolicy {
 impl Default for TransferPolicy {
     fn default() -> Self {
         Self {
-            default_daily_limit: 500_000,
-            max_daily_limit: 10_000_000,
+            default_daily_limit: Yen(500_000),
+            max_daily_limit: Yen(10_000_000),
             fees: FeeTable::default(),
             lookups_per_hour: 30,
         }
@@ -85,9 +86,9 @@ mod tests {
     #[test]
     fn fees_come_from_the_configured_table_by_band() {
         let table: FeeTable = "same_branch=0/0, other_branch=110/220".parse().unwrap();
-        assert_eq!(table.fee(true, 50_000), 0);
-        assert_eq!(table.fee(false, 29_999), 110);
-        assert_eq!(table.fee(false, 30_000), 220);
+        assert_eq!(table.fee(true, Yen(50_000)), Yen(0));
+        assert_eq!(table.fee(false, Yen(29_999)), Yen(110));
+        assert_eq!(table.fee(false, Yen(30_000)), Yen(220));
         assert_eq!("".parse::<FeeTable>().unwrap(), FeeTable::default());
         for bad in ["other_branch=110", "elsewhere=1/2", "same_branch=-1/0", "same_branch=a/0"] {
             assert!(bad.parse::<FeeTable>().is_err(), "{bad}");

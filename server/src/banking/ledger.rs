@@ -5,13 +5,16 @@
 
 use sqlx::AnyConnection;
 
+use crate::ids::AccountId;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use crate::store::accounts;
 use crate::store::ledger::{self as journal, EntryKind, HouseAccount};
 
 /// Where a line goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
-    Account(i64),
+    Account(AccountId),
     House(HouseAccount),
 }
 
@@ -19,7 +22,7 @@ pub enum Side {
 pub struct Line {
     pub side: Side,
     /// + into the account, - out of it.
-    pub amount: i64,
+    pub amount: Yen,
     /// 摘要 on that account's statement.
     pub description: String,
 }
@@ -27,7 +30,7 @@ pub struct Line {
 pub struct Posting {
     pub kind: EntryKind,
     /// Who asked (`None`: the branch).
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub at: i64,
     pub lines: Vec<Line>,
 }
@@ -36,13 +39,13 @@ pub struct Posting {
 pub enum PostingError {
     /// The account's balance does not cover its lines.
     #[error("account {0} would be overdrawn")]
-    Overdraft(i64),
+    Overdraft(AccountId),
     #[error(transparent)]
     Store(#[from] sqlx::Error),
 }
 
 /// Writes the entry; its id. The caller commits (or, on an error, rolls back everything).
-#[tracing::instrument(level = "debug", skip_all, fields(kind = ?posting.kind, customer_id = posting.customer_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(kind = ?posting.kind, customer_id = ?posting.customer_id.map(|c| c.0)))]
 pub async fn post(db: &mut AnyConnection, posting: Posting) -> Result<i64, PostingError> {
     let entry = journal::insert_entry(&mut *db, posting.kind, posting.customer_id, posting.at).await?;
     post_lines(db, entry, posting.lines).await?;
@@ -52,12 +55,12 @@ pub async fn post(db: &mut AnyConnection, posting: Posting) -> Result<i64, Posti
 /// Writes the lines of an entry already inserted (a transfer records itself against the
 /// entry before money moves, so a duplicate confirmation stops there).
 pub async fn post_lines(db: &mut AnyConnection, entry: i64, mut lines: Vec<Line>) -> Result<(), PostingError> {
-    assert_eq!(lines.iter().map(|l| l.amount).sum::<i64>(), 0, "an entry's lines sum to zero");
-    assert!(lines.iter().all(|l| l.amount != 0), "no empty lines");
+    assert_eq!(lines.iter().map(|l| l.amount).sum::<Yen>(), Yen::ZERO, "an entry's lines sum to zero");
+    assert!(lines.iter().all(|l| l.amount != Yen::ZERO), "no empty lines");
     // Stable: one account's lines keep their order (an amount, then its fee).
     lines.sort_by_key(|line| match line.side {
         Side::Account(id) => (0, id),
-        Side::House(_) => (1, 0),
+        Side::House(_) => (1, AccountId(0)),
     });
     for line in lines {
         match line.side {
@@ -77,10 +80,10 @@ pub async fn post_lines(db: &mut AnyConnection, entry: i64, mut lines: Vec<Line>
 /// line and cash's.
 pub fn from_cash(
     kind: EntryKind,
-    account_id: i64,
-    amount: i64,
+    account_id: AccountId,
+    amount: Yen,
     description: &str,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     at: i64,
 ) -> Posting {
     Posting {

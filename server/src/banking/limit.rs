@@ -12,37 +12,39 @@ use netbank_api::otp::Procedure;
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::any::AnyExecutor;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::jst_day;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
+use crate::money::Yen;
 use crate::otp::{token, verify};
 use crate::state::AppState;
 use crate::store::{customers, transfers};
 
 /// The customer's limit today.
-pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i64> {
+pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Yen> {
     let policy = &state.policy.transfer;
     let own = customers::daily_transfer_limit(db, customer_id).await?;
     Ok(own.unwrap_or(policy.default_daily_limit).min(policy.max_daily_limit))
 }
 
-async fn current(state: &AppState, customer_id: i64) -> sqlx::Result<TransferLimit> {
+async fn current(state: &AppState, customer_id: CustomerId) -> sqlx::Result<TransferLimit> {
     let limit = daily_limit(state, &state.db, customer_id).await?;
     let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
     Ok(TransferLimit {
-        limit,
-        used_today,
-        remaining: (limit - used_today).max(0),
-        ceiling: state.policy.transfer.max_daily_limit,
+        limit: limit.0,
+        used_today: used_today.0,
+        remaining: (limit - used_today).max(Yen::ZERO).0,
+        ceiling: state.policy.transfer.max_daily_limit.0,
     })
 }
 
 /// What may still be sent today.
-pub async fn remaining_today(state: &AppState, customer_id: i64) -> sqlx::Result<i64> {
-    Ok(current(state, customer_id).await?.remaining)
+pub async fn remaining_today(state: &AppState, customer_id: CustomerId) -> sqlx::Result<Yen> {
+    Ok(Yen(current(state, customer_id).await?.remaining))
 }
 
 #[utoipa::path(get, path = "/transfer-limit", tag = "banking",
@@ -69,10 +71,10 @@ pub async fn change(
     ApiJson(request): ApiJson<TransferLimitRequest>,
 ) -> Result<Json<TransferLimit>, ApiError> {
     let me = current_customer.customer_id;
-    let wanted = request.check()?.yen();
+    let wanted = Yen(request.check()?.yen());
     let ceiling = state.policy.transfer.max_daily_limit;
     if wanted > ceiling {
-        let message = format!("振込限度額は{}以下で指定してください。", netbank_api::banking::yen(ceiling));
+        let message = format!("振込限度額は{}以下で指定してください。", netbank_api::banking::yen(ceiling.0));
         return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
     }
     let before = daily_limit(&state, &state.db, me).await?;
@@ -81,7 +83,7 @@ pub async fn change(
         require_token(&state, me).await?;
         crate::enrolment::ensure_not_waiting(&state, me).await?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
-        verify::accept(&state, me, Procedure::Confirm, &code, "transfer_limit", &client).await?
+        verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::TransferLimit, &client).await?
     } else {
         crate::db::begin_write(&state.db).await?
     };
@@ -90,9 +92,9 @@ pub async fn change(
     notice::send(&mut tx, me, &Notice::TransferLimitChanged { limit: wanted }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
-        event: "transfer_limit",
+        event: AuditAction::TransferLimit,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("{before} -> {wanted}{}", if raising { " (otp)" } else { "" })),
     };
     audit::record(&mut *tx, now, event).await?;
@@ -102,7 +104,7 @@ pub async fn change(
 }
 
 /// Raising the limit needs a token in use (and its code): `Factors::may_raise_limit`.
-async fn require_token(state: &AppState, customer_id: i64) -> Result<(), ApiError> {
+async fn require_token(state: &AppState, customer_id: CustomerId) -> Result<(), ApiError> {
     let token = crate::enrolment::factors(state, customer_id).await?;
     match token.may_raise_limit() {
         true => Ok(()),

@@ -10,7 +10,7 @@ use netbank_api::banking::{Payee, PayeeList, PayeeLookupRequest, SavedPayee};
 use netbank_api::identity::AccountKind;
 use netbank_api::{ErrorBody, ErrorReason};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::transfer::{count_payee_lookup, destination, payee_of, TransferError};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -40,9 +40,9 @@ pub async fn lookup(
     if count_payee_lookup(&state, &client, me, found.as_ref()).await? {
         let event = AuditEvent {
             customer_id: Some(me),
-            event: "payee_lookup",
+            event: AuditAction::PayeeLookup,
             client_addr: client.ip_string(),
-            result: if found.is_some() { "found" } else { "not_found" },
+            result: if found.is_some() { Outcome::Found } else { Outcome::NotFound },
             detail: Some(format!("{}-{}", to.branch.as_str(), to.number.as_str())),
         };
         audit::record(&state.db, state.clock.now(), event).await?;
@@ -91,9 +91,9 @@ pub async fn delete(
     }
     let event = AuditEvent {
         customer_id: Some(current.customer_id),
-        event: "payee_delete",
+        event: AuditAction::PayeeDelete,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(id.to_string()),
     };
     audit::record(&state.db, state.clock.now(), event).await?;

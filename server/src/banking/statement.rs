@@ -18,6 +18,8 @@ use crate::banking::jst_day;
 use crate::banking::transfer::{account_of, own_account};
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use crate::state::AppState;
 use crate::store::accounts::AccountRecord;
 use crate::store::ledger::{self, StatementLine};
@@ -98,7 +100,7 @@ pub fn query_of(pairs: Vec<(String, String)>) -> Result<StatementQuery, InputErr
 }
 
 /// The customer's account named in the path, or 404 (someone else's is not found either).
-async fn account(state: &AppState, customer_id: i64, key: &str) -> Result<AccountRecord, ApiError> {
+async fn account(state: &AppState, customer_id: CustomerId, key: &str) -> Result<AccountRecord, ApiError> {
     let key = account_key(key, "account").map_err(|_| ApiError::new(ErrorReason::NotFound))?;
     own_account(state, customer_id, &key).await.map_err(|_| ApiError::new(ErrorReason::NotFound))
 }
@@ -107,16 +109,16 @@ fn entry(line: StatementLine) -> StatementEntry {
     StatementEntry {
         date: Date::from_days(jst_day(line.occurred_at)).to_string(),
         description: line.description,
-        withdrawal: (line.amount < 0).then_some(-line.amount),
-        deposit: (line.amount > 0).then_some(line.amount),
-        balance: line.balance_after,
+        withdrawal: (line.amount < Yen::ZERO).then_some(-line.amount.0),
+        deposit: (line.amount > Yen::ZERO).then_some(line.amount.0),
+        balance: line.balance_after.0,
     }
 }
 
 /// The account and the period a statement request names, both checked.
 async fn requested(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     key: &str,
     pairs: Vec<(String, String)>,
 ) -> Result<(AccountRecord, StatementQuery, Range), ApiError> {
@@ -278,8 +280,8 @@ mod tests {
         let line = |at: i64, description: &str, amount: i64, balance_after: i64| StatementLine {
             occurred_at: at,
             description: description.into(),
-            amount,
-            balance_after,
+            amount: Yen(amount),
+            balance_after: Yen(balance_after),
         };
         // Newest first, as the store answers.
         let text = csv(vec![

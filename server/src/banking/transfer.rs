@@ -19,7 +19,7 @@ use netbank_api::{ErrorBody, ErrorReason};
 use rand::RngCore;
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::{jst_day, limit};
 use crate::calendar::jst_datetime;
@@ -28,7 +28,9 @@ use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
+use crate::money::Yen;
 use crate::otp::token;
 use crate::otp::verify::{self, CodeError};
 use crate::passkey::approval::{self, Binding};
@@ -119,7 +121,7 @@ impl From<TransferError> for ApiError {
 /// One of the customer's own accounts, by 店番 and 口座番号.
 pub async fn own_account(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     (branch, number): &(BranchCode, AccountNumber),
 ) -> Result<AccountRecord, TransferError> {
     match accounts::find(&state.db, branch.as_str(), number.as_str()).await? {
@@ -141,7 +143,7 @@ pub async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Opt
 pub async fn count_payee_lookup(
     state: &AppState,
     client: &ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     found: Option<&AccountRecord>,
 ) -> Result<bool, ApiError> {
     if found.is_some_and(|account| account.customer_id == customer_id) {
@@ -162,7 +164,7 @@ pub async fn count_payee_lookup(
 pub struct SecondFactors(Factors);
 
 impl SecondFactors {
-    pub async fn of(state: &AppState, customer_id: i64) -> sqlx::Result<Self> {
+    pub async fn of(state: &AppState, customer_id: CustomerId) -> sqlx::Result<Self> {
         Ok(Self(enrolment::factors(state, customer_id).await?))
     }
 
@@ -200,7 +202,7 @@ fn token_in_use(token: OtpState) -> Result<(), TransferError> {
 /// unknown account counts as never paid, so the refusal says nothing of whether it exists.
 async fn ensure_paid_before_or_not_waiting(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     to: Option<&AccountRecord>,
 ) -> Result<(), ApiError> {
     let paid = match to {
@@ -228,7 +230,7 @@ pub fn account_of(account: &AccountRecord) -> Account {
         kind: account.kind(),
         branch_code: account.branch_code.clone(),
         number: account.number.clone(),
-        balance: account.balance,
+        balance: account.balance.0,
         holder_kana: account.holder_kana.clone(),
     }
 }
@@ -238,14 +240,14 @@ struct Plan {
     kind: TransferKind,
     from: AccountRecord,
     to: AccountRecord,
-    amount: i64,
-    fee: i64,
+    amount: Yen,
+    fee: Yen,
     requester: String,
 }
 
 fn plan(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     from: AccountRecord,
     to: AccountRecord,
     draft: &Draft,
@@ -254,9 +256,9 @@ fn plan(
         return Err(TransferError::SameAccount);
     }
     let kind = if to.customer_id == customer_id { TransferKind::OwnTransfer } else { TransferKind::Transfer };
-    let amount = draft.amount.yen();
+    let amount = Yen(draft.amount.yen());
     let fee = match kind {
-        TransferKind::OwnTransfer => 0,
+        TransferKind::OwnTransfer => Yen::ZERO,
         TransferKind::Transfer => state.policy.transfer.fees.fee(from.branch_code == to.branch_code, amount),
     };
     let requester = match (&draft.requester, &from.holder_kana) {
@@ -281,7 +283,7 @@ fn new_idempotency_key() -> String {
         (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody),
         (status = 429, description = "rate_limited (payee lookups)", body = ErrorBody)))]
 /// `POST /api/transfers/quote`: checks a transfer as the 確認 screen shows it.
-#[tracing::instrument(level = "debug", skip_all, fields(customer_id = current.customer_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn quote(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -305,7 +307,7 @@ pub async fn quote(
             if plan.amount + plan.fee > remaining {
                 return Err(TransferError::DailyLimitExceeded.into());
             }
-            Some(remaining)
+            Some(remaining.0)
         }
         TransferKind::OwnTransfer => None,
     };
@@ -324,9 +326,9 @@ pub async fn quote(
         kind: plan.kind,
         from: account_of(&plan.from),
         to: payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer),
-        amount: plan.amount,
-        fee: plan.fee,
-        balance_after: plan.from.balance - plan.amount - plan.fee,
+        amount: plan.amount.0,
+        fee: plan.fee.0,
+        balance_after: (plan.from.balance - plan.amount - plan.fee).0,
         requester_name: plan.requester,
         limit_remaining,
         otp_required: needs_factor,
@@ -343,7 +345,7 @@ pub async fn quote(
         (status = 409, description = "otp_already_used or idempotency_conflict", body = ErrorBody),
         (status = 422, description = "invalid_input, payee_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody)))]
 /// `POST /api/transfers`: the 確認 screen's 実行.
-#[tracing::instrument(level = "debug", skip_all, fields(customer_id = current.customer_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn execute(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -365,7 +367,9 @@ pub async fn execute(
     let mut tx = if own {
         crate::db::begin_write(&state.db).await?
     } else if let Some(answer) = &request.passkey {
-        match approval::accept(&state, &client, me, answer, &Binding::transfer(&draft, &key), "transfer").await {
+        match approval::accept(&state, &client, me, answer, &Binding::transfer(&draft, &key), AuditAction::Transfer)
+            .await
+        {
             Ok((tx, _)) => tx,
             // A parallel submission of this confirmation took the approval and moved the money.
             Err(PasskeyError::UnknownCeremony) => match transfers::find_by_key(&state.db, me, key.as_str()).await? {
@@ -377,7 +381,7 @@ pub async fn execute(
     } else {
         SecondFactors::of(&state, me).await?.require_code(&state.policy)?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
-        match verify::accept(&state, me, Procedure::Confirm, &code, "transfer", &client).await {
+        match verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::Transfer, &client).await {
             Ok(tx) => tx,
             // A parallel submission of this confirmation used the code and moved the money.
             Err(CodeError::AlreadyUsed) => match transfers::find_by_key(&state.db, me, key.as_str()).await? {
@@ -403,9 +407,9 @@ pub async fn execute(
                 now,
                 AuditEvent {
                     customer_id: Some(me),
-                    event: "transfer",
+                    event: AuditAction::Transfer,
                     client_addr: client.ip_string(),
-                    result: "success",
+                    result: Outcome::Success,
                     detail: Some(format!(
                         "receipt={} kind={} amount={} fee={} to={}",
                         receipt_no(transfer_id, now),
@@ -442,15 +446,15 @@ pub async fn execute(
 async fn refuse_spent(
     mut tx: Transaction<'static, Any>,
     client: &ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     error: TransferError,
     now: i64,
 ) -> ApiError {
     let event = AuditEvent {
         customer_id: Some(customer_id),
-        event: "transfer",
+        event: AuditAction::Transfer,
         client_addr: client.ip_string(),
-        result: "refused",
+        result: Outcome::Refused,
         detail: Some(format!("{error}")),
     };
     let recorded = async {
@@ -481,11 +485,11 @@ impl From<sqlx::Error> for WriteError {
 
 /// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
 /// payee, in `tx`; the transfer's id.
-#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %customer_id))]
 async fn write(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     plan: &Plan,
     key: &str,
     save_payee: bool,
@@ -525,7 +529,7 @@ async fn write(
         Line { side: Side::Account(plan.from.id), amount: -plan.amount, description: out },
         Line { side: Side::Account(plan.to.id), amount: plan.amount, description: into },
     ];
-    if plan.fee > 0 {
+    if plan.fee > Yen::ZERO {
         lines.push(Line {
             side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned()
         });
@@ -573,8 +577,8 @@ fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
         accepted_at: jst_datetime(at),
         from_account: plan.from.key(),
         to: payee_of(&plan.to, plan.kind == TransferKind::OwnTransfer),
-        amount: plan.amount,
-        fee: plan.fee,
+        amount: plan.amount.0,
+        fee: plan.fee.0,
         requester_name: plan.requester.clone(),
     }
 }
@@ -589,7 +593,7 @@ async fn replay(
 ) -> Result<TransferReceipt, TransferError> {
     let same = done.from_account_id == from.id
         && to.is_some_and(|to| to.id == done.to_account_id)
-        && done.amount == draft.amount.yen();
+        && done.amount == Yen(draft.amount.yen());
     if !same {
         return Err(TransferError::IdempotencyConflict);
     }
@@ -601,8 +605,8 @@ async fn replay(
         accepted_at: jst_datetime(done.created_at),
         from_account: from.key(),
         to: Payee { name: done.payee_name, ..payee_of(&to, kind == TransferKind::OwnTransfer) },
-        amount: done.amount,
-        fee: done.fee,
+        amount: done.amount.0,
+        fee: done.fee.0,
         requester_name: done.requester_name,
     })
 }

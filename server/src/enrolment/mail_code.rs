@@ -14,18 +14,19 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::mail::{enrolment_code, outbox};
 use crate::state::AppState;
 use crate::store::{customers, enrolment_codes};
 use crate::throttle::{self, Action};
 
 /// The code's hash names its customer and purpose, so a code is no use for anything else.
-fn digest(customer_id: i64, purpose: Enrolment, code: &str) -> Vec<u8> {
+fn digest(customer_id: CustomerId, purpose: Enrolment, code: &str) -> Vec<u8> {
     Sha256::digest(format!("{customer_id}\u{0}{}\u{0}{code}", purpose.as_str()).as_bytes()).to_vec()
 }
 
@@ -34,7 +35,7 @@ fn digest(customer_id: i64, purpose: Enrolment, code: &str) -> Vec<u8> {
 async fn destination(
     db: impl sqlx::any::AnyExecutor<'_>,
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> sqlx::Result<Result<String, MailCodeRoute>> {
     let Some((address, since)) = customers::notice_address_since(db, customer_id).await? else {
         return Ok(Err(MailCodeRoute::NoAddress));
@@ -50,7 +51,7 @@ async fn destination(
 }
 
 /// Where a code would go now, as the screen shows it, or why none can.
-pub async fn route(state: &AppState, customer_id: i64) -> sqlx::Result<MailCodeRoute> {
+pub async fn route(state: &AppState, customer_id: CustomerId) -> sqlx::Result<MailCodeRoute> {
     Ok(match destination(&state.db, state, customer_id).await? {
         Ok(address) => MailCodeRoute::Ready { address: masked_address(&address) },
         Err(why) => why,
@@ -112,9 +113,9 @@ pub async fn send(
     outbox::enqueue(&mut *tx, new_mail, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
-        event: "enrolment_code",
+        event: AuditAction::EnrolmentCode,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("purpose={}", request.purpose.as_str())),
     };
     audit::record(&mut *tx, now, event).await?;
@@ -129,10 +130,10 @@ pub async fn send(
 pub async fn take(
     state: &AppState,
     client: &ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     purpose: Enrolment,
     code: &MailCode,
-    event: &'static str,
+    event: AuditAction,
 ) -> Result<Transaction<'static, Any>, ApiError> {
     let now = state.clock.now();
     let attempts = state.policy.enrolment.mail_code_attempts;
@@ -146,7 +147,7 @@ pub async fn take(
         customer_id: Some(customer_id),
         event,
         client_addr: client.ip_string(),
-        result: "refused",
+        result: Outcome::Refused,
         detail: Some("wrong_mail_code".to_owned()),
     };
     audit::record(&mut *tx, now, refusal).await?;
@@ -161,9 +162,9 @@ mod tests {
     #[test]
     fn a_code_is_bound_to_its_customer_and_purpose() {
         let code = "123456";
-        let token = digest(7, Enrolment::Token, code);
-        assert_ne!(token, digest(8, Enrolment::Token, code));
-        assert_ne!(token, digest(7, Enrolment::Passkey, code));
-        assert_eq!(token, digest(7, Enrolment::Token, code));
+        let token = digest(CustomerId(7), Enrolment::Token, code);
+        assert_ne!(token, digest(CustomerId(8), Enrolment::Token, code));
+        assert_ne!(token, digest(CustomerId(7), Enrolment::Passkey, code));
+        assert_eq!(token, digest(CustomerId(7), Enrolment::Token, code));
     }
 }

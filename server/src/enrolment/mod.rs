@@ -16,17 +16,19 @@ use netbank_api::passkey::PasskeyChallenge;
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::{Any, Transaction};
 
+use crate::audit::{AuditAction, Outcome};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::otp::{token, verify};
 use crate::passkey::approval::{self, Binding};
 use crate::state::AppState;
 use crate::store::{customers, passkeys};
 
 /// The factors the customer holds now.
-pub async fn factors(state: &AppState, customer_id: i64) -> sqlx::Result<Factors> {
+pub async fn factors(state: &AppState, customer_id: CustomerId) -> sqlx::Result<Factors> {
     let token = token::state_of(&state.db, customer_id, state.clock.now()).await?;
     Ok(Factors { token, passkey: passkeys::count(&state.db, customer_id).await? > 0 })
 }
@@ -48,14 +50,14 @@ fn step_up_required(methods: &[StepUpMethod]) -> ApiError {
 /// is spent: the caller completes it with the enrolment, so the proof and what it allowed
 /// commit together. A refused proof is counted and audited as its kind is (wrong codes toward
 /// the token's stop, passkey challenges spent, 確認コード guesses toward its void).
-#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id, purpose = ?purpose, event = event))]
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %customer_id, purpose = ?purpose, event = event.as_str()))]
 pub async fn prove(
     state: &AppState,
     client: &ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     purpose: Enrolment,
     proof: Option<&StepUp>,
-    event: &'static str,
+    event: AuditAction,
 ) -> Result<Transaction<'static, Any>, ApiError> {
     let methods = factors(state, customer_id).await?.step_up_methods();
     let offered = |method| methods.contains(&method);
@@ -87,7 +89,7 @@ pub async fn prove(
                     customer_id: Some(customer_id),
                     event,
                     client_addr: client.ip_string(),
-                    result: "refused",
+                    result: Outcome::Refused,
                     detail: Some(detail.to_owned()),
                 },
             )
@@ -99,7 +101,7 @@ pub async fn prove(
 
 /// Until when (unix seconds) a new authenticator keeps new payees and a higher limit
 /// waiting, if it still does.
-pub async fn waiting_until(state: &AppState, customer_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn waiting_until(state: &AppState, customer_id: CustomerId) -> sqlx::Result<Option<i64>> {
     let wait = i64::from(state.policy.enrolment.new_authenticator_hours) * 3600;
     let added = customers::authenticator_added_at(&state.db, customer_id).await?;
     Ok(added.map(|at| at + wait).filter(|until| *until > state.clock.now()))
@@ -113,7 +115,7 @@ pub fn new_payees_from(state: &AppState, now: i64) -> Option<String> {
 }
 
 /// Refuses when a new authenticator still waits: the message says until when.
-pub async fn ensure_not_waiting(state: &AppState, customer_id: i64) -> Result<(), ApiError> {
+pub async fn ensure_not_waiting(state: &AppState, customer_id: CustomerId) -> Result<(), ApiError> {
     let Some(until) = waiting_until(state, customer_id).await? else { return Ok(()) };
     let message = format!(
         "新しい認証方式（パスキー・ワンタイムパスワード）の登録から{}時間は、初めての振込先への振込と振込限度額の引き上げはできません。{}以降にご利用ください（これまでに振り込んだことのある振込先への振込と振替はご利用いただけます）。",

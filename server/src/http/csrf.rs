@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use netbank_api::ErrorReason;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::http::client_addr::ClientIp;
@@ -40,9 +40,9 @@ pub async fn require_proof(State(state): State<CsrfGuard>, request: Request, nex
     if peer.is_none_or(|ip| state.audit_quota.check(ip, now, AUDITED_REFUSALS_PER_MINUTE).is_ok()) {
         let event = AuditEvent {
             customer_id: None,
-            event: "csrf_rejected",
+            event: AuditAction::CsrfRejected,
             client_addr: peer.map(|ip| ip.to_string()),
-            result: "refused",
+            result: Outcome::Refused,
             detail: Some(format!("{} {}", request.method(), request.uri().path())),
         };
         if let Err(error) = audit::record(&state.db, now, event).await {

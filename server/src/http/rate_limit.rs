@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use netbank_api::ErrorReason;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::http::client_addr::ClientIp;
@@ -35,9 +35,9 @@ pub async fn limit_auth(State(state): State<AuthLimit>, request: Request, next: 
             if first {
                 let event = AuditEvent {
                     customer_id: None,
-                    event: "rate_limited",
+                    event: AuditAction::RateLimited,
                     client_addr: Some(client.to_string()),
-                    result: "refused",
+                    result: Outcome::Refused,
                     detail: Some(request.uri().path().to_owned()),
                 };
                 if let Err(error) = audit::record(&state.db, now, event).await {

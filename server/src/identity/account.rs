@@ -16,7 +16,7 @@ use netbank_api::ErrorBody;
 use netbank_api::ErrorReason;
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation};
@@ -43,7 +43,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
                 kind,
                 branch_code: row.branch_code,
                 number: row.number,
-                balance: row.balance,
+                balance: row.balance.0,
                 holder_kana: row.holder_kana,
             })
         })
@@ -83,19 +83,20 @@ pub async fn change_password(
     }
     throttle::take_attempt(&state, &client, Action::PasswordChange, current.customer_id).await?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
-    reauth::confirm_password(&state, &client, &current, &old, "current_password", "password_change").await?;
+    reauth::confirm_password(&state, &client, &current, &old, "current_password", AuditAction::PasswordChange).await?;
     if old.expose() == new.expose() {
         return Err(ApiError::new(ErrorReason::PasswordUnchanged));
     }
     let hash = password::hash(new.expose().to_owned()).await?;
 
     let (mut tx, proved) =
-        verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "password_change", &client).await?;
+        verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), AuditAction::PasswordChange, &client)
+            .await?;
     let now = state.clock.now();
     customers::set_password(&mut *tx, current.customer_id, &hash, now).await?;
     notice::send(&mut tx, current.customer_id, &Notice::PasswordChanged, now).await?;
     let detail = Some(if proved { "changed password+otp" } else { "changed password" }.to_owned());
-    let change = Change { cause: Revocation::PasswordChange, event: "password_change", detail };
+    let change = Change { cause: Revocation::PasswordChange, event: AuditAction::PasswordChange, detail };
     let headers = finish(&state, &client, &current, tx, proved, change, now).await?;
     Ok((headers, Json(PasswordChanged { changed: true })))
 }
@@ -118,13 +119,21 @@ pub async fn change_notice_address(
     let NoticeAddressChange { address, password } = request.check()?;
     throttle::take_attempt(&state, &client, Action::NoticeAddressChange, current.customer_id).await?;
     let code = verify::code_owed(&state, current.customer_id, request.otp.as_deref()).await?;
-    reauth::confirm_password(&state, &client, &current, &password, "password", "notice_address_change").await?;
+    reauth::confirm_password(&state, &client, &current, &password, "password", AuditAction::NoticeAddressChange)
+        .await?;
 
-    let (mut tx, proved) =
-        verify::with_code_if_owed(&state, current.customer_id, code.as_ref(), "notice_address_change", &client).await?;
+    let (mut tx, proved) = verify::with_code_if_owed(
+        &state,
+        current.customer_id,
+        code.as_ref(),
+        AuditAction::NoticeAddressChange,
+        &client,
+    )
+    .await?;
     let now = state.clock.now();
     notice_address::replace(&mut tx, current.customer_id, &address, now).await?;
-    let change = Change { cause: Revocation::NoticeAddressChange, event: "notice_address_change", detail: None };
+    let change =
+        Change { cause: Revocation::NoticeAddressChange, event: AuditAction::NoticeAddressChange, detail: None };
     let headers = finish(&state, &client, &current, tx, proved, change, now).await?;
     Ok((headers, Json(NoticeAddressChanged { notice_address: address.as_str().to_owned() })))
 }
@@ -132,7 +141,7 @@ pub async fn change_notice_address(
 /// What a sensitive change records as it completes.
 struct Change {
     cause: Revocation,
-    event: &'static str,
+    event: AuditAction,
     detail: Option<String>,
 }
 
@@ -154,7 +163,7 @@ async fn finish(
         customer_id: Some(current.customer_id),
         event: change.event,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: change.detail,
     };
     audit::record(&mut *tx, now, event).await?;

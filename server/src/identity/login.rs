@@ -11,11 +11,12 @@ use netbank_api::otp::Procedure;
 use netbank_api::ErrorBody;
 use netbank_api::ErrorReason;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
 use crate::identity::session::{self, Level, Opening, Revocation, SessionToken, Stage};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::otp::token;
 use crate::state::AppState;
@@ -97,9 +98,9 @@ async fn password_step(
     password::ensure_room()?;
     let secret = password.expose().to_owned();
     let credential = customers::credential(&state.db, login_id.as_str()).await?;
-    let audit = |customer_id, result: &'static str, detail: &str| AuditEvent {
+    let audit = |customer_id, result: Outcome, detail: &str| AuditEvent {
         customer_id,
-        event: "login",
+        event: AuditAction::Login,
         client_addr: client.ip_string(),
         result,
         detail: Some(format!("{detail} login_id={}", login_id.as_str())),
@@ -111,7 +112,7 @@ async fn password_step(
         // "locked" tells a guesser nothing about which IDs exist.
         let locked = unknown_id_guess(state, &login_id).await?;
         let detail = if locked { "unknown_id_locked" } else { "unknown_id" };
-        audit::record(&state.db, state.clock.now(), audit(None, "refused", detail)).await?;
+        audit::record(&state.db, state.clock.now(), audit(None, Outcome::Refused, detail)).await?;
         return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
     };
     let id = Some(credential.customer_id);
@@ -122,7 +123,7 @@ async fn password_step(
     // branch unlocks). Every attempt is audited.
     if credential.locked {
         let detail = if correct { "locked" } else { "locked_wrong_password" };
-        audit::record(&state.db, now, audit(id, "refused", detail)).await?;
+        audit::record(&state.db, now, audit(id, Outcome::Refused, detail)).await?;
         return Err(LoginError::Locked);
     }
     if !correct {
@@ -133,20 +134,20 @@ async fn password_step(
             count_wrong_password(state, credential.customer_id, client.ip_string(), LockEffect::KeepSessions, now)
                 .await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
-        audit::record(&state.db, now, audit(id, "refused", detail)).await?;
+        audit::record(&state.db, now, audit(id, Outcome::Refused, detail)).await?;
         return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
     }
 
     // Where the bank requires passkeys, a customer who has one cannot fall back to what a
     // phishing site can relay. Told only after the right password.
     if state.policy.phishing_resistant.login && passkeys::count(&state.db, credential.customer_id).await? > 0 {
-        audit::record(&state.db, now, audit(id, "refused", "passkey_required")).await?;
+        audit::record(&state.db, now, audit(id, Outcome::Refused, "passkey_required")).await?;
         return Err(LoginError::PasskeyRequired);
     }
     // A token in use owes a code (BLI023); a stopped one refuses the login outright.
     let otp = token::state_of(&state.db, credential.customer_id, now).await?;
     if otp == OtpState::Suspended {
-        audit::record(&state.db, now, audit(id, "refused", "otp_suspended")).await?;
+        audit::record(&state.db, now, audit(id, Outcome::Refused, "otp_suspended")).await?;
         return Err(LoginError::OtpSuspended);
     }
     let stage = if otp.allows(Procedure::SignIn) { Stage::OtpPending } else { Stage::Full };
@@ -166,7 +167,7 @@ async fn password_step(
     )
     .await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
-    audit::record(&mut *tx, now, audit(id, "success", detail)).await?;
+    audit::record(&mut *tx, now, audit(id, Outcome::Success, detail)).await?;
     tx.commit().await?;
     Ok((token, stage))
 }
@@ -186,9 +187,9 @@ pub async fn logout(
         if customer_id.is_some() {
             let event = AuditEvent {
                 customer_id,
-                event: "logout",
+                event: AuditAction::Logout,
                 client_addr: client.ip_string(),
-                result: "success",
+                result: Outcome::Success,
                 detail: None,
             };
             audit::record(&state.db, state.clock.now(), event).await?;
@@ -227,7 +228,7 @@ async fn unknown_id_guess(state: &AppState, login_id: &netbank_api::input::Login
 /// customer), in the same transaction.
 pub(crate) async fn count_wrong_password(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     client_addr: Option<String>,
     effect: LockEffect,
     now: i64,

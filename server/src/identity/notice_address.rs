@@ -10,6 +10,7 @@
 use netbank_api::input::NoticeAddress;
 use sqlx::{Any, Transaction};
 
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::store::customers;
 
@@ -18,7 +19,7 @@ use crate::store::customers;
 /// before it is replaced.
 pub async fn replace(
     tx: &mut Transaction<'_, Any>,
-    customer_id: i64,
+    customer_id: CustomerId,
     address: &NoticeAddress,
     now: i64,
 ) -> sqlx::Result<()> {

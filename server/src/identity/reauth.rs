@@ -5,7 +5,7 @@
 use netbank_api::input::LoginPassword;
 use netbank_api::{ErrorBody, ErrorReason};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::login::{count_wrong_password, LockEffect};
@@ -23,7 +23,7 @@ pub async fn confirm_password(
     current: &CurrentCustomer,
     given: &LoginPassword,
     field: &'static str,
-    event: &'static str,
+    event: AuditAction,
 ) -> Result<(), ReauthError> {
     let stored = customers::password_hash(&state.db, current.customer_id).await?;
     if password::verify(given.expose().to_owned(), stored).await? {
@@ -36,7 +36,7 @@ pub async fn confirm_password(
         customer_id: Some(current.customer_id),
         event,
         client_addr: client.ip_string(),
-        result: "refused",
+        result: Outcome::Refused,
         detail: Some(if locked { "wrong_password_locked" } else { "wrong_password" }.to_owned()),
     };
     audit::record(&state.db, now, event).await?;

@@ -10,10 +10,11 @@ use netbank_api::identity::{RegistrationRequest, RegistrationVerified, Registrat
 use netbank_api::ErrorBody;
 use netbank_api::ErrorReason;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
+use crate::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::customers;
 
@@ -92,9 +93,9 @@ pub async fn register(
         now,
         AuditEvent {
             customer_id: Some(customer_id),
-            event: "registration",
+            event: AuditAction::Registration,
             client_addr: client.ip_string(),
-            result: "success",
+            result: Outcome::Success,
             detail: Some(format!("login_id={}", login_id.as_str())),
         },
     )
@@ -108,7 +109,7 @@ pub async fn register(
 /// so the answer's timing does not tell whether the account exists; and an unknown account,
 /// a voided, expired or used 仮パスワード and a wrong one all answer `registration_mismatch`.
 /// Only the right 仮パスワード learns why it cannot be used (like a locked login).
-async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<i64, RegistrationError> {
+async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Result<CustomerId, RegistrationError> {
     let pending = customers::pending_registration(&state.db, proof.branch.as_str(), proof.account.as_str()).await?;
     let secret = proof.temporary.expose().to_owned();
     let Some(pending) = pending else {
@@ -144,16 +145,16 @@ async fn check_proof(state: &AppState, client: &ClientAddr, proof: &Proof) -> Re
 
 async fn refused(
     state: &AppState,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     client: &ClientAddr,
     detail: &str,
     refusal: RegistrationError,
 ) -> RegistrationError {
     let event = AuditEvent {
         customer_id,
-        event: "registration",
+        event: AuditAction::Registration,
         client_addr: client.ip_string(),
-        result: "refused",
+        result: Outcome::Refused,
         detail: Some(detail.to_owned()),
     };
     if let Err(error) = audit::record(&state.db, state.clock.now(), event).await {

@@ -13,9 +13,10 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyExecutor;
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::config::Policy;
 use crate::error::ApiError;
+use crate::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::{otp_tokens, sessions};
 
@@ -178,7 +179,7 @@ pub async fn create(
 /// Who a new session is for, how far it has got, and when its login began.
 #[derive(Debug, Clone, Copy)]
 pub struct Opening {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub stage: Stage,
     pub level: Level,
     pub login_at: i64,
@@ -199,14 +200,14 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// Ends the session `token` names, whatever its stage; its customer, if it existed.
-pub async fn delete(db: impl AnyExecutor<'_>, token: &str) -> sqlx::Result<Option<i64>> {
+pub async fn delete(db: impl AnyExecutor<'_>, token: &str) -> sqlx::Result<Option<CustomerId>> {
     sessions::delete(db, &token_hash(token)).await
 }
 
 /// Ends every session of the customer (of any stage) and records how many and why.
 pub async fn revoke_all(
     tx: &mut Transaction<'_, Any>,
-    customer_id: i64,
+    customer_id: CustomerId,
     cause: Revocation,
     client_addr: Option<String>,
     now: i64,
@@ -215,9 +216,9 @@ pub async fn revoke_all(
     if ended > 0 {
         let event = AuditEvent {
             customer_id: Some(customer_id),
-            event: "session_revoke",
+            event: AuditAction::SessionRevoke,
             client_addr,
-            result: "success",
+            result: Outcome::Success,
             detail: Some(format!("cause={} sessions={ended}", cause.as_str())),
         };
         audit::record(&mut **tx, now, event).await?;
@@ -246,7 +247,7 @@ pub async fn reissue(
 /// and the level, refreshes the idle timer, and answers 401 otherwise.
 #[derive(Debug, Clone)]
 pub struct CurrentCustomer {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub token: String,
     pub level: Level,
     pub login_at: i64,
@@ -290,7 +291,7 @@ impl From<SessionError> for ApiError {
 /// A session found live by `touch`.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveSession {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub level: Level,
     pub login_at: i64,
 }

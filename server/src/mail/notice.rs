@@ -8,7 +8,9 @@ use netbank_api::INSTITUTION_NAME;
 use sqlx::{Any, Transaction};
 
 use crate::calendar::jst_datetime;
+use crate::ids::CustomerId;
 use crate::mail::outbox::{self, NewMail};
+use crate::money::Yen;
 use crate::store::customers;
 
 /// What the customer is told about.
@@ -36,11 +38,11 @@ pub enum Notice {
         kind: &'static str,
         receipt_no: String,
         payee: String,
-        amount: i64,
-        fee: i64,
+        amount: Yen,
+        fee: Yen,
     },
     TransferLimitChanged {
-        limit: i64,
+        limit: Yen,
     },
     /// Never the customer's label for it (a label is theirs to write, this mail is the bank's):
     /// the kind of passkey, the time, and the waiting period.
@@ -123,14 +125,14 @@ impl Notice {
                 if *kind == "振替" { "振替受付のお知らせ" } else { "振込受付のお知らせ" },
                 format!(
                     "{kind}を受け付けました。\n受付番号：{receipt_no}\n{kind}先：{payee}\n金額：{}\n手数料：{}",
-                    yen(*amount),
-                    yen(*fee)
+                    yen(amount.0),
+                    yen(fee.0)
                 ),
                 not_you.to_owned(),
             ),
             Self::TransferLimitChanged { limit } => (
                 "振込限度額変更のお知らせ",
-                format!("1日あたりの振込限度額が {} に変更されました。", yen(*limit)),
+                format!("1日あたりの振込限度額が {} に変更されました。", yen(limit.0)),
                 not_you.to_owned(),
             ),
             Self::PasskeyRegistered { synced, new_payees_from } => (
@@ -199,7 +201,7 @@ fn masked(address: &str) -> String {
 /// Writes the notice to `address`.
 pub async fn send_to(
     tx: &mut Transaction<'_, Any>,
-    customer_id: i64,
+    customer_id: CustomerId,
     address: &str,
     notice: &Notice,
     now: i64,
@@ -211,7 +213,12 @@ pub async fn send_to(
 }
 
 /// Writes the notice to the customer's registered address; true when there is one.
-pub async fn send(tx: &mut Transaction<'_, Any>, customer_id: i64, notice: &Notice, now: i64) -> sqlx::Result<bool> {
+pub async fn send(
+    tx: &mut Transaction<'_, Any>,
+    customer_id: CustomerId,
+    notice: &Notice,
+    now: i64,
+) -> sqlx::Result<bool> {
     let address = customers::notice_address(&mut **tx, customer_id).await?;
     let Some(address) = address else { return Ok(false) };
     send_to(tx, customer_id, &address, notice, now).await?;
@@ -239,10 +246,10 @@ mod tests {
                 kind: "振込",
                 receipt_no: "20270115-0000001".into(),
                 payee: "001 普通 ***4321 デモ ハナコ".into(),
-                amount: 10_000,
-                fee: 0,
+                amount: Yen(10_000),
+                fee: Yen(0),
             },
-            Notice::TransferLimitChanged { limit: 300_000 },
+            Notice::TransferLimitChanged { limit: Yen(300_000) },
             Notice::PasskeyRegistered { synced: true, new_payees_from: Some("2027年1月16日 09:00".into()) },
             Notice::PasskeyRemoved { by_bank: false },
             Notice::PasskeyRemoved { by_bank: true },

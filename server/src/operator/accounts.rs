@@ -4,9 +4,10 @@
 use netbank_api::input::{AccountNumber, Amount, BranchCode};
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, TrialBalance};
 use crate::clock::Clock;
+use crate::money::Yen;
 use crate::operator::customers::OPERATOR;
 use crate::store::accounts;
 use crate::store::ledger::EntryKind;
@@ -15,7 +16,7 @@ use crate::store::ledger::EntryKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deposited {
     pub entry_id: i64,
-    pub balance: i64,
+    pub balance: Yen,
 }
 
 /// Credits the account against cash, with `description` as its 摘要 (窓口入金 by default).
@@ -38,13 +39,13 @@ pub async fn deposit(
     let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), number.as_str()))?;
-    let posting = ledger::from_cash(EntryKind::Deposit, account.id, amount.yen(), description, None, now);
+    let posting = ledger::from_cash(EntryKind::Deposit, account.id, Yen(amount.yen()), description, None, now);
     let entry_id = ledger::post(&mut tx, posting).await?;
     let event = AuditEvent {
         customer_id: Some(account.customer_id),
-        event: "deposit",
+        event: AuditAction::Deposit,
         client_addr: Some(OPERATOR.into()),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("{} amount={} entry={entry_id}", account.key(), amount.yen())),
     };
     audit::record(&mut *tx, now, event).await?;

@@ -3,13 +3,15 @@ use netbank_api::input::{AccountNumber, BranchCode, KanaName, LoginId, NoticeAdd
 use rand::Rng;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger;
 use crate::clock::Clock;
 use crate::config::Policy;
 use crate::identity::session::{self, Revocation};
 use crate::identity::{notice_address, password};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
+use crate::money::Yen;
 use crate::store::ledger::EntryKind;
 use crate::store::{accounts, customers};
 
@@ -19,7 +21,7 @@ pub const OPERATOR: &str = "operator-cli";
 /// What the branch tells a new customer, once: the 仮パスワード is stored only hashed.
 #[derive(Debug, Clone)]
 pub struct TemporaryPasswordNotice {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub temporary_password: String,
     pub expires_at: i64,
 }
@@ -87,14 +89,14 @@ pub async fn create(
         _ => e.into(),
     })?;
     if customer.balance > 0 {
-        let opening = ledger::from_cash(EntryKind::Opening, account_id, customer.balance, "口座開設", None, now);
+        let opening = ledger::from_cash(EntryKind::Opening, account_id, Yen(customer.balance), "口座開設", None, now);
         ledger::post(&mut tx, opening).await?;
     }
     customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
     if let Some(address) = &customer.notice_address {
         notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
     }
-    operator_audit(&mut tx, now, customer_id, "customer_create").await?;
+    operator_audit(&mut tx, now, customer_id, AuditAction::CustomerCreate).await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
 }
@@ -116,7 +118,7 @@ pub async fn reissue_temporary_password(
     let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
     let mut tx = crate::db::begin_write(db).await?;
     customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
-    operator_audit(&mut tx, now, customer_id, "temporary_password_reissue").await?;
+    operator_audit(&mut tx, now, customer_id, AuditAction::TemporaryPasswordReissue).await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
 }
@@ -129,7 +131,7 @@ pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::
     let customer_id = customers::unlock(&mut *tx, login_id.as_str()).await?;
     let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
     session::revoke_all(&mut tx, customer_id, Revocation::Unlock, Some(OPERATOR.into()), now).await?;
-    operator_audit(&mut tx, now, customer_id, "login_unlock").await?;
+    operator_audit(&mut tx, now, customer_id, AuditAction::LoginUnlock).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -141,12 +143,12 @@ pub async fn set_notice_address(
     clock: &Clock,
     customer: CustomerRef<'_>,
     address: &NoticeAddress,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<CustomerId> {
     let customer_id = customer.id(db).await?;
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
     notice_address::replace(&mut tx, customer_id, address, now).await?;
-    operator_audit(&mut tx, now, customer_id, "notice_address_set").await?;
+    operator_audit(&mut tx, now, customer_id, AuditAction::NoticeAddressSet).await?;
     tx.commit().await?;
     Ok(customer_id)
 }
@@ -159,7 +161,7 @@ pub enum CustomerRef<'a> {
 }
 
 impl CustomerRef<'_> {
-    pub async fn id(self, db: &AnyPool) -> anyhow::Result<i64> {
+    pub async fn id(self, db: &AnyPool) -> anyhow::Result<CustomerId> {
         match self {
             Self::LoginId(id) => customers::customer_by_login_id(db, id.as_str())
                 .await?
@@ -184,7 +186,7 @@ pub async fn show(
     Ok(customers::summary(db, customer_id).await?)
 }
 
-async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<i64> {
+async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &AccountNumber) -> anyhow::Result<CustomerId> {
     accounts::customer_by_account(db, branch.as_str(), account.as_str())
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
@@ -193,14 +195,14 @@ async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &Accoun
 async fn operator_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
-    customer_id: i64,
-    event: &str,
+    customer_id: CustomerId,
+    event: AuditAction,
 ) -> sqlx::Result<()> {
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event,
         client_addr: Some(OPERATOR.into()),
-        result: "success",
+        result: Outcome::Success,
         detail: None,
     };
     audit::record(&mut **tx, now, event).await

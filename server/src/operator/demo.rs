@@ -4,12 +4,15 @@
 use netbank_api::identity::AccountKind;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, Posting, Side};
 use crate::clock::Clock;
 use crate::config::Mode;
 use crate::identity::password;
 use crate::identity::session::{self, Revocation};
+use crate::ids::AccountId;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use crate::operator::customers::OPERATOR;
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::{accounts, customers, otp_tokens};
@@ -67,9 +70,9 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     for customer_id in [registered, newcomer] {
         let event = AuditEvent {
             customer_id: Some(customer_id),
-            event: "demo_seed",
+            event: AuditAction::DemoSeed,
             client_addr: Some(OPERATOR.into()),
-            result: "success",
+            result: Outcome::Success,
             detail: None,
         };
         audit::record(&mut *tx, now, event).await?;
@@ -86,7 +89,7 @@ async fn ensure_customer(
     branch: &str,
     number: &str,
     now: i64,
-) -> sqlx::Result<(i64, Option<i64>)> {
+) -> sqlx::Result<(CustomerId, Option<AccountId>)> {
     if let Some(id) = accounts::customer_by_account(&mut **tx, branch, number).await? {
         return Ok((id, None));
     }
@@ -97,12 +100,12 @@ async fn ensure_customer(
 
 async fn ensure_account(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    customer_id: i64,
+    customer_id: CustomerId,
     branch: &str,
     number: &str,
     kind: AccountKind,
     kana: &str,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<AccountId>> {
     let account = accounts::NewAccount { customer_id, branch_code: branch, number, kind, holder_kana: Some(kana) };
     accounts::insert_account_if_absent(&mut **tx, account).await
 }
@@ -112,34 +115,42 @@ async fn ensure_account(
 /// the running balance is computed in).
 async fn seed_history(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    taro_id: i64,
-    taro: i64,
-    savings: i64,
-    hanako: i64,
+    taro_id: CustomerId,
+    taro: AccountId,
+    savings: AccountId,
+    hanako: AccountId,
     now: i64,
 ) -> anyhow::Result<()> {
     const DAY: i64 = 86_400;
     let start = now - 122 * DAY;
-    let line = |side, amount: i64, description: &str| Line { side, amount, description: description.to_owned() };
+    let line =
+        |side, amount: i64, description: &str| Line { side, amount: Yen(amount), description: description.to_owned() };
     let cash = Side::House(HouseAccount::Cash);
     let mut postings = vec![
         // Chosen so the months below end at the balances the demo has always shown:
         // 1,250,000円 and 300,000円 for 太郎, 80,000円 for 花子.
-        ledger::from_cash(EntryKind::Opening, taro, 386_420, "口座開設", None, start),
-        ledger::from_cash(EntryKind::Opening, savings, 220_000, "口座開設", None, start),
-        ledger::from_cash(EntryKind::Opening, hanako, 20_000, "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, taro, Yen(386_420), "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, savings, Yen(220_000), "口座開設", None, start),
+        ledger::from_cash(EntryKind::Opening, hanako, Yen(20_000), "口座開設", None, start),
     ];
     for month in 0..4 {
         let day = |offset: i64| start + (month * 30 + offset) * DAY + 10 * 3600;
         postings.push(ledger::from_cash(
             EntryKind::Deposit,
             taro,
-            280_000,
+            Yen(280_000),
             "給与 カ）ネットバンクショウジ",
             None,
             day(3),
         ));
-        postings.push(ledger::from_cash(EntryKind::Deposit, hanako, 30_000, "給与 カ）シンクミサービス", None, day(4)));
+        postings.push(ledger::from_cash(
+            EntryKind::Deposit,
+            hanako,
+            Yen(30_000),
+            "給与 カ）シンクミサービス",
+            None,
+            day(4),
+        ));
         let out = |account, amount: i64, description: &str, at| Posting {
             kind: EntryKind::Withdrawal,
             customer_id: None,

@@ -5,17 +5,18 @@ use netbank_api::identity::OtpState;
 use netbank_api::input::LoginId;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::clock::Clock;
 use crate::identity::session::{self, Revocation};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::operator::customers::{CustomerRef, OPERATOR};
 use crate::otp::secret_box::SecretBox;
 use crate::otp::token;
 use crate::store::otp_tokens::{self, TokenState};
 
-async fn customer_id(db: &AnyPool, login_id: &LoginId) -> anyhow::Result<i64> {
+async fn customer_id(db: &AnyPool, login_id: &LoginId) -> anyhow::Result<CustomerId> {
     CustomerRef::LoginId(login_id).id(db).await
 }
 
@@ -57,7 +58,7 @@ pub async fn lift_suspension(db: &AnyPool, clock: &Clock, login_id: &LoginId) ->
         let state = token::state_of(db, id, now).await?;
         anyhow::bail!("the token of {} is not stopped (it is {})", login_id.as_str(), state.label());
     };
-    record(&mut tx, now, id, "otp_lift_suspension", restored.as_str()).await?;
+    record(&mut tx, now, id, AuditAction::OtpLiftSuspension, restored.as_str()).await?;
     session::revoke_all(&mut tx, id, Revocation::OtpSuspensionLifted, Some(OPERATOR.into()), now).await?;
     notice::send(&mut tx, id, &Notice::OtpSuspensionLifted, now).await?;
     tx.commit().await?;
@@ -72,7 +73,7 @@ pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyh
     let mut tx = crate::db::begin_write(db).await?;
     let deleted = otp_tokens::initialise(&mut *tx, id).await?;
     session::revoke_all(&mut tx, id, Revocation::OtpInitialised, Some(OPERATOR.into()), now).await?;
-    record(&mut tx, now, id, "otp_initialise", deleted.map_or("none", TokenState::as_str)).await?;
+    record(&mut tx, now, id, AuditAction::OtpInitialise, deleted.map_or("none", TokenState::as_str)).await?;
     notice::send(&mut tx, id, &Notice::OtpInitialised, now).await?;
     tx.commit().await?;
     Ok(())
@@ -81,15 +82,15 @@ pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyh
 async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
-    customer_id: i64,
-    event: &str,
+    customer_id: CustomerId,
+    event: AuditAction,
     detail: &str,
 ) -> sqlx::Result<()> {
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event,
         client_addr: Some(OPERATOR.into()),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("state={detail}")),
     };
     audit::record(&mut **tx, now, event).await
@@ -110,7 +111,7 @@ pub struct Rotation {
 pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> anyhow::Result<Rotation> {
     let current = secrets.current_key_id();
     let mut rotation = Rotation::default();
-    let mut after = 0;
+    let mut after = CustomerId(0);
     loop {
         let batch = otp_tokens::secrets_not_under(db, current, after, 200).await?;
         let Some(last) = batch.last() else { break };
@@ -133,9 +134,9 @@ pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> any
     rotation.remaining = otp_tokens::count_secrets_not_under(db, current).await? as u64;
     let event = AuditEvent {
         customer_id: None,
-        event: "otp_key_rotated",
+        event: AuditAction::OtpKeyRotated,
         client_addr: Some(OPERATOR.into()),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("{} re-sealed under key {current}; {} skipped", rotation.resealed, rotation.skipped)),
     };
     audit::record(db, clock.now(), event).await?;

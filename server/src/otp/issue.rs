@@ -15,13 +15,14 @@ use netbank_api::{ErrorReason, INSTITUTION_NAME};
 use rand::{Rng, RngCore};
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
 use crate::identity::{password, reauth};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::mail::{issuance, outbox};
 use crate::otp::authenticator;
@@ -66,13 +67,20 @@ pub async fn issue(
     let replaced = issuing.check_state().await?;
     // Binding a token is a second factor's birth: whoever holds only the session (a
     // forgotten browser, a stolen cookie) must not be able to bind their own.
-    reauth::confirm_password(&state, &client, &current, &login_password, "login_password", "otp_issue").await?;
+    reauth::confirm_password(&state, &client, &current, &login_password, "login_password", AuditAction::OtpIssue)
+        .await?;
     let material = Material::prepare(&state, order, issuing.now).await?;
     // A token is a second factor's birth: the request proves a factor the customer already
     // has, or (for a first one) the 確認コード from the long-registered notice address.
-    let mut tx =
-        enrolment::prove(&state, &client, current.customer_id, Enrolment::Token, request.step_up.as_ref(), "otp_issue")
-            .await?;
+    let mut tx = enrolment::prove(
+        &state,
+        &client,
+        current.customer_id,
+        Enrolment::Token,
+        request.step_up.as_ref(),
+        AuditAction::OtpIssue,
+    )
+    .await?;
     let Some(user_id) = issuing.write_token(&mut tx, &material).await? else {
         drop(tx);
         issuing.refused("race".to_owned()).await?;
@@ -98,7 +106,7 @@ pub async fn issue(
 struct Issuing<'a> {
     state: &'a AppState,
     client: &'a ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     now: i64,
 }
 
@@ -145,9 +153,9 @@ impl Issuing<'_> {
     async fn refused(&self, detail: String) -> Result<(), ApiError> {
         let event = AuditEvent {
             customer_id: Some(self.customer_id),
-            event: "otp_issue",
+            event: AuditAction::OtpIssue,
             client_addr: self.client.ip_string(),
-            result: "refused",
+            result: Outcome::Refused,
             detail: Some(detail),
         };
         Ok(audit::record(&self.state.db, self.now, event).await?)
@@ -227,9 +235,9 @@ impl Issuing<'_> {
         }
         let event = AuditEvent {
             customer_id: Some(customer_id),
-            event: "otp_issue",
+            event: AuditAction::OtpIssue,
             client_addr: self.client.ip_string(),
-            result: "success",
+            result: Outcome::Success,
             detail: Some(format!("method={} user_id={user_id} replaced={replaced:?}", material.method.as_str())),
         };
         audit::record(&mut **tx, now, event).await?;

@@ -11,7 +11,7 @@ use netbank_api::otp::{OtpRequest, Procedure};
 use netbank_api::ErrorBody;
 use netbank_api::ErrorReason;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Opening, SessionError, Stage};
@@ -36,9 +36,9 @@ pub async fn login_otp(
     let refused = |detail: &str| {
         let event = AuditEvent {
             customer_id: None,
-            event: "login_otp",
+            event: AuditAction::LoginOtp,
             client_addr: client.ip_string(),
-            result: "refused",
+            result: Outcome::Refused,
             detail: Some(detail.to_owned()),
         };
         audit::record(&state.db, state.clock.now(), event)
@@ -62,7 +62,7 @@ pub async fn login_otp(
     let customer_id = pending.customer_id;
     let code = request.check()?;
     // A wrong code that stops the token ends this pending login with every other session.
-    let mut tx = verify::accept(&state, customer_id, Procedure::SignIn, &code, "login_otp", &client).await?;
+    let mut tx = verify::accept(&state, customer_id, Procedure::SignIn, &code, AuditAction::LoginOtp, &client).await?;
     let now = state.clock.now();
     let not_before = now - state.policy.otp.pending_login_seconds;
     if !sessions::consume_pending(&mut *tx, &session::token_hash(&token), not_before).await? {
@@ -78,9 +78,9 @@ pub async fn login_otp(
     .await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
-        event: "login",
+        event: AuditAction::Login,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some("password+otp".to_owned()),
     };
     audit::record(&mut *tx, now, event).await?;

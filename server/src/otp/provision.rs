@@ -10,10 +10,11 @@ use netbank_api::totp::encode_secret;
 use netbank_api::ErrorBody;
 use netbank_api::{ErrorReason, INSTITUTION_NAME};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::password;
+use crate::ids::CustomerId;
 use crate::otp::issue::generate_secret;
 use crate::state::AppState;
 use crate::store::otp_tokens::{self, Issuance, TokenState};
@@ -94,7 +95,7 @@ fn waiting_issuance<'a>(
 
 /// Sets the issuance up with a fresh secret (its 利用開始パスワード's hash deleted, so nothing
 /// can be asked of it again); the secret, given once.
-async fn take(state: &AppState, audit: &Audit<'_>, customer_id: i64) -> Result<Vec<u8>, ApiError> {
+async fn take(state: &AppState, audit: &Audit<'_>, customer_id: CustomerId) -> Result<Vec<u8>, ApiError> {
     let secret = generate_secret();
     let sealed = state.secrets.seal(audit.user_id, &secret);
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -104,7 +105,7 @@ async fn take(state: &AppState, audit: &Audit<'_>, customer_id: i64) -> Result<V
         audit.refused(Some(customer_id), "race").await?;
         return Err(ApiError::new(ErrorReason::ProvisioningMismatch));
     }
-    audit::record(&mut *tx, audit.now, audit.event(Some(customer_id), "success", "provisioned")).await?;
+    audit::record(&mut *tx, audit.now, audit.event(Some(customer_id), Outcome::Success, "provisioned")).await?;
     tx.commit().await?;
     Ok(secret)
 }
@@ -118,23 +119,28 @@ struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    fn event(&self, customer_id: Option<i64>, result: &'static str, detail: &str) -> AuditEvent<'static> {
+    fn event(&self, customer_id: Option<CustomerId>, result: Outcome, detail: &str) -> AuditEvent {
         AuditEvent {
             customer_id,
-            event: "token_provision",
+            event: AuditAction::TokenProvision,
             client_addr: self.client.ip_string(),
             result,
             detail: Some(format!("{detail} user_id={}", self.user_id)),
         }
     }
 
-    async fn refused(&self, customer_id: Option<i64>, detail: &str) -> sqlx::Result<()> {
-        audit::record(&self.state.db, self.now, self.event(customer_id, "refused", detail)).await
+    async fn refused(&self, customer_id: Option<CustomerId>, detail: &str) -> sqlx::Result<()> {
+        audit::record(&self.state.db, self.now, self.event(customer_id, Outcome::Refused, detail)).await
     }
 }
 
 /// One wrong 利用開始パスワード; true when that voided the issuance (and deleted its hash).
-async fn count_wrong_password(state: &AppState, customer_id: i64, user_id: &str, now: i64) -> sqlx::Result<bool> {
+async fn count_wrong_password(
+    state: &AppState,
+    customer_id: CustomerId,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     let limit = state.policy.otp.provisioning_attempts;
     let after = otp_tokens::count_wrong_activation_password(&state.db, customer_id, user_id, limit, now).await?;
     Ok(after.is_none_or(|s| s == TokenState::Voided))
@@ -146,7 +152,7 @@ mod tests {
 
     fn issuance(state: TokenState, pending_until: i64, hash: Option<&str>) -> Issuance {
         Issuance {
-            customer_id: 1,
+            customer_id: CustomerId(1),
             state,
             service_id: "10010001".into(),
             activation_hash: hash.map(str::to_owned),

@@ -8,6 +8,7 @@ use netbank_api::ErrorBody;
 
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::otp_tokens;
 
@@ -19,7 +20,7 @@ pub async fn status(State(state): State<AppState>, current: CurrentCustomer) -> 
     Ok(Json(status_of(&state, current.customer_id).await?))
 }
 
-pub async fn status_of(state: &AppState, customer_id: i64) -> Result<OtpStatus, ApiError> {
+pub async fn status_of(state: &AppState, customer_id: CustomerId) -> Result<OtpStatus, ApiError> {
     let now = state.clock.now();
     Ok(otp_tokens::load(&state.db, customer_id).await?.map_or_else(OtpStatus::not_issued, |row| row.status(now)))
 }

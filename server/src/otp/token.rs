@@ -6,6 +6,7 @@ use netbank_api::totp::TotpParams;
 use sqlx::any::AnyExecutor;
 
 use crate::error::ApiError;
+use crate::ids::CustomerId;
 use crate::otp::secret_box::SecretBox;
 use crate::store::otp_tokens;
 
@@ -40,7 +41,7 @@ pub fn refusal(current: OtpState) -> ApiError {
 }
 
 /// The customer's token state now, for screens and for login.
-pub async fn state_of(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<OtpState> {
+pub async fn state_of(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<OtpState> {
     Ok(otp_tokens::load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))
 }
 
@@ -96,7 +97,7 @@ mod tests {
 
     fn row(state: TokenState, pending_until: i64) -> TokenRow {
         TokenRow {
-            customer_id: 1,
+            customer_id: CustomerId(1),
             state,
             method: Method::SoftwareToken,
             service_id: "10010001".to_owned(),

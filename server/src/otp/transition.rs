@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::{OtpRequest, Procedure};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::session::{self, CurrentCustomer, Level, Revocation, SessionToken};
@@ -24,10 +24,10 @@ pub enum Transition {
 }
 
 impl Transition {
-    fn event(self) -> &'static str {
+    fn event(self) -> AuditAction {
         match self {
-            Self::Activate => "otp_activate",
-            Self::Release => "otp_deactivate",
+            Self::Activate => AuditAction::OtpActivate,
+            Self::Release => AuditAction::OtpDeactivate,
         }
     }
 
@@ -92,7 +92,7 @@ pub async fn confirm(
         customer_id: Some(customer_id),
         event: transition.event(),
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: None,
     };
     audit::record(&mut *tx, now, event).await?;

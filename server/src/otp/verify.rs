@@ -8,10 +8,11 @@ use netbank_api::otp::Procedure;
 use netbank_api::ErrorReason;
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::session::{self, Revocation};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::otp::token::{self, TokenRow, TokenState};
 use crate::state::AppState;
@@ -97,13 +98,13 @@ impl From<CodeError> for ApiError {
 /// Checks `code` for `customer_id`'s token, for `procedure`. On success the step is claimed
 /// (so no parallel or later request can use it) in the returned open transaction, which the
 /// caller completes with its own transition; wrong codes are counted and committed at once.
-#[tracing::instrument(level = "debug", skip_all, fields(customer_id = customer_id, procedure = ?procedure, event = event))]
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %customer_id, procedure = ?procedure, event = event.as_str()))]
 pub async fn accept(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     procedure: Procedure,
     code: &OtpCode,
-    event: &'static str,
+    event: AuditAction,
     client: &ClientAddr,
 ) -> Result<Transaction<'static, Any>, CodeError> {
     let now = state.clock.now();
@@ -117,7 +118,7 @@ pub async fn accept(
     let row = otp_tokens::load(&state.db, customer_id).await?;
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
     if !current.allows(procedure) {
-        audit::record(&state.db, now, audit_event("refused", &format!("state_{current:?}"))).await?;
+        audit::record(&state.db, now, audit_event(Outcome::Refused, &format!("state_{current:?}"))).await?;
         return Err(CodeError::NotNow(current));
     }
     let row = row.ok_or_else(|| anyhow::anyhow!("a token in a state that takes codes has no row"))?;
@@ -130,17 +131,17 @@ pub async fn accept(
             }
             // Another request took this step (or moved the token) first.
             drop(tx);
-            audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
+            audit::record(&state.db, now, audit_event(Outcome::Refused, "already_used")).await?;
             Err(CodeError::AlreadyUsed)
         }
         Match::Used => {
-            audit::record(&state.db, now, audit_event("refused", "already_used")).await?;
+            audit::record(&state.db, now, audit_event(Outcome::Refused, "already_used")).await?;
             Err(CodeError::AlreadyUsed)
         }
         Match::None => {
             let suspended = count_wrong_otp(state, customer_id, procedure, client, now).await?;
             let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
-            audit::record(&state.db, now, audit_event("refused", detail)).await?;
+            audit::record(&state.db, now, audit_event(Outcome::Refused, detail)).await?;
             Err(if suspended { CodeError::Stopped } else { CodeError::Wrong })
         }
     }
@@ -152,7 +153,7 @@ pub async fn accept(
 /// in, so no session of theirs should outlive the stop), and sends the notice.
 async fn count_wrong_otp(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     procedure: Procedure,
     client: &ClientAddr,
     now: i64,
@@ -168,9 +169,9 @@ async fn count_wrong_otp(
             notice::send(&mut tx, customer_id, &Notice::OtpSuspended, now).await?;
             let event = AuditEvent {
                 customer_id: Some(customer_id),
-                event: "otp_suspend",
+                event: AuditAction::OtpSuspend,
                 client_addr: client.ip_string(),
-                result: "success",
+                result: Outcome::Success,
                 detail: Some(format!("threshold={}", state.policy.otp.suspend_threshold)),
             };
             audit::record(&mut *tx, now, event).await?;
@@ -188,7 +189,11 @@ async fn count_wrong_otp(
 /// The code a change owes while the customer's token is 利用中 (password change, notice
 /// address): `Some` when one is owed and well-formed, `None` when no token is in use; a
 /// missing or malformed code is refused before anything else is checked or counted.
-pub async fn code_owed(state: &AppState, customer_id: i64, raw: Option<&str>) -> Result<Option<OtpCode>, ApiError> {
+pub async fn code_owed(
+    state: &AppState,
+    customer_id: CustomerId,
+    raw: Option<&str>,
+) -> Result<Option<OtpCode>, ApiError> {
     let current = token::state_of(&state.db, customer_id, state.clock.now()).await?;
     if current.allows(Procedure::Confirm) {
         Ok(Some(OtpCode::parse(raw.unwrap_or_default())?))
@@ -204,9 +209,9 @@ pub async fn code_owed(state: &AppState, customer_id: i64, raw: Option<&str>) ->
 /// The second value says whether a code was proven.
 pub async fn with_code_if_owed(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     code: Option<&OtpCode>,
-    event: &'static str,
+    event: AuditAction,
     client: &ClientAddr,
 ) -> Result<(Transaction<'static, Any>, bool), ApiError> {
     match code {
@@ -222,7 +227,7 @@ mod tests {
 
     fn row(last_step: Option<i64>) -> TokenRow {
         TokenRow {
-            customer_id: 1,
+            customer_id: CustomerId(1),
             state: TokenState::Active,
             method: token::Method::SoftwareToken,
             service_id: "10010001".into(),

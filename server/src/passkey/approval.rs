@@ -14,9 +14,11 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 use webauthn_rs::prelude::DiscoverableAuthentication;
 
+use crate::audit::AuditAction;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
 use crate::passkey::ceremony::{self, Verified};
 use crate::passkey::{refuse, PasskeyError};
 use crate::state::AppState;
@@ -62,7 +64,7 @@ impl Binding {
 /// A challenge that any of the customer's passkeys may answer, for `binding` only.
 pub async fn challenge(
     state: &AppState,
-    customer_id: i64,
+    customer_id: CustomerId,
     binding: &Binding,
 ) -> Result<PasskeyChallenge, PasskeyError> {
     let allowed = passkeys::credentials_of(&state.db, customer_id).await?;
@@ -80,10 +82,10 @@ pub async fn challenge(
 pub async fn accept(
     state: &AppState,
     client: &ClientAddr,
-    customer_id: i64,
+    customer_id: CustomerId,
     answer: &PasskeyAnswer,
     binding: &Binding,
-    event: &'static str,
+    event: AuditAction,
 ) -> Result<(Transaction<'static, Any>, Verified), PasskeyError> {
     let assertion = ceremony::parse_assertion(&answer.credential)?;
     let now = state.clock.now();

@@ -16,6 +16,7 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::AllowCredentials;
 
+use crate::ids::CustomerId;
 use crate::passkey::PasskeyError;
 use crate::store::passkeys::{self, NewCeremony, Purpose, StoredCredential, Use};
 
@@ -98,7 +99,7 @@ fn id_hash(ceremony: &str) -> Vec<u8> {
 pub async fn open(
     db: impl AnyExecutor<'_>,
     purpose: Purpose,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     binding: Option<&[u8]>,
     options: &impl Serialize,
     state: &impl Serialize,
@@ -128,7 +129,7 @@ pub async fn take<S: DeserializeOwned>(
     db: impl AnyExecutor<'_>,
     ceremony: &str,
     purpose: Purpose,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     binding: Option<&[u8]>,
     now: i64,
 ) -> Result<S, PasskeyError> {
@@ -153,7 +154,7 @@ pub fn parse_assertion(credential: &str) -> Result<PublicKeyCredential, PasskeyE
 /// A verified assertion: whose passkey it was.
 #[derive(Debug, Clone)]
 pub struct Verified {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub passkey_id: i64,
     pub name: String,
 }
@@ -169,7 +170,7 @@ pub async fn verify(
     party: &RelyingParty,
     assertion: &PublicKeyCredential,
     state: DiscoverableAuthentication,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     now: i64,
 ) -> Result<Verified, PasskeyError> {
     let stored = passkeys::by_credential_id(&mut *db, assertion.get_credential_id())

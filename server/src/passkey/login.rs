@@ -11,7 +11,7 @@ use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge, PasskeyLoginOptionsR
 use netbank_api::{ErrorBody, ErrorReason};
 use webauthn_rs::prelude::DiscoverableAuthentication;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, Level, Opening, Stage};
@@ -58,7 +58,7 @@ pub async fn login(
     .await;
     let verified = match verified {
         Ok(verified) => verified,
-        Err(error) => return Err(refuse(tx, &client, None, "login_passkey", error, now).await.into()),
+        Err(error) => return Err(refuse(tx, &client, None, AuditAction::LoginPasskey, error, now).await.into()),
     };
     let me = verified.customer_id;
     // A stopped one-time password (停止: "a stopped customer cannot log in" until the branch
@@ -74,7 +74,8 @@ pub async fn login(
     };
     if let Some((reason, detail)) = held {
         return Err(
-            match refuse(tx, &client, Some(me), "login", PasskeyError::Refused(detail.to_owned()), now).await {
+            match refuse(tx, &client, Some(me), AuditAction::Login, PasskeyError::Refused(detail.to_owned()), now).await
+            {
                 PasskeyError::Unexpected(failure) => failure.into(),
                 _ => ApiError::new(reason),
             },
@@ -87,9 +88,9 @@ pub async fn login(
     let token = session::create(&mut tx, &state.policy, opening, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
-        event: "login",
+        event: AuditAction::Login,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!(
             "passkey={}{}",
             verified.passkey_id,

@@ -12,11 +12,12 @@ use netbank_api::passkey::{PasskeyChallenge, PasskeyList, PasskeyRemovalRequest,
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::{self, CurrentCustomer, Revocation};
+use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::otp::verify;
 use crate::passkey::approval::{self, Binding};
@@ -25,7 +26,7 @@ use crate::state::AppState;
 use crate::store::passkeys;
 
 /// The id in the path if it is one of the customer's passkeys; anything else is not found.
-pub async fn own_passkey(state: &AppState, customer_id: i64, raw: &str) -> Result<i64, ApiError> {
+pub async fn own_passkey(state: &AppState, customer_id: CustomerId, raw: &str) -> Result<i64, ApiError> {
     let Ok(id) = raw.parse::<i64>() else { return Err(ApiError::new(ErrorReason::NotFound)) };
     let mine = passkeys::list(&state.db, customer_id).await?.iter().any(|row| row.id == id);
     if mine {
@@ -84,12 +85,13 @@ pub async fn remove(
     let (mut tx, how) = match (&request.passkey, &request.otp) {
         (Some(answer), _) => {
             let (tx, _) =
-                approval::accept(&state, &client, me, answer, &Binding::removal(id), "passkey_remove").await?;
+                approval::accept(&state, &client, me, answer, &Binding::removal(id), AuditAction::PasskeyRemove)
+                    .await?;
             (tx, "passkey")
         }
         (None, Some(code)) => {
             let code = OtpCode::parse(code)?;
-            (verify::accept(&state, me, Procedure::Confirm, &code, "passkey_remove", &client).await?, "otp")
+            (verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::PasskeyRemove, &client).await?, "otp")
         }
         (None, None) => {
             let missing = InputError {
@@ -107,9 +109,9 @@ pub async fn remove(
     notice::send(&mut tx, me, &Notice::PasskeyRemoved { by_bank: false }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
-        event: "passkey_remove",
+        event: AuditAction::PasskeyRemove,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("passkey={id} proof={how}")),
     };
     audit::record(&mut *tx, now, event).await?;
@@ -125,7 +127,12 @@ pub async fn remove(
 
 /// The operator's removal of every passkey of a customer (a lost or stolen device): their
 /// sessions end, the customer is told, the audit log names the operator. How many there were.
-pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, now: i64) -> anyhow::Result<u64> {
+pub async fn remove_all_by_bank(
+    db: &AnyPool,
+    customer_id: CustomerId,
+    operator: &str,
+    now: i64,
+) -> anyhow::Result<u64> {
     let mut tx = crate::db::begin_write(db).await?;
     let removed = passkeys::delete_all_of(&mut *tx, customer_id).await?;
     if removed == 0 {
@@ -135,9 +142,9 @@ pub async fn remove_all_by_bank(db: &AnyPool, customer_id: i64, operator: &str, 
     session::revoke_all(&mut tx, customer_id, Revocation::PasskeyRemoved, Some(operator.to_owned()), now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
-        event: "passkey_remove_all",
+        event: AuditAction::PasskeyRemoveAll,
         client_addr: Some(operator.to_owned()),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("passkeys={removed}")),
     };
     audit::record(&mut *tx, now, event).await?;

@@ -14,9 +14,10 @@ use netbank_api::{ErrorBody, ErrorReason};
 
 use sqlx::{Any, Transaction};
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::ids::CustomerId;
 
 pub use ceremony::RelyingParty;
 
@@ -98,8 +99,8 @@ impl From<PasskeyError> for ApiError {
 pub(crate) async fn refuse(
     mut tx: Transaction<'static, Any>,
     client: &ClientAddr,
-    customer_id: Option<i64>,
-    event: &'static str,
+    customer_id: Option<CustomerId>,
+    event: AuditAction,
     error: PasskeyError,
     now: i64,
 ) -> PasskeyError {
@@ -107,9 +108,9 @@ pub(crate) async fn refuse(
         if matches!(error, PasskeyError::CloneSuspected) {
             let warning = AuditEvent {
                 customer_id,
-                event: "passkey_clone_warning",
+                event: AuditAction::PasskeyCloneWarning,
                 client_addr: client.ip_string(),
-                result: "refused",
+                result: Outcome::Refused,
                 detail: Some("the authenticator's counter did not increase: a copy of the key may exist".to_owned()),
             };
             audit::record(&mut *tx, now, warning).await?;
@@ -118,7 +119,7 @@ pub(crate) async fn refuse(
             customer_id,
             event,
             client_addr: client.ip_string(),
-            result: "refused",
+            result: Outcome::Refused,
             detail: Some(error.detail()),
         };
         audit::record(&mut *tx, now, refusal).await?;

@@ -17,7 +17,7 @@ use rand::RngCore;
 use webauthn_rs::prelude::{Credential, PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -63,15 +63,23 @@ pub async fn options(
     if needs_password(&current) {
         let given =
             LoginPassword::parse_field(request.login_password.as_deref().unwrap_or_default(), "login_password")?;
-        reauth::confirm_password(&state, &client, &current, &given, "login_password", "passkey_register").await?;
+        reauth::confirm_password(&state, &client, &current, &given, "login_password", AuditAction::PasskeyRegister)
+            .await?;
     }
     // The registered ones are counted (an eleventh is refused before any proof is spent) and,
     // so the browser will not make a second passkey on a device that has one, excluded.
     let registered = passkeys::credentials_of(&state.db, me).await?;
     room_for_another(registered.len() as i64)?;
     // The challenge is handed out only in the transaction that spends the proof.
-    let mut tx =
-        enrolment::prove(&state, &client, me, Enrolment::Passkey, request.step_up.as_ref(), "passkey_register").await?;
+    let mut tx = enrolment::prove(
+        &state,
+        &client,
+        me,
+        Enrolment::Passkey,
+        request.step_up.as_ref(),
+        AuditAction::PasskeyRegister,
+    )
+    .await?;
     let exclude = registered.into_iter().map(|stored| stored.credential_id).collect();
     let who = customers::identity(&mut *tx, me).await?;
     let mut fresh = [0u8; 16];
@@ -140,16 +148,16 @@ pub async fn register(
     .await;
     let (id, synced) = match registered {
         Ok(done) => done,
-        Err(error) => return Err(refuse(tx, &client, Some(me), "passkey_register", error, now).await.into()),
+        Err(error) => return Err(refuse(tx, &client, Some(me), AuditAction::PasskeyRegister, error, now).await.into()),
     };
     customers::mark_authenticator_added(&mut *tx, me, now).await?;
     let new_payees_from = enrolment::new_payees_from(&state, now);
     notice::send(&mut tx, me, &Notice::PasskeyRegistered { synced, new_payees_from }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
-        event: "passkey_register",
+        event: AuditAction::PasskeyRegister,
         client_addr: client.ip_string(),
-        result: "success",
+        result: Outcome::Success,
         detail: Some(format!("passkey={id} synced={synced}")),
     };
     audit::record(&mut *tx, now, event).await?;

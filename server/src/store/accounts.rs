@@ -2,6 +2,9 @@
 //! `apply`, a conditional UPDATE that refuses to take it below zero, called by the ledger in
 //! the transaction that writes the entry's lines.
 
+use crate::ids::AccountId;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use netbank_api::identity::AccountKind;
 use sqlx::any::AnyExecutor;
 
@@ -11,19 +14,19 @@ pub struct AccountRow {
     pub kind: String,
     pub branch_code: String,
     pub number: String,
-    pub balance: i64,
+    pub balance: Yen,
     pub holder_kana: Option<String>,
 }
 
 /// An account as the ledger and the transfer need it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AccountRecord {
-    pub id: i64,
-    pub customer_id: i64,
+    pub id: AccountId,
+    pub customer_id: CustomerId,
     pub branch_code: String,
     pub number: String,
     pub kind: String,
-    pub balance: i64,
+    pub balance: Yen,
     /// 口座名義 (全角カナ), `None` for accounts opened before the ledger.
     pub holder_kana: Option<String>,
     /// The name a payer confirms: the カナ, or the customer's name where there is none.
@@ -42,7 +45,7 @@ impl AccountRecord {
 }
 
 pub struct NewAccount<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub branch_code: &'a str,
     pub number: &'a str,
     pub kind: AccountKind,
@@ -51,7 +54,7 @@ pub struct NewAccount<'a> {
 
 /// Opens an account at a zero balance (money comes in as a ledger entry); a taken
 /// 店番・口座番号 fails with the unique violation.
-pub async fn insert_account(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<i64> {
+pub async fn insert_account(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<AccountId> {
     sqlx::query_scalar(
         "INSERT INTO accounts (customer_id, branch_code, number, kind, balance, holder_kana) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
     )
@@ -66,7 +69,10 @@ pub async fn insert_account(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -
 
 /// Opens an account unless that 店番・口座番号 exists (the demo's idempotent seeding): its id
 /// when it was opened now.
-pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAccount<'_>) -> sqlx::Result<Option<i64>> {
+pub async fn insert_account_if_absent(
+    db: impl AnyExecutor<'_>,
+    account: NewAccount<'_>,
+) -> sqlx::Result<Option<AccountId>> {
     sqlx::query_scalar(
         "INSERT INTO accounts (customer_id, branch_code, number, kind, balance, holder_kana) VALUES ($1, $2, $3, $4, 0, $5)
          ON CONFLICT (branch_code, number) DO NOTHING RETURNING id",
@@ -80,7 +86,7 @@ pub async fn insert_account_if_absent(db: impl AnyExecutor<'_>, account: NewAcco
     .await
 }
 
-pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<AccountRow>> {
+pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<AccountRow>> {
     sqlx::query_as(
         "SELECT kind, branch_code, number, balance, holder_kana FROM accounts WHERE customer_id = $1 ORDER BY id",
     )
@@ -93,7 +99,7 @@ pub async fn customer_by_account(
     db: impl AnyExecutor<'_>,
     branch_code: &str,
     number: &str,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<CustomerId>> {
     sqlx::query_scalar("SELECT customer_id FROM accounts WHERE branch_code = $1 AND number = $2")
         .bind(branch_code)
         .bind(number)
@@ -113,14 +119,14 @@ pub async fn find(db: impl AnyExecutor<'_>, branch_code: &str, number: &str) -> 
         .await
 }
 
-pub async fn by_id(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<AccountRecord> {
+pub async fn by_id(db: impl AnyExecutor<'_>, id: AccountId) -> sqlx::Result<AccountRecord> {
     sqlx::query_as(&format!("{RECORD} WHERE a.id = $1")).bind(id).fetch_one(db).await
 }
 
 /// Adds `amount` (negative: takes it out) unless the balance would fall below zero; the
 /// balance after, or `None` when refused. The condition sits in the statement, so parallel
 /// withdrawals cannot overdraw together.
-pub async fn apply(db: impl AnyExecutor<'_>, account_id: i64, amount: i64) -> sqlx::Result<Option<i64>> {
+pub async fn apply(db: impl AnyExecutor<'_>, account_id: AccountId, amount: Yen) -> sqlx::Result<Option<Yen>> {
     sqlx::query_scalar(
         "UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0 RETURNING balance",
     )

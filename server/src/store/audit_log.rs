@@ -1,9 +1,10 @@
 //! The `audit_log` table: append-only (triggers refuse UPDATE and DELETE).
 
+use crate::ids::CustomerId;
 use sqlx::any::AnyExecutor;
 
 pub struct NewEntry<'a> {
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub event: &'a str,
     pub client_addr: Option<&'a str>,
     pub result: &'a str,

@@ -5,6 +5,8 @@
 use sqlx::any::AnyExecutor;
 
 use super::accounts::{self, AccountRow};
+use crate::ids::CustomerId;
+use crate::money::Yen;
 
 // --- customers ---
 
@@ -13,7 +15,7 @@ pub async fn insert_customer(
     name: &str,
     notice_address: Option<&str>,
     now: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<CustomerId> {
     sqlx::query_scalar("INSERT INTO customers (name, notice_address, created_at) VALUES ($1, $2, $3) RETURNING id")
         .bind(name)
         .bind(notice_address)
@@ -23,7 +25,7 @@ pub async fn insert_customer(
 }
 
 /// The 通知先メールアドレス, if one is registered.
-pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT notice_address FROM customers WHERE id = $1")
         .bind(customer_id)
         .fetch_optional(db)
@@ -35,7 +37,7 @@ pub async fn notice_address(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx:
 /// address on file had (the demo seed's only).
 pub async fn set_notice_address(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     address: &str,
     age_from: Option<i64>,
 ) -> sqlx::Result<()> {
@@ -53,7 +55,7 @@ pub async fn set_notice_address(
 
 /// Takes the customer's row lock for the rest of the transaction (PostgreSQL; SQLite's write
 /// transactions are one at a time already): a change of the notice address waits for it.
-pub async fn hold(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+pub async fn hold(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<()> {
     sqlx::query("UPDATE customers SET notice_address = notice_address WHERE id = $1")
         .bind(customer_id)
         .execute(db)
@@ -64,7 +66,7 @@ pub async fn hold(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()
 /// The notice address and since when its age counts.
 pub async fn notice_address_since(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> sqlx::Result<Option<(String, Option<i64>)>> {
     let row: Option<(Option<String>, Option<i64>)> =
         sqlx::query_as("SELECT notice_address, notice_address_set_at FROM customers WHERE id = $1")
@@ -75,7 +77,7 @@ pub async fn notice_address_since(
 }
 
 /// A passkey was registered or a token started: new payees wait from `now`.
-pub async fn mark_authenticator_added(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn mark_authenticator_added(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE customers SET authenticator_added_at = $1 WHERE id = $2")
         .bind(now)
         .bind(customer_id)
@@ -85,7 +87,7 @@ pub async fn mark_authenticator_added(db: impl AnyExecutor<'_>, customer_id: i64
 }
 
 /// When the customer's newest authenticator was added, if the bank has recorded one.
-pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT authenticator_added_at FROM customers WHERE id = $1")
         .bind(customer_id)
         .fetch_optional(db)
@@ -94,7 +96,7 @@ pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: i64) 
 }
 
 /// The customer's own 1日あたりの振込限度額, if they set one (else the bank's default applies).
-pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<Yen>> {
     Ok(sqlx::query_scalar("SELECT daily_transfer_limit FROM customers WHERE id = $1")
         .bind(customer_id)
         .fetch_optional(db)
@@ -102,7 +104,11 @@ pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: i64) ->
         .flatten())
 }
 
-pub async fn set_daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: i64, limit: i64) -> sqlx::Result<()> {
+pub async fn set_daily_transfer_limit(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    limit: Yen,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE customers SET daily_transfer_limit = $1 WHERE id = $2")
         .bind(limit)
         .bind(customer_id)
@@ -130,7 +136,7 @@ struct ProfileAccountRow {
     kind: Option<String>,
     branch_code: Option<String>,
     number: Option<String>,
-    balance: Option<i64>,
+    balance: Option<Yen>,
     holder_kana: Option<String>,
 }
 
@@ -138,7 +144,7 @@ struct ProfileAccountRow {
 /// read, and each statement is a round trip to PostgreSQL.
 pub async fn profile_with_accounts(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
 ) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
     let rows: Vec<ProfileAccountRow> = sqlx::query_as(
         "SELECT c.name, k.login_id, c.notice_address,
@@ -181,7 +187,7 @@ pub struct Identity {
     pub locked: i64,
 }
 
-pub async fn identity(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Identity> {
+pub async fn identity(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Identity> {
     sqlx::query_as(
         "SELECT k.login_id, c.name, CASE WHEN k.locked_at IS NULL THEN 0 ELSE 1 END AS locked
          FROM customers c JOIN credentials k ON k.customer_id = c.id WHERE c.id = $1",
@@ -194,7 +200,7 @@ pub async fn identity(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Resul
 /// A customer as the operator sees them.
 #[derive(Debug, Clone)]
 pub struct CustomerSummary {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub name: String,
     pub notice_address: Option<String>,
     pub login_id: Option<String>,
@@ -206,7 +212,7 @@ pub struct CustomerSummary {
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    customer_id: i64,
+    customer_id: CustomerId,
     name: String,
     notice_address: Option<String>,
     login_id: Option<String>,
@@ -214,7 +220,7 @@ struct SummaryRow {
     locked_at: Option<i64>,
 }
 
-pub async fn summary(db: &sqlx::AnyPool, customer_id: i64) -> sqlx::Result<CustomerSummary> {
+pub async fn summary(db: &sqlx::AnyPool, customer_id: CustomerId) -> sqlx::Result<CustomerSummary> {
     let row: SummaryRow = sqlx::query_as(
         "SELECT c.id AS customer_id, c.name, c.notice_address, k.login_id, k.failed_attempts, k.locked_at
          FROM customers c LEFT JOIN credentials k ON k.customer_id = c.id WHERE c.id = $1",
@@ -237,7 +243,7 @@ pub async fn summary(db: &sqlx::AnyPool, customer_id: i64) -> sqlx::Result<Custo
 /// What a login checks.
 #[derive(Debug, Clone)]
 pub struct Credential {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub password_hash: String,
     pub locked: bool,
 }
@@ -246,7 +252,7 @@ pub struct Credential {
 /// type, and the same SQL must read alike on every engine.
 #[derive(sqlx::FromRow)]
 struct CredentialRow {
-    customer_id: i64,
+    customer_id: CustomerId,
     password_hash: String,
     locked: i64,
 }
@@ -262,25 +268,25 @@ pub async fn credential(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Resul
     Ok(row.map(|r| Credential { customer_id: r.customer_id, password_hash: r.password_hash, locked: r.locked != 0 }))
 }
 
-pub async fn customer_by_login_id(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+pub async fn customer_by_login_id(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<CustomerId>> {
     sqlx::query_scalar("SELECT customer_id FROM credentials WHERE login_key = lower($1)")
         .bind(login_id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn login_id(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+pub async fn login_id(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT login_id FROM credentials WHERE customer_id = $1").bind(customer_id).fetch_one(db).await
 }
 
-pub async fn password_hash(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<String> {
+pub async fn password_hash(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<String> {
     sqlx::query_scalar("SELECT password_hash FROM credentials WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(db)
         .await
 }
 
-pub async fn is_registered(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+pub async fn is_registered(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT COUNT(*) FROM credentials WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(db)
@@ -292,7 +298,7 @@ pub async fn is_registered(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::
 /// unique violation, which `is_login_id_taken` tells apart.
 pub async fn insert_credentials(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     login_id: &str,
     password_hash: &str,
     now: i64,
@@ -316,7 +322,7 @@ pub fn is_login_id_taken(error: &(dyn sqlx::error::DatabaseError + 'static)) -> 
 /// The demo's credentials, put back as printed (unlocked, no failures).
 pub async fn reset_credentials(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     login_id: &str,
     password_hash: &str,
     now: i64,
@@ -335,7 +341,7 @@ pub async fn reset_credentials(
     Ok(())
 }
 
-pub async fn delete_credentials(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+pub async fn delete_credentials(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM credentials WHERE customer_id = $1").bind(customer_id).execute(db).await?;
     Ok(())
 }
@@ -343,7 +349,7 @@ pub async fn delete_credentials(db: impl AnyExecutor<'_>, customer_id: i64) -> s
 /// A new password, the failure count cleared.
 pub async fn set_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     password_hash: &str,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -360,7 +366,7 @@ pub async fn set_password(
 
 /// A correct password clears the failure count, unless the login was locked meanwhile;
 /// whether it was not.
-pub async fn clear_failures_unless_locked(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+pub async fn clear_failures_unless_locked(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     let reset = sqlx::query("UPDATE credentials SET failed_attempts = 0 WHERE customer_id = $1 AND locked_at IS NULL")
         .bind(customer_id)
         .execute(db)
@@ -372,7 +378,7 @@ pub async fn clear_failures_unless_locked(db: impl AnyExecutor<'_>, customer_id:
 /// `None` when the login was locked already.
 pub async fn count_wrong_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     limit: u32,
     now: i64,
 ) -> sqlx::Result<Option<bool>> {
@@ -392,7 +398,7 @@ pub async fn count_wrong_password(
 }
 
 /// Lifts a lockout; the customer, if the login ID exists.
-pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<i64>> {
+pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Option<CustomerId>> {
     sqlx::query_scalar("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE login_key = lower($1) RETURNING customer_id")
         .bind(login_id)
         .fetch_optional(db)
@@ -404,7 +410,7 @@ pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Op
 /// A 仮パスワード waiting for 初回利用登録, found by 店番・口座番号.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingRegistration {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub password_hash: String,
     pub expires_at: i64,
     pub failed_attempts: i64,
@@ -434,7 +440,7 @@ pub async fn pending_registration(
 /// Gives the customer a fresh 仮パスワード, replacing any earlier one with its attempt count.
 pub async fn store_temporary_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     password_hash: &str,
     expires_at: i64,
 ) -> sqlx::Result<()> {
@@ -454,7 +460,7 @@ pub async fn store_temporary_password(
 /// unexpired and not voided.
 pub async fn consume_temporary_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     limit: u32,
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -473,7 +479,7 @@ pub async fn consume_temporary_password(
 /// One wrong 仮パスワード, counted up to `limit` (which voids it).
 pub async fn count_wrong_temporary_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     limit: u32,
 ) -> sqlx::Result<()> {
     sqlx::query(

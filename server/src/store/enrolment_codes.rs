@@ -2,12 +2,13 @@
 //! `DELETE … RETURNING` with its deadline and guess limit in the WHERE clause, so parallel
 //! answers cannot use it twice or guess past the limit.
 
+use crate::ids::CustomerId;
 use sqlx::any::AnyExecutor;
 
 /// Replaces the customer's code (a new one voids the old, and its guesses start again).
 pub async fn put(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     purpose: &str,
     code_hash: &[u8],
     expires_at: i64,
@@ -32,7 +33,7 @@ pub async fn put(
 /// Takes the code if it is this one, for this purpose, in time and not voided; true when taken.
 pub async fn take(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     purpose: &str,
     code_hash: &[u8],
     now: i64,
@@ -54,7 +55,7 @@ pub async fn take(
 }
 
 /// Counts one wrong answer, never past `attempts` (the code is void from then on).
-pub async fn count_wrong(db: impl AnyExecutor<'_>, customer_id: i64, attempts: u32) -> sqlx::Result<()> {
+pub async fn count_wrong(db: impl AnyExecutor<'_>, customer_id: CustomerId, attempts: u32) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE enrolment_codes SET wrong_attempts = wrong_attempts + 1 WHERE customer_id = $1 AND wrong_attempts < $2",
     )

@@ -2,6 +2,9 @@
 //! refuse UPDATE and DELETE); an entry's lines sum to zero. Customer accounts' lines carry
 //! the balance after them, which is what 入出金明細 shows.
 
+use crate::ids::AccountId;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use sqlx::any::AnyExecutor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +54,7 @@ impl HouseAccount {
 pub async fn insert_entry(
     db: impl AnyExecutor<'_>,
     kind: EntryKind,
-    customer_id: Option<i64>,
+    customer_id: Option<CustomerId>,
     at: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar("INSERT INTO journal_entries (kind, occurred_at, customer_id) VALUES ($1, $2, $3) RETURNING id")
@@ -66,9 +69,9 @@ pub async fn insert_entry(
 pub async fn insert_account_line(
     db: impl AnyExecutor<'_>,
     entry_id: i64,
-    account_id: i64,
-    amount: i64,
-    balance_after: i64,
+    account_id: AccountId,
+    amount: Yen,
+    balance_after: Yen,
     description: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -88,7 +91,7 @@ pub async fn insert_house_line(
     db: impl AnyExecutor<'_>,
     entry_id: i64,
     house: HouseAccount,
-    amount: i64,
+    amount: Yen,
     description: &str,
 ) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO journal_lines (entry_id, house_account, amount, description) VALUES ($1, $2, $3, $4)")
@@ -106,15 +109,15 @@ pub async fn insert_house_line(
 pub struct StatementLine {
     pub occurred_at: i64,
     pub description: String,
-    pub amount: i64,
-    pub balance_after: i64,
+    pub amount: Yen,
+    pub balance_after: Yen,
 }
 
 /// The account's lines in `[from, until)` (unix seconds), newest first. Lines are numbered in
 /// the order their balances were computed, so that order is the balance's.
 pub async fn statement(
     db: impl AnyExecutor<'_>,
-    account_id: i64,
+    account_id: AccountId,
     from: i64,
     until: i64,
     limit: i64,
@@ -135,7 +138,12 @@ pub async fn statement(
     .await
 }
 
-pub async fn count_statement(db: impl AnyExecutor<'_>, account_id: i64, from: i64, until: i64) -> sqlx::Result<i64> {
+pub async fn count_statement(
+    db: impl AnyExecutor<'_>,
+    account_id: AccountId,
+    from: i64,
+    until: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
          WHERE l.account_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3",

@@ -1,6 +1,7 @@
 //! The `mail_outbox` table: every statement on it. Mail is written in the transaction that
 //! causes it and delivered by the sender under a lease; a row is never deleted.
 
+use crate::ids::CustomerId;
 use serde::Serialize;
 use sqlx::any::AnyExecutor;
 
@@ -32,7 +33,7 @@ impl Delivery {
 }
 
 pub struct NewMail<'a> {
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub to: &'a str,
     pub subject: &'a str,
     pub body: &'a str,

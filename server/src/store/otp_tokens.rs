@@ -2,6 +2,7 @@
 //! voided or lapsed one). Each transition is a conditional UPDATE naming the state it leaves,
 //! and says whether it applied, so a race is lost cleanly instead of half-won.
 
+use crate::ids::CustomerId;
 use sqlx::any::AnyExecutor;
 
 /// The id of a key given without one: every secret sealed before keys had ids.
@@ -66,7 +67,7 @@ impl Method {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRow {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub state: TokenState,
     pub method: Method,
     pub service_id: String,
@@ -86,7 +87,7 @@ pub struct TokenRow {
 const COLUMNS: &str = "customer_id, state, method, service_id, user_id, mail_address, pending_until, \
      secret_ciphertext, secret_nonce, secret_key_id, algorithm, digits, period, last_step, failed_otp";
 
-pub async fn load(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenRow>> {
+pub async fn load(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<TokenRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM otp_tokens WHERE customer_id = $1"))
         .bind(customer_id)
         .fetch_optional(db)
@@ -94,7 +95,7 @@ pub async fn load(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Op
 }
 
 /// Whether the customer's token is in use or stopped: then the second factor is owed.
-pub async fn in_use(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+pub async fn in_use(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT COUNT(*) FROM otp_tokens WHERE customer_id = $1 AND state IN ($2, $3)")
         .bind(customer_id)
         .bind(TokenState::Active)
@@ -107,7 +108,7 @@ pub async fn in_use(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<
 /// An issuance as the token app's 初期設定 sees it, found by its ユーザID.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Issuance {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub state: TokenState,
     pub service_id: String,
     pub activation_hash: Option<String>,
@@ -130,7 +131,7 @@ pub async fn find_issuance(db: impl AnyExecutor<'_>, user_id: &str) -> sqlx::Res
 /// A token being issued: `Issued` with the 利用開始パスワード's hash (software token), or
 /// `Provisioned` with its sealed secret (authenticator app).
 pub struct NewToken<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub state: TokenState,
     pub method: Method,
     pub service_id: &'a str,
@@ -189,7 +190,7 @@ pub async fn issue(db: impl AnyExecutor<'_>, token: NewToken<'_>, now: i64) -> s
 /// 利用開始パスワード's hash deleted. False if the issuance was set up, replaced or lapsed meanwhile.
 pub async fn provision(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     user_id: &str,
     sealed: &Sealed,
     now: i64,
@@ -217,7 +218,7 @@ pub async fn provision(
 /// parallel guesses void it after exactly that many.
 pub async fn count_wrong_activation_password(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     user_id: &str,
     limit: u32,
     now: i64,
@@ -245,7 +246,7 @@ pub async fn count_wrong_activation_password(
 /// any accepted before (a code is never accepted twice). Clears the wrong-code count.
 pub async fn claim_step(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     expected: TokenState,
     step: i64,
     now: i64,
@@ -267,7 +268,7 @@ pub async fn claim_step(
 /// stopped), or `None` when the token left `expected` meanwhile.
 pub async fn count_wrong_code(
     db: impl AnyExecutor<'_>,
-    customer_id: i64,
+    customer_id: CustomerId,
     expected: TokenState,
     limit: u32,
     now: i64,
@@ -291,7 +292,7 @@ pub async fn count_wrong_code(
 }
 
 /// 利用開始登録: `Provisioned` → `Active`.
-pub async fn activate(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn activate(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE otp_tokens SET state = $1, updated_at = $2 WHERE customer_id = $3 AND state = $4")
         .bind(TokenState::Active)
         .bind(now)
@@ -303,7 +304,7 @@ pub async fn activate(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> s
 }
 
 /// 利用解除: an `Active` token is deleted, its secret with it.
-pub async fn release(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<bool> {
+pub async fn release(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     let done = sqlx::query("DELETE FROM otp_tokens WHERE customer_id = $1 AND state = $2")
         .bind(customer_id)
         .bind(TokenState::Active)
@@ -314,7 +315,11 @@ pub async fn release(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result
 
 /// 停止解除: `Suspended` → the state it was stopped in, the wrong-code count cleared; that
 /// state, or `None` if the token was not stopped.
-pub async fn lift_suspension(db: impl AnyExecutor<'_>, customer_id: i64, now: i64) -> sqlx::Result<Option<TokenState>> {
+pub async fn lift_suspension(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    now: i64,
+) -> sqlx::Result<Option<TokenState>> {
     sqlx::query_scalar(
         "UPDATE otp_tokens SET state = suspended_from, suspended_from = NULL, failed_otp = 0, updated_at = $1
          WHERE customer_id = $2 AND state = $3 RETURNING state",
@@ -327,7 +332,7 @@ pub async fn lift_suspension(db: impl AnyExecutor<'_>, customer_id: i64, now: i6
 }
 
 /// 初期化: the token is deleted whatever its state; the state it had, if there was one.
-pub async fn initialise(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<TokenState>> {
+pub async fn initialise(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<TokenState>> {
     sqlx::query_scalar("DELETE FROM otp_tokens WHERE customer_id = $1 RETURNING state")
         .bind(customer_id)
         .fetch_optional(db)
@@ -345,7 +350,7 @@ pub async fn secret_key_ids(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<String
 /// A secret as stored, for re-sealing under another key.
 #[derive(Debug, sqlx::FromRow)]
 pub struct StoredSecret {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub user_id: String,
     pub secret_key_id: String,
     pub secret_ciphertext: Vec<u8>,
@@ -356,7 +361,7 @@ pub struct StoredSecret {
 pub async fn secrets_not_under(
     db: impl AnyExecutor<'_>,
     key_id: &str,
-    after: i64,
+    after: CustomerId,
     limit: i64,
 ) -> sqlx::Result<Vec<StoredSecret>> {
     sqlx::query_as(

@@ -1,6 +1,7 @@
 //! `passkey_handles` (each customer's WebAuthn user handle), `passkeys` (registered
 //! credentials) and `passkey_ceremonies` (challenges handed out, each usable once).
 
+use crate::ids::CustomerId;
 use sqlx::any::AnyExecutor;
 
 /// What a ceremony is for; an approval also carries what it approves (`binding`).
@@ -24,7 +25,7 @@ impl Purpose {
 text_enum!(Purpose { Register = "register", Login = "login", Approve = "approve" });
 
 /// The customer's handle, made if there is none yet (two parallel registrations agree on one).
-pub async fn handle(db: &mut sqlx::AnyConnection, customer_id: i64, fresh: [u8; 16]) -> sqlx::Result<Vec<u8>> {
+pub async fn handle(db: &mut sqlx::AnyConnection, customer_id: CustomerId, fresh: [u8; 16]) -> sqlx::Result<Vec<u8>> {
     sqlx::query(
         "INSERT INTO passkey_handles (customer_id, handle) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING",
     )
@@ -39,7 +40,7 @@ pub async fn handle(db: &mut sqlx::AnyConnection, customer_id: i64, fresh: [u8; 
 }
 
 /// Whose handle it is.
-pub async fn customer_of_handle(db: impl AnyExecutor<'_>, handle: &[u8]) -> sqlx::Result<Option<i64>> {
+pub async fn customer_of_handle(db: impl AnyExecutor<'_>, handle: &[u8]) -> sqlx::Result<Option<CustomerId>> {
     sqlx::query_scalar("SELECT customer_id FROM passkey_handles WHERE handle = $1")
         .bind(handle)
         .fetch_optional(db)
@@ -56,7 +57,7 @@ pub struct PasskeyRow {
     pub last_used_at: Option<i64>,
 }
 
-pub async fn list(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
+pub async fn list(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<PasskeyRow>> {
     sqlx::query_as(
         "SELECT id, name, backed_up, created_at, last_used_at FROM passkeys WHERE customer_id = $1 ORDER BY id",
     )
@@ -69,7 +70,7 @@ pub async fn list(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Ve
 /// ends, so a count read after it stays true until the insert: a write to the customer's
 /// handle row takes its row lock on PostgreSQL (SQLite's write transactions are one at a time
 /// already). The handle exists: the registration's challenge made it.
-pub async fn hold_registrations(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<()> {
+pub async fn hold_registrations(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<()> {
     sqlx::query("UPDATE passkey_handles SET handle = handle WHERE customer_id = $1")
         .bind(customer_id)
         .execute(db)
@@ -77,7 +78,7 @@ pub async fn hold_registrations(db: impl AnyExecutor<'_>, customer_id: i64) -> s
     Ok(())
 }
 
-pub async fn count(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i64> {
+pub async fn count(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE customer_id = $1").bind(customer_id).fetch_one(db).await
 }
 
@@ -86,7 +87,7 @@ pub async fn count(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<i
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredCredential {
     pub id: i64,
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub credential_id: Vec<u8>,
     pub name: String,
     pub credential: String,
@@ -94,7 +95,7 @@ pub struct StoredCredential {
 }
 
 /// Every credential of the customer (a registration excludes them, an approval allows them).
-pub async fn credentials_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<StoredCredential>> {
+pub async fn credentials_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<StoredCredential>> {
     sqlx::query_as("SELECT id, customer_id, credential_id, name, credential, sign_count FROM passkeys WHERE customer_id = $1 ORDER BY id")
         .bind(customer_id)
         .fetch_all(db)
@@ -114,7 +115,7 @@ pub async fn by_credential_id(
 }
 
 pub struct NewPasskey<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub credential_id: &'a [u8],
     pub name: &'a str,
     pub credential: &'a str,
@@ -173,7 +174,7 @@ pub async fn record_use(db: impl AnyExecutor<'_>, used: Use<'_>, now: i64) -> sq
 }
 
 /// Deletes one passkey of the customer; its name, if it was theirs.
-pub async fn delete(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx::Result<Option<String>> {
+pub async fn delete(db: impl AnyExecutor<'_>, customer_id: CustomerId, id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("DELETE FROM passkeys WHERE id = $1 AND customer_id = $2 RETURNING name")
         .bind(id)
         .bind(customer_id)
@@ -182,7 +183,7 @@ pub async fn delete(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx
 }
 
 /// Deletes every passkey of the customer (the operator, for a lost device); how many.
-pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<u64> {
+pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM passkeys WHERE customer_id = $1").bind(customer_id).execute(db).await?;
     Ok(done.rows_affected())
 }
@@ -190,7 +191,7 @@ pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::
 pub struct NewCeremony<'a> {
     pub id_hash: &'a [u8],
     pub purpose: Purpose,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub state: &'a str,
     pub binding: Option<&'a [u8]>,
     pub expires_at: i64,
@@ -216,7 +217,7 @@ pub async fn insert_ceremony(db: impl AnyExecutor<'_>, ceremony: NewCeremony<'_>
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Ceremony {
     pub purpose: Purpose,
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     pub state: String,
     pub binding: Option<Vec<u8>>,
     pub expires_at: i64,

@@ -1,5 +1,6 @@
 //! The `sessions` table: every statement on it. A row is a session ID's SHA-256, never the ID.
 
+use crate::ids::CustomerId;
 use sqlx::any::AnyExecutor;
 
 /// How far a session has authenticated.
@@ -26,7 +27,7 @@ pub enum Level {
 /// A session row as the time checks need it.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct SessionRow {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub level: Level,
     pub login_at: i64,
     pub last_seen_at: i64,
@@ -34,7 +35,7 @@ pub struct SessionRow {
 
 pub struct NewSession<'a> {
     pub id_hash: &'a [u8],
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub stage: Stage,
     pub level: Level,
     pub login_at: i64,
@@ -113,7 +114,7 @@ pub async fn consume_pending(db: impl AnyExecutor<'_>, id_hash: &[u8], not_befor
 }
 
 /// Deletes the session whatever its stage; its customer, if there was one.
-pub async fn delete(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<i64>> {
+pub async fn delete(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<CustomerId>> {
     sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = $1 RETURNING customer_id")
         .bind(id_hash)
         .fetch_optional(db)
@@ -121,7 +122,7 @@ pub async fn delete(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Op
 }
 
 /// Deletes every session of the customer; how many there were.
-pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<u64> {
+pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<u64> {
     let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer_id).execute(db).await?;
     Ok(ended.rows_affected())
 }
@@ -129,7 +130,12 @@ pub async fn delete_all_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::
 /// Ends the customer's oldest complete sessions so that at most `keep` remain, `newest` among
 /// them; how many ended. Password steps waiting for their code neither count nor end: a
 /// guesser with the password cannot push the customer's sessions out.
-pub async fn keep_newest(db: impl AnyExecutor<'_>, customer_id: i64, newest: &[u8], keep: u32) -> sqlx::Result<u64> {
+pub async fn keep_newest(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    newest: &[u8],
+    keep: u32,
+) -> sqlx::Result<u64> {
     let ended = sqlx::query(
         "DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND stage = $4 AND id_hash NOT IN (
              SELECT id_hash FROM sessions WHERE customer_id = $1 AND id_hash <> $2 AND stage = $4

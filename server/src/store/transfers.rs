@@ -2,6 +2,9 @@
 //! `transfer_day_totals` (the day's 振込, reserved against the limit) and `payees`
 //! (登録振込先).
 
+use crate::ids::AccountId;
+use crate::ids::CustomerId;
+use crate::money::Yen;
 use sqlx::any::AnyExecutor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +43,14 @@ impl From<TransferKind> for netbank_api::banking::TransferKind {
 }
 
 pub struct NewTransfer<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub idempotency_key: &'a str,
     pub kind: TransferKind,
     pub entry_id: i64,
-    pub from_account_id: i64,
-    pub to_account_id: i64,
-    pub amount: i64,
-    pub fee: i64,
+    pub from_account_id: AccountId,
+    pub to_account_id: AccountId,
+    pub amount: Yen,
+    pub fee: Yen,
     pub requester_name: &'a str,
     pub payee_name: &'a str,
 }
@@ -80,16 +83,20 @@ pub async fn insert(db: impl AnyExecutor<'_>, transfer: NewTransfer<'_>, now: i6
 pub struct TransferRow {
     pub id: i64,
     pub kind: TransferKind,
-    pub from_account_id: i64,
-    pub to_account_id: i64,
-    pub amount: i64,
-    pub fee: i64,
+    pub from_account_id: AccountId,
+    pub to_account_id: AccountId,
+    pub amount: Yen,
+    pub fee: Yen,
     pub requester_name: String,
     pub payee_name: String,
     pub created_at: i64,
 }
 
-pub async fn find_by_key(db: impl AnyExecutor<'_>, customer_id: i64, key: &str) -> sqlx::Result<Option<TransferRow>> {
+pub async fn find_by_key(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    key: &str,
+) -> sqlx::Result<Option<TransferRow>> {
     sqlx::query_as(
         "SELECT id, kind, from_account_id, to_account_id, amount, fee, requester_name, payee_name, created_at
          FROM transfers WHERE customer_id = $1 AND idempotency_key = $2",
@@ -106,10 +113,10 @@ pub async fn find_by_key(db: impl AnyExecutor<'_>, customer_id: i64, key: &str) 
 /// The limit sits in the UPDATE's condition, so parallel transfers reserve one at a time.
 pub async fn reserve_day_total(
     db: &mut sqlx::AnyConnection,
-    customer_id: i64,
+    customer_id: CustomerId,
     day: i64,
-    amount: i64,
-    limit: i64,
+    amount: Yen,
+    limit: Yen,
 ) -> sqlx::Result<bool> {
     sqlx::query("INSERT INTO transfer_day_totals (customer_id, day, amount) VALUES ($1, $2, 0) ON CONFLICT (customer_id, day) DO NOTHING")
         .bind(customer_id)
@@ -128,13 +135,13 @@ pub async fn reserve_day_total(
     Ok(reserved.rows_affected() == 1)
 }
 
-pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: i64, day: i64) -> sqlx::Result<i64> {
+pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: CustomerId, day: i64) -> sqlx::Result<Yen> {
     Ok(sqlx::query_scalar("SELECT amount FROM transfer_day_totals WHERE customer_id = $1 AND day = $2")
         .bind(customer_id)
         .bind(day)
         .fetch_optional(db)
         .await?
-        .unwrap_or(0))
+        .unwrap_or(Yen::ZERO))
 }
 
 /// Days before `keep_from` are of no more use.
@@ -145,7 +152,12 @@ pub async fn sweep_day_totals(db: impl AnyExecutor<'_>, keep_from: i64) -> sqlx:
 // --- payees ---
 
 /// Keeps the account as the customer's 登録振込先 (once).
-pub async fn save_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn save_payee(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    account_id: AccountId,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO payees (customer_id, account_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, account_id) DO NOTHING")
         .bind(customer_id)
         .bind(account_id)
@@ -164,7 +176,7 @@ pub struct PayeeRow {
     pub holder_name: String,
 }
 
-pub async fn payees_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Result<Vec<PayeeRow>> {
+pub async fn payees_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<PayeeRow>> {
     sqlx::query_as(
         "SELECT p.id, a.branch_code, a.kind, a.number, COALESCE(a.holder_kana, c.name) AS holder_name
          FROM payees p JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id
@@ -175,7 +187,7 @@ pub async fn payees_of(db: impl AnyExecutor<'_>, customer_id: i64) -> sqlx::Resu
     .await
 }
 
-pub async fn is_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64) -> sqlx::Result<bool> {
+pub async fn is_payee(db: impl AnyExecutor<'_>, customer_id: CustomerId, account_id: AccountId) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM payees WHERE customer_id = $1 AND account_id = $2")
         .bind(customer_id)
         .bind(account_id)
@@ -185,7 +197,7 @@ pub async fn is_payee(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i6
 }
 
 /// Has the customer sent a 振込 to this account before?
-pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i64) -> sqlx::Result<bool> {
+pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: CustomerId, account_id: AccountId) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM transfers WHERE customer_id = $1 AND to_account_id = $2 AND kind = $3 LIMIT 1",
     )
@@ -198,7 +210,7 @@ pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: i64, account_id: i6
 }
 
 /// Deletes the customer's payee; whether there was one.
-pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: i64, id: i64) -> sqlx::Result<bool> {
+pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: CustomerId, id: i64) -> sqlx::Result<bool> {
     let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2")
         .bind(id)
         .bind(customer_id)

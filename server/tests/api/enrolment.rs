@@ -4,6 +4,7 @@
 
 use netbank_api::ErrorReason;
 use netbank_server::config::{EnrolmentPolicy, Policy};
+use netbank_server::money::Yen;
 use serde_json::{json, Value};
 
 use crate::banking_helpers::draft;
@@ -249,7 +250,7 @@ async fn a_new_authenticator_waits_a_day_before_paying_someone_new() {
 async fn a_refused_transfer_still_spends_its_code_and_fees_count_toward_the_limit() {
     let mut policy = test_policy();
     policy.transfer.fees = "same_branch=100/100,other_branch=100/100".parse().unwrap();
-    policy.transfer.default_daily_limit = 10_000;
+    policy.transfer.default_daily_limit = Yen(10_000);
     let app = spawn_app_with(None, policy).await;
     let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
     let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;

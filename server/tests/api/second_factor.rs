@@ -44,7 +44,7 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
     let (_, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
     // A session that proved only the password, made behind the transitions' back (as one
     // left from before this rule would be).
-    let customer_id: i64 =
+    let customer_id: netbank_server::ids::CustomerId =
         sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
     let now = app.clock().now();
     let mut connection = app.state.db.acquire().await.unwrap();

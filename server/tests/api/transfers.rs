@@ -3,6 +3,7 @@
 //! without a token, taking from someone else's account, passing the day's limit.
 
 use netbank_api::ErrorReason;
+use netbank_server::money::Yen;
 use serde_json::{json, Value};
 
 use crate::banking_helpers::draft;
@@ -284,7 +285,9 @@ async fn the_days_limit_holds_for_a_hundred_parallel_reservations() {
     // in its own transaction as the transfer makes it.
     let app = spawn_app().await;
     let taro = app.account_holder("taro01", "ヤマダ タロウ", 0).await;
-    let customer_id = app.count("SELECT customer_id FROM credentials WHERE login_id = 'taro01'").await;
+    let customer_id = netbank_server::ids::CustomerId(
+        app.count("SELECT customer_id FROM credentials WHERE login_id = 'taro01'").await,
+    );
     drop(taro);
     let db = app.state.db.clone();
     let tasks: Vec<_> = (0..100)
@@ -292,10 +295,15 @@ async fn the_days_limit_holds_for_a_hundred_parallel_reservations() {
             let db = db.clone();
             tokio::spawn(async move {
                 let mut tx = netbank_server::db::begin_write(&db).await.unwrap();
-                let done =
-                    netbank_server::store::transfers::reserve_day_total(&mut tx, customer_id, 20_000, 60_000, 500_000)
-                        .await
-                        .unwrap();
+                let done = netbank_server::store::transfers::reserve_day_total(
+                    &mut tx,
+                    customer_id,
+                    20_000,
+                    Yen(60_000),
+                    Yen(500_000),
+                )
+                .await
+                .unwrap();
                 tx.commit().await.unwrap();
                 done
             })
