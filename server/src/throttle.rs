@@ -64,6 +64,26 @@ const DAY: i64 = 86_400;
 /// The longest window: rows older than this are swept.
 pub const LONGEST_WINDOW: i64 = DAY;
 
+#[derive(Debug, thiserror::Error)]
+pub enum ThrottleError {
+    /// The customer has done `action` as often as the window allows.
+    #[error("{action:?} limited for {wait} s")]
+    Limited { action: Action, wait: i64 },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+crate::error::store_errors_are_unexpected!(ThrottleError);
+
+impl From<ThrottleError> for ApiError {
+    fn from(error: ThrottleError) -> Self {
+        match error {
+            ThrottleError::Limited { wait, .. } => ApiError::new(ErrorReason::RateLimited).retry_after(wait),
+            ThrottleError::Unexpected(error) => error.into(),
+        }
+    }
+}
+
 /// Counts `action` for `customer_id` in `db` (a transaction, when the count must go with
 /// the action), or refuses it with 429 and the seconds to wait, audited.
 pub async fn take(
@@ -73,7 +93,7 @@ pub async fn take(
     action: Action,
     customer_id: CustomerId,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), ThrottleError> {
     let (window, limit) = action.limit(policy);
     let key = format!("{}:{customer_id}", action.name());
     let Err(wait) = throttles::take(&mut *db, &key, now, window, limit).await? else { return Ok(()) };
@@ -85,7 +105,7 @@ pub async fn take(
         detail: Some(action.name().to_owned()),
     };
     audit::record(&mut *db, now, event).await?;
-    Err(ApiError::new(ErrorReason::RateLimited).retry_after(wait))
+    Err(ThrottleError::Limited { action, wait })
 }
 
 /// [`take`] on its own, committed at once: attempts count whether or not they succeed.
@@ -94,7 +114,7 @@ pub async fn take_attempt(
     client: &ClientAddr,
     action: Action,
     customer_id: CustomerId,
-) -> Result<(), ApiError> {
+) -> Result<(), ThrottleError> {
     let mut connection = state.db.acquire().await?;
     take(&mut connection, &state.policy, client, action, customer_id, state.clock.now()).await
 }

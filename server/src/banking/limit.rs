@@ -50,6 +50,7 @@ pub async fn remaining_today(state: &AppState, customer_id: CustomerId) -> sqlx:
 #[utoipa::path(get, path = "/transfer-limit", tag = "banking",
     responses((status = 200, body = TransferLimit), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/transfer-limit`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current_customer.customer_id))]
 pub async fn show(
     State(state): State<AppState>,
     current_customer: CurrentCustomer,
@@ -64,6 +65,7 @@ pub async fn show(
         (status = 409, description = "otp_already_used", body = ErrorBody),
         (status = 422, description = "invalid_input (above the ceiling; otp missing when raising)", body = ErrorBody)))]
 /// `POST /api/transfer-limit`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current_customer.customer_id))]
 pub async fn change(
     State(state): State<AppState>,
     client: ClientAddr,

@@ -25,6 +25,7 @@ use crate::store::transfers;
         (status = 422, description = "invalid_input or payee_not_found", body = ErrorBody),
         (status = 429, description = "rate_limited: too many lookups this hour", body = ErrorBody)))]
 /// `POST /api/payees/lookup`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn lookup(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -54,6 +55,7 @@ pub async fn lookup(
 #[utoipa::path(get, path = "/payees", tag = "banking",
     responses((status = 200, body = PayeeList), (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/payees`: 登録振込先, oldest first.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PayeeList>, ApiError> {
     let payees = transfers::payees_of(&state.db, current.customer_id)
         .await?
@@ -78,6 +80,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Re
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
         (status = 404, description = "not_found: no such payee of this customer", body = ErrorBody)))]
 /// `DELETE /api/payees/{id}`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn delete(
     State(state): State<AppState>,
     client: ClientAddr,

@@ -204,7 +204,7 @@ async fn ensure_paid_before_or_not_waiting(
     state: &AppState,
     customer_id: CustomerId,
     to: Option<&AccountRecord>,
-) -> Result<(), ApiError> {
+) -> Result<(), enrolment::WaitingError> {
     let paid = match to {
         Some(account) => transfers::has_paid(&state.db, customer_id, account.id).await?,
         None => false,

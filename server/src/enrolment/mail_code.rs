@@ -75,6 +75,7 @@ fn unavailable(route: &MailCodeRoute) -> ApiError {
         (status = 422, description = "malformed_request (no purpose, or an unknown one)", body = ErrorBody),
         (status = 429, description = "rate_limited (codes per day)", body = ErrorBody)))]
 /// `POST /api/enrolment/mail-code`: 「確認コードを送信」.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn send(
     State(state): State<AppState>,
     client: ClientAddr,

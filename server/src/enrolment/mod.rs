@@ -114,21 +114,45 @@ pub fn new_payees_from(state: &AppState, now: i64) -> Option<String> {
     (hours > 0).then(|| jst_datetime(now + i64::from(hours) * 3600))
 }
 
-/// Refuses when a new authenticator still waits: the message says until when.
-pub async fn ensure_not_waiting(state: &AppState, customer_id: CustomerId) -> Result<(), ApiError> {
-    let Some(until) = waiting_until(state, customer_id).await? else { return Ok(()) };
-    let message = format!(
-        "新しい認証方式（パスキー・ワンタイムパスワード）の登録から{}時間は、初めての振込先への振込と振込限度額の引き上げはできません。{}以降にご利用ください（これまでに振り込んだことのある振込先への振込と振替はご利用いただけます）。",
-        state.policy.enrolment.new_authenticator_hours,
-        jst_datetime(until)
-    );
-    Err(ErrorBody::new(ErrorReason::NewAuthenticatorWaiting).with_message(message).into())
+/// A new authenticator keeps new payees and a higher limit waiting.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitingError {
+    #[error("a new authenticator waits until {until} ({hours} h)")]
+    Waiting { until: i64, hours: u32 },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+crate::error::store_errors_are_unexpected!(WaitingError);
+
+impl From<WaitingError> for ApiError {
+    fn from(error: WaitingError) -> Self {
+        match error {
+            WaitingError::Waiting { until, hours } => {
+                let message = format!(
+                    "新しい認証方式（パスキー・ワンタイムパスワード）の登録から{hours}時間は、初めての振込先への振込と振込限度額の引き上げはできません。{}以降にご利用ください（これまでに振り込んだことのある振込先への振込と振替はご利用いただけます）。",
+                    jst_datetime(until)
+                );
+                ErrorBody::new(ErrorReason::NewAuthenticatorWaiting).with_message(message).into()
+            }
+            WaitingError::Unexpected(error) => error.into(),
+        }
+    }
+}
+
+/// Refuses when a new authenticator still waits, saying until when.
+pub async fn ensure_not_waiting(state: &AppState, customer_id: CustomerId) -> Result<(), WaitingError> {
+    match waiting_until(state, customer_id).await? {
+        Some(until) => Err(WaitingError::Waiting { until, hours: state.policy.enrolment.new_authenticator_hours }),
+        None => Ok(()),
+    }
 }
 
 #[utoipa::path(get, path = "/enrolment", tag = "enrolment",
     responses((status = 200, description = "the proofs this customer can add an authenticator with", body = EnrolmentStatus),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/enrolment`: what BPK002 and トークン発行 ask for, and the waiting period.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn status(
     State(state): State<AppState>,
     current: CurrentCustomer,
@@ -148,6 +172,7 @@ pub async fn status(
         (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
         (status = 422, description = "malformed_request (no purpose, or an unknown one)", body = ErrorBody)))]
 /// `POST /api/enrolment/approval`: 「パスキーで確認」 before adding an authenticator.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn approval_challenge(
     State(state): State<AppState>,
     current: CurrentCustomer,

@@ -2,6 +2,11 @@
 //! from `X-Forwarded-For` (or `Forwarded: for=`) — but only when the peer is a proxy the
 //! operator named (`--trusted-proxies`), and only the right-most address no trusted proxy
 //! wrote: everything left of it is whatever the client chose to send.
+//!
+//! Why the walk is ours: the crates that read these headers for axum (`axum-client-ip` and
+//! its kin) take the left-most or the right-most address, not the right-most one past a
+//! chain of the operator's proxies, and none reads `Forwarded` and `X-Forwarded-For` with a
+//! hop that cannot be read charged to the proxy that wrote it.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
@@ -11,13 +16,12 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
+use ipnet::{IpNet, Ipv6Net};
 
-/// One network in CIDR notation (`10.0.0.0/8`, `fd00::/8`, or a single address).
+/// One network in CIDR notation (`10.0.0.0/8`, `fd00::/8`, or a single address); the
+/// arithmetic is `ipnet`'s, an IPv4-mapped IPv6 address is read as the IPv4 one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    network: IpAddr,
-    prefix: u8,
-}
+pub struct Cidr(IpNet);
 
 impl FromStr for Cidr {
     type Err = String;
@@ -39,14 +43,14 @@ impl FromStr for Cidr {
                 .ok_or_else(|| format!("{text}: prefix must be 0–{max}"))?,
             None => max,
         };
-        Ok(Self { network: mask(network, prefix), prefix })
+        let network = IpNet::new(network, prefix).map_err(|_| format!("{text}: prefix must be 0–{max}"))?;
+        Ok(Self(network.trunc()))
     }
 }
 
 impl Cidr {
     pub fn contains(&self, address: IpAddr) -> bool {
-        let address = canonical(address);
-        address.is_ipv4() == self.network.is_ipv4() && mask(address, self.prefix) == self.network
+        self.0.contains(&canonical(address))
     }
 }
 
@@ -147,24 +151,11 @@ fn canonical(address: IpAddr) -> IpAddr {
     }
 }
 
-fn mask(address: IpAddr, prefix: u8) -> IpAddr {
-    match address {
-        IpAddr::V4(v4) => {
-            let bits = u32::from(v4) & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V4(bits.into())
-        }
-        IpAddr::V6(v6) => {
-            let bits = u128::from(v6) & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
-            IpAddr::V6(bits.into())
-        }
-    }
-}
-
 /// What a client's limits are counted against: its IPv4 address, or its IPv6 /64 (one
 /// customer's router hands out a whole /64, so single IPv6 addresses cost an attacker nothing).
 pub fn limit_key(client: IpAddr) -> IpAddr {
     match canonical(client) {
-        v6 @ IpAddr::V6(_) => mask(v6, 64),
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Net::new(v6, 64).expect("64 is a prefix").network()),
         v4 => v4,
     }
 }

@@ -31,6 +31,7 @@ use crate::throttle::{self, Action};
     responses((status = 200, body = MeResponse),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/me`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
     let (profile, accounts) = customers::profile_with_accounts(&state.db, current.customer_id).await?;
     let customers::Profile { name, login_id, notice_address, passkeys } = profile;
@@ -70,6 +71,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
 /// `POST /api/password`: the current password proves it is the customer, and while the
 /// token is 利用中 a current one-time password too. Every other session ends; this one
 /// continues under a new ID at the level it has proven, its absolute limit unchanged.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn change_password(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -110,6 +112,7 @@ pub async fn change_password(
 /// `POST /api/notice-address` (お客様情報の変更): where notices go is itself protected like the
 /// password, since whoever controls it decides whether the customer hears of an attack. The
 /// new address is told it was registered, the old one that it was replaced.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn change_notice_address(
     State(state): State<AppState>,
     client: ClientAddr,

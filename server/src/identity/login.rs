@@ -31,6 +31,7 @@ use crate::store::{customers, passkeys};
 /// `POST /api/login`. Unknown ID and wrong password give the same body after the same
 /// work (one argon2 verification); wrong passwords in a row lock the login at the policy's
 /// count, counted by a conditional UPDATE so parallel guesses cannot overshoot it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -175,6 +176,7 @@ async fn password_step(
 #[utoipa::path(post, path = "/logout", tag = "login",
     responses((status = 204, description = "session deleted, cookie cleared")))]
 /// `POST /api/logout`: the session is deleted server-side, whatever state it was in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
     client: ClientAddr,

@@ -27,6 +27,7 @@ use crate::store::customers;
 ))]
 /// `POST /api/registration/verify`: checks the proof (counting wrong 仮パスワード) and changes
 /// nothing else, so the SPA can move on to choosing the ID.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -47,6 +48,7 @@ pub async fn verify(
 ))]
 /// `POST /api/registration`: the proof again, then the credentials, written in one
 /// transaction whose conditional UPDATE makes the 仮パスワード single-use even under races.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(
     State(state): State<AppState>,
     client: ClientAddr,

@@ -21,6 +21,7 @@ use crate::state::AppState;
         (status = 409, description = "otp_state_conflict or otp_already_used", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody)))]
 /// `POST /api/otp/deactivate`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn deactivate(
     State(state): State<AppState>,
     client: ClientAddr,

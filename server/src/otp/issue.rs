@@ -55,6 +55,7 @@ fn generate_user_id() -> String {
         (status = 422, description = "invalid_input", body = ErrorBody)))]
 /// `POST /api/otp/issue`, with the login password asked again (BOT004). Open until 利用開始; issuing again replaces the pending token (its
 /// ユーザID, password and secret), so a lost mail is fixed by issuing again (手順7's note).
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn issue(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -93,7 +94,7 @@ pub async fn issue(
         if let Err(refusal) = counted {
             drop(tx);
             issuing.refused("issuance_mails_per_day".to_owned()).await?;
-            return Err(refusal);
+            return Err(refusal.into());
         }
     }
     let answer = issuing.record(&mut tx, material, user_id, replaced).await?;

@@ -27,6 +27,7 @@ use crate::store::sessions;
         (status = 422, description = "invalid_input", body = ErrorBody),
 ))]
 /// `POST /api/login/otp`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn login_otp(
     State(state): State<AppState>,
     client: ClientAddr,

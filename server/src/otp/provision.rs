@@ -29,6 +29,7 @@ use crate::throttle::{self, Action};
 /// endpoint is open to anyone who can guess a ユーザID. It therefore answers every failure
 /// the same way after the same work (one argon2 verification), counts wrong 利用開始パスワード
 /// toward voiding the issuance, and forgets the password's hash once it has served.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn provision(
     State(state): State<AppState>,
     client: ClientAddr,

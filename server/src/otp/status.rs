@@ -16,6 +16,7 @@ use crate::store::otp_tokens;
     responses((status = 200, body = OtpStatus),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/otp`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn status(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<OtpStatus>, ApiError> {
     Ok(Json(status_of(&state, current.customer_id).await?))
 }

@@ -108,6 +108,7 @@ pub async fn accept(
         (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
         (status = 422, description = "invalid_input", body = ErrorBody)))]
 /// `POST /api/transfers/approval`: the 確認 screen's 「パスキーで承認」.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn transfer_challenge(
     State(state): State<AppState>,
     current: CurrentCustomer,

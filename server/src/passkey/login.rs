@@ -26,6 +26,7 @@ use crate::store::passkeys::Purpose;
     responses((status = 200, description = "the challenge for navigator.credentials.get", body = PasskeyChallenge),
         (status = 422, description = "malformed_request: `autofill` is not a boolean", body = ErrorBody)))]
 /// `POST /api/passkeys/login/options`: a challenge any of this site's passkeys may answer.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn options(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PasskeyLoginOptionsRequest>,
@@ -41,6 +42,7 @@ pub async fn options(
         (status = 403, description = "otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input (credential)", body = ErrorBody)))]
 /// `POST /api/passkeys/login`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientAddr,

@@ -40,6 +40,7 @@ pub async fn own_passkey(state: &AppState, customer_id: CustomerId, raw: &str) -
     responses((status = 200, description = "BPK001", body = PasskeyList),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
 /// `GET /api/passkeys`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn list(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<PasskeyList>, ApiError> {
     Ok(Json(list_of(&state, &current).await?))
 }
@@ -73,6 +74,7 @@ async fn list_of(state: &AppState, current: &CurrentCustomer) -> sqlx::Result<Pa
         (status = 409, description = "otp_already_used", body = ErrorBody),
         (status = 422, description = "invalid_input: neither a code nor an approval", body = ErrorBody)))]
 /// `POST /api/passkeys/{id}/removal`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn remove(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -159,6 +161,7 @@ pub async fn remove_all_by_bank(
         (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody)))]
 /// `POST /api/passkeys/{id}/removal/options`: BPK004's 「パスキーで削除」.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn removal_challenge(
     State(state): State<AppState>,
     current: CurrentCustomer,

@@ -53,6 +53,7 @@ pub fn needs_password(current: &CurrentCustomer) -> bool {
         (status = 403, description = "login_locked, step_up_required or otp_suspended", body = ErrorBody),
         (status = 422, description = "invalid_input (the login password is needed, or ten passkeys are registered)", body = ErrorBody)))]
 /// `POST /api/passkeys/registration/options`.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn options(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -107,6 +108,7 @@ pub async fn options(
         (status = 409, description = "passkey_already_registered", body = ErrorBody),
         (status = 422, description = "invalid_input (name, credential, or ten passkeys registered meanwhile)", body = ErrorBody)))]
 /// `POST /api/passkeys`: the authenticator's answer to the registration challenge.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn register(
     State(state): State<AppState>,
     client: ClientAddr,

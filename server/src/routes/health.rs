@@ -11,6 +11,7 @@ use crate::store::mail_outbox;
 #[utoipa::path(get, path = "/health", tag = "system",
     responses((status = 200, body = HealthResponse), (status = 503, description = "database unavailable", body = HealthResponse)))]
 /// 200 when the database answers, 503 (with the same body) when it does not.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthResponse>) {
     let database = if db::ping(&state.db).await { DatabaseStatus::Ok } else { DatabaseStatus::Unavailable };
     let body =
@@ -23,6 +24,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
     responses((status = 200, body = ReadyResponse), (status = 503, description = "not ready: the database cannot be written or the mail sender stalled", body = ReadyResponse)))]
 /// For the proxy's health check: the database takes writes and the mail sender is alive,
 /// with the queues an operator watches.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResponse>) {
     let database = if db::writable(&state.db).await { DatabaseStatus::Ok } else { DatabaseStatus::Unavailable };
     let mail_sender = state.mail_heartbeat.status();

@@ -172,6 +172,7 @@ fn add(operation: &mut utoipa::openapi::path::Operation, status: &str, reason: &
 }
 
 #[utoipa::path(get, path = "/openapi.json", tag = "system", responses((status = 200, description = "this document")))]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn document(Extension(document): Extension<Arc<utoipa::openapi::OpenApi>>) -> Json<utoipa::openapi::OpenApi> {
     Json(document.as_ref().clone())
 }
