@@ -6,6 +6,7 @@ use crate::components::frame::Frame;
 use crate::components::shell::Shell;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::home::HomePage;
+use crate::pages::logins::LoginsPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::otp_activate::OtpActivatePage;
 use crate::pages::otp_deactivate::OtpDeactivatePage;
@@ -14,6 +15,7 @@ use crate::pages::otp_menu::OtpMenuPage;
 use crate::pages::passkeys::{PasskeyRegisterPage, PasskeysPage};
 use crate::pages::payees::PayeesPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::sessions::SessionsPage;
 use crate::pages::transfer_limit::TransferLimitPage;
 use crate::pages::transfer_menu::TransferMenuPage;
 use crate::pages::transfer_other::TransferOtherPage;
@@ -45,6 +47,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/passkeys") view=PasskeysPage />
                     <Route path=path!("/passkeys/new") view=PasskeyRegisterPage />
                     <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/logins") view=LoginsPage />
+                    <Route path=path!("/sessions") view=SessionsPage />
                 </ParentRoute>
             </Routes>
         </Router>

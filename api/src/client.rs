@@ -319,3 +319,23 @@ pub async fn remove_passkey(id: i64, request: PasskeyRemovalRequest) -> Result<P
 pub async fn transfer_approval(request: TransferApprovalRequest) -> Result<PasskeyChallenge, ClientError> {
     post("/api/transfers/approval", &request).await
 }
+
+/// ログイン履歴.
+pub async fn logins() -> Result<crate::logins::LoginHistory, ClientError> {
+    get("/api/logins").await
+}
+
+/// ログイン中の端末.
+pub async fn sessions() -> Result<crate::logins::LiveSessions, ClientError> {
+    get("/api/sessions").await
+}
+
+/// Ends one of the customer's other sessions.
+pub async fn logout_session(id: &str) -> Result<crate::logins::SessionsEnded, ClientError> {
+    post(&format!("/api/sessions/{id}/logout"), &()).await
+}
+
+/// 「この端末以外をすべてログアウト」.
+pub async fn logout_other_sessions() -> Result<crate::logins::SessionsEnded, ClientError> {
+    post("/api/sessions/logout-others", &()).await
+}

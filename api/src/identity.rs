@@ -110,6 +110,9 @@ pub struct MeResponse {
     /// How long this session lasts, for the warning before it ends.
     #[serde(default)]
     pub session: SessionClock,
+    /// 前回ログイン日時 (Japan time): the successful login before this session's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_login_at: Option<String>,
 }
 
 /// The session's two limits as this answer found them: a request keeps it alive for at least

@@ -13,6 +13,7 @@ pub mod health;
 pub mod identity;
 pub mod input;
 pub mod jst;
+pub mod logins;
 pub mod otp;
 pub mod passkey;
 #[cfg(feature = "totp")]

@@ -6,7 +6,7 @@
 use netbank_e2e::{Browser, Product, PHONE_WIDTH};
 
 /// The bank's screens a customer with a token in use reaches from the menu, by address.
-const BANK_SCREENS: [(&str, &str); 11] = [
+const BANK_SCREENS: [(&str, &str); 13] = [
     ("/home", "BHM001"),
     ("/accounts", "BAC001"),
     ("/transfer", "BTF001"),
@@ -18,6 +18,8 @@ const BANK_SCREENS: [(&str, &str); 11] = [
     ("/passkeys", "BPK001"),
     ("/passkeys/new", "BPK002"),
     ("/profile", "BPF001"),
+    ("/logins", "BPF002"),
+    ("/sessions", "BPF003"),
 ];
 
 const SIZES: [(&str, &str); 3] = [("標準", "standard"), ("大", "large"), ("特大", "largest")];

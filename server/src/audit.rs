@@ -54,6 +54,8 @@ actions! {
     PayeeLookup => "payee_lookup",
     RateLimited => "rate_limited",
     Registration => "registration",
+    SessionLogout => "session_logout",
+    SessionLogoutOthers => "session_logout_others",
     SessionRevoke => "session_revoke",
     TemporaryPasswordReissue => "temporary_password_reissue",
     Throttled => "throttled",

@@ -399,6 +399,10 @@ pub struct PolicyArgs {
     /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
     pub tls: bool,
+    /// Mail 「新しい環境からのログインのお知らせ」 on a login from a device not seen for the
+    /// customer in 90 days (`false` to stop).
+    #[arg(long, env = "NETBANK_NEW_ENVIRONMENT_NOTICE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub new_environment_notice: bool,
 }
 
 impl PolicyArgs {
@@ -413,6 +417,7 @@ impl PolicyArgs {
             issuance_mails_per_day: self.issuance_mails_per_day,
             sessions_per_customer: self.sessions_per_customer,
             tls: self.tls,
+            new_environment_notice: self.new_environment_notice,
             phishing_resistant: netbank_api::passkey::PhishingResistantPolicy {
                 login: self.require_phishing_resistant.contains(&PhishingResistantPath::Login),
                 transfer: self.require_phishing_resistant.contains(&PhishingResistantPath::Transfer),

@@ -171,6 +171,8 @@ pub struct Policy {
     /// Where customers who have a passkey must use it (`--require-phishing-resistant`).
     pub phishing_resistant: netbank_api::passkey::PhishingResistantPolicy,
     pub enrolment: EnrolmentPolicy,
+    /// Mail the customer on a login from a device not seen for them in 90 days.
+    pub new_environment_notice: bool,
 }
 
 /// Adding an authenticator: the 確認コード of a customer's first one, and how long a
@@ -219,6 +221,7 @@ impl Default for Policy {
             transfer: Default::default(),
             phishing_resistant: Default::default(),
             enrolment: EnrolmentPolicy::default(),
+            new_environment_notice: true,
         }
     }
 }

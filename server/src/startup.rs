@@ -143,6 +143,7 @@ impl Application {
     /// a server this way to see the product without it).
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
+        tokio::task::spawn_blocking(crate::identity::environment::warm_up);
         let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
         crate::http::connections::serve(self.listener, self.router, self.connections, stop).await;
         // Unsent mail stays in the outbox for the next start.

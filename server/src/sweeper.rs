@@ -3,9 +3,13 @@
 
 use std::time::Duration;
 
+use crate::identity::login_record::DEVICE_MEMORY_SECONDS;
 use crate::state::AppState;
-use crate::store::{passkeys, sessions, throttles};
+use crate::store::{login_history, passkeys, sessions, throttles};
 use crate::throttle::LONGEST_WINDOW;
+
+/// How long ログイン履歴 keeps a line (the audit log keeps every login for good).
+const LOGIN_HISTORY_SECONDS: i64 = 400 * 86_400;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
@@ -31,6 +35,9 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<Swept> {
     .await?;
     let throttles = throttles::sweep(&state.db, now, LONGEST_WINDOW).await?;
     let ceremonies = passkeys::sweep_ceremonies(&state.db, now).await?;
+    // ログイン履歴 shows a year at most; a device unseen for 90 days is new again anyway.
+    login_history::sweep(&state.db, now - LOGIN_HISTORY_SECONDS).await?;
+    login_history::forget_devices(&state.db, now - DEVICE_MEMORY_SECONDS).await?;
     let clients_tracked = state.limiter.prune(now);
     state.audit_quota.prune(now);
     Ok(Swept { sessions, throttles, ceremonies, clients_tracked })

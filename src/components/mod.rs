@@ -2,6 +2,7 @@ pub mod account_select;
 pub mod countdown;
 pub mod form;
 pub mod frame;
+pub mod loaded;
 pub mod screen;
 pub mod server_status;
 pub mod session_warning;

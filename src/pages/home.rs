@@ -31,6 +31,13 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Screen title="ホーム" id="BHM001">
             <p class="welcome">{move || me.with(|me| format!("ようこそ、{} 様", me.name))}</p>
+            <p class="previous-login">
+                "前回ログイン日時："
+                <span class="previous-login-at">
+                    {move || me.with(|me| me.previous_login_at.clone()).unwrap_or_else(|| "初めてのログインです".to_owned())}
+                </span>
+                " "<A href="/logins">"ログイン履歴"</A>
+            </p>
             <h2>"口座一覧"</h2>
             <div class="table-scroll">
                 <table class="accounts">

@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod home;
 pub mod login;
+pub mod logins;
 pub mod not_found;
 pub mod otp_activate;
 pub mod otp_code_flow;
@@ -12,6 +13,7 @@ pub mod passkeys;
 pub mod payees;
 pub mod profile;
 pub mod registration;
+pub mod sessions;
 pub mod transfer_flow;
 pub mod transfer_limit;
 pub mod transfer_menu;

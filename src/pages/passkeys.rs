@@ -11,6 +11,7 @@ use netbank_api::otp::Procedure;
 use netbank_api::passkey::{PasskeyList, PasskeyRegistrationRequest, PasskeyRemovalRequest, PasskeySummary};
 
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, SubmitButton};
+use crate::components::loaded::loaded;
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::components::step_up::{StepUpFields, StepUpInput};
@@ -27,7 +28,6 @@ pub fn PasskeysPage() -> impl IntoView {
         version.track();
         client::passkeys()
     });
-    let leave = leave_for_lost_session();
     let removing = RwSignal::new(None::<PasskeySummary>);
     let removed = RwSignal::new(None::<String>);
     let on_removed = Callback::new(move |(name, count): (String, usize)| {
@@ -45,17 +45,7 @@ pub fn PasskeysPage() -> impl IntoView {
                     {move || removed.get().map(|name| view! {
                         <p class="done-message" role="status">{format!("パスキー「{name}」を削除しました。ほかの端末のログインはすべて終了しました。")}</p>
                     })}
-                    <Suspense fallback=|| view! { <p class="loading" role="status">"読み込み中…"</p> }>
-                        {move || list.get().map(|result| match result {
-                            Ok(list) => view! { <PasskeyTable list removing /> }.into_any(),
-                            Err(error) => {
-                                if session_lost(&error) {
-                                    leave.run(error.clone());
-                                }
-                                view! { <div class="error-box" role="alert">{error.to_string()}</div> }.into_any()
-                            }
-                        })}
-                    </Suspense>
+                    {loaded(list, move |list| view! { <PasskeyTable list removing /> })}
                     <div class="actions">
                         <A href="/passkeys/new" attr:class="button primary">"パスキーを登録する"</A>
                     </div>

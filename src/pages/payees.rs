@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use netbank_api::banking::SavedPayee;
 use netbank_api::client;
 
+use crate::components::loaded::loaded;
 use crate::components::screen::Screen;
 use crate::components::shell::{leave_for_lost_session, session_lost};
 
@@ -56,28 +57,20 @@ pub fn PayeesPage() -> impl IntoView {
     view! {
         <Screen title="登録振込先の管理" id="BTF021">
             {move || message.get().map(|text| view! { <div class="info-box" role="status">{text}</div> })}
-            <Suspense fallback=|| view! { <p class="loading" role="status">"読み込み中…"</p> }>
-                {move || payees.get().map(|result| match result {
-                    Ok(list) if list.payees.is_empty() => view! {
-                        <p>"登録振込先はありません。振込の確認画面で「この振込先を登録振込先に登録する」を選ぶと登録されます。"</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-scroll">
-                            <table class="accounts payees">
-                                <caption class="visually-hidden">"登録振込先"</caption>
-                                <thead><tr><th scope="col">"店番"</th><th scope="col">"科目"</th><th scope="col">"口座番号"</th><th scope="col">"受取人名"</th><th scope="col">"操作"</th></tr></thead>
-                                <tbody>{list.payees.into_iter().map(row).collect::<Vec<_>>()}</tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(error) => {
-                        if session_lost(&error) {
-                            leave.run(error.clone());
-                        }
-                        view! { <div class="error-box" role="alert">{error.to_string()}</div> }.into_any()
-                    }
-                })}
-            </Suspense>
+            {loaded(payees, move |list| match list.payees.is_empty() {
+                true => view! {
+                    <p>"登録振込先はありません。振込の確認画面で「この振込先を登録振込先に登録する」を選ぶと登録されます。"</p>
+                }.into_any(),
+                false => view! {
+                    <div class="table-scroll">
+                        <table class="accounts payees">
+                            <caption class="visually-hidden">"登録振込先"</caption>
+                            <thead><tr><th scope="col">"店番"</th><th scope="col">"科目"</th><th scope="col">"口座番号"</th><th scope="col">"受取人名"</th><th scope="col">"操作"</th></tr></thead>
+                            <tbody>{list.payees.into_iter().map(row).collect::<Vec<_>>()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
             <div class="actions"><A href="/transfer" attr:class="button secondary">"振込・振替メニューへ"</A></div>
         </Screen>
     }

@@ -4,6 +4,7 @@
 //! take over the login.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use netbank_api::client;
 use netbank_api::identity::{ChangeNoticeAddressRequest, ChangePasswordRequest};
 use netbank_api::input::{LoginPassword, NewPassword, NoticeAddress, OtpCode};
@@ -23,6 +24,10 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Screen title="お客様情報の変更" id="BPF001">
             <p>"変更後は、ほかの端末でのログインはすべて終了します。"</p>
+            <ul class="links">
+                <li><A href="/logins">"ログイン履歴"</A></li>
+                <li><A href="/sessions">"ログイン中の端末"</A></li>
+            </ul>
             <h2>"通知先メールアドレス"</h2>
             <dl class="facts">
                 <dt>"現在の通知先メールアドレス"</dt>

@@ -34,7 +34,7 @@ use crate::throttle::{self, Action};
 #[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
     let (profile, accounts) = customers::profile_with_accounts(&state.db, current.customer_id).await?;
-    let customers::Profile { name, login_id, notice_address, passkeys } = profile;
+    let customers::Profile { name, login_id, notice_address, passkeys, previous_login_at } = profile;
     let accounts = accounts
         .into_iter()
         .map(|row| {
@@ -59,7 +59,17 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
         idle_seconds: to_seconds(state.policy.session_idle_seconds - session::IDLE_REFRESH_SECONDS),
         remaining_seconds: to_seconds(ends_at - state.clock.now()),
     };
-    Ok(Json(MeResponse { name, login_id, accounts, otp_state, notice_address, passkeys, passkeys_required, session }))
+    Ok(Json(MeResponse {
+        name,
+        login_id,
+        accounts,
+        otp_state,
+        notice_address,
+        passkeys,
+        passkeys_required,
+        session,
+        previous_login_at: previous_login_at.map(crate::calendar::jst_datetime),
+    }))
 }
 
 #[utoipa::path(post, path = "/password", tag = "customer", request_body = ChangePasswordRequest,

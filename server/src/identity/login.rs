@@ -14,6 +14,8 @@ use netbank_api::ErrorReason;
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::environment::NewDevice;
+use crate::identity::login_record::{self, Arrival, LoginMethod};
 use crate::identity::password;
 use crate::identity::session::{self, Level, Opening, Revocation, SessionToken, Stage};
 use crate::ids::CustomerId;
@@ -39,10 +41,14 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let login = request.check()?;
-    let (token, stage) =
-        password_step(&state, &client, login, session::presented_token(&headers, &state.policy)).await?;
+    let arrival = Arrival::of(&headers, &state.policy);
+    let (token, stage, device) =
+        password_step(&state, &client, login, session::presented_token(&headers, &state.policy), &arrival).await?;
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, token.cookie(&state.policy));
+    if let Some(device) = device {
+        device.set_on(&mut response_headers);
+    }
     let answer = match stage {
         Stage::Full => LoginResponse::Complete,
         Stage::OtpPending => {
@@ -95,7 +101,8 @@ async fn password_step(
     client: &ClientAddr,
     Login { login_id, password }: Login,
     presented: Option<String>,
-) -> Result<(SessionToken, Stage), LoginError> {
+    arrival: &Arrival,
+) -> Result<(SessionToken, Stage, Option<NewDevice>), LoginError> {
     password::ensure_room()?;
     let secret = password.expose().to_owned();
     let credential = customers::credential(&state.db, login_id.as_str()).await?;
@@ -136,6 +143,7 @@ async fn password_step(
                 .await?;
         let detail = if locked { "wrong_password_locked" } else { "wrong_password" };
         audit::record(&state.db, now, audit(id, Outcome::Refused, detail)).await?;
+        login_record::failed(&state.db, credential.customer_id, LoginMethod::Password, arrival, now).await?;
         return Err(if locked { LoginError::Locked } else { LoginError::InvalidCredentials });
     }
 
@@ -164,13 +172,22 @@ async fn password_step(
         &mut tx,
         &state.policy,
         Opening { customer_id: credential.customer_id, stage, level: Level::Password, login_at: now },
+        &arrival.environment,
         now,
     )
     .await?;
     let detail = if stage == Stage::Full { "password" } else { "password_otp_pending" };
     audit::record(&mut *tx, now, audit(id, Outcome::Success, detail)).await?;
+    // A login waiting for its code is in the history when the code comes.
+    let device = match stage {
+        Stage::Full => {
+            login_record::succeeded(&mut tx, &state.policy, credential.customer_id, LoginMethod::Password, arrival, now)
+                .await?
+        }
+        Stage::OtpPending => None,
+    };
     tx.commit().await?;
-    Ok((token, stage))
+    Ok((token, stage, device))
 }
 
 #[utoipa::path(post, path = "/logout", tag = "login",

@@ -166,9 +166,10 @@ pub async fn create(
     db: &mut sqlx::AnyConnection,
     policy: &Policy,
     opening: Opening,
+    environment: &str,
     now: i64,
 ) -> sqlx::Result<SessionToken> {
-    let token = start(&mut *db, opening, now).await?;
+    let token = start(&mut *db, opening, environment, now).await?;
     if opening.stage == Stage::Full {
         let id_hash = SessionToken::hash(&token.0);
         sessions::keep_newest(&mut *db, opening.customer_id, &id_hash, policy.sessions_per_customer).await?;
@@ -185,11 +186,11 @@ pub struct Opening {
     pub login_at: i64,
 }
 
-async fn start(db: impl AnyExecutor<'_>, opening: Opening, now: i64) -> sqlx::Result<SessionToken> {
+async fn start(db: impl AnyExecutor<'_>, opening: Opening, environment: &str, now: i64) -> sqlx::Result<SessionToken> {
     let Opening { customer_id, stage, level, login_at } = opening;
     let token = SessionToken::generate();
     let id_hash = SessionToken::hash(&token.0);
-    let session = sessions::NewSession { id_hash: &id_hash, customer_id, stage, level, login_at };
+    let session = sessions::NewSession { id_hash: &id_hash, customer_id, stage, level, login_at, environment };
     sessions::insert(db, session, now).await?;
     Ok(token)
 }
@@ -237,10 +238,12 @@ pub async fn reissue(
     client_addr: Option<String>,
     now: i64,
 ) -> sqlx::Result<SessionToken> {
+    // The re-issued session runs where this one did.
+    let environment = sessions::environment_of(&mut **tx, &token_hash(&current.token)).await?.unwrap_or_default();
     revoke_all(tx, current.customer_id, cause, client_addr, now).await?;
     // Every other session has just ended: no cap to keep.
     let opening = Opening { customer_id: current.customer_id, stage: Stage::Full, level, login_at: current.login_at };
-    start(&mut **tx, opening, now).await
+    start(&mut **tx, opening, &environment, now).await
 }
 
 /// A request made in a fully authenticated session. Extracting it checks both time limits

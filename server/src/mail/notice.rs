@@ -54,6 +54,10 @@ pub enum Notice {
     PasskeyRemoved {
         by_bank: bool,
     },
+    /// A login from a device the bank has not seen for this customer in 90 days.
+    NewEnvironment {
+        environment: String,
+    },
 }
 
 /// The paper form that brings a stopped or lost token back.
@@ -154,6 +158,13 @@ impl Notice {
                 "お取引店のお手続きにより、登録されていたパスキーをすべて削除しました。ほかの端末のログインはすべて終了しました。".to_owned(),
                 format!("パスキーを再びご利用になるには、ログイン後「各種お申込・手続き」→「パスキー」から登録してください。{not_you}"),
             ),
+            Self::NewEnvironment { environment } => (
+                "新しい環境からのログインのお知らせ",
+                format!("これまでと異なる環境からログインがありました。\n環境：{environment}"),
+                format!(
+                    "お客様ご自身のログインであれば、このメールは破棄してください。{not_you}あわせて「ログイン中の端末」からほかの端末をすべてログアウトし、ログインパスワードを変更してください。"
+                ),
+            ),
         }
     }
 
@@ -253,6 +264,7 @@ mod tests {
             Notice::PasskeyRegistered { synced: true, new_payees_from: Some("2027年1月16日 09:00".into()) },
             Notice::PasskeyRemoved { by_bank: false },
             Notice::PasskeyRemoved { by_bank: true },
+            Notice::NewEnvironment { environment: "Chrome Mobile / Android".into() },
         ]
     }
 

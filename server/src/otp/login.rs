@@ -14,6 +14,7 @@ use netbank_api::ErrorReason;
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::login_record::{self, Arrival, LoginMethod};
 use crate::identity::session::{self, Level, Opening, SessionError, Stage};
 use crate::otp::verify;
 use crate::state::AppState;
@@ -62,8 +63,17 @@ pub async fn login_otp(
     };
     let customer_id = pending.customer_id;
     let code = request.check()?;
+    let arrival = Arrival::of(&headers, &state.policy);
     // A wrong code that stops the token ends this pending login with every other session.
-    let mut tx = verify::accept(&state, customer_id, Procedure::SignIn, &code, AuditAction::LoginOtp, &client).await?;
+    let accepted = verify::accept(&state, customer_id, Procedure::SignIn, &code, AuditAction::LoginOtp, &client).await;
+    let mut tx = match accepted {
+        Ok(tx) => tx,
+        Err(refusal) => {
+            let now = state.clock.now();
+            login_record::failed(&state.db, customer_id, LoginMethod::PasswordOtp, &arrival, now).await?;
+            return Err(refusal.into());
+        }
+    };
     let now = state.clock.now();
     let not_before = now - state.policy.otp.pending_login_seconds;
     if !sessions::consume_pending(&mut *tx, &session::token_hash(&token), not_before).await? {
@@ -74,9 +84,12 @@ pub async fn login_otp(
         &mut tx,
         &state.policy,
         Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at },
+        &arrival.environment,
         now,
     )
     .await?;
+    let device =
+        login_record::succeeded(&mut tx, &state.policy, customer_id, LoginMethod::PasswordOtp, &arrival, now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: AuditAction::Login,
@@ -88,6 +101,9 @@ pub async fn login_otp(
     tx.commit().await?;
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, full.cookie(&state.policy));
+    if let Some(device) = device {
+        device.set_on(&mut response_headers);
+    }
     Ok((response_headers, Json(LoginResponse::Complete)))
 }
 

@@ -14,6 +14,7 @@ use webauthn_rs::prelude::DiscoverableAuthentication;
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::login_record::{self, Arrival, LoginMethod};
 use crate::identity::session::{self, Level, Opening, Stage};
 use crate::otp::token;
 use crate::passkey::ceremony;
@@ -86,8 +87,10 @@ pub async fn login(
     if let Some(old) = session::presented_token(&headers, &state.policy) {
         session::delete(&mut *tx, &old).await?;
     }
+    let arrival = Arrival::of(&headers, &state.policy);
     let opening = Opening { customer_id: me, stage: Stage::Full, level: Level::Passkey, login_at: now };
-    let token = session::create(&mut tx, &state.policy, opening, now).await?;
+    let token = session::create(&mut tx, &state.policy, opening, &arrival.environment, now).await?;
+    let device = login_record::succeeded(&mut tx, &state.policy, me, LoginMethod::Passkey, &arrival, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
         event: AuditAction::Login,
@@ -103,5 +106,8 @@ pub async fn login(
     tx.commit().await?;
     let mut response_headers = HeaderMap::new();
     session::set_cookie(&mut response_headers, token.cookie(&state.policy));
+    if let Some(device) = device {
+        device.set_on(&mut response_headers);
+    }
     Ok((response_headers, Json(LoginResponse::Complete)))
 }

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 use crate::config::Mode;
 use crate::error::ApiError;
 use crate::http::{csrf, rate_limit, session_cookie};
-use crate::identity::{account, login, registration};
+use crate::identity::{account, activity, login, registration};
 use crate::state::AppState;
 use crate::{banking, enrolment, mail, otp, passkey};
 
@@ -69,6 +69,10 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(openapi::document))
         .routes(routes!(login::logout))
         .routes(routes!(account::me))
+        .routes(routes!(activity::logins))
+        .routes(routes!(activity::list))
+        .routes(routes!(activity::logout_one))
+        .routes(routes!(activity::logout_others))
         .routes(routes!(enrolment::status))
         .routes(routes!(otp::status::status))
         .routes(routes!(banking::statement::show))

@@ -129,7 +129,25 @@ const TABLES: &[Table] = &[
             ("login_at", Int),
             ("created_at", Int),
             ("last_seen_at", Int),
+            ("environment", Text),
         ],
+    },
+    Table {
+        name: "login_history",
+        numbered: true,
+        columns: &[
+            ("id", Int),
+            ("customer_id", Int),
+            ("occurred_at", Int),
+            ("method", Text),
+            ("succeeded", Int),
+            ("environment", Text),
+        ],
+    },
+    Table {
+        name: "known_devices",
+        numbered: false,
+        columns: &[("customer_id", Int), ("device_hash", Blob), ("last_seen_at", Int)],
     },
     Table {
         name: "enrolment_codes",

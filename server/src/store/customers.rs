@@ -125,6 +125,8 @@ pub struct Profile {
     pub notice_address: Option<String>,
     /// Registered passkeys.
     pub passkeys: i64,
+    /// The successful login before the newest one (前回ログイン日時).
+    pub previous_login_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -133,6 +135,7 @@ struct ProfileAccountRow {
     login_id: String,
     notice_address: Option<String>,
     passkeys: i64,
+    previous_login_at: Option<i64>,
     kind: Option<String>,
     branch_code: Option<String>,
     number: Option<String>,
@@ -148,7 +151,9 @@ pub async fn profile_with_accounts(
 ) -> sqlx::Result<(Profile, Vec<AccountRow>)> {
     let rows: Vec<ProfileAccountRow> = sqlx::query_as(
         "SELECT c.name, k.login_id, c.notice_address,
-                (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
+                (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys,
+                (SELECT h.occurred_at FROM login_history h WHERE h.customer_id = c.id AND h.succeeded = 1
+                 ORDER BY h.id DESC LIMIT 1 OFFSET 1) AS previous_login_at, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
          FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
          WHERE c.id = $1 ORDER BY a.id",
     )
@@ -161,6 +166,7 @@ pub async fn profile_with_accounts(
         login_id: first.login_id.clone(),
         notice_address: first.notice_address.clone(),
         passkeys: first.passkeys,
+        previous_login_at: first.previous_login_at,
     };
     let accounts = rows
         .into_iter()

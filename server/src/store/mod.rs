@@ -33,6 +33,7 @@ pub mod copy;
 pub mod customers;
 pub mod enrolment_codes;
 pub mod ledger;
+pub mod login_history;
 pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod passkeys;

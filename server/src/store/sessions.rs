@@ -39,12 +39,14 @@ pub struct NewSession<'a> {
     pub stage: Stage,
     pub level: Level,
     pub login_at: i64,
+    /// The browser and system it runs on (ログイン中の端末).
+    pub environment: &'a str,
 }
 
 pub async fn insert(db: impl AnyExecutor<'_>, session: NewSession<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sessions (id_hash, customer_id, stage, level, login_at, created_at, last_seen_at, environment)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(session.id_hash)
     .bind(session.customer_id)
@@ -53,6 +55,7 @@ pub async fn insert(db: impl AnyExecutor<'_>, session: NewSession<'_>, now: i64)
     .bind(session.login_at)
     .bind(now)
     .bind(now)
+    .bind(session.environment)
     .execute(db)
     .await?;
     Ok(())
@@ -175,3 +178,59 @@ pub async fn sweep(
 
 text_enum!(Stage { OtpPending = "otp_pending", Full = "full" });
 text_enum!(Level { Password = "password", Otp = "otp", Passkey = "passkey" });
+
+/// A complete session as ログイン中の端末 lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveRow {
+    pub id_hash: Vec<u8>,
+    pub environment: String,
+    pub login_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// The customer's complete sessions that are still live, newest use first.
+pub async fn live_of(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    now: i64,
+    idle_seconds: i64,
+    absolute_seconds: i64,
+) -> sqlx::Result<Vec<LiveRow>> {
+    sqlx::query_as(
+        "SELECT id_hash, environment, login_at, last_seen_at FROM sessions
+         WHERE customer_id = $2 AND stage = $3 AND last_seen_at > $1 - $4 AND login_at > $1 - $5
+         ORDER BY last_seen_at DESC, id_hash",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .bind(Stage::Full)
+    .bind(idle_seconds)
+    .bind(absolute_seconds)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends one session of the customer's own (never another customer's); whether it did.
+pub async fn delete_of(db: impl AnyExecutor<'_>, customer_id: CustomerId, id_hash: &[u8]) -> sqlx::Result<bool> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash = $2")
+        .bind(customer_id)
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(ended.rows_affected() == 1)
+}
+
+/// Ends every session of the customer but `keep`; how many.
+pub async fn delete_others(db: impl AnyExecutor<'_>, customer_id: CustomerId, keep: &[u8]) -> sqlx::Result<u64> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2")
+        .bind(customer_id)
+        .bind(keep)
+        .execute(db)
+        .await?;
+    Ok(ended.rows_affected())
+}
+
+/// What the session runs on ('' for one from before environments were kept).
+pub async fn environment_of(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT environment FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(db).await
+}

@@ -36,10 +36,12 @@ pub async fn spawn_app() -> TestApp {
 /// The policy most tests run under: no per-address limit in the way, and customers registered
 /// a moment ago may confirm a first second factor by 確認コード and pay anyone at once. The
 /// 確認コード itself is still asked for every enrolment; `enrolment.rs` tests the bank's real
-/// address age and waiting period (`Policy::default()`).
+/// address age and waiting period (`Policy::default()`). A test's client keeps no cookies, so
+/// each of its logins is a new device: `logins.rs` tests that notice.
 pub fn test_policy() -> Policy {
     Policy {
         auth_requests_per_minute: 10_000,
+        new_environment_notice: false,
         enrolment: EnrolmentPolicy {
             address_age_days: 0,
             new_authenticator_hours: 0,

@@ -17,6 +17,7 @@ mod hostile;
 mod instances;
 mod lockout;
 mod login;
+mod logins;
 mod mail;
 mod notices;
 mod openapi;

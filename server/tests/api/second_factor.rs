@@ -49,7 +49,7 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
     let now = app.clock().now();
     let mut connection = app.state.db.acquire().await.unwrap();
     let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
-    let token = session::create(&mut connection, &app.state.policy, opening, now).await.unwrap();
+    let token = session::create(&mut connection, &app.state.policy, opening, "", now).await.unwrap();
     let cookie = token.cookie(&app.state.policy);
     let value = session::issued_session_id([cookie.to_str().unwrap()]).unwrap();
     let response = app.get_with_session("/api/me", value).await;

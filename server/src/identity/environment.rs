@@ -1,0 +1,132 @@
+//! Where a login comes from, as the customer can recognise it: the browser's and the operating
+//! system's family from the User-Agent (the ua-parser project's data, through
+//! `simple-useragent`), and a device cookie the bank set at an earlier login. Neither is
+//! proof of anything — both are the client's to send — so they inform the customer (ログイン
+//! 履歴, ログイン中の端末, the new-environment notice) and never decide a login.
+
+use std::sync::LazyLock;
+
+use axum::http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::config::Policy;
+
+/// The parser's regular expressions are compiled once, at the first login.
+static PARSER: LazyLock<simple_useragent::UserAgentParser> = LazyLock::new(simple_useragent::UserAgentParser::new);
+
+/// Compiles the parser's expressions ahead of the first login (a second or more in a debug
+/// build); `startup` runs it on a blocking thread.
+pub fn warm_up() {
+    LazyLock::force(&PARSER);
+}
+
+/// `Chrome / Android`, `Mobile Safari / iOS`; `不明な環境` when the header says nothing known.
+pub fn of(headers: &HeaderMap) -> String {
+    let agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    describe(agent)
+}
+
+fn describe(agent: &str) -> String {
+    if agent.trim().is_empty() {
+        return UNKNOWN.to_owned();
+    }
+    let parsed = PARSER.parse(agent);
+    let known = |family: &str| (!family.is_empty() && family != "Other").then(|| family.to_owned());
+    match (known(&parsed.client.family), known(&parsed.os.family)) {
+        (Some(browser), Some(os)) => format!("{browser} / {os}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => UNKNOWN.to_owned(),
+    }
+}
+
+const UNKNOWN: &str = "不明な環境";
+
+const DEVICE_COOKIE: &str = "nb_device";
+const HOST_DEVICE_COOKIE: &str = "__Host-nb_device";
+/// About 400 days, the longest a browser keeps a cookie.
+const DEVICE_COOKIE_SECONDS: i64 = 400 * 86_400;
+
+fn device_cookie_name(policy: &Policy) -> &'static str {
+    if policy.tls {
+        HOST_DEVICE_COOKIE
+    } else {
+        DEVICE_COOKIE
+    }
+}
+
+/// The device the request names, as stored (the cookie's SHA-256), if it names one that
+/// could be ours.
+pub fn presented_device(headers: &HeaderMap, policy: &Policy) -> Option<Vec<u8>> {
+    let name = device_cookie_name(policy);
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && value.len() == 43)
+        .map(|(_, value)| device_hash(value))
+}
+
+fn device_hash(value: &str) -> Vec<u8> {
+    Sha256::digest(value.as_bytes()).to_vec()
+}
+
+/// A new device: the cookie to set and what to store.
+pub struct NewDevice {
+    pub hash: Vec<u8>,
+    cookie: HeaderValue,
+}
+
+impl NewDevice {
+    pub fn generate(policy: &Policy) -> Self {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let value = URL_SAFE_NO_PAD.encode(bytes);
+        let secure = if policy.tls { "; Secure" } else { "" };
+        let cookie = format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DEVICE_COOKIE_SECONDS}{secure}",
+            device_cookie_name(policy)
+        );
+        Self { hash: device_hash(&value), cookie: HeaderValue::from_str(&cookie).expect("the cookie is ASCII") }
+    }
+
+    pub fn set_on(&self, headers: &mut HeaderMap) {
+        headers.append(SET_COOKIE, self.cookie.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_s_browser_and_system_are_named_and_nothing_else() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        assert_eq!(describe(android), "Chrome Mobile / Android");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe(iphone), "Mobile Safari / iOS");
+        assert_eq!(describe(""), "不明な環境");
+        assert_eq!(describe("curl/8.5.0"), "curl");
+    }
+
+    #[test]
+    fn a_device_is_known_by_its_cookie_s_hash_only() {
+        let policy = Policy::default();
+        let device = NewDevice::generate(&policy);
+        let mut set = HeaderMap::new();
+        device.set_on(&mut set);
+        let cookie = set.get(SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let value = cookie.split(';').next().unwrap();
+        let mut sent = HeaderMap::new();
+        sent.insert(COOKIE, HeaderValue::from_str(&format!("other=1; {value}")).unwrap());
+        assert_eq!(presented_device(&sent, &policy), Some(device.hash.clone()));
+        sent.insert(COOKIE, HeaderValue::from_static("nb_device=short"));
+        assert_eq!(presented_device(&sent, &policy), None);
+    }
+}
