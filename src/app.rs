@@ -16,6 +16,7 @@ use crate::pages::passkeys::{PasskeyRegisterPage, PasskeysPage};
 use crate::pages::payees::PayeesPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sessions::SessionsPage;
+use crate::pages::transfer_history::TransferHistoryPage;
 use crate::pages::transfer_limit::TransferLimitPage;
 use crate::pages::transfer_menu::TransferMenuPage;
 use crate::pages::transfer_other::TransferOtherPage;
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/transfer/other") view=TransferOtherPage />
                     <Route path=path!("/transfer/payees") view=PayeesPage />
                     <Route path=path!("/transfer/limit") view=TransferLimitPage />
+                    <Route path=path!("/transfer/history") view=TransferHistoryPage />
                     <Route path=path!("/otp") view=OtpMenuPage />
                     <Route path=path!("/otp/issue") view=OtpIssuePage />
                     <Route path=path!("/otp/activate") view=OtpActivatePage />

@@ -296,7 +296,44 @@ pub struct TransferReceipt {
     pub amount: i64,
     pub fee: i64,
     pub requester_name: String,
+    /// 完了, or 確認中 when the bank checks it before the money moves.
+    #[serde(default)]
+    pub status: TransferStatus,
 }
+
+/// Where a 振込 stands (振込照会).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStatus {
+    /// The money has moved.
+    #[default]
+    Completed,
+    /// 確認中: the amount is reserved on the account while the bank checks the 振込.
+    Held,
+    /// 取消: the bank did not carry it out; the reservation ended.
+    Rejected,
+}
+
+impl TransferStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Completed => "完了",
+            Self::Held => "確認中",
+            Self::Rejected => "取消",
+        }
+    }
+}
+
+/// `GET /api/transfers`: 振込照会, the customer's 振込 and 振替 of the last 90 days, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferHistory {
+    pub transfers: Vec<TransferReceipt>,
+}
+
+/// Days 振込照会 reaches back.
+pub const TRANSFER_HISTORY_DAYS: i64 = 90;
 
 /// `GET /api/transfer-limit`: 1日あたりの振込限度額 and today's use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -339,3 +339,8 @@ pub async fn logout_session(id: &str) -> Result<crate::logins::SessionsEnded, Cl
 pub async fn logout_other_sessions() -> Result<crate::logins::SessionsEnded, ClientError> {
     post("/api/sessions/logout-others", &()).await
 }
+
+/// BTF041 振込照会.
+pub async fn transfers() -> Result<crate::banking::TransferHistory, ClientError> {
+    get("/api/transfers").await
+}

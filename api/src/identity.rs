@@ -156,6 +156,13 @@ pub struct Account {
     /// 口座名義 (全角カナ): the 依頼人名 a 振込 from this account carries unless changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_kana: Option<String>,
+    /// Yen reserved for 振込 the bank is checking (拘束中): part of the balance, not payable.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub held: i64,
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 use netbank_e2e::{Browser, Product, PHONE_WIDTH};
 
 /// The bank's screens a customer with a token in use reaches from the menu, by address.
-const BANK_SCREENS: [(&str, &str); 13] = [
+const BANK_SCREENS: [(&str, &str); 14] = [
     ("/home", "BHM001"),
     ("/accounts", "BAC001"),
     ("/transfer", "BTF001"),
@@ -14,6 +14,7 @@ const BANK_SCREENS: [(&str, &str); 13] = [
     ("/transfer/other", "BTF011"),
     ("/transfer/payees", "BTF021"),
     ("/transfer/limit", "BTF031"),
+    ("/transfer/history", "BTF041"),
     ("/otp", "BOT001"),
     ("/passkeys", "BPK001"),
     ("/passkeys/new", "BPK002"),

@@ -61,7 +61,10 @@ actions! {
     Throttled => "throttled",
     TokenProvision => "token_provision",
     Transfer => "transfer",
+    TransferHold => "transfer_hold",
     TransferLimit => "transfer_limit",
+    TransferReject => "transfer_reject",
+    TransferRelease => "transfer_release",
 }
 
 /// How it ended.

@@ -82,6 +82,9 @@ pub enum Command {
     /// Operator: the ledger (trial balance).
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Operator: 振込 the bank holds for checking (出金停止).
+    #[command(subcommand)]
+    Transfer(TransferCommand),
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -176,6 +179,33 @@ pub enum LedgerCommand {
     /// Trial balance: every account's balance equals its lines and all lines sum to zero
     /// (exit status 1 when not).
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TransferCommand {
+    /// The branch's queue of held 振込.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Every 振込 still held, oldest first: 受付番号, customer, accounts, amount, rules.
+    List,
+    /// The customer confirmed it: make the 振込 (once).
+    Release {
+        /// 受付番号 (`20261203-K000012`).
+        receipt: String,
+        /// What was checked (recorded in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Do not make it: the reservation ends and the customer is told.
+    Reject {
+        receipt: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -397,6 +427,14 @@ pub struct PolicyArgs {
     pub new_authenticator_hours: u32,
     /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
     /// Production mode refuses to start without it unless told to run insecurely.
+    /// A 振込 to a payee never paid, of at least this many yen (fee included), waits for the
+    /// branch (出金停止) when made within `--hold-window-days` of 利用開始, a new
+    /// authenticator, a limit raise, a new notice address or a login from a new device.
+    #[arg(long, env = "NETBANK_HOLD_NEW_PAYEE_FROM", default_value_t = crate::transfer_policy::HoldRule::default().new_payee_from.0, value_parser = clap::value_parser!(i64).range(1..))]
+    pub hold_new_payee_from: i64,
+    /// The days after such a change during which those 振込 wait; 0 holds none.
+    #[arg(long, env = "NETBANK_HOLD_WINDOW_DAYS", default_value_t = crate::transfer_policy::HoldRule::default().window_days)]
+    pub hold_window_days: u32,
     #[arg(long, env = "NETBANK_TLS")]
     pub tls: bool,
     /// Mail 「新しい環境からのログインのお知らせ」 on a login from a device not seen for the
@@ -426,6 +464,10 @@ impl PolicyArgs {
                 default_daily_limit: Yen(self.daily_transfer_limit.min(self.max_daily_transfer_limit)),
                 max_daily_limit: Yen(self.max_daily_transfer_limit),
                 fees: self.transfer_fees,
+                hold: (self.hold_window_days > 0).then_some(crate::transfer_policy::HoldRule {
+                    new_payee_from: Yen(self.hold_new_payee_from),
+                    window_days: self.hold_window_days,
+                }),
                 lookups_per_hour: self.payee_lookups_per_hour,
             },
             enrolment: EnrolmentPolicy {
@@ -539,6 +581,18 @@ impl Cli {
                     done.balance
                 );
                 Ok(())
+            }
+            Command::Transfer(TransferCommand::Review(review)) => {
+                let db = open(&common).await?;
+                match review {
+                    ReviewCommand::List => crate::operator::holds::list(&db).await,
+                    ReviewCommand::Release { receipt, reason } => {
+                        crate::operator::holds::release(&db, &Clock::System, &receipt, &reason).await
+                    }
+                    ReviewCommand::Reject { receipt, reason } => {
+                        crate::operator::holds::reject(&db, &Clock::System, &receipt, &reason).await
+                    }
+                }
             }
             Command::Ledger(LedgerCommand::Check) => {
                 let db = open(&common).await?;

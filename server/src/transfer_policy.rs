@@ -57,6 +57,22 @@ impl FromStr for FeeTable {
     }
 }
 
+/// When a 振込 waits for the branch instead of moving (出金停止): to a payee the customer has
+/// never paid, of at least `new_payee_from` (fee included), within `window_days` of a change
+/// a thief makes first — 利用開始, a new authenticator, a limit raise, a new notice address,
+/// a login from a device the bank had not seen (`banking::risk` names each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldRule {
+    pub new_payee_from: Yen,
+    pub window_days: u32,
+}
+
+impl Default for HoldRule {
+    fn default() -> Self {
+        Self { new_payee_from: Yen(100_000), window_days: 7 }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransferPolicy {
     /// 1日あたりの振込限度額 of a customer who has not set one.
@@ -66,6 +82,8 @@ pub struct TransferPolicy {
     pub fees: FeeTable,
     /// Payee lookups (a name for an account number) a customer may make per hour.
     pub lookups_per_hour: u32,
+    /// `None`: no 振込 waits for the branch.
+    pub hold: Option<HoldRule>,
 }
 
 impl Default for TransferPolicy {
@@ -75,6 +93,7 @@ impl Default for TransferPolicy {
             max_daily_limit: Yen(10_000_000),
             fees: FeeTable::default(),
             lookups_per_hour: 30,
+            hold: Some(HoldRule::default()),
         }
     }
 }

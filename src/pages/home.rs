@@ -20,7 +20,10 @@ pub fn HomePage() -> impl IntoView {
                             <td data-label="店番">{account.branch_code.clone()}</td>
                             <td data-label="科目">{account.kind.label()}</td>
                             <td data-label="口座番号">{account.number.clone()}</td>
-                            <td data-label="残高" class="amount">{yen(account.balance)}</td>
+                            <td data-label="残高" class="amount">
+                                {yen(account.balance)}
+                                {(account.held > 0).then(|| view! { <span class="held">{format!("（うち拘束中 {}）", yen(account.held))}</span> })}
+                            </td>
                             <td><A href=format!("/accounts?account={}-{}", account.branch_code, account.number)>"明細"</A></td>
                         </tr>
                     }

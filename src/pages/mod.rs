@@ -15,6 +15,7 @@ pub mod profile;
 pub mod registration;
 pub mod sessions;
 pub mod transfer_flow;
+pub mod transfer_history;
 pub mod transfer_limit;
 pub mod transfer_menu;
 pub mod transfer_other;

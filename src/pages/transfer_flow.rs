@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use netbank_api::banking::{
     TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest,
+    TransferStatus,
 };
 use netbank_api::client::{self, ClientError};
 use netbank_api::display::account_text;
@@ -265,6 +266,7 @@ pub fn TransferConfirm(
 #[component]
 pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
     let transfer = receipt.kind == TransferKind::Transfer;
+    let held = receipt.status == TransferStatus::Held;
     let (title, id) = if transfer { ("振込完了", "BTF013") } else { ("振替完了", "BTF004") };
     let statement = format!("/accounts?account={}", receipt.from_account);
     // The receipt names the account by its key (`001-1234567`); the screen writes it in full.
@@ -275,6 +277,11 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
     view! {
         <Screen title=title id=id>
             <p class="done-message" role="status">{format!("{}を受け付けました。", receipt.kind.label())}</p>
+            <Show when=move || held>
+                <div class="notice transfer-held" role="status">
+                    "不正利用防止のため、この振込は当組合で内容を確認しています（確認中）。確認が済むまで振込金額と手数料をお支払口座に拘束し、確認後に振込を実行してメールでお知らせします。当組合からお電話でご依頼内容を確認することがあります。"
+                </div>
+            </Show>
             <dl class="facts">
                 <dt>"受付番号"</dt><dd class="receipt-no">{receipt.receipt_no.clone()}</dd>
                 <dt>"受付日時"</dt><dd>{receipt.accepted_at.clone()}</dd>
@@ -283,10 +290,12 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
                 <dd>{format!("{} {}", account_text(&receipt.to.branch_code, receipt.to.kind, &receipt.to.account_number), receipt.to.name)}</dd>
                 <dt>"金額"</dt><dd>{yen(receipt.amount)}</dd>
                 <dt>"手数料"</dt><dd>{yen(receipt.fee)}</dd>
+                <dt>"状況"</dt><dd class="transfer-status">{receipt.status.label()}</dd>
             </dl>
             <p class="hint">"受付番号はお問い合わせの際に必要です。"</p>
             <div class="actions">
                 <A href=statement attr:class="button secondary">"入出金明細を見る"</A>
+                <A href="/transfer/history" attr:class="button secondary">"振込照会"</A>
                 <A href="/transfer" attr:class="button">"振込・振替メニューへ"</A>
             </div>
         </Screen>

@@ -91,6 +91,9 @@ pub async fn change(
     };
     let now = state.clock.now();
     customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
+    if raising {
+        customers::mark_limit_raised(&mut *tx, me, now).await?;
+    }
     notice::send(&mut tx, me, &Notice::TransferLimitChanged { limit: wanted }, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),

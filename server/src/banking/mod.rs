@@ -3,10 +3,13 @@
 //! once, confirmed by the one-time password for 振込), 登録振込先 and the payee lookup
 //! (`payees`), 1日あたりの振込限度額 (`limit`) and the bank's rules (`policy`).
 
+pub mod history;
+pub mod holds;
 pub mod ledger;
 pub mod limit;
 pub mod payees;
 pub mod policy;
+pub mod risk;
 pub mod statement;
 pub mod transfer;
 

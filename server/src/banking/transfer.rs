@@ -9,7 +9,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::banking::{Payee, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest};
+use netbank_api::banking::{
+    Payee, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest, TransferStatus,
+};
 use netbank_api::checked::{Destination, Draft};
 use netbank_api::enrolment::{Factors, NoTransfer};
 use netbank_api::identity::{Account, OtpState};
@@ -21,7 +23,7 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
-use crate::banking::{jst_day, limit};
+use crate::banking::{jst_day, limit, risk};
 use crate::calendar::jst_datetime;
 use crate::config::Policy;
 use crate::enrolment;
@@ -37,6 +39,8 @@ use crate::passkey::approval::{self, Binding};
 use crate::passkey::PasskeyError;
 use crate::state::AppState;
 use crate::store::accounts::{self, AccountRecord};
+use crate::store::customers;
+use crate::store::holds::{self, HoldRow, HoldStatus, NewHold};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::transfers::{self, NewTransfer, TransferRow};
 use crate::throttle::{self, Action};
@@ -232,6 +236,7 @@ pub fn account_of(account: &AccountRecord) -> Account {
         number: account.number.clone(),
         balance: account.balance.0,
         holder_kana: account.holder_kana.clone(),
+        held: account.held.0,
     }
 }
 
@@ -357,6 +362,9 @@ pub async fn execute(
     let from = own_account(&state, me, &draft.from).await?;
     let to = destination(&state, &draft.to).await?;
     // A confirmation done already answers as it did; its code was used then.
+    if let Some(held) = holds::find_by_key(&state.db, me, key.as_str()).await? {
+        return Ok(Json(replay_hold(&state, held, &from, to.as_ref(), &draft).await?));
+    }
     if let Some(done) = transfers::find_by_key(&state.db, me, key.as_str()).await? {
         return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?));
     }
@@ -398,6 +406,17 @@ pub async fn execute(
         Ok(plan) => plan,
         Err(error) => return Err(refuse_spent(tx, &client, me, error, now).await),
     };
+    let rules = match plan.kind {
+        TransferKind::Transfer => {
+            let marks = customers::risk_marks(&mut *tx, me).await?;
+            let paid = transfers::has_paid(&mut *tx, me, plan.to.id).await?;
+            risk::rules_met(state.policy.transfer.hold, &marks, paid, plan.amount + plan.fee, now)
+        }
+        TransferKind::OwnTransfer => Vec::new(),
+    };
+    if !rules.is_empty() {
+        return hold(tx, &state, &client, me, &plan, &draft, key.as_str(), &rules, now).await;
+    }
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
     match write(&mut attempt, &state, me, &plan, key.as_str(), request.save_payee, now).await {
         Ok(transfer_id) => {
@@ -521,24 +540,7 @@ async fn write(
             return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
         }
     }
-    let (out, into) = match plan.kind {
-        TransferKind::Transfer => (format!("振込 {}", plan.to.holder_name), format!("振込 {}", plan.requester)),
-        TransferKind::OwnTransfer => ("振替".to_owned(), "振替".to_owned()),
-    };
-    let mut lines = vec![
-        Line { side: Side::Account(plan.from.id), amount: -plan.amount, description: out },
-        Line { side: Side::Account(plan.to.id), amount: plan.amount, description: into },
-    ];
-    if plan.fee > Yen::ZERO {
-        lines.push(Line {
-            side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned()
-        });
-        lines.push(Line {
-            side: Side::House(HouseAccount::FeeIncome),
-            amount: plan.fee,
-            description: "振込手数料".to_owned(),
-        });
-    }
+    let lines = money_lines(plan.kind, (&plan.from, &plan.to), plan.amount, plan.fee, &plan.requester);
     match ledger::post_lines(&mut *tx, entry, lines).await {
         Ok(()) => {}
         Err(PostingError::Overdraft(_)) => return Err(WriteError::Refused(TransferError::InsufficientFunds)),
@@ -550,18 +552,41 @@ async fn write(
     let notice = Notice::TransferAccepted {
         kind: plan.kind.label(),
         receipt_no: receipt_no(id, now),
-        payee: format!(
-            "{} {} ***{} {}",
-            plan.to.branch_code,
-            plan.to.kind().label(),
-            &plan.to.number[plan.to.number.len() - 4..],
-            plan.to.holder_name
-        ),
+        payee: payee_line(&plan.to),
         amount: plan.amount,
         fee: plan.fee,
     };
     notice::send(tx, customer_id, &notice, now).await?;
     Ok(id)
+}
+
+/// The lines of a 振込 or 振替: the amount out of `from` and into `to`, and a 振込's fee into
+/// the bank's fee income. 摘要: the payee's name on the payer's side, the 依頼人名 on the
+/// payee's.
+pub(crate) fn money_lines(
+    kind: TransferKind,
+    (from, to): (&AccountRecord, &AccountRecord),
+    amount: Yen,
+    fee: Yen,
+    requester: &str,
+) -> Vec<Line> {
+    let (out, into) = match kind {
+        TransferKind::Transfer => (format!("振込 {}", to.holder_name), format!("振込 {requester}")),
+        TransferKind::OwnTransfer => ("振替".to_owned(), "振替".to_owned()),
+    };
+    let mut lines = vec![
+        Line { side: Side::Account(from.id), amount: -amount, description: out },
+        Line { side: Side::Account(to.id), amount, description: into },
+    ];
+    if fee > Yen::ZERO {
+        lines.push(Line { side: Side::Account(from.id), amount: -fee, description: "振込手数料".to_owned() });
+        lines.push(Line {
+            side: Side::House(HouseAccount::FeeIncome),
+            amount: fee,
+            description: "振込手数料".to_owned(),
+        });
+    }
+    lines
 }
 
 /// 受付番号: the Japan-time date and the transfer's number, `20261124-0000123`.
@@ -580,6 +605,7 @@ fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
         amount: plan.amount.0,
         fee: plan.fee.0,
         requester_name: plan.requester.clone(),
+        status: TransferStatus::Completed,
     }
 }
 
@@ -608,5 +634,154 @@ async fn replay(
         amount: done.amount.0,
         fee: done.fee.0,
         requester_name: done.requester_name,
+        status: TransferStatus::Completed,
     })
+}
+
+/// 受付番号 of a 振込 the bank holds for checking: `20261124-K000012` (its own numbers).
+pub fn hold_receipt_no(hold_id: i64, at: i64) -> String {
+    let date = netbank_api::input::Date::from_days(jst_day(at));
+    format!("{:04}{:02}{:02}-K{hold_id:06}", date.year, date.month, date.day)
+}
+
+/// The hold a receipt names (`…-K000012`), if it names one.
+pub fn hold_id_of(receipt_no: &str) -> Option<i64> {
+    let (_, number) = receipt_no.trim().split_once("-K")?;
+    number.parse().ok()
+}
+
+impl From<HoldStatus> for TransferStatus {
+    fn from(status: HoldStatus) -> Self {
+        match status {
+            HoldStatus::Held => TransferStatus::Held,
+            HoldStatus::Released => TransferStatus::Completed,
+            HoldStatus::Rejected => TransferStatus::Rejected,
+        }
+    }
+}
+
+/// A held 振込 as its receipt shows it.
+pub(crate) async fn hold_receipt(db: &sqlx::AnyPool, held: &HoldRow) -> sqlx::Result<TransferReceipt> {
+    let from = accounts::by_id(db, held.from_account_id).await?;
+    let to = accounts::by_id(db, held.to_account_id).await?;
+    Ok(TransferReceipt {
+        receipt_no: hold_receipt_no(held.id, held.created_at),
+        kind: TransferKind::Transfer,
+        accepted_at: jst_datetime(held.created_at),
+        from_account: from.key(),
+        to: Payee { name: held.payee_name.clone(), ..payee_of(&to, false) },
+        amount: held.amount.0,
+        fee: held.fee.0,
+        requester_name: held.requester_name.clone(),
+        status: held.status.into(),
+    })
+}
+
+/// The answer a held confirmation got, if this request is that confirmation again.
+async fn replay_hold(
+    state: &AppState,
+    held: HoldRow,
+    from: &AccountRecord,
+    to: Option<&AccountRecord>,
+    draft: &Draft,
+) -> Result<TransferReceipt, TransferError> {
+    let same = held.from_account_id == from.id
+        && to.is_some_and(|to| to.id == held.to_account_id)
+        && held.amount == Yen(draft.amount.yen());
+    if !same {
+        return Err(TransferError::IdempotencyConflict);
+    }
+    Ok(hold_receipt(&state.db, &held).await?)
+}
+
+/// Puts a 振込 the rules caught on hold instead of moving it: the amount and fee reserved on
+/// the paying account, counted toward the day's limit, the customer told, the rules audited —
+/// in the transaction that spent the code or approval.
+#[allow(clippy::too_many_arguments)]
+async fn hold(
+    mut tx: Transaction<'static, Any>,
+    state: &AppState,
+    client: &ClientAddr,
+    customer_id: CustomerId,
+    plan: &Plan,
+    draft: &Draft,
+    key: &str,
+    rules: &[risk::Rule],
+    now: i64,
+) -> Result<Json<TransferReceipt>, ApiError> {
+    let total = plan.amount + plan.fee;
+    let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
+    let placed: Result<i64, WriteError> = async {
+        let day_limit = limit::daily_limit(state, &mut *attempt, customer_id).await?;
+        if !transfers::reserve_day_total(&mut attempt, customer_id, jst_day(now), total, day_limit).await? {
+            return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
+        }
+        if !accounts::hold(&mut *attempt, plan.from.id, total).await? {
+            return Err(WriteError::Refused(TransferError::InsufficientFunds));
+        }
+        let new = NewHold {
+            customer_id,
+            idempotency_key: key,
+            from_account_id: plan.from.id,
+            to_account_id: plan.to.id,
+            amount: plan.amount,
+            fee: plan.fee,
+            requester_name: &plan.requester,
+            payee_name: &plan.to.holder_name,
+            rules: &risk::names(rules),
+            day: jst_day(now),
+        };
+        let id = holds::insert(&mut *attempt, new, now).await?;
+        let notice = Notice::TransferHeld {
+            receipt_no: hold_receipt_no(id, now),
+            payee: payee_line(&plan.to),
+            amount: plan.amount,
+            fee: plan.fee,
+        };
+        notice::send(&mut attempt, customer_id, &notice, now).await?;
+        Ok(id)
+    }
+    .await;
+    match placed {
+        Ok(id) => {
+            attempt.commit().await?;
+            let event = AuditEvent {
+                customer_id: Some(customer_id),
+                event: AuditAction::TransferHold,
+                client_addr: client.ip_string(),
+                result: Outcome::Success,
+                detail: Some(format!(
+                    "receipt={} rules={} amount={} fee={} to={}",
+                    hold_receipt_no(id, now),
+                    risk::names(rules),
+                    plan.amount,
+                    plan.fee,
+                    plan.to.key()
+                )),
+            };
+            audit::record(&mut *tx, now, event).await?;
+            tx.commit().await?;
+            state.mail_wakeup.notify_one();
+            let held =
+                holds::by_id(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("a hold just written is gone"))?;
+            Ok(Json(hold_receipt(&state.db, &held).await?))
+        }
+        Err(WriteError::Duplicate) => {
+            drop(attempt);
+            tx.rollback().await?;
+            let held = holds::find_by_key(&state.db, customer_id, key)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("a duplicate idempotency key without its hold"))?;
+            Ok(Json(replay_hold(state, held, &plan.from, Some(&plan.to), draft).await?))
+        }
+        Err(WriteError::Refused(error)) => {
+            attempt.rollback().await?;
+            Err(refuse_spent(tx, client, customer_id, error, now).await)
+        }
+    }
+}
+
+/// How a notice names the payee: 店番, 科目, the last four digits, the name.
+pub(crate) fn payee_line(to: &AccountRecord) -> String {
+    format!("{} {} ***{} {}", to.branch_code, to.kind().label(), &to.number[to.number.len() - 4..], to.holder_name)
 }

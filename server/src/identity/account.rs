@@ -46,6 +46,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
                 number: row.number,
                 balance: row.balance.0,
                 holder_kana: row.holder_kana,
+                held: row.held.0,
             })
         })
         .collect::<Result<_, ApiError>>()?;

@@ -10,6 +10,7 @@ use crate::config::Policy;
 use crate::identity::environment::{self, NewDevice};
 use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
+use crate::store::customers;
 use crate::store::login_history::{self, Method, NewLogin};
 
 pub use crate::store::login_history::Method as LoginMethod;
@@ -52,9 +53,13 @@ pub async fn succeeded(
     let unfamiliar = last_seen.is_none_or(|at| now - at > DEVICE_MEMORY_SECONDS);
     // The first login of all has nothing to compare with.
     let logged_in_before = login_history::previous_success(&mut **tx, customer_id).await?.is_some();
-    if unfamiliar && logged_in_before && policy.new_environment_notice {
-        notice::send(tx, customer_id, &Notice::NewEnvironment { environment: arrival.environment.clone() }, now)
-            .await?;
+    if unfamiliar && logged_in_before {
+        // A fact for the hold rules, whether or not the customer is mailed about it.
+        customers::mark_new_environment(&mut **tx, customer_id, now).await?;
+        if policy.new_environment_notice {
+            let notice = Notice::NewEnvironment { environment: arrival.environment.clone() };
+            notice::send(tx, customer_id, &notice, now).await?;
+        }
     }
     Ok(cookie)
 }

@@ -44,6 +44,25 @@ pub enum Notice {
     TransferLimitChanged {
         limit: Yen,
     },
+    /// A 振込 the bank checks before the money moves (出金停止): reserved, not sent.
+    TransferHeld {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        fee: Yen,
+    },
+    /// The bank checked it and sent it.
+    TransferReleased {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+    },
+    /// The bank did not send it; the reservation has ended.
+    TransferRejected {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+    },
     /// Never the customer's label for it (a label is theirs to write, this mail is the bank's):
     /// the kind of passkey, the time, and the waiting period.
     PasskeyRegistered {
@@ -133,6 +152,28 @@ impl Notice {
                     yen(fee.0)
                 ),
                 not_you.to_owned(),
+            ),
+            Self::TransferHeld { receipt_no, payee, amount, fee } => (
+                "振込受付（確認中）のお知らせ",
+                format!(
+                    "ご依頼の振込は、不正利用防止のため当組合で内容を確認しています。確認が済むまで振込金額と手数料をお支払口座に拘束し、確認後に振込を実行してお知らせします。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}\n手数料：{}",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                format!("当組合からお電話でご依頼内容を確認することがあります。{not_you}"),
+            ),
+            Self::TransferReleased { receipt_no, payee, amount } => (
+                "振込実行のお知らせ",
+                format!("確認中だった振込を実行しました。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}", yen(amount.0)),
+                not_you.to_owned(),
+            ),
+            Self::TransferRejected { receipt_no, payee, amount } => (
+                "振込取消のお知らせ",
+                format!(
+                    "確認中だった振込は、確認の結果、実行しませんでした。拘束していた金額はお支払口座でお使いいただけます。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}",
+                    yen(amount.0)
+                ),
+                format!("詳しくはお取引店までお問い合わせください。{not_you}"),
             ),
             Self::TransferLimitChanged { limit } => (
                 "振込限度額変更のお知らせ",
@@ -261,6 +302,22 @@ mod tests {
                 fee: Yen(0),
             },
             Notice::TransferLimitChanged { limit: Yen(300_000) },
+            Notice::TransferHeld {
+                receipt_no: "20270115-K000001".into(),
+                payee: "001 普通 ***4321 デモ ハナコ".into(),
+                amount: Yen(300_000),
+                fee: Yen(0),
+            },
+            Notice::TransferReleased {
+                receipt_no: "20270115-K000001".into(),
+                payee: "001 普通 ***4321 デモ ハナコ".into(),
+                amount: Yen(300_000),
+            },
+            Notice::TransferRejected {
+                receipt_no: "20270115-K000001".into(),
+                payee: "001 普通 ***4321 デモ ハナコ".into(),
+                amount: Yen(300_000),
+            },
             Notice::PasskeyRegistered { synced: true, new_payees_from: Some("2027年1月16日 09:00".into()) },
             Notice::PasskeyRemoved { by_bank: false },
             Notice::PasskeyRemoved { by_bank: true },

@@ -4,5 +4,6 @@
 pub mod accounts;
 pub mod customers;
 pub mod demo;
+pub mod holds;
 pub mod otp;
 pub mod passkeys;

@@ -78,7 +78,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(banking::statement::show))
         .routes(routes!(banking::statement::download))
         .routes(routes!(banking::transfer::quote))
-        .routes(routes!(banking::transfer::execute))
+        .routes(routes!(banking::transfer::execute, banking::history::list))
         .routes(routes!(banking::payees::list))
         .routes(routes!(banking::payees::delete))
         .routes(routes!(passkey::manage::list))

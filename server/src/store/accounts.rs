@@ -16,6 +16,8 @@ pub struct AccountRow {
     pub number: String,
     pub balance: Yen,
     pub holder_kana: Option<String>,
+    /// Reserved for 振込 the branch is checking (拘束中): part of the balance, not payable.
+    pub held: Yen,
 }
 
 /// An account as the ledger and the transfer need it.
@@ -27,6 +29,7 @@ pub struct AccountRecord {
     pub number: String,
     pub kind: String,
     pub balance: Yen,
+    pub held: Yen,
     /// 口座名義 (全角カナ), `None` for accounts opened before the ledger.
     pub holder_kana: Option<String>,
     /// The name a payer confirms: the カナ, or the customer's name where there is none.
@@ -88,7 +91,7 @@ pub async fn insert_account_if_absent(
 
 pub async fn accounts_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<AccountRow>> {
     sqlx::query_as(
-        "SELECT kind, branch_code, number, balance, holder_kana FROM accounts WHERE customer_id = $1 ORDER BY id",
+        "SELECT kind, branch_code, number, balance, holder_kana, held FROM accounts WHERE customer_id = $1 ORDER BY id",
     )
     .bind(customer_id)
     .fetch_all(db)
@@ -107,7 +110,7 @@ pub async fn customer_by_account(
         .await
 }
 
-const RECORD: &str = "SELECT a.id, a.customer_id, a.branch_code, a.number, a.kind, a.balance, a.holder_kana,
+const RECORD: &str = "SELECT a.id, a.customer_id, a.branch_code, a.number, a.kind, a.balance, a.held, a.holder_kana,
     COALESCE(a.holder_kana, c.name) AS holder_name FROM accounts a JOIN customers c ON c.id = a.customer_id";
 
 /// The account with this 店番 and 口座番号.
@@ -123,17 +126,37 @@ pub async fn by_id(db: impl AnyExecutor<'_>, id: AccountId) -> sqlx::Result<Acco
     sqlx::query_as(&format!("{RECORD} WHERE a.id = $1")).bind(id).fetch_one(db).await
 }
 
-/// Adds `amount` (negative: takes it out) unless the balance would fall below zero; the
-/// balance after, or `None` when refused. The condition sits in the statement, so parallel
-/// withdrawals cannot overdraw together.
+/// Adds `amount` (negative: takes it out) unless the balance would fall below what is held
+/// (zero when nothing is); the balance after, or `None` when refused. The condition sits in
+/// the statement, so parallel withdrawals cannot overdraw together.
 pub async fn apply(db: impl AnyExecutor<'_>, account_id: AccountId, amount: Yen) -> sqlx::Result<Option<Yen>> {
     sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0 RETURNING balance",
+        "UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= held RETURNING balance",
     )
     .bind(amount)
     .bind(account_id)
     .fetch_optional(db)
     .await
+}
+
+/// Reserves `amount` of what the account can pay (拘束) unless it has less; whether it did.
+pub async fn hold(db: impl AnyExecutor<'_>, account_id: AccountId, amount: Yen) -> sqlx::Result<bool> {
+    let held = sqlx::query("UPDATE accounts SET held = held + $1 WHERE id = $2 AND balance - held >= $1")
+        .bind(amount)
+        .bind(account_id)
+        .execute(db)
+        .await?;
+    Ok(held.rows_affected() == 1)
+}
+
+/// Ends a reservation of `amount`; whether there was that much held.
+pub async fn unhold(db: impl AnyExecutor<'_>, account_id: AccountId, amount: Yen) -> sqlx::Result<bool> {
+    let freed = sqlx::query("UPDATE accounts SET held = held - $1 WHERE id = $2 AND held >= $1")
+        .bind(amount)
+        .bind(account_id)
+        .execute(db)
+        .await?;
+    Ok(freed.rows_affected() == 1)
 }
 
 /// Every account's stored balance, for the trial balance.

@@ -104,6 +104,47 @@ pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: Custome
         .flatten())
 }
 
+/// When the customer last raised their limit.
+pub async fn mark_limit_raised(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET limit_raised_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// When the customer last logged in from a device the bank had not seen for them.
+pub async fn mark_new_environment(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET new_environment_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// When each change after which a new payee waits for the branch last happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct RiskMarks {
+    /// 利用開始: the customer's creation.
+    pub created_at: i64,
+    pub authenticator_added_at: Option<i64>,
+    pub limit_raised_at: Option<i64>,
+    pub notice_address_set_at: Option<i64>,
+    pub new_environment_at: Option<i64>,
+}
+
+pub async fn risk_marks(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<RiskMarks> {
+    sqlx::query_as(
+        "SELECT created_at, authenticator_added_at, limit_raised_at, notice_address_set_at, new_environment_at
+         FROM customers WHERE id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
+}
+
 pub async fn set_daily_transfer_limit(
     db: impl AnyExecutor<'_>,
     customer_id: CustomerId,
@@ -141,6 +182,7 @@ struct ProfileAccountRow {
     number: Option<String>,
     balance: Option<Yen>,
     holder_kana: Option<String>,
+    held: Option<Yen>,
 }
 
 /// The profile and the accounts in one statement: `/api/me` is the app's most frequent
@@ -153,7 +195,7 @@ pub async fn profile_with_accounts(
         "SELECT c.name, k.login_id, c.notice_address,
                 (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys,
                 (SELECT h.occurred_at FROM login_history h WHERE h.customer_id = c.id AND h.succeeded = 1
-                 ORDER BY h.id DESC LIMIT 1 OFFSET 1) AS previous_login_at, a.kind, a.branch_code, a.number, a.balance, a.holder_kana
+                 ORDER BY h.id DESC LIMIT 1 OFFSET 1) AS previous_login_at, a.kind, a.branch_code, a.number, a.balance, a.holder_kana, a.held
          FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
          WHERE c.id = $1 ORDER BY a.id",
     )
@@ -178,6 +220,7 @@ pub async fn profile_with_accounts(
                 number: row.number?,
                 balance: row.balance?,
                 holder_kana,
+                held: row.held.unwrap_or_default(),
             })
         })
         .collect();

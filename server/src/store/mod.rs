@@ -32,6 +32,7 @@ pub mod audit_log;
 pub mod copy;
 pub mod customers;
 pub mod enrolment_codes;
+pub mod holds;
 pub mod ledger;
 pub mod login_history;
 pub mod mail_outbox;

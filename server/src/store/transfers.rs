@@ -82,6 +82,7 @@ pub async fn insert(db: impl AnyExecutor<'_>, transfer: NewTransfer<'_>, now: i6
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TransferRow {
     pub id: i64,
+    pub idempotency_key: String,
     pub kind: TransferKind,
     pub from_account_id: AccountId,
     pub to_account_id: AccountId,
@@ -98,7 +99,7 @@ pub async fn find_by_key(
     key: &str,
 ) -> sqlx::Result<Option<TransferRow>> {
     sqlx::query_as(
-        "SELECT id, kind, from_account_id, to_account_id, amount, fee, requester_name, payee_name, created_at
+        "SELECT id, idempotency_key, kind, from_account_id, to_account_id, amount, fee, requester_name, payee_name, created_at
          FROM transfers WHERE customer_id = $1 AND idempotency_key = $2",
     )
     .bind(customer_id)
@@ -133,6 +134,40 @@ pub async fn reserve_day_total(
     .execute(&mut *db)
     .await?;
     Ok(reserved.rows_affected() == 1)
+}
+
+/// Gives back `amount` of the customer's 振込 on `day` (a held 振込 the branch rejected).
+pub async fn unreserve_day_total(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    day: i64,
+    amount: Yen,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE transfer_day_totals SET amount = amount - $1 WHERE customer_id = $2 AND day = $3 AND amount >= $1",
+    )
+    .bind(amount)
+    .bind(customer_id)
+    .bind(day)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The customer's 振込 and 振替 made since `since`, newest first (振込照会).
+pub async fn of_customer(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    since: i64,
+) -> sqlx::Result<Vec<TransferRow>> {
+    sqlx::query_as(
+        "SELECT id, idempotency_key, kind, from_account_id, to_account_id, amount, fee, requester_name, payee_name, created_at
+         FROM transfers WHERE customer_id = $1 AND created_at >= $2 ORDER BY id DESC",
+    )
+    .bind(customer_id)
+    .bind(since)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: CustomerId, day: i64) -> sqlx::Result<Yen> {

@@ -2,6 +2,8 @@
 //! and the server started on the copy serves the same customers, OTP secrets included.
 
 use base64::Engine;
+use netbank_server::ids::{AccountId, CustomerId};
+use netbank_server::money::Yen;
 use netbank_server::store::copy::row_counts;
 use netbank_testkit::postgres::PgCluster;
 
@@ -30,6 +32,22 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let mut body = crate::banking_helpers::draft(&payer.ordinary, &payee.ordinary, "ordinary", 1_000);
     body["save_payee"] = serde_json::json!(true);
     assert_eq!(app.quote_and_transfer(&payer.session, &body, Some(app.fresh_code(&payer))).await.status(), 200);
+    // A 振込 held for the branch.
+    let id_of =
+        |number: &str| format!("SELECT id FROM accounts WHERE number = '{}'", number.split_once('-').unwrap().1);
+    let held = netbank_server::store::holds::NewHold {
+        customer_id: CustomerId(app.count("SELECT customer_id FROM credentials WHERE login_id = 'payer01'").await),
+        idempotency_key: "0123456789abcdef0123456789abcdef",
+        from_account_id: AccountId(app.count(&id_of(&payer.ordinary)).await),
+        to_account_id: AccountId(app.count(&id_of(&payee.ordinary)).await),
+        amount: Yen(2_000),
+        fee: Yen(0),
+        requester_name: "シハライ ニン",
+        payee_name: "ウケトリ ニン",
+        rules: "limit_raised",
+        day: 20_000,
+    };
+    netbank_server::store::holds::insert(&app.state.db, held, app.clock().now()).await.unwrap();
     // A passkey, and a login challenge not yet answered.
     let mut phone = app.authenticator();
     let proof = app.otp_proof(payer.token.as_ref().unwrap());

@@ -42,6 +42,12 @@ pub fn test_policy() -> Policy {
     Policy {
         auth_requests_per_minute: 10_000,
         new_environment_notice: false,
+        // Customers registered a moment ago would have every large 振込 to a new payee held;
+        // `holds.rs` tests the bank's rules.
+        transfer: netbank_server::transfer_policy::TransferPolicy {
+            hold: None,
+            ..netbank_server::transfer_policy::TransferPolicy::default()
+        },
         enrolment: EnrolmentPolicy {
             address_age_days: 0,
             new_authenticator_hours: 0,

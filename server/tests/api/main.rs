@@ -13,6 +13,7 @@ mod enumeration;
 mod faults;
 mod health;
 mod helpers;
+mod holds;
 mod hostile;
 mod instances;
 mod lockout;

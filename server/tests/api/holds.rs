@@ -1,0 +1,176 @@
+//! 出金停止: a 振込 the bank's rules catch waits for the branch with its amount reserved; the
+//! branch releases it (the money moves once, however many press at once) or rejects it (the
+//! reservation ends). Written as the thief who holds the password and a code.
+
+use netbank_server::banking::holds::{self, Decider, HoldError};
+use netbank_server::config::Policy;
+use netbank_server::transfer_policy::{HoldRule, TransferPolicy};
+use serde_json::{json, Value};
+
+use crate::banking_helpers::{draft, Holder};
+use crate::helpers::{join_all, spawn_app_with, test_policy, TestApp};
+
+/// The bank's rules as the default has them: a new payee, 100,000円 or more, within 7 days.
+fn holding() -> Policy {
+    Policy { transfer: TransferPolicy { hold: Some(HoldRule::default()), ..test_policy().transfer }, ..test_policy() }
+}
+
+/// Taro (token in use, 1,000,000円) long settled, and Hanako (never paid); then, as the thief
+/// with Taro's password and one code, the limit raised.
+async fn settled_taro_and_hanako(app: &TestApp) -> (Holder, Holder) {
+    let mut taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 1_000_000).await;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    // Weeks later, nothing new about Taro: a login with the password and a code.
+    app.clock().advance(30 * 86_400);
+    let login = app.login("taro01", crate::otp_helpers::LOGIN_PASSWORD).await;
+    let pending = crate::helpers::session_cookie(&login).unwrap();
+    let code = app.fresh_code(&taro);
+    let full = app.submit_otp("/api/login/otp", &pending, &code).await;
+    assert_eq!(full.status(), 200);
+    taro.session = crate::helpers::session_cookie(&full).unwrap();
+    (taro, hanako)
+}
+
+async fn raise_limit(app: &TestApp, taro: &Holder) {
+    let code = app.fresh_code(taro);
+    let raised =
+        app.post("/api/transfer-limit", &json!({ "limit": "3000000", "otp": code }), Some(&taro.session)).await;
+    assert_eq!(raised.status(), 200, "{}", raised.text().await.unwrap());
+}
+
+async fn send(app: &TestApp, taro: &Holder, to: &str, amount: i64) -> Value {
+    let code = app.fresh_code(taro);
+    let sent = app.quote_and_transfer(&taro.session, &draft(&taro.ordinary, to, "ordinary", amount), Some(code)).await;
+    assert_eq!(sent.status(), 200, "transfer");
+    sent.json().await.unwrap()
+}
+
+async fn held_of(app: &TestApp, account: &str) -> i64 {
+    let (branch, number) = account.split_once('-').unwrap();
+    app.count(&format!("SELECT held FROM accounts WHERE branch_code = '{branch}' AND number = '{number}'")).await
+}
+
+#[tokio::test]
+async fn a_thief_s_large_transfer_to_a_new_payee_after_a_limit_raise_is_held_not_paid() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    let receipt = send(&app, &taro, &hanako.ordinary, 800_000).await;
+    assert_eq!(receipt["status"], "held", "{receipt}");
+    let receipt_no = receipt["receipt_no"].as_str().unwrap().to_owned();
+    assert!(receipt_no.contains("-K"), "{receipt_no}");
+    // Nothing moved; the amount is reserved and cannot be spent another way.
+    assert_eq!(app.balance(&hanako.ordinary).await, 0);
+    assert_eq!(app.balance(&taro.ordinary).await, 1_000_000);
+    assert_eq!(held_of(&app, &taro.ordinary).await, 800_000);
+    let me: Value = app.get_with_session("/api/me", &taro.session).await.json().await.unwrap();
+    assert_eq!(me["accounts"][0]["held"], 800_000);
+    let code = app.fresh_code(&taro);
+    let drained = app
+        .quote_and_transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 300_000), Some(code))
+        .await;
+    assert_eq!(crate::helpers::error_reason(drained).await, netbank_api::ErrorReason::InsufficientFunds);
+    // The rule that fired is on record; the customer is told; 振込照会 says 確認中.
+    let rules = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE event = 'transfer_hold' AND detail LIKE '%limit_raised%'")
+        .await;
+    assert_eq!(rules, 1);
+    let told = app.mailbox().await.into_iter().any(|m| m["subject"].as_str().unwrap().contains("確認中"));
+    assert!(told);
+    let history: Value = app.get_with_session("/api/transfers", &taro.session).await.json().await.unwrap();
+    assert_eq!(history["transfers"][0]["receipt_no"], receipt_no.as_str());
+    assert_eq!(history["transfers"][0]["status"], "held");
+    app.assert_ledger_holds().await;
+
+    // The same confirmation again answers the same receipt (and moves nothing).
+    let queue = holds::queue(&app.state.db).await.unwrap();
+    assert_eq!(queue.len(), 1);
+
+    // The branch reaches the customer, who did not ask for it: rejected.
+    holds::reject(
+        &app.state.db,
+        app.clock(),
+        &receipt_no,
+        Decider { actor: "test", reason: "本人に確認：心当たりなし" },
+    )
+    .await
+    .unwrap();
+    assert_eq!(held_of(&app, &taro.ordinary).await, 0);
+    assert_eq!(app.balance(&hanako.ordinary).await, 0);
+    let history: Value = app.get_with_session("/api/transfers", &taro.session).await.json().await.unwrap();
+    assert_eq!(history["transfers"][0]["status"], "rejected");
+    let again =
+        holds::release(&app.state.db, app.clock(), &receipt_no, Decider { actor: "test", reason: "late" }).await;
+    assert!(matches!(again, Err(HoldError::AlreadyDecided(..))), "{again:?}");
+    let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
+    assert_eq!(limit["used_today"], 0, "the rejected amount is back in the day's limit");
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn a_small_transfer_a_known_payee_and_a_settled_customer_move_at_once() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    // The login from a new device (the test keeps no cookies) is a change, but 99,999円 is
+    // below the amount.
+    assert_eq!(send(&app, &taro, &hanako.ordinary, 99_999).await["status"], "completed");
+    // Hanako is no longer new: a large amount to her moves.
+    assert_eq!(send(&app, &taro, &hanako.ordinary, 300_000).await["status"], "completed");
+    assert_eq!(app.balance(&hanako.ordinary).await, 399_999);
+    // 振替 between the customer's own accounts is never held.
+    let code = app.fresh_code(&taro);
+    let own = app
+        .quote_and_transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 200_000), Some(code))
+        .await;
+    assert_eq!(own.json::<Value>().await.unwrap()["status"], "completed");
+}
+
+#[tokio::test]
+async fn a_hundred_releases_of_one_hold_move_the_money_once() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    let receipt = send(&app, &taro, &hanako.ordinary, 400_000).await;
+    let receipt_no = receipt["receipt_no"].as_str().unwrap().to_owned();
+    let releases = (0..100)
+        .map(|_| {
+            let (db, clock, receipt_no) = (app.state.db.clone(), app.clock().clone(), receipt_no.clone());
+            tokio::spawn(async move {
+                holds::release(&db, &clock, &receipt_no, Decider { actor: "test", reason: "本人確認済" }).await
+            })
+        })
+        .collect();
+    let results: Vec<_> = join_all(releases).await.into_iter().map(|r| r.unwrap()).collect();
+    let released = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(released, 1, "{results:?}");
+    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(matches!(refused, HoldError::AlreadyDecided(..)), "{refused:?}");
+    }
+    assert_eq!(app.balance(&hanako.ordinary).await, 400_000);
+    assert_eq!(app.balance(&taro.ordinary).await, 600_000);
+    assert_eq!(held_of(&app, &taro.ordinary).await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM transfers").await, 1);
+    app.assert_ledger_holds().await;
+    let history: Value = app.get_with_session("/api/transfers", &taro.session).await.json().await.unwrap();
+    let listed = history["transfers"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "listed once, under the receipt the customer was given: {history}");
+    assert_eq!(listed[0]["receipt_no"], receipt_no.as_str());
+    assert_eq!(listed[0]["status"], "completed");
+    let rejected =
+        holds::reject(&app.state.db, app.clock(), &receipt_no, Decider { actor: "test", reason: "late" }).await;
+    assert!(matches!(rejected, Err(HoldError::AlreadyDecided(..))));
+}
+
+#[tokio::test]
+async fn a_decision_needs_a_reason_and_a_hold_that_exists() {
+    let app = spawn_app_with(None, holding()).await;
+    let unknown =
+        holds::release(&app.state.db, app.clock(), "20270101-K999999", Decider { actor: "t", reason: "x" }).await;
+    assert!(matches!(unknown, Err(HoldError::NotFound(_))));
+    let not_a_receipt =
+        holds::reject(&app.state.db, app.clock(), "20270101-0000001", Decider { actor: "t", reason: "x" }).await;
+    assert!(matches!(not_a_receipt, Err(HoldError::NotFound(_))));
+    let no_reason =
+        holds::reject(&app.state.db, app.clock(), "20270101-K000001", Decider { actor: "t", reason: "  " }).await;
+    assert!(matches!(no_reason, Err(HoldError::NoReason)));
+}
