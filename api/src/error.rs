@@ -89,6 +89,9 @@ pub enum ErrorReason {
     MailCodeUnavailable,
     /// A new authenticator was added recently: new payees and a higher limit wait.
     NewAuthenticatorWaiting,
+    /// The bank has frozen the customer's dealings (凍結): no money leaves, no credential
+    /// changes; balances can still be seen.
+    AccountFrozen,
     /// The request carried more than one session cookie (one planted by another site): the
     /// answer clears them; log in again.
     DuplicateSessionCookie,
@@ -184,6 +187,9 @@ impl ErrorReason {
             }
             Self::DuplicateSessionCookie => {
                 "ブラウザに不正なCookieが保存されている可能性があるため、ログイン状態を解除しました。もう一度ログインしてください。解決しない場合は、ブラウザのCookie（サイトデータ）を削除してください。"
+            }
+            Self::AccountFrozen => {
+                "お客様のお取引は当組合により停止（凍結）されています。振込・振替と各種お手続きはご利用いただけません。お取引店へご連絡ください。"
             }
             Self::NewAuthenticatorWaiting => {
                 "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"

@@ -28,6 +28,8 @@ macro_rules! actions {
 actions! {
     CsrfRejected => "csrf_rejected",
     CustomerCreate => "customer_create",
+    CustomerFreeze => "customer_freeze",
+    CustomerUnfreeze => "customer_unfreeze",
     DemoSeed => "demo_seed",
     Deposit => "deposit",
     EnrolmentCode => "enrolment_code",

@@ -530,6 +530,22 @@ pub enum CustomerCommand {
         #[arg(long)]
         login_id: String,
     },
+    /// 凍結: stop every 振込・振替 and credential change of the customer (balances stay
+    /// visible); the customer is told.
+    Freeze {
+        #[arg(long)]
+        login_id: String,
+        /// Why (recorded in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift a freeze; the customer is told.
+    Unfreeze {
+        #[arg(long)]
+        login_id: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Issue a new 仮パスワード to a customer who has not registered yet.
     ReissueTemporaryPassword {
         #[arg(long)]
@@ -755,6 +771,16 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 "customer {customer_id}: notices go to {} (the new and any old address are told)",
                 address.as_str()
             );
+        }
+        CustomerCommand::Freeze { login_id, reason } => {
+            let login_id = LoginId::parse(&login_id)?;
+            customers::set_frozen(&db, &clock, &login_id, true, &reason).await?;
+            println!("{} frozen; the customer is told", login_id.as_str());
+        }
+        CustomerCommand::Unfreeze { login_id, reason } => {
+            let login_id = LoginId::parse(&login_id)?;
+            customers::set_frozen(&db, &clock, &login_id, false, &reason).await?;
+            println!("{} unfrozen; the customer is told", login_id.as_str());
         }
         CustomerCommand::Unlock { login_id } => {
             let login_id = LoginId::parse(&login_id)?;

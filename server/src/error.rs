@@ -62,9 +62,10 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,
         ErrorReason::PasskeyRequired => StatusCode::FORBIDDEN,
-        ErrorReason::StepUpRequired | ErrorReason::MailCodeUnavailable | ErrorReason::NewAuthenticatorWaiting => {
-            StatusCode::FORBIDDEN
-        }
+        ErrorReason::StepUpRequired
+        | ErrorReason::MailCodeUnavailable
+        | ErrorReason::NewAuthenticatorWaiting
+        | ErrorReason::AccountFrozen => StatusCode::FORBIDDEN,
         ErrorReason::InvalidMailCode => StatusCode::UNAUTHORIZED,
         ErrorReason::DuplicateSessionCookie => StatusCode::BAD_REQUEST,
     }

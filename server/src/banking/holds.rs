@@ -24,6 +24,9 @@ pub enum HoldError {
     /// A reason is what the audit log and the next person read.
     #[error("say why (--reason)")]
     NoReason,
+    /// The customer is frozen (凍結): nothing leaves until the freeze is lifted.
+    #[error("{0}: the customer is frozen")]
+    Frozen(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -63,6 +66,9 @@ pub async fn release(db: &AnyPool, clock: &Clock, receipt: &str, decider: Decide
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
     let held = waiting(&mut tx, id, receipt).await?;
+    if crate::store::customers::is_frozen(&mut *tx, held.customer_id).await? {
+        return Err(HoldError::Frozen(receipt.to_owned()));
+    }
     let total = held.amount + held.fee;
     if !accounts::unhold(&mut *tx, held.from_account_id, total).await? {
         return Err(anyhow::anyhow!("{receipt}: the account holds less than the 振込").into());

@@ -5,6 +5,7 @@ pub mod client_addr;
 pub mod connections;
 pub mod csrf;
 pub mod deadline;
+pub mod frozen;
 pub mod rate_limit;
 pub mod rate_limiter;
 pub mod request_id;

@@ -73,6 +73,10 @@ pub enum Notice {
     PasskeyRemoved {
         by_bank: bool,
     },
+    /// The bank froze the customer's dealings (凍結).
+    Frozen,
+    /// The freeze has been lifted.
+    Unfrozen,
     /// A login from a device the bank has not seen for this customer in 90 days.
     NewEnvironment {
         environment: String,
@@ -199,6 +203,16 @@ impl Notice {
                 "お取引店のお手続きにより、登録されていたパスキーをすべて削除しました。ほかの端末のログインはすべて終了しました。".to_owned(),
                 format!("パスキーを再びご利用になるには、ログイン後「各種お申込・手続き」→「パスキー」から登録してください。{not_you}"),
             ),
+            Self::Frozen => (
+                "お取引停止（凍結）のお知らせ",
+                "当組合は、お客様のインターネットバンキングでの振込・振替と各種お手続きを停止しました（残高・明細のご確認はできます）。".to_owned(),
+                format!("理由と再開のお手続きは、お取引店へお問い合わせください。{not_you}"),
+            ),
+            Self::Unfrozen => (
+                "お取引再開のお知らせ",
+                "停止していたインターネットバンキングでの振込・振替と各種お手続きを再開しました。".to_owned(),
+                not_you.to_owned(),
+            ),
             Self::NewEnvironment { environment } => (
                 "新しい環境からのログインのお知らせ",
                 format!("これまでと異なる環境からログインがありました。\n環境：{environment}"),
@@ -322,6 +336,8 @@ mod tests {
             Notice::PasskeyRemoved { by_bank: false },
             Notice::PasskeyRemoved { by_bank: true },
             Notice::NewEnvironment { environment: "Chrome Mobile / Android".into() },
+            Notice::Frozen,
+            Notice::Unfrozen,
         ]
     }
 

@@ -136,6 +136,41 @@ pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::
     Ok(())
 }
 
+/// Freezes (凍結) or unfreezes the customer's dealings, with the branch's reason; the customer
+/// is told. Sessions stay: the customer may still see balances.
+pub async fn set_frozen(
+    db: &AnyPool,
+    clock: &Clock,
+    login_id: &LoginId,
+    frozen: bool,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let reason = reason.trim();
+    anyhow::ensure!(
+        !reason.is_empty() && !netbank_api::input::has_hidden_characters(reason),
+        "say why (--reason): it goes to the audit log"
+    );
+    let customer_id = CustomerRef::LoginId(login_id).id(db).await?;
+    let now = clock.now();
+    let mut tx = crate::db::begin_write(db).await?;
+    let changed = match frozen {
+        true => customers::freeze(&mut *tx, customer_id, reason, now).await?,
+        false => customers::unfreeze(&mut *tx, customer_id).await?,
+    };
+    anyhow::ensure!(changed, "{} is {} already", login_id.as_str(), if frozen { "frozen" } else { "not frozen" });
+    notice::send(&mut tx, customer_id, if frozen { &Notice::Frozen } else { &Notice::Unfrozen }, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event: if frozen { AuditAction::CustomerFreeze } else { AuditAction::CustomerUnfreeze },
+        client_addr: Some(OPERATOR.into()),
+        result: Outcome::Success,
+        detail: Some(format!("reason={reason}")),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Registers the customer's 通知先メールアドレス from the branch's records (login ID or
 /// account). The new address is told; a replaced one is told too.
 pub async fn set_notice_address(

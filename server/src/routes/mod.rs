@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::config::Mode;
 use crate::error::ApiError;
-use crate::http::{csrf, rate_limit, session_cookie};
+use crate::http::{csrf, frozen, rate_limit, session_cookie};
 use crate::identity::{account, activity, login, registration};
 use crate::state::AppState;
 use crate::{banking, enrolment, mail, otp, passkey};
@@ -96,6 +96,10 @@ pub fn api_router(state: AppState) -> Router {
         // An unknown API path is a JSON 404, never the SPA's index.html.
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })
         .layer(Extension(Arc::new(document.clone())))
+        .layer(middleware::from_fn_with_state(
+            frozen::FreezeGuard { db: state.db.clone(), policy: state.policy.clone() },
+            frozen::refuse_changes,
+        ))
         .layer(middleware::from_fn_with_state(state.policy.clone(), session_cookie::single))
         .layer(middleware::from_fn_with_state(
             csrf::CsrfGuard {

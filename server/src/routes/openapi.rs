@@ -132,14 +132,19 @@ impl utoipa::Modify for SharedErrors<'_> {
                 add(get, "500", "internal");
                 add(get, "503", "busy: the request ran past the server's deadline (see Retry-After)");
             }
+            let frozen_refuses = !crate::http::frozen::exempt(path);
             if let Some(delete) = item.delete.as_mut() {
                 add(delete, "500", "internal");
                 add(delete, "403", "csrf_rejected");
+                add(delete, "403", "account_frozen (凍結)");
             }
             if let Some(post) = item.post.as_mut() {
                 add(post, "500", "internal");
                 add(post, "503", "busy: the password hashing queue is full or the request ran past the server's deadline (see Retry-After)");
                 add(post, "403", "csrf_rejected");
+                if frozen_refuses {
+                    add(post, "403", "account_frozen (凍結)");
+                }
                 if post.request_body.is_some() {
                     add(post, "400", "malformed_request");
                     add(post, "413", "payload_too_large");

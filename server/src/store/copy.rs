@@ -36,6 +36,8 @@ const TABLES: &[Table] = &[
             ("authenticator_added_at", Int),
             ("limit_raised_at", Int),
             ("new_environment_at", Int),
+            ("frozen_at", Int),
+            ("frozen_reason", Text),
         ],
     },
     Table {

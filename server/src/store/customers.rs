@@ -104,6 +104,38 @@ pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: Custome
         .flatten())
 }
 
+/// Freezes the customer (凍結) unless frozen already; whether it did.
+pub async fn freeze(db: impl AnyExecutor<'_>, customer_id: CustomerId, reason: &str, now: i64) -> sqlx::Result<bool> {
+    let frozen =
+        sqlx::query("UPDATE customers SET frozen_at = $1, frozen_reason = $2 WHERE id = $3 AND frozen_at IS NULL")
+            .bind(now)
+            .bind(reason)
+            .bind(customer_id)
+            .execute(db)
+            .await?;
+    Ok(frozen.rows_affected() == 1)
+}
+
+/// Lifts a freeze; whether there was one.
+pub async fn unfreeze(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
+    let lifted = sqlx::query(
+        "UPDATE customers SET frozen_at = NULL, frozen_reason = NULL WHERE id = $1 AND frozen_at IS NOT NULL",
+    )
+    .bind(customer_id)
+    .execute(db)
+    .await?;
+    Ok(lifted.rows_affected() == 1)
+}
+
+/// Whether the customer is frozen now.
+pub async fn is_frozen(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
+    let at: Option<Option<i64>> = sqlx::query_scalar("SELECT frozen_at FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(at.flatten().is_some())
+}
+
 /// When the customer last raised their limit.
 pub async fn mark_limit_raised(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE customers SET limit_raised_at = $1 WHERE id = $2")

@@ -234,3 +234,8 @@ pub async fn delete_others(db: impl AnyExecutor<'_>, customer_id: CustomerId, ke
 pub async fn environment_of(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT environment FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(db).await
 }
+
+/// The customer a session belongs to, whatever its stage or age.
+pub async fn customer_of(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<CustomerId>> {
+    sqlx::query_scalar("SELECT customer_id FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(db).await
+}

@@ -11,6 +11,7 @@ mod edge;
 mod enrolment;
 mod enumeration;
 mod faults;
+mod freeze;
 mod health;
 mod helpers;
 mod holds;
