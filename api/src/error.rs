@@ -92,6 +92,9 @@ pub enum ErrorReason {
     /// The bank has frozen the customer's dealings (凍結): no money leaves, no credential
     /// changes; balances can still be seen.
     AccountFrozen,
+    /// The payee is an account the bank flags (暗号資産交換業者 and the like): a 振込 to it must
+    /// carry the payer's own name as 依頼人名.
+    RequesterNameLocked,
     /// The request carried more than one session cookie (one planted by another site): the
     /// answer clears them; log in again.
     DuplicateSessionCookie,
@@ -187,6 +190,9 @@ impl ErrorReason {
             }
             Self::DuplicateSessionCookie => {
                 "ブラウザに不正なCookieが保存されている可能性があるため、ログイン状態を解除しました。もう一度ログインしてください。解決しない場合は、ブラウザのCookie（サイトデータ）を削除してください。"
+            }
+            Self::RequesterNameLocked => {
+                "この振込先へは、依頼人名を口座名義から変更して振り込むことはできません。依頼人名を空欄（口座名義）にしてください。"
             }
             Self::AccountFrozen => {
                 "お客様のお取引は当組合により停止（凍結）されています。振込・振替と各種お手続きはご利用いただけません。お取引店へご連絡ください。"

@@ -53,6 +53,8 @@ actions! {
     PasskeyRemoveAll => "passkey_remove_all",
     PasswordChange => "password_change",
     PayeeDelete => "payee_delete",
+    PayeeFlagAdd => "payee_flag_add",
+    PayeeFlagRemove => "payee_flag_remove",
     PayeeLookup => "payee_lookup",
     RateLimited => "rate_limited",
     Registration => "registration",

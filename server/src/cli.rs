@@ -82,6 +82,9 @@ pub enum Command {
     /// Operator: the ledger (trial balance).
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Operator: accounts to which a 振込 must carry the payer's own name (依頼人名).
+    #[command(subcommand)]
+    PayeeFlag(PayeeFlagCommand),
     /// Operator: 振込 the bank holds for checking (出金停止).
     #[command(subcommand)]
     Transfer(TransferCommand),
@@ -179,6 +182,28 @@ pub enum LedgerCommand {
     /// Trial balance: every account's balance equals its lines and all lines sum to zero
     /// (exit status 1 when not).
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayeeFlagCommand {
+    /// Flag an account (暗号資産交換業者 and the like): a 依頼人名 other than the payer's is refused.
+    Add {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Remove the flag.
+    Remove {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -596,6 +621,17 @@ impl Cli {
                     amount.yen(),
                     done.balance
                 );
+                Ok(())
+            }
+            Command::PayeeFlag(command) => {
+                let db = open(&common).await?;
+                let (branch, account, reason, flag) = match command {
+                    PayeeFlagCommand::Add { branch, account, reason } => (branch, account, reason, true),
+                    PayeeFlagCommand::Remove { branch, account, reason } => (branch, account, reason, false),
+                };
+                let (branch, account) = (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?);
+                crate::operator::payee_flags::set(&db, &Clock::System, &branch, &account, flag, &reason).await?;
+                println!("{}-{}: {}", branch.as_str(), account.as_str(), if flag { "flagged" } else { "unflagged" });
                 Ok(())
             }
             Command::Transfer(TransferCommand::Review(review)) => {

@@ -57,7 +57,8 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::PasswordUnchanged
         | ErrorReason::InsufficientFunds
         | ErrorReason::DailyLimitExceeded
-        | ErrorReason::PayeeNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorReason::PayeeNotFound
+        | ErrorReason::RequesterNameLocked => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,

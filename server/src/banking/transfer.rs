@@ -42,6 +42,7 @@ use crate::store::accounts::{self, AccountRecord};
 use crate::store::customers;
 use crate::store::holds::{self, HoldRow, HoldStatus, NewHold};
 use crate::store::ledger::{EntryKind, HouseAccount};
+use crate::store::payee_flags;
 use crate::store::transfers::{self, NewTransfer, TransferRow};
 use crate::throttle::{self, Action};
 
@@ -63,6 +64,9 @@ pub enum TransferError {
     PasskeyRequired,
     #[error("the token is {0:?}")]
     TokenState(OtpState),
+    /// A 依頼人名 other than the account holder's, to an account the bank flags.
+    #[error("the payee takes only the payer's own name")]
+    RequesterNameLocked,
     /// No 依頼人名 given and none on the account.
     #[error("no requester name")]
     RequesterName,
@@ -105,6 +109,9 @@ impl From<TransferError> for ApiError {
             TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
             TransferError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             TransferError::TokenState(state) => token::refusal(state),
+            TransferError::RequesterNameLocked => {
+                ErrorBody::new(ErrorReason::RequesterNameLocked).for_field("requester_name").into()
+            }
             TransferError::RequesterName => {
                 field(ErrorReason::InvalidInput, "requester_name", "依頼人名を全角カナで入力してください。")
             }
@@ -274,6 +281,16 @@ fn plan(
     Ok(Plan { kind, from, to, amount, fee, requester })
 }
 
+/// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to
+/// another name is refused (the FSA/NPA request on 依頼人名 of 2025).
+async fn ensure_own_name(db: impl sqlx::any::AnyExecutor<'_>, plan: &Plan) -> Result<(), TransferError> {
+    let changed = plan.from.holder_kana.as_deref() != Some(plan.requester.as_str());
+    if plan.kind == TransferKind::Transfer && changed && payee_flags::is_flagged(db, plan.to.id).await? {
+        return Err(TransferError::RequesterNameLocked);
+    }
+    Ok(())
+}
+
 /// A fresh key for one confirmation screen: 128 random bits.
 fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
@@ -302,6 +319,7 @@ pub async fn quote(
     count_payee_lookup(&state, &client, me, to.as_ref()).await?;
     let to = to.ok_or(TransferError::PayeeNotFound)?;
     let plan = plan(&state, me, from, to, &draft)?;
+    ensure_own_name(&state.db, &plan).await?;
     if plan.kind == TransferKind::Transfer {
         ensure_paid_before_or_not_waiting(&state, me, Some(&plan.to)).await?;
     }
@@ -406,6 +424,9 @@ pub async fn execute(
         Ok(plan) => plan,
         Err(error) => return Err(refuse_spent(tx, &client, me, error, now).await),
     };
+    if let Err(error) = ensure_own_name(&mut *tx, &plan).await {
+        return Err(refuse_spent(tx, &client, me, error, now).await);
+    }
     let rules = match plan.kind {
         TransferKind::Transfer => {
             let marks = customers::risk_marks(&mut *tx, me).await?;

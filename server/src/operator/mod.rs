@@ -7,3 +7,4 @@ pub mod demo;
 pub mod holds;
 pub mod otp;
 pub mod passkeys;
+pub mod payee_flags;

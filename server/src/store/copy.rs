@@ -91,6 +91,11 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "payee_flags",
+        numbered: false,
+        columns: &[("account_id", Int), ("reason", Text), ("flagged_at", Int)],
+    },
+    Table {
         name: "transfer_holds",
         numbered: true,
         columns: &[

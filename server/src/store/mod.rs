@@ -38,6 +38,7 @@ pub mod login_history;
 pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod passkeys;
+pub mod payee_flags;
 pub mod sessions;
 pub mod throttles;
 pub mod transfers;
