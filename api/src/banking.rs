@@ -335,6 +335,14 @@ pub struct TransferHistory {
 /// Days 振込照会 reaches back.
 pub const TRANSFER_HISTORY_DAYS: i64 = 90;
 
+/// 変更予定: the limit a raise sets, and from when (Japan time, `2026年12月4日 00:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduledLimit {
+    pub limit: i64,
+    pub from: String,
+}
+
 /// `GET /api/transfer-limit`: 1日あたりの振込限度額 and today's use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -344,6 +352,10 @@ pub struct TransferLimit {
     pub remaining: i64,
     /// The highest limit the bank allows.
     pub ceiling: i64,
+    /// A raise waiting for its day (変更予定): it takes effect at 0:00 the next day, Japan
+    /// time, and can be cancelled until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<ScheduledLimit>,
 }
 
 /// `POST /api/transfer-limit`: lowering needs nothing more; raising a current one-time password.

@@ -344,3 +344,8 @@ pub async fn logout_other_sessions() -> Result<crate::logins::SessionsEnded, Cli
 pub async fn transfers() -> Result<crate::banking::TransferHistory, ClientError> {
     get("/api/transfers").await
 }
+
+/// BTF031's 「変更予定を取り消す」.
+pub async fn cancel_transfer_limit() -> Result<crate::banking::TransferLimit, ClientError> {
+    post("/api/transfer-limit/cancel", &()).await
+}

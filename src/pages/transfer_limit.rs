@@ -1,5 +1,5 @@
 //! BTF031 振込限度額の変更: lowering takes effect at once; raising needs the current one-time
-//! password.
+//! password and takes effect at 0:00 the next day (変更予定, cancellable here).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -42,7 +42,14 @@ pub fn TransferLimitPage() -> impl IntoView {
         async move {
             match client::change_transfer_limit(request).await {
                 Ok(limit) => {
-                    done.set(Some(format!("1日あたりの振込限度額を{}に変更しました。", yen(limit.limit))));
+                    done.set(Some(match &limit.scheduled {
+                        Some(scheduled) => format!(
+                            "1日あたりの振込限度額を{}に引き上げるお手続きを受け付けました。{}から適用します（それまでは現在の限度額のままです）。",
+                            yen(scheduled.limit),
+                            scheduled.from
+                        ),
+                        None => format!("1日あたりの振込限度額を{}に変更しました。", yen(limit.limit)),
+                    }));
                     current.set(Some(limit));
                     wanted.set(String::new());
                     code.set(String::new());
@@ -53,6 +60,16 @@ pub fn TransferLimitPage() -> impl IntoView {
                     error.set(Some(failure));
                 }
             }
+        }
+    });
+    let cancel = Action::new_local(move |_: &()| async move {
+        match client::cancel_transfer_limit().await {
+            Ok(limit) => {
+                done.set(Some("振込限度額の変更予定を取り消しました。".to_owned()));
+                current.set(Some(limit));
+            }
+            Err(failure) if session_lost(&failure) => leave.run(failure),
+            Err(failure) => error.set(Some(failure)),
         }
     });
     let send = submit_with(invalid, submit, error, move || {
@@ -71,6 +88,13 @@ pub fn TransferLimitPage() -> impl IntoView {
                     <dt>"本日の振込可能額"</dt><dd class="remaining-today">{yen(limit.remaining)}</dd>
                     <dt>"設定できる上限"</dt><dd>{yen(limit.ceiling)}</dd>
                 </dl>
+                {limit.scheduled.map(|scheduled| view! {
+                    <div class="info-box scheduled-limit">
+                        <p>{format!("変更予定：{}から {}", scheduled.from, yen(scheduled.limit))}</p>
+                        <button type="button" class="button secondary" disabled=move || cancel.pending().get()
+                            on:click=move |_| { cancel.dispatch(()); }>"変更予定を取り消す"</button>
+                    </div>
+                })}
             })}
             <form on:submit=send novalidate=true>
                 <FormAlert error=error />
@@ -80,7 +104,7 @@ pub fn TransferLimitPage() -> impl IntoView {
                     <Show when=otp_in_use fallback=|| view! {
                         <div class="info-box otp-required">"限度額の引き上げには、ワンタイムパスワードのご利用が必要です。"<A href="/otp">"ワンタイムパスワードの手続きへ"</A></div>
                     }>
-                        <p class="hint">"限度額を引き上げるには、ワンタイムパスワードを入力してください。"</p>
+                        <p class="hint">"限度額を引き上げるには、ワンタイムパスワードを入力してください。引き上げは翌日0時から適用されます（引き下げはすぐに適用されます）。"</p>
                         <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
                             inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
                     </Show>

@@ -1,11 +1,12 @@
 //! 1日あたりの振込限度額: the bank's default until the customer sets their own, never above
 //! the bank's ceiling. Lowering it takes effect at once; raising it needs the current
 //! one-time password (whoever holds the session alone must not be able to empty the account
-//! faster).
+//! faster) and takes effect at 0:00 the next day, Japan time (変更予定, cancellable, told by
+//! mail): a thief who raises it cannot use the raise before the customer can see it.
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::banking::{TransferLimit, TransferLimitRequest};
+use netbank_api::banking::{ScheduledLimit, TransferLimit, TransferLimitRequest};
 use netbank_api::identity::OtpState;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::Procedure;
@@ -13,7 +14,8 @@ use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::any::AnyExecutor;
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
-use crate::banking::jst_day;
+use crate::banking::{jst_day, jst_day_start};
+use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
@@ -26,19 +28,36 @@ use crate::store::{customers, transfers};
 
 /// The customer's limit today.
 pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Yen> {
+    let own = customers::own_limit(db, customer_id).await?;
+    Ok(in_force(state, &own, state.clock.now()))
+}
+
+/// The limit in force at `now`: a scheduled raise once its day has come, else the own limit,
+/// else the bank's default; never above the ceiling.
+fn in_force(state: &AppState, own: &customers::OwnLimit, now: i64) -> Yen {
     let policy = &state.policy.transfer;
-    let own = customers::daily_transfer_limit(db, customer_id).await?;
-    Ok(own.unwrap_or(policy.default_daily_limit).min(policy.max_daily_limit))
+    let scheduled = match (own.scheduled_daily_limit, own.scheduled_limit_from) {
+        (Some(limit), Some(from)) if from <= now => Some(limit),
+        _ => None,
+    };
+    scheduled.or(own.daily_transfer_limit).unwrap_or(policy.default_daily_limit).min(policy.max_daily_limit)
 }
 
 async fn current(state: &AppState, customer_id: CustomerId) -> sqlx::Result<TransferLimit> {
-    let limit = daily_limit(state, &state.db, customer_id).await?;
+    let now = state.clock.now();
+    let own = customers::own_limit(&state.db, customer_id).await?;
+    let limit = in_force(state, &own, now);
+    let scheduled = match (own.scheduled_daily_limit, own.scheduled_limit_from) {
+        (Some(wanted), Some(from)) if from > now => Some(ScheduledLimit { limit: wanted.0, from: jst_datetime(from) }),
+        _ => None,
+    };
     let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
     Ok(TransferLimit {
         limit: limit.0,
         used_today: used_today.0,
         remaining: (limit - used_today).max(Yen::ZERO).0,
         ceiling: state.policy.transfer.max_daily_limit.0,
+        scheduled,
     })
 }
 
@@ -90,11 +109,19 @@ pub async fn change(
         crate::db::begin_write(&state.db).await?
     };
     let now = state.clock.now();
-    customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
-    if raising {
-        customers::mark_limit_raised(&mut *tx, me, now).await?;
-    }
-    notice::send(&mut tx, me, &Notice::TransferLimitChanged { limit: wanted }, now).await?;
+    let notice = match raising {
+        true => {
+            let from = jst_day_start(jst_day(now) + 1);
+            customers::schedule_daily_limit(&mut *tx, me, wanted, from).await?;
+            customers::mark_limit_raised(&mut *tx, me, now).await?;
+            Notice::TransferLimitScheduled { limit: wanted, from: jst_datetime(from) }
+        }
+        false => {
+            customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
+            Notice::TransferLimitChanged { limit: wanted }
+        }
+    };
+    notice::send(&mut tx, me, &notice, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
         event: AuditAction::TransferLimit,
@@ -116,4 +143,36 @@ async fn require_token(state: &AppState, customer_id: CustomerId) -> Result<(), 
         false if token.token == OtpState::Suspended => Err(token::refusal(token.token)),
         false => Err(ApiError::new(ErrorReason::OtpRequired)),
     }
+}
+
+#[utoipa::path(post, path = "/transfer-limit/cancel", tag = "banking",
+    responses((status = 200, description = "the scheduled raise is cancelled; the limit in force stays", body = TransferLimit),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 404, description = "not_found: no raise is scheduled", body = ErrorBody)))]
+/// `POST /api/transfer-limit/cancel`: BTF031's 「変更予定を取り消す」 (making less possible needs
+/// no code).
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current_customer.customer_id))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current_customer: CurrentCustomer,
+) -> Result<Json<TransferLimit>, ApiError> {
+    let me = current_customer.customer_id;
+    let now = state.clock.now();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let own = customers::own_limit(&mut *tx, me).await?;
+    let waiting = matches!(own.scheduled_limit_from, Some(from) if from > now);
+    if !waiting || !customers::cancel_scheduled_limit(&mut *tx, me).await? {
+        return Err(ApiError::new(ErrorReason::NotFound));
+    }
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: AuditAction::TransferLimit,
+        client_addr: client.ip_string(),
+        result: Outcome::Success,
+        detail: Some("scheduled raise cancelled".to_owned()),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    Ok(Json(current(&state, me).await?))
 }

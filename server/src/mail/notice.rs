@@ -44,6 +44,11 @@ pub enum Notice {
     TransferLimitChanged {
         limit: Yen,
     },
+    /// A raise that takes effect at `from` (Japan time).
+    TransferLimitScheduled {
+        limit: Yen,
+        from: String,
+    },
     /// A 振込 the bank checks before the money moves (出金停止): reserved, not sent.
     TransferHeld {
         receipt_no: String,
@@ -178,6 +183,14 @@ impl Notice {
                     yen(amount.0)
                 ),
                 format!("詳しくはお取引店までお問い合わせください。{not_you}"),
+            ),
+            Self::TransferLimitScheduled { limit, from } => (
+                "振込限度額変更（予約）のお知らせ",
+                format!(
+                    "1日あたりの振込限度額を {} に引き上げるお手続きを受け付けました。{from}から適用します。それまでは「振込限度額の変更」から取り消せます。",
+                    yen(limit.0)
+                ),
+                not_you.to_owned(),
             ),
             Self::TransferLimitChanged { limit } => (
                 "振込限度額変更のお知らせ",
@@ -316,6 +329,7 @@ mod tests {
                 fee: Yen(0),
             },
             Notice::TransferLimitChanged { limit: Yen(300_000) },
+            Notice::TransferLimitScheduled { limit: Yen(1_000_000), from: "2027年1月16日 00:00".into() },
             Notice::TransferHeld {
                 receipt_no: "20270115-K000001".into(),
                 payee: "001 普通 ***4321 デモ ハナコ".into(),

@@ -38,6 +38,8 @@ const TABLES: &[Table] = &[
             ("new_environment_at", Int),
             ("frozen_at", Int),
             ("frozen_reason", Text),
+            ("scheduled_daily_limit", Int),
+            ("scheduled_limit_from", Int),
         ],
     },
     Table {

@@ -96,12 +96,50 @@ pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: Custo
 }
 
 /// The customer's own 1日あたりの振込限度額, if they set one (else the bank's default applies).
-pub async fn daily_transfer_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<Yen>> {
-    Ok(sqlx::query_scalar("SELECT daily_transfer_limit FROM customers WHERE id = $1")
+/// The customer's own 振込限度額 (`None`: the bank's default) and a raise scheduled for
+/// later (the amount, from when).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct OwnLimit {
+    pub daily_transfer_limit: Option<Yen>,
+    pub scheduled_daily_limit: Option<Yen>,
+    pub scheduled_limit_from: Option<i64>,
+}
+
+pub async fn own_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<OwnLimit> {
+    sqlx::query_as(
+        "SELECT daily_transfer_limit, scheduled_daily_limit, scheduled_limit_from FROM customers WHERE id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
+}
+
+/// Schedules a raise to `limit` from `from` (replacing one scheduled before).
+pub async fn schedule_daily_limit(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    limit: Yen,
+    from: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET scheduled_daily_limit = $1, scheduled_limit_from = $2 WHERE id = $3")
+        .bind(limit)
+        .bind(from)
         .bind(customer_id)
-        .fetch_optional(db)
-        .await?
-        .flatten())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops a scheduled raise; whether there was one.
+pub async fn cancel_scheduled_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
+    let cancelled = sqlx::query(
+        "UPDATE customers SET scheduled_daily_limit = NULL, scheduled_limit_from = NULL
+         WHERE id = $1 AND scheduled_daily_limit IS NOT NULL",
+    )
+    .bind(customer_id)
+    .execute(db)
+    .await?;
+    Ok(cancelled.rows_affected() == 1)
 }
 
 /// Freezes the customer (凍結) unless frozen already; whether it did.
@@ -182,11 +220,15 @@ pub async fn set_daily_transfer_limit(
     customer_id: CustomerId,
     limit: Yen,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customers SET daily_transfer_limit = $1 WHERE id = $2")
-        .bind(limit)
-        .bind(customer_id)
-        .execute(db)
-        .await?;
+    // A limit set now replaces any raise still waiting for its day.
+    sqlx::query(
+        "UPDATE customers SET daily_transfer_limit = $1, scheduled_daily_limit = NULL, scheduled_limit_from = NULL
+         WHERE id = $2",
+    )
+    .bind(limit)
+    .bind(customer_id)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

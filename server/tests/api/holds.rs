@@ -55,19 +55,19 @@ async fn a_thief_s_large_transfer_to_a_new_payee_after_a_limit_raise_is_held_not
     let app = spawn_app_with(None, holding()).await;
     let (taro, hanako) = settled_taro_and_hanako(&app).await;
     raise_limit(&app, &taro).await;
-    let receipt = send(&app, &taro, &hanako.ordinary, 800_000).await;
+    let receipt = send(&app, &taro, &hanako.ordinary, 400_000).await;
     assert_eq!(receipt["status"], "held", "{receipt}");
     let receipt_no = receipt["receipt_no"].as_str().unwrap().to_owned();
     assert!(receipt_no.contains("-K"), "{receipt_no}");
     // Nothing moved; the amount is reserved and cannot be spent another way.
     assert_eq!(app.balance(&hanako.ordinary).await, 0);
     assert_eq!(app.balance(&taro.ordinary).await, 1_000_000);
-    assert_eq!(held_of(&app, &taro.ordinary).await, 800_000);
+    assert_eq!(held_of(&app, &taro.ordinary).await, 400_000);
     let me: Value = app.get_with_session("/api/me", &taro.session).await.json().await.unwrap();
-    assert_eq!(me["accounts"][0]["held"], 800_000);
+    assert_eq!(me["accounts"][0]["held"], 400_000);
     let code = app.fresh_code(&taro);
     let drained = app
-        .quote_and_transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 300_000), Some(code))
+        .quote_and_transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 700_000), Some(code))
         .await;
     assert_eq!(crate::helpers::error_reason(drained).await, netbank_api::ErrorReason::InsufficientFunds);
     // The rule that fired is on record; the customer is told; 振込照会 says 確認中.

@@ -257,24 +257,27 @@ async fn the_daily_limit_refuses_the_transfer_that_would_pass_it_and_raising_it_
         .post("/api/transfer-limit", &json!({ "limit": "1000000", "otp": app.fresh_code(&taro) }), Some(&taro.session))
         .await;
     assert_eq!(raise.status(), 200);
+    // A raise waits for 0:00 (Japan time): whoever raised it cannot use it before the
+    // customer has seen the mail about it.
+    let raised: Value = raise.json().await.unwrap();
+    assert_eq!(raised["limit"], 300_000, "{raised}");
+    assert_eq!(raised["scheduled"]["limit"], 1_000_000, "{raised}");
+    assert!(raised["scheduled"]["from"].as_str().unwrap().ends_with("00:00"), "{raised}");
+    let response = app.quote(&taro.session, &send(100_000)).await;
+    assert_eq!(error_reason(response).await, ErrorReason::DailyLimitExceeded);
     let above = app
         .post("/api/transfer-limit", &json!({ "limit": "20000000", "otp": app.fresh_code(&taro) }), Some(&taro.session))
         .await;
     assert_eq!(above.json::<Value>().await.unwrap()["field"], "limit");
-    assert_eq!(app.quote_and_transfer(&taro.session, &send(600_000), Some(app.fresh_code(&taro))).await.status(), 200);
 
-    // The next day (Japan time) starts from nothing.
+    // The next day (Japan time) starts from nothing, under the raised limit.
     app.clock().advance(86_400);
-    let limit: Value = app
-        .get_with_session(
-            "/api/transfer-limit",
-            &app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session = app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await;
+    let limit: Value = app.get_with_session("/api/transfer-limit", &session).await.json().await.unwrap();
     assert_eq!(limit["used_today"].as_i64(), Some(0));
+    assert_eq!(limit["limit"].as_i64(), Some(1_000_000));
+    assert!(limit["scheduled"].is_null());
+    assert_eq!(app.quote_and_transfer(&session, &send(600_000), Some(app.fresh_code(&taro))).await.status(), 200);
     app.assert_ledger_holds().await;
 }
 
