@@ -515,3 +515,111 @@ async fn acknowledged_passkeys_and_their_counters_survive_sigkill() {
     println!("faults: {registered} passkey registrations and {used} passkey logins acknowledged of {HOLDERS}, all kept after SIGKILL");
     server.kill().unwrap();
 }
+
+/// The branch's decisions when the deciding process dies: every release the operator saw
+/// succeed is released with its 振込 made, every other hold is either released whole or still
+/// held with its amount reserved, and the trial balance holds.
+#[tokio::test]
+async fn acknowledged_releases_survive_sigkill_and_no_hold_is_half_decided() {
+    use netbank_server::ids::{AccountId, CustomerId};
+    use netbank_server::money::Yen;
+    use netbank_server::store::{accounts, holds};
+    const HOLDS: usize = 30;
+    let data = tempfile::tempdir().unwrap();
+    let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
+    let id = |sql: &'static str| {
+        let db = db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
+    };
+    let taro = CustomerId(id("SELECT customer_id FROM credentials WHERE login_id = 'demo01'").await);
+    let from = AccountId(id("SELECT id FROM accounts WHERE branch_code = '001' AND number = '1234567'").await);
+    let to = AccountId(id("SELECT id FROM accounts WHERE branch_code = '001' AND number = '7654321'").await);
+    let mut receipts = Vec::new();
+    for n in 0..HOLDS {
+        let mut tx = netbank_server::db::begin_write(&db).await.unwrap();
+        assert!(accounts::hold(&mut *tx, from, Yen(1_000)).await.unwrap());
+        let key = format!("{n:032x}");
+        let hold = holds::NewHold {
+            customer_id: taro,
+            idempotency_key: &key,
+            from_account_id: from,
+            to_account_id: to,
+            amount: Yen(1_000),
+            fee: Yen(0),
+            requester_name: "デモ　タロウ",
+            payee_name: "デモ　ハナコ",
+            rules: "new_customer",
+            day: 20_000,
+        };
+        let hold_id = holds::insert(&mut *tx, hold, 1_800_000_000).await.unwrap();
+        tx.commit().await.unwrap();
+        receipts.push(netbank_server::banking::transfer::hold_receipt_no(hold_id, 1_800_000_000));
+    }
+    db.close().await;
+
+    // The operator releases them all at once; the processes die a third of the way through.
+    let mut running: Vec<(String, std::process::Child)> = receipts
+        .iter()
+        .map(|receipt| {
+            let child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+                .args(["--data-dir", data.path().to_str().unwrap(), "transfer", "review", "release", receipt])
+                .args(["--reason", "本人確認済"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            (receipt.clone(), child)
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    while acknowledged.len() < HOLDS / 3 && !running.is_empty() {
+        running.retain_mut(|(receipt, child)| match child.try_wait().unwrap() {
+            Some(status) => {
+                if status.success() {
+                    acknowledged.push(receipt.clone());
+                }
+                false
+            }
+            None => true,
+        });
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for (_, child) in &mut running {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    let mut still_held = 0;
+    for receipt in &receipts {
+        let hold_id = netbank_server::banking::transfer::hold_id_of(receipt).unwrap();
+        let hold = holds::by_id(&db, hold_id).await.unwrap().unwrap();
+        let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transfers WHERE idempotency_key = $1")
+            .bind(&hold.idempotency_key)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        match hold.status {
+            holds::HoldStatus::Released => assert_eq!(made, 1, "{receipt} released without its 振込"),
+            holds::HoldStatus::Held => {
+                assert_eq!(made, 0, "{receipt} made but still held");
+                assert!(!acknowledged.contains(receipt), "{receipt} acknowledged but lost");
+                still_held += 1;
+            }
+            holds::HoldStatus::Rejected => panic!("{receipt} was never rejected"),
+        }
+    }
+    let held: i64 = sqlx::query_scalar("SELECT held FROM accounts WHERE id = $1").bind(from).fetch_one(&db).await.unwrap();
+    assert_eq!(held, still_held * 1_000, "the reservation is exactly what is still held");
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["--data-dir", data.path().to_str().unwrap(), "ledger", "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    println!(
+        "faults: {} releases acknowledged of {HOLDS}, {} still held after SIGKILL, none half-decided",
+        acknowledged.len(),
+        still_held
+    );
+}
