@@ -95,6 +95,8 @@ pub enum ErrorReason {
     /// The payee is an account the bank flags (暗号資産交換業者 and the like): a 振込 to it must
     /// carry the payer's own name as 依頼人名.
     RequesterNameLocked,
+    /// Above the bank's limit per 振込 at night (Japan time).
+    NightLimitExceeded,
     /// The request carried more than one session cookie (one planted by another site): the
     /// answer clears them; log in again.
     DuplicateSessionCookie,
@@ -190,6 +192,9 @@ impl ErrorReason {
             }
             Self::DuplicateSessionCookie => {
                 "ブラウザに不正なCookieが保存されている可能性があるため、ログイン状態を解除しました。もう一度ログインしてください。解決しない場合は、ブラウザのCookie（サイトデータ）を削除してください。"
+            }
+            Self::NightLimitExceeded => {
+                "夜間は、1回あたりの振込金額（手数料を含みます）に上限があります。金額を減らすか、夜間の時間帯が終わってからお手続きください。"
             }
             Self::RequesterNameLocked => {
                 "この振込先へは、依頼人名を口座名義から変更して振り込むことはできません。依頼人名を空欄（口座名義）にしてください。"

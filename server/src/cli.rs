@@ -457,6 +457,12 @@ pub struct PolicyArgs {
     /// authenticator, a limit raise, a new notice address or a login from a new device.
     #[arg(long, env = "NETBANK_HOLD_NEW_PAYEE_FROM", default_value_t = crate::transfer_policy::HoldRule::default().new_payee_from.0, value_parser = clap::value_parser!(i64).range(1..))]
     pub hold_new_payee_from: i64,
+    /// 夜間: the most one 振込 may be (fee included) during `--night-hours`; 0: no night limit.
+    #[arg(long, env = "NETBANK_NIGHT_TRANSFER_LIMIT", default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+    pub night_transfer_limit: i64,
+    /// The night, Japan time: from-until hours (`0-6`; `23-6` wraps past midnight).
+    #[arg(long, env = "NETBANK_NIGHT_HOURS", default_value = "0-6", value_parser = crate::transfer_policy::parse_hours)]
+    pub night_hours: (u32, u32),
     /// The days after such a change during which those 振込 wait; 0 holds none.
     #[arg(long, env = "NETBANK_HOLD_WINDOW_DAYS", default_value_t = crate::transfer_policy::HoldRule::default().window_days)]
     pub hold_window_days: u32,
@@ -489,6 +495,11 @@ impl PolicyArgs {
                 default_daily_limit: Yen(self.daily_transfer_limit.min(self.max_daily_transfer_limit)),
                 max_daily_limit: Yen(self.max_daily_transfer_limit),
                 fees: self.transfer_fees,
+                night: (self.night_transfer_limit > 0).then_some(crate::transfer_policy::NightLimit {
+                    per_transfer: Yen(self.night_transfer_limit),
+                    from_hour: self.night_hours.0,
+                    until_hour: self.night_hours.1,
+                }),
                 hold: (self.hold_window_days > 0).then_some(crate::transfer_policy::HoldRule {
                     new_payee_from: Yen(self.hold_new_payee_from),
                     window_days: self.hold_window_days,

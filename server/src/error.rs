@@ -58,7 +58,8 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::InsufficientFunds
         | ErrorReason::DailyLimitExceeded
         | ErrorReason::PayeeNotFound
-        | ErrorReason::RequesterNameLocked => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorReason::RequesterNameLocked
+        | ErrorReason::NightLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,

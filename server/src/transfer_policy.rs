@@ -84,6 +84,37 @@ pub struct TransferPolicy {
     pub lookups_per_hour: u32,
     /// `None`: no 振込 waits for the branch.
     pub hold: Option<HoldRule>,
+    /// 夜間: the most one 振込 may be (fee included) during the night hours; `None`: no night
+    /// limit.
+    pub night: Option<NightLimit>,
+}
+
+/// A lower limit per 振込 at night (Japan time), when a customer is least likely to notice a
+/// notice mail in time: `[from_hour, until_hour)`, wrapping past midnight when from > until.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NightLimit {
+    pub per_transfer: Yen,
+    pub from_hour: u32,
+    pub until_hour: u32,
+}
+
+impl NightLimit {
+    /// Whether `seconds_into_day` (Japan time) is in the night.
+    pub fn covers(&self, seconds_into_day: i64) -> bool {
+        let hour = u32::try_from(seconds_into_day / 3600).unwrap_or(0);
+        match self.from_hour <= self.until_hour {
+            true => (self.from_hour..self.until_hour).contains(&hour),
+            false => hour >= self.from_hour || hour < self.until_hour,
+        }
+    }
+}
+
+/// `0-6`: the night's hours, from (inclusive) to (exclusive), Japan time.
+pub fn parse_hours(text: &str) -> Result<(u32, u32), String> {
+    let (from, until) = text.split_once('-').ok_or_else(|| format!("{text:?}: expected from-until, e.g. 0-6"))?;
+    let hour =
+        |h: &str| h.trim().parse::<u32>().ok().filter(|h| *h <= 24).ok_or_else(|| format!("{h:?}: an hour 0–24"));
+    Ok((hour(from)?, hour(until)?))
 }
 
 impl Default for TransferPolicy {
@@ -94,6 +125,7 @@ impl Default for TransferPolicy {
             fees: FeeTable::default(),
             lookups_per_hour: 30,
             hold: Some(HoldRule::default()),
+            night: None,
         }
     }
 }
@@ -101,6 +133,17 @@ impl Default for TransferPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_night_wraps_past_midnight_and_ends_before_its_last_hour() {
+        let night = NightLimit { per_transfer: Yen(100_000), from_hour: 23, until_hour: 6 };
+        assert!(night.covers(23 * 3600) && night.covers(0) && night.covers(5 * 3600 + 3599));
+        assert!(!night.covers(6 * 3600) && !night.covers(12 * 3600) && !night.covers(22 * 3600 + 3599));
+        let early = NightLimit { from_hour: 0, until_hour: 6, ..night };
+        assert!(early.covers(0) && !early.covers(23 * 3600));
+        assert_eq!(parse_hours("23-6"), Ok((23, 6)));
+        assert!(parse_hours("6").is_err() && parse_hours("25-3").is_err());
+    }
 
     #[test]
     fn fees_come_from_the_configured_table_by_band() {

@@ -64,6 +64,9 @@ pub enum TransferError {
     PasskeyRequired,
     #[error("the token is {0:?}")]
     TokenState(OtpState),
+    /// Above the night's limit per 振込.
+    #[error("over the night limit")]
+    NightLimitExceeded(crate::transfer_policy::NightLimit),
     /// A 依頼人名 other than the account holder's, to an account the bank flags.
     #[error("the payee takes only the payer's own name")]
     RequesterNameLocked,
@@ -109,6 +112,16 @@ impl From<TransferError> for ApiError {
             TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
             TransferError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             TransferError::TokenState(state) => token::refusal(state),
+            TransferError::NightLimitExceeded(night) => {
+                let message = format!(
+                    "{}時から{}時までは、1回あたりの振込金額（手数料を含みます）を{}までとしています。金額を減らすか、{}時以降にお手続きください。",
+                    night.from_hour,
+                    night.until_hour,
+                    netbank_api::banking::yen(night.per_transfer.0),
+                    night.until_hour
+                );
+                ErrorBody::new(ErrorReason::NightLimitExceeded).with_message(message).for_field("amount").into()
+            }
             TransferError::RequesterNameLocked => {
                 ErrorBody::new(ErrorReason::RequesterNameLocked).for_field("requester_name").into()
             }
@@ -273,6 +286,12 @@ fn plan(
         TransferKind::OwnTransfer => Yen::ZERO,
         TransferKind::Transfer => state.policy.transfer.fees.fee(from.branch_code == to.branch_code, amount),
     };
+    if let Some(night) = state.policy.transfer.night {
+        let at_night = night.covers(netbank_api::jst::seconds_into_day(state.clock.now()));
+        if kind == TransferKind::Transfer && at_night && amount + fee > night.per_transfer {
+            return Err(TransferError::NightLimitExceeded(night));
+        }
+    }
     let requester = match (&draft.requester, &from.holder_kana) {
         (Some(name), _) => name.as_str().to_owned(),
         (None, Some(kana)) => kana.clone(),

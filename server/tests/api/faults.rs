@@ -610,7 +610,8 @@ async fn acknowledged_releases_survive_sigkill_and_no_hold_is_half_decided() {
             holds::HoldStatus::Rejected => panic!("{receipt} was never rejected"),
         }
     }
-    let held: i64 = sqlx::query_scalar("SELECT held FROM accounts WHERE id = $1").bind(from).fetch_one(&db).await.unwrap();
+    let held: i64 =
+        sqlx::query_scalar("SELECT held FROM accounts WHERE id = $1").bind(from).fetch_one(&db).await.unwrap();
     assert_eq!(held, still_held * 1_000, "the reservation is exactly what is still held");
     let check = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
         .args(["--data-dir", data.path().to_str().unwrap(), "ledger", "check"])

@@ -174,3 +174,45 @@ async fn a_decision_needs_a_reason_and_a_hold_that_exists() {
         holds::reject(&app.state.db, app.clock(), "20270101-K000001", Decider { actor: "t", reason: "  " }).await;
     assert!(matches!(no_reason, Err(HoldError::NoReason)));
 }
+
+#[tokio::test]
+async fn at_night_one_transfer_is_capped_and_by_day_it_is_not() {
+    use netbank_server::transfer_policy::NightLimit;
+    let night = NightLimit { per_transfer: netbank_server::money::Yen(100_000), from_hour: 23, until_hour: 6 };
+    let policy = Policy { transfer: TransferPolicy { night: Some(night), ..test_policy().transfer }, ..test_policy() };
+    let app = spawn_app_with(None, policy).await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 1_000_000).await;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    // To 1:00 Japan time.
+    let seconds_into_day = (app.clock().now() + 9 * 3600).rem_euclid(86_400);
+    app.clock().advance((86_400 + 3600 - seconds_into_day) % 86_400);
+    let session =
+        app.logged_in_with_code("taro01", crate::otp_helpers::LOGIN_PASSWORD, taro.token.as_ref().unwrap()).await;
+    let refused = app.quote(&session, &draft(&taro.ordinary, &hanako.ordinary, "ordinary", 150_000)).await;
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["reason"], "night_limit_exceeded", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("23時から6時まで"), "{body}");
+    let small = app
+        .quote_and_transfer(
+            &session,
+            &draft(&taro.ordinary, &hanako.ordinary, "ordinary", 100_000),
+            Some(app.fresh_code(&taro)),
+        )
+        .await;
+    assert_eq!(small.status(), 200);
+    // 振替 between own accounts is not capped.
+    let own = app.quote(&session, &draft(&taro.ordinary, &taro.savings, "savings", 300_000)).await;
+    assert_eq!(own.status(), 200);
+    // At 7:00 the same 振込 goes.
+    app.clock().advance(6 * 3600);
+    let session =
+        app.logged_in_with_code("taro01", crate::otp_helpers::LOGIN_PASSWORD, taro.token.as_ref().unwrap()).await;
+    let by_day = app
+        .quote_and_transfer(
+            &session,
+            &draft(&taro.ordinary, &hanako.ordinary, "ordinary", 150_000),
+            Some(app.fresh_code(&taro)),
+        )
+        .await;
+    assert_eq!(by_day.status(), 200);
+}
