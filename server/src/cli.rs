@@ -425,9 +425,9 @@ pub struct PolicyArgs {
     /// Live sessions per customer; a new login ends the oldest beyond it.
     #[arg(long, env = "NETBANK_SESSIONS_PER_CUSTOMER", default_value_t = Policy::default().sessions_per_customer, value_parser = clap::value_parser!(u32).range(1..))]
     pub sessions_per_customer: u32,
-    /// 1日あたりの振込限度額 (yen) of customers who have not set their own.
-    #[arg(long, env = "NETBANK_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().default_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
-    pub daily_transfer_limit: i64,
+    /// The 1日あたりの振込限度額 (yen) a new customer starts at and keeps until they set their own.
+    #[arg(long, alias = "daily-transfer-limit", env = "NETBANK_INITIAL_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().default_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
+    pub initial_daily_transfer_limit: i64,
     /// The highest 振込限度額 a customer may set (with a one-time password).
     #[arg(long, env = "NETBANK_MAX_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().max_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
     pub max_daily_transfer_limit: i64,
@@ -492,7 +492,7 @@ impl PolicyArgs {
                 transfer: self.require_phishing_resistant.contains(&PhishingResistantPath::Transfer),
             },
             transfer: TransferPolicy {
-                default_daily_limit: Yen(self.daily_transfer_limit.min(self.max_daily_transfer_limit)),
+                default_daily_limit: Yen(self.initial_daily_transfer_limit.min(self.max_daily_transfer_limit)),
                 max_daily_limit: Yen(self.max_daily_transfer_limit),
                 fees: self.transfer_fees,
                 night: (self.night_transfer_limit > 0).then_some(crate::transfer_policy::NightLimit {
