@@ -57,9 +57,9 @@ impl FromStr for FeeTable {
     }
 }
 
-/// When a 振込 waits for the branch instead of moving (出金停止): to a payee the customer has
-/// never paid, of at least `new_payee_from` (fee included), within `window_days` of a change
-/// a thief makes first — 利用開始, a new authenticator, a limit raise, a new notice address,
+/// When a 振込 waits for the branch instead of moving (出金停止): to a payee the customer had
+/// not paid before the window, once 振込 to such payees within `window_days` of a change a
+/// thief makes first add up to `new_payee_from` (fees included) — 利用開始, a new authenticator, a limit raise, a new notice address,
 /// a login from a device the bank had not seen (`banking::risk` names each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HoldRule {

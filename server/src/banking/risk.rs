@@ -32,8 +32,9 @@ impl Rule {
     }
 }
 
-/// The rules a 振込 of `total` (amount and fee) to an account the customer has `paid_before`
-/// or not, at `now`, meets; empty: it moves at once.
+/// The rules a 振込 meets at `now`: to an account the customer had paid before the window
+/// (`paid_before`) or not, bringing what they sent to new payees within the window to `total`
+/// (amounts and fees, this one included); empty: it moves at once.
 pub fn rules_met(rule: Option<HoldRule>, marks: &RiskMarks, paid_before: bool, total: Yen, now: i64) -> Vec<Rule> {
     let Some(rule) = rule else { return Vec::new() };
     if paid_before || total < rule.new_payee_from {

@@ -353,7 +353,8 @@ pub async fn quote(
         }
         TransferKind::OwnTransfer => None,
     };
-    if plan.from.balance < plan.amount + plan.fee {
+    // What is held for a 振込 the bank checks is not payable.
+    if plan.from.balance - plan.from.held < plan.amount + plan.fee {
         return Err(TransferError::InsufficientFunds.into());
     }
     let needs_factor = plan.kind == TransferKind::Transfer;
@@ -447,11 +448,19 @@ pub async fn execute(
         return Err(refuse_spent(tx, &client, me, error, now).await);
     }
     let rules = match plan.kind {
-        TransferKind::Transfer => {
-            let marks = customers::risk_marks(&mut *tx, me).await?;
-            let paid = transfers::has_paid(&mut *tx, me, plan.to.id).await?;
-            risk::rules_met(state.policy.transfer.hold, &marks, paid, plan.amount + plan.fee, now)
-        }
+        TransferKind::Transfer => match state.policy.transfer.hold {
+            Some(rule) => {
+                let marks = customers::risk_marks(&mut *tx, me).await?;
+                let since = now - i64::from(rule.window_days) * 86_400;
+                let known = transfers::paid_before(&mut *tx, me, plan.to.id, since).await?;
+                let earlier = match known {
+                    true => Yen::ZERO,
+                    false => transfers::new_payee_total_since(&mut *tx, me, since).await?,
+                };
+                risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now)
+            }
+            None => Vec::new(),
+        },
         TransferKind::OwnTransfer => Vec::new(),
     };
     if !rules.is_empty() {

@@ -244,6 +244,43 @@ pub async fn has_paid(db: impl AnyExecutor<'_>, customer_id: CustomerId, account
     Ok(found.is_some())
 }
 
+/// Whether the customer paid the account by 振込 before `before` (a payee first paid since
+/// then is still new to the hold rules: one 円 first must not make it known).
+pub async fn paid_before(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    account_id: AccountId,
+    before: i64,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM transfers WHERE customer_id = $1 AND to_account_id = $2 AND kind = $3 AND created_at < $4 LIMIT 1",
+    )
+    .bind(customer_id)
+    .bind(account_id)
+    .bind(TransferKind::Transfer.as_str())
+    .bind(before)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// What the customer has sent since `since` (amounts and fees) by 振込 to accounts they had
+/// not paid before then: split into small 振込, or spread over several new payees, the total
+/// still meets the hold rule's amount.
+pub async fn new_payee_total_since(db: impl AnyExecutor<'_>, customer_id: CustomerId, since: i64) -> sqlx::Result<Yen> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(t.amount + t.fee), 0) AS BIGINT) FROM transfers t
+         WHERE t.customer_id = $1 AND t.kind = $2 AND t.created_at >= $3 AND NOT EXISTS (
+             SELECT 1 FROM transfers p WHERE p.customer_id = $1 AND p.kind = $2 AND p.to_account_id = t.to_account_id
+                 AND p.created_at < $3)",
+    )
+    .bind(customer_id)
+    .bind(TransferKind::Transfer.as_str())
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
+
 /// Deletes the customer's payee; whether there was one.
 pub async fn delete_payee(db: impl AnyExecutor<'_>, customer_id: CustomerId, id: i64) -> sqlx::Result<bool> {
     let deleted = sqlx::query("DELETE FROM payees WHERE id = $1 AND customer_id = $2")

@@ -65,10 +65,14 @@ async fn a_thief_s_large_transfer_to_a_new_payee_after_a_limit_raise_is_held_not
     assert_eq!(held_of(&app, &taro.ordinary).await, 400_000);
     let me: Value = app.get_with_session("/api/me", &taro.session).await.json().await.unwrap();
     assert_eq!(me["accounts"][0]["held"], 400_000);
+    // The 確認 screen already says so.
+    let quoted = app.quote(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 700_000)).await;
+    assert_eq!(crate::helpers::error_reason(quoted).await, netbank_api::ErrorReason::InsufficientFunds);
     let code = app.fresh_code(&taro);
-    let drained = app
-        .quote_and_transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 700_000), Some(code))
-        .await;
+    // And the execution, sent without the quote, too.
+    let key = "fedcba9876543210fedcba9876543210";
+    let drained =
+        app.transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 700_000), key, Some(code)).await;
     assert_eq!(crate::helpers::error_reason(drained).await, netbank_api::ErrorReason::InsufficientFunds);
     // The rule that fired is on record; the customer is told; 振込照会 says 確認中.
     let rules = app
@@ -114,7 +118,16 @@ async fn a_small_transfer_a_known_payee_and_a_settled_customer_move_at_once() {
     // The login from a new device (the test keeps no cookies) is a change, but 99,999円 is
     // below the amount.
     assert_eq!(send(&app, &taro, &hanako.ordinary, 99_999).await["status"], "completed");
-    // Hanako is no longer new: a large amount to her moves.
+    // Paid first within the window, Hanako is still new: a large amount to her waits…
+    assert_eq!(send(&app, &taro, &hanako.ordinary, 300_000).await["status"], "held");
+    // …but once the window has passed she is a payee paid before, and it moves.
+    app.clock().advance(8 * 86_400);
+    let taro = Holder {
+        session: app
+            .logged_in_with_code("taro01", crate::otp_helpers::LOGIN_PASSWORD, taro.token.as_ref().unwrap())
+            .await,
+        ..taro
+    };
     assert_eq!(send(&app, &taro, &hanako.ordinary, 300_000).await["status"], "completed");
     assert_eq!(app.balance(&hanako.ordinary).await, 399_999);
     // 振替 between the customer's own accounts is never held.
@@ -215,4 +228,21 @@ async fn at_night_one_transfer_is_capped_and_by_day_it_is_not() {
         )
         .await;
     assert_eq!(by_day.status(), 200);
+}
+
+#[tokio::test]
+async fn paying_a_new_payee_one_yen_first_or_in_small_pieces_does_not_escape_the_hold() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    // The thief's trick (found attacking the running product): 1円 first, so the payee is
+    // "paid before", then the large amount.
+    assert_eq!(send(&app, &taro, &hanako.ordinary, 1).await["status"], "completed");
+    assert_eq!(send(&app, &taro, &hanako.ordinary, 200_000).await["status"], "held");
+    // Or pieces below the amount, to another new payee: the window's total counts.
+    let other = app.account_holder("jiro01", "ヤマダ ジロウ", 0).await;
+    // Completed 振込 to new payees add up in the window: 1 + 99,998 stays below 100,000円…
+    assert_eq!(send(&app, &taro, &other.ordinary, 99_998).await["status"], "completed");
+    // …and the next yen to any new payee reaches it.
+    assert_eq!(send(&app, &taro, &other.ordinary, 1).await["status"], "held");
+    app.assert_ledger_holds().await;
 }
