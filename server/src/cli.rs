@@ -450,10 +450,8 @@ pub struct PolicyArgs {
     /// raising the 振込限度額 are refused.
     #[arg(long, env = "NETBANK_NEW_AUTHENTICATOR_HOURS", default_value_t = EnrolmentPolicy::default().new_authenticator_hours)]
     pub new_authenticator_hours: u32,
-    /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
-    /// Production mode refuses to start without it unless told to run insecurely.
-    /// A 振込 to a payee never paid, of at least this many yen (fee included), waits for the
-    /// branch (出金停止) when made within `--hold-window-days` of 利用開始, a new
+    /// 振込 to payees not paid before the window wait for the branch (出金停止) once they add
+    /// up to this many yen (fees included) within `--hold-window-days` of 利用開始, a new
     /// authenticator, a limit raise, a new notice address or a login from a new device.
     #[arg(long, env = "NETBANK_HOLD_NEW_PAYEE_FROM", default_value_t = crate::transfer_policy::HoldRule::default().new_payee_from.0, value_parser = clap::value_parser!(i64).range(1..))]
     pub hold_new_payee_from: i64,
@@ -466,6 +464,8 @@ pub struct PolicyArgs {
     /// The days after such a change during which those 振込 wait; 0 holds none.
     #[arg(long, env = "NETBANK_HOLD_WINDOW_DAYS", default_value_t = crate::transfer_policy::HoldRule::default().window_days)]
     pub hold_window_days: u32,
+    /// Clients reach the server over TLS (directly or via a proxy): Secure cookies, HSTS.
+    /// Production mode refuses to start without it unless told to run insecurely.
     #[arg(long, env = "NETBANK_TLS")]
     pub tls: bool,
     /// Mail 「新しい環境からのログインのお知らせ」 on a login from a device not seen for the
