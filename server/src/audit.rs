@@ -102,6 +102,12 @@ pub struct AuditEvent {
     pub detail: Option<String>,
 }
 
+/// A person's reason for an action, as the log keeps it: trimmed, not empty, nothing hidden.
+pub fn reason(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty() && !netbank_api::input::has_hidden_characters(text)).then_some(text)
+}
+
 pub async fn record(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent) -> sqlx::Result<()> {
     let entry = audit_log::NewEntry {
         customer_id: event.customer_id,

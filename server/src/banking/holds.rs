@@ -52,11 +52,7 @@ fn id_of(receipt: &str) -> Result<i64, HoldError> {
 }
 
 fn reason_of<'a>(decider: &Decider<'a>) -> Result<&'a str, HoldError> {
-    let reason = decider.reason.trim();
-    match reason.is_empty() || netbank_api::input::has_hidden_characters(reason) {
-        true => Err(HoldError::NoReason),
-        false => Ok(reason),
-    }
+    audit::reason(decider.reason).ok_or(HoldError::NoReason)
 }
 
 /// Releases the hold `receipt` names: the 振込 is made as it was asked, under the same key.

@@ -145,11 +145,8 @@ pub async fn set_frozen(
     frozen: bool,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let reason = reason.trim();
-    anyhow::ensure!(
-        !reason.is_empty() && !netbank_api::input::has_hidden_characters(reason),
-        "say why (--reason): it goes to the audit log"
-    );
+    let reason =
+        audit::reason(reason).ok_or_else(|| anyhow::anyhow!("say why (--reason): it goes to the audit log"))?;
     let customer_id = CustomerRef::LoginId(login_id).id(db).await?;
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;

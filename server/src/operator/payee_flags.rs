@@ -17,11 +17,8 @@ pub async fn set(
     flag: bool,
     reason: &str,
 ) -> anyhow::Result<()> {
-    let reason = reason.trim();
-    anyhow::ensure!(
-        !reason.is_empty() && !netbank_api::input::has_hidden_characters(reason),
-        "say why (--reason): it goes to the audit log"
-    );
+    let reason =
+        audit::reason(reason).ok_or_else(|| anyhow::anyhow!("say why (--reason): it goes to the audit log"))?;
     let key = format!("{}-{}", branch.as_str(), number.as_str());
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
