@@ -169,6 +169,7 @@ async fn the_account_picker_names_accounts_by_branch_and_number_and_follows_the_
         number: number.into(),
         balance,
         holder_kana: None,
+        held: 0,
     };
     let accounts = Signal::derive(move || {
         vec![account("1234567", AccountKind::Ordinary, 1_250_000), account("2345678", AccountKind::Savings, 0)]
