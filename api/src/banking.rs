@@ -335,11 +335,15 @@ pub struct TransferHistory {
 /// Days 振込照会 reaches back.
 pub const TRANSFER_HISTORY_DAYS: i64 = 90;
 
-/// 変更予定: the limit a raise sets, and from when (Japan time, `2026年12月4日 00:00`).
+/// 変更予定: what a raise sets — the day's limit, the cap on one 振込, or both — and from when
+/// (Japan time, `2026年12月4日 00:00`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduledLimit {
-    pub limit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_transfer: Option<i64>,
     pub from: String,
 }
 
@@ -352,6 +356,10 @@ pub struct TransferLimit {
     pub remaining: i64,
     /// The highest limit the bank allows.
     pub ceiling: i64,
+    /// 1回あたりの振込限度額, the customer's own cap on one 振込 (fee included); `None`: up to
+    /// the day's limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_transfer: Option<i64>,
     /// A raise waiting for its day (変更予定): it takes effect at 0:00 the next day, Japan
     /// time, and can be cancelled until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]

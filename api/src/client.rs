@@ -349,3 +349,10 @@ pub async fn transfers() -> Result<crate::banking::TransferHistory, ClientError>
 pub async fn cancel_transfer_limit() -> Result<crate::banking::TransferLimit, ClientError> {
     post("/api/transfer-limit/cancel", &()).await
 }
+
+/// BTF031's 1回あたりの振込限度額.
+pub async fn change_per_transfer_limit(
+    request: crate::banking::TransferLimitRequest,
+) -> Result<crate::banking::TransferLimit, ClientError> {
+    post("/api/transfer-limit/per-transfer", &request).await
+}

@@ -97,6 +97,8 @@ pub enum ErrorReason {
     RequesterNameLocked,
     /// Above the bank's limit per 振込 at night (Japan time).
     NightLimitExceeded,
+    /// Above the customer's own 1回あたりの振込限度額.
+    PerTransferLimitExceeded,
     /// The request carried more than one session cookie (one planted by another site): the
     /// answer clears them; log in again.
     DuplicateSessionCookie,
@@ -192,6 +194,9 @@ impl ErrorReason {
             }
             Self::DuplicateSessionCookie => {
                 "ブラウザに不正なCookieが保存されている可能性があるため、ログイン状態を解除しました。もう一度ログインしてください。解決しない場合は、ブラウザのCookie（サイトデータ）を削除してください。"
+            }
+            Self::PerTransferLimitExceeded => {
+                "1回あたりの振込限度額（手数料を含みます）を超えています。金額を減らすか、「振込限度額の変更」で限度額を変更してください。"
             }
             Self::NightLimitExceeded => {
                 "夜間は、1回あたりの振込金額（手数料を含みます）に上限があります。金額を減らすか、夜間の時間帯が終わってからお手続きください。"

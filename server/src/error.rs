@@ -59,7 +59,8 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::DailyLimitExceeded
         | ErrorReason::PayeeNotFound
         | ErrorReason::RequesterNameLocked
-        | ErrorReason::NightLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorReason::NightLimitExceeded
+        | ErrorReason::PerTransferLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,

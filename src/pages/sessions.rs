@@ -47,7 +47,7 @@ pub fn SessionsPage() -> impl IntoView {
         view! {
             <li class="session" class:current=session.current>
                 <p class="session-name"><strong>{name}</strong></p>
-                <dl class="facts">
+                <dl class="facts stacked">
                     <dt>"ご利用環境"</dt><dd class="session-environment">{session.environment}</dd>
                     <dt>"ログイン日時"</dt><dd>{session.login_at}</dd>
                     <dt>"最終利用日時"</dt><dd>{session.last_used_at}</dd>

@@ -36,27 +36,45 @@ pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id
 /// else the bank's default; never above the ceiling.
 fn in_force(state: &AppState, own: &customers::OwnLimit, now: i64) -> Yen {
     let policy = &state.policy.transfer;
-    let scheduled = match (own.scheduled_daily_limit, own.scheduled_limit_from) {
-        (Some(limit), Some(from)) if from <= now => Some(limit),
-        _ => None,
-    };
+    let due = own.scheduled_limit_from.is_some_and(|from| from <= now);
+    let scheduled = own.scheduled_daily_limit.filter(|_| due);
     scheduled.or(own.daily_transfer_limit).unwrap_or(policy.default_daily_limit).min(policy.max_daily_limit)
+}
+
+/// The cap on one 振込 in force at `now`, if the customer set one.
+fn per_transfer_in_force(own: &customers::OwnLimit, now: i64) -> Option<Yen> {
+    let due = own.scheduled_limit_from.is_some_and(|from| from <= now);
+    own.scheduled_per_transfer_limit.filter(|_| due).or(own.per_transfer_limit)
+}
+
+/// The customer's cap on one 振込 now (1回あたりの振込限度額), if they set one.
+pub async fn per_transfer_limit(
+    state: &AppState,
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+) -> sqlx::Result<Option<Yen>> {
+    Ok(per_transfer_in_force(&customers::own_limit(db, customer_id).await?, state.clock.now()))
 }
 
 async fn current(state: &AppState, customer_id: CustomerId) -> sqlx::Result<TransferLimit> {
     let now = state.clock.now();
     let own = customers::own_limit(&state.db, customer_id).await?;
     let limit = in_force(state, &own, now);
-    let scheduled = match (own.scheduled_daily_limit, own.scheduled_limit_from) {
-        (Some(wanted), Some(from)) if from > now => Some(ScheduledLimit { limit: wanted.0, from: jst_datetime(from) }),
-        _ => None,
-    };
+    let waiting = own.scheduled_limit_from.filter(|from| *from > now);
+    let scheduled = waiting
+        .filter(|_| own.scheduled_daily_limit.is_some() || own.scheduled_per_transfer_limit.is_some())
+        .map(|from| ScheduledLimit {
+            daily: own.scheduled_daily_limit.map(|y| y.0),
+            per_transfer: own.scheduled_per_transfer_limit.map(|y| y.0),
+            from: jst_datetime(from),
+        });
     let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
     Ok(TransferLimit {
         limit: limit.0,
         used_today: used_today.0,
         remaining: (limit - used_today).max(Yen::ZERO).0,
         ceiling: state.policy.transfer.max_daily_limit.0,
+        per_transfer: per_transfer_in_force(&own, now).map(|y| y.0),
         scheduled,
     })
 }
@@ -98,6 +116,7 @@ pub async fn change(
         let message = format!("振込限度額は{}以下で指定してください。", netbank_api::banking::yen(ceiling.0));
         return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
     }
+    customers::apply_due_limits(&state.db, me, state.clock.now()).await?;
     let before = daily_limit(&state, &state.db, me).await?;
     let raising = wanted > before;
     let mut tx = if raising {
@@ -112,13 +131,13 @@ pub async fn change(
     let notice = match raising {
         true => {
             let from = jst_day_start(jst_day(now) + 1);
-            customers::schedule_daily_limit(&mut *tx, me, wanted, from).await?;
+            customers::schedule_limit(&mut *tx, me, true, wanted, from).await?;
             customers::mark_limit_raised(&mut *tx, me, now).await?;
-            Notice::TransferLimitScheduled { limit: wanted, from: jst_datetime(from) }
+            Notice::TransferLimitScheduled { what: "1日あたり", limit: wanted, from: jst_datetime(from) }
         }
         false => {
             customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
-            Notice::TransferLimitChanged { limit: wanted }
+            Notice::TransferLimitChanged { what: "1日あたり", limit: wanted }
         }
     };
     notice::send(&mut tx, me, &notice, now).await?;
@@ -160,6 +179,7 @@ pub async fn cancel(
     let me = current_customer.customer_id;
     let now = state.clock.now();
     let mut tx = crate::db::begin_write(&state.db).await?;
+    customers::apply_due_limits(&mut *tx, me, now).await?;
     let own = customers::own_limit(&mut *tx, me).await?;
     let waiting = matches!(own.scheduled_limit_from, Some(from) if from > now);
     if !waiting || !customers::cancel_scheduled_limit(&mut *tx, me).await? {
@@ -174,5 +194,71 @@ pub async fn cancel(
     };
     audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;
+    Ok(Json(current(&state, me).await?))
+}
+
+#[utoipa::path(post, path = "/transfer-limit/per-transfer", tag = "banking", request_body = TransferLimitRequest,
+    responses((status = 200, body = TransferLimit),
+        (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
+        (status = 403, description = "otp_required (raising without a token in use) or otp_suspended", body = ErrorBody),
+        (status = 409, description = "otp_already_used", body = ErrorBody),
+        (status = 422, description = "invalid_input (above the ceiling; otp missing when raising)", body = ErrorBody)))]
+/// `POST /api/transfer-limit/per-transfer`: 1回あたりの振込限度額. Lowering (or setting one
+/// where there was none) takes effect at once; a raise needs the code and waits for 0:00 the
+/// next day, as the day's limit does.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current_customer.customer_id))]
+pub async fn change_per_transfer(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current_customer: CurrentCustomer,
+    ApiJson(request): ApiJson<TransferLimitRequest>,
+) -> Result<Json<TransferLimit>, ApiError> {
+    let me = current_customer.customer_id;
+    let wanted = Yen(request.check()?.yen());
+    let ceiling = state.policy.transfer.max_daily_limit;
+    if wanted > ceiling || wanted == Yen::ZERO {
+        let message =
+            format!("1回あたりの振込限度額は1円以上{}以下で指定してください。", netbank_api::banking::yen(ceiling.0));
+        return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
+    }
+    customers::apply_due_limits(&state.db, me, state.clock.now()).await?;
+    let before = per_transfer_limit(&state, &state.db, me).await?;
+    let raising = before.is_some_and(|before| wanted > before);
+    let mut tx = if raising {
+        require_token(&state, me).await?;
+        crate::enrolment::ensure_not_waiting(&state, me).await?;
+        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
+        verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::TransferLimit, &client).await?
+    } else {
+        crate::db::begin_write(&state.db).await?
+    };
+    let now = state.clock.now();
+    let notice = match raising {
+        true => {
+            let from = jst_day_start(jst_day(now) + 1);
+            customers::schedule_limit(&mut *tx, me, false, wanted, from).await?;
+            customers::mark_limit_raised(&mut *tx, me, now).await?;
+            Notice::TransferLimitScheduled { what: "1回あたり", limit: wanted, from: jst_datetime(from) }
+        }
+        false => {
+            customers::set_per_transfer_limit(&mut *tx, me, wanted).await?;
+            Notice::TransferLimitChanged { what: "1回あたり", limit: wanted }
+        }
+    };
+    notice::send(&mut tx, me, &notice, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: AuditAction::TransferLimit,
+        client_addr: client.ip_string(),
+        result: Outcome::Success,
+        detail: Some(format!(
+            "per transfer {} -> {wanted}{}",
+            before.map_or("none".to_owned(), |b| b.to_string()),
+            if raising { " (otp)" } else { "" }
+        )),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
     Ok(Json(current(&state, me).await?))
 }

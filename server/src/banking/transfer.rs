@@ -64,6 +64,9 @@ pub enum TransferError {
     PasskeyRequired,
     #[error("the token is {0:?}")]
     TokenState(OtpState),
+    /// Above the customer's own 1回あたりの振込限度額.
+    #[error("over the customer's limit per transfer")]
+    PerTransferLimitExceeded,
     /// Above the night's limit per 振込.
     #[error("over the night limit")]
     NightLimitExceeded(crate::transfer_policy::NightLimit),
@@ -112,6 +115,9 @@ impl From<TransferError> for ApiError {
             TransferError::OtpRequired => ApiError::new(ErrorReason::OtpRequired),
             TransferError::PasskeyRequired => ApiError::new(ErrorReason::PasskeyRequired),
             TransferError::TokenState(state) => token::refusal(state),
+            TransferError::PerTransferLimitExceeded => {
+                ErrorBody::new(ErrorReason::PerTransferLimitExceeded).for_field("amount").into()
+            }
             TransferError::NightLimitExceeded(night) => {
                 let message = format!(
                     "{}時から{}時までは、1回あたりの振込金額（手数料を含みます）を{}までとしています。金額を減らすか、{}時以降にお手続きください。",
@@ -302,6 +308,23 @@ fn plan(
 
 /// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to
 /// another name is refused (the FSA/NPA request on 依頼人名 of 2025).
+/// A 振込 within the customer's own cap on one 振込, if they set one.
+async fn ensure_per_transfer(
+    state: &AppState,
+    db: impl sqlx::any::AnyExecutor<'_>,
+    customer_id: CustomerId,
+    plan: &Plan,
+) -> Result<(), TransferError> {
+    if plan.kind == TransferKind::Transfer {
+        if let Some(cap) = limit::per_transfer_limit(state, db, customer_id).await? {
+            if plan.amount + plan.fee > cap {
+                return Err(TransferError::PerTransferLimitExceeded);
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn ensure_own_name(db: impl sqlx::any::AnyExecutor<'_>, plan: &Plan) -> Result<(), TransferError> {
     let changed = plan.from.holder_kana.as_deref() != Some(plan.requester.as_str());
     if plan.kind == TransferKind::Transfer && changed && payee_flags::is_flagged(db, plan.to.id).await? {
@@ -339,6 +362,7 @@ pub async fn quote(
     let to = to.ok_or(TransferError::PayeeNotFound)?;
     let plan = plan(&state, me, from, to, &draft)?;
     ensure_own_name(&state.db, &plan).await?;
+    ensure_per_transfer(&state, &state.db, me, &plan).await?;
     if plan.kind == TransferKind::Transfer {
         ensure_paid_before_or_not_waiting(&state, me, Some(&plan.to)).await?;
     }
@@ -445,6 +469,9 @@ pub async fn execute(
         Err(error) => return Err(refuse_spent(tx, &client, me, error, now).await),
     };
     if let Err(error) = ensure_own_name(&mut *tx, &plan).await {
+        return Err(refuse_spent(tx, &client, me, error, now).await);
+    }
+    if let Err(error) = ensure_per_transfer(&state, &mut *tx, me, &plan).await {
         return Err(refuse_spent(tx, &client, me, error, now).await);
     }
     let rules = match plan.kind {

@@ -41,11 +41,14 @@ pub enum Notice {
         amount: Yen,
         fee: Yen,
     },
+    /// `what`: 1日あたり or 1回あたり.
     TransferLimitChanged {
+        what: &'static str,
         limit: Yen,
     },
     /// A raise that takes effect at `from` (Japan time).
     TransferLimitScheduled {
+        what: &'static str,
         limit: Yen,
         from: String,
     },
@@ -184,17 +187,17 @@ impl Notice {
                 ),
                 format!("詳しくはお取引店までお問い合わせください。{not_you}"),
             ),
-            Self::TransferLimitScheduled { limit, from } => (
+            Self::TransferLimitScheduled { what, limit, from } => (
                 "振込限度額変更（予約）のお知らせ",
                 format!(
-                    "1日あたりの振込限度額を {} に引き上げるお手続きを受け付けました。{from}から適用します。それまでは「振込限度額の変更」から取り消せます。",
+                    "{what}の振込限度額を {} に引き上げるお手続きを受け付けました。{from}から適用します。それまでは「振込限度額の変更」から取り消せます。",
                     yen(limit.0)
                 ),
                 not_you.to_owned(),
             ),
-            Self::TransferLimitChanged { limit } => (
+            Self::TransferLimitChanged { what, limit } => (
                 "振込限度額変更のお知らせ",
-                format!("1日あたりの振込限度額が {} に変更されました。", yen(limit.0)),
+                format!("{what}の振込限度額が {} に変更されました。", yen(limit.0)),
                 not_you.to_owned(),
             ),
             Self::PasskeyRegistered { synced, new_payees_from } => (
@@ -328,8 +331,12 @@ mod tests {
                 amount: Yen(10_000),
                 fee: Yen(0),
             },
-            Notice::TransferLimitChanged { limit: Yen(300_000) },
-            Notice::TransferLimitScheduled { limit: Yen(1_000_000), from: "2027年1月16日 00:00".into() },
+            Notice::TransferLimitChanged { what: "1日あたり", limit: Yen(300_000) },
+            Notice::TransferLimitScheduled {
+                what: "1回あたり",
+                limit: Yen(1_000_000),
+                from: "2027年1月16日 00:00".into(),
+            },
             Notice::TransferHeld {
                 receipt_no: "20270115-K000001".into(),
                 payee: "001 普通 ***4321 デモ ハナコ".into(),

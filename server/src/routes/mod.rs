@@ -84,6 +84,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(passkey::manage::list))
         .routes(routes!(banking::limit::show, banking::limit::change))
         .routes(routes!(banking::limit::cancel))
+        .routes(routes!(banking::limit::change_per_transfer))
         .merge(authentication);
     // The router is nested under /api by `startup`; the document says the whole path.
     let (router, paths) = router.split_for_parts();

@@ -40,6 +40,8 @@ const TABLES: &[Table] = &[
             ("frozen_reason", Text),
             ("scheduled_daily_limit", Int),
             ("scheduled_limit_from", Int),
+            ("per_transfer_limit", Int),
+            ("scheduled_per_transfer_limit", Int),
         ],
     },
     Table {

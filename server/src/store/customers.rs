@@ -96,32 +96,54 @@ pub async fn authenticator_added_at(db: impl AnyExecutor<'_>, customer_id: Custo
 }
 
 /// The customer's own 1日あたりの振込限度額, if they set one (else the bank's default applies).
-/// The customer's own 振込限度額 (`None`: the bank's default) and a raise scheduled for
-/// later (the amount, from when).
+/// The customer's own 振込限度額 (`None`: the bank's default), their cap on one 振込 (`None`:
+/// up to the day's limit), and raises scheduled for later (from when).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct OwnLimit {
     pub daily_transfer_limit: Option<Yen>,
+    pub per_transfer_limit: Option<Yen>,
     pub scheduled_daily_limit: Option<Yen>,
+    pub scheduled_per_transfer_limit: Option<Yen>,
     pub scheduled_limit_from: Option<i64>,
 }
 
 pub async fn own_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<OwnLimit> {
     sqlx::query_as(
-        "SELECT daily_transfer_limit, scheduled_daily_limit, scheduled_limit_from FROM customers WHERE id = $1",
+        "SELECT daily_transfer_limit, per_transfer_limit, scheduled_daily_limit, scheduled_per_transfer_limit,
+                scheduled_limit_from
+         FROM customers WHERE id = $1",
     )
     .bind(customer_id)
     .fetch_one(db)
     .await
 }
 
-/// Schedules a raise to `limit` from `from` (replacing one scheduled before).
-pub async fn schedule_daily_limit(
+/// Makes raises whose day has come the customer's own limits, so that scheduling another
+/// cannot push them back.
+pub async fn apply_due_limits(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE customers SET daily_transfer_limit = COALESCE(scheduled_daily_limit, daily_transfer_limit),
+             per_transfer_limit = COALESCE(scheduled_per_transfer_limit, per_transfer_limit),
+             scheduled_daily_limit = NULL, scheduled_per_transfer_limit = NULL, scheduled_limit_from = NULL
+         WHERE id = $1 AND scheduled_limit_from <= $2",
+    )
+    .bind(customer_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Schedules a raise of the day's limit (`daily`) or of the cap on one 振込, from `from`.
+pub async fn schedule_limit(
     db: impl AnyExecutor<'_>,
     customer_id: CustomerId,
+    daily: bool,
     limit: Yen,
     from: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customers SET scheduled_daily_limit = $1, scheduled_limit_from = $2 WHERE id = $3")
+    let column = if daily { "scheduled_daily_limit" } else { "scheduled_per_transfer_limit" };
+    sqlx::query(&format!("UPDATE customers SET {column} = $1, scheduled_limit_from = $2 WHERE id = $3"))
         .bind(limit)
         .bind(from)
         .bind(customer_id)
@@ -130,11 +152,21 @@ pub async fn schedule_daily_limit(
     Ok(())
 }
 
-/// Drops a scheduled raise; whether there was one.
+/// Lowers the cap on one 振込 at once (dropping a raise of it still waiting).
+pub async fn set_per_transfer_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId, limit: Yen) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET per_transfer_limit = $1, scheduled_per_transfer_limit = NULL WHERE id = $2")
+        .bind(limit)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops every scheduled raise; whether there was one.
 pub async fn cancel_scheduled_limit(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     let cancelled = sqlx::query(
-        "UPDATE customers SET scheduled_daily_limit = NULL, scheduled_limit_from = NULL
-         WHERE id = $1 AND scheduled_daily_limit IS NOT NULL",
+        "UPDATE customers SET scheduled_daily_limit = NULL, scheduled_per_transfer_limit = NULL, scheduled_limit_from = NULL
+         WHERE id = $1 AND scheduled_limit_from IS NOT NULL",
     )
     .bind(customer_id)
     .execute(db)
@@ -221,14 +253,11 @@ pub async fn set_daily_transfer_limit(
     limit: Yen,
 ) -> sqlx::Result<()> {
     // A limit set now replaces any raise still waiting for its day.
-    sqlx::query(
-        "UPDATE customers SET daily_transfer_limit = $1, scheduled_daily_limit = NULL, scheduled_limit_from = NULL
-         WHERE id = $2",
-    )
-    .bind(limit)
-    .bind(customer_id)
-    .execute(db)
-    .await?;
+    sqlx::query("UPDATE customers SET daily_transfer_limit = $1, scheduled_daily_limit = NULL WHERE id = $2")
+        .bind(limit)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

@@ -50,7 +50,9 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     netbank_server::store::holds::insert(&app.state.db, held, app.clock().now()).await.unwrap();
     // An account flagged by the branch.
     let flagged = AccountId(app.count(&id_of(&payee.ordinary)).await);
-    netbank_server::store::payee_flags::add(&app.state.db, flagged, "暗号資産交換業者", app.clock().now()).await.unwrap();
+    netbank_server::store::payee_flags::add(&app.state.db, flagged, "暗号資産交換業者", app.clock().now())
+        .await
+        .unwrap();
     // A passkey, and a login challenge not yet answered.
     let mut phone = app.authenticator();
     let proof = app.otp_proof(payer.token.as_ref().unwrap());

@@ -261,7 +261,7 @@ async fn the_daily_limit_refuses_the_transfer_that_would_pass_it_and_raising_it_
     // customer has seen the mail about it.
     let raised: Value = raise.json().await.unwrap();
     assert_eq!(raised["limit"], 300_000, "{raised}");
-    assert_eq!(raised["scheduled"]["limit"], 1_000_000, "{raised}");
+    assert_eq!(raised["scheduled"]["daily"], 1_000_000, "{raised}");
     assert!(raised["scheduled"]["from"].as_str().unwrap().ends_with("00:00"), "{raised}");
     let response = app.quote(&taro.session, &send(100_000)).await;
     assert_eq!(error_reason(response).await, ErrorReason::DailyLimitExceeded);
@@ -381,4 +381,46 @@ async fn bad_input_is_refused_by_field_and_changes_nothing() {
         app.transfer(&taro.session, &draft(&taro.ordinary, &taro.savings, "savings", 1), "not-a-key", None).await;
     assert_eq!(response.json::<Value>().await.unwrap()["field"], "idempotency_key");
     assert_eq!(app.count("SELECT COUNT(*) FROM journal_entries").await, 1, "only the opening entry");
+}
+
+#[tokio::test]
+async fn a_cap_on_one_transfer_is_lowered_at_once_and_raised_from_the_next_day() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 500_000).await;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    let send = |amount: i64| draft(&taro.ordinary, &hanako.ordinary, "ordinary", amount);
+    // Setting a cap where there was none makes less possible: at once, no code.
+    let set = app.post("/api/transfer-limit/per-transfer", &json!({ "limit": "50000" }), Some(&taro.session)).await;
+    assert_eq!(set.status(), 200);
+    assert_eq!(set.json::<Value>().await.unwrap()["per_transfer"], 50_000);
+    let refused = app.quote(&taro.session, &send(50_001)).await;
+    assert_eq!(error_reason(refused).await, ErrorReason::PerTransferLimitExceeded);
+    assert_eq!(app.quote_and_transfer(&taro.session, &send(50_000), Some(app.fresh_code(&taro))).await.status(), 200);
+    // A thief with the session cannot lift it without the code, and with it not before 0:00.
+    let lifted = app.post("/api/transfer-limit/per-transfer", &json!({ "limit": "300000" }), Some(&taro.session)).await;
+    assert_eq!(lifted.status(), 422, "a raise needs the code");
+    let body = json!({ "limit": "300000", "otp": app.fresh_code(&taro) });
+    let raised: Value =
+        app.post("/api/transfer-limit/per-transfer", &body, Some(&taro.session)).await.json().await.unwrap();
+    assert_eq!(
+        (raised["per_transfer"].as_i64(), raised["scheduled"]["per_transfer"].as_i64()),
+        (Some(50_000), Some(300_000))
+    );
+    let refused = app.quote(&taro.session, &send(100_000)).await;
+    assert_eq!(error_reason(refused).await, ErrorReason::PerTransferLimitExceeded);
+    // A confirmation sent without the quote is refused too, its code spent.
+    let mut confirmation = send(100_000);
+    confirmation["idempotency_key"] = json!("0123456789abcdef0123456789abcdef");
+    confirmation["otp"] = json!(app.fresh_code(&taro));
+    let refused = app.post("/api/transfers", &confirmation, Some(&taro.session)).await;
+    assert_eq!(error_reason(refused).await, ErrorReason::PerTransferLimitExceeded);
+    assert_eq!(app.balance(&hanako.ordinary).await, 50_000);
+    // The next day the raise is in force.
+    app.clock().advance(86_400);
+    let session = app.logged_in_with_code("taro01", "kumo4821", taro.token.as_ref().unwrap()).await;
+    let limit: Value = app.get_with_session("/api/transfer-limit", &session).await.json().await.unwrap();
+    assert_eq!(limit["per_transfer"], 300_000, "{limit}");
+    assert!(limit["scheduled"].is_null());
+    let sent = app.quote_and_transfer(&session, &send(100_000), Some(app.fresh_code(&taro))).await;
+    assert_eq!(sent.status(), 200);
 }
