@@ -39,11 +39,14 @@ pub struct Decider<'a> {
     pub reason: &'a str,
 }
 
+/// Claims the hold for this decision (`holds::claim`, so racing decisions queue behind it)
+/// and reads it; refuses one that is unknown or decided.
 async fn waiting(db: &mut sqlx::AnyConnection, id: i64, receipt: &str) -> Result<HoldRow, HoldError> {
+    let claimed = holds::claim(&mut *db, id).await?;
     let held = holds::by_id(&mut *db, id).await?.ok_or_else(|| HoldError::NotFound(receipt.to_owned()))?;
-    match held.status {
-        HoldStatus::Held => Ok(held),
-        decided => Err(HoldError::AlreadyDecided(receipt.to_owned(), decided)),
+    match (claimed, held.status) {
+        (true, HoldStatus::Held) => Ok(held),
+        (_, decided) => Err(HoldError::AlreadyDecided(receipt.to_owned(), decided)),
     }
 }
 

@@ -58,9 +58,17 @@ fn device_cookie_name(policy: &Policy) -> &'static str {
     }
 }
 
-/// The device the request names, as stored (the cookie's SHA-256), if it names one that
-/// could be ours.
+/// The browser family alone (`Chrome Mobile`): a device is its cookie in that browser, so a
+/// cookie copied into another browser is a new device.
+fn browser_family(headers: &HeaderMap) -> String {
+    let agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    PARSER.parse(agent).client.family
+}
+
+/// The device the request names, as stored (the SHA-256 of the cookie and the browser
+/// family), if it names one that could be ours.
 pub fn presented_device(headers: &HeaderMap, policy: &Policy) -> Option<Vec<u8>> {
+    let family = browser_family(headers);
     let name = device_cookie_name(policy);
     headers
         .get_all(COOKIE)
@@ -69,11 +77,15 @@ pub fn presented_device(headers: &HeaderMap, policy: &Policy) -> Option<Vec<u8>>
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, value)| *key == name && value.len() == 43)
-        .map(|(_, value)| device_hash(value))
+        .map(|(_, value)| device_hash(value, &family))
 }
 
-fn device_hash(value: &str) -> Vec<u8> {
-    Sha256::digest(value.as_bytes()).to_vec()
+fn device_hash(value: &str, family: &str) -> Vec<u8> {
+    let mut digest = Sha256::new();
+    digest.update(value.as_bytes());
+    digest.update(b"\n");
+    digest.update(family.as_bytes());
+    digest.finalize().to_vec()
 }
 
 /// A new device: the cookie to set and what to store.
@@ -83,7 +95,8 @@ pub struct NewDevice {
 }
 
 impl NewDevice {
-    pub fn generate(policy: &Policy) -> Self {
+    /// A new device cookie for the browser that sent `headers`.
+    pub fn generate(policy: &Policy, headers: &HeaderMap) -> Self {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let value = URL_SAFE_NO_PAD.encode(bytes);
@@ -92,7 +105,10 @@ impl NewDevice {
             "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DEVICE_COOKIE_SECONDS}{secure}",
             device_cookie_name(policy)
         );
-        Self { hash: device_hash(&value), cookie: HeaderValue::from_str(&cookie).expect("the cookie is ASCII") }
+        Self {
+            hash: device_hash(&value, &browser_family(headers)),
+            cookie: HeaderValue::from_str(&cookie).expect("the cookie is ASCII"),
+        }
     }
 
     pub fn set_on(&self, headers: &mut HeaderMap) {
@@ -115,17 +131,28 @@ mod tests {
     }
 
     #[test]
-    fn a_device_is_known_by_its_cookie_s_hash_only() {
+    fn a_device_is_its_cookie_in_its_browser() {
         let policy = Policy::default();
-        let device = NewDevice::generate(&policy);
+        let browser = |agent: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(USER_AGENT, HeaderValue::from_static(agent));
+            headers
+        };
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        let firefox = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+        let device = NewDevice::generate(&policy, &browser(android));
         let mut set = HeaderMap::new();
         device.set_on(&mut set);
         let cookie = set.get(SET_COOKIE).unwrap().to_str().unwrap();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         let value = cookie.split(';').next().unwrap();
-        let mut sent = HeaderMap::new();
+        let mut sent = browser(android);
         sent.insert(COOKIE, HeaderValue::from_str(&format!("other=1; {value}")).unwrap());
         assert_eq!(presented_device(&sent, &policy), Some(device.hash.clone()));
+        // The same cookie copied into another browser is another device.
+        let mut copied = browser(firefox);
+        copied.insert(COOKIE, HeaderValue::from_str(value).unwrap());
+        assert_ne!(presented_device(&copied, &policy), Some(device.hash.clone()));
         sent.insert(COOKIE, HeaderValue::from_static("nb_device=short"));
         assert_eq!(presented_device(&sent, &policy), None);
     }

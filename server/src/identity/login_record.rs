@@ -23,11 +23,16 @@ pub const DEVICE_MEMORY_SECONDS: i64 = 90 * 86_400;
 pub struct Arrival {
     pub environment: String,
     device: Option<Vec<u8>>,
+    headers: HeaderMap,
 }
 
 impl Arrival {
     pub fn of(headers: &HeaderMap, policy: &Policy) -> Self {
-        Self { environment: environment::of(headers), device: environment::presented_device(headers, policy) }
+        Self {
+            environment: environment::of(headers),
+            device: environment::presented_device(headers, policy),
+            headers: headers.clone(),
+        }
     }
 }
 
@@ -45,7 +50,7 @@ pub async fn succeeded(
     let (device, cookie) = match &arrival.device {
         Some(device) => (device.clone(), None),
         None => {
-            let new = NewDevice::generate(policy);
+            let new = NewDevice::generate(policy, &arrival.headers);
             (new.hash.clone(), Some(new))
         }
     };

@@ -107,6 +107,17 @@ pub async fn of_customer(db: impl AnyExecutor<'_>, customer_id: CustomerId, sinc
     .await
 }
 
+/// Takes the hold for deciding if it is still held; whether it was. The first statement of a
+/// decision: on PostgreSQL it locks the row, so a racing decision waits here and then finds it
+/// decided (SQLite's write transaction is alone anyway).
+pub async fn claim(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    let claimed = sqlx::query("UPDATE transfer_holds SET decided_at = decided_at WHERE id = $1 AND status = 'held'")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
 /// Marks the hold released as `transfer_id` if it is still held; whether it was.
 pub async fn release(
     db: impl AnyExecutor<'_>,

@@ -203,4 +203,8 @@ async fn a_login_from_a_device_not_seen_for_90_days_is_mailed_and_a_known_one_is
             .await;
     assert_eq!(made_up.status(), 200);
     assert_eq!(notices().await.len(), 3);
+    // The phone's cookie copied into another browser is another device.
+    let (copied, _) = login_from(&app, "taro01", "kuma7neko", IPHONE, Some(&phone)).await;
+    assert_eq!(copied.status(), 200);
+    assert_eq!(notices().await.len(), 4);
 }
