@@ -109,49 +109,10 @@ pub async fn change(
     current_customer: CurrentCustomer,
     ApiJson(request): ApiJson<TransferLimitRequest>,
 ) -> Result<Json<TransferLimit>, ApiError> {
-    let me = current_customer.customer_id;
     let wanted = Yen(request.check()?.yen());
-    let ceiling = state.policy.transfer.max_daily_limit;
-    if wanted > ceiling {
-        let message = format!("振込限度額は{}以下で指定してください。", netbank_api::banking::yen(ceiling.0));
-        return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
-    }
-    customers::apply_due_limits(&state.db, me, state.clock.now()).await?;
-    let before = daily_limit(&state, &state.db, me).await?;
-    let raising = wanted > before;
-    let mut tx = if raising {
-        require_token(&state, me).await?;
-        crate::enrolment::ensure_not_waiting(&state, me).await?;
-        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
-        verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::TransferLimit, &client).await?
-    } else {
-        crate::db::begin_write(&state.db).await?
-    };
-    let now = state.clock.now();
-    let notice = match raising {
-        true => {
-            let from = jst_day_start(jst_day(now) + 1);
-            customers::schedule_limit(&mut *tx, me, true, wanted, from).await?;
-            customers::mark_limit_raised(&mut *tx, me, now).await?;
-            Notice::TransferLimitScheduled { what: "1日あたり", limit: wanted, from: jst_datetime(from) }
-        }
-        false => {
-            customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?;
-            Notice::TransferLimitChanged { what: "1日あたり", limit: wanted }
-        }
-    };
-    notice::send(&mut tx, me, &notice, now).await?;
-    let event = AuditEvent {
-        customer_id: Some(me),
-        event: AuditAction::TransferLimit,
-        client_addr: client.ip_string(),
-        result: Outcome::Success,
-        detail: Some(format!("{before} -> {wanted}{}", if raising { " (otp)" } else { "" })),
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
-    state.mail_wakeup.notify_one();
-    Ok(Json(current(&state, me).await?))
+    let changed =
+        set(&state, &client, current_customer.customer_id, Which::Daily, wanted, request.otp.as_deref()).await?;
+    Ok(Json(changed))
 }
 
 /// Raising the limit needs a token in use (and its code): `Factors::may_raise_limit`.
@@ -213,36 +174,73 @@ pub async fn change_per_transfer(
     current_customer: CurrentCustomer,
     ApiJson(request): ApiJson<TransferLimitRequest>,
 ) -> Result<Json<TransferLimit>, ApiError> {
-    let me = current_customer.customer_id;
     let wanted = Yen(request.check()?.yen());
+    let changed =
+        set(&state, &client, current_customer.customer_id, Which::PerTransfer, wanted, request.otp.as_deref()).await?;
+    Ok(Json(changed))
+}
+
+/// Which limit a change is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Daily,
+    PerTransfer,
+}
+
+impl Which {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Daily => "1日あたり",
+            Self::PerTransfer => "1回あたり",
+        }
+    }
+}
+
+/// Sets one of the customer's limits to `wanted`: lower (or a cap where there was none) at
+/// once; a raise with the current code, from 0:00 the next day. Told by mail, audited.
+async fn set(
+    state: &AppState,
+    client: &ClientAddr,
+    me: CustomerId,
+    which: Which,
+    wanted: Yen,
+    otp: Option<&str>,
+) -> Result<TransferLimit, ApiError> {
     let ceiling = state.policy.transfer.max_daily_limit;
-    if wanted > ceiling || wanted == Yen::ZERO {
+    if wanted > ceiling || (which == Which::PerTransfer && wanted == Yen::ZERO) {
         let message =
-            format!("1回あたりの振込限度額は1円以上{}以下で指定してください。", netbank_api::banking::yen(ceiling.0));
+            format!("{}の振込限度額は{}以下で指定してください。", which.label(), netbank_api::banking::yen(ceiling.0));
         return Err(ErrorBody::new(ErrorReason::InvalidInput).with_message(message).for_field("limit").into());
     }
     customers::apply_due_limits(&state.db, me, state.clock.now()).await?;
-    let before = per_transfer_limit(&state, &state.db, me).await?;
+    let before = match which {
+        Which::Daily => Some(daily_limit(state, &state.db, me).await?),
+        Which::PerTransfer => per_transfer_limit(state, &state.db, me).await?,
+    };
     let raising = before.is_some_and(|before| wanted > before);
     let mut tx = if raising {
-        require_token(&state, me).await?;
-        crate::enrolment::ensure_not_waiting(&state, me).await?;
-        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
-        verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::TransferLimit, &client).await?
+        require_token(state, me).await?;
+        crate::enrolment::ensure_not_waiting(state, me).await?;
+        let code = OtpCode::parse(otp.unwrap_or_default())?;
+        verify::accept(state, me, Procedure::Confirm, &code, AuditAction::TransferLimit, client).await?
     } else {
         crate::db::begin_write(&state.db).await?
     };
     let now = state.clock.now();
+    let what = which.label();
     let notice = match raising {
         true => {
             let from = jst_day_start(jst_day(now) + 1);
-            customers::schedule_limit(&mut *tx, me, false, wanted, from).await?;
+            customers::schedule_limit(&mut *tx, me, which == Which::Daily, wanted, from).await?;
             customers::mark_limit_raised(&mut *tx, me, now).await?;
-            Notice::TransferLimitScheduled { what: "1回あたり", limit: wanted, from: jst_datetime(from) }
+            Notice::TransferLimitScheduled { what, limit: wanted, from: jst_datetime(from) }
         }
         false => {
-            customers::set_per_transfer_limit(&mut *tx, me, wanted).await?;
-            Notice::TransferLimitChanged { what: "1回あたり", limit: wanted }
+            match which {
+                Which::Daily => customers::set_daily_transfer_limit(&mut *tx, me, wanted).await?,
+                Which::PerTransfer => customers::set_per_transfer_limit(&mut *tx, me, wanted).await?,
+            }
+            Notice::TransferLimitChanged { what, limit: wanted }
         }
     };
     notice::send(&mut tx, me, &notice, now).await?;
@@ -252,7 +250,7 @@ pub async fn change_per_transfer(
         client_addr: client.ip_string(),
         result: Outcome::Success,
         detail: Some(format!(
-            "per transfer {} -> {wanted}{}",
+            "{what} {} -> {wanted}{}",
             before.map_or("none".to_owned(), |b| b.to_string()),
             if raising { " (otp)" } else { "" }
         )),
@@ -260,5 +258,5 @@ pub async fn change_per_transfer(
     audit::record(&mut *tx, now, event).await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
-    Ok(Json(current(&state, me).await?))
+    Ok(current(state, me).await?)
 }
