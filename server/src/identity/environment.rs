@@ -24,22 +24,33 @@ pub fn warm_up() {
     LazyLock::force(&PARSER);
 }
 
-/// `Chrome / Android`, `Mobile Safari / iOS`; `不明な環境` when the header says nothing known.
-pub fn of(headers: &HeaderMap) -> String {
-    let agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    describe(agent)
+/// What a request's User-Agent says, parsed once (the parser runs hundreds of expressions).
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// `Chrome / Android`, `Mobile Safari / iOS`; `不明な環境` when it says nothing known.
+    pub environment: String,
+    /// The browser family alone (`Chrome Mobile`): a device is its cookie in that browser, so
+    /// a cookie copied into another browser is a new device.
+    family: String,
 }
 
-fn describe(agent: &str) -> String {
-    if agent.trim().is_empty() {
-        return UNKNOWN.to_owned();
+impl Agent {
+    pub fn of(headers: &HeaderMap) -> Self {
+        Self::parse(headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default())
     }
-    let parsed = PARSER.parse(agent);
-    let known = |family: &str| (!family.is_empty() && family != "Other").then(|| family.to_owned());
-    match (known(&parsed.client.family), known(&parsed.os.family)) {
-        (Some(browser), Some(os)) => format!("{browser} / {os}"),
-        (Some(one), None) | (None, Some(one)) => one,
-        (None, None) => UNKNOWN.to_owned(),
+
+    fn parse(agent: &str) -> Self {
+        if agent.trim().is_empty() {
+            return Self { environment: UNKNOWN.to_owned(), family: String::new() };
+        }
+        let parsed = PARSER.parse(agent);
+        let known = |family: &str| (!family.is_empty() && family != "Other").then(|| family.to_owned());
+        let environment = match (known(&parsed.client.family), known(&parsed.os.family)) {
+            (Some(browser), Some(os)) => format!("{browser} / {os}"),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => UNKNOWN.to_owned(),
+        };
+        Self { environment, family: parsed.client.family }
     }
 }
 
@@ -58,17 +69,9 @@ fn device_cookie_name(policy: &Policy) -> &'static str {
     }
 }
 
-/// The browser family alone (`Chrome Mobile`): a device is its cookie in that browser, so a
-/// cookie copied into another browser is a new device.
-fn browser_family(headers: &HeaderMap) -> String {
-    let agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    PARSER.parse(agent).client.family
-}
-
 /// The device the request names, as stored (the SHA-256 of the cookie and the browser
 /// family), if it names one that could be ours.
-pub fn presented_device(headers: &HeaderMap, policy: &Policy) -> Option<Vec<u8>> {
-    let family = browser_family(headers);
+pub fn presented_device(headers: &HeaderMap, agent: &Agent, policy: &Policy) -> Option<Vec<u8>> {
     let name = device_cookie_name(policy);
     headers
         .get_all(COOKIE)
@@ -77,7 +80,7 @@ pub fn presented_device(headers: &HeaderMap, policy: &Policy) -> Option<Vec<u8>>
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, value)| *key == name && value.len() == 43)
-        .map(|(_, value)| device_hash(value, &family))
+        .map(|(_, value)| device_hash(value, &agent.family))
 }
 
 fn device_hash(value: &str, family: &str) -> Vec<u8> {
@@ -95,8 +98,8 @@ pub struct NewDevice {
 }
 
 impl NewDevice {
-    /// A new device cookie for the browser that sent `headers`.
-    pub fn generate(policy: &Policy, headers: &HeaderMap) -> Self {
+    /// A new device cookie for the browser `agent` names.
+    pub fn generate(policy: &Policy, agent: &Agent) -> Self {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let value = URL_SAFE_NO_PAD.encode(bytes);
@@ -106,7 +109,7 @@ impl NewDevice {
             device_cookie_name(policy)
         );
         Self {
-            hash: device_hash(&value, &browser_family(headers)),
+            hash: device_hash(&value, &agent.family),
             cookie: HeaderValue::from_str(&cookie).expect("the cookie is ASCII"),
         }
     }
@@ -123,6 +126,7 @@ mod tests {
     #[test]
     fn a_phone_s_browser_and_system_are_named_and_nothing_else() {
         let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        let describe = |agent: &str| Agent::parse(agent).environment;
         assert_eq!(describe(android), "Chrome Mobile / Android");
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
         assert_eq!(describe(iphone), "Mobile Safari / iOS");
@@ -140,7 +144,7 @@ mod tests {
         };
         let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
         let firefox = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
-        let device = NewDevice::generate(&policy, &browser(android));
+        let device = NewDevice::generate(&policy, &Agent::parse(android));
         let mut set = HeaderMap::new();
         device.set_on(&mut set);
         let cookie = set.get(SET_COOKIE).unwrap().to_str().unwrap();
@@ -148,12 +152,12 @@ mod tests {
         let value = cookie.split(';').next().unwrap();
         let mut sent = browser(android);
         sent.insert(COOKIE, HeaderValue::from_str(&format!("other=1; {value}")).unwrap());
-        assert_eq!(presented_device(&sent, &policy), Some(device.hash.clone()));
+        assert_eq!(presented_device(&sent, &Agent::of(&sent), &policy), Some(device.hash.clone()));
         // The same cookie copied into another browser is another device.
         let mut copied = browser(firefox);
         copied.insert(COOKIE, HeaderValue::from_str(value).unwrap());
-        assert_ne!(presented_device(&copied, &policy), Some(device.hash.clone()));
+        assert_ne!(presented_device(&copied, &Agent::of(&copied), &policy), Some(device.hash.clone()));
         sent.insert(COOKIE, HeaderValue::from_static("nb_device=short"));
-        assert_eq!(presented_device(&sent, &policy), None);
+        assert_eq!(presented_device(&sent, &Agent::of(&sent), &policy), None);
     }
 }

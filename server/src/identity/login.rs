@@ -172,7 +172,7 @@ async fn password_step(
         &mut tx,
         &state.policy,
         Opening { customer_id: credential.customer_id, stage, level: Level::Password, login_at: now },
-        &arrival.environment,
+        arrival.environment(),
         now,
     )
     .await?;

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use sqlx::{Any, Transaction};
 
 use crate::config::Policy;
-use crate::identity::environment::{self, NewDevice};
+use crate::identity::environment::{self, Agent, NewDevice};
 use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
 use crate::store::customers;
@@ -21,18 +21,20 @@ pub const DEVICE_MEMORY_SECONDS: i64 = 90 * 86_400;
 /// Where a login attempt comes from, read from its request.
 #[derive(Debug, Clone)]
 pub struct Arrival {
-    pub environment: String,
+    agent: Agent,
     device: Option<Vec<u8>>,
-    headers: HeaderMap,
 }
 
 impl Arrival {
     pub fn of(headers: &HeaderMap, policy: &Policy) -> Self {
-        Self {
-            environment: environment::of(headers),
-            device: environment::presented_device(headers, policy),
-            headers: headers.clone(),
-        }
+        let agent = Agent::of(headers);
+        let device = environment::presented_device(headers, &agent, policy);
+        Self { agent, device }
+    }
+
+    /// The browser and system, as ログイン履歴 and ログイン中の端末 show them.
+    pub fn environment(&self) -> &str {
+        &self.agent.environment
     }
 }
 
@@ -45,12 +47,12 @@ pub async fn succeeded(
     arrival: &Arrival,
     now: i64,
 ) -> sqlx::Result<Option<NewDevice>> {
-    let login = NewLogin { customer_id, method, succeeded: true, environment: &arrival.environment };
+    let login = NewLogin { customer_id, method, succeeded: true, environment: arrival.environment() };
     login_history::record(&mut **tx, login, now).await?;
     let (device, cookie) = match &arrival.device {
         Some(device) => (device.clone(), None),
         None => {
-            let new = NewDevice::generate(policy, &arrival.headers);
+            let new = NewDevice::generate(policy, &arrival.agent);
             (new.hash.clone(), Some(new))
         }
     };
@@ -62,7 +64,7 @@ pub async fn succeeded(
         // A fact for the hold rules, whether or not the customer is mailed about it.
         customers::mark_new_environment(&mut **tx, customer_id, now).await?;
         if policy.new_environment_notice {
-            let notice = Notice::NewEnvironment { environment: arrival.environment.clone() };
+            let notice = Notice::NewEnvironment { environment: arrival.environment().to_owned() };
             notice::send(tx, customer_id, &notice, now).await?;
         }
     }
@@ -77,6 +79,6 @@ pub async fn failed(
     arrival: &Arrival,
     now: i64,
 ) -> sqlx::Result<()> {
-    let login = NewLogin { customer_id, method, succeeded: false, environment: &arrival.environment };
+    let login = NewLogin { customer_id, method, succeeded: false, environment: arrival.environment() };
     login_history::record(db, login, now).await
 }

@@ -84,7 +84,7 @@ pub async fn login_otp(
         &mut tx,
         &state.policy,
         Opening { customer_id, stage: Stage::Full, level: Level::Otp, login_at: pending.login_at },
-        &arrival.environment,
+        arrival.environment(),
         now,
     )
     .await?;

@@ -89,7 +89,7 @@ pub async fn login(
     }
     let arrival = Arrival::of(&headers, &state.policy);
     let opening = Opening { customer_id: me, stage: Stage::Full, level: Level::Passkey, login_at: now };
-    let token = session::create(&mut tx, &state.policy, opening, &arrival.environment, now).await?;
+    let token = session::create(&mut tx, &state.policy, opening, arrival.environment(), now).await?;
     let device = login_record::succeeded(&mut tx, &state.policy, me, LoginMethod::Passkey, &arrival, now).await?;
     let event = AuditEvent {
         customer_id: Some(me),
