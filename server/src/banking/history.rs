@@ -3,36 +3,14 @@
 
 use axum::extract::State;
 use axum::Json;
-use netbank_api::banking::{
-    Payee, TransferHistory, TransferKind, TransferReceipt, TransferStatus, TRANSFER_HISTORY_DAYS,
-};
+use netbank_api::banking::{TransferHistory, TransferReceipt, TRANSFER_HISTORY_DAYS};
 use netbank_api::ErrorBody;
 
-use crate::banking::transfer::{hold_receipt, payee_of, receipt_no};
-use crate::calendar::jst_datetime;
+use crate::banking::transfer::{done_receipt, hold_receipt};
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
 use crate::state::AppState;
-use crate::store::transfers::TransferRow;
-use crate::store::{accounts, holds, transfers};
-
-/// A 振込 or 振替 that moved money, as its receipt showed it.
-async fn done_receipt(db: &sqlx::AnyPool, done: &TransferRow) -> sqlx::Result<TransferReceipt> {
-    let from = accounts::by_id(db, done.from_account_id).await?;
-    let to = accounts::by_id(db, done.to_account_id).await?;
-    let kind: TransferKind = done.kind.into();
-    Ok(TransferReceipt {
-        receipt_no: receipt_no(done.id, done.created_at),
-        kind,
-        accepted_at: jst_datetime(done.created_at),
-        from_account: from.key(),
-        to: Payee { name: done.payee_name.clone(), ..payee_of(&to, kind == TransferKind::OwnTransfer) },
-        amount: done.amount.0,
-        fee: done.fee.0,
-        requester_name: done.requester_name.clone(),
-        status: TransferStatus::Completed,
-    })
-}
+use crate::store::{holds, transfers};
 
 #[utoipa::path(get, path = "/transfers", tag = "banking",
     responses((status = 200, description = "振込照会: the last 90 days, newest first", body = TransferHistory),

@@ -30,7 +30,7 @@ use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
 use crate::identity::session::CurrentCustomer;
-use crate::ids::CustomerId;
+use crate::ids::{AccountId, CustomerId};
 use crate::mail::notice::{self, Notice};
 use crate::money::Yen;
 use crate::otp::token;
@@ -693,23 +693,39 @@ async fn replay(
     to: Option<&AccountRecord>,
     draft: &Draft,
 ) -> Result<TransferReceipt, TransferError> {
-    let same = done.from_account_id == from.id
-        && to.is_some_and(|to| to.id == done.to_account_id)
-        && done.amount == Yen(draft.amount.yen());
-    if !same {
-        return Err(TransferError::IdempotencyConflict);
+    same_confirmation((done.from_account_id, done.to_account_id, done.amount), from, to, draft)?;
+    Ok(done_receipt(&state.db, &done).await?)
+}
+
+/// A key used before is that confirmation again only for the same accounts and amount.
+fn same_confirmation(
+    (stored_from, stored_to, stored_amount): (AccountId, AccountId, Yen),
+    from: &AccountRecord,
+    to: Option<&AccountRecord>,
+    draft: &Draft,
+) -> Result<(), TransferError> {
+    let same =
+        stored_from == from.id && to.is_some_and(|to| to.id == stored_to) && stored_amount == Yen(draft.amount.yen());
+    match same {
+        true => Ok(()),
+        false => Err(TransferError::IdempotencyConflict),
     }
-    let to = accounts::by_id(&state.db, done.to_account_id).await?;
-    let kind = done.kind.into();
+}
+
+/// A 振込 or 振替 that moved money, as its receipt showed it.
+pub(crate) async fn done_receipt(db: &sqlx::AnyPool, done: &TransferRow) -> sqlx::Result<TransferReceipt> {
+    let from = accounts::by_id(db, done.from_account_id).await?;
+    let to = accounts::by_id(db, done.to_account_id).await?;
+    let kind: TransferKind = done.kind.into();
     Ok(TransferReceipt {
         receipt_no: receipt_no(done.id, done.created_at),
         kind,
         accepted_at: jst_datetime(done.created_at),
         from_account: from.key(),
-        to: Payee { name: done.payee_name, ..payee_of(&to, kind == TransferKind::OwnTransfer) },
+        to: Payee { name: done.payee_name.clone(), ..payee_of(&to, kind == TransferKind::OwnTransfer) },
         amount: done.amount.0,
         fee: done.fee.0,
-        requester_name: done.requester_name,
+        requester_name: done.requester_name.clone(),
         status: TransferStatus::Completed,
     })
 }
@@ -761,12 +777,7 @@ async fn replay_hold(
     to: Option<&AccountRecord>,
     draft: &Draft,
 ) -> Result<TransferReceipt, TransferError> {
-    let same = held.from_account_id == from.id
-        && to.is_some_and(|to| to.id == held.to_account_id)
-        && held.amount == Yen(draft.amount.yen());
-    if !same {
-        return Err(TransferError::IdempotencyConflict);
-    }
+    same_confirmation((held.from_account_id, held.to_account_id, held.amount), from, to, draft)?;
     Ok(hold_receipt(&state.db, &held).await?)
 }
 
