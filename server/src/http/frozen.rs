@@ -15,7 +15,7 @@ use sqlx::AnyPool;
 use crate::config::Policy;
 use crate::error::ApiError;
 use crate::identity::session;
-use crate::store::{customers, sessions};
+use crate::store::sessions;
 
 /// What the layer uses.
 #[derive(Clone)]
@@ -47,14 +47,7 @@ pub async fn refuse_changes(State(guard): State<FreezeGuard>, request: Request, 
     let Some(token) = session::presented_token(request.headers(), &guard.policy) else {
         return next.run(request).await;
     };
-    let frozen = async {
-        match sessions::customer_of(&guard.db, &session::token_hash(&token)).await? {
-            Some(customer) => customers::is_frozen(&guard.db, customer).await,
-            None => Ok(false),
-        }
-    }
-    .await;
-    match frozen {
+    match sessions::owner_is_frozen(&guard.db, &session::token_hash(&token)).await {
         Ok(false) => next.run(request).await,
         Ok(true) => ApiError::new(ErrorReason::AccountFrozen).into_response(),
         Err(error) => ApiError::from(error).into_response(),

@@ -235,7 +235,14 @@ pub async fn environment_of(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::R
     sqlx::query_scalar("SELECT environment FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(db).await
 }
 
-/// The customer a session belongs to, whatever its stage or age.
-pub async fn customer_of(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<CustomerId>> {
-    sqlx::query_scalar("SELECT customer_id FROM sessions WHERE id_hash = $1").bind(id_hash).fetch_optional(db).await
+/// Whether the customer a session belongs to (whatever its stage or age) is frozen: one round
+/// trip, as the freeze layer asks it on every state-changing request.
+pub async fn owner_is_frozen(db: impl AnyExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<bool> {
+    let frozen_at: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT c.frozen_at FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(db)
+    .await?;
+    Ok(frozen_at.flatten().is_some())
 }
