@@ -233,8 +233,15 @@ async fn two_instances_on_one_postgresql_database_behave_as_one_bank() {
             .collect(),
     )
     .await;
-    let statuses: Vec<u16> = changes.iter().map(|r| r.status().as_u16()).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20, "{statuses:?}");
+    // Past the limit an attempt is 429; once the wrong passwords have locked the login and
+    // ended the session, a late one is 401 `unauthenticated` before the limit is asked. What
+    // reached the password check is the rest: never more than the limit, however they raced.
+    let mut reasons = Vec::new();
+    for change in changes {
+        reasons.push(change.json::<Value>().await.unwrap()["reason"].as_str().unwrap_or("none").to_owned());
+    }
+    let checked = reasons.iter().filter(|r| *r != "rate_limited" && *r != "unauthenticated").count();
+    assert!((1..=10).contains(&checked), "{reasons:?}");
 
     // A burst of registrations over both; A is killed in the middle of it.
     let mut newcomers = Vec::new();
