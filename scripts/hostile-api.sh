@@ -13,7 +13,7 @@ data=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 # Limits raised so fuzzing explores input handling, not the lockout (tested on its own).
-"$server_bin" --data-dir "$data" serve --mode development --addr "127.0.0.1:$port" --demo \
+"$server_bin" --data-dir "$data" serve --mode development --addr "127.0.0.1:$port" --staff-addr off --demo \
     --auth-requests-per-minute 100000000 --lockout-threshold 100000000 >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

@@ -102,6 +102,15 @@ pub enum ErrorReason {
     /// The request carried more than one session cookie (one planted by another site): the
     /// answer clears them; log in again.
     DuplicateSessionCookie,
+    /// Staff console: the signed-in staff member's roles do not allow this.
+    NotPermitted,
+    /// Staff console: a proposal's approver must be another person than its proposer.
+    OwnProposal,
+    /// Staff console: the proposal was decided already or its business day has ended.
+    ProposalClosed,
+    /// Staff console: what the proposal asks cannot be done as things are now (the token is
+    /// not stopped, the hold was decided, …); `message` says what.
+    ProposalNotApplicable,
 }
 
 impl ErrorReason {
@@ -207,6 +216,10 @@ impl ErrorReason {
             Self::AccountFrozen => {
                 "お客様のお取引は当組合により停止（凍結）されています。振込・振替と各種お手続きはご利用いただけません。お取引店へご連絡ください。"
             }
+            Self::NotPermitted => "この操作を行う権限がありません。",
+            Self::OwnProposal => "ご自身が起案した依頼は承認・否認できません。別の役席の方が処理してください。",
+            Self::ProposalClosed => "この起案は承認・否認済みか、受付日の営業時間を過ぎたため期限切れです。",
+            Self::ProposalNotApplicable => "現在のお客様の状態では、この依頼を実行できません。",
             Self::NewAuthenticatorWaiting => {
                 "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"
             }

@@ -16,7 +16,16 @@ pub async fn commits_per_second(dir: &std::path::Path, durability: Durability, s
     while Instant::now() < deadline {
         let mut tx = db::begin_write(&pool).await?;
         // The store's own append: a benchmark's rows are no product event.
-        let entry = NewEntry { customer_id: None, event: "bench", client_addr: None, result: "success", detail: None };
+        let entry = NewEntry {
+            customer_id: None,
+            event: "bench",
+            client_addr: None,
+            result: "success",
+            detail: None,
+            staff_id: None,
+            staff_role: None,
+            proposal_id: None,
+        };
         audit_log::append(&mut *tx, 0, entry).await?;
         tx.commit().await?;
         commits += 1;

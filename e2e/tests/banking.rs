@@ -191,6 +191,7 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
             &number,
             Amount::parse("100")?,
             &words,
+            &netbank_server::audit::Actor::operator_cli(),
         )
         .await?;
     }

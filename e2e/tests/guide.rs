@@ -227,7 +227,10 @@ async fn walk(product: Product, browser: Browser, prefix: &'static str) -> anyho
     // The branch receives the form: 停止解除 with the operator CLI.
     let shown = operator(guide.product.data_dir(), &["otp", "show", "--login-id", "hanako01"])?;
     assert!(shown.contains("停止中"), "{shown}");
-    let lifted = operator(guide.product.data_dir(), &["otp", "lift-suspension", "--login-id", "hanako01"])?;
+    let lifted = operator(
+        guide.product.data_dir(),
+        &["otp", "lift-suspension", "--login-id", "hanako01", "--break-glass", "--reason", "停止解除依頼書"],
+    )?;
     assert!(lifted.contains("利用中"), "{lifted}");
 
     // Login works again, with a code.

@@ -40,8 +40,13 @@ async fn a_held_transfer_is_shown_as_such_until_the_branch_releases_it() -> anyh
     browser.press("ホーム").await?;
     browser.text_containing(".accounts .held", "うち拘束中 150,000円").await?;
 
-    holds::release(&product.state.db, product.clock(), &receipt, Decider { actor: "e2e", reason: "本人確認済" })
-        .await?;
+    holds::release(
+        &product.state.db,
+        product.clock(),
+        &receipt,
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "本人確認済" },
+    )
+    .await?;
     browser.press("振込・振替").await?;
     browser.press("振込照会").await?;
     browser.screen("BTF041").await?;

@@ -6,6 +6,7 @@ use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName, LoginId, NoticeAddress};
 use netbank_api::otp::TotpAlgorithm;
 
+use crate::audit::Actor;
 use crate::banking::policy::{FeeTable, TransferPolicy};
 use crate::calendar::jst_datetime;
 use crate::calendar::utc_date;
@@ -52,6 +53,11 @@ pub struct CommonArgs {
     /// Log lines as text, or as one JSON object per line (with each request's id and client).
     #[arg(long, env = "NETBANK_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     pub log_format: LogFormat,
+    /// In production a two-person action (停止解除, 初期化, unlock, passkey removal, 仮パスワード,
+    /// notice address, large 窓口入金, hold decisions, 凍結) belongs at the staff console; from
+    /// the CLI it is an emergency: this flag with the command's reason, audited as such.
+    #[arg(long, global = true)]
+    pub break_glass: bool,
 }
 
 /// `--balance`: nothing, or an amount under the API's `Amount` rule.
@@ -94,11 +100,38 @@ pub enum Command {
     /// Operator: the database itself.
     #[command(subcommand)]
     Db(DbCommand),
+    /// The staff console's people: create (prints a single-use enrolment code), list, disable.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Put the demo customers (printed by `serve --demo`) in their starting state
     /// (development mode only).
     SeedDemo {
         #[arg(long, env = "NETBANK_MODE", value_enum, default_value = "production")]
         mode: Mode,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// A staff member; prints the code (valid 24 hours, once) they register their passkey with.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// teller (窓口), approver (役席), auditor (監査), admin (管理者); several with commas.
+        #[arg(long)]
+        role: String,
+    },
+    /// Everyone, with roles and state.
+    List,
+    /// No more logins; their console sessions end now.
+    Disable {
+        #[arg(long)]
+        name: String,
+    },
+    /// A new enrolment code (a lost security key).
+    NewCode {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -114,6 +147,9 @@ pub enum PasskeyCommand {
     Remove {
         #[arg(long)]
         login_id: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -128,11 +164,17 @@ pub enum OtpCommand {
     LiftSuspension {
         #[arg(long)]
         login_id: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// 初期化: the token is deleted with its secret (未発行); the customer issues a new one.
     Initialise {
         #[arg(long)]
         login_id: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Re-seal every OTP secret under the current (first) key, while the servers run. Put the
     /// new key first in the OTP keys, restart the servers, run this, then drop the old key.
@@ -174,6 +216,9 @@ pub enum AccountCommand {
         /// 摘要 on the customer's statement.
         #[arg(long, default_value = "窓口入金")]
         description: String,
+        /// With --break-glass (above the approval amount): why.
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -271,6 +316,17 @@ pub struct ServeArgs {
     /// The token app the issuance mail links to; default: the embedded one at <public URL>/token.
     #[arg(long, env = "NETBANK_TOKEN_APP_URL")]
     pub token_app_url: Option<String>,
+    /// The branch's staff console listens here (its own port; never route it from the
+    /// customers' proxy). `off` for no console.
+    #[arg(long, env = "NETBANK_STAFF_ADDR", default_value = "127.0.0.1:8090")]
+    pub staff_addr: String,
+    /// The URL the branch's browsers reach the console at (its passkeys' origin); default:
+    /// the console's listening address.
+    #[arg(long, env = "NETBANK_STAFF_PUBLIC_URL")]
+    pub staff_public_url: Option<String>,
+    /// 窓口入金 above this many yen needs a 役席's approval at the console.
+    #[arg(long, env = "NETBANK_DEPOSIT_APPROVAL_ABOVE", default_value_t = crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE)]
+    pub deposit_approval_above: i64,
     /// SMTP server for mail: smtp://host:25, smtp://user:pass@host:587?tls=required, smtps://host:465.
     #[arg(long, env = "NETBANK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
@@ -551,6 +607,9 @@ pub enum CustomerCommand {
         account: Option<String>,
         #[arg(long)]
         mail: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Show a customer by login ID or by 店番 and 口座番号.
     Show {
@@ -565,6 +624,9 @@ pub enum CustomerCommand {
     Unlock {
         #[arg(long)]
         login_id: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// 凍結: stop every 振込・振替 and credential change of the customer (balances stay
     /// visible); the customer is told.
@@ -588,6 +650,9 @@ pub enum CustomerCommand {
         branch: String,
         #[arg(long)]
         account: String,
+        /// With --break-glass: why (the audit log keeps it).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -605,6 +670,7 @@ impl Cli {
                 Ok(())
             }
             Command::Customer(command) => customer(&common, command).await,
+            Command::Staff(command) => staff(&common, command).await,
             Command::Otp(command) => otp(&common, command).await,
             Command::Passkey(command) => passkey(&common, command).await,
             Command::Db(DbCommand::Copy { from, to }) => {
@@ -617,13 +683,26 @@ impl Cli {
                 println!("copied; start the servers with --database-url on the new database");
                 Ok(())
             }
-            Command::Account(AccountCommand::Deposit { branch, account, amount, description }) => {
+            Command::Account(AccountCommand::Deposit { branch, account, amount, description, reason }) => {
                 let (branch, account, amount) =
                     (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
                 let db = open(&common).await?;
-                let done =
-                    crate::operator::accounts::deposit(&db, &Clock::System, &branch, &account, amount, &description)
-                        .await?;
+                let actor = match amount.yen() > crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE {
+                    true => {
+                        two_person(&common, &db, "account deposit above the approval amount", reason.as_deref()).await?
+                    }
+                    false => Actor::operator_cli(),
+                };
+                let done = crate::operator::accounts::deposit(
+                    &db,
+                    &Clock::System,
+                    &branch,
+                    &account,
+                    amount,
+                    &description,
+                    &actor,
+                )
+                .await?;
                 println!(
                     "entry {}: {}-{} +{} ({description}); balance {}",
                     done.entry_id,
@@ -650,10 +729,12 @@ impl Cli {
                 match review {
                     ReviewCommand::List => crate::operator::holds::list(&db).await,
                     ReviewCommand::Release { receipt, reason } => {
-                        crate::operator::holds::release(&db, &Clock::System, &receipt, &reason).await
+                        let actor = two_person(&common, &db, "transfer review release", Some(&reason)).await?;
+                        crate::operator::holds::release(&db, &Clock::System, &receipt, &reason, &actor).await
                     }
                     ReviewCommand::Reject { receipt, reason } => {
-                        crate::operator::holds::reject(&db, &Clock::System, &receipt, &reason).await
+                        let actor = two_person(&common, &db, "transfer review reject", Some(&reason)).await?;
+                        crate::operator::holds::reject(&db, &Clock::System, &receipt, &reason, &actor).await
                     }
                 }
             }
@@ -734,6 +815,14 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
             },
             ..EdgeSettings::default()
         },
+        staff: crate::config::StaffSettings {
+            addr: match args.staff_addr.as_str() {
+                "off" => None,
+                addr => Some(addr.parse().map_err(|e| anyhow::anyhow!("--staff-addr {addr:?}: {e}"))?),
+            },
+            public_url: args.staff_public_url,
+            deposit_approval_above: args.deposit_approval_above,
+        },
     };
     password::configure(password::PoolSize { threads: args.edge.hash_threads, queue: args.edge.hash_queue });
     let app = Application::build(settings).await?;
@@ -745,10 +834,45 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         println!("{}", demo::credentials_text());
     }
+    if let Some((address, origin)) = app.staff() {
+        println!("staff console at {origin}/ (listening on {address}; `netbank-server staff create` makes its people)");
+    }
     if app.state().deployment.mode == Mode::Development {
         println!("development mailbox: {}/dev/mailbox", app.state().relying_party.origin());
     }
     app.run_until_stopped().await
+}
+
+/// Who does a two-person action from the command line. In development (`NETBANK_MODE=
+/// development`) the operator; in production only with `--break-glass --reason`, recorded as
+/// a `break_glass` event before the action (so even a refused action leaves the attempt).
+async fn two_person(
+    common: &CommonArgs,
+    db: &sqlx::AnyPool,
+    what: &str,
+    reason: Option<&str>,
+) -> anyhow::Result<Actor> {
+    let development = std::env::var("NETBANK_MODE").is_ok_and(|mode| mode == "development");
+    if !common.break_glass {
+        anyhow::ensure!(
+            development,
+            "in production, {what} needs two people: a 窓口 proposes it at the staff console and a 役席 approves. In an emergency: --break-glass --reason \"…\" (audited)"
+        );
+        return Ok(Actor::operator_cli());
+    }
+    let reason = reason
+        .and_then(crate::audit::reason)
+        .ok_or_else(|| anyhow::anyhow!("--break-glass needs --reason \"…\": the audit log keeps why"))?;
+    let event = crate::audit::AuditEvent {
+        customer_id: None,
+        event: crate::audit::AuditAction::BreakGlass,
+        client_addr: None,
+        result: crate::audit::Outcome::Success,
+        detail: Some(format!("action={what} reason={reason}")),
+    };
+    let actor = Actor { client_addr: Some(format!("{} break-glass", crate::audit::OPERATOR_CLI)), staff: None };
+    crate::audit::record_by(db, Clock::System.now(), event, &actor).await?;
+    Ok(actor)
 }
 
 /// The operator's database: the same one the server uses.
@@ -801,7 +925,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
             }
             println!("accounts:  {}", summary.accounts);
         }
-        CustomerCommand::SetMail { login_id, branch, account, mail } => {
+        CustomerCommand::SetMail { login_id, branch, account, mail, reason } => {
             let address = NoticeAddress::parse(&mail)?;
             let login_id = login_id.as_deref().map(LoginId::parse).transpose()?;
             let account = match (branch, account) {
@@ -813,7 +937,8 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 (None, Some((branch, number))) => customers::CustomerRef::Account(branch, number),
                 (None, None) => anyhow::bail!("give --login-id or --branch and --account"),
             };
-            let customer_id = customers::set_notice_address(&db, &clock, customer, &address).await?;
+            let actor = two_person(common, &db, "customer set-mail", reason.as_deref()).await?;
+            let customer_id = customers::set_notice_address(&db, &clock, customer, &address, &actor).await?;
             println!(
                 "customer {customer_id}: notices go to {} (the new and any old address are told)",
                 address.as_str()
@@ -821,29 +946,52 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
         }
         CustomerCommand::Freeze { login_id, reason } => {
             let login_id = LoginId::parse(&login_id)?;
-            customers::set_frozen(&db, &clock, &login_id, true, &reason).await?;
+            let actor = two_person(common, &db, "customer freeze", Some(&reason)).await?;
+            customers::set_frozen(&db, &clock, &login_id, true, &reason, &actor).await?;
             println!("{} frozen; the customer is told", login_id.as_str());
         }
         CustomerCommand::Unfreeze { login_id, reason } => {
             let login_id = LoginId::parse(&login_id)?;
-            customers::set_frozen(&db, &clock, &login_id, false, &reason).await?;
+            let actor = two_person(common, &db, "customer unfreeze", Some(&reason)).await?;
+            customers::set_frozen(&db, &clock, &login_id, false, &reason, &actor).await?;
             println!("{} unfrozen; the customer is told", login_id.as_str());
         }
-        CustomerCommand::Unlock { login_id } => {
+        CustomerCommand::Unlock { login_id, reason } => {
             let login_id = LoginId::parse(&login_id)?;
-            customers::unlock(&db, &clock, &login_id).await?;
+            let actor = two_person(common, &db, "customer unlock", reason.as_deref()).await?;
+            customers::unlock(&db, &clock, &login_id, &actor).await?;
             println!("login {} unlocked", login_id.as_str());
         }
-        CustomerCommand::ReissueTemporaryPassword { branch, account } => {
-            let notice = customers::reissue_temporary_password(
-                &db,
-                &clock,
-                &policy,
-                &BranchCode::parse(&branch)?,
-                &AccountNumber::parse(&account)?,
-            )
-            .await?;
+        CustomerCommand::ReissueTemporaryPassword { branch, account, reason } => {
+            let (branch, account) = (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?);
+            let actor = two_person(common, &db, "customer reissue-temporary-password", reason.as_deref()).await?;
+            let notice = customers::reissue_temporary_password(&db, &clock, &policy, &branch, &account, &actor).await?;
             println!("仮パスワード: {} (valid until {})", notice.temporary_password, utc_date(notice.expires_at));
+        }
+    }
+    Ok(())
+}
+
+async fn staff(common: &CommonArgs, command: StaffCommand) -> anyhow::Result<()> {
+    use crate::staff::people;
+    let db = open(common).await?;
+    let clock = Clock::System;
+    match command {
+        StaffCommand::Create { name, role } => {
+            let roles = netbank_api::staff::Roles::parse(&role).map_err(anyhow::Error::msg)?;
+            let enrolment = people::create(&db, &clock, &name, &roles).await?;
+            println!("staff {} ({}) created as {}", enrolment.staff_id, name.trim(), roles.labels());
+            println!("enrolment code: {} (once, until {})", enrolment.code, jst_datetime(enrolment.expires_at));
+            println!("they open the staff console, choose 「初回登録」 and register their passkey with it");
+        }
+        StaffCommand::List => print!("{}", people::list(&db).await?),
+        StaffCommand::Disable { name } => {
+            people::disable(&db, &clock, &name).await?;
+            println!("{name} disabled; their console sessions have ended");
+        }
+        StaffCommand::NewCode { name } => {
+            let enrolment = people::new_code(&db, &clock, &name).await?;
+            println!("enrolment code: {} (once, until {})", enrolment.code, jst_datetime(enrolment.expires_at));
         }
     }
     Ok(())
@@ -855,8 +1003,10 @@ async fn passkey(common: &CommonArgs, command: PasskeyCommand) -> anyhow::Result
         PasskeyCommand::Show { login_id } => {
             println!("{}", passkey_operator::show(&db, &LoginId::parse(&login_id)?).await?)
         }
-        PasskeyCommand::Remove { login_id } => {
-            match passkey_operator::remove_all(&db, &Clock::System, &LoginId::parse(&login_id)?).await? {
+        PasskeyCommand::Remove { login_id, reason } => {
+            let login = LoginId::parse(&login_id)?;
+            let actor = two_person(common, &db, "passkey remove", reason.as_deref()).await?;
+            match passkey_operator::remove_all(&db, &Clock::System, &login, &actor).await? {
                 0 => println!("{login_id} has no passkeys: nothing changed"),
                 removed => {
                     println!("{removed} passkeys of {login_id} removed; their sessions ended and the customer is told")
@@ -880,12 +1030,16 @@ async fn otp(common: &CommonArgs, command: OtpCommand) -> anyhow::Result<()> {
             let summary = otp_operator::show(&db, &clock, &LoginId::parse(&login_id)?).await?;
             println!("{summary}");
         }
-        OtpCommand::LiftSuspension { login_id } => {
-            let after = otp_operator::lift_suspension(&db, &clock, &LoginId::parse(&login_id)?).await?;
+        OtpCommand::LiftSuspension { login_id, reason } => {
+            let login = LoginId::parse(&login_id)?;
+            let actor = two_person(common, &db, "otp lift-suspension", reason.as_deref()).await?;
+            let after = otp_operator::lift_suspension(&db, &clock, &login, &actor).await?;
             println!("停止解除: the token of {login_id} is {} again", after.label());
         }
-        OtpCommand::Initialise { login_id } => {
-            otp_operator::initialise(&db, &clock, &LoginId::parse(&login_id)?).await?;
+        OtpCommand::Initialise { login_id, reason } => {
+            let login = LoginId::parse(&login_id)?;
+            let actor = two_person(common, &db, "otp initialise", reason.as_deref()).await?;
+            otp_operator::initialise(&db, &clock, &login, &actor).await?;
             println!("初期化: {login_id} has no token now (トークン未発行); the customer may issue a new one");
         }
         OtpCommand::RotateKey { .. } => {

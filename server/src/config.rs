@@ -35,6 +35,32 @@ pub struct Settings {
     pub token_app_url: Option<String>,
     pub mail: MailSettings,
     pub edge: EdgeSettings,
+    pub staff: StaffSettings,
+}
+
+/// The branch's staff console: its own listener, never the customers'.
+#[derive(Debug, Clone)]
+pub struct StaffSettings {
+    /// Where the console listens (`None`: no console); port 0 picks a free one (tests).
+    pub addr: Option<SocketAddr>,
+    /// The console's URL as the branch's browsers reach it (its passkeys' origin); defaults
+    /// to the bound address, named `localhost` on loopback.
+    pub public_url: Option<String>,
+    /// 窓口入金 above this many yen waits for a 役席's approval.
+    pub deposit_approval_above: i64,
+}
+
+/// The default of `--deposit-approval-above`: 1,000,000円.
+pub const DEFAULT_DEPOSIT_APPROVAL_ABOVE: i64 = 1_000_000;
+
+impl StaffSettings {
+    pub fn for_tests() -> Self {
+        Self {
+            addr: Some("127.0.0.1:0".parse().expect("an address")),
+            public_url: None,
+            deposit_approval_above: DEFAULT_DEPOSIT_APPROVAL_ABOVE,
+        }
+    }
 }
 
 /// How the server meets the network: proxies, TLS, and its bounds under abuse and overload.
@@ -244,6 +270,7 @@ impl Settings {
             token_app_url: None,
             mail: MailSettings { poll_interval: Duration::from_millis(50), ..MailSettings::default() },
             edge: EdgeSettings::default(),
+            staff: StaffSettings::for_tests(),
         }
     }
 }

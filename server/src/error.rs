@@ -48,7 +48,10 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::LoginLocked
         | ErrorReason::CsrfRejected
         | ErrorReason::TemporaryPasswordUnusable
-        | ErrorReason::OtpSuspended => StatusCode::FORBIDDEN,
+        | ErrorReason::OtpSuspended
+        | ErrorReason::NotPermitted
+        | ErrorReason::OwnProposal => StatusCode::FORBIDDEN,
+        ErrorReason::ProposalClosed | ErrorReason::ProposalNotApplicable => StatusCode::CONFLICT,
         ErrorReason::OtpStateConflict | ErrorReason::OtpAlreadyUsed | ErrorReason::AlreadyProvisioned => {
             StatusCode::CONFLICT
         }

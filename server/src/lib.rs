@@ -22,6 +22,7 @@ pub mod otp;
 pub mod passkey;
 pub mod routes;
 pub mod spa;
+pub mod staff;
 pub mod startup;
 pub mod state;
 pub mod store;

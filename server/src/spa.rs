@@ -51,7 +51,45 @@ pub fn router(dist: &Path) -> Router {
         .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(client_route.with_state(pages));
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(only_assets))
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// The staff console's site (its own listener): `staff.html` for every route, the built assets
+/// beside it, and none of the customers' pages.
+pub fn staff_router(dist: &Path) -> Router {
+    let page = Arc::new(dist.join("staff.html"));
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(staff_route.with_state(page));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(only_assets))
+        .layer(middleware::from_fn(cache_control))
+}
+
+async fn staff_route(State(page): State<Arc<PathBuf>>, request: Request) -> Response {
+    if looks_like_file(request.uri().path()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match ServeFile::new(page.as_ref()).precompressed_br().precompressed_gzip().oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    }
+}
+
+/// A page is a route's answer, never a file by its name: the customer's listener does not
+/// hand out the console's page, nor the console's the customers'.
+async fn only_assets(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.ends_with(".html") || path.contains(".html.") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
 }
 
 /// Which bundle's page answers `path` (the shared table, `api::bundles`).

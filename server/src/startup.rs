@@ -28,6 +28,15 @@ pub struct Application {
     background_delivery: bool,
     sweep_interval: std::time::Duration,
     connections: crate::http::connections::ConnectionLimits,
+    /// The branch's console: its own listener and router (`--staff-addr`).
+    staff: Option<StaffListener>,
+}
+
+struct StaffListener {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    origin: String,
 }
 
 impl Application {
@@ -99,7 +108,12 @@ impl Application {
             lease_seconds: settings.mail.lease_seconds,
         };
         let router = build_router(&settings, state.clone())?;
+        let staff = match settings.staff.addr {
+            Some(addr) => Some(staff_listener(&settings, state.clone(), addr).await?),
+            None => None,
+        };
         Ok(Self {
+            staff,
             listener,
             address,
             router,
@@ -122,17 +136,23 @@ impl Application {
         &self.state
     }
 
+    /// The staff console's address and origin, when it listens.
+    pub fn staff(&self) -> Option<(SocketAddr, &str)> {
+        self.staff.as_ref().map(|staff| (staff.address, staff.origin.as_str()))
+    }
+
     /// Serves in the background (tests, benchmarks): the address, the state, the mail sender
     /// (for delivering by hand), and a way to stop the server and see the product without it.
     pub fn spawn(self) -> Spawned {
         let address = format!("http://{}", self.address);
+        let staff_address = self.staff.as_ref().map(|staff| format!("http://{}", staff.address));
         let state = self.state.clone();
         let mail = self.sender.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(self.run_until(async move {
             let _ = stopped.await;
         }));
-        Spawned { address, state, mail, stop: Some(stop), server: Some(server) }
+        Spawned { address, staff_address, state, mail, stop: Some(stop), server: Some(server) }
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -145,7 +165,23 @@ impl Application {
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
         tokio::task::spawn_blocking(crate::identity::environment::warm_up);
         let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
+        // One stop for both listeners: the console closes with the bank.
+        let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let console = self.staff.map(|staff| {
+            let mut stopped = stopped.clone();
+            let limits = self.connections.clone();
+            tokio::spawn(async move {
+                let stop = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                crate::http::connections::serve(staff.listener, staff.router, limits, stop).await
+            })
+        });
         crate::http::connections::serve(self.listener, self.router, self.connections, stop).await;
+        let _ = stopping.send(true);
+        if let Some(console) = console {
+            let _ = console.await;
+        }
         // Unsent mail stays in the outbox for the next start.
         if let Some(mail) = mail {
             mail.abort();
@@ -160,6 +196,8 @@ impl Application {
 pub struct Spawned {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// The staff console's `http://127.0.0.1:<port>`, when it listens.
+    pub staff_address: Option<String>,
     pub state: AppState,
     pub mail: sender::Sender,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -177,6 +215,25 @@ impl Spawned {
         }
         Ok(())
     }
+}
+
+/// Binds the console's listener; its passkeys belong to its own origin.
+async fn staff_listener(settings: &Settings, state: AppState, addr: SocketAddr) -> anyhow::Result<StaffListener> {
+    let listener = TcpListener::bind(addr).await?;
+    let address = listener.local_addr()?;
+    let public_url = settings.staff.public_url.clone().unwrap_or_else(|| match address.ip().is_loopback() {
+        true => format!("http://localhost:{}", address.port()),
+        false => format!("http://{address}"),
+    });
+    let party = Arc::new(crate::passkey::RelyingParty::for_public_url(&public_url)?);
+    let origin = party.origin();
+    let staff_state =
+        crate::staff::StaffState { app: state, party, deposit_approval_above: settings.staff.deposit_approval_above };
+    let router = crate::staff::routes::router(staff_state, settings.dist_dir.as_deref())?
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span).on_failure(telemetry::on_failure))
+        .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(Arc::new(settings.edge.trusted_proxies.clone()), client_addr::resolve));
+    Ok(StaffListener { listener, address, router, origin })
 }
 
 fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> {

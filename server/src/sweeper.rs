@@ -34,7 +34,8 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<Swept> {
     )
     .await?;
     let throttles = throttles::sweep(&state.db, now, LONGEST_WINDOW).await?;
-    let ceremonies = passkeys::sweep_ceremonies(&state.db, now).await?;
+    let ceremonies = passkeys::sweep_ceremonies(&state.db, now).await?
+        + crate::store::staff::sweep(&state.db, now, crate::staff::IDLE_SECONDS).await?;
     // ログイン履歴 shows a year at most; a device unseen for 90 days is new again anyway.
     login_history::sweep(&state.db, now - LOGIN_HISTORY_SECONDS).await?;
     login_history::forget_devices(&state.db, now - DEVICE_MEMORY_SECONDS).await?;

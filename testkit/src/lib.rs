@@ -26,7 +26,7 @@ impl ServerProcess {
         command
             .arg("--data-dir")
             .arg(data)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--staff-addr", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null());

@@ -166,7 +166,7 @@ pub async fn show(
 /// A value a spreadsheet would read as a formula (a 摘要 is partly others' words: a
 /// depositor's at the counter) is kept text by a leading `'` (OWASP's CSV injection advice);
 /// quoting is the `csv` writer's.
-fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
     match value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         true => format!("'{value}").into(),
         false => value.into(),

@@ -4,11 +4,10 @@
 use netbank_api::input::{AccountNumber, Amount, BranchCode};
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, TrialBalance};
 use crate::clock::Clock;
 use crate::money::Yen;
-use crate::operator::customers::OPERATOR;
 use crate::store::accounts;
 use crate::store::ledger::EntryKind;
 
@@ -27,6 +26,25 @@ pub async fn deposit(
     number: &AccountNumber,
     amount: Amount,
     description: &str,
+    actor: &Actor,
+) -> anyhow::Result<Deposited> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), number.as_str()))?;
+    let deposited = deposit_in(&mut tx, &account, amount, description, actor, clock.now()).await?;
+    tx.commit().await?;
+    Ok(deposited)
+}
+
+/// The same inside the caller's transaction, by whoever `actor` is.
+pub async fn deposit_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account: &accounts::AccountRecord,
+    amount: Amount,
+    description: &str,
+    actor: &Actor,
+    now: i64,
 ) -> anyhow::Result<Deposited> {
     let description = description.trim();
     anyhow::ensure!(!description.is_empty() && description.chars().count() <= 30, "the 摘要 is 1 to 30 characters");
@@ -34,23 +52,17 @@ pub async fn deposit(
         !netbank_api::input::has_hidden_characters(description),
         "the 摘要 has control or invisible formatting characters"
     );
-    let now = clock.now();
-    let mut tx = crate::db::begin_write(db).await?;
-    let account = accounts::find(&mut *tx, branch.as_str(), number.as_str())
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), number.as_str()))?;
     let posting = ledger::from_cash(EntryKind::Deposit, account.id, Yen(amount.yen()), description, None, now);
-    let entry_id = ledger::post(&mut tx, posting).await?;
+    let entry_id = ledger::post(tx, posting).await?;
     let event = AuditEvent {
         customer_id: Some(account.customer_id),
         event: AuditAction::Deposit,
-        client_addr: Some(OPERATOR.into()),
+        client_addr: None,
         result: Outcome::Success,
         detail: Some(format!("{} amount={} entry={entry_id}", account.key(), amount.yen())),
     };
-    audit::record(&mut *tx, now, event).await?;
-    let balance = accounts::by_id(&mut *tx, account.id).await?.balance;
-    tx.commit().await?;
+    audit::record_by(&mut **tx, now, event, actor).await?;
+    let balance = accounts::by_id(&mut **tx, account.id).await?.balance;
     Ok(Deposited { entry_id, balance })
 }
 

@@ -3,7 +3,7 @@ use netbank_api::input::{AccountNumber, BranchCode, KanaName, LoginId, NoticeAdd
 use rand::Rng;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger;
 use crate::clock::Clock;
 use crate::config::Policy;
@@ -16,7 +16,7 @@ use crate::store::ledger::EntryKind;
 use crate::store::{accounts, customers};
 
 /// The audit log's client address for what the operator does.
-pub const OPERATOR: &str = "operator-cli";
+pub const OPERATOR: &str = crate::audit::OPERATOR_CLI;
 
 /// What the branch tells a new customer, once: the 仮パスワード is stored only hashed.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ pub async fn create(
     if let Some(address) = &customer.notice_address {
         notice::send_to(&mut tx, customer_id, address.as_str(), &Notice::NoticeAddressRegistered, now).await?;
     }
-    operator_audit(&mut tx, now, customer_id, AuditAction::CustomerCreate).await?;
+    actor_audit(&mut tx, now, customer_id, AuditAction::CustomerCreate, &Actor::operator_cli()).await?;
     tx.commit().await?;
     Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
 }
@@ -108,31 +108,67 @@ pub async fn reissue_temporary_password(
     policy: &Policy,
     branch: &BranchCode,
     account: &AccountNumber,
+    actor: &Actor,
 ) -> anyhow::Result<TemporaryPasswordNotice> {
     let customer_id = customer_by_account(db, branch, account).await?;
-    let registered = customers::is_registered(db, customer_id).await?;
-    anyhow::ensure!(!registered, "the customer has registered already: unlock the login instead");
-    let temporary = generate_temporary_password();
-    let hash = password::hash(temporary.clone()).await?;
-    let now = clock.now();
-    let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
+    let fresh = FreshTemporaryPassword::make().await?;
     let mut tx = crate::db::begin_write(db).await?;
-    customers::store_temporary_password(&mut *tx, customer_id, &hash, expires_at).await?;
-    operator_audit(&mut tx, now, customer_id, AuditAction::TemporaryPasswordReissue).await?;
+    let notice = reissue_temporary_password_in(&mut tx, customer_id, fresh, policy, actor, clock.now()).await?;
     tx.commit().await?;
-    Ok(TemporaryPasswordNotice { customer_id, temporary_password: temporary, expires_at })
+    Ok(notice)
+}
+
+/// A 仮パスワード and its hash, made before any transaction opens (argon2 takes a while).
+pub struct FreshTemporaryPassword {
+    plain: String,
+    hash: String,
+}
+
+impl FreshTemporaryPassword {
+    pub async fn make() -> anyhow::Result<Self> {
+        let plain = generate_temporary_password();
+        let hash = password::hash(plain.clone()).await?;
+        Ok(Self { plain, hash })
+    }
+}
+
+pub async fn reissue_temporary_password_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: CustomerId,
+    fresh: FreshTemporaryPassword,
+    policy: &Policy,
+    actor: &Actor,
+    now: i64,
+) -> anyhow::Result<TemporaryPasswordNotice> {
+    anyhow::ensure!(
+        !customers::is_registered(&mut **tx, customer_id).await?,
+        "the customer has registered already: unlock the login instead"
+    );
+    let expires_at = now + i64::from(policy.temporary_password_days) * 86_400;
+    customers::store_temporary_password(&mut **tx, customer_id, &fresh.hash, expires_at).await?;
+    actor_audit(tx, now, customer_id, AuditAction::TemporaryPasswordReissue, actor).await?;
+    Ok(TemporaryPasswordNotice { customer_id, temporary_password: fresh.plain, expires_at })
 }
 
 /// Lifts a password lockout (the customer's written request having been checked). Any
 /// session still open from before ends: the customer starts again from a login.
-pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
-    let now = clock.now();
+pub async fn unlock(db: &AnyPool, clock: &Clock, login_id: &LoginId, actor: &Actor) -> anyhow::Result<()> {
+    let customer_id = CustomerRef::LoginId(login_id).id(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
-    let customer_id = customers::unlock(&mut *tx, login_id.as_str()).await?;
-    let customer_id = customer_id.ok_or_else(|| anyhow::anyhow!("no login ID {}", login_id.as_str()))?;
-    session::revoke_all(&mut tx, customer_id, Revocation::Unlock, Some(OPERATOR.into()), now).await?;
-    operator_audit(&mut tx, now, customer_id, AuditAction::LoginUnlock).await?;
+    unlock_in(&mut tx, customer_id, actor, clock.now()).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+pub async fn unlock_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: CustomerId,
+    actor: &Actor,
+    now: i64,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(customers::unlock_customer(&mut **tx, customer_id).await?, "the customer has no login yet");
+    session::revoke_all(tx, customer_id, Revocation::Unlock, actor.client_addr.clone(), now).await?;
+    actor_audit(tx, now, customer_id, AuditAction::LoginUnlock, actor).await?;
     Ok(())
 }
 
@@ -144,27 +180,39 @@ pub async fn set_frozen(
     login_id: &LoginId,
     frozen: bool,
     reason: &str,
+    actor: &Actor,
+) -> anyhow::Result<()> {
+    let customer_id = CustomerRef::LoginId(login_id).id(db).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    set_frozen_in(&mut tx, customer_id, frozen, reason, actor, clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_frozen_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: CustomerId,
+    frozen: bool,
+    reason: &str,
+    actor: &Actor,
+    now: i64,
 ) -> anyhow::Result<()> {
     let reason =
         audit::reason(reason).ok_or_else(|| anyhow::anyhow!("say why (--reason): it goes to the audit log"))?;
-    let customer_id = CustomerRef::LoginId(login_id).id(db).await?;
-    let now = clock.now();
-    let mut tx = crate::db::begin_write(db).await?;
     let changed = match frozen {
-        true => customers::freeze(&mut *tx, customer_id, reason, now).await?,
-        false => customers::unfreeze(&mut *tx, customer_id).await?,
+        true => customers::freeze(&mut **tx, customer_id, reason, now).await?,
+        false => customers::unfreeze(&mut **tx, customer_id).await?,
     };
-    anyhow::ensure!(changed, "{} is {} already", login_id.as_str(), if frozen { "frozen" } else { "not frozen" });
-    notice::send(&mut tx, customer_id, if frozen { &Notice::Frozen } else { &Notice::Unfrozen }, now).await?;
+    anyhow::ensure!(changed, "the customer is {} already", if frozen { "frozen" } else { "not frozen" });
+    notice::send(tx, customer_id, if frozen { &Notice::Frozen } else { &Notice::Unfrozen }, now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: if frozen { AuditAction::CustomerFreeze } else { AuditAction::CustomerUnfreeze },
-        client_addr: Some(OPERATOR.into()),
+        client_addr: None,
         result: Outcome::Success,
         detail: Some(format!("reason={reason}")),
     };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
+    audit::record_by(&mut **tx, now, event, actor).await?;
     Ok(())
 }
 
@@ -175,14 +223,25 @@ pub async fn set_notice_address(
     clock: &Clock,
     customer: CustomerRef<'_>,
     address: &NoticeAddress,
+    actor: &Actor,
 ) -> anyhow::Result<CustomerId> {
     let customer_id = customer.id(db).await?;
-    let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
-    notice_address::replace(&mut tx, customer_id, address, now).await?;
-    operator_audit(&mut tx, now, customer_id, AuditAction::NoticeAddressSet).await?;
+    set_notice_address_in(&mut tx, customer_id, address, actor, clock.now()).await?;
     tx.commit().await?;
     Ok(customer_id)
+}
+
+pub async fn set_notice_address_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: CustomerId,
+    address: &NoticeAddress,
+    actor: &Actor,
+    now: i64,
+) -> anyhow::Result<()> {
+    notice_address::replace(tx, customer_id, address, now).await?;
+    actor_audit(tx, now, customer_id, AuditAction::NoticeAddressSet, actor).await?;
+    Ok(())
 }
 
 /// How the operator names a customer: by login ID, or by 店番 and 口座番号.
@@ -224,20 +283,16 @@ async fn customer_by_account(db: &AnyPool, branch: &BranchCode, account: &Accoun
         .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), account.as_str()))
 }
 
-async fn operator_audit(
+async fn actor_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
     customer_id: CustomerId,
     event: AuditAction,
+    actor: &Actor,
 ) -> sqlx::Result<()> {
-    let event = AuditEvent {
-        customer_id: Some(customer_id),
-        event,
-        client_addr: Some(OPERATOR.into()),
-        result: Outcome::Success,
-        detail: None,
-    };
-    audit::record(&mut **tx, now, event).await
+    let event =
+        AuditEvent { customer_id: Some(customer_id), event, client_addr: None, result: Outcome::Success, detail: None };
+    audit::record_by(&mut **tx, now, event, actor).await
 }
 
 #[cfg(test)]

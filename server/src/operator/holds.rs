@@ -2,11 +2,11 @@
 
 use sqlx::AnyPool;
 
+use crate::audit::Actor;
 use crate::banking::holds::{self, Decider};
 use crate::banking::transfer::hold_receipt_no;
 use crate::calendar::jst_datetime;
 use crate::clock::Clock;
-use crate::operator::customers::OPERATOR;
 use crate::store::accounts;
 
 /// Prints the queue, oldest first.
@@ -34,14 +34,14 @@ pub async fn list(db: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn release(db: &AnyPool, clock: &Clock, receipt: &str, reason: &str) -> anyhow::Result<()> {
-    let transfer = holds::release(db, clock, receipt, Decider { actor: OPERATOR, reason }).await?;
+pub async fn release(db: &AnyPool, clock: &Clock, receipt: &str, reason: &str, actor: &Actor) -> anyhow::Result<()> {
+    let transfer = holds::release(db, clock, receipt, Decider { actor, reason }).await?;
     println!("{receipt}: released as transfer {transfer}; the customer is told");
     Ok(())
 }
 
-pub async fn reject(db: &AnyPool, clock: &Clock, receipt: &str, reason: &str) -> anyhow::Result<()> {
-    holds::reject(db, clock, receipt, Decider { actor: OPERATOR, reason }).await?;
+pub async fn reject(db: &AnyPool, clock: &Clock, receipt: &str, reason: &str, actor: &Actor) -> anyhow::Result<()> {
+    holds::reject(db, clock, receipt, Decider { actor, reason }).await?;
     println!("{receipt}: rejected; the reservation has ended and the customer is told");
     Ok(())
 }

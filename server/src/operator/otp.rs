@@ -5,13 +5,13 @@ use netbank_api::identity::OtpState;
 use netbank_api::input::LoginId;
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::clock::Clock;
 use crate::identity::session::{self, Revocation};
 use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
-use crate::operator::customers::{CustomerRef, OPERATOR};
+use crate::operator::customers::CustomerRef;
 use crate::otp::secret_box::SecretBox;
 use crate::otp::token;
 use crate::store::otp_tokens::{self, TokenState};
@@ -49,33 +49,58 @@ pub async fn show(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Re
 
 /// 停止解除: 停止中 → the state it was stopped in (利用中, or アプリ設定済 if it was stopped
 /// during 利用開始登録), with the wrong-code count cleared.
-pub async fn lift_suspension(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<OtpState> {
+pub async fn lift_suspension(
+    db: &AnyPool,
+    clock: &Clock,
+    login_id: &LoginId,
+    actor: &Actor,
+) -> anyhow::Result<OtpState> {
     let id = customer_id(db, login_id).await?;
     let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
-    let restored = otp_tokens::lift_suspension(&mut *tx, id, now).await?;
-    let Some(restored) = restored else {
-        let state = token::state_of(db, id, now).await?;
-        anyhow::bail!("the token of {} is not stopped (it is {})", login_id.as_str(), state.label());
-    };
-    record(&mut tx, now, id, AuditAction::OtpLiftSuspension, restored.as_str()).await?;
-    session::revoke_all(&mut tx, id, Revocation::OtpSuspensionLifted, Some(OPERATOR.into()), now).await?;
-    notice::send(&mut tx, id, &Notice::OtpSuspensionLifted, now).await?;
+    lift_suspension_in(&mut tx, id, actor, now).await?;
     tx.commit().await?;
     Ok(token::state_of(db, id, now).await?)
 }
 
+/// The same inside the caller's transaction (a staff approval's); refuses a token not stopped.
+pub async fn lift_suspension_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: CustomerId,
+    actor: &Actor,
+    now: i64,
+) -> anyhow::Result<()> {
+    let restored = otp_tokens::lift_suspension(&mut **tx, id, now).await?;
+    let Some(restored) = restored else {
+        let state = token::state_of(&mut **tx, id, now).await?;
+        anyhow::bail!("the token is not stopped (it is {})", state.label());
+    };
+    record(tx, now, id, AuditAction::OtpLiftSuspension, restored.as_str(), actor).await?;
+    session::revoke_all(tx, id, Revocation::OtpSuspensionLifted, actor.client_addr.clone(), now).await?;
+    notice::send(tx, id, &Notice::OtpSuspensionLifted, now).await?;
+    Ok(())
+}
+
 /// 初期化: whatever the state, the token and its secret are deleted (未発行). Every session
 /// of the customer ends (pending logins waiting for a code of the old token with them).
-pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<()> {
+pub async fn initialise(db: &AnyPool, clock: &Clock, login_id: &LoginId, actor: &Actor) -> anyhow::Result<()> {
     let id = customer_id(db, login_id).await?;
-    let now = clock.now();
     let mut tx = crate::db::begin_write(db).await?;
-    let deleted = otp_tokens::initialise(&mut *tx, id).await?;
-    session::revoke_all(&mut tx, id, Revocation::OtpInitialised, Some(OPERATOR.into()), now).await?;
-    record(&mut tx, now, id, AuditAction::OtpInitialise, deleted.map_or("none", TokenState::as_str)).await?;
-    notice::send(&mut tx, id, &Notice::OtpInitialised, now).await?;
+    initialise_in(&mut tx, id, actor, clock.now()).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+pub async fn initialise_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: CustomerId,
+    actor: &Actor,
+    now: i64,
+) -> anyhow::Result<()> {
+    let deleted = otp_tokens::initialise(&mut **tx, id).await?;
+    session::revoke_all(tx, id, Revocation::OtpInitialised, actor.client_addr.clone(), now).await?;
+    record(tx, now, id, AuditAction::OtpInitialise, deleted.map_or("none", TokenState::as_str), actor).await?;
+    notice::send(tx, id, &Notice::OtpInitialised, now).await?;
     Ok(())
 }
 
@@ -85,15 +110,16 @@ async fn record(
     customer_id: CustomerId,
     event: AuditAction,
     detail: &str,
+    actor: &Actor,
 ) -> sqlx::Result<()> {
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event,
-        client_addr: Some(OPERATOR.into()),
+        client_addr: None,
         result: Outcome::Success,
         detail: Some(format!("state={detail}")),
     };
-    audit::record(&mut **tx, now, event).await
+    audit::record_by(&mut **tx, now, event, actor).await
 }
 
 /// What `otp rotate-key` did.
@@ -135,7 +161,7 @@ pub async fn rotate_key(db: &AnyPool, clock: &Clock, secrets: &SecretBox) -> any
     let event = AuditEvent {
         customer_id: None,
         event: AuditAction::OtpKeyRotated,
-        client_addr: Some(OPERATOR.into()),
+        client_addr: Some(audit::OPERATOR_CLI.into()),
         result: Outcome::Success,
         detail: Some(format!("{} re-sealed under key {current}; {} skipped", rotation.resealed, rotation.skipped)),
     };

@@ -5,9 +5,10 @@
 use netbank_api::input::LoginId;
 use sqlx::AnyPool;
 
+use crate::audit::Actor;
 use crate::calendar::jst_datetime;
 use crate::clock::Clock;
-use crate::operator::customers::{CustomerRef, OPERATOR};
+use crate::operator::customers::CustomerRef;
 use crate::passkey::manage;
 use crate::store::passkeys;
 
@@ -33,7 +34,7 @@ pub async fn show(db: &AnyPool, login_id: &LoginId) -> anyhow::Result<String> {
 }
 
 /// Removes every passkey of the customer; how many there were.
-pub async fn remove_all(db: &AnyPool, clock: &Clock, login_id: &LoginId) -> anyhow::Result<u64> {
+pub async fn remove_all(db: &AnyPool, clock: &Clock, login_id: &LoginId, actor: &Actor) -> anyhow::Result<u64> {
     let id = CustomerRef::LoginId(login_id).id(db).await?;
-    manage::remove_all_by_bank(db, id, OPERATOR, clock.now()).await
+    manage::remove_all_by_bank(db, id, actor, clock.now()).await
 }

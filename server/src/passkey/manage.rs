@@ -12,7 +12,7 @@ use netbank_api::passkey::{PasskeyChallenge, PasskeyList, PasskeyRemovalRequest,
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::AnyPool;
 
-use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -129,29 +129,35 @@ pub async fn remove(
 
 /// The operator's removal of every passkey of a customer (a lost or stolen device): their
 /// sessions end, the customer is told, the audit log names the operator. How many there were.
-pub async fn remove_all_by_bank(
-    db: &AnyPool,
+pub async fn remove_all_by_bank(db: &AnyPool, customer_id: CustomerId, actor: &Actor, now: i64) -> anyhow::Result<u64> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let removed = remove_all_by_bank_in(&mut tx, customer_id, actor, now).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// The same inside the caller's transaction (a staff approval's).
+pub async fn remove_all_by_bank_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     customer_id: CustomerId,
-    operator: &str,
+    actor: &Actor,
     now: i64,
 ) -> anyhow::Result<u64> {
-    let mut tx = crate::db::begin_write(db).await?;
-    let removed = passkeys::delete_all_of(&mut *tx, customer_id).await?;
+    let removed = passkeys::delete_all_of(&mut **tx, customer_id).await?;
     if removed == 0 {
         // Nothing to remove: no session ends, nobody is told.
         return Ok(0);
     }
-    session::revoke_all(&mut tx, customer_id, Revocation::PasskeyRemoved, Some(operator.to_owned()), now).await?;
+    session::revoke_all(tx, customer_id, Revocation::PasskeyRemoved, actor.client_addr.clone(), now).await?;
     let event = AuditEvent {
         customer_id: Some(customer_id),
         event: AuditAction::PasskeyRemoveAll,
-        client_addr: Some(operator.to_owned()),
+        client_addr: None,
         result: Outcome::Success,
         detail: Some(format!("passkeys={removed}")),
     };
-    audit::record(&mut *tx, now, event).await?;
-    notice::send(&mut tx, customer_id, &Notice::PasskeyRemoved { by_bank: true }, now).await?;
-    tx.commit().await?;
+    audit::record_by(&mut **tx, now, event, actor).await?;
+    notice::send(tx, customer_id, &Notice::PasskeyRemoved { by_bank: true }, now).await?;
     Ok(removed)
 }
 

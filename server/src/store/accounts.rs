@@ -122,6 +122,11 @@ pub async fn find(db: impl AnyExecutor<'_>, branch_code: &str, number: &str) -> 
         .await
 }
 
+/// The customer's accounts as the branch sees them, in account order.
+pub async fn records_of(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Vec<AccountRecord>> {
+    sqlx::query_as(&format!("{RECORD} WHERE a.customer_id = $1 ORDER BY a.id")).bind(customer_id).fetch_all(db).await
+}
+
 pub async fn by_id(db: impl AnyExecutor<'_>, id: AccountId) -> sqlx::Result<AccountRecord> {
     sqlx::query_as(&format!("{RECORD} WHERE a.id = $1")).bind(id).fetch_one(db).await
 }

@@ -198,6 +198,16 @@ pub async fn unfreeze(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx
 }
 
 /// Whether the customer is frozen now.
+/// Why the customer is frozen, if they are.
+pub async fn frozen_reason(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Option<String>> {
+    let reason: Option<Option<String>> =
+        sqlx::query_scalar("SELECT frozen_reason FROM customers WHERE id = $1 AND frozen_at IS NOT NULL")
+            .bind(customer_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(reason.flatten())
+}
+
 pub async fn is_frozen(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     let at: Option<Option<i64>> = sqlx::query_scalar("SELECT frozen_at FROM customers WHERE id = $1")
         .bind(customer_id)
@@ -390,6 +400,32 @@ pub async fn summary(db: &sqlx::AnyPool, customer_id: CustomerId) -> sqlx::Resul
     Ok(CustomerSummary { customer_id, name, notice_address, login_id, failed_attempts, locked_at, accounts })
 }
 
+/// The staff console's search: customers whose login ID is `login_id`, who hold the account
+/// `number` (at `branch`, when given), or whose 口座名義 starts with `kana`; at most 20.
+pub async fn search(
+    db: impl AnyExecutor<'_>,
+    login_id: Option<&str>,
+    branch: Option<&str>,
+    number: Option<&str>,
+    kana: Option<&str>,
+) -> sqlx::Result<Vec<CustomerId>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT c.id FROM customers c
+         LEFT JOIN credentials k ON k.customer_id = c.id
+         LEFT JOIN accounts a ON a.customer_id = c.id
+         WHERE (CAST($1 AS TEXT) IS NOT NULL AND k.login_key = lower($1))
+            OR (CAST($3 AS TEXT) IS NOT NULL AND a.number = $3 AND (CAST($2 AS TEXT) IS NULL OR a.branch_code = $2))
+            OR (CAST($4 AS TEXT) IS NOT NULL AND a.holder_kana LIKE $4 || '%')
+         ORDER BY c.id LIMIT 20",
+    )
+    .bind(login_id)
+    .bind(branch)
+    .bind(number)
+    .bind(kana)
+    .fetch_all(db)
+    .await
+}
+
 // --- credentials ---
 
 /// What a login checks.
@@ -555,6 +591,15 @@ pub async fn unlock(db: impl AnyExecutor<'_>, login_id: &str) -> sqlx::Result<Op
         .bind(login_id)
         .fetch_optional(db)
         .await
+}
+
+/// The same by customer (the staff console names customers by number); whether they have a login.
+pub async fn unlock_customer(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE credentials SET failed_attempts = 0, locked_at = NULL WHERE customer_id = $1")
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 // --- temporary_passwords ---

@@ -39,6 +39,8 @@ pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod passkeys;
 pub mod payee_flags;
+pub mod proposals;
 pub mod sessions;
+pub mod staff;
 pub mod throttles;
 pub mod transfers;

@@ -58,6 +58,26 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let proof = app.otp_proof(payer.token.as_ref().unwrap());
     assert_eq!(app.register_passkey_with(&payer.session, &mut phone, "iPhone", proof).await.status(), 201);
     app.login_challenge().await;
+    // The branch's console: a person, their key, a challenge, a session, a proposal.
+    let roles = netbank_api::staff::Roles::parse("teller").unwrap();
+    let clerk = netbank_server::staff::people::create(&app.state.db, app.clock(), "窓口 複写", &roles).await.unwrap();
+    let now = app.clock().now();
+    use netbank_server::store::{proposals, staff};
+    staff::insert_passkey(&app.state.db, clerk.staff_id, b"credential", "{}", 0, now).await.unwrap();
+    staff::insert_ceremony(&app.state.db, b"ceremony", "login", None, "{}", now + 300).await.unwrap();
+    staff::insert_session(&app.state.db, b"session", clerk.staff_id, now).await.unwrap();
+    let proposal = proposals::NewProposal {
+        customer_id: netbank_server::ids::CustomerId(1),
+        kind: "unlock_login",
+        action: r#"{"kind":"unlock_login"}"#,
+        form_number: "A-1",
+        form_date: "2026-12-03",
+        identity_check: "seal",
+        note: None,
+        proposed_by: clerk.staff_id,
+        expires_at: now + 3600,
+    };
+    proposals::insert(&app.state.db, proposal, now).await.unwrap();
     let before = row_counts(&app.state.db).await.unwrap();
     assert!(
         before

@@ -293,7 +293,14 @@ async fn an_address_changed_with_a_phished_code_is_new_again_after_the_branch_in
     let change = json!({ "notice_address": "thief@evil.example", "password": LOGIN_PASSWORD, "otp": token.code_at(app.clock().now()) });
     assert_eq!(app.post("/api/notice-address", &change, Some(&session)).await.status(), 200);
     let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();
-    netbank_server::operator::otp::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
+    netbank_server::operator::otp::initialise(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     let thief = app.logged_in("taro01", LOGIN_PASSWORD).await;
     let status: Value = app.get_with_session("/api/enrolment", &thief).await.json().await.unwrap();
     assert_eq!(status["mail_code"]["state"], "address_too_new", "{status}");

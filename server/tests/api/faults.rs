@@ -564,7 +564,7 @@ async fn acknowledged_releases_survive_sigkill_and_no_hold_is_half_decided() {
         .map(|receipt| {
             let child = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
                 .args(["--data-dir", data.path().to_str().unwrap(), "transfer", "review", "release", receipt])
-                .args(["--reason", "本人確認済"])
+                .args(["--reason", "本人確認済", "--break-glass"])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn()

@@ -16,7 +16,16 @@ async fn a_frozen_customer_moves_nothing_and_changes_nothing_until_unfrozen() {
     let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
     let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
     let login_id = LoginId::parse("taro01").unwrap();
-    customers::set_frozen(&app.state.db, app.clock(), &login_id, true, "警察からの依頼").await.unwrap();
+    customers::set_frozen(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        true,
+        "警察からの依頼",
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
 
     let to_hanako = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 1_000);
     let to_savings = draft(&taro.ordinary, &taro.savings, "savings", 1_000);
@@ -66,9 +75,36 @@ async fn a_frozen_customer_moves_nothing_and_changes_nothing_until_unfrozen() {
     );
 
     // Freezing twice, or without a reason, is refused; unfreezing lets money move again.
-    assert!(customers::set_frozen(&app.state.db, app.clock(), &login_id, true, "again").await.is_err());
-    assert!(customers::set_frozen(&app.state.db, app.clock(), &login_id, false, " ").await.is_err());
-    customers::set_frozen(&app.state.db, app.clock(), &login_id, false, "本人確認済").await.unwrap();
+    assert!(customers::set_frozen(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        true,
+        "again",
+        &netbank_server::audit::Actor::operator_cli()
+    )
+    .await
+    .is_err());
+    assert!(customers::set_frozen(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        false,
+        " ",
+        &netbank_server::audit::Actor::operator_cli()
+    )
+    .await
+    .is_err());
+    customers::set_frozen(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        false,
+        "本人確認済",
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     let code = app.fresh_code(&taro);
     let sent = app.quote_and_transfer(&taro.session, &to_hanako, Some(code)).await;
     assert_eq!(sent.status(), 200);

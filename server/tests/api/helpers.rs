@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 /// A running server with its own database and a clock the test moves, gone when dropped.
 pub struct TestApp {
     pub address: String,
+    /// The staff console's listener (`http://127.0.0.1:<port>`).
+    pub staff_address: Option<String>,
     pub client: reqwest::Client,
     pub state: AppState,
     /// Delivers the outbox when a test says so (no background delivery in API tests).
@@ -90,9 +92,10 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> Test
     configure(&mut settings);
     let server = Application::build(settings).await.expect("the server starts").spawn();
     let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
+    let staff_address = server.staff_address.clone();
     // No cookie store: tests hand cookies over themselves, to see every rotation.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, state, mail, _server: server, _data: data }
+    TestApp { address, staff_address, client, state, mail, _server: server, _data: data }
 }
 
 /// The engine the suite runs on: `NETBANK_TEST_DATABASE=postgres` gives each test its own
@@ -129,7 +132,8 @@ impl TestApp {
         configure(&mut settings);
         let server = Application::build(settings).await?.spawn();
         let (address, state, mail) = (server.address.clone(), server.state.clone(), server.mail.clone());
-        Ok(TestApp { address, client: self.client, state, mail, _server: server, _data: self._data })
+        let staff_address = server.staff_address.clone();
+        Ok(TestApp { address, staff_address, client: self.client, state, mail, _server: server, _data: self._data })
     }
 }
 

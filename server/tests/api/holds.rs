@@ -95,7 +95,9 @@ async fn a_thief_s_large_transfer_to_a_new_payee_after_a_limit_raise_is_held_not
         &app.state.db,
         app.clock(),
         &receipt_no,
-        Decider { actor: "test", reason: "本人に確認：心当たりなし" },
+        Decider {
+            actor: &netbank_server::audit::Actor::operator_cli(), reason: "本人に確認：心当たりなし"
+        },
     )
     .await
     .unwrap();
@@ -103,8 +105,13 @@ async fn a_thief_s_large_transfer_to_a_new_payee_after_a_limit_raise_is_held_not
     assert_eq!(app.balance(&hanako.ordinary).await, 0);
     let history: Value = app.get_with_session("/api/transfers", &taro.session).await.json().await.unwrap();
     assert_eq!(history["transfers"][0]["status"], "rejected");
-    let again =
-        holds::release(&app.state.db, app.clock(), &receipt_no, Decider { actor: "test", reason: "late" }).await;
+    let again = holds::release(
+        &app.state.db,
+        app.clock(),
+        &receipt_no,
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "late" },
+    )
+    .await;
     assert!(matches!(again, Err(HoldError::AlreadyDecided(..))), "{again:?}");
     let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
     assert_eq!(limit["used_today"], 0, "the rejected amount is back in the day's limit");
@@ -149,7 +156,13 @@ async fn a_hundred_releases_of_one_hold_move_the_money_once() {
         .map(|_| {
             let (db, clock, receipt_no) = (app.state.db.clone(), app.clock().clone(), receipt_no.clone());
             tokio::spawn(async move {
-                holds::release(&db, &clock, &receipt_no, Decider { actor: "test", reason: "本人確認済" }).await
+                holds::release(
+                    &db,
+                    &clock,
+                    &receipt_no,
+                    Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "本人確認済" },
+                )
+                .await
             })
         })
         .collect();
@@ -169,22 +182,42 @@ async fn a_hundred_releases_of_one_hold_move_the_money_once() {
     assert_eq!(listed.len(), 1, "listed once, under the receipt the customer was given: {history}");
     assert_eq!(listed[0]["receipt_no"], receipt_no.as_str());
     assert_eq!(listed[0]["status"], "completed");
-    let rejected =
-        holds::reject(&app.state.db, app.clock(), &receipt_no, Decider { actor: "test", reason: "late" }).await;
+    let rejected = holds::reject(
+        &app.state.db,
+        app.clock(),
+        &receipt_no,
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "late" },
+    )
+    .await;
     assert!(matches!(rejected, Err(HoldError::AlreadyDecided(..))));
 }
 
 #[tokio::test]
 async fn a_decision_needs_a_reason_and_a_hold_that_exists() {
     let app = spawn_app_with(None, holding()).await;
-    let unknown =
-        holds::release(&app.state.db, app.clock(), "20270101-K999999", Decider { actor: "t", reason: "x" }).await;
+    let unknown = holds::release(
+        &app.state.db,
+        app.clock(),
+        "20270101-K999999",
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "x" },
+    )
+    .await;
     assert!(matches!(unknown, Err(HoldError::NotFound(_))));
-    let not_a_receipt =
-        holds::reject(&app.state.db, app.clock(), "20270101-0000001", Decider { actor: "t", reason: "x" }).await;
+    let not_a_receipt = holds::reject(
+        &app.state.db,
+        app.clock(),
+        "20270101-0000001",
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "x" },
+    )
+    .await;
     assert!(matches!(not_a_receipt, Err(HoldError::NotFound(_))));
-    let no_reason =
-        holds::reject(&app.state.db, app.clock(), "20270101-K000001", Decider { actor: "t", reason: "  " }).await;
+    let no_reason = holds::reject(
+        &app.state.db,
+        app.clock(),
+        "20270101-K000001",
+        Decider { actor: &netbank_server::audit::Actor::operator_cli(), reason: "  " },
+    )
+    .await;
     assert!(matches!(no_reason, Err(HoldError::NoReason)));
 }
 

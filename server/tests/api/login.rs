@@ -36,7 +36,14 @@ async fn six_wrong_passwords_in_a_row_lock_the_login_until_the_operator_unlocks_
     assert_eq!(error_reason(correct).await, ErrorReason::LoginLocked);
 
     let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();
-    netbank_server::operator::customers::unlock(&app.state.db, app.clock(), &login_id).await.unwrap();
+    netbank_server::operator::customers::unlock(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     assert_eq!(app.login("taro01", "taro2025").await.status(), 200);
 }
 

@@ -38,5 +38,6 @@ mod security;
 mod session;
 mod smtp;
 mod spa;
+mod staff;
 mod statement;
 mod transfers;

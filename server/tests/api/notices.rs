@@ -42,8 +42,12 @@ async fn every_event_of_the_life_cycle_is_told_and_no_notice_carries_a_secret() 
         app.submit_otp("/api/otp/deactivate", &session, &wrong).await;
     }
     let login_id = LoginId::parse("taro01").unwrap();
-    otp_operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
-    otp_operator::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
+    otp_operator::lift_suspension(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+        .await
+        .unwrap();
+    otp_operator::initialise(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+        .await
+        .unwrap();
     // Six wrong passwords lock the login.
     for _ in 0..6 {
         app.login("taro01", "wrong999").await;
@@ -168,7 +172,15 @@ async fn the_operator_registers_a_notice_address_and_both_addresses_are_told() {
     app.registered_customer("taro01", LOGIN_PASSWORD).await;
     let login_id = LoginId::parse("taro01").unwrap();
     let address = NoticeAddress::parse("branch-set@example.jp").unwrap();
-    customers::set_notice_address(&app.state.db, app.clock(), CustomerRef::LoginId(&login_id), &address).await.unwrap();
+    customers::set_notice_address(
+        &app.state.db,
+        app.clock(),
+        CustomerRef::LoginId(&login_id),
+        &address,
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     assert_eq!(subjects_to(&app, "branch-set@example.jp").await.len(), 1);
     assert!(subjects_to(&app, "taro01@notice.example").await.last().unwrap().contains("変更"));
 }

@@ -18,6 +18,7 @@ async fn a_reissued_temporary_password_replaces_a_voided_one() {
         &app.state.policy,
         &BranchCode::parse("001").unwrap(),
         &AccountNumber::parse("1234567").unwrap(),
+        &netbank_server::audit::Actor::operator_cli(),
     )
     .await
     .unwrap();

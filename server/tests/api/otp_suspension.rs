@@ -41,12 +41,20 @@ async fn five_wrong_codes_in_a_row_stop_the_otp_until_the_operator_lifts_it() {
 
     // The operator's 停止解除 (after the paper form) puts the token back in use.
     let login_id = LoginId::parse("taro01").unwrap();
-    let after = operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
+    let after =
+        operator::lift_suspension(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+            .await
+            .unwrap();
     assert_eq!(after, netbank_api::identity::OtpState::Active);
     assert_eq!(app.count("SELECT failed_otp FROM otp_tokens").await, 0);
     let pending = app.password_step("taro01", "kumo4821").await;
     assert_eq!(app.submit_otp("/api/login/otp", &pending, &code).await.status(), 200);
-    assert!(operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.is_err(), "not stopped now");
+    assert!(
+        operator::lift_suspension(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+            .await
+            .is_err(),
+        "not stopped now"
+    );
     let events = app.count("SELECT count(*) FROM audit_log WHERE event = 'otp_lift_suspension'").await;
     assert_eq!(events, 1);
 }
@@ -100,7 +108,10 @@ async fn wrong_codes_during_activation_stop_it_too_and_lifting_returns_to_set_up
     // The guide: a stopped customer cannot log in, whatever the token was doing.
     assert_eq!(app.login("taro01", "kumo4821").await.status(), 403);
     let login_id = LoginId::parse("taro01").unwrap();
-    let after = operator::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
+    let after =
+        operator::lift_suspension(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+            .await
+            .unwrap();
     assert_eq!(after, netbank_api::identity::OtpState::Provisioned);
 }
 
@@ -129,7 +140,9 @@ async fn operator_initialisation_returns_any_state_to_not_issued() {
     let login_id = LoginId::parse("taro01").unwrap();
     let (full, _) = app.customer_with_active_token("taro01", "kumo4821").await;
     let pending = app.password_step("taro01", "kumo4821").await;
-    operator::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
+    operator::initialise(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+        .await
+        .unwrap();
     assert_eq!(app.get_with_session("/api/me", &full).await.status(), 401, "every session ends");
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
     let full = app.logged_in("taro01", "kumo4821").await;
@@ -140,8 +153,12 @@ async fn operator_initialisation_returns_any_state_to_not_issued() {
     assert!(shown.contains("トークン未発行"), "{shown}");
     // From 発行済 as well; and on a customer without a token it is harmless.
     app.issue_software(&full, "taro@docomo.ne.jp", "1234").await;
-    operator::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
-    operator::initialise(&app.state.db, app.clock(), &login_id).await.unwrap();
+    operator::initialise(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+        .await
+        .unwrap();
+    operator::initialise(&app.state.db, app.clock(), &login_id, &netbank_server::audit::Actor::operator_cli())
+        .await
+        .unwrap();
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'otp_initialise'").await, 3);
 }
 

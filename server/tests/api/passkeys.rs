@@ -136,6 +136,7 @@ async fn a_customer_registers_a_passkey_and_logs_in_with_it_alone() {
         app.clock(),
         CustomerRef::LoginId(&LoginId::parse("taro01").unwrap()),
         &address,
+        &netbank_server::audit::Actor::operator_cli(),
     )
     .await
     .unwrap();
@@ -308,7 +309,14 @@ async fn a_stopped_one_time_password_stops_the_passkey_login_until_the_branch_li
     assert!(app.audit_details("login").await.iter().any(|detail| detail == "otp_suspended"));
 
     let login_id = netbank_api::input::LoginId::parse("taro01").unwrap();
-    netbank_server::operator::otp::lift_suspension(&app.state.db, app.clock(), &login_id).await.unwrap();
+    netbank_server::operator::otp::lift_suspension(
+        &app.state.db,
+        app.clock(),
+        &login_id,
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     app.logged_in_with_passkey(&mut phone).await;
 }
 
@@ -577,7 +585,17 @@ async fn the_operator_removes_a_lost_phones_passkeys_and_its_sessions_end() {
     let on_the_lost_phone = app.logged_in_with_passkey(&mut phone).await;
     let login_id = LoginId::parse("taro01").unwrap();
     assert!(passkey_operator::show(&app.state.db, &login_id).await.unwrap().contains("\"iPhone\""));
-    assert_eq!(passkey_operator::remove_all(&app.state.db, app.clock(), &login_id).await.unwrap(), 1);
+    assert_eq!(
+        passkey_operator::remove_all(
+            &app.state.db,
+            app.clock(),
+            &login_id,
+            &netbank_server::audit::Actor::operator_cli()
+        )
+        .await
+        .unwrap(),
+        1
+    );
     assert_eq!(app.get_with_session("/api/me", &on_the_lost_phone).await.status(), 401);
     let challenge = app.login_challenge().await;
     let refused = app.passkey_login(&challenge.ceremony, &phone.get(&challenge.options)).await;
@@ -585,7 +603,17 @@ async fn the_operator_removes_a_lost_phones_passkeys_and_its_sessions_end() {
     assert_eq!(app.audit_details("passkey_remove_all").await, ["passkeys=1"]);
     // Asked again, there is nothing to remove: no session ends.
     let session = app.logged_in_with_code("taro01", LOGIN_PASSWORD, &taro.token.unwrap()).await;
-    assert_eq!(passkey_operator::remove_all(&app.state.db, app.clock(), &login_id).await.unwrap(), 0);
+    assert_eq!(
+        passkey_operator::remove_all(
+            &app.state.db,
+            app.clock(),
+            &login_id,
+            &netbank_server::audit::Actor::operator_cli()
+        )
+        .await
+        .unwrap(),
+        0
+    );
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 200);
 }
 

@@ -196,7 +196,14 @@ async fn the_code_that_stops_the_token_ends_every_session_of_the_customer() {
 async fn the_operators_initialisation_ends_every_session_and_tells_the_customer() {
     let app = spawn_app().await;
     let (session, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
-    otp_operator::initialise(&app.state.db, app.clock(), &LoginId::parse("taro01").unwrap()).await.unwrap();
+    otp_operator::initialise(
+        &app.state.db,
+        app.clock(),
+        &LoginId::parse("taro01").unwrap(),
+        &netbank_server::audit::Actor::operator_cli(),
+    )
+    .await
+    .unwrap();
     assert_eq!(app.get_with_session("/api/me", &session).await.status(), 401);
     let told = app.count("SELECT count(*) FROM mail_outbox WHERE subject LIKE '%初期化%'").await;
     assert_eq!(told, 1);

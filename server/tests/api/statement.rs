@@ -88,6 +88,7 @@ async fn a_depositors_words_never_become_a_formula_in_the_csv() {
                 &number,
                 Amount::parse("100").unwrap(),
                 words,
+                &netbank_server::audit::Actor::operator_cli(),
             )
             .await
         }
