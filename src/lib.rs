@@ -5,6 +5,7 @@ pub mod app;
 pub mod components;
 pub mod login_app;
 pub mod pages;
+pub mod staff_console;
 pub mod state;
 pub mod webauthn;
 

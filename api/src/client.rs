@@ -356,3 +356,89 @@ pub async fn change_per_transfer_limit(
 ) -> Result<crate::banking::TransferLimit, ClientError> {
     post("/api/transfer-limit/per-transfer", &request).await
 }
+
+/// The staff console's calls (`/staff-api/*` on the console's own listener and origin).
+pub mod staff {
+    use super::{get, post, post_without_answer, ClientError};
+    use crate::passkey::PasskeyChallenge;
+    use crate::staff::{
+        AuditPage, CounterDeposit, CounterDepositDone, CustomerHit, DecisionRequest, DecisionResponse, HeldTransfer,
+        ProposalView, ProposeRequest, StaffCustomer, StaffEnrolmentFinish, StaffEnrolmentStart, StaffLoginFinish,
+        StaffMe,
+    };
+
+    pub async fn me() -> Result<StaffMe, ClientError> {
+        get("/staff-api/me").await
+    }
+
+    pub async fn login_options() -> Result<PasskeyChallenge, ClientError> {
+        post("/staff-api/login/options", &()).await
+    }
+
+    pub async fn login(answer: StaffLoginFinish) -> Result<StaffMe, ClientError> {
+        post("/staff-api/login", &answer).await
+    }
+
+    pub async fn logout() -> Result<(), ClientError> {
+        post_without_answer("/staff-api/logout", &()).await
+    }
+
+    pub async fn enrolment_options(code: String) -> Result<PasskeyChallenge, ClientError> {
+        post("/staff-api/enrolment/options", &StaffEnrolmentStart { code }).await
+    }
+
+    pub async fn enrol(request: StaffEnrolmentFinish) -> Result<(), ClientError> {
+        post_without_answer("/staff-api/enrolment", &request).await
+    }
+
+    /// `q`: 店番-口座番号, 口座番号, login ID or カナ (URL-encoded here).
+    pub async fn search(q: &str) -> Result<Vec<CustomerHit>, ClientError> {
+        get(&format!("/staff-api/customers?q={}", js_sys::encode_uri_component(q))).await
+    }
+
+    pub async fn customer(id: i64) -> Result<StaffCustomer, ClientError> {
+        get(&format!("/staff-api/customers/{id}")).await
+    }
+
+    pub async fn deposit(customer: i64, request: CounterDeposit) -> Result<CounterDepositDone, ClientError> {
+        post(&format!("/staff-api/customers/{customer}/deposits"), &request).await
+    }
+
+    pub async fn propose(request: ProposeRequest) -> Result<ProposalView, ClientError> {
+        post("/staff-api/proposals", &request).await
+    }
+
+    pub async fn queue() -> Result<Vec<ProposalView>, ClientError> {
+        get("/staff-api/proposals").await
+    }
+
+    pub async fn approve(id: i64, request: DecisionRequest) -> Result<DecisionResponse, ClientError> {
+        post(&format!("/staff-api/proposals/{id}/approve"), &request).await
+    }
+
+    pub async fn reject(id: i64, request: DecisionRequest) -> Result<DecisionResponse, ClientError> {
+        post(&format!("/staff-api/proposals/{id}/reject"), &request).await
+    }
+
+    pub async fn holds() -> Result<Vec<HeldTransfer>, ClientError> {
+        get("/staff-api/holds").await
+    }
+
+    /// The audit search; `query` is the form's fields as `name=value` pairs (encoded here).
+    pub async fn audit(query: &[(&str, String)]) -> Result<AuditPage, ClientError> {
+        get(&format!("/staff-api/audit?{}", audit_query(query))).await
+    }
+
+    pub fn audit_csv_url(query: &[(&str, String)]) -> String {
+        format!("/staff-api/audit.csv?{}", audit_query(query))
+    }
+
+    fn audit_query(query: &[(&str, String)]) -> String {
+        query
+            .iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value.trim())))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}

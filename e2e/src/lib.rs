@@ -183,6 +183,13 @@ impl Product {
         format!("{}{}", self.base_url, path)
     }
 
+    /// The staff console's address for `path` (its own listener; on loopback named
+    /// `localhost`, the origin its passkeys belong to).
+    pub fn staff_url(&self, path: &str) -> String {
+        let address = self.server.staff_address.as_deref().expect("the console listens in tests");
+        format!("http://localhost:{}{path}", address.rsplit(':').next().unwrap_or_default())
+    }
+
     /// The server's own `127.0.0.1:<port>` (behind a proxy, `base_url` is the proxy's).
     pub fn server_addr(&self) -> String {
         self.server.address.trim_start_matches("http://").to_owned()
@@ -479,6 +486,19 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         bail!("`{text}` stayed disabled")
+    }
+
+    /// Waits until the screen `id` is shown and has finished loading (no 「読み込み中…」 left).
+    pub async fn settled(&self, id: &str) -> anyhow::Result<()> {
+        self.screen(id).await?;
+        for _ in 0..100 {
+            let loading = self.client.execute("return document.querySelectorAll('.loading').length;", vec![]).await?;
+            if loading.as_u64() == Some(0) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{id} kept loading")
     }
 
     /// Waits until the screen with this 画面ID is shown, through the page loads that may come

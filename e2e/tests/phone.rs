@@ -25,19 +25,6 @@ const BANK_SCREENS: [(&str, &str); 14] = [
 
 const SIZES: [(&str, &str); 3] = [("標準", "standard"), ("大", "large"), ("特大", "largest")];
 
-/// Waits until the screen `id` has finished loading (no 「読み込み中…」 left).
-async fn settled(browser: &Browser, id: &str) -> anyhow::Result<()> {
-    browser.screen(id).await?;
-    for _ in 0..100 {
-        let loading = browser.client.execute("return document.querySelectorAll('.loading').length;", vec![]).await?;
-        if loading.as_u64() == Some(0) {
-            return Ok(());
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("{id} kept loading")
-}
-
 /// The screen's heading is within the first view of the phone (not pushed down by chrome).
 async fn heading_in_first_view(browser: &Browser, what: &str) -> anyhow::Result<()> {
     let top = browser
@@ -70,7 +57,7 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
     // Before the login: BLI001 and 初回利用登録.
     for (label, size) in SIZES {
         browser.client.goto(&product.url("/")).await?;
-        settled(&browser, "BLI001").await?;
+        browser.settled("BLI001").await?;
         browser.press(label).await?;
         check(&browser, size, "BLI001").await?;
         // The login form comes first on a phone; the phishing notice follows it.
@@ -80,7 +67,7 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
             .await?;
         assert_eq!(order.as_bool(), Some(true), "BLI001 at {size}: the form before the notice");
         browser.client.goto(&product.url("/registration")).await?;
-        settled(&browser, "BLI002").await?;
+        browser.settled("BLI002").await?;
         check(&browser, size, "BLI002").await?;
     }
     browser.press("標準").await?;
@@ -90,7 +77,7 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
         browser.press(label).await?;
         for (path, id) in BANK_SCREENS {
             browser.client.goto(&product.url(path)).await?;
-            settled(&browser, id).await?;
+            browser.settled(id).await?;
             check(&browser, size, id).await?;
         }
         // 振込's 確認. The 入力 typed at the first size is still there at the others (the tab
@@ -99,11 +86,11 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
         if size == "standard" {
             browser.transfer_to_hanako("12345").await?;
         }
-        settled(&browser, "BTF011").await?;
+        browser.settled("BTF011").await?;
         browser.press("確認画面へ").await?;
-        settled(&browser, "BTF012").await?;
+        browser.settled("BTF012").await?;
         browser.client.refresh().await?;
-        settled(&browser, "BTF012").await?;
+        browser.settled("BTF012").await?;
         browser.text_containing(".amount-review", "12,345円").await?;
         check(&browser, size, "BTF012").await?;
         // The menu folds behind 「メニュー」 on a phone, and opens as a list that fits.
@@ -118,7 +105,7 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
     browser.press("標準").await?;
     browser.show_as_desktop(1280, 900).await?;
     browser.client.goto(&product.url("/home")).await?;
-    settled(&browser, "BHM001").await?;
+    browser.settled("BHM001").await?;
     let bottoms = browser
         .client
         .execute("return Array.from(document.querySelectorAll('.menu a')).map(a => Math.round(a.getBoundingClientRect().bottom));", vec![])
