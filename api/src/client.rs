@@ -362,9 +362,9 @@ pub mod staff {
     use super::{get, post, post_without_answer, ClientError};
     use crate::passkey::PasskeyChallenge;
     use crate::staff::{
-        AuditPage, CounterDeposit, CounterDepositDone, CustomerHit, DecisionRequest, DecisionResponse, HeldTransfer,
-        ProposalView, ProposeRequest, StaffCustomer, StaffEnrolmentFinish, StaffEnrolmentStart, StaffLoginFinish,
-        StaffMe,
+        AuditPage, CounterDeposit, CounterDepositDone, CustomerHit, DecisionRequest, DecisionResponse, EnrolmentCode,
+        HeldTransfer, NewStaffRequest, ProposalView, ProposeRequest, StaffCustomer, StaffEnrolmentFinish,
+        StaffEnrolmentStart, StaffLoginFinish, StaffMe, StaffMember,
     };
 
     pub async fn me() -> Result<StaffMe, ClientError> {
@@ -418,6 +418,22 @@ pub mod staff {
 
     pub async fn reject(id: i64, request: DecisionRequest) -> Result<DecisionResponse, ClientError> {
         post(&format!("/staff-api/proposals/{id}/reject"), &request).await
+    }
+
+    pub async fn members() -> Result<Vec<StaffMember>, ClientError> {
+        get("/staff-api/staff").await
+    }
+
+    pub async fn add_member(request: NewStaffRequest) -> Result<EnrolmentCode, ClientError> {
+        post("/staff-api/staff", &request).await
+    }
+
+    pub async fn new_code(id: i64) -> Result<EnrolmentCode, ClientError> {
+        post(&format!("/staff-api/staff/{id}/code"), &()).await
+    }
+
+    pub async fn disable_member(id: i64) -> Result<(), ClientError> {
+        post_without_answer(&format!("/staff-api/staff/{id}/disable"), &()).await
     }
 
     pub async fn holds() -> Result<Vec<HeldTransfer>, ClientError> {

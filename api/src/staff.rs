@@ -498,6 +498,36 @@ pub struct HeldTransfer {
     pub rules: String,
 }
 
+/// A staff member in 職員管理 (管理者).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub passkeys: u32,
+    /// 有効, 無効（…）, 登録コード発行済（…まで）.
+    pub state: String,
+    pub enabled: bool,
+}
+
+/// `POST /staff-api/staff` (管理者): a new person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStaffRequest {
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+/// The single-use enrolment code, shown to the 管理者 once (stored only hashed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolmentCode {
+    pub staff_id: i64,
+    pub code: String,
+    pub expires_at: String,
+}
+
 /// `POST /staff-api/customers/{id}/deposits`: 窓口入金 a 窓口 may make alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,8 +2,8 @@
 //! console with two people, each on their own browser with their own passkey (Chromium's
 //! virtual authenticators): the 窓口 registers with the code `staff create` printed, finds the
 //! customer, takes the 依頼書 and proposes; the 役席 approves; the customer logs in with the
-//! token again; the audit search finds both by name. Every console screen at 360 px in 標準,
-//! 大 and 特大.
+//! token again; the audit search finds both by name; the 管理者 adds a colleague. Every
+//! console screen at 360 px in 標準, 大 and 特大.
 
 use netbank_api::staff::{Role, Roles};
 use netbank_e2e::{Browser, Product};
@@ -66,7 +66,7 @@ async fn two_people_lift_a_stopped_token_from_the_written_request() -> anyhow::R
         &Roles::parse("teller").map_err(anyhow::Error::msg)?,
     )
     .await?;
-    let roles = Roles::from_list(vec![Role::Approver, Role::Auditor]).expect("roles");
+    let roles = Roles::from_list(vec![Role::Approver, Role::Auditor, Role::Admin]).expect("roles");
     let approver = people::create(&product.state.db, product.clock(), "役席 次郎", &roles).await?;
 
     // The 窓口 at their terminal.
@@ -137,6 +137,17 @@ async fn two_people_lift_a_stopped_token_from_the_written_request() -> anyhow::R
     desk.press("確認中の振込").await?;
     desk.settled("STF021").await?;
     fits_at_every_size(&desk, "STF021").await?;
+
+    // The 管理者 adds a colleague: the registration code is shown once, to hand over.
+    desk.press("職員管理").await?;
+    desk.settled("STF040").await?;
+    desk.text_containing(".members", "窓口 花子").await?;
+    desk.fill("氏名", "窓口 三郎").await?;
+    desk.client.find(fantoccini::Locator::Id("role-teller")).await?.click().await?;
+    desk.press("登録して登録コードを発行").await?;
+    desk.text_containing(".enrolment-code", "登録コード").await?;
+    desk.text_containing(".members", "窓口 三郎").await?;
+    fits_at_every_size(&desk, "STF040").await?;
 
     // The console's page is not on the customers' site.
     counter.client.goto(&product.url("/staff.html")).await?;

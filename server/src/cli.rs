@@ -120,6 +120,9 @@ pub enum StaffCommand {
         /// teller (窓口), approver (役席), auditor (監査), admin (管理者); several with commas.
         #[arg(long)]
         role: String,
+        /// With --break-glass (once a 管理者 exists, people are made at the console): why.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Everyone, with roles and state.
     List,
@@ -132,6 +135,9 @@ pub enum StaffCommand {
     NewCode {
         #[arg(long)]
         name: String,
+        /// With --break-glass (once a 管理者 exists): why.
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -219,6 +225,10 @@ pub enum AccountCommand {
         /// With --break-glass (above the approval amount): why.
         #[arg(long)]
         reason: Option<String>,
+        /// The day's counter deposits into one account above this need two people (as the
+        /// server's --deposit-approval-above).
+        #[arg(long, env = "NETBANK_DEPOSIT_APPROVAL_ABOVE", default_value_t = crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE)]
+        approval_above: i64,
     },
 }
 
@@ -683,15 +693,36 @@ impl Cli {
                 println!("copied; start the servers with --database-url on the new database");
                 Ok(())
             }
-            Command::Account(AccountCommand::Deposit { branch, account, amount, description, reason }) => {
+            Command::Account(AccountCommand::Deposit {
+                branch,
+                account,
+                amount,
+                description,
+                reason,
+                approval_above,
+            }) => {
                 let (branch, account, amount) =
                     (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
                 let db = open(&common).await?;
-                let actor = match amount.yen() > crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE {
-                    true => {
+                // The day's counter deposits into the account, this one included, as at the console.
+                let record = crate::operator::accounts::find(&db, &branch, &account).await?;
+                let mut connection = db.acquire().await?;
+                let now = Clock::System.now();
+                let alone = crate::operator::accounts::within_single_person_limit(
+                    &mut connection,
+                    record.id,
+                    amount.yen(),
+                    approval_above,
+                    now,
+                    false,
+                )
+                .await?;
+                drop(connection);
+                let actor = match alone {
+                    true => Actor::operator_cli(),
+                    false => {
                         two_person(&common, &db, "account deposit above the approval amount", reason.as_deref()).await?
                     }
-                    false => Actor::operator_cli(),
                 };
                 let done = crate::operator::accounts::deposit(
                     &db,
@@ -843,16 +874,18 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-/// Who does a two-person action from the command line. In development (`NETBANK_MODE=
-/// development`) the operator; in production only with `--break-glass --reason`, recorded as
-/// a `break_glass` event before the action (so even a refused action leaves the attempt).
+/// Who does a two-person action from the command line. On a database a development server
+/// last started on, the operator; otherwise (a production bank, or one no server has started
+/// on) only with `--break-glass --reason`, recorded as a `break_glass` event before the action
+/// (so even a refused action leaves the attempt). The mode is the database's, never the
+/// environment of whoever runs the command.
 async fn two_person(
     common: &CommonArgs,
     db: &sqlx::AnyPool,
     what: &str,
     reason: Option<&str>,
 ) -> anyhow::Result<Actor> {
-    let development = std::env::var("NETBANK_MODE").is_ok_and(|mode| mode == "development");
+    let development = crate::store::deployment::mode(db).await?.as_deref() == Some("development");
     if !common.break_glass {
         anyhow::ensure!(
             development,
@@ -977,8 +1010,12 @@ async fn staff(common: &CommonArgs, command: StaffCommand) -> anyhow::Result<()>
     let db = open(common).await?;
     let clock = Clock::System;
     match command {
-        StaffCommand::Create { name, role } => {
+        StaffCommand::Create { name, role, reason } => {
             let roles = netbank_api::staff::Roles::parse(&role).map_err(anyhow::Error::msg)?;
+            // The first 管理者 is the CLI's to make; after that, people are the console's.
+            if people::has_enabled_admin(&db).await? {
+                two_person(common, &db, "staff create", reason.as_deref()).await?;
+            }
             let enrolment = people::create(&db, &clock, &name, &roles).await?;
             println!("staff {} ({}) created as {}", enrolment.staff_id, name.trim(), roles.labels());
             println!("enrolment code: {} (once, until {})", enrolment.code, jst_datetime(enrolment.expires_at));
@@ -989,7 +1026,10 @@ async fn staff(common: &CommonArgs, command: StaffCommand) -> anyhow::Result<()>
             people::disable(&db, &clock, &name).await?;
             println!("{name} disabled; their console sessions have ended");
         }
-        StaffCommand::NewCode { name } => {
+        StaffCommand::NewCode { name, reason } => {
+            if people::has_enabled_admin(&db).await? {
+                two_person(common, &db, "staff new-code", reason.as_deref()).await?;
+            }
             let enrolment = people::new_code(&db, &clock, &name).await?;
             println!("enrolment code: {} (once, until {})", enrolment.code, jst_datetime(enrolment.expires_at));
         }

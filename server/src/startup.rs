@@ -69,6 +69,11 @@ impl Application {
                 "OTP secrets in the database were sealed with the key {key_id:?}, which is not configured: keep it in the OTP keys (after the current one) until `netbank-server otp rotate-key` has re-sealed them"
             );
         }
+        let mode = match settings.mode {
+            Mode::Development => "development",
+            Mode::Production => "production",
+        };
+        crate::store::deployment::record_start(&db, mode, settings.clock.now()).await?;
         let listener = TcpListener::bind(settings.addr).await?;
         let address = listener.local_addr()?;
         // On loopback (development, tests) the URL names `localhost`: a browser accepts it as

@@ -1,10 +1,12 @@
 //! The staff console bundle (`staff.html`, served only on the staff listener): the branch's
 //! screens for a 依頼書 — sign-in with a passkey (STF001) and its first registration (STF002),
 //! customer search (STF010) and page with the 依頼書 intake (STF011), the 役席's approvals
-//! (STF020), the held 振込 (STF021) and the audit search (STF030). Every rule is the
+//! (STF020), the held 振込 (STF021), the audit search (STF030) and the 管理者's staff
+//! accounts (STF040). Every rule is the
 //! server's; the menu only hides what a role cannot do.
 
 mod audit;
+mod colleagues;
 mod customer;
 mod queue;
 mod shell;
@@ -47,6 +49,7 @@ pub fn StaffApp() -> impl IntoView {
                     <Route path=path!("/approvals") view=queue::Approvals />
                     <Route path=path!("/holds") view=queue::Holds />
                     <Route path=path!("/audit") view=audit::AuditSearch />
+                    <Route path=path!("/staff") view=colleagues::Colleagues />
                 </ParentRoute>
             </Routes>
         </Router>

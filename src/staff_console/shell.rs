@@ -116,6 +116,9 @@ pub fn StaffShell() -> impl IntoView {
                         <Show when=move || clerk.has(Role::Auditor)>
                             <li><A href="/audit">"監査ログ"</A></li>
                         </Show>
+                        <Show when=move || clerk.has(Role::Admin)>
+                            <li><A href="/staff">"職員管理"</A></li>
+                        </Show>
                     </ul>
                 </nav>
                 <div class="shell-content"><Outlet /></div>

@@ -66,6 +66,37 @@ pub async fn deposit_in(
     Ok(Deposited { entry_id, balance })
 }
 
+/// Whether one person may take `amount` into the account alone: the day's counter deposits
+/// (Japan time) with it stay within `limit`; above, a second person approves. With `lock`
+/// (inside the deposit's own transaction) the account's row is held first, so two deposits
+/// cannot both pass on the same reading.
+pub async fn within_single_person_limit(
+    db: &mut sqlx::AnyConnection,
+    account_id: crate::ids::AccountId,
+    amount: i64,
+    limit: i64,
+    now: i64,
+    lock: bool,
+) -> sqlx::Result<bool> {
+    if lock {
+        accounts::lock(&mut *db, account_id).await?;
+    }
+    let today = netbank_api::jst::day_start(netbank_api::jst::day(now));
+    let so_far = crate::store::ledger::deposits_since(&mut *db, account_id, today).await?;
+    Ok(so_far.saturating_add(amount) <= limit)
+}
+
+/// The account a CLI deposit names.
+pub async fn find(
+    db: &AnyPool,
+    branch: &BranchCode,
+    number: &AccountNumber,
+) -> anyhow::Result<accounts::AccountRecord> {
+    accounts::find(db, branch.as_str(), number.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", branch.as_str(), number.as_str()))
+}
+
 /// The trial balance as the operator reads it.
 pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
     let trial = ledger::check(db).await?;

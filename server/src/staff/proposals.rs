@@ -29,6 +29,9 @@ use crate::staff::{StaffError, StaffState};
 use crate::store::proposals::{self as store, NewProposal, ProposalRow};
 use crate::store::{accounts, customers, holds};
 
+/// The longest reason a decision keeps (what the audit log and the next person read).
+const REASON_CHARS: usize = 200;
+
 /// What the console shows of a stored proposal.
 pub fn view(row: &ProposalRow, now: i64) -> Result<ProposalView, StaffError> {
     let action: ProposalAction = serde_json::from_str(&row.action).map_err(anyhow::Error::from)?;
@@ -91,15 +94,8 @@ pub async fn propose(
     let db = &state.app.db;
     customers::summary(db, customer).await.map_err(|_| StaffError::NotFound)?;
     match &request.action {
-        ProposalAction::Deposit { account_id, amount, .. } => {
+        ProposalAction::Deposit { account_id, .. } => {
             own_account(db, customer, *account_id).await?;
-            if *amount <= state.deposit_approval_above {
-                return Err(StaffError::Invalid {
-                    field: "amount",
-                    message: "この金額の窓口入金は承認を要しません。「窓口入金」から入金してください。",
-                }
-                .into());
-            }
         }
         ProposalAction::ReleaseHold { receipt, .. } | ProposalAction::RejectHold { receipt, .. } => {
             let held = hold_of(db, receipt).await?;
@@ -329,14 +325,21 @@ pub async fn reject(
     ApiJson(request): ApiJson<DecisionRequest>,
 ) -> Result<Json<DecisionResponse>, ApiError> {
     let actor = staff.acting_as(Role::Approver, Some(id))?;
-    let reason = audit::reason(&request.reason)
-        .ok_or(StaffError::Invalid { field: "reason", message: "否認の理由を入力してください。" })?;
+    let reason = audit::reason(&request.reason).filter(|reason| reason.chars().count() <= REASON_CHARS).ok_or(
+        StaffError::Invalid {
+            field: "reason", message: "否認の理由を200文字以内で入力してください。"
+        },
+    )?;
     let db = &state.app.db;
     let row = store::by_id(db, id).await.map_err(StaffError::from)?.ok_or(StaffError::NotFound)?;
     let now = state.app.clock.now();
     let mut tx = crate::db::begin_write(db).await.map_err(StaffError::from)?;
     if !store::decide(&mut *tx, id, false, staff.id, Some(reason), now).await.map_err(StaffError::from)? {
-        return Err(refusal(&row, staff.id).into());
+        drop(tx);
+        let error = refusal(&row, staff.id);
+        let detail = format!("proposal={id} refused={error}");
+        record(db, now, row.customer_id, AuditAction::ProposalReject, Outcome::Refused, detail, &actor).await?;
+        return Err(error.into());
     }
     let detail = format!("proposal={id} kind={} reason={reason}", row.kind);
     record(&mut *tx, now, row.customer_id, AuditAction::ProposalReject, Outcome::Success, detail, &actor).await?;
@@ -359,18 +362,24 @@ pub async fn deposit(
 ) -> Result<Json<netbank_api::staff::CounterDepositDone>, ApiError> {
     let actor = staff.acting_as(Role::Teller, None)?;
     let amount = Amount::parse(&request.amount.to_string())?;
-    if amount.yen() > state.deposit_approval_above {
-        return Err(StaffError::Invalid {
-            field: "amount",
-            message: "この金額の窓口入金には役席の承認が必要です。依頼書から起案してください。",
-        }
-        .into());
-    }
     let customer = CustomerId(customer);
     let db = &state.app.db;
     let now = state.app.clock.now();
     let mut tx = crate::db::begin_write(db).await.map_err(StaffError::from)?;
     let account = own_account(&mut *tx, customer, request.account_id).await?;
+    // The day's counter deposits into the account, this one included: splitting a large sum
+    // into small ones does not make it one person's.
+    let limit = state.deposit_approval_above;
+    if !counter::within_single_person_limit(&mut tx, account.id, amount.yen(), limit, now, true)
+        .await
+        .map_err(StaffError::from)?
+    {
+        return Err(StaffError::Invalid {
+            field: "amount",
+            message: "本日のこの口座への窓口入金の合計が承認不要の金額を超えます。役席の承認が必要です。依頼書から起案してください。",
+        }
+        .into());
+    }
     let done = counter::deposit_in(&mut tx, &account, amount, &request.description, &actor, now)
         .await
         .map_err(not_applicable)?;

@@ -13,9 +13,9 @@ use netbank_api::ErrorReason;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
-use crate::http::csrf;
 use crate::http::security_headers::{self, SecurityHeaders};
-use crate::staff::{audit_search, auth, lookup, proposals, StaffState};
+use crate::http::{csrf, rate_limit};
+use crate::staff::{audit_search, auth, lookup, people, proposals, StaffState};
 
 pub fn router(state: StaffState, dist: Option<&Path>) -> anyhow::Result<Router> {
     let guard = csrf::CsrfGuard {
@@ -24,13 +24,23 @@ pub fn router(state: StaffState, dist: Option<&Path>) -> anyhow::Result<Router> 
         audit_quota: state.app.audit_quota.clone(),
     };
     let tls = state.app.policy.tls;
-    let api = Router::new()
-        .route("/me", get(auth::me))
+    // What anyone may call before signing in is limited per client, as the bank's logins are.
+    let limit = rate_limit::AuthLimit {
+        windows: state.app.limiter.clone(),
+        per_minute: state.app.policy.auth_requests_per_minute,
+        clock: state.app.clock.clone(),
+        db: state.app.db.clone(),
+    };
+    let signing_in = Router::new()
         .route("/login/options", post(auth::login_options))
         .route("/login", post(auth::login))
-        .route("/logout", post(auth::logout))
         .route("/enrolment/options", post(auth::enrolment_options))
         .route("/enrolment", post(auth::enrol))
+        .route_layer(middleware::from_fn_with_state(limit, rate_limit::limit_auth));
+    let api = Router::new()
+        .merge(signing_in)
+        .route("/me", get(auth::me))
+        .route("/logout", post(auth::logout))
         .route("/customers", get(lookup::search))
         .route("/customers/{id}", get(lookup::customer))
         .route("/customers/{id}/deposits", post(proposals::deposit))
@@ -38,6 +48,9 @@ pub fn router(state: StaffState, dist: Option<&Path>) -> anyhow::Result<Router> 
         .route("/proposals/{id}/approve", post(proposals::approve))
         .route("/proposals/{id}/reject", post(proposals::reject))
         .route("/holds", get(lookup::held_transfers))
+        .route("/staff", get(people::console::list).post(people::console::create))
+        .route("/staff/{id}/code", post(people::console::new_code))
+        .route("/staff/{id}/disable", post(people::console::disable))
         .route("/audit", get(audit_search::search))
         .route("/audit.csv", get(audit_search::export))
         .fallback(|| async { ApiError::new(ErrorReason::NotFound) })

@@ -176,3 +176,11 @@ pub struct StoredBalance {
 pub async fn all_balances(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<StoredBalance>> {
     sqlx::query_as("SELECT id, branch_code, number, balance FROM accounts ORDER BY id").fetch_all(db).await
 }
+
+/// Takes the account's row lock for the rest of the transaction (a no-op UPDATE: PostgreSQL
+/// holds it until commit; SQLite's write transaction holds the whole database), so two
+/// counter deposits checked against the day's total cannot both pass on the same reading.
+pub async fn lock(db: impl AnyExecutor<'_>, account_id: AccountId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET balance = balance WHERE id = $1").bind(account_id).execute(db).await?;
+    Ok(())
+}

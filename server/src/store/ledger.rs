@@ -190,3 +190,17 @@ pub async fn broken_running_balances(db: impl AnyExecutor<'_>) -> sqlx::Result<i
     .fetch_one(db)
     .await
 }
+
+/// What was paid into the account at the counter (`deposit` entries) since `since`: the
+/// day's total that one person may take alone.
+pub async fn deposits_since(db: impl AnyExecutor<'_>, account_id: AccountId, since: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) FROM journal_lines l
+         JOIN journal_entries e ON e.id = l.entry_id
+         WHERE l.account_id = $1 AND e.kind = 'deposit' AND e.occurred_at >= $2",
+    )
+    .bind(account_id)
+    .bind(since)
+    .fetch_one(db)
+    .await
+}

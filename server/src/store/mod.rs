@@ -31,6 +31,7 @@ pub mod accounts;
 pub mod audit_log;
 pub mod copy;
 pub mod customers;
+pub mod deployment;
 pub mod enrolment_codes;
 pub mod holds;
 pub mod ledger;

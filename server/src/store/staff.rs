@@ -107,11 +107,6 @@ pub async fn disable(db: impl AnyExecutor<'_>, id: i64, now: i64) -> sqlx::Resul
     Ok(done.rows_affected() == 1)
 }
 
-/// How many enabled staff hold `role` (the first 管理者 is made by the CLI).
-pub async fn count_enabled(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE disabled_at IS NULL").fetch_one(db).await
-}
-
 // --- staff_passkeys ---
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -332,27 +332,30 @@ async fn only_the_auditor_searches_and_exports_the_log_and_the_export_is_inert()
 }
 
 #[tokio::test]
-async fn the_cli_refuses_two_person_actions_in_production_without_breaking_glass() {
+async fn the_cli_refuses_two_person_actions_on_a_production_bank_without_breaking_glass() {
     let app = spawn_app().await;
-    let data = app.data_dir().to_str().unwrap().to_owned();
-    let run = |args: &[&str], mode: Option<&str>| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
-        command.args(["--data-dir", &data]).args(args).env_remove("NETBANK_MODE");
-        if let Some(mode) = mode {
-            command.env("NETBANK_MODE", mode);
-        }
-        command.output().unwrap()
-    };
     if app.state.db.connect_options().database_url.scheme() != "sqlite" {
         return; // The CLI opens the data directory's SQLite file; the rule is the same on both.
     }
     app.registered_customer("jiro01", "kaze5512").await;
-    let refused = run(&["customer", "unlock", "--login-id", "jiro01"], None);
+    // The bank as a production server left it: the mode is the database's, not the caller's.
+    sqlx::query("UPDATE deployment SET mode = 'production'").execute(&app.state.db).await.unwrap();
+    let data = app.data_dir().to_str().unwrap().to_owned();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+            .args(["--data-dir", &data])
+            .args(args)
+            // Whoever runs it cannot declare the bank a development one.
+            .env("NETBANK_MODE", "development")
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["customer", "unlock", "--login-id", "jiro01"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--break-glass"));
-    let no_reason = run(&["customer", "unlock", "--login-id", "jiro01", "--break-glass"], None);
+    let no_reason = run(&["customer", "unlock", "--login-id", "jiro01", "--break-glass"]);
     assert!(!no_reason.status.success());
-    let glass = run(&["customer", "unlock", "--login-id", "jiro01", "--break-glass", "--reason", "障害対応"], None);
+    let glass = run(&["customer", "unlock", "--login-id", "jiro01", "--break-glass", "--reason", "障害対応"]);
     assert!(glass.status.success(), "{}", String::from_utf8_lossy(&glass.stderr));
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE event = 'break_glass'").await, 1);
     assert_eq!(
@@ -362,4 +365,143 @@ async fn the_cli_refuses_two_person_actions_in_production_without_breaking_glass
         .await,
         1
     );
+
+    // Counter deposits: split into pieces, the day's total still needs a second person.
+    let (branch, number): (String, String) = sqlx::query_as(
+        "SELECT a.branch_code, a.number FROM accounts a JOIN credentials k ON k.customer_id = a.customer_id
+         WHERE k.login_id = 'jiro01'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let deposit =
+        |amount: &str| run(&["account", "deposit", "--branch", &branch, "--account", &number, "--amount", amount]);
+    assert!(deposit("600000").status.success());
+    let second = deposit("600000");
+    assert!(!second.status.success(), "1,200,000円 in one day is not one person's");
+    assert!(String::from_utf8_lossy(&second.stderr).contains("--break-glass"));
+
+    // People: the first 管理者 is the CLI's; after that, the console's.
+    let first = run(&["staff", "create", "--name", "最初 管理", "--role", "admin"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let another = run(&["staff", "create", "--name", "偽 役席", "--role", "approver"]);
+    assert!(!another.status.success(), "a second person from the CLI needs --break-glass");
+    let code = run(&["staff", "new-code", "--name", "最初 管理"]);
+    assert!(!code.status.success(), "a new key for someone needs --break-glass");
+}
+
+#[tokio::test]
+async fn small_counter_deposits_add_up_to_the_amount_one_person_may_take_in_a_day() {
+    let app = spawn_app().await;
+    let newcomer = app.open_customer("分割 入金", "7700004").await;
+    let customer = app.count(&format!("SELECT customer_id FROM accounts WHERE number = '{}'", newcomer.account)).await;
+    let account = app.count(&format!("SELECT id FROM accounts WHERE number = '{}'", newcomer.account)).await;
+    let teller = clerk(&app, "窓口 分割", &[Role::Teller]).await;
+    let path = format!("/staff-api/customers/{customer}/deposits");
+    let piece = json!({ "account_id": account, "amount": 400_000, "description": "窓口入金" });
+    assert_eq!(staff_post(&app, &path, &piece, Some(&teller.cookie)).await.status(), 200);
+    assert_eq!(staff_post(&app, &path, &piece, Some(&teller.cookie)).await.status(), 200);
+    let third = staff_post(&app, &path, &piece, Some(&teller.cookie)).await;
+    assert_eq!(error_reason(third).await, ErrorReason::InvalidInput, "1,200,000円 in a day needs a second person");
+    // Ten racing pieces of 100,000円 on top of 800,000円: two fit, whatever the order.
+    let small = json!({ "account_id": account, "amount": 100_000, "description": "窓口入金" });
+    let races = (0..10).map(|_| {
+        let (app, path, small, cookie) = (&app, path.clone(), small.clone(), teller.cookie.clone());
+        async move { staff_post(app, &path, &small, Some(&cookie)).await.status().as_u16() }
+    });
+    let statuses = join_all(races.collect()).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 2, "{statuses:?}");
+    // The next business day the allowance is whole again.
+    app.clock().advance(86_400);
+    let teller = Clerk { cookie: sign_in(&app, &mut { teller.key }).await.unwrap(), key: SoftAuthenticator::new("x") };
+    assert_eq!(staff_post(&app, &path, &piece, Some(&teller.cookie)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_administrator_makes_people_at_the_console_but_never_disables_themselves() {
+    let app = spawn_app().await;
+    let admin = clerk(&app, "管理 一郎", &[Role::Admin]).await;
+    let teller = clerk(&app, "窓口 二郎", &[Role::Teller]).await;
+    assert_eq!(
+        error_reason(staff_get(&app, "/staff-api/staff", &teller.cookie).await).await,
+        ErrorReason::NotPermitted
+    );
+    let made = staff_post(
+        &app,
+        "/staff-api/staff",
+        &json!({ "name": "役席 新人", "roles": ["approver"] }),
+        Some(&teller.cookie),
+    )
+    .await;
+    assert_eq!(error_reason(made).await, ErrorReason::NotPermitted);
+
+    let made = staff_post(
+        &app,
+        "/staff-api/staff",
+        &json!({ "name": "役席 新人", "roles": ["approver"] }),
+        Some(&admin.cookie),
+    )
+    .await;
+    assert_eq!(made.status(), 201);
+    let code: Value = made.json().await.unwrap();
+    let mut key = SoftAuthenticator::new(&staff_origin(&app));
+    let options: Value = staff_post(&app, "/staff-api/enrolment/options", &json!({ "code": code["code"] }), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let credential = key.create(options["options"].as_str().unwrap());
+    let body = json!({ "code": code["code"], "ceremony": options["ceremony"], "credential": credential });
+    assert_eq!(staff_post(&app, "/staff-api/enrolment", &body, None).await.status(), 201);
+    let newcomer = sign_in(&app, &mut key).await.expect("the new person signs in");
+    let list: Value = staff_get(&app, "/staff-api/staff", &admin.cookie).await.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert!(
+        app.count("SELECT count(*) FROM audit_log WHERE event = 'staff_create' AND staff_role = 'admin'").await >= 1
+    );
+
+    let duplicate =
+        staff_post(&app, "/staff-api/staff", &json!({ "name": "役席 新人", "roles": ["teller"] }), Some(&admin.cookie))
+            .await;
+    assert_eq!(error_reason(duplicate).await, ErrorReason::InvalidInput);
+    let no_role =
+        staff_post(&app, "/staff-api/staff", &json!({ "name": "無役", "roles": [] }), Some(&admin.cookie)).await;
+    assert_eq!(error_reason(no_role).await, ErrorReason::InvalidInput);
+    let me = admin_id(&app, "管理 一郎").await;
+    let myself = staff_post(&app, &format!("/staff-api/staff/{me}/disable"), &json!({}), Some(&admin.cookie)).await;
+    assert_eq!(error_reason(myself).await, ErrorReason::InvalidInput);
+    let them = admin_id(&app, "役席 新人").await;
+    assert_eq!(
+        staff_post(&app, &format!("/staff-api/staff/{them}/disable"), &json!({}), Some(&admin.cookie)).await.status(),
+        204
+    );
+    assert_eq!(error_reason(staff_get(&app, "/staff-api/me", &newcomer).await).await, ErrorReason::Unauthenticated);
+}
+
+async fn admin_id(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM staff WHERE name = $1").bind(name).fetch_one(&app.state.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_rejection_keeps_a_short_reason_and_a_refused_decision_is_recorded() {
+    let app = spawn_app().await;
+    let customer = stopped_customer(&app).await;
+    let both = clerk(&app, "兼務 理由", &[Role::Teller, Role::Approver]).await;
+    let other = clerk(&app, "役席 理由", &[Role::Approver]).await;
+    let proposed = staff_post(&app, "/staff-api/proposals", &lift(&app, customer), Some(&both.cookie)).await;
+    let id = proposed.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let path = format!("/staff-api/proposals/{id}/reject");
+    let own = staff_post(&app, &path, &json!({ "reason": "自分で否認" }), Some(&both.cookie)).await;
+    assert_eq!(error_reason(own).await, ErrorReason::OwnProposal);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE event = 'proposal_reject' AND result = 'refused'").await,
+        1
+    );
+    let long = staff_post(&app, &path, &json!({ "reason": "長".repeat(201) }), Some(&other.cookie)).await;
+    assert_eq!(error_reason(long).await, ErrorReason::InvalidInput);
+    assert_eq!(
+        staff_post(&app, &path, &json!({ "reason": "依頼書の印影が相違" }), Some(&other.cookie)).await.status(),
+        200
+    );
+    assert_eq!(app.count("SELECT count(*) FROM otp_tokens WHERE state = 'suspended'").await, 1, "nothing happened");
 }

@@ -1,0 +1,8 @@
+-- Issue 29: the mode the server last started in, so the operator's CLI knows whether it is
+-- working on a production bank (two-person actions need --break-glass there) from the
+-- database itself, not from the environment of whoever runs it.
+CREATE TABLE deployment (
+    id         BIGINT PRIMARY KEY CHECK (id = 1),
+    mode       TEXT    NOT NULL CHECK (mode IN ('development', 'production')),
+    started_at BIGINT NOT NULL
+);
