@@ -222,13 +222,9 @@ pub enum AccountCommand {
         /// 摘要 on the customer's statement.
         #[arg(long, default_value = "窓口入金")]
         description: String,
-        /// With --break-glass (above the approval amount): why.
+        /// With --break-glass (the day's counter deposits above the bank's approval amount): why.
         #[arg(long)]
         reason: Option<String>,
-        /// The day's counter deposits into one account above this need two people (as the
-        /// server's --deposit-approval-above).
-        #[arg(long, env = "NETBANK_DEPOSIT_APPROVAL_ABOVE", default_value_t = crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE)]
-        approval_above: i64,
     },
 }
 
@@ -693,19 +689,16 @@ impl Cli {
                 println!("copied; start the servers with --database-url on the new database");
                 Ok(())
             }
-            Command::Account(AccountCommand::Deposit {
-                branch,
-                account,
-                amount,
-                description,
-                reason,
-                approval_above,
-            }) => {
+            Command::Account(AccountCommand::Deposit { branch, account, amount, description, reason }) => {
                 let (branch, account, amount) =
                     (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
                 let db = open(&common).await?;
                 // The day's counter deposits into the account, this one included, as at the console.
                 let record = crate::operator::accounts::find(&db, &branch, &account).await?;
+                // The amount the bank's server was started with, not one the caller names.
+                let approval_above = crate::store::deployment::last_start(&db)
+                    .await?
+                    .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above);
                 let mut connection = db.acquire().await?;
                 let now = Clock::System.now();
                 let alone = crate::operator::accounts::within_single_person_limit(
@@ -885,11 +878,12 @@ async fn two_person(
     what: &str,
     reason: Option<&str>,
 ) -> anyhow::Result<Actor> {
-    let development = crate::store::deployment::mode(db).await?.as_deref() == Some("development");
+    let started = crate::store::deployment::last_start(db).await?;
+    let development = started.is_some_and(|started| started.mode == "development");
     if !common.break_glass {
         anyhow::ensure!(
             development,
-            "in production, {what} needs two people: a 窓口 proposes it at the staff console and a 役席 approves. In an emergency: --break-glass --reason \"…\" (audited)"
+            "on a production bank, {what} belongs at the staff console (two people there). In an emergency: --break-glass --reason \"…\" (audited)"
         );
         return Ok(Actor::operator_cli());
     }

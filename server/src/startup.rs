@@ -73,7 +73,11 @@ impl Application {
             Mode::Development => "development",
             Mode::Production => "production",
         };
-        crate::store::deployment::record_start(&db, mode, settings.clock.now()).await?;
+        let started = crate::store::deployment::Deployment {
+            mode: mode.to_owned(),
+            deposit_approval_above: settings.staff.deposit_approval_above,
+        };
+        crate::store::deployment::record_start(&db, &started, settings.clock.now()).await?;
         let listener = TcpListener::bind(settings.addr).await?;
         let address = listener.local_addr()?;
         // On loopback (development, tests) the URL names `localhost`: a browser accepts it as

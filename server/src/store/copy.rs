@@ -271,7 +271,11 @@ const TABLES: &[Table] = &[
         ],
     },
     Table { name: "throttles", numbered: false, columns: &[("key", Text), ("window_start", Int), ("count", Int)] },
-    Table { name: "deployment", numbered: false, columns: &[("id", Int), ("mode", Text), ("started_at", Int)] },
+    Table {
+        name: "deployment",
+        numbered: false,
+        columns: &[("id", Int), ("mode", Text), ("started_at", Int), ("deposit_approval_above", Int)],
+    },
     Table {
         name: "staff",
         numbered: true,
