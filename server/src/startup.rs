@@ -258,7 +258,10 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
     let headers = Arc::new(SecurityHeaders::new(&pages, settings.policy.tls));
     let api = routes::api_router(state.clone())
         .layer(middleware::from_fn_with_state(settings.edge.request_timeout, deadline::limit));
-    let mut router = Router::new().nest("/api", api);
+    // The console's API is never on this listener: a clear 404, not the bank's page.
+    let mut router = Router::new()
+        .nest("/api", api)
+        .route("/staff-api/{*rest}", axum::routing::any(|| async { axum::http::StatusCode::NOT_FOUND }));
     if settings.mode == Mode::Development {
         let mailbox = Router::new().route("/dev/mailbox", axum::routing::get(crate::mail::mailbox::page));
         router = router.merge(mailbox.with_state(state));

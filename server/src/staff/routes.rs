@@ -71,6 +71,8 @@ pub fn router(state: StaffState, dist: Option<&Path>) -> anyhow::Result<Router> 
     let headers = Arc::new(SecurityHeaders::new(&pages, tls));
     Ok(Router::new()
         .nest("/staff-api", api)
+        // The bank's API is never on this listener: a clear 404, not the console's page.
+        .route("/api/{*rest}", axum::routing::any(|| async { axum::http::StatusCode::NOT_FOUND }))
         .merge(site)
         .layer(middleware::from_fn_with_state(headers, security_headers::apply)))
 }
