@@ -62,13 +62,18 @@ impl Roles {
             })?;
             roles.push(role);
         }
-        Self::from_list(roles).ok_or_else(|| "give at least one role".to_owned())
+        Self::from_list(roles).ok_or_else(|| {
+            "give at least one role; admin (管理者) is not combined with teller (窓口) or approver (役席)".to_owned()
+        })
     }
 
+    /// At least one role; and a 管理者 is never also a 窓口 or 役席 (the person who makes
+    /// accounts does not also propose or approve with them).
     pub fn from_list(mut roles: Vec<Role>) -> Option<Roles> {
         roles.sort();
         roles.dedup();
-        (!roles.is_empty()).then_some(Roles(roles))
+        let mixes = roles.contains(&Role::Admin) && (roles.contains(&Role::Teller) || roles.contains(&Role::Approver));
+        (!roles.is_empty() && !mixes).then_some(Roles(roles))
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -565,6 +570,8 @@ mod tests {
         assert_eq!(roles.labels(), "窓口・役席");
         assert!(Roles::parse("").is_err());
         assert!(Roles::parse("teller,boss").is_err());
+        assert!(Roles::parse("admin,approver").is_err(), "the account maker does not approve");
+        assert!(Roles::parse("admin,auditor").is_ok());
     }
 
     #[test]

@@ -72,6 +72,8 @@ actions! {
     StaffEnrol => "staff_enrol",
     StaffLogin => "staff_login",
     StaffLogout => "staff_logout",
+    StaffNewCode => "staff_new_code",
+    StaffSearch => "staff_search",
     TemporaryPasswordReissue => "temporary_password_reissue",
     Throttled => "throttled",
     TokenProvision => "token_provision",

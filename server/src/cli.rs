@@ -130,6 +130,9 @@ pub enum StaffCommand {
     Disable {
         #[arg(long)]
         name: String,
+        /// With --break-glass (once a 管理者 exists): why.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// A new enrolment code (a lost security key).
     NewCode {
@@ -602,6 +605,9 @@ pub enum CustomerCommand {
         /// 口座名義 in 全角カナ (the 受取人名 payers confirm); without it, the name is shown.
         #[arg(long)]
         kana: Option<String>,
+        /// With --break-glass (an opening balance above the approval amount): why.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Register (or replace) the 通知先メールアドレス, by login ID or by 店番 and 口座番号.
     SetMail {
@@ -693,40 +699,39 @@ impl Cli {
                 let (branch, account, amount) =
                     (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
                 let db = open(&common).await?;
-                // The day's counter deposits into the account, this one included, as at the console.
+                // The day's counter deposits into the account, this one included, as at the console:
+                // read and written in one transaction with the account's row held, so parallel
+                // runs cannot each pass on the same reading.
                 let record = crate::operator::accounts::find(&db, &branch, &account).await?;
                 // The amount the bank's server was started with, not one the caller names.
                 let approval_above = crate::store::deployment::last_start(&db)
                     .await?
                     .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above);
-                let mut connection = db.acquire().await?;
                 let now = Clock::System.now();
+                let mut tx = crate::db::begin_write(&db).await?;
                 let alone = crate::operator::accounts::within_single_person_limit(
-                    &mut connection,
+                    &mut tx,
                     record.id,
                     amount.yen(),
                     approval_above,
                     now,
-                    false,
+                    true,
                 )
                 .await?;
-                drop(connection);
                 let actor = match alone {
                     true => Actor::operator_cli(),
                     false => {
-                        two_person(&common, &db, "account deposit above the approval amount", reason.as_deref()).await?
+                        drop(tx);
+                        let actor =
+                            two_person(&common, &db, "account deposit above the approval amount", reason.as_deref())
+                                .await?;
+                        tx = crate::db::begin_write(&db).await?;
+                        actor
                     }
                 };
-                let done = crate::operator::accounts::deposit(
-                    &db,
-                    &Clock::System,
-                    &branch,
-                    &account,
-                    amount,
-                    &description,
-                    &actor,
-                )
-                .await?;
+                let done =
+                    crate::operator::accounts::deposit_in(&mut tx, &record, amount, &description, &actor, now).await?;
+                tx.commit().await?;
                 println!(
                     "entry {}: {}-{} +{} ({description}); balance {}",
                     done.entry_id,
@@ -917,7 +922,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
     let clock = Clock::System;
     let policy = Policy::default();
     match command {
-        CustomerCommand::Create { name, branch, account, kind, balance, mail, kana } => {
+        CustomerCommand::Create { name, branch, account, kind, balance, mail, kana, reason } => {
             let kind = AccountKind::from_db(&kind).ok_or_else(|| anyhow::anyhow!("unknown account kind {kind}"))?;
             let customer = customers::NewCustomer {
                 name: &name,
@@ -928,6 +933,19 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 notice_address: mail.as_deref().map(NoticeAddress::parse).transpose()?,
                 kana: kana.as_deref().map(|k| KanaName::parse_field(k, "kana")).transpose()?,
             };
+            // Money into the bank from the counter: an opening balance counts like 窓口入金.
+            let approval_above = crate::store::deployment::last_start(&db)
+                .await?
+                .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above);
+            if customer.balance > approval_above {
+                two_person(
+                    common,
+                    &db,
+                    "customer create with an opening balance above the approval amount",
+                    reason.as_deref(),
+                )
+                .await?;
+            }
             let notice = customers::create(&db, &clock, &policy, customer).await?;
             println!("customer {} created", notice.customer_id);
             println!("仮パスワード: {} (valid until {})", notice.temporary_password, utc_date(notice.expires_at));
@@ -1016,7 +1034,11 @@ async fn staff(common: &CommonArgs, command: StaffCommand) -> anyhow::Result<()>
             println!("they open the staff console, choose 「初回登録」 and register their passkey with it");
         }
         StaffCommand::List => print!("{}", people::list(&db).await?),
-        StaffCommand::Disable { name } => {
+        StaffCommand::Disable { name, reason } => {
+            // Disabling the 管理者 would reopen the CLI's bootstrap: the console's, like making people.
+            if people::has_enabled_admin(&db).await? {
+                two_person(common, &db, "staff disable", reason.as_deref()).await?;
+            }
             people::disable(&db, &clock, &name).await?;
             println!("{name} disabled; their console sessions have ended");
         }

@@ -69,6 +69,13 @@ impl Application {
                 "OTP secrets in the database were sealed with the key {key_id:?}, which is not configured: keep it in the OTP keys (after the current one) until `netbank-server otp rotate-key` has re-sealed them"
             );
         }
+        // A production bank's database never starts in development mode: that mode mails into a
+        // page, seeds demo customers and lets the CLI act alone.
+        let before = crate::store::deployment::last_start(&db).await?;
+        anyhow::ensure!(
+            !(settings.mode == Mode::Development && before.is_some_and(|before| before.mode == "production")),
+            "this database belongs to a production bank (its server last started in production mode): it does not start in development mode"
+        );
         let mode = match settings.mode {
             Mode::Development => "development",
             Mode::Production => "production",

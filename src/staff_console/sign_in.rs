@@ -4,11 +4,22 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use netbank_api::client::{self, ClientError};
-use netbank_api::staff::{StaffEnrolmentFinish, StaffLoginFinish};
+use netbank_api::staff::{Role, StaffEnrolmentFinish, StaffLoginFinish};
 
 use crate::components::screen::Screen;
 use crate::state::{go, Notice};
 use crate::webauthn;
+
+/// Where a person starts: the work their roles are for.
+fn first_screen(roles: &[Role]) -> &'static str {
+    if roles.contains(&Role::Teller) || roles.contains(&Role::Approver) {
+        "/customers"
+    } else if roles.contains(&Role::Auditor) {
+        "/audit"
+    } else {
+        "/staff"
+    }
+}
 
 fn passkey_error(failure: webauthn::PasskeyFailure) -> String {
     failure.message().to_owned()
@@ -27,7 +38,7 @@ pub fn SignIn() -> impl IntoView {
                 .map_err(|e: ClientError| e.to_string())
         };
         match attempt.await {
-            Ok(_) => go("/customers", false),
+            Ok(me) => go(first_screen(&me.roles), false),
             Err(text) => message.set(Some(text)),
         }
     });

@@ -38,6 +38,13 @@ pub fn ensure_allowed(mode: Mode) -> anyhow::Result<()> {
 
 pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()> {
     ensure_allowed(mode)?;
+    // The caller's word is not enough: a bank whose server last ran in production keeps its
+    // customers (the demo's accounts could be real ones there).
+    let started = crate::store::deployment::last_start(db).await?;
+    anyhow::ensure!(
+        started.is_none_or(|started| started.mode == "development"),
+        "this database belongs to a production bank: the demo customers are never seeded into it; nothing was written"
+    );
     let now = clock.now();
     let password_hash = password::hash(PASSWORD.into()).await?;
     let temporary_hash = password::hash(NEW_TEMPORARY_PASSWORD.into()).await?;

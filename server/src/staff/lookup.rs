@@ -60,9 +60,8 @@ pub async fn search(
     staff: Staff,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<CustomerHit>>, ApiError> {
-    if !staff.roles.has(Role::Approver) {
-        staff.acting_as(Role::Teller, None)?;
-    }
+    let role = if staff.roles.has(Role::Teller) { Role::Teller } else { Role::Approver };
+    let actor = staff.acting_as(role, None)?;
     let db = &state.app.db;
     let ids = match wanted(&query.q) {
         None => {
@@ -77,6 +76,15 @@ pub async fn search(
         Some(Wanted::LoginId(id)) => customers::search(db, Some(id), None, None, None).await,
     }
     .map_err(StaffError::from)?;
+    // Who looked for whom: a search lists customers and their login IDs.
+    let event = AuditEvent {
+        customer_id: None,
+        event: AuditAction::StaffSearch,
+        client_addr: None,
+        result: if ids.is_empty() { Outcome::NotFound } else { Outcome::Found },
+        detail: Some(format!("q={:?} hits={}", query.q.trim(), ids.len())),
+    };
+    crate::audit::record_by(db, state.app.clock.now(), event, &actor).await.map_err(StaffError::from)?;
     let mut hits = Vec::new();
     for id in ids {
         let summary = customers::summary(db, id).await.map_err(StaffError::from)?;

@@ -85,7 +85,7 @@ pub async fn new_code_by(db: &AnyPool, clock: &Clock, staff_id: i64, actor: &Act
     let (code, hash) = fresh_code();
     let expires_at = now + ENROLMENT_SECONDS;
     anyhow::ensure!(store::set_enrolment(db, row.id, &hash, expires_at).await?, "{name} is disabled");
-    record(db, now, AuditAction::StaffCreate, format!("staff={} new enrolment code", row.id), actor).await?;
+    record(db, now, AuditAction::StaffNewCode, format!("staff={}", row.id), actor).await?;
     Ok(Enrolment { staff_id: row.id, code, expires_at })
 }
 
@@ -196,8 +196,10 @@ pub mod console {
         ApiJson(request): ApiJson<NewStaffRequest>,
     ) -> Result<(StatusCode, Json<EnrolmentCode>), ApiError> {
         let actor = staff.acting_as(Role::Admin, None)?;
-        let roles = Roles::from_list(request.roles)
-            .ok_or(StaffError::Invalid { field: "roles", message: "役割を1つ以上選んでください。" })?;
+        let roles = Roles::from_list(request.roles).ok_or(StaffError::Invalid {
+            field: "roles",
+            message: "役割を1つ以上選んでください（管理者は窓口・役席を兼ねられません）。",
+        })?;
         let enrolment = super::create_by(&state.app.db, &state.app.clock, &request.name, &roles, &actor)
             .await
             .map_err(refused("name", "氏名を40文字以内で入力してください（同じ氏名の職員は登録できません）。"))?;

@@ -219,7 +219,8 @@ pub async fn approve(
         }
         Err(error) => return Err(error.into()),
     };
-    let detail = format!("proposal={id} kind={} form={} outcome={outcome}", row.kind, row.form_number);
+    let detail =
+        format!("proposal={id} kind={} form={} reason={reason:?} outcome={outcome}", row.kind, row.form_number);
     record(&mut *tx, now, row.customer_id, AuditAction::ProposalApprove, Outcome::Success, detail, &actor).await?;
     tx.commit().await.map_err(StaffError::from)?;
     state.app.mail_wakeup.notify_one();
@@ -341,7 +342,7 @@ pub async fn reject(
         record(db, now, row.customer_id, AuditAction::ProposalReject, Outcome::Refused, detail, &actor).await?;
         return Err(error.into());
     }
-    let detail = format!("proposal={id} kind={} reason={reason}", row.kind);
+    let detail = format!("proposal={id} kind={} reason={reason:?}", row.kind);
     record(&mut *tx, now, row.customer_id, AuditAction::ProposalReject, Outcome::Success, detail, &actor).await?;
     tx.commit().await.map_err(StaffError::from)?;
     let stored = store::by_id(db, id).await.map_err(StaffError::from)?.ok_or(StaffError::NotFound)?;
@@ -361,6 +362,13 @@ pub async fn deposit(
     ApiJson(request): ApiJson<netbank_api::staff::CounterDeposit>,
 ) -> Result<Json<netbank_api::staff::CounterDepositDone>, ApiError> {
     let actor = staff.acting_as(Role::Teller, None)?;
+    // The same rules as a proposal's deposit: bad input is a 422, never a refusal of state.
+    let checked = ProposalAction::Deposit {
+        account_id: request.account_id,
+        amount: request.amount,
+        description: request.description.clone(),
+    };
+    checked.check()?;
     let amount = Amount::parse(&request.amount.to_string())?;
     let customer = CustomerId(customer);
     let db = &state.app.db;

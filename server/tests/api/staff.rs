@@ -171,7 +171,7 @@ async fn each_listener_knows_only_its_own_cookie() {
     let app = spawn_app().await;
     app.registered_customer("hanako01", "sora7390").await;
     let customer_session = app.logged_in("hanako01", "sora7390").await;
-    let admin = clerk(&app, "管理 花子", &[Role::Admin, Role::Teller]).await;
+    let admin = clerk(&app, "監査 花子", &[Role::Auditor, Role::Teller]).await;
 
     // A customer's session, under either cookie name, is nobody on the staff listener.
     for header in [format!("nb_session={customer_session}"), format!("nb_staff={customer_session}")] {
@@ -388,6 +388,32 @@ async fn the_cli_refuses_two_person_actions_on_a_production_bank_without_breakin
     assert!(!another.status.success(), "a second person from the CLI needs --break-glass");
     let code = run(&["staff", "new-code", "--name", "最初 管理"]);
     assert!(!code.status.success(), "a new key for someone needs --break-glass");
+    let disable = run(&["staff", "disable", "--name", "最初 管理"]);
+    assert!(!disable.status.success(), "disabling the 管理者 would reopen the CLI's bootstrap");
+    let mixed =
+        run(&["staff", "create", "--name", "兼務 管理", "--role", "admin,approver", "--break-glass", "--reason", "x"]);
+    assert!(!mixed.status.success(), "the account maker does not approve");
+    // Money in at account opening counts like a counter deposit.
+    let rich = run(&[
+        "customer",
+        "create",
+        "--name",
+        "開設 太郎",
+        "--branch",
+        "009",
+        "--account",
+        "0000009",
+        "--balance",
+        "5000000",
+    ]);
+    assert!(!rich.status.success(), "{}", String::from_utf8_lossy(&rich.stdout));
+
+    // A production bank's database neither takes the demo customers nor starts in development.
+    let seeded = run(&["seed-demo", "--mode", "development"]);
+    assert!(!seeded.status.success());
+    assert!(String::from_utf8_lossy(&seeded.stderr).contains("production bank"));
+    let restarted = app.restart(|_| {}).await;
+    assert!(restarted.is_err(), "a development server refused on a production bank's database");
 }
 
 #[tokio::test]
