@@ -220,8 +220,12 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
         }
     }
 
-    // Restart in development mode: the mailbox delivers what waited; a short login limit.
-    let server = start(data.path(), &["--mode", "development", "--otp-login-seconds", "2"]).await;
+    // Restart as the bank would, in production (a production bank's database never starts in
+    // development), now with a real SMTP server: it delivers what waited; a short login limit.
+    let smtp = crate::smtp::SmtpServer::start().await;
+    let (smtp_url, smtp_ca) = (smtp.url(crate::smtp::PASSWORD), smtp.ca());
+    let restart = ["--mode", "production", "--insecure-http", "--otp-login-seconds", "2", "--smtp-url", &smtp_url];
+    let server = start(data.path(), &[&restart[..], &["--smtp-ca-file", smtp_ca.to_str().unwrap()]].concat()).await;
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
     for login_id in &acknowledged {
         let found: i64 = sqlx::query_scalar("SELECT count(*) FROM credentials WHERE login_id = $1")
@@ -290,6 +294,7 @@ async fn acknowledged_writes_survive_sigkill_and_nothing_is_half_written() {
     }
     assert_eq!(pending_mail, 0);
     assert!(count(&db, "SELECT count(*) FROM mail_outbox WHERE status = 'sent'").await > issued_ack.len() as i64);
+    assert!(smtp.delivered().len() > issued_ack.len(), "the waiting mail reached the SMTP server");
     println!(
         "faults: {} registrations acknowledged of {NEWCOMERS}, {} issuances acknowledged, all present after SIGKILL",
         acknowledged.len(),

@@ -10,9 +10,9 @@ use crate::helpers::{spawn_app_configured, TestApp};
 
 const PYTHON: &str = "/usr/bin/python3";
 const USER: &str = "netbank";
-const PASSWORD: &str = "s3cret-pass";
+pub(crate) const PASSWORD: &str = "s3cret-pass";
 
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -26,7 +26,7 @@ impl Drop for SmtpServer {
 }
 
 impl SmtpServer {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
         let made = Command::new("openssl")
@@ -64,15 +64,15 @@ impl SmtpServer {
         panic!("aiosmtpd did not listen on {port}");
     }
 
-    fn url(&self, password: &str) -> String {
+    pub(crate) fn url(&self, password: &str) -> String {
         format!("smtp://{USER}:{password}@127.0.0.1:{}?tls=required", self.port)
     }
 
-    fn ca(&self) -> PathBuf {
+    pub(crate) fn ca(&self) -> PathBuf {
         self.dir.path().join("cert.pem")
     }
 
-    fn delivered(&self) -> Vec<String> {
+    pub(crate) fn delivered(&self) -> Vec<String> {
         let mut mails: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("mail"))
             .unwrap()
             .map(|entry| entry.unwrap().path())
