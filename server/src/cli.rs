@@ -703,10 +703,7 @@ impl Cli {
                 // read and written in one transaction with the account's row held, so parallel
                 // runs cannot each pass on the same reading.
                 let record = crate::operator::accounts::find(&db, &branch, &account).await?;
-                // The amount the bank's server was started with, not one the caller names.
-                let approval_above = crate::store::deployment::last_start(&db)
-                    .await?
-                    .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above);
+                let approval_above = deposit_approval_above(&db).await?;
                 let now = Clock::System.now();
                 let mut tx = crate::db::begin_write(&db).await?;
                 let alone = crate::operator::accounts::within_single_person_limit(
@@ -907,6 +904,14 @@ async fn two_person(
     Ok(actor)
 }
 
+/// How much one person may pay in at the counter in a day: what the bank's server was started
+/// with (the default on a database no server has started on), never what the caller says.
+async fn deposit_approval_above(db: &sqlx::AnyPool) -> anyhow::Result<i64> {
+    Ok(crate::store::deployment::last_start(db)
+        .await?
+        .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above))
+}
+
 /// The operator's database: the same one the server uses.
 async fn open(common: &CommonArgs) -> anyhow::Result<sqlx::AnyPool> {
     if common.database_url.is_none() {
@@ -934,9 +939,7 @@ async fn customer(common: &CommonArgs, command: CustomerCommand) -> anyhow::Resu
                 kana: kana.as_deref().map(|k| KanaName::parse_field(k, "kana")).transpose()?,
             };
             // Money into the bank from the counter: an opening balance counts like 窓口入金.
-            let approval_above = crate::store::deployment::last_start(&db)
-                .await?
-                .map_or(crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE, |started| started.deposit_approval_above);
+            let approval_above = deposit_approval_above(&db).await?;
             if customer.balance > approval_above {
                 two_person(
                     common,

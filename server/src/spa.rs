@@ -76,7 +76,12 @@ async fn staff_route(State(page): State<Arc<PathBuf>>, request: Request) -> Resp
     if looks_like_file(request.uri().path()) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match ServeFile::new(page.as_ref()).precompressed_br().precompressed_gzip().oneshot(request).await {
+    serve_page(page.as_ref(), request).await
+}
+
+/// A bundle's page, precompressed where the build made it so.
+async fn serve_page(page: &Path, request: Request) -> Response {
+    match ServeFile::new(page).precompressed_br().precompressed_gzip().oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     }
@@ -113,11 +118,7 @@ async fn client_route(State(pages): State<Arc<Pages>>, request: Request) -> Resp
         return StatusCode::NOT_FOUND.into_response();
     }
     let page = page_for(&pages, path).to_owned();
-    let served = ServeFile::new(page).precompressed_br().precompressed_gzip().oneshot(request).await;
-    match served {
-        Ok(response) => response.map(Body::new),
-        Err(never) => match never {},
-    }
+    serve_page(&page, request).await
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {

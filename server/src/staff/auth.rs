@@ -13,7 +13,6 @@ use base64::Engine;
 use netbank_api::passkey::PasskeyChallenge;
 use netbank_api::staff::{Role, Roles, StaffEnrolmentFinish, StaffEnrolmentStart, StaffLoginFinish, StaffMe};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{
     Credential, DiscoverableAuthentication, Passkey, PasskeyRegistration, RegisterPublicKeyCredential, Uuid,
     WebauthnError,
@@ -23,6 +22,8 @@ use webauthn_rs_proto::ResidentKeyRequirement;
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
+// The bank's session IDs, ceremony IDs and codes are kept as this same SHA-256.
+use crate::identity::session::token_hash;
 use crate::passkey::{ceremony, PasskeyError};
 use crate::staff::{StaffError, StaffState, ABSOLUTE_SECONDS, IDLE_SECONDS};
 use crate::store::staff::{self as store, StaffRow};
@@ -38,10 +39,6 @@ fn cookie_name(tls: bool) -> &'static str {
     } else {
         COOKIE_NAME
     }
-}
-
-fn hash(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
 }
 
 fn random_text() -> String {
@@ -72,6 +69,15 @@ impl Staff {
     }
 }
 
+impl Staff {
+    /// The first of `roles` the person holds, as the audit actor; refused (naming the first)
+    /// when they hold none of them.
+    pub fn acting_in(&self, roles: &[Role]) -> Result<audit::Actor, StaffError> {
+        let role = roles.iter().copied().find(|role| self.roles.has(*role)).unwrap_or(roles[0]);
+        self.acting_as(role, None)
+    }
+}
+
 fn presented(headers: &HeaderMap, tls: bool) -> Option<String> {
     let name = cookie_name(tls);
     headers
@@ -91,7 +97,7 @@ impl FromRequestParts<StaffState> for Staff {
         let token = presented(&parts.headers, state.app.policy.tls).ok_or(StaffError::Unauthenticated)?;
         let now = state.app.clock.now();
         let mut db = state.app.db.acquire().await.map_err(StaffError::from)?;
-        let staff_id = store::touch_session(&mut db, &hash(&token), now, IDLE_SECONDS, ABSOLUTE_SECONDS)
+        let staff_id = store::touch_session(&mut db, &token_hash(&token), now, IDLE_SECONDS, ABSOLUTE_SECONDS)
             .await
             .map_err(StaffError::from)?
             .ok_or(StaffError::Unauthenticated)?;
@@ -145,7 +151,7 @@ pub async fn enrolment_options(
     ApiJson(request): ApiJson<StaffEnrolmentStart>,
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let now = state.app.clock.now();
-    let row = store::by_enrolment(&state.app.db, &hash(request.code.trim()), now)
+    let row = store::by_enrolment(&state.app.db, &token_hash(request.code.trim()), now)
         .await
         .map_err(StaffError::from)?
         .ok_or(StaffError::EnrolmentRefused)?;
@@ -176,7 +182,7 @@ async fn open_ceremony(
 ) -> Result<PasskeyChallenge, StaffError> {
     let id = random_text();
     let json = serde_json::to_string(ceremony_state).map_err(anyhow::Error::from)?;
-    store::insert_ceremony(&state.app.db, &hash(&id), purpose, staff_id, &json, now + ceremony::CEREMONY_SECONDS)
+    store::insert_ceremony(&state.app.db, &token_hash(&id), purpose, staff_id, &json, now + ceremony::CEREMONY_SECONDS)
         .await?;
     let options = serde_json::to_string(options).map_err(anyhow::Error::from)?;
     Ok(PasskeyChallenge { ceremony: id, options })
@@ -188,7 +194,7 @@ async fn take_ceremony<S: serde::de::DeserializeOwned>(
     purpose: &str,
     now: i64,
 ) -> Result<(Option<i64>, S), StaffError> {
-    let taken = store::take_ceremony(&mut *db, &hash(id)).await?.ok_or(PasskeyError::UnknownCeremony)?;
+    let taken = store::take_ceremony(&mut *db, &token_hash(id)).await?.ok_or(PasskeyError::UnknownCeremony)?;
     if taken.purpose != purpose {
         return Err(PasskeyError::UnknownCeremony.into());
     }
@@ -209,7 +215,7 @@ pub async fn enrol(
     let answer: RegisterPublicKeyCredential =
         serde_json::from_str(&request.credential).map_err(|_| StaffError::from(PasskeyError::Malformed))?;
     let now = state.app.clock.now();
-    let code_hash = hash(request.code.trim());
+    let code_hash = token_hash(request.code.trim());
     let mut tx = crate::db::begin_write(&state.app.db).await.map_err(StaffError::from)?;
     let (staff_id, registration): (Option<i64>, PasskeyRegistration) =
         take_ceremony(&mut tx, &request.ceremony, "enrol", now).await?;
@@ -303,7 +309,7 @@ pub async fn login(
         }
     };
     let token = random_text();
-    store::insert_session(&mut *tx, &hash(&token), row.id, now).await.map_err(StaffError::from)?;
+    store::insert_session(&mut *tx, &token_hash(&token), row.id, now).await.map_err(StaffError::from)?;
     staff_event(&mut *tx, now, AuditAction::StaffLogin, Outcome::Success, Some(&row), &client, None)
         .await
         .map_err(StaffError::from)?;
@@ -329,7 +335,7 @@ pub async fn logout(
     let tls = state.app.policy.tls;
     if let Some(token) = presented(&headers, tls) {
         let now = state.app.clock.now();
-        let id_hash = hash(&token);
+        let id_hash = token_hash(&token);
         let mut tx = crate::db::begin_write(&state.app.db).await.map_err(StaffError::from)?;
         let staff_id: Option<i64> =
             crate::store::staff::session_owner(&mut *tx, &id_hash).await.map_err(StaffError::from)?;

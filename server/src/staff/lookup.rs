@@ -60,8 +60,7 @@ pub async fn search(
     staff: Staff,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<CustomerHit>>, ApiError> {
-    let role = if staff.roles.has(Role::Teller) { Role::Teller } else { Role::Approver };
-    let actor = staff.acting_as(role, None)?;
+    let actor = staff.acting_in(&[Role::Teller, Role::Approver])?;
     let db = &state.app.db;
     let ids = match wanted(&query.q) {
         None => {
@@ -106,8 +105,7 @@ pub async fn customer(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<StaffCustomer>, ApiError> {
-    let role = if staff.roles.has(Role::Teller) { Role::Teller } else { Role::Approver };
-    let actor = staff.acting_as(role, None)?;
+    let actor = staff.acting_in(&[Role::Teller, Role::Approver])?;
     let db = &state.app.db;
     let id = CustomerId(id);
     let now = state.app.clock.now();
@@ -158,9 +156,7 @@ pub async fn held_transfers(
     State(state): State<StaffState>,
     staff: Staff,
 ) -> Result<Json<Vec<HeldTransfer>>, ApiError> {
-    if !staff.roles.has(Role::Teller) {
-        staff.acting_as(Role::Approver, None)?;
-    }
+    staff.acting_in(&[Role::Teller, Role::Approver])?;
     let db = &state.app.db;
     let mut queue = Vec::new();
     for held in holds::waiting(db).await.map_err(StaffError::from)? {

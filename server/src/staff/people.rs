@@ -6,7 +6,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use netbank_api::staff::{Roles, StaffMember};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
@@ -27,7 +26,7 @@ fn fresh_code() -> (String, Vec<u8>) {
     let mut bytes = [0u8; 20];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let code = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = Sha256::digest(code.as_bytes()).to_vec();
+    let hash = crate::identity::session::token_hash(&code);
     (code, hash)
 }
 

@@ -62,6 +62,11 @@ pub fn view(row: &ProposalRow, now: i64) -> Result<ProposalView, StaffError> {
     })
 }
 
+/// The proposal as it stands after a change, for the answer.
+async fn reread(db: &sqlx::AnyPool, id: i64, now: i64) -> Result<ProposalView, StaffError> {
+    view(&store::by_id(db, id).await?.ok_or(StaffError::NotFound)?, now)
+}
+
 /// The end of the business day `now` falls in (0:00 Japan time next).
 fn end_of_day(now: i64) -> i64 {
     jst::day_start(jst::day(now) + 1)
@@ -134,8 +139,8 @@ pub async fn propose(
     );
     record(&mut *tx, now, customer, AuditAction::ProposalCreate, Outcome::Success, detail, &actor).await?;
     tx.commit().await.map_err(StaffError::from)?;
-    let stored = store::by_id(db, id).await.map_err(StaffError::from)?.ok_or(StaffError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(view(&stored, now)?)))
+    let stored = reread(db, id, now).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
 }
 
 async fn hold_of(db: &sqlx::AnyPool, receipt: &str) -> Result<holds::HoldRow, StaffError> {
@@ -224,8 +229,8 @@ pub async fn approve(
     record(&mut *tx, now, row.customer_id, AuditAction::ProposalApprove, Outcome::Success, detail, &actor).await?;
     tx.commit().await.map_err(StaffError::from)?;
     state.app.mail_wakeup.notify_one();
-    let stored = store::by_id(db, id).await.map_err(StaffError::from)?.ok_or(StaffError::NotFound)?;
-    Ok(Json(DecisionResponse { proposal: view(&stored, now)?, outcome, temporary_password }))
+    let stored = reread(db, id, now).await?;
+    Ok(Json(DecisionResponse { proposal: stored, outcome, temporary_password }))
 }
 
 /// A refusal of the domain (the state changed since the proposal) versus a failure.
@@ -345,12 +350,8 @@ pub async fn reject(
     let detail = format!("proposal={id} kind={} reason={reason:?}", row.kind);
     record(&mut *tx, now, row.customer_id, AuditAction::ProposalReject, Outcome::Success, detail, &actor).await?;
     tx.commit().await.map_err(StaffError::from)?;
-    let stored = store::by_id(db, id).await.map_err(StaffError::from)?.ok_or(StaffError::NotFound)?;
-    Ok(Json(DecisionResponse {
-        proposal: view(&stored, now)?,
-        outcome: "否認しました。".into(),
-        temporary_password: None,
-    }))
+    let stored = reread(db, id, now).await?;
+    Ok(Json(DecisionResponse { proposal: stored, outcome: "否認しました。".into(), temporary_password: None }))
 }
 
 /// `POST /staff-api/customers/{id}/deposits` (窓口): 窓口入金 up to the amount one person may
