@@ -111,6 +111,10 @@ pub enum ErrorReason {
     /// Staff console: what the proposal asks cannot be done as things are now (the token is
     /// not stopped, the hold was decided, …); `message` says what.
     ProposalNotApplicable,
+    /// The customer's one-time password secret is sealed under a key this server was not
+    /// given (a misconfigured instance): nothing was checked or changed; the bank must fix
+    /// the server's keys.
+    OtpKeyUnavailable,
 }
 
 impl ErrorReason {
@@ -220,6 +224,9 @@ impl ErrorReason {
             Self::OwnProposal => "ご自身が起案した依頼は承認・否認できません。別の役席の方が処理してください。",
             Self::ProposalClosed => "この起案は承認・否認済みか、受付日の営業時間を過ぎたため期限切れです。",
             Self::ProposalNotApplicable => "現在のお客様の状態では、この依頼を実行できません。",
+            Self::OtpKeyUnavailable => {
+                "ただいまワンタイムパスワードを確認できません。しばらくしてから再度お試しください。解決しない場合は、お取引店へご連絡ください。"
+            }
             Self::NewAuthenticatorWaiting => {
                 "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"
             }

@@ -2,6 +2,7 @@
 
 use sqlx::any::AnyExecutor;
 
+use crate::counters;
 use crate::ids::CustomerId;
 use crate::store::audit_log;
 
@@ -32,6 +33,8 @@ actions! {
     CustomerCreate => "customer_create",
     CustomerFreeze => "customer_freeze",
     CustomerUnfreeze => "customer_unfreeze",
+    DatabaseBackup => "database_backup",
+    DatabaseRestore => "database_restore",
     DemoSeed => "demo_seed",
     Deposit => "deposit",
     EnrolmentCode => "enrolment_code",
@@ -144,6 +147,7 @@ pub const OPERATOR_CLI: &str = "operator-cli";
 
 /// Records `event` as done by `actor` (its client address replaces the event's).
 pub async fn record_by(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent, actor: &Actor) -> sqlx::Result<()> {
+    count(&event);
     let entry = audit_log::NewEntry {
         customer_id: event.customer_id,
         event: event.event.as_str(),
@@ -157,6 +161,34 @@ pub async fn record_by(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent, ac
     audit_log::append(db, now, entry).await
 }
 
+/// The event's rate for operations (`/metrics`); the ones they alert on get a family of their
+/// own. Counted when recorded: a transaction that then rolls back still counts, as a try.
+fn count(event: &AuditEvent) {
+    let outcome = event.result.as_str();
+    counters::audited(event.event.as_str(), outcome);
+    let login = match event.event {
+        AuditAction::Login => Some("password"),
+        AuditAction::LoginOtp => Some("otp"),
+        AuditAction::LoginPasskey => Some("passkey"),
+        AuditAction::StaffLogin => Some("staff_passkey"),
+        _ => None,
+    };
+    if let Some(method) = login {
+        counters::login(method, outcome);
+    }
+    let money = match event.event {
+        AuditAction::Transfer => Some("transfer"),
+        AuditAction::TransferHold => Some("hold"),
+        AuditAction::TransferRelease => Some("hold_release"),
+        AuditAction::TransferReject => Some("hold_reject"),
+        AuditAction::Deposit => Some("counter_deposit"),
+        _ => None,
+    };
+    if let Some(kind) = money {
+        counters::money(kind, outcome);
+    }
+}
+
 /// A person's reason for an action, as the log keeps it: trimmed, not empty, nothing hidden.
 pub fn reason(text: &str) -> Option<&str> {
     let text = text.trim();
@@ -164,6 +196,7 @@ pub fn reason(text: &str) -> Option<&str> {
 }
 
 pub async fn record(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent) -> sqlx::Result<()> {
+    count(&event);
     let entry = audit_log::NewEntry {
         customer_id: event.customer_id,
         event: event.event.as_str(),

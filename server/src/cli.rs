@@ -6,7 +6,7 @@ use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName, LoginId, NoticeAddress};
 use netbank_api::otp::TotpAlgorithm;
 
-use crate::audit::Actor;
+use crate::audit::{Actor, AuditAction};
 use crate::banking::policy::{FeeTable, TransferPolicy};
 use crate::calendar::jst_datetime;
 use crate::calendar::utc_date;
@@ -207,6 +207,19 @@ pub enum DbCommand {
         #[arg(long)]
         to: String,
     },
+    /// A consistent copy of the embedded (SQLite) database while the server keeps serving;
+    /// checked before it is named FILE. On PostgreSQL use pg_dump (README, Operations).
+    Backup {
+        /// Where to write it; must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the embedded database of a stopped server (refused while one
+    /// runs); the replaced database is kept beside it.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -333,6 +346,10 @@ pub struct ServeArgs {
     /// the console's listening address.
     #[arg(long, env = "NETBANK_STAFF_PUBLIC_URL")]
     pub staff_public_url: Option<String>,
+    /// Prometheus scrapes `/metrics` here (an internal address; never the customers' port).
+    /// `off` (the default) for no metrics.
+    #[arg(long, env = "NETBANK_METRICS_ADDR", default_value = "off")]
+    pub metrics_addr: String,
     /// 窓口入金 above this many yen needs a 役席's approval at the console.
     #[arg(long, env = "NETBANK_DEPOSIT_APPROVAL_ABOVE", default_value_t = crate::config::DEFAULT_DEPOSIT_APPROVAL_ABOVE)]
     pub deposit_approval_above: i64,
@@ -695,6 +712,30 @@ impl Cli {
                 println!("copied; start the servers with --database-url on the new database");
                 Ok(())
             }
+            Command::Db(DbCommand::Backup { to }) => {
+                let database = embedded_database(&common, "db backup")?;
+                // Who took a copy of every customer's data, and when: before the copy, so it
+                // holds its own record.
+                let detail = format!("to={}", to.display());
+                record_database_event(&common, AuditAction::DatabaseBackup, detail, Clock::System.now()).await?;
+                let summary = crate::backup::backup(&database, &to).await?;
+                println!("backed up {} to {}: {summary}", database.display(), to.display());
+                Ok(())
+            }
+            Command::Db(DbCommand::Restore { from }) => {
+                let database = embedded_database(&common, "db restore")?;
+                let now = Clock::System.now();
+                let (summary, replaced) = crate::backup::restore(&from, &database, now).await?;
+                // Brings an older backup's schema up to date, and records the restore in it.
+                record_database_event(&common, AuditAction::DatabaseRestore, format!("from={}", from.display()), now)
+                    .await?;
+                println!("restored {} from {}: {summary}", database.display(), from.display());
+                if let Some(replaced) = replaced {
+                    println!("the database it replaced is kept as {}", replaced.display());
+                }
+                println!("check it with `netbank-server ledger check`, then start the server");
+                Ok(())
+            }
             Command::Account(AccountCommand::Deposit { branch, account, amount, description, reason }) => {
                 let (branch, account, amount) =
                     (BranchCode::parse(&branch)?, AccountNumber::parse(&account)?, Amount::parse(&amount)?);
@@ -849,6 +890,10 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
             public_url: args.staff_public_url,
             deposit_approval_above: args.deposit_approval_above,
         },
+        metrics_addr: match args.metrics_addr.as_str() {
+            "off" => None,
+            addr => Some(addr.parse().map_err(|e| anyhow::anyhow!("--metrics-addr {addr:?}: {e}"))?),
+        },
     };
     password::configure(password::PoolSize { threads: args.edge.hash_threads, queue: args.edge.hash_queue });
     let app = Application::build(settings).await?;
@@ -862,6 +907,9 @@ async fn serve(common: CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
     }
     if let Some((address, origin)) = app.staff() {
         println!("staff console at {origin}/ (listening on {address}; `netbank-server staff create` makes its people)");
+    }
+    if let Some(address) = app.metrics_address() {
+        println!("metrics for Prometheus at http://{address}/metrics");
     }
     if app.state().deployment.mode == Mode::Development {
         println!("development mailbox: {}/dev/mailbox", app.state().relying_party.origin());
@@ -913,6 +961,36 @@ async fn deposit_approval_above(db: &sqlx::AnyPool) -> anyhow::Result<i64> {
 }
 
 /// The operator's database: the same one the server uses.
+/// Records a backup or restore in the database (opening it migrates an older backup's schema).
+async fn record_database_event(
+    common: &CommonArgs,
+    action: AuditAction,
+    detail: String,
+    now: i64,
+) -> anyhow::Result<()> {
+    let db = open(common).await?;
+    let event = crate::audit::AuditEvent {
+        customer_id: None,
+        event: action,
+        client_addr: None,
+        result: crate::audit::Outcome::Success,
+        detail: Some(detail),
+    };
+    crate::audit::record_by(&db, now, event, &Actor::operator_cli()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// The SQLite file the command works on; PostgreSQL has its own tools.
+fn embedded_database(common: &CommonArgs, command: &str) -> anyhow::Result<PathBuf> {
+    match &common.database_url {
+        None => Ok(common.data_dir.join(crate::config::DATABASE_FILE)),
+        Some(url) => crate::backup::sqlite_file(url).ok_or_else(|| {
+            anyhow::anyhow!("{command} is for the embedded SQLite database; on PostgreSQL use pg_dump / pg_restore (README, Operations)")
+        }),
+    }
+}
+
 async fn open(common: &CommonArgs) -> anyhow::Result<sqlx::AnyPool> {
     if common.database_url.is_none() {
         std::fs::create_dir_all(&common.data_dir)?;

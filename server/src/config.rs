@@ -36,6 +36,9 @@ pub struct Settings {
     pub mail: MailSettings,
     pub edge: EdgeSettings,
     pub staff: StaffSettings,
+    /// Where Prometheus scrapes `/metrics` (`None`: nowhere). Its own listener: never the
+    /// customers' port.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// The branch's staff console: its own listener, never the customers'.
@@ -271,6 +274,7 @@ impl Settings {
             mail: MailSettings { poll_interval: Duration::from_millis(50), ..MailSettings::default() },
             edge: EdgeSettings::default(),
             staff: StaffSettings::for_tests(),
+            metrics_addr: None,
         }
     }
 }

@@ -36,7 +36,9 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::NotFound => StatusCode::NOT_FOUND,
         ErrorReason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorReason::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorReason::ServiceUnavailable | ErrorReason::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorReason::ServiceUnavailable | ErrorReason::Busy | ErrorReason::OtpKeyUnavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         ErrorReason::InvalidCredentials
         | ErrorReason::Unauthenticated
         | ErrorReason::SessionExpired
@@ -114,8 +116,38 @@ pub(crate) use store_errors_are_unexpected;
 #[error("the password hashing queue is full")]
 pub struct Busy;
 
+/// An OTP secret sealed under a key id this server was not configured with (another
+/// instance's development key, a key dropped too early): the operator's to fix, answered
+/// with its own reason, never `internal`.
+#[derive(Debug, thiserror::Error)]
+#[error("an OTP secret is sealed with the key {0:?}, which this server does not have")]
+pub struct MissingOtpKey(pub String);
+
+/// How long a client should wait before asking again while the database is away.
+const DATABASE_RETRY_SECONDS: i64 = 5;
+
+/// The database cannot be reached (stopped, restarting, the pool's wait ran out): the
+/// request did nothing, and asking again later will work. Any other database error is a
+/// fault of ours.
+pub fn database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+        sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's class 08 (connection exception) and 57P01–57P03 (shut down by the
+        // administrator, crash shutdown, cannot connect now).
+        sqlx::Error::Database(error) => error
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
+        if database_unreachable(&error) {
+            tracing::warn!(%error, "database unreachable");
+            return Self::new(ErrorReason::ServiceUnavailable).retry_after(DATABASE_RETRY_SECONDS);
+        }
         Self::internal(error)
     }
 }
@@ -124,6 +156,16 @@ impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> Self {
         if error.is::<Busy>() {
             return Self::new(ErrorReason::Busy).retry_after(1);
+        }
+        if let Some(missing) = error.chain().find_map(|cause| cause.downcast_ref::<MissingOtpKey>()) {
+            tracing::error!(key_id = %missing.0, "an OTP secret is sealed with a key this server lacks: configure it (--otp-key-file)");
+            return Self::new(ErrorReason::OtpKeyUnavailable);
+        }
+        if let Some(database) = error.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
+            if database_unreachable(database) {
+                tracing::warn!(error = %database, "database unreachable");
+                return Self::new(ErrorReason::ServiceUnavailable).retry_after(DATABASE_RETRY_SECONDS);
+            }
         }
         Self::internal(format!("{error:#}"))
     }

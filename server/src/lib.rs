@@ -3,11 +3,13 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 pub mod audit;
+pub mod backup;
 pub mod banking;
 pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod counters;
 pub mod db;
 pub mod enrolment;
 pub mod error;
@@ -20,6 +22,7 @@ pub mod money;
 pub mod operator;
 pub mod otp;
 pub mod passkey;
+pub mod prometheus;
 pub mod routes;
 pub mod spa;
 pub mod staff;

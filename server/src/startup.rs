@@ -30,6 +30,10 @@ pub struct Application {
     connections: crate::http::connections::ConnectionLimits,
     /// The branch's console: its own listener and router (`--staff-addr`).
     staff: Option<StaffListener>,
+    /// Prometheus's scrape (`--metrics-addr`).
+    metrics: Option<crate::prometheus::MetricsListener>,
+    /// The SQLite database's lock, shared with other servers, until this one stops.
+    in_use: Option<crate::backup::InUse>,
 }
 
 struct StaffListener {
@@ -62,6 +66,12 @@ impl Application {
             (None, Mode::Production) => None,
         };
         let from: Mailbox = settings.mail.from.parse().map_err(|e| anyhow::anyhow!("NETBANK_MAIL_FROM: {e}"))?;
+        // Held while serving: `db restore` refuses to replace a database a server is using.
+        let sqlite_file = match &settings.database_url {
+            None => Some(settings.database_path()),
+            Some(url) => crate::backup::sqlite_file(url),
+        };
+        let in_use = sqlite_file.as_deref().map(crate::backup::hold).transpose()?;
         let db = settings.open_database().await?;
         for key_id in crate::store::otp_tokens::secret_key_ids(&db).await? {
             anyhow::ensure!(
@@ -128,8 +138,14 @@ impl Application {
             Some(addr) => Some(staff_listener(&settings, state.clone(), addr).await?),
             None => None,
         };
+        let metrics = match settings.metrics_addr {
+            Some(addr) => Some(crate::prometheus::listen(addr, state.clone()).await?),
+            None => None,
+        };
         Ok(Self {
+            in_use,
             staff,
+            metrics,
             listener,
             address,
             router,
@@ -150,6 +166,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// Where Prometheus scrapes, when it may.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|metrics| metrics.address)
     }
 
     /// The staff console's address and origin, when it listens.
@@ -193,10 +214,20 @@ impl Application {
                 crate::http::connections::serve(staff.listener, staff.router, limits, stop).await
             })
         });
+        let scrape = self.metrics.map(|metrics| {
+            let mut stopped = stopped.clone();
+            let limits = self.connections.clone();
+            tokio::spawn(async move {
+                let stop = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                crate::http::connections::serve(metrics.listener, metrics.router, limits, stop).await
+            })
+        });
         crate::http::connections::serve(self.listener, self.router, self.connections, stop).await;
         let _ = stopping.send(true);
-        if let Some(console) = console {
-            let _ = console.await;
+        for listener in [console, scrape].into_iter().flatten() {
+            let _ = listener.await;
         }
         // Unsent mail stays in the outbox for the next start.
         if let Some(mail) = mail {
@@ -204,6 +235,7 @@ impl Application {
         }
         sweeper.abort();
         self.state.db.close().await;
+        drop(self.in_use);
         Ok(())
     }
 }
@@ -246,6 +278,7 @@ async fn staff_listener(settings: &Settings, state: AppState, addr: SocketAddr) 
     let staff_state =
         crate::staff::StaffState { app: state, party, deposit_approval_above: settings.staff.deposit_approval_above };
     let router = crate::staff::routes::router(staff_state, settings.dist_dir.as_deref())?
+        .layer(middleware::from_fn_with_state("staff", crate::prometheus::track))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span).on_failure(telemetry::on_failure))
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(Arc::new(settings.edge.trusted_proxies.clone()), client_addr::resolve));
@@ -275,6 +308,7 @@ fn build_router(settings: &Settings, state: AppState) -> anyhow::Result<Router> 
     }
     Ok(router
         .merge(site)
+        .layer(middleware::from_fn_with_state("bank", crate::prometheus::track))
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span).on_failure(telemetry::on_failure))
         // Outermost: the log span and everything inside know the request's id and client.

@@ -51,8 +51,14 @@ pub async fn run(state: AppState, interval: Duration) {
     loop {
         ticks.tick().await;
         match sweep(&state).await {
-            Ok(swept) => tracing::debug!(?swept, "swept"),
-            Err(error) => tracing::warn!(%error, "sweeping failed; trying again next round"),
+            Ok(swept) => {
+                crate::counters::sweep("done");
+                tracing::debug!(?swept, "swept")
+            }
+            Err(error) => {
+                crate::counters::sweep("failed");
+                tracing::warn!(%error, "sweeping failed; trying again next round")
+            }
         }
     }
 }

@@ -53,22 +53,40 @@ impl PgCluster {
         let mut initdb = cluster.command("initdb");
         initdb.arg("-D").arg(&data).args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
         run(&mut initdb).context("initdb")?;
+        cluster.start_server()?;
+        Ok(cluster)
+    }
+
+    fn start_server(&self) -> anyhow::Result<()> {
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 -c shared_buffers=64MB",
-            cluster.dir.display()
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 -c shared_buffers=64MB",
+            self.port,
+            self.dir.display()
         );
-        let mut start = cluster.command("pg_ctl");
+        let mut start = self.command("pg_ctl");
         start
             .arg("-D")
-            .arg(&data)
+            .arg(self.dir.join("data"))
             .args(["-o", &options, "-l"])
-            .arg(cluster.dir.join("server.log"))
+            .arg(self.dir.join("server.log"))
             .args(["-w", "start"]);
         run(&mut start).with_context(|| {
-            let log = std::fs::read_to_string(cluster.dir.join("server.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
             format!("pg_ctl start: {log}")
-        })?;
-        Ok(cluster)
+        })
+    }
+
+    /// Stops the server at once, as a crash would (`pg_ctl stop -m immediate`: no checkpoint,
+    /// connections cut); the data stays for [`resume`](Self::resume).
+    pub fn halt(&self) -> anyhow::Result<()> {
+        let mut stop = self.command("pg_ctl");
+        stop.arg("-D").arg(self.dir.join("data")).args(["-m", "immediate", "-w", "stop"]);
+        run(&mut stop)
+    }
+
+    /// Starts the halted server again on the same data and port (it recovers from its WAL).
+    pub fn resume(&self) -> anyhow::Result<()> {
+        self.start_server()
     }
 
     /// A fresh, empty database in the cluster; its URL.

@@ -95,7 +95,10 @@ impl Pool {
         if let Err(error) = self.sender.try_send(job) {
             self.waiting.fetch_sub(1, Ordering::Relaxed);
             return Err(match error {
-                mpsc::TrySendError::Full(_) => Busy.into(),
+                mpsc::TrySendError::Full(_) => {
+                    crate::counters::hash_refused();
+                    Busy.into()
+                }
                 mpsc::TrySendError::Disconnected(_) => anyhow::anyhow!("argon2 pool stopped"),
             });
         }
@@ -109,6 +112,7 @@ impl Pool {
 pub fn ensure_room() -> anyhow::Result<()> {
     let pool = pool();
     if pool.waiting.load(Ordering::Relaxed) >= pool.queue {
+        crate::counters::hash_refused();
         return Err(Busy.into());
     }
     Ok(())

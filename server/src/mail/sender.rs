@@ -161,10 +161,12 @@ impl Sender {
             let now = self.clock.now();
             match self.deliver(transport, &mail).await {
                 Ok(()) => {
+                    crate::counters::mail_delivery("sent");
                     mail_outbox::mark_sent(&self.db, mail.id, transport.delivery(), now).await?;
                     sent += 1;
                 }
                 Err(error) => {
+                    crate::counters::mail_delivery("failed");
                     tracing::warn!(mail = mail.id, attempts = mail.attempts, %error, "mail delivery failed; will retry");
                     let retry_at = now + backoff_seconds(mail.attempts);
                     mail_outbox::record_failure(&self.db, mail.id, &error.to_string(), retry_at).await?;

@@ -88,9 +88,10 @@ impl SecretBox {
         }
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
-        write_private(&path, &STANDARD.encode(key))?;
+        let entry = format!("{}:{}", derived_key_id(&key), STANDARD.encode(key));
+        write_private(&path, &entry)?;
         tracing::warn!(path = %path.display(), "development mode: made a new OTP secret key");
-        Self::from_base64(&STANDARD.encode(key))
+        Self::from_base64(&entry)
     }
 
     /// The key new secrets are sealed with.
@@ -115,14 +116,25 @@ impl SecretBox {
 
     pub fn open(&self, user_id: &str, key_id: &str, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(nonce.len() == 12, "stored nonce has the wrong length");
-        let (_, cipher) =
-            self.keys.iter().find(|(id, _)| id == key_id).ok_or_else(|| {
-                anyhow::anyhow!("an OTP secret was sealed with key {key_id:?}, which is not configured")
-            })?;
+        let (_, cipher) = self
+            .keys
+            .iter()
+            .find(|(id, _)| id == key_id)
+            .ok_or_else(|| crate::error::MissingOtpKey(key_id.to_owned()))?;
         cipher
             .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: user_id.as_bytes() })
             .map_err(|_| anyhow::anyhow!("an OTP secret does not open with key {key_id:?} (wrong NETBANK_OTP_KEY?)"))
     }
+}
+
+/// A made key's id says which key it is (`dev-` and 8 hex digits of its SHA-256), so a
+/// secret sealed by one instance's key and met by another's is named, not mistaken for its
+/// own: two development instances on one database each made a key once, both called `1`.
+fn derived_key_id(key: &[u8; 32]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key);
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("dev-{hex}")
 }
 
 /// A key file must be the owner's alone: a key others can read is a key others have.
@@ -170,7 +182,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sealed_box = SecretBox::load(Mode::Development, None, None, dir.path()).unwrap();
         let sealed = sealed_box.seal("12345678901", b"twenty bytes secret!");
-        assert_eq!(sealed.key_id, FIRST_KEY_ID);
+        assert!(sealed.key_id.starts_with("dev-") && sealed.key_id.len() == 12, "{}", sealed.key_id);
         assert_ne!(&sealed.ciphertext[..20], b"twenty bytes secret!");
         let open = |b: &SecretBox, user: &str| b.open(user, &sealed.key_id, &sealed.ciphertext, &sealed.nonce);
         assert_eq!(open(&sealed_box, "12345678901").unwrap(), b"twenty bytes secret!");
@@ -180,6 +192,18 @@ mod tests {
         assert!(open(&again, "12345678901").is_ok());
         let other = SecretBox::from_base64(&key(7)).unwrap();
         assert!(open(&other, "12345678901").is_err());
+    }
+
+    #[test]
+    fn two_development_instances_make_keys_that_say_whose_they_are() {
+        let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let first = SecretBox::load(Mode::Development, None, None, first.path()).unwrap();
+        let second = SecretBox::load(Mode::Development, None, None, second.path()).unwrap();
+        assert_ne!(first.current_key_id(), second.current_key_id());
+        let sealed = first.seal("12345678901", b"secret");
+        let error = second.open("12345678901", &sealed.key_id, &sealed.ciphertext, &sealed.nonce).unwrap_err();
+        let missing = error.downcast_ref::<crate::error::MissingOtpKey>().expect("the missing key, named");
+        assert_eq!(missing.0, first.current_key_id());
     }
 
     #[test]
@@ -193,7 +217,7 @@ mod tests {
         let sealed_new = both.seal("12345678901", b"secret");
         assert_eq!(sealed_new.key_id, "2025-11");
         let error = old.open("12345678901", "2025-11", &sealed_new.ciphertext, &sealed_new.nonce).unwrap_err();
-        assert!(error.to_string().contains("not configured"));
+        assert!(error.to_string().contains("does not have"), "{error}");
         for bad in ["", "1:", &format!("a b:{}", key(1)), &format!("x:{},x:{}", key(1), key(2)), "c2hvcnQ="] {
             assert!(SecretBox::from_base64(bad).is_err(), "{bad:?}");
         }

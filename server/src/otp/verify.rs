@@ -9,6 +9,7 @@ use netbank_api::ErrorReason;
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::counters;
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::identity::session::{self, Revocation};
@@ -119,6 +120,7 @@ pub async fn accept(
     let current = row.as_ref().map_or(OtpState::NotIssued, |row| row.effective_state(now));
     if !current.allows(procedure) {
         audit::record(&state.db, now, audit_event(Outcome::Refused, &format!("state_{current:?}"))).await?;
+        counters::code_checked("otp", "not_now");
         return Err(CodeError::NotNow(current));
     }
     let row = row.ok_or_else(|| anyhow::anyhow!("a token in a state that takes codes has no row"))?;
@@ -127,21 +129,25 @@ pub async fn accept(
         Match::Fresh(step) => {
             let mut tx = crate::db::begin_write(&state.db).await?;
             if otp_tokens::claim_step(&mut *tx, customer_id, token_state_for(procedure), step, now).await? {
+                counters::code_checked("otp", "accepted");
                 return Ok(tx);
             }
             // Another request took this step (or moved the token) first.
             drop(tx);
             audit::record(&state.db, now, audit_event(Outcome::Refused, "already_used")).await?;
+            counters::code_checked("otp", "already_used");
             Err(CodeError::AlreadyUsed)
         }
         Match::Used => {
             audit::record(&state.db, now, audit_event(Outcome::Refused, "already_used")).await?;
+            counters::code_checked("otp", "already_used");
             Err(CodeError::AlreadyUsed)
         }
         Match::None => {
             let suspended = count_wrong_otp(state, customer_id, procedure, client, now).await?;
             let detail = if suspended { "wrong_otp_suspended" } else { "wrong_otp" };
             audit::record(&state.db, now, audit_event(Outcome::Refused, detail)).await?;
+            counters::code_checked("otp", if suspended { "wrong_stopped" } else { "wrong" });
             Err(if suspended { CodeError::Stopped } else { CodeError::Wrong })
         }
     }

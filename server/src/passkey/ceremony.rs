@@ -173,6 +173,25 @@ pub async fn verify(
     customer_id: Option<CustomerId>,
     now: i64,
 ) -> Result<Verified, PasskeyError> {
+    let verified = verify_assertion(db, party, assertion, state, customer_id, now).await;
+    let outcome = match &verified {
+        Ok(_) => "accepted",
+        Err(PasskeyError::CloneSuspected) => "clone_suspected",
+        Err(PasskeyError::Refused(_)) => "refused",
+        Err(_) => "error",
+    };
+    crate::counters::code_checked("passkey", outcome);
+    verified
+}
+
+async fn verify_assertion(
+    db: &mut sqlx::AnyConnection,
+    party: &RelyingParty,
+    assertion: &PublicKeyCredential,
+    state: DiscoverableAuthentication,
+    customer_id: Option<CustomerId>,
+    now: i64,
+) -> Result<Verified, PasskeyError> {
     let stored = passkeys::by_credential_id(&mut *db, assertion.get_credential_id())
         .await?
         .ok_or_else(|| PasskeyError::Refused("unknown_credential".to_owned()))?;

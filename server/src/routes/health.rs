@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -28,7 +30,13 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<ReadyResponse>) {
     let database = if db::writable(&state.db).await { DatabaseStatus::Ok } else { DatabaseStatus::Unavailable };
     let mail_sender = state.mail_heartbeat.status();
-    let mail_pending = mail_outbox::count_pending(&state.db).await.unwrap_or(-1);
+    // Asked only of a database that answers, within the same second: a proxy's health check
+    // must not wait out the pool while the database is away.
+    let pending = async { tokio::time::timeout(Duration::from_secs(1), mail_outbox::count_pending(&state.db)).await };
+    let mail_pending = match database {
+        DatabaseStatus::Ok => pending.await.ok().and_then(Result::ok).unwrap_or(-1),
+        DatabaseStatus::Unavailable => -1,
+    };
     let ready = database == DatabaseStatus::Ok && mail_sender != MailSenderStatus::Stalled;
     let body = ReadyResponse { ready, database, mail_sender, mail_pending, hash_queue: password::queued() as u32 };
     (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))

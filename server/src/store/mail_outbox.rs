@@ -148,5 +148,13 @@ pub async fn count_pending(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status <> $1").bind(MailStatus::Sent).fetch_one(db).await
 }
 
+/// Mail not yet handed to the relay, and when the oldest of it was written.
+pub async fn backlog(db: impl AnyExecutor<'_>) -> sqlx::Result<(i64, Option<i64>)> {
+    sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE status <> $1")
+        .bind(MailStatus::Sent)
+        .fetch_one(db)
+        .await
+}
+
 text_enum!(MailStatus { Pending = "pending", Sent = "sent" });
 text_enum!(Delivery { Smtp = "smtp", DevMailbox = "dev_mailbox" });

@@ -111,6 +111,17 @@ pub fn test_database() -> Option<String> {
     }
 }
 
+/// Whether this pass of the suite is the one on `engine` (`sqlite` or `postgres`): a test of
+/// one engine's own tools (a SQLite backup, a PostgreSQL restart) runs in that pass only, and
+/// says so when skipped.
+pub fn runs_on(engine: &str) -> bool {
+    let pass = std::env::var("NETBANK_TEST_DATABASE").unwrap_or_else(|_| "sqlite".to_owned());
+    if pass != engine {
+        println!("skipped here: this test runs in the {engine} pass of the suite");
+    }
+    pass == engine
+}
+
 impl TestApp {
     /// The server's data directory (its SQLite file, unless on PostgreSQL).
     pub fn data_dir(&self) -> &std::path::Path {

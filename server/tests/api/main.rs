@@ -2,6 +2,7 @@
 //! One binary (faster to link), one file per capability.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod backup;
 mod banking_helpers;
 mod cli;
 mod connections;
@@ -17,6 +18,7 @@ mod helpers;
 mod holds;
 mod hostile;
 mod instances;
+mod keys;
 mod lockout;
 mod login;
 mod logins;
@@ -29,6 +31,7 @@ mod otp_issue;
 mod otp_login;
 mod otp_provision;
 mod otp_suspension;
+mod outage;
 mod passkeys;
 mod password;
 mod registration;
