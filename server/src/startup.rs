@@ -183,13 +183,14 @@ impl Application {
     pub fn spawn(self) -> Spawned {
         let address = format!("http://{}", self.address);
         let staff_address = self.staff.as_ref().map(|staff| format!("http://{}", staff.address));
+        let metrics_address = self.metrics.as_ref().map(|metrics| format!("http://{}", metrics.address));
         let state = self.state.clone();
         let mail = self.sender.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(self.run_until(async move {
             let _ = stopped.await;
         }));
-        Spawned { address, staff_address, state, mail, stop: Some(stop), server: Some(server) }
+        Spawned { address, staff_address, metrics_address, state, mail, stop: Some(stop), server: Some(server) }
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -246,6 +247,8 @@ pub struct Spawned {
     pub address: String,
     /// The staff console's `http://127.0.0.1:<port>`, when it listens.
     pub staff_address: Option<String>,
+    /// Prometheus's `http://127.0.0.1:<port>`, when metrics are on.
+    pub metrics_address: Option<String>,
     pub state: AppState,
     pub mail: sender::Sender,
     stop: Option<tokio::sync::oneshot::Sender<()>>,

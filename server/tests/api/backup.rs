@@ -15,7 +15,8 @@ use crate::helpers::runs_on;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_netbank-server");
 const KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
-const WORKERS: usize = 4;
+/// Two clients in a loop: a burst, not a flood that starves the suite's other tests beside it.
+const WORKERS: usize = 2;
 
 async fn start(data: &Path) -> ServerProcess {
     let args = ["--mode", "development", "--otp-key", KEY, "--auth-requests-per-minute", "100000"];
@@ -73,6 +74,7 @@ async fn a_backup_under_load_restores_with_every_acknowledged_transfer() {
     let live = tempfile::tempdir().unwrap();
     {
         let db = netbank_server::db::open(&live.path().join(DATABASE_FILE)).await.unwrap();
+        crate::helpers::hashing_for_tests();
         demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
         db.close().await;
     }

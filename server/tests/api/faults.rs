@@ -53,6 +53,7 @@ async fn post(client: &reqwest::Client, base: &str, path: &str, body: Value) -> 
 /// newcomers (branch 002, accounts 3000000…) with their 仮パスワード.
 async fn open_newcomers(data: &std::path::Path, count: usize) -> Vec<String> {
     let db = netbank_server::db::open(&data.join(DATABASE_FILE)).await.unwrap();
+    crate::helpers::hashing_for_tests();
     demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
     let mut temporaries = Vec::new();
     for i in 0..count {
@@ -313,6 +314,7 @@ async fn acknowledged_transfers_survive_sigkill_and_the_ledger_balances() {
     let data = tempfile::tempdir().unwrap();
     {
         let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+        crate::helpers::hashing_for_tests();
         demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
         db.close().await;
     }
@@ -532,6 +534,7 @@ async fn acknowledged_releases_survive_sigkill_and_no_hold_is_half_decided() {
     const HOLDS: usize = 30;
     let data = tempfile::tempdir().unwrap();
     let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    crate::helpers::hashing_for_tests();
     demo::seed(&db, &Clock::System, netbank_server::config::Mode::Development).await.unwrap();
     let id = |sql: &'static str| {
         let db = db.clone();

@@ -68,15 +68,21 @@ pub async fn spawn_app_with(dist_dir: Option<PathBuf>, policy: Policy) -> TestAp
     .await
 }
 
-/// A test server with whatever settings the test changes from the defaults.
-pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    // The tests in this process share one hashing pool, and the 100-way tests must not make
-    // their neighbours' hashes "busy": a long queue here. The bounded queue is proven on its
-    // own pool (identity::password) and through the binary (`edge.rs`).
+/// The tests in this process share one hashing pool, and the 100-way tests must not make
+/// their neighbours' hashes "busy": a long queue. Called before anything in this process
+/// hashes a password (a server's start, the demo seed): the pool is sized once, at its first
+/// hash. The bounded queue is proven on its own pool (identity::password) and through the
+/// binary (`edge.rs`).
+pub fn hashing_for_tests() {
     netbank_server::identity::password::configure(netbank_server::identity::password::PoolSize {
         queue: 100_000,
         ..Default::default()
     });
+}
+
+/// A test server with whatever settings the test changes from the defaults.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    hashing_for_tests();
     // RUST_LOG=… shows the server's log while debugging a test.
     if std::env::var_os("RUST_LOG").is_some() {
         netbank_server::telemetry::init(netbank_server::telemetry::LogFormat::Text);
@@ -123,6 +129,11 @@ pub fn runs_on(engine: &str) -> bool {
 }
 
 impl TestApp {
+    /// Where Prometheus scrapes this server, when the test turned metrics on.
+    pub fn metrics_address(&self) -> Option<&str> {
+        self._server.metrics_address.as_deref()
+    }
+
     /// The server's data directory (its SQLite file, unless on PostgreSQL).
     pub fn data_dir(&self) -> &std::path::Path {
         self._data.path()

@@ -25,6 +25,7 @@ mod logins;
 mod mail;
 mod notices;
 mod openapi;
+mod operations;
 mod operator;
 mod otp_helpers;
 mod otp_issue;
