@@ -173,7 +173,7 @@ async fn connect(path: &Path, read_only: bool) -> anyhow::Result<SqliteConnectio
         .busy_timeout(std::time::Duration::from_secs(5));
     // A backup file is a single file: reading it must not turn it into a WAL database.
     let options = if read_only { options.journal_mode(SqliteJournalMode::Delete) } else { options };
-    Ok(options.connect().await.with_context(|| format!("opening {}", path.display()))?)
+    options.connect().await.with_context(|| format!("opening {}", path.display()))
 }
 
 /// `path` with `suffix` added to its file name.
