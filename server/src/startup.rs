@@ -203,28 +203,20 @@ impl Application {
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
         tokio::task::spawn_blocking(crate::identity::environment::warm_up);
         let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
-        // One stop for both listeners: the console closes with the bank.
+        // One stop for every listener: the console and the scrape close with the bank.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
-        let console = self.staff.map(|staff| {
+        let beside = |listener, router| {
             let mut stopped = stopped.clone();
             let limits = self.connections.clone();
             tokio::spawn(async move {
                 let stop = async move {
                     let _ = stopped.wait_for(|stop| *stop).await;
                 };
-                crate::http::connections::serve(staff.listener, staff.router, limits, stop).await
+                crate::http::connections::serve(listener, router, limits, stop).await
             })
-        });
-        let scrape = self.metrics.map(|metrics| {
-            let mut stopped = stopped.clone();
-            let limits = self.connections.clone();
-            tokio::spawn(async move {
-                let stop = async move {
-                    let _ = stopped.wait_for(|stop| *stop).await;
-                };
-                crate::http::connections::serve(metrics.listener, metrics.router, limits, stop).await
-            })
-        });
+        };
+        let console = self.staff.map(|staff| beside(staff.listener, staff.router));
+        let scrape = self.metrics.map(|metrics| beside(metrics.listener, metrics.router));
         crate::http::connections::serve(self.listener, self.router, self.connections, stop).await;
         let _ = stopping.send(true);
         for listener in [console, scrape].into_iter().flatten() {

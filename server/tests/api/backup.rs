@@ -11,6 +11,7 @@ use netbank_server::operator::demo;
 use netbank_testkit::ServerProcess;
 use serde_json::{json, Value};
 
+use crate::banking_helpers::demo_burst;
 use crate::helpers::runs_on;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_netbank-server");
@@ -40,32 +41,6 @@ async fn logged_in(base: &str) -> reqwest::Client {
     client
 }
 
-/// Transfers one after another until `stop`; each acknowledged one with the moment its answer came.
-async fn transfer_until(
-    client: reqwest::Client,
-    base: String,
-    worker: usize,
-    stop: tokio::sync::watch::Receiver<bool>,
-) -> Vec<(String, Instant)> {
-    let mut acknowledged = Vec::new();
-    for n in 0.. {
-        if *stop.borrow() {
-            break;
-        }
-        let key = format!("{worker:08x}{n:024x}");
-        let body = json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings",
-            "to_account_number": "2345678", "amount": "100", "idempotency_key": key });
-        let response =
-            client.post(format!("{base}/api/transfers")).header(netbank_api::CSRF_HEADER, "1").json(&body).send().await;
-        if let Ok(response) = response {
-            if response.status() == 200 {
-                acknowledged.push((key, Instant::now()));
-            }
-        }
-    }
-    acknowledged
-}
-
 #[tokio::test]
 async fn a_backup_under_load_restores_with_every_acknowledged_transfer() {
     if !runs_on("sqlite") {
@@ -83,7 +58,7 @@ async fn a_backup_under_load_restores_with_every_acknowledged_transfer() {
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..WORKERS {
         let client = logged_in(&server.base).await;
-        workers.spawn(transfer_until(client, server.base.clone(), worker, stopped.clone()));
+        workers.spawn(demo_burst(client, server.base.clone(), worker, stopped.clone()));
     }
     // The burst is under way before the backup starts, and goes on while it runs.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -103,7 +78,8 @@ async fn a_backup_under_load_restores_with_every_acknowledged_transfer() {
     while let Some(done) = workers.join_next().await {
         acknowledged.extend(done.unwrap());
     }
-    let before: Vec<&String> = acknowledged.iter().filter(|(_, at)| *at < began).map(|(key, _)| key).collect();
+    acknowledged.retain(|answer| answer.status == 200);
+    let before: Vec<&String> = acknowledged.iter().filter(|a| a.ended < began).map(|a| &a.key).collect();
     let during = acknowledged.len() - before.len();
     assert!(before.len() >= 10 && during > 0, "{} before the backup, {during} during and after", before.len());
 

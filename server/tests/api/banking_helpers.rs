@@ -139,3 +139,40 @@ impl TestApp {
         response.json().await.unwrap()
     }
 }
+
+/// One 振替 of the demo customer's burst (`demo_burst`): its idempotency key, the status (0:
+/// no answer), how long it took and when its answer came.
+pub struct BurstAnswer {
+    pub key: String,
+    pub status: u16,
+    pub took: std::time::Duration,
+    pub ended: std::time::Instant,
+}
+
+/// demo01's 振替 of 100円 to their own savings, one after another through `client` (logged
+/// in) until `stop`; keys are unique per `worker`. After a refusal it waits as a client told
+/// Retry-After would.
+pub async fn demo_burst(
+    client: reqwest::Client,
+    base: String,
+    worker: usize,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<BurstAnswer> {
+    let mut answers = Vec::new();
+    for n in 0.. {
+        if *stop.borrow() {
+            break;
+        }
+        let key = format!("{worker:08x}{n:024x}");
+        let body = json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings",
+            "to_account_number": "2345678", "amount": "100", "idempotency_key": key });
+        let started = std::time::Instant::now();
+        let sent = client.post(format!("{base}/api/transfers")).header(netbank_api::CSRF_HEADER, "1").json(&body);
+        let status = sent.send().await.map_or(0, |response| response.status().as_u16());
+        answers.push(BurstAnswer { key, status, took: started.elapsed(), ended: std::time::Instant::now() });
+        if status != 200 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    answers
+}

@@ -12,6 +12,7 @@ use netbank_server::store::mail_outbox::{self, NewMail};
 use netbank_testkit::postgres::PgCluster;
 use serde_json::{json, Value};
 
+use crate::banking_helpers::{demo_burst, BurstAnswer};
 use crate::helpers::{runs_on, spawn_app_configured};
 
 const WORKERS: usize = 4;
@@ -25,35 +26,6 @@ impl Drop for Throwaway {
     fn drop(&mut self) {
         self.0.stop();
     }
-}
-
-/// What one request got: its key, its status (0: no answer), how long it took, when it ended.
-type Answer = (String, u16, Duration, Instant);
-
-async fn transfer_until(
-    client: reqwest::Client,
-    base: String,
-    worker: usize,
-    stop: tokio::sync::watch::Receiver<bool>,
-) -> Vec<Answer> {
-    let mut answers = Vec::new();
-    for n in 0.. {
-        if *stop.borrow() {
-            break;
-        }
-        let key = format!("{worker:08x}{n:024x}");
-        let body = json!({ "from_account": "001-1234567", "to_branch_code": "001", "to_kind": "savings",
-            "to_account_number": "2345678", "amount": "100", "idempotency_key": key });
-        let started = Instant::now();
-        let sent = client.post(format!("{base}/api/transfers")).header(netbank_api::CSRF_HEADER, "1").json(&body);
-        let status = sent.send().await.map_or(0, |response| response.status().as_u16());
-        answers.push((key, status, started.elapsed(), Instant::now()));
-        if status != 200 {
-            // A client backs off on 503 (the answer says Retry-After).
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-    answers
 }
 
 #[tokio::test]
@@ -82,7 +54,7 @@ async fn a_postgresql_restart_mid_burst_loses_nothing_and_needs_no_server_restar
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..WORKERS {
-        workers.spawn(transfer_until(client.clone(), app.url(""), worker, stopped.clone()));
+        workers.spawn(demo_burst(client.clone(), app.url(""), worker, stopped.clone()));
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
     cluster.0.halt().unwrap();
@@ -110,26 +82,26 @@ async fn a_postgresql_restart_mid_burst_loses_nothing_and_needs_no_server_restar
     };
     tokio::time::sleep(Duration::from_millis(1000)).await;
     stop.send(true).unwrap();
-    let mut answers: Vec<Answer> = Vec::new();
+    let mut answers: Vec<BurstAnswer> = Vec::new();
     while let Some(done) = workers.join_next().await {
         answers.extend(done.unwrap());
     }
 
     let statuses: std::collections::BTreeMap<u16, usize> = answers.iter().fold(Default::default(), |mut m, a| {
-        *m.entry(a.1).or_default() += 1;
+        *m.entry(a.status).or_default() += 1;
         m
     });
     assert!(statuses.keys().all(|status| [200, 503].contains(status)), "only 200 and 503: {statuses:?}");
     assert!(statuses.get(&503).copied().unwrap_or(0) >= WORKERS, "each worker met the outage: {statuses:?}");
-    let slowest = answers.iter().map(|a| a.2).max().unwrap();
+    let slowest = answers.iter().map(|a| a.took).max().unwrap();
     assert!(slowest < ANSWER_WITHIN, "slowest answer {slowest:?}");
     // Transfers go through again after the restart.
-    let after_restart = answers.iter().filter(|a| a.1 == 200 && a.3 > resumed).count();
+    let after_restart = answers.iter().filter(|a| a.status == 200 && a.ended > resumed).count();
     assert!(after_restart > 0, "no transfer went through after the restart");
 
     // Nothing acknowledged is lost.
-    let acknowledged: Vec<&Answer> = answers.iter().filter(|a| a.1 == 200).collect();
-    for (key, ..) in &acknowledged {
+    let acknowledged: Vec<&BurstAnswer> = answers.iter().filter(|a| a.status == 200).collect();
+    for BurstAnswer { key, .. } in &acknowledged {
         let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transfers WHERE idempotency_key = $1")
             .bind(key.as_str())
             .fetch_one(&app.state.db)
