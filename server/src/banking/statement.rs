@@ -2,6 +2,7 @@
 //! the same period as CSV for Excel (UTF-8 with a BOM). Periods are Japan-time days, chosen by
 //! the server's clock: 今月, 前月, 直近1週間, or 期間指定 within the last 13 months.
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
@@ -18,7 +19,7 @@ use crate::banking::jst_day;
 use crate::banking::transfer::{account_of, own_account};
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
-use crate::ids::CustomerId;
+use crate::ids::{AccountId, CustomerId};
 use crate::money::Yen;
 use crate::state::AppState;
 use crate::store::accounts::AccountRecord;
@@ -26,8 +27,6 @@ use crate::store::ledger::{self, StatementLine};
 
 /// Entries per page.
 pub const PAGE_SIZE: u32 = 20;
-/// CSV rows at most (13 months of a busy account fit many times over).
-const CSV_ROWS: i64 = 50_000;
 
 /// The days a period covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,30 +172,58 @@ pub(crate) fn formula_safe(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The CSV's text: a BOM (Excel reads UTF-8 only with one), a header, oldest first (as
-/// spreadsheets and 家計簿 software expect), CRLF line ends, fields quoted where RFC 4180
-/// needs it.
-pub fn csv(lines: Vec<StatementLine>) -> String {
-    let mut writer =
-        csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer("\u{FEFF}".as_bytes().to_vec());
-    let amount = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
-    let rows = std::iter::once(["取引日", "摘要", "お支払金額", "お預り金額", "残高"].map(String::from)).chain(
-        lines.into_iter().rev().map(entry).map(|line| {
-            [
-                line.date,
-                formula_safe(&line.description).into_owned(),
-                amount(line.withdrawal),
-                amount(line.deposit),
-                line.balance.to_string(),
-            ]
-        }),
-    );
+/// The CSV's first bytes: a BOM (Excel reads UTF-8 only with one) and the header.
+fn csv_head() -> Vec<u8> {
+    let mut head = "\u{FEFF}".as_bytes().to_vec();
+    head.extend(csv_rows(std::iter::once(["取引日", "摘要", "お支払金額", "お預り金額", "残高"].map(String::from))));
+    head
+}
+
+/// Rows as RFC 4180 wants them (quoted where needed), CRLF line ends.
+fn csv_rows(rows: impl IntoIterator<Item = [String; 5]>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for row in rows {
         // Writing to memory fails only on a field the writer cannot hold; ours are text.
         writer.write_record(&row).expect("a CSV row in memory");
     }
-    let bytes = writer.into_inner().expect("a CSV in memory");
-    String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
+    writer.into_inner().expect("a CSV in memory")
+}
+
+/// Statement lines, oldest first (as spreadsheets and 家計簿 software expect), as CSV rows.
+fn csv_lines(lines: impl IntoIterator<Item = StatementLine>) -> Vec<u8> {
+    let amount = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+    csv_rows(lines.into_iter().map(entry).map(|line| {
+        [
+            line.date,
+            formula_safe(&line.description).into_owned(),
+            amount(line.withdrawal),
+            amount(line.deposit),
+            line.balance.to_string(),
+        ]
+    }))
+}
+
+/// Lines read per batch of the CSV: its memory, whatever the period holds.
+const CSV_BATCH: i64 = 2_000;
+
+/// The whole period's CSV, read in batches by line number while it is sent: the memory of
+/// one batch, however many lines. A database error midway ends the response without its
+/// last chunk, so the browser reports a failed download instead of keeping a short file.
+fn csv_stream(db: sqlx::AnyPool, account_id: AccountId, from: i64, until: i64) -> Body {
+    let batches = futures_util::stream::try_unfold(Some(0_i64), move |after| {
+        let db = db.clone();
+        async move {
+            let Some(after) = after else { return Ok::<_, sqlx::Error>(None) };
+            let lines = ledger::statement_after(&db, account_id, from, until, after, CSV_BATCH).await?;
+            let next = match lines.len() as i64 == CSV_BATCH {
+                true => lines.last().map(|(id, _)| *id),
+                false => None,
+            };
+            Ok(Some((csv_lines(lines.into_iter().map(|(_, line)| line)), next)))
+        }
+    });
+    let head = futures_util::stream::once(async { Ok::<_, sqlx::Error>(csv_head()) });
+    Body::from_stream(futures_util::StreamExt::chain(head, batches))
 }
 
 #[utoipa::path(get, path = "/accounts/{account}/statement/csv", tag = "banking",
@@ -215,7 +242,6 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let (account, _, range) = requested(&state, current.customer_id, &key, pairs).await?;
     let (from, until) = range.bounds();
-    let lines = ledger::statement(&state.db, account.id, from, until, CSV_ROWS, 0).await?;
     let name = format!(
         "attachment; filename=\"meisai_{}-{}_{}-{}.csv\"",
         account.branch_code,
@@ -223,7 +249,7 @@ pub async fn download(
         range.from.to_string().replace('-', ""),
         range.to.to_string().replace('-', "")
     );
-    let mut response = csv(lines).into_response();
+    let mut response = csv_stream(state.db.clone(), account.id, from, until).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     headers.insert(CONTENT_DISPOSITION, HeaderValue::from_str(&name).map_err(ApiError::internal)?);
@@ -233,6 +259,13 @@ pub async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole CSV of `lines`, oldest first, as the stream sends it.
+    fn csv(lines: Vec<StatementLine>) -> String {
+        let mut bytes = csv_head();
+        bytes.extend(csv_lines(lines));
+        String::from_utf8(bytes).unwrap()
+    }
 
     fn query(period: StatementPeriod, from: &str, to: &str) -> StatementQuery {
         StatementQuery { period, from: Some(from.into()), to: Some(to.into()), page: None }
@@ -290,10 +323,9 @@ mod tests {
             amount: Yen(amount),
             balance_after: Yen(balance_after),
         };
-        // Newest first, as the store answers.
         let text = csv(vec![
-            line(1_795_478_400, "振込 デモ ハナコ", -1000, 9000),
             line(1_795_400_000, "窓口入金, 現金", 10_000, 10_000),
+            line(1_795_478_400, "振込 デモ ハナコ", -1000, 9000),
         ]);
         assert!(text.starts_with('\u{FEFF}'));
         let rows: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();

@@ -138,6 +138,39 @@ pub async fn statement(
     .await
 }
 
+/// Up to `limit` of the account's lines in `[from, until)` after line `after`, oldest first:
+/// a batch of the whole-period CSV, read by key, so each costs the same however far in.
+pub async fn statement_after(
+    db: impl AnyExecutor<'_>,
+    account_id: AccountId,
+    from: i64,
+    until: i64,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, StatementLine)>> {
+    let rows: Vec<NumberedLine> = sqlx::query_as(
+        "SELECT l.id, e.occurred_at, l.description, l.amount, l.balance_after
+         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+         WHERE l.account_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3 AND l.id > $4
+         ORDER BY l.id LIMIT $5",
+    )
+    .bind(account_id)
+    .bind(from)
+    .bind(until)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.line)).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct NumberedLine {
+    id: i64,
+    #[sqlx(flatten)]
+    line: StatementLine,
+}
+
 pub async fn count_statement(
     db: impl AnyExecutor<'_>,
     account_id: AccountId,
