@@ -126,18 +126,23 @@ pub struct MissingOtpKey(pub String);
 /// How long a client should wait before asking again while the database is away.
 const DATABASE_RETRY_SECONDS: i64 = 5;
 
-/// The database cannot be reached (stopped, restarting, the pool's wait ran out): the
-/// request did nothing, and asking again later will work. Any other database error is a
-/// fault of ours.
+/// The database cannot be reached or cannot take this request now (stopped, restarting, the
+/// pool's wait over, SQLite still locked by another writer after its busy wait): asking again
+/// later will work. Any other database error is a fault of ours.
 pub fn database_unreachable(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
         sqlx::Error::WorkerCrashed => true,
-        // PostgreSQL's class 08 (connection exception) and 57P01–57P03 (shut down by the
-        // administrator, crash shutdown, cannot connect now).
-        sqlx::Error::Database(error) => error
-            .code()
-            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        sqlx::Error::Database(error) => {
+            let code = error.code().unwrap_or_default();
+            match error.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+                Some(_) => code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+                // PostgreSQL's class 08 (connection exception) and 57P01–57P03 (shut down by
+                // the administrator, crash shutdown, cannot connect now).
+                None => code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03"),
+            }
+        }
         _ => false,
     }
 }

@@ -48,6 +48,9 @@ async fn prometheus_scrapes_the_server_and_reads_its_counters_back() {
         assert_eq!(app.login("metrics01", "wrong-password").await.status(), 401);
     }
     app.logged_in("metrics01", "kumo4821").await;
+    // A method made up by a client is no label of its own (a series per request otherwise).
+    let made_up = reqwest::Method::from_bytes(b"ZZZMADEUP").unwrap();
+    app.client.request(made_up, app.url("/api/health")).send().await.unwrap();
     let text = reqwest::get(format!("{metrics}/metrics")).await.unwrap().text().await.unwrap();
     for family in [
         "netbank_http_requests_total{",
@@ -61,6 +64,8 @@ async fn prometheus_scrapes_the_server_and_reads_its_counters_back() {
         assert!(text.contains(family), "{family} in\n{text}");
     }
     assert!(text.contains(r#"route="/api/login""#), "requests are labelled by route template");
+    assert!(text.contains("# HELP netbank_logins_total"), "families are described");
+    assert!(!text.contains("ZZZMADEUP") && text.contains(r#"method="other""#));
     // No customer in any label: not the login ID, not an account, not a session.
     assert!(!text.contains("metrics01"), "a login ID in the metrics");
 

@@ -13,7 +13,7 @@ use netbank_testkit::postgres::PgCluster;
 use serde_json::{json, Value};
 
 use crate::banking_helpers::{demo_burst, BurstAnswer};
-use crate::helpers::{runs_on, spawn_app_configured};
+use crate::helpers::{error_reason, runs_on, spawn_app, spawn_app_configured};
 
 const WORKERS: usize = 4;
 /// The longest any request may take, the database gone or not: well inside the deadline.
@@ -135,4 +135,30 @@ async fn a_postgresql_restart_mid_burst_loses_nothing_and_needs_no_server_restar
         resumed - halted,
         acknowledged.len()
     );
+}
+
+/// SQLite kept locked by another writer past the server's busy wait (a long operator job, a
+/// stuck process): the request that cannot write answers 503 with Retry-After, not 500, and
+/// the proxy's check says so at once.
+#[tokio::test]
+async fn a_sqlite_database_locked_past_its_wait_answers_503_not_500() {
+    use sqlx::Connection;
+    if !runs_on("sqlite") {
+        return;
+    }
+    let app = spawn_app().await;
+    app.registered_customer("locked01", "kumo4821").await;
+    let file = app.data_dir().join(netbank_server::config::DATABASE_FILE);
+    let mut holder = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.unwrap();
+    let started = Instant::now();
+    let ready = app.get("/api/ready").await;
+    assert_eq!(ready.status(), 503);
+    assert!(started.elapsed() < Duration::from_secs(3), "ready in {:?}", started.elapsed());
+    let response = app.login("locked01", "kumo4821").await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(error_reason(response).await, netbank_api::ErrorReason::ServiceUnavailable);
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    assert_eq!(app.login("locked01", "kumo4821").await.status(), 200, "served again once the lock is gone");
 }
