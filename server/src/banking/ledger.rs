@@ -105,6 +105,8 @@ pub struct TrialBalance {
     pub mismatched: Vec<String>,
     /// Lines whose balance-after does not follow from the line before.
     pub broken_running_balances: i64,
+    /// Lines whose time is not their entry's (入出金明細 would list them in the wrong period).
+    pub misdated_lines: i64,
     /// Entries whose lines do not sum to zero (or have none).
     pub unbalanced_entries: Vec<i64>,
     /// Customer accounts' total, and each house account's.
@@ -121,6 +123,7 @@ impl TrialBalance {
     pub fn holds(&self) -> bool {
         self.mismatched.is_empty()
             && self.broken_running_balances == 0
+            && self.misdated_lines == 0
             && self.unbalanced_entries.is_empty()
             && self.total == 0
             && self.overflow.is_none()
@@ -131,6 +134,7 @@ impl TrialBalance {
             accounts: 0,
             mismatched: Vec::new(),
             broken_running_balances: 0,
+            misdated_lines: 0,
             unbalanced_entries: Vec::new(),
             customer_total: 0,
             house: Vec::new(),
@@ -177,6 +181,7 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     let house = journal::house_sums(&mut *tx).await?;
     let unbalanced_entries = journal::unbalanced_entries(&mut *tx).await?.into_iter().map(|(id, _)| id).collect();
     let broken_running_balances = journal::broken_running_balances(&mut *tx).await?;
+    let misdated_lines = journal::misdated_lines(&mut *tx).await?;
     tx.rollback().await?;
     let customer_total = sums.values().try_fold(0i64, |total, sum| total.checked_add(*sum));
     let house_total = house.iter().try_fold(0i64, |total, (_, sum)| total.checked_add(*sum));
@@ -188,6 +193,7 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
         accounts: balances.len(),
         mismatched,
         broken_running_balances,
+        misdated_lines,
         unbalanced_entries,
         customer_total,
         house,

@@ -210,13 +210,13 @@ const CSV_BATCH: i64 = 2_000;
 /// one batch, however many lines. A database error midway ends the response without its
 /// last chunk, so the browser reports a failed download instead of keeping a short file.
 fn csv_stream(db: sqlx::AnyPool, account_id: AccountId, from: i64, until: i64) -> Body {
-    let batches = futures_util::stream::try_unfold(Some(0_i64), move |after| {
+    let batches = futures_util::stream::try_unfold(Some((i64::MIN, 0_i64)), move |after| {
         let db = db.clone();
         async move {
             let Some(after) = after else { return Ok::<_, sqlx::Error>(None) };
             let lines = ledger::statement_after(&db, account_id, from, until, after, CSV_BATCH).await?;
             let next = match lines.len() as i64 == CSV_BATCH {
-                true => lines.last().map(|(id, _)| *id),
+                true => lines.last().map(|(key, _)| *key),
                 false => None,
             };
             Ok(Some((csv_lines(lines.into_iter().map(|(_, line)| line)), next)))

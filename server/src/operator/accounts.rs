@@ -114,6 +114,9 @@ pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
     if let Some(why) = &trial.overflow {
         text.push_str(&format!("OVERFLOW {why}\n"));
     }
+    if trial.misdated_lines > 0 {
+        text.push_str(&format!("MISDATED: {} lines whose time is not their entry's\n", trial.misdated_lines));
+    }
     if trial.broken_running_balances > 0 {
         text.push_str(&format!("BROKEN running balance on {} lines\n", trial.broken_running_balances));
     }

@@ -74,6 +74,7 @@ const TABLES: &[Table] = &[
             ("amount", Int),
             ("balance_after", Int),
             ("description", Text),
+            ("occurred_at", Int),
         ],
     },
     Table {

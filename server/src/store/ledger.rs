@@ -75,7 +75,8 @@ pub async fn insert_account_line(
     description: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, (SELECT occurred_at FROM journal_entries WHERE id = $1))",
     )
     .bind(entry_id)
     .bind(account_id)
@@ -94,13 +95,16 @@ pub async fn insert_house_line(
     amount: Yen,
     description: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO journal_lines (entry_id, house_account, amount, description) VALUES ($1, $2, $3, $4)")
-        .bind(entry_id)
-        .bind(house.as_str())
-        .bind(amount)
-        .bind(description)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO journal_lines (entry_id, house_account, amount, description, occurred_at)
+         VALUES ($1, $2, $3, $4, (SELECT occurred_at FROM journal_entries WHERE id = $1))",
+    )
+    .bind(entry_id)
+    .bind(house.as_str())
+    .bind(amount)
+    .bind(description)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -113,8 +117,13 @@ pub struct StatementLine {
     pub balance_after: Yen,
 }
 
-/// The account's lines in `[from, until)` (unix seconds), newest first. Lines are numbered in
-/// the order their balances were computed, so that order is the balance's.
+const STATEMENT_PAGE: &str = "SELECT occurred_at, description, amount, balance_after FROM journal_lines
+     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+     ORDER BY occurred_at DESC, id DESC LIMIT $4 OFFSET $5";
+
+/// The account's lines in `[from, until)` (unix seconds), newest first: a seek on the
+/// account's time index, then the page (a line's time is its entry's; lines of one time keep
+/// the order their balances were computed in).
 pub async fn statement(
     db: impl AnyExecutor<'_>,
     account_id: AccountId,
@@ -123,45 +132,34 @@ pub async fn statement(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<StatementLine>> {
-    sqlx::query_as(
-        "SELECT e.occurred_at, l.description, l.amount, l.balance_after
-         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-         WHERE l.account_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3
-         ORDER BY l.id DESC LIMIT $4 OFFSET $5",
-    )
-    .bind(account_id)
-    .bind(from)
-    .bind(until)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await
+    sqlx::query_as(STATEMENT_PAGE).bind(account_id).bind(from).bind(until).bind(limit).bind(offset).fetch_all(db).await
 }
 
-/// Up to `limit` of the account's lines in `[from, until)` after line `after`, oldest first:
-/// a batch of the whole-period CSV, read by key, so each costs the same however far in.
+/// Up to `limit` of the account's lines in `[from, until)` after `after` (a line's time and
+/// id), oldest first: a batch of the whole-period CSV, read by key on the time index, so each
+/// costs the same however far in.
 pub async fn statement_after(
     db: impl AnyExecutor<'_>,
     account_id: AccountId,
     from: i64,
     until: i64,
-    after: i64,
+    after: (i64, i64),
     limit: i64,
-) -> sqlx::Result<Vec<(i64, StatementLine)>> {
+) -> sqlx::Result<Vec<((i64, i64), StatementLine)>> {
     let rows: Vec<NumberedLine> = sqlx::query_as(
-        "SELECT l.id, e.occurred_at, l.description, l.amount, l.balance_after
-         FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-         WHERE l.account_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3 AND l.id > $4
-         ORDER BY l.id LIMIT $5",
+        "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
+         WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND (occurred_at, id) > ($4, $5)
+         ORDER BY occurred_at, id LIMIT $6",
     )
     .bind(account_id)
     .bind(from)
     .bind(until)
-    .bind(after)
+    .bind(after.0)
+    .bind(after.1)
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row.line)).collect())
+    Ok(rows.into_iter().map(|row| ((row.line.occurred_at, row.id), row.line)).collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -178,8 +176,7 @@ pub async fn count_statement(
     until: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-         WHERE l.account_id = $1 AND e.occurred_at >= $2 AND e.occurred_at < $3",
+        "SELECT COUNT(*) FROM journal_lines WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
     )
     .bind(account_id)
     .bind(from)
@@ -224,6 +221,16 @@ pub async fn broken_running_balances(db: impl AnyExecutor<'_>) -> sqlx::Result<i
     .await
 }
 
+/// Lines whose time is not their entry's (statements find lines by their own time).
+pub async fn misdated_lines(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+         WHERE l.occurred_at IS NULL OR l.occurred_at <> e.occurred_at",
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// What was paid into the account at the counter (`deposit` entries) since `since`: the
 /// day's total that one person may take alone.
 pub async fn deposits_since(db: impl AnyExecutor<'_>, account_id: AccountId, since: i64) -> sqlx::Result<i64> {
@@ -236,4 +243,29 @@ pub async fn deposits_since(db: impl AnyExecutor<'_>, account_id: AccountId, sin
     .bind(since)
     .fetch_one(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement page is a range of the account's time index, read in its order: no scan
+    /// of the account's history, no join, no sort.
+    #[tokio::test]
+    async fn a_statement_page_seeks_the_accounts_time_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::open(&dir.path().join("plan.sqlite3")).await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {STATEMENT_PAGE}"))
+            .bind(1_i64)
+            .bind(0_i64)
+            .bind(1_i64)
+            .bind(20_i64)
+            .bind(0_i64)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
+        assert_eq!(steps.len(), 1, "{steps:?}");
+        assert!(steps[0].starts_with("SEARCH journal_lines USING INDEX journal_lines_account_time"), "{steps:?}");
+    }
 }

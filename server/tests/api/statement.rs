@@ -141,14 +141,14 @@ async fn the_csv_holds_every_line_of_a_60000_line_period() {
             vec![LINES, start],
         ),
         (
-            "INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description)
-             SELECT id, $1, 1, ROW_NUMBER() OVER (ORDER BY id), '窓口入金' FROM journal_entries
+            "INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description, occurred_at)
+             SELECT id, $1, 1, ROW_NUMBER() OVER (ORDER BY id), '窓口入金', occurred_at FROM journal_entries
              WHERE occurred_at >= $2 AND occurred_at < $3 ORDER BY id",
             vec![account.id.0, start, start + LINES],
         ),
         (
-            "INSERT INTO journal_lines (entry_id, house_account, amount, description)
-             SELECT id, 'cash', -1, '窓口入金' FROM journal_entries WHERE occurred_at >= $1 AND occurred_at < $2",
+            "INSERT INTO journal_lines (entry_id, house_account, amount, description, occurred_at)
+             SELECT id, 'cash', -1, '窓口入金', occurred_at FROM journal_entries WHERE occurred_at >= $1 AND occurred_at < $2",
             vec![start, start + LINES],
         ),
         ("UPDATE accounts SET balance = balance + $1 WHERE id = $2", vec![LINES, account.id.0]),
