@@ -61,9 +61,17 @@ pub struct InUse {
 }
 
 /// Marks the database at `database` in use by this process (shared: several servers and
-/// a restart may overlap). After the database is opened: the file exists.
+/// a restart may overlap). Before SQLite opens it, so a restore cannot rename a file between
+/// the two: a missing file is made here, empty (SQLite takes an empty file as a new database)
+/// and readable by its owner only.
 pub fn hold(database: &Path) -> anyhow::Result<InUse> {
-    let file = File::open(database).with_context(|| format!("opening {}", database.display()))?;
+    if let Some(dir) = database.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(database).with_context(|| format!("opening {}", database.display()))?;
     lock(&file, libc::LOCK_SH).map_err(|_| {
         anyhow::anyhow!("{} is being restored (db restore holds it): start the server after it", database.display())
     })?;
@@ -165,22 +173,37 @@ pub async fn restore(from: &Path, database: &Path, now: i64) -> anyhow::Result<(
     let summary = match prepared.await {
         Ok(summary) => summary,
         Err(error) => {
-            let _ = std::fs::remove_file(&incoming);
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(sibling(&incoming, suffix));
+            }
             return Err(error);
         }
     };
-    let replaced = match current.is_some() {
-        true => {
-            let aside = sibling(database, &format!(".replaced-{now}"));
-            for suffix in ["", "-wal", "-shm"] {
+    // Whatever is there goes aside together, the WAL too even without its database: a
+    // WAL left beside the restored file would be replayed into it.
+    let present: Vec<&str> = ["", "-wal", "-shm", "-journal"]
+        .into_iter()
+        .filter(|suffix| sibling(database, suffix).symlink_metadata().is_ok())
+        .collect();
+    let replaced = match present.is_empty() {
+        true => None,
+        false => {
+            // A name no earlier restore used (two in one second keep both).
+            let aside = (0..)
+                .map(|n| match n {
+                    0 => sibling(database, &format!(".replaced-{now}")),
+                    n => sibling(database, &format!(".replaced-{now}-{n}")),
+                })
+                .find(|aside| {
+                    ["", "-wal", "-shm", "-journal"].iter().all(|s| sibling(aside, s).symlink_metadata().is_err())
+                })
+                .expect("an unused name");
+            for suffix in present {
                 let (current, kept) = (sibling(database, suffix), sibling(&aside, suffix));
-                if current.exists() {
-                    std::fs::rename(&current, &kept).with_context(|| format!("moving {} aside", current.display()))?;
-                }
+                std::fs::rename(&current, &kept).with_context(|| format!("moving {} aside", current.display()))?;
             }
             Some(aside)
         }
-        false => None,
     };
     std::fs::rename(&incoming, database)?;
     sync_dir(database)?;
@@ -321,5 +344,27 @@ mod tests {
             assert_eq!(std::fs::read(&database).unwrap(), before, "{} replaced nothing", bad.display());
             assert!(!sibling(&database, ".restoring").exists());
         }
+    }
+
+    #[tokio::test]
+    async fn a_restore_keeps_every_database_it_replaces_and_never_inherits_a_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("netbank.sqlite3");
+        crate::db::open(&database).await.unwrap().close().await;
+        let copy = dir.path().join("copy.sqlite3");
+        backup(&database, &copy).await.unwrap();
+        // Two restores in one second: both replaced databases are kept.
+        let (_, first) = restore(&copy, &database, 7).await.unwrap();
+        let (_, second) = restore(&copy, &database, 7).await.unwrap();
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert_ne!(first, second);
+        assert!(first.exists() && second.exists());
+        // A WAL left behind by a database that is gone goes aside too, not into the restore.
+        std::fs::remove_file(&database).unwrap();
+        std::fs::write(sibling(&database, "-wal"), b"frames of another database").unwrap();
+        let (_, third) = restore(&copy, &database, 8).await.unwrap();
+        assert!(!sibling(&database, "-wal").exists());
+        assert_eq!(std::fs::read(sibling(&third.unwrap(), "-wal")).unwrap(), b"frames of another database");
+        assert!(check(&database).await.is_ok());
     }
 }

@@ -66,13 +66,14 @@ impl Application {
             (None, Mode::Production) => None,
         };
         let from: Mailbox = settings.mail.from.parse().map_err(|e| anyhow::anyhow!("NETBANK_MAIL_FROM: {e}"))?;
-        let db = settings.open_database().await?;
-        // Held while serving: `db restore` refuses to replace a database a server is using.
+        // Held while serving, taken before SQLite opens the file: `db restore` refuses to
+        // replace a database a server is using.
         let sqlite_file = match &settings.database_url {
             None => Some(settings.database_path()),
             Some(url) => crate::backup::sqlite_file(url),
         };
         let in_use = sqlite_file.as_deref().map(crate::backup::hold).transpose()?;
+        let db = settings.open_database().await?;
         for key_id in crate::store::otp_tokens::secret_key_ids(&db).await? {
             anyhow::ensure!(
                 secrets.knows(&key_id),
