@@ -166,26 +166,17 @@ pub async fn record_by(db: impl AnyExecutor<'_>, now: i64, event: AuditEvent, ac
 fn count(event: &AuditEvent) {
     let outcome = event.result.as_str();
     counters::audited(event.event.as_str(), outcome);
-    let login = match event.event {
-        AuditAction::Login => Some("password"),
-        AuditAction::LoginOtp => Some("otp"),
-        AuditAction::LoginPasskey => Some("passkey"),
-        AuditAction::StaffLogin => Some("staff_passkey"),
-        _ => None,
-    };
-    if let Some(method) = login {
-        counters::login(method, outcome);
-    }
-    let money = match event.event {
-        AuditAction::Transfer => Some("transfer"),
-        AuditAction::TransferHold => Some("hold"),
-        AuditAction::TransferRelease => Some("hold_release"),
-        AuditAction::TransferReject => Some("hold_reject"),
-        AuditAction::Deposit => Some("counter_deposit"),
-        _ => None,
-    };
-    if let Some(kind) = money {
-        counters::money(kind, outcome);
+    match event.event {
+        AuditAction::Login => counters::login("password", outcome),
+        AuditAction::LoginOtp => counters::login("otp", outcome),
+        AuditAction::LoginPasskey => counters::login("passkey", outcome),
+        AuditAction::StaffLogin => counters::login("staff_passkey", outcome),
+        AuditAction::Transfer => counters::money("transfer", outcome),
+        AuditAction::TransferHold => counters::money("hold", outcome),
+        AuditAction::TransferRelease => counters::money("hold_release", outcome),
+        AuditAction::TransferReject => counters::money("hold_reject", outcome),
+        AuditAction::Deposit => counters::money("counter_deposit", outcome),
+        _ => {}
     }
 }
 

@@ -726,7 +726,7 @@ impl Cli {
                 let database = embedded_database(&common, "db restore")?;
                 let now = Clock::System.now();
                 let (summary, replaced) = crate::backup::restore(&from, &database, now).await?;
-                // Brings an older backup's schema up to date, and records the restore in it.
+                // The restored database records its own restore.
                 record_database_event(&common, AuditAction::DatabaseRestore, format!("from={}", from.display()), now)
                     .await?;
                 println!("restored {} from {}: {summary}", database.display(), from.display());
@@ -961,7 +961,7 @@ async fn deposit_approval_above(db: &sqlx::AnyPool) -> anyhow::Result<i64> {
 }
 
 /// The operator's database: the same one the server uses.
-/// Records a backup or restore in the database (opening it migrates an older backup's schema).
+/// Records a backup or restore in the database's audit log.
 async fn record_database_event(
     common: &CommonArgs,
     action: AuditAction,
