@@ -13,7 +13,9 @@ use crate::input::{
     AccountNumber, ActivationPassword, Amount, BranchCode, IdempotencyKey, InputError, KanaName, LimitAmount, LoginId,
     LoginPassword, MailAddress, NewPassword, NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
 };
+use crate::input::{BillCategory, BillConfirmation, BillNumber, BillerNumber};
 use crate::otp::{IssueTokenRequest, OtpRequest, ProvisionRequest, TokenMethod};
+use crate::payeasy::{BillApprovalRequest, BillPaymentRequest, BillQuery};
 
 /// The checked values, or every field's refusal in the order of the form.
 pub type Checked<T> = Result<T, Vec<InputError>>;
@@ -275,12 +277,86 @@ impl TransferLimitRequest {
     }
 }
 
+/// A ペイジー bill as asked for; whether it exists, and whether the biller needs its 納付区分,
+/// is the server's to say.
+#[derive(Debug, Clone)]
+pub struct Bill {
+    pub from: (BranchCode, AccountNumber),
+    pub biller: BillerNumber,
+    pub number: BillNumber,
+    pub confirmation: BillConfirmation,
+    /// `None`: left empty.
+    pub category: Option<BillCategory>,
+}
+
+fn bill(v: &mut Verdicts, q: &BillQuery) -> Option<Bill> {
+    let from = v.take(account_key(&q.from_account, "from_account"));
+    let biller = v.take(BillerNumber::parse(&q.biller_number));
+    let number = v.take(BillNumber::parse(&q.bill_number));
+    let confirmation = v.take(BillConfirmation::parse(&q.confirmation_number));
+    let category = match q.category.trim() {
+        "" => Some(None),
+        given => v.take(BillCategory::parse(given)).map(Some),
+    };
+    Some(Bill { from: from?, biller: biller?, number: number?, confirmation: confirmation?, category: category? })
+}
+
+impl BillQuery {
+    pub fn check(&self) -> Checked<Bill> {
+        let mut v = Verdicts::default();
+        let checked = bill(&mut v, self);
+        v.finish(checked)
+    }
+}
+
+/// A confirmation of 払込内容の確認: its bill and the quote's key.
+fn bill_confirmation(q: &BillQuery, key: &str) -> Checked<(Bill, IdempotencyKey)> {
+    let mut v = Verdicts::default();
+    let bill = bill(&mut v, q);
+    let key = v.take(IdempotencyKey::parse(key));
+    v.finish(bill.zip(key))
+}
+
+impl BillPaymentRequest {
+    pub fn check(&self) -> Checked<(Bill, IdempotencyKey)> {
+        bill_confirmation(&self.query, &self.idempotency_key)
+    }
+}
+
+impl BillApprovalRequest {
+    pub fn check(&self) -> Checked<(Bill, IdempotencyKey)> {
+        bill_confirmation(&self.query, &self.idempotency_key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn fields<T>(checked: Checked<T>) -> Vec<&'static str> {
         checked.err().unwrap_or_default().iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_bill_query_names_each_wrong_number_and_takes_an_empty_category() {
+        let query = BillQuery {
+            from_account: "001-1234567".into(),
+            biller_number: "002".into(),
+            bill_number: "x".into(),
+            confirmation_number: "1234567".into(),
+            category: "1234".into(),
+        };
+        assert_eq!(fields(query.check()), ["biller_number", "bill_number", "confirmation_number", "category"]);
+        let fine = BillQuery {
+            biller_number: "００２００".into(),
+            bill_number: "1234 5678".into(),
+            confirmation_number: "0123".into(),
+            category: " ".into(),
+            ..query
+        };
+        let Ok(bill) = fine.check() else { panic!("a well-formed query") };
+        assert_eq!((bill.biller.as_str(), bill.number.as_str()), ("00200", "12345678"));
+        assert!(bill.category.is_none());
     }
 
     #[test]

@@ -115,6 +115,21 @@ pub enum ErrorReason {
     /// given (a misconfigured instance): nothing was checked or changed; the bank must fix
     /// the server's keys.
     OtpKeyUnavailable,
+    /// ペイジー: no 収納機関 with that number takes payments here.
+    BillerNotFound,
+    /// ペイジー: the 納付番号 (お客様番号), 確認番号 and 納付区分 match no bill of that biller.
+    /// Counted: ten in a day stop ペイジー for the rest of it.
+    BillNotFound,
+    /// ペイジー: the bill has been paid.
+    BillAlreadyPaid,
+    /// ペイジー: the bill's 納付期限 has passed.
+    BillOverdue,
+    /// ペイジー: ten wrong numbers today stopped it until tomorrow.
+    PayeasyStopped,
+    /// ペイジー: stopped six times; the branch must resume it.
+    PayeasyLocked,
+    /// ペイジー: the payment would take the day's ペイジー past its own daily limit.
+    PayeasyLimitExceeded,
 }
 
 impl ErrorReason {
@@ -228,7 +243,22 @@ impl ErrorReason {
                 "ただいまワンタイムパスワードを確認できません。しばらくしてから再度お試しください。解決しない場合は、お取引店へご連絡ください。"
             }
             Self::NewAuthenticatorWaiting => {
-                "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込と振込限度額の引き上げはできません。"
+                "新しい認証方式の登録から所定の時間が経過するまで、初めての振込先への振込・初めての収納機関への払込と振込限度額の引き上げはできません。"
+            }
+            Self::BillerNotFound => "入力された収納機関番号の収納機関はありません。収納機関番号をご確認ください。",
+            Self::BillNotFound => {
+                "納付番号（お客様番号）・確認番号・納付区分のいずれかが正しくありません。払込書の番号をご確認ください。所定の回数以上誤ると、本日はペイジーをご利用いただけなくなります。"
+            }
+            Self::BillAlreadyPaid => "この料金はすでに払込済みです。払込照会でご確認ください。",
+            Self::BillOverdue => "納付期限を過ぎているため、ペイジーでは払い込めません。収納機関へお問い合わせください。",
+            Self::PayeasyStopped => {
+                "納付番号（お客様番号）・確認番号を所定の回数以上誤ったため、本日はペイジーをご利用いただけません。明日以降にお手続きください。"
+            }
+            Self::PayeasyLocked => {
+                "納付番号（お客様番号）・確認番号の誤りによる利用停止が所定の回数に達したため、ペイジーを停止しています。お取引店で利用再開のお手続きをしてください。"
+            }
+            Self::PayeasyLimitExceeded => {
+                "1日あたりのペイジー払込限度額を超えるため、お取引できません。本日の払込可能額をご確認ください。"
             }
         }
     }

@@ -16,6 +16,7 @@ pub mod jst;
 pub mod logins;
 pub mod otp;
 pub mod passkey;
+pub mod payeasy;
 pub mod staff;
 #[cfg(feature = "totp")]
 pub mod totp;

@@ -160,7 +160,12 @@ async fn a_new_token_waits_a_day_before_paying_someone_new_and_the_screen_says_u
     browser.press("振込").await?;
     browser.transfer_to_hanako("5000").await?;
     browser.press("確認画面へ").await?;
-    browser.text_containing("[role=alert]", "初めての振込先への振込と振込限度額の引き上げはできません").await?;
+    browser
+        .text_containing(
+            "[role=alert]",
+            "初めての振込先への振込、初めての収納機関へのペイジーでの払込と振込限度額の引き上げはできません",
+        )
+        .await?;
     browser.text_containing("[role=alert]", "以降にご利用ください").await?;
     browser.screen("BTF011").await?;
     assert!(!browser.scrolls_sideways().await?, "the refusal fits a phone");

@@ -61,6 +61,11 @@ actions! {
     PayeeFlagAdd => "payee_flag_add",
     PayeeFlagRemove => "payee_flag_remove",
     PayeeLookup => "payee_lookup",
+    PayeasyBillImport => "payeasy_bill_import",
+    PayeasyBillerAdd => "payeasy_biller_add",
+    PayeasyPayment => "payeasy_payment",
+    PayeasyResume => "payeasy_resume",
+    PayeasyStop => "payeasy_stop",
     ProposalApprove => "proposal_approve",
     ProposalCreate => "proposal_create",
     ProposalReject => "proposal_reject",
@@ -176,6 +181,7 @@ fn count(event: &AuditEvent) {
         AuditAction::TransferRelease => counters::money("hold_release", outcome),
         AuditAction::TransferReject => counters::money("hold_reject", outcome),
         AuditAction::Deposit => counters::money("counter_deposit", outcome),
+        AuditAction::PayeasyPayment => counters::money("payeasy", outcome),
         _ => {}
     }
 }

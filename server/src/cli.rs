@@ -94,6 +94,9 @@ pub enum Command {
     /// Operator: 振込 the bank holds for checking (出金停止).
     #[command(subcommand)]
     Transfer(TransferCommand),
+    /// Operator: ペイジー's 収納機関, their bills, the day's settlement, a customer's stop.
+    #[command(subcommand)]
+    Payeasy(crate::cli_payeasy::PayeasyCommand),
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -516,6 +519,10 @@ pub struct PolicyArgs {
     /// 振込手数料 below/from 30,000円: `same_branch=0/0,other_branch=110/220` (default: free).
     #[arg(long, env = "NETBANK_TRANSFER_FEES", default_value = "same_branch=0/0,other_branch=0/0")]
     pub transfer_fees: FeeTable,
+    /// ペイジー's own limit per day (yen, fees included), counted apart from 振込 and never above
+    /// the customer's 1日あたりの振込限度額 in force.
+    #[arg(long, env = "NETBANK_PAYEASY_DAILY_LIMIT", default_value_t = TransferPolicy::default().payeasy_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
+    pub payeasy_daily_limit: i64,
     /// Payee lookups (a name for someone else's account number) a customer may make per hour.
     #[arg(long, env = "NETBANK_PAYEE_LOOKUPS_PER_HOUR", default_value_t = TransferPolicy::default().lookups_per_hour)]
     pub payee_lookups_per_hour: u32,
@@ -587,6 +594,7 @@ impl PolicyArgs {
                     window_days: self.hold_window_days,
                 }),
                 lookups_per_hour: self.payee_lookups_per_hour,
+                payeasy_daily_limit: Yen(self.payeasy_daily_limit),
             },
             enrolment: EnrolmentPolicy {
                 address_age_days: self.enrolment_address_age_days,
@@ -804,6 +812,10 @@ impl Cli {
                         crate::operator::holds::reject(&db, &Clock::System, &receipt, &reason, &actor).await
                     }
                 }
+            }
+            Command::Payeasy(command) => {
+                let db = open(&common).await?;
+                crate::cli_payeasy::run(&db, command).await
             }
             Command::Ledger(LedgerCommand::Check) => {
                 let db = open(&common).await?;

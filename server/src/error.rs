@@ -65,7 +65,13 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::PayeeNotFound
         | ErrorReason::RequesterNameLocked
         | ErrorReason::NightLimitExceeded
-        | ErrorReason::PerTransferLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorReason::PerTransferLimitExceeded
+        | ErrorReason::BillerNotFound
+        | ErrorReason::BillNotFound
+        | ErrorReason::BillOverdue
+        | ErrorReason::PayeasyLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorReason::BillAlreadyPaid => StatusCode::CONFLICT,
+        ErrorReason::PayeasyStopped | ErrorReason::PayeasyLocked => StatusCode::FORBIDDEN,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
         ErrorReason::PasskeyRefused | ErrorReason::PasskeyChallengeExpired => StatusCode::UNAUTHORIZED,

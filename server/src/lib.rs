@@ -7,6 +7,7 @@ pub mod backup;
 pub mod banking;
 pub mod calendar;
 pub mod cli;
+pub mod cli_payeasy;
 pub mod clock;
 pub mod config;
 pub mod counters;

@@ -87,6 +87,9 @@ pub struct TransferPolicy {
     /// 夜間: the most one 振込 may be (fee included) during the night hours; `None`: no night
     /// limit.
     pub night: Option<NightLimit>,
+    /// ペイジー's own limit per day (fees included), counted apart from 振込; never above the
+    /// customer's 1日あたりの振込限度額 in force, so a raise waits as that limit's raises do.
+    pub payeasy_daily_limit: Yen,
 }
 
 /// A lower limit per 振込 at night (Japan time), when a customer is least likely to notice a
@@ -126,6 +129,7 @@ impl Default for TransferPolicy {
             lookups_per_hour: 30,
             hold: Some(HoldRule::default()),
             night: None,
+            payeasy_daily_limit: Yen(1_000_000),
         }
     }
 }

@@ -12,6 +12,7 @@ mod notice_address;
 mod otp;
 mod passkey_name;
 mod password;
+mod payeasy;
 
 pub use account::{AccountNumber, BranchCode};
 pub use login_id::LoginId;
@@ -20,6 +21,7 @@ pub use notice_address::NoticeAddress;
 pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
 pub use passkey_name::PasskeyName;
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};
+pub use payeasy::{BillCategory, BillConfirmation, BillNumber, BillerNumber};
 
 /// How a rule's field is shown, so every screen that asks for it says the same: the hint
 /// under its label, and the longest input the browser lets through (digit fields take a

@@ -1,12 +1,14 @@
 //! 口座情報 and 振込・振替: the ledger (`ledger`: every movement an entry whose lines sum to
 //! zero), 入出金明細 (`statement`), the transfer itself (`transfer`: 入力 → 確認 → 完了, exactly
 //! once, confirmed by the one-time password for 振込), 登録振込先 and the payee lookup
-//! (`payees`), 1日あたりの振込限度額 (`limit`) and the bank's rules (`policy`).
+//! (`payees`), 1日あたりの振込限度額 (`limit`), the bank's rules (`policy`) and 税金・各種料金の
+//! 払込 (`payeasy`).
 
 pub mod history;
 pub mod holds;
 pub mod ledger;
 pub mod limit;
+pub mod payeasy;
 pub mod payees;
 pub mod policy;
 pub mod risk;

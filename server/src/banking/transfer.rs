@@ -334,7 +334,7 @@ async fn ensure_own_name(db: impl sqlx::any::AnyExecutor<'_>, plan: &Plan) -> Re
 }
 
 /// A fresh key for one confirmation screen: 128 random bits.
-fn new_idempotency_key() -> String {
+pub(crate) fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -539,15 +539,30 @@ pub async fn execute(
 /// stays spent (its use commits with the refusal's audit record), so one phished code cannot
 /// be tried again on a smaller amount or another payee.
 async fn refuse_spent(
-    mut tx: Transaction<'static, Any>,
+    tx: Transaction<'static, Any>,
     client: &ClientAddr,
     customer_id: CustomerId,
     error: TransferError,
     now: i64,
 ) -> ApiError {
+    refuse_with_proof_spent(tx, client, customer_id, AuditAction::Transfer, error, now).await
+}
+
+/// `refuse_spent` for any payment's refusal, audited under `event`.
+pub(crate) async fn refuse_with_proof_spent<E>(
+    mut tx: Transaction<'static, Any>,
+    client: &ClientAddr,
+    customer_id: CustomerId,
+    event: AuditAction,
+    error: E,
+    now: i64,
+) -> ApiError
+where
+    E: std::fmt::Display + Into<ApiError>,
+{
     let event = AuditEvent {
         customer_id: Some(customer_id),
-        event: AuditAction::Transfer,
+        event,
         client_addr: client.ip_string(),
         result: Outcome::Refused,
         detail: Some(format!("{error}")),

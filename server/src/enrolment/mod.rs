@@ -130,7 +130,7 @@ impl From<WaitingError> for ApiError {
         match error {
             WaitingError::Waiting { until, hours } => {
                 let message = format!(
-                    "新しい認証方式（パスキー・ワンタイムパスワード）の登録から{hours}時間は、初めての振込先への振込と振込限度額の引き上げはできません。{}以降にご利用ください（これまでに振り込んだことのある振込先への振込と振替はご利用いただけます）。",
+                    "新しい認証方式（パスキー・ワンタイムパスワード）の登録から{hours}時間は、初めての振込先への振込、初めての収納機関へのペイジーでの払込と振込限度額の引き上げはできません。{}以降にご利用ください（これまでに振り込んだことのある振込先への振込・払い込んだことのある収納機関への払込と振替はご利用いただけます）。",
                     jst_datetime(until)
                 );
                 ErrorBody::new(ErrorReason::NewAuthenticatorWaiting).with_message(message).into()

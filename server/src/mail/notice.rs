@@ -41,6 +41,18 @@ pub enum Notice {
         amount: Yen,
         fee: Yen,
     },
+    /// A ペイジー payment was accepted (no 領収書: this mail is the record).
+    PayeasyAccepted {
+        receipt_no: String,
+        biller: String,
+        description: String,
+        amount: Yen,
+        fee: Yen,
+    },
+    /// Ten wrong numbers stopped ペイジー for the day; `locked`: for good, until the branch.
+    PayeasyStopped {
+        locked: bool,
+    },
     /// `what`: 1日あたり or 1回あたり.
     TransferLimitChanged {
         what: &'static str,
@@ -164,6 +176,24 @@ impl Notice {
                     yen(fee.0)
                 ),
                 not_you.to_owned(),
+            ),
+            Self::PayeasyAccepted { receipt_no, biller, description, amount, fee } => (
+                "ペイジー払込受付のお知らせ",
+                format!(
+                    "税金・各種料金の払込（ペイジー）を受け付けました。\n受付番号：{receipt_no}\n収納機関：{biller}\n納付内容：{description}\n金額：{}\n払込手数料：{}\n{}",
+                    yen(amount.0),
+                    yen(fee.0),
+                    netbank_api::payeasy::NO_RECEIPT_NOTE
+                ),
+                not_you.to_owned(),
+            ),
+            Self::PayeasyStopped { locked } => (
+                "ペイジー利用停止のお知らせ",
+                match locked {
+                    false => "納付番号（お客様番号）・確認番号を所定の回数以上誤って入力されたため、本日はペイジーをご利用いただけなくなりました。明日以降にご利用いただけます。".to_owned(),
+                    true => "納付番号（お客様番号）・確認番号の誤りによる利用停止が所定の回数に達したため、ペイジーを停止しました。利用再開には、お取引店でのお手続きが必要です。".to_owned(),
+                },
+                format!("ログインパスワードの変更をお勧めします。{not_you}"),
             ),
             Self::TransferHeld { receipt_no, payee, amount, fee } => (
                 "振込受付（確認中）のお知らせ",

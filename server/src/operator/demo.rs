@@ -2,9 +2,14 @@
 //! 初回利用登録. Seeding again puts them back in that state, so the printed values always work.
 
 use netbank_api::identity::AccountKind;
+use netbank_api::input::{
+    AccountNumber, BillCategory, BillConfirmation, BillNumber, BillerNumber, BranchCode, Date, KanaName,
+};
+use netbank_api::payeasy::BillerKind;
 use sqlx::AnyPool;
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::banking::jst_day;
 use crate::banking::ledger::{self, Line, Posting, Side};
 use crate::clock::Clock;
 use crate::config::Mode;
@@ -14,6 +19,8 @@ use crate::ids::AccountId;
 use crate::ids::CustomerId;
 use crate::money::Yen;
 use crate::operator::customers::OPERATOR;
+use crate::operator::payeasy::{self, BillLine, BillerSpec};
+use crate::store::billers;
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::{accounts, customers, otp_tokens};
 
@@ -74,6 +81,7 @@ pub async fn seed(db: &AnyPool, clock: &Clock, mode: Mode) -> anyhow::Result<()>
     otp_tokens::initialise(&mut *tx, newcomer).await?;
     customers::delete_credentials(&mut *tx, newcomer).await?;
     customers::store_temporary_password(&mut *tx, newcomer, &temporary_hash, now + 365 * 86_400).await?;
+    seed_payeasy(&mut tx, now).await?;
     for customer_id in [registered, newcomer] {
         let event = AuditEvent {
             customer_id: Some(customer_id),
@@ -190,10 +198,130 @@ async fn seed_history(
     Ok(())
 }
 
+/// ペイジー's demo: a tax office, a city, NHK and a mail-order company, each with an open bill
+/// for デモ 太郎 due in a month (seeding again adds none already there; a paid one stays paid).
+/// Their 収納口座 are 001-90000xx.
+pub const DEMO_BILLS: [DemoBill; 4] = [
+    DemoBill {
+        biller: "00200",
+        name: "国税庁",
+        kana: "コクゼイチョウ",
+        kind: BillerKind::National,
+        category: Some("101"),
+        fee: 0,
+        number: "1234567890123456",
+        confirmation: "246810",
+        amount: 58_000,
+        description: "令和8年分 申告所得税及復興特別所得税 予定納税 第2期",
+    },
+    DemoBill {
+        biller: "11301",
+        name: "ネットバンク市",
+        kana: "ネットバンクシ",
+        kind: BillerKind::Local,
+        category: Some("010"),
+        fee: 0,
+        number: "2026300012345",
+        confirmation: "1357",
+        amount: 42_300,
+        description: "令和8年度 固定資産税 第3期",
+    },
+    DemoBill {
+        biller: "53001",
+        name: "日本放送協会",
+        kana: "ニツポンホウソウキヨウカイ",
+        kind: BillerKind::Company,
+        category: None,
+        fee: 0,
+        number: "70012345678",
+        confirmation: "9876",
+        amount: 13_650,
+        description: "放送受信料 2026年10月〜2027年3月分",
+    },
+    DemoBill {
+        biller: "58901",
+        name: "デモ通販株式会社",
+        kana: "デモツウハン（カ",
+        kind: BillerKind::Company,
+        category: None,
+        fee: 110,
+        number: "20261203000042",
+        confirmation: "4242",
+        amount: 12_980,
+        description: "ご注文番号 42 お買上代金",
+    },
+];
+
+/// One demo biller and its open bill.
+pub struct DemoBill {
+    pub biller: &'static str,
+    pub name: &'static str,
+    pub kana: &'static str,
+    pub kind: BillerKind,
+    pub category: Option<&'static str>,
+    pub fee: i64,
+    pub number: &'static str,
+    pub confirmation: &'static str,
+    pub amount: i64,
+    pub description: &'static str,
+}
+
+async fn seed_payeasy(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: i64) -> anyhow::Result<()> {
+    for (index, demo) in DEMO_BILLS.iter().enumerate() {
+        let number = BillerNumber::parse(demo.biller)?;
+        let biller_id = match billers::biller_by_number(&mut **tx, demo.biller).await? {
+            Some(biller) => biller.id,
+            None => {
+                let kana = KanaName::parse_field(demo.kana, "kana")?;
+                let account = AccountNumber::parse(&format!("90000{:02}", index + 1))?;
+                let spec = BillerSpec {
+                    number: &number,
+                    name: demo.name,
+                    kana: &kana,
+                    kind: demo.kind,
+                    needs_category: demo.category.is_some(),
+                    fee: Yen(demo.fee),
+                    branch: &BranchCode::parse(NEW_BRANCH)?,
+                    account: &account,
+                };
+                payeasy::add_biller_in(tx, &spec, now).await?
+            }
+        };
+        let bill = BillLine {
+            biller: number,
+            number: BillNumber::parse(demo.number)?,
+            confirmation: BillConfirmation::parse(demo.confirmation)?,
+            category: demo.category.map(BillCategory::parse).transpose()?,
+            amount: Yen(demo.amount),
+            due: Date::from_days(jst_day(now) + 30),
+            description: demo.description.to_owned(),
+        };
+        // Seeded again a month later, the bill keeps its first due date: a paid or changed
+        // bill is never rewritten.
+        let _ = payeasy::insert_bill_in(tx, biller_id, &bill, now).await?;
+    }
+    Ok(())
+}
+
 /// What `serve --demo` prints under the URL.
 pub fn credentials_text() -> String {
     format!(
         "demo login:        ログインID {LOGIN_ID} / ログインパスワード {PASSWORD} (notices to {NOTICE_ADDRESS})\n\
-         demo registration: 店番 {NEW_BRANCH} / 口座番号 {NEW_ACCOUNT} / 仮パスワード {NEW_TEMPORARY_PASSWORD} (初回利用登録)"
+         demo registration: 店番 {NEW_BRANCH} / 口座番号 {NEW_ACCOUNT} / 仮パスワード {NEW_TEMPORARY_PASSWORD} (初回利用登録)\n\
+         demo ペイジー:      {}",
+        DEMO_BILLS
+            .iter()
+            .map(|b| format!(
+                "{} {}: 収納機関番号 {} / {} {} / 確認番号 {}{}",
+                b.name,
+                netbank_api::banking::yen(b.amount),
+                b.biller,
+                b.kind.number_label(),
+                b.number,
+                b.confirmation,
+                b.category.map(|c| format!(" / 納付区分 {c}")).unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join("\n                    ")
     )
 }

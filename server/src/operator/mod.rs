@@ -7,4 +7,5 @@ pub mod demo;
 pub mod holds;
 pub mod otp;
 pub mod passkeys;
+pub mod payeasy;
 pub mod payee_flags;

@@ -1,14 +1,16 @@
-//! A passkey approving one action: a 振込 (its accounts, amount, 依頼人名 and idempotency key)
-//! or the removal of one passkey. The challenge is kept with the SHA-256 of what it approves,
+//! A passkey approving one action: a 振込 (its accounts, amount, 依頼人名 and idempotency key),
+//! a ペイジー payment (its account, the bill's numbers and idempotency key) or the removal of
+//! one passkey. The challenge is kept with the SHA-256 of what it approves,
 //! so an approval answers for that action only: not for another amount, another payee, or
 //! another confirmation.
 
 use axum::extract::State;
 use axum::Json;
 use netbank_api::banking::TransferApprovalRequest;
-use netbank_api::checked::Draft;
+use netbank_api::checked::{Bill, Draft};
 use netbank_api::input::IdempotencyKey;
 use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge};
+use netbank_api::payeasy::BillApprovalRequest;
 use netbank_api::ErrorBody;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
@@ -41,6 +43,23 @@ impl Binding {
             draft.to.number.as_str(),
             &draft.amount.yen().to_string(),
             draft.requester.as_ref().map_or("", |name| name.as_str()),
+            key.as_str(),
+        ];
+        Self::of(&fields)
+    }
+
+    /// A ペイジー payment: the paying account, every number that names the bill, and the
+    /// confirmation's key (the bill's amount is the bill's, fixed once imported).
+    pub fn bill(bill: &Bill, key: &IdempotencyKey) -> Self {
+        let (from_branch, from_number) = &bill.from;
+        let fields = [
+            "payeasy",
+            from_branch.as_str(),
+            from_number.as_str(),
+            bill.biller.as_str(),
+            bill.number.as_str(),
+            bill.confirmation.as_str(),
+            bill.category.as_ref().map_or("", |c| c.as_str()),
             key.as_str(),
         ];
         Self::of(&fields)
@@ -160,4 +179,19 @@ mod tests {
         }
         assert_ne!(Binding::removal(1), Binding::removal(2));
     }
+}
+
+#[utoipa::path(post, path = "/payeasy/approval", tag = "payeasy", request_body = BillApprovalRequest,
+    responses((status = 200, description = "a challenge for the customer's passkeys, bound to this payment", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated, session_expired or passkey_refused (no passkey)", body = ErrorBody),
+        (status = 422, description = "invalid_input", body = ErrorBody)))]
+/// `POST /api/payeasy/approval`: 払込内容の確認's 「パスキーで承認」.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
+pub async fn bill_challenge(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<BillApprovalRequest>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let (bill, key) = request.check()?;
+    Ok(Json(challenge(&state, current.customer_id, &Binding::bill(&bill, &key)).await?))
 }

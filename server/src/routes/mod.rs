@@ -51,6 +51,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(passkey::manage::removal_challenge))
         .routes(routes!(passkey::manage::remove))
         .routes(routes!(passkey::approval::transfer_challenge))
+        .routes(routes!(passkey::approval::bill_challenge))
         .routes(routes!(enrolment::mail_code::send))
         .routes(routes!(enrolment::approval_challenge))
         .route_layer(middleware::from_fn_with_state(
@@ -80,6 +81,9 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(banking::transfer::quote))
         .routes(routes!(banking::transfer::execute, banking::history::list))
         .routes(routes!(banking::payees::list))
+        .routes(routes!(banking::payeasy::biller))
+        .routes(routes!(banking::payeasy::pay::quote))
+        .routes(routes!(banking::payeasy::pay::execute, banking::payeasy::history::list))
         .routes(routes!(banking::payees::delete))
         .routes(routes!(passkey::manage::list))
         .routes(routes!(banking::limit::show, banking::limit::change))

@@ -29,6 +29,7 @@ macro_rules! text_enum {
 
 pub mod accounts;
 pub mod audit_log;
+pub mod billers;
 pub mod copy;
 pub mod customers;
 pub mod deployment;
@@ -39,6 +40,7 @@ pub mod login_history;
 pub mod mail_outbox;
 pub mod otp_tokens;
 pub mod passkeys;
+pub mod payeasy;
 pub mod payee_flags;
 pub mod proposals;
 pub mod sessions;

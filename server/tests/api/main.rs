@@ -35,6 +35,7 @@ mod otp_suspension;
 mod outage;
 mod passkeys;
 mod password;
+mod payeasy;
 mod registration;
 mod schema;
 mod second_factor;
