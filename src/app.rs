@@ -13,6 +13,8 @@ use crate::pages::otp_deactivate::OtpDeactivatePage;
 use crate::pages::otp_issue::OtpIssuePage;
 use crate::pages::otp_menu::OtpMenuPage;
 use crate::pages::passkeys::{PasskeyRegisterPage, PasskeysPage};
+use crate::pages::payeasy::PayeasyPage;
+use crate::pages::payeasy_history::PayeasyHistoryPage;
 use crate::pages::payees::PayeesPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sessions::SessionsPage;
@@ -42,6 +44,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/transfer/payees") view=PayeesPage />
                     <Route path=path!("/transfer/limit") view=TransferLimitPage />
                     <Route path=path!("/transfer/history") view=TransferHistoryPage />
+                    <Route path=path!("/payeasy") view=PayeasyPage />
+                    <Route path=path!("/payeasy/history") view=PayeasyHistoryPage />
                     <Route path=path!("/otp") view=OtpMenuPage />
                     <Route path=path!("/otp/issue") view=OtpIssuePage />
                     <Route path=path!("/otp/activate") view=OtpActivatePage />

@@ -250,6 +250,32 @@ pub async fn transfer(request: TransferRequest) -> Result<TransferReceipt, Clien
     post("/api/transfers", &request).await
 }
 
+/// The 収納機関 behind a 収納機関番号 that passed its rule (only digits reach the path).
+pub async fn payeasy_biller(number: &crate::input::BillerNumber) -> Result<crate::payeasy::Biller, ClientError> {
+    get(&format!("/api/payeasy/billers/{}", number.as_str())).await
+}
+
+/// 払込内容の確認's facts and its idempotency key.
+pub async fn quote_bill(query: crate::payeasy::BillQuery) -> Result<crate::payeasy::BillQuote, ClientError> {
+    post("/api/payeasy/quote", &query).await
+}
+
+pub async fn pay_bill(request: crate::payeasy::BillPaymentRequest) -> Result<crate::payeasy::BillReceipt, ClientError> {
+    post("/api/payeasy/payments", &request).await
+}
+
+/// A passkey challenge for exactly this payment.
+pub async fn bill_approval(
+    request: crate::payeasy::BillApprovalRequest,
+) -> Result<crate::passkey::PasskeyChallenge, ClientError> {
+    post("/api/payeasy/approval", &request).await
+}
+
+/// 払込照会.
+pub async fn bill_payments() -> Result<crate::payeasy::BillPaymentHistory, ClientError> {
+    get("/api/payeasy/payments").await
+}
+
 pub async fn transfer_limit() -> Result<TransferLimit, ClientError> {
     get("/api/transfer-limit").await
 }

@@ -6,7 +6,7 @@
 use netbank_e2e::{Browser, Product, PHONE_WIDTH};
 
 /// The bank's screens a customer with a token in use reaches from the menu, by address.
-const BANK_SCREENS: [(&str, &str); 14] = [
+const BANK_SCREENS: [(&str, &str); 16] = [
     ("/home", "BHM001"),
     ("/accounts", "BAC001"),
     ("/transfer", "BTF001"),
@@ -15,6 +15,8 @@ const BANK_SCREENS: [(&str, &str); 14] = [
     ("/transfer/payees", "BTF021"),
     ("/transfer/limit", "BTF031"),
     ("/transfer/history", "BTF041"),
+    ("/payeasy", "BPY001"),
+    ("/payeasy/history", "BPY005"),
     ("/otp", "BOT001"),
     ("/passkeys", "BPK001"),
     ("/passkeys/new", "BPK002"),
@@ -112,7 +114,7 @@ async fn every_screen_fits_a_phone_at_every_text_size() -> anyhow::Result<()> {
         .await?;
     let bottoms: Vec<i64> =
         bottoms.as_array().map(|list| list.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
-    assert_eq!(bottoms.len(), 6, "{bottoms:?}");
+    assert_eq!(bottoms.len(), 7, "{bottoms:?}");
     assert!(bottoms.iter().all(|b| (b - bottoms[0]).abs() <= 1), "menu entries on one line: {bottoms:?}");
     let toggle = browser
         .client

@@ -1,9 +1,11 @@
 pub mod account_select;
 pub mod countdown;
+pub mod flow;
 pub mod form;
 pub mod frame;
 pub mod loaded;
 pub mod screen;
+pub mod second_factor;
 pub mod server_status;
 pub mod session_warning;
 pub mod shell;

@@ -124,6 +124,9 @@ pub fn Shell() -> impl IntoView {
                         <li><A href="/home">"ホーム"</A></li>
                         <li><A href="/accounts">"口座情報"</A></li>
                         <li><A href="/transfer">"振込・振替"</A></li>
+                        <li><A href="/payeasy" attr:class="two-lines">
+                            <span class="menu-part">"税金・各種料金の払込"</span><span class="menu-part">"（ペイジー）"</span>
+                        </A></li>
                         <li>
                             <span class="menu-group">"各種お申込・手続き"</span>
                             <ul>

@@ -10,6 +10,8 @@ pub mod otp_issue;
 pub mod otp_login;
 pub mod otp_menu;
 pub mod passkeys;
+pub mod payeasy;
+pub mod payeasy_history;
 pub mod payees;
 pub mod profile;
 pub mod registration;

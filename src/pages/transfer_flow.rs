@@ -3,28 +3,26 @@
 //! the quote's idempotency key, so pressing 確定 twice, or again after a timeout, moves the
 //! money once and shows the same 受付番号.
 //!
-//! Where a flow stands is in the URL (`?step=confirm`, `?step=done`) and, with what was typed,
-//! in the tab's storage: the browser's back on 確認 returns to a filled 入力, a reload stays on
-//! its screen, and back from 完了 starts a new, empty 入力.
+//! Where a flow stands is in the URL and the tab's storage (`components::flow`).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 use netbank_api::banking::{
     TransferApprovalRequest, TransferDraft, TransferKind, TransferQuote, TransferReceipt, TransferRequest,
     TransferStatus,
 };
 use netbank_api::client::{self, ClientError};
 use netbank_api::display::account_text;
-use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, account_label};
-use crate::components::form::{rule, submit_with, ConfirmActions, Field, FormAlert, FormError};
+pub use crate::components::flow::flow_step;
+use crate::components::flow::{FlowStep, Stage};
+use crate::components::form::{submit_with, ConfirmActions, FormAlert, FormError};
 use crate::components::screen::Screen;
+use crate::components::second_factor::{SecondFactor, SecondFactorFields};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
-use crate::state::{forget_form, go, remembered, yen};
+use crate::state::yen;
 use crate::webauthn;
 
 /// Where a transfer stands.
@@ -35,74 +33,18 @@ pub enum Step {
     Done(TransferReceipt),
 }
 
-/// Shown on 入力 when the address asked for 確認 or 完了 but this tab holds no such step (a
-/// link copied into another tab, or the step already over).
-pub const STEP_LOST: &str = "確認画面を表示できなかったため、入力画面を表示しています。内容をご確認のうえ、もう一度「確認画面へ」を押してください。";
+impl FlowStep for Step {
+    fn input() -> Self {
+        Self::Input
+    }
 
-/// The flow's step, kept in step with the address. `form` names what the tab keeps; the
-/// second value is the message for 入力 when the address named a step the tab does not hold.
-pub fn flow_step(form: &'static str) -> (RwSignal<Step>, Option<&'static str>) {
-    let location = use_location();
-    let navigate = use_navigate();
-    let path = location.pathname.get_untracked();
-    let url_step = move || location.query.with(|query| query.get("step"));
-    let step = remembered(form, "step", Step::Input);
-    let mut lost = None;
-    match (untrack(url_step).as_deref(), step.get_untracked()) {
-        (Some("confirm"), Step::Confirm(..)) | (Some("done"), Step::Done(_)) | (None, Step::Input) => {}
-        (None, _) => step.set(Step::Input),
-        (Some(_), _) => {
-            lost = Some(STEP_LOST);
-            step.set(Step::Input);
-            navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+    fn stage(&self) -> Stage {
+        match self {
+            Self::Input => Stage::Input,
+            Self::Confirm(..) => Stage::Confirm,
+            Self::Done(_) => Stage::Done,
         }
     }
-    let here = {
-        let path = path.clone();
-        move || location.pathname.with(|now| *now == path)
-    };
-    // The step moves the address: 確認 is a new history entry (so back returns to 入力),
-    // 完了 replaces it (back cannot reach a spent 確認).
-    let to_url = {
-        let (navigate, path) = (navigate.clone(), path.clone());
-        let here = here.clone();
-        move |_: Option<()>| {
-            if !untrack(&here) {
-                return;
-            }
-            let current = untrack(url_step);
-            match step.get() {
-                Step::Confirm(..) if current.as_deref() != Some("confirm") => {
-                    navigate(&format!("{path}?step=confirm"), NavigateOptions::default())
-                }
-                Step::Done(_) if current.as_deref() != Some("done") => {
-                    forget_form(form, &["step"]);
-                    navigate(&format!("{path}?step=done"), NavigateOptions { replace: true, ..Default::default() });
-                }
-                Step::Input if current.as_deref() == Some("confirm") => {
-                    let _ = window().history().and_then(|history| history.back());
-                }
-                _ => {}
-            }
-        }
-    };
-    Effect::new(to_url);
-    // The address moves the step: back from 確認 shows 入力 as it was; back from 完了 loads a
-    // fresh 入力 (its fields were forgotten with the accepted transfer).
-    Effect::new(move |_| {
-        // Leaving for another page is not "back" (this flow is on its way out).
-        if here() && url_step().is_none() {
-            match step.get_untracked() {
-                Step::Confirm(..) => step.set(Step::Input),
-                Step::Done(_) => {
-                    step.set(Step::Input);
-                    go(&path, true);
-                }
-                Step::Input => {}
-            }
-        }
-    });
-    (step, lost)
 }
 
 /// Refusals the customer fixes on the input screen (the amount, the payee), not here.
@@ -149,12 +91,11 @@ pub fn TransferConfirm(
     let transfer = quote.kind == TransferKind::Transfer;
     // 振込: a passkey approves exactly this transfer; the code is the fallback unless the bank
     // requires the passkey of customers who have one.
-    let with_passkey = transfer && quote.passkey_available;
-    let with_code = transfer && quote.otp_accepted;
-    let code = RwSignal::new(String::new());
+    let factor = SecondFactor::new(transfer && quote.passkey_available, transfer && quote.otp_accepted);
+    let (with_passkey, with_code, code) = (factor.with_passkey, factor.with_code, factor.code);
     let save_payee = RwSignal::new(false);
     let leave = leave_for_lost_session();
-    let invalid = Signal::derive(move || with_code && OtpCode::parse(&code.get()).is_err());
+    let invalid = factor.invalid();
     let submit = Action::new_local(move |request: &TransferRequest| {
         let request = request.clone();
         async move {
@@ -183,12 +124,10 @@ pub fn TransferConfirm(
     let request = {
         let (draft, key) = (draft.clone(), quote.idempotency_key.clone());
         move || {
-            let otp =
-                with_code.then(|| OtpCode::parse(&code.get_untracked()).ok().map(|c| c.expose().to_owned())).flatten();
             let request = TransferRequest {
                 draft: draft.clone(),
                 idempotency_key: key.clone(),
-                otp,
+                otp: factor.otp(),
                 passkey: None,
                 save_payee: save_payee.get_untracked(),
             };
@@ -197,13 +136,13 @@ pub fn TransferConfirm(
     };
     let request = StoredValue::new(request);
     let confirm = submit_with(invalid, submit, error, move || request.with_value(|r| r()));
-    let approve_with_passkey = move |_| {
+    let approve_with_passkey = Callback::new(move |()| {
         if let Some(mut request) = request.with_value(|r| r()) {
             request.otp = None;
             error.set(None);
             submit.dispatch(request);
         }
-    };
+    });
     let back = Callback::new(move |()| step.set(Step::Input));
     let (title, id, after) = if transfer {
         ("振込内容の確認", "BTF012", "振込後残高")
@@ -212,11 +151,9 @@ pub fn TransferConfirm(
     };
     view! {
         <Screen title=title id=id>
-            <p>{match (with_passkey, with_code) {
-                (true, true) => "以下の内容で振込します。よろしければ「パスキーで承認」ボタンを押すか、ワンタイムパスワードを入力して「確定」ボタンを押してください。".to_owned(),
-                (true, false) => "以下の内容で振込します。よろしければ「パスキーで承認」ボタンを押してください。".to_owned(),
-                _ => format!("以下の内容で{}します。よろしければ{}「確定」ボタンを押してください。", quote.kind.label(),
-                    if transfer { "ワンタイムパスワードを入力して、" } else { "" }),
+            <p>{match transfer {
+                true => factor.instruction("振込します"),
+                false => "以下の内容で振替します。よろしければ「確定」ボタンを押してください。".to_owned(),
             }}</p>
             <dl class="facts transfer-review">
                 <dt>"お支払口座"</dt><dd>{account_text(&quote.from.branch_code, quote.from.kind, &quote.from.number)}</dd>
@@ -230,21 +167,7 @@ pub fn TransferConfirm(
             </dl>
             <form on:submit=confirm novalidate=true>
                 <FormAlert error=error />
-                {with_passkey.then(|| view! {
-                    <div class="passkey-approval">
-                        <button type="button" class="button primary" disabled=move || submit.pending().get()
-                            on:click=approve_with_passkey>
-                            {move || if submit.pending().get() { "処理中…" } else { "パスキーで承認" }}
-                        </button>
-                        <p class="hint">"登録済みのパスキー（指紋・顔認証・画面ロック）で、この振込を承認します。"</p>
-                    </div>
-                })}
-                {with_code.then(|| view! {
-                    {with_passkey.then(|| view! { <p class="or">"ワンタイムパスワードで確定する場合"</p> })}
-                    <Field label="ワンタイムパスワード" name="otp" value=code check=rule(OtpCode::parse)
-                        inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
-                    <p class="hint">"トークンに表示されている数字を入力してください。約30秒ごとに変わります。"</p>
-                })}
+                <SecondFactorFields factor pending=submit.pending() approve=approve_with_passkey what="この振込" />
                 {transfer.then(|| view! {
                     <label class="checkbox">
                         <input type="checkbox" name="save_payee" prop:checked=move || save_payee.get()

@@ -32,6 +32,30 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let mut body = crate::banking_helpers::draft(&payer.ordinary, &payee.ordinary, "ordinary", 1_000);
     body["save_payee"] = serde_json::json!(true);
     assert_eq!(app.quote_and_transfer(&payer.session, &body, Some(app.fresh_code(&payer))).await.status(), 200);
+    // A ペイジー bill paid: the biller, its bills, the payment, its day and the guard have rows.
+    let spec = netbank_server::operator::payeasy::BillerSpec {
+        number: &netbank_api::input::BillerNumber::parse("53001").unwrap(),
+        name: "日本放送協会",
+        kana: &netbank_api::input::KanaName::parse("ニツポンホウソウキヨウカイ").unwrap(),
+        kind: netbank_api::payeasy::BillerKind::Company,
+        needs_category: false,
+        fee: Yen(0),
+        branch: &netbank_api::input::BranchCode::parse("001").unwrap(),
+        account: &netbank_api::input::AccountNumber::parse("9000003").unwrap(),
+    };
+    let actor = netbank_server::audit::Actor::operator_cli();
+    netbank_server::operator::payeasy::add_biller(&app.state.db, app.clock(), &spec, &actor).await.unwrap();
+    let due = netbank_api::input::Date::from_days(netbank_server::banking::jst_day(app.clock().now()) + 30);
+    let csv = format!("53001,70012345678,9876,,1000,{due},放送受信料\n");
+    netbank_server::operator::payeasy::import_bills(&app.state.db, app.clock(), &csv, &actor).await.unwrap();
+    let bill = serde_json::json!({ "from_account": payer.ordinary, "biller_number": "53001",
+        "bill_number": "70012345678", "confirmation_number": "9876" });
+    let quote: serde_json::Value =
+        app.post("/api/payeasy/quote", &bill, Some(&payer.session)).await.json().await.unwrap();
+    let mut pay = bill.clone();
+    pay["idempotency_key"] = quote["idempotency_key"].clone();
+    pay["otp"] = serde_json::json!(app.fresh_code(&payer));
+    assert_eq!(app.post("/api/payeasy/payments", &pay, Some(&payer.session)).await.status(), 200);
     // A 振込 held for the branch.
     let id_of =
         |number: &str| format!("SELECT id FROM accounts WHERE number = '{}'", number.split_once('-').unwrap().1);

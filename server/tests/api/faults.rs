@@ -632,3 +632,162 @@ async fn acknowledged_releases_survive_sigkill_and_no_hold_is_half_decided() {
         still_held
     );
 }
+
+/// ペイジー payments approved by passkeys when the server dies: every payment the customer saw
+/// 完了 for is there (its confirmation sent again answers with the same 受付番号), a bill is
+/// paid exactly when a payment names it, the city's 収納口座 holds exactly what was paid, and
+/// the ledger balances.
+#[tokio::test]
+async fn acknowledged_bill_payments_survive_sigkill_and_no_bill_is_half_paid() {
+    const PAYERS: usize = 10;
+    const BILLS: usize = 8;
+    let data = tempfile::tempdir().unwrap();
+    let temporaries = open_newcomers(data.path(), PAYERS).await;
+    {
+        let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+        // Money for the bills (the newcomers open with 1,000円), and each payer's own bills at
+        // the demo city (納付区分 010).
+        for i in 0..PAYERS {
+            let account = AccountNumber::parse(&format!("{:07}", 3_000_000 + i)).unwrap();
+            let (branch, actor) = (BranchCode::parse("002").unwrap(), netbank_server::audit::Actor::operator_cli());
+            let amount = netbank_api::input::Amount::parse("1000000").unwrap();
+            netbank_server::operator::accounts::deposit(
+                &db,
+                &Clock::System,
+                &branch,
+                &account,
+                amount,
+                "窓口入金",
+                &actor,
+            )
+            .await
+            .unwrap();
+        }
+        let due = netbank_api::input::Date::from_days(netbank_server::banking::jst_day(Clock::System.now()) + 30);
+        let lines: Vec<String> = (0..PAYERS * BILLS)
+            .map(|n| format!("11301,{},1357,010,{},{due},令和8年度 固定資産税 第{n}号", 800_000 + n, 1_000 + n))
+            .collect();
+        let csv = format!("{}\n", lines.join("\n"));
+        let actor = netbank_server::audit::Actor::operator_cli();
+        let report = netbank_server::operator::payeasy::import_bills(&db, &Clock::System, &csv, &actor).await.unwrap();
+        assert_eq!(report.imported, PAYERS * BILLS, "{report:?}");
+        db.close().await;
+    }
+    let extra = ["--mode", "development", "--new-authenticator-hours", "0"];
+    let mut server = start(data.path(), &extra).await;
+    let base = server.base.clone();
+    let origin = base.replace("127.0.0.1", "localhost");
+    let reader = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    let bill = |i: usize, b: usize, key: &str| {
+        json!({ "from_account": format!("002-{:07}", 3_000_000 + i), "biller_number": "11301",
+            "bill_number": (800_000 + i * BILLS + b).to_string(), "confirmation_number": "1357", "category": "010",
+            "idempotency_key": key })
+    };
+    // Each payer: 初回利用登録, a passkey (by 確認コード), then its bills one after another.
+    let mut payers = Vec::new();
+    for (i, temporary) in temporaries.iter().enumerate() {
+        let client = client();
+        assert!(register_newcomer(&client, &base, i, temporary).await);
+        let login =
+            post(&client, &base, "/api/login", json!({ "login_id": format!("fault{i:02}"), "password": "kumo4821" }));
+        assert_eq!(login.await.unwrap().status(), 200);
+        let mut phone = SoftAuthenticator::new(&origin);
+        let address = format!("fault{i:02}@notice.example");
+        let proof = mail_code_proof(&client, &base, &reader, "passkey", &address).await.expect("a 確認コード");
+        let options = post(
+            &client,
+            &base,
+            "/api/passkeys/registration/options",
+            json!({ "login_password": "kumo4821", "step_up": proof }),
+        );
+        let challenge: PasskeyChallenge = options.await.unwrap().json().await.unwrap();
+        let body =
+            json!({ "ceremony": challenge.ceremony, "credential": phone.create(&challenge.options), "name": "スマホ" });
+        assert_eq!(post(&client, &base, "/api/passkeys", body).await.unwrap().status(), 201);
+        payers.push((client, phone));
+    }
+
+    let mut tasks = tokio::task::JoinSet::new();
+    let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<()>();
+    for (i, (client, mut phone)) in payers.into_iter().enumerate() {
+        let (base, acks) = (base.clone(), acks.clone());
+        tasks.spawn(async move {
+            let mut receipts = Vec::new();
+            for b in 0..BILLS {
+                let key = format!("{:032x}", i * BILLS + b);
+                let Ok(asked) = post(&client, &base, "/api/payeasy/approval", bill(i, b, &key)).await else { break };
+                let Ok(challenge) = asked.json::<PasskeyChallenge>().await else { break };
+                let mut body = bill(i, b, &key);
+                body["passkey"] =
+                    json!({ "ceremony": challenge.ceremony, "credential": phone.get(&challenge.options) });
+                let receipt = match post(&client, &base, "/api/payeasy/payments", body).await {
+                    Ok(response) if response.status() == 200 => response.json::<Value>().await.ok(),
+                    _ => None,
+                };
+                let Some(receipt) = receipt else { break };
+                let _ = acks.send(());
+                receipts.push((b, key, receipt["receipt_no"].as_str().unwrap().to_owned()));
+            }
+            (i, client, receipts)
+        });
+    }
+    for _ in 0..PAYERS * BILLS / 3 {
+        tokio::time::timeout(Duration::from_secs(60), acked.recv()).await.expect("payments go through");
+    }
+    server.kill().unwrap();
+    let mut outcomes = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        outcomes.push(result.unwrap());
+    }
+
+    let mut server = start(data.path(), &extra).await;
+    let db = netbank_server::db::open(&data.path().join(DATABASE_FILE)).await.unwrap();
+    let mut acknowledged = 0;
+    for (i, _, receipts) in &outcomes {
+        let client = client();
+        let login = post(
+            &client,
+            &server.base,
+            "/api/login",
+            json!({ "login_id": format!("fault{i:02}"), "password": "kumo4821" }),
+        );
+        assert_eq!(login.await.unwrap().status(), 200);
+        for (b, key, receipt) in receipts {
+            // The confirmation sent again (no proof: it was spent) answers as it did.
+            let again: Value = post(&client, &server.base, "/api/payeasy/payments", bill(*i, *b, key))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(again["receipt_no"].as_str(), Some(receipt.as_str()), "payer {i} bill {b}: {again}");
+            acknowledged += 1;
+        }
+    }
+    let payments = count(&db, "SELECT COUNT(*) FROM payeasy_payments").await;
+    let paid = count(&db, "SELECT COUNT(*) FROM bills WHERE status = 'paid'").await;
+    assert_eq!(paid, payments, "a bill is paid exactly when a payment names it");
+    assert!(payments >= acknowledged as i64, "{payments} payments for {acknowledged} acknowledged");
+    let unnamed = count(
+        &db,
+        "SELECT COUNT(*) FROM bills b WHERE b.status = 'paid' AND NOT EXISTS (SELECT 1 FROM payeasy_payments p WHERE p.bill_id = b.id)",
+    )
+    .await;
+    assert_eq!(unnamed, 0);
+    let collected =
+        count(&db, "SELECT a.balance FROM accounts a JOIN billers r ON r.account_id = a.id WHERE r.number = '11301'")
+            .await;
+    let owed = count(&db, "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM payeasy_payments p JOIN billers r ON r.id = p.biller_id WHERE r.number = '11301'").await;
+    assert_eq!(collected, owed, "the city's 収納口座 holds what was paid");
+    assert_intact(&db).await;
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"))
+        .args(["--data-dir", data.path().to_str().unwrap(), "ledger", "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    println!(
+        "faults: {acknowledged} ペイジー payments acknowledged of {}, {payments} committed, all present after SIGKILL",
+        PAYERS * BILLS
+    );
+    server.kill().unwrap();
+}
