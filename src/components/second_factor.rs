@@ -3,9 +3,12 @@
 //! the fallback). The 振込 and ペイジー screens share it.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use netbank_api::input::OtpCode;
+use netbank_api::ErrorReason;
 
 use crate::components::form::{rule, Field};
+use crate::components::screen::Screen;
 
 /// What the screen offers and the code as typed.
 #[derive(Clone, Copy)]
@@ -66,5 +69,19 @@ pub fn SecondFactorFields(
                 inputmode="numeric" autocomplete="one-time-code" maxlength=OtpCode::SPEC.max_len hint=OtpCode::SPEC.hint />
             <p class="hint">"トークンに表示されている数字を入力してください。約30秒ごとに変わります。"</p>
         })}
+    }
+}
+
+/// The screen a customer without a token in use or a passkey gets instead of a form that
+/// needs one: why, and the way to start the one-time password.
+#[component]
+pub fn SecondFactorRequired(title: &'static str, id: &'static str) -> impl IntoView {
+    view! {
+        <Screen title=title id=id>
+            <div class="info-box otp-required" role="status">
+                <p>{ErrorReason::OtpRequired.default_message()}</p>
+                <A href="/otp" attr:class="button">"ワンタイムパスワードの手続きへ"</A>
+            </div>
+        </Screen>
     }
 }

@@ -19,6 +19,7 @@ use crate::components::form::{
     rule, submit_with, ConfirmActions, Field, FormAlert, FormError, NoticeBox, SubmitButton,
 };
 use crate::components::screen::Screen;
+use crate::components::second_factor::SecondFactorRequired;
 use crate::components::second_factor::{SecondFactor, SecondFactorFields};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::state::{remembered, yen};
@@ -88,14 +89,7 @@ pub fn PayeasyPage() -> impl IntoView {
     // The server's rule: a token in use or a passkey, as for a 振込.
     let may_pay = move || me.with(|me| me.factors().may_send_transfer().is_ok());
     view! {
-        <Show when=may_pay fallback=|| view! {
-            <Screen title="税金・各種料金の払込" id="BPY001">
-                <div class="info-box otp-required" role="status">
-                    <p>{ErrorReason::OtpRequired.default_message()}</p>
-                    <A href="/otp" attr:class="button">"ワンタイムパスワードの手続きへ"</A>
-                </div>
-            </Screen>
-        }>
+        <Show when=may_pay fallback=|| view! { <SecondFactorRequired title="税金・各種料金の払込" id="BPY001" /> }>
             <PayeasyFlow />
         </Show>
     }

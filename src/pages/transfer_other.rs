@@ -4,19 +4,18 @@
 //! start the one-time password instead of a form.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use netbank_api::banking::{Payee, PayeeLookupRequest, TransferDraft};
 use netbank_api::client;
 use netbank_api::display::account_text;
 use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
-use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::form::NoticeBox;
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
+use crate::components::second_factor::SecondFactorRequired;
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::pages::transfer_flow::{flow_step, quote_action, Step, TransferConfirm, TransferDone};
 use crate::state::remembered;
@@ -30,14 +29,7 @@ pub fn TransferOtherPage() -> impl IntoView {
     // The server's rule: a token in use or a passkey.
     let otp_in_use = move || me.with(|me| me.factors().may_send_transfer().is_ok());
     view! {
-        <Show when=otp_in_use fallback=|| view! {
-            <Screen title="振込（入力）" id="BTF011">
-                <div class="info-box otp-required" role="status">
-                    <p>{ErrorReason::OtpRequired.default_message()}</p>
-                    <A href="/otp" attr:class="button">"ワンタイムパスワードの手続きへ"</A>
-                </div>
-            </Screen>
-        }>
+        <Show when=otp_in_use fallback=|| view! { <SecondFactorRequired title="振込（入力）" id="BTF011" /> }>
             <TransferOtherFlow />
         </Show>
     }

@@ -11,6 +11,7 @@ use crate::banking::transfer::{hold_receipt_no, money_lines, payee_line};
 use crate::clock::Clock;
 use crate::ids::CustomerId;
 use crate::mail::notice::{self, Notice};
+use crate::store::day_totals::{self, DayTotals};
 use crate::store::holds::{self, HoldRow, HoldStatus};
 use crate::store::ledger::EntryKind;
 use crate::store::transfers::{self, NewTransfer};
@@ -167,7 +168,7 @@ pub async fn reject_in(
     if !accounts::unhold(&mut **tx, held.from_account_id, total).await? {
         return Err(anyhow::anyhow!("{receipt}: the account holds less than the 振込").into());
     }
-    transfers::unreserve_day_total(&mut **tx, held.customer_id, held.day, total).await?;
+    day_totals::unreserve(&mut **tx, DayTotals::Transfers, held.customer_id, held.day, total).await?;
     let to = accounts::by_id(&mut **tx, held.to_account_id).await?;
     let receipt_no = hold_receipt_no(held.id, held.created_at);
     let notice = Notice::TransferRejected { receipt_no, payee: payee_line(&to), amount: held.amount };

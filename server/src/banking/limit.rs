@@ -24,7 +24,8 @@ use crate::mail::notice::{self, Notice};
 use crate::money::Yen;
 use crate::otp::{token, verify};
 use crate::state::AppState;
-use crate::store::{customers, transfers};
+use crate::store::customers;
+use crate::store::day_totals::{self, DayTotals};
 
 /// The customer's limit today.
 pub async fn daily_limit(state: &AppState, db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<Yen> {
@@ -68,7 +69,8 @@ async fn current(state: &AppState, customer_id: CustomerId) -> sqlx::Result<Tran
             per_transfer: own.scheduled_per_transfer_limit.map(|y| y.0),
             from: jst_datetime(from),
         });
-    let used_today = transfers::day_total(&state.db, customer_id, jst_day(state.clock.now())).await?;
+    let used_today =
+        day_totals::total(&state.db, DayTotals::Transfers, customer_id, jst_day(state.clock.now())).await?;
     Ok(TransferLimit {
         limit: limit.0,
         used_today: used_today.0,

@@ -40,6 +40,7 @@ use crate::passkey::PasskeyError;
 use crate::state::AppState;
 use crate::store::accounts::{self, AccountRecord};
 use crate::store::customers;
+use crate::store::day_totals::{self, DayTotals};
 use crate::store::holds::{self, HoldRow, HoldStatus, NewHold};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::payee_flags;
@@ -626,7 +627,15 @@ async fn write(
     if plan.kind == TransferKind::Transfer {
         let day_limit = limit::daily_limit(state, &mut **tx, customer_id).await?;
         // The fee leaves the account that day too: it counts toward the limit.
-        if !transfers::reserve_day_total(&mut *tx, customer_id, jst_day(now), plan.amount + plan.fee, day_limit).await?
+        if !day_totals::reserve(
+            &mut *tx,
+            DayTotals::Transfers,
+            customer_id,
+            jst_day(now),
+            plan.amount + plan.fee,
+            day_limit,
+        )
+        .await?
         {
             return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
         }
@@ -815,7 +824,8 @@ async fn hold(
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
     let placed: Result<i64, WriteError> = async {
         let day_limit = limit::daily_limit(state, &mut *attempt, customer_id).await?;
-        if !transfers::reserve_day_total(&mut attempt, customer_id, jst_day(now), total, day_limit).await? {
+        if !day_totals::reserve(&mut attempt, DayTotals::Transfers, customer_id, jst_day(now), total, day_limit).await?
+        {
             return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
         }
         if !accounts::hold(&mut *attempt, plan.from.id, total).await? {

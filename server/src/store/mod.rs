@@ -32,6 +32,7 @@ pub mod audit_log;
 pub mod billers;
 pub mod copy;
 pub mod customers;
+pub mod day_totals;
 pub mod deployment;
 pub mod enrolment_codes;
 pub mod holds;

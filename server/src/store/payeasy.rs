@@ -1,6 +1,6 @@
 //! `payeasy_payments` (each ペイジー payment under its idempotency key, naming its bill once;
-//! append-only), `payeasy_day_totals` (the day's ペイジー, reserved against its own limit) and
-//! `payeasy_guards` (wrong numbers per customer and day, the stops they caused, the lock).
+//! append-only) and `payeasy_guards` (wrong numbers per customer and day, the stops they
+//! caused, the lock). The day's ペイジー against its limit are `day_totals`'.
 
 use sqlx::any::AnyExecutor;
 
@@ -128,42 +128,6 @@ pub async fn totals_between(db: impl AnyExecutor<'_>, from: i64, until: i64) -> 
     .bind(until)
     .fetch_all(db)
     .await
-}
-
-// --- payeasy_day_totals ---
-
-/// Adds `amount` to the customer's ペイジー on `day` unless that passes `limit`; whether it did.
-pub async fn reserve_day_total(
-    db: &mut sqlx::AnyConnection,
-    customer_id: CustomerId,
-    day: i64,
-    amount: Yen,
-    limit: Yen,
-) -> sqlx::Result<bool> {
-    sqlx::query("INSERT INTO payeasy_day_totals (customer_id, day, amount) VALUES ($1, $2, 0) ON CONFLICT (customer_id, day) DO NOTHING")
-        .bind(customer_id)
-        .bind(day)
-        .execute(&mut *db)
-        .await?;
-    let reserved = sqlx::query(
-        "UPDATE payeasy_day_totals SET amount = amount + $1 WHERE customer_id = $2 AND day = $3 AND amount + $1 <= $4",
-    )
-    .bind(amount)
-    .bind(customer_id)
-    .bind(day)
-    .bind(limit)
-    .execute(&mut *db)
-    .await?;
-    Ok(reserved.rows_affected() == 1)
-}
-
-pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: CustomerId, day: i64) -> sqlx::Result<Yen> {
-    Ok(sqlx::query_scalar("SELECT amount FROM payeasy_day_totals WHERE customer_id = $1 AND day = $2")
-        .bind(customer_id)
-        .bind(day)
-        .fetch_optional(db)
-        .await?
-        .unwrap_or(Yen::ZERO))
 }
 
 // --- payeasy_guards ---

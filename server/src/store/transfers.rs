@@ -1,6 +1,5 @@
-//! `transfers` (each confirmed 振込・振替 under its idempotency key, append-only),
-//! `transfer_day_totals` (the day's 振込, reserved against the limit) and `payees`
-//! (登録振込先).
+//! `transfers` (each confirmed 振込・振替 under its idempotency key, append-only) and `payees`
+//! (登録振込先). The day's 振込 against the limit are `day_totals`'.
 
 use crate::ids::AccountId;
 use crate::ids::CustomerId;
@@ -108,52 +107,6 @@ pub async fn find_by_key(
     .await
 }
 
-// --- transfer_day_totals ---
-
-/// Adds `amount` to the customer's 振込 on `day` unless that passes `limit`; whether it did.
-/// The limit sits in the UPDATE's condition, so parallel transfers reserve one at a time.
-pub async fn reserve_day_total(
-    db: &mut sqlx::AnyConnection,
-    customer_id: CustomerId,
-    day: i64,
-    amount: Yen,
-    limit: Yen,
-) -> sqlx::Result<bool> {
-    sqlx::query("INSERT INTO transfer_day_totals (customer_id, day, amount) VALUES ($1, $2, 0) ON CONFLICT (customer_id, day) DO NOTHING")
-        .bind(customer_id)
-        .bind(day)
-        .execute(&mut *db)
-        .await?;
-    let reserved = sqlx::query(
-        "UPDATE transfer_day_totals SET amount = amount + $1 WHERE customer_id = $2 AND day = $3 AND amount + $1 <= $4",
-    )
-    .bind(amount)
-    .bind(customer_id)
-    .bind(day)
-    .bind(limit)
-    .execute(&mut *db)
-    .await?;
-    Ok(reserved.rows_affected() == 1)
-}
-
-/// Gives back `amount` of the customer's 振込 on `day` (a held 振込 the branch rejected).
-pub async fn unreserve_day_total(
-    db: impl AnyExecutor<'_>,
-    customer_id: CustomerId,
-    day: i64,
-    amount: Yen,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE transfer_day_totals SET amount = amount - $1 WHERE customer_id = $2 AND day = $3 AND amount >= $1",
-    )
-    .bind(amount)
-    .bind(customer_id)
-    .bind(day)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// The customer's 振込 and 振替 made since `since`, newest first (振込照会).
 pub async fn of_customer(
     db: impl AnyExecutor<'_>,
@@ -168,20 +121,6 @@ pub async fn of_customer(
     .bind(since)
     .fetch_all(db)
     .await
-}
-
-pub async fn day_total(db: impl AnyExecutor<'_>, customer_id: CustomerId, day: i64) -> sqlx::Result<Yen> {
-    Ok(sqlx::query_scalar("SELECT amount FROM transfer_day_totals WHERE customer_id = $1 AND day = $2")
-        .bind(customer_id)
-        .bind(day)
-        .fetch_optional(db)
-        .await?
-        .unwrap_or(Yen::ZERO))
-}
-
-/// Days before `keep_from` are of no more use.
-pub async fn sweep_day_totals(db: impl AnyExecutor<'_>, keep_from: i64) -> sqlx::Result<u64> {
-    Ok(sqlx::query("DELETE FROM transfer_day_totals WHERE day < $1").bind(keep_from).execute(db).await?.rows_affected())
 }
 
 // --- payees ---

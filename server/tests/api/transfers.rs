@@ -298,8 +298,9 @@ async fn the_days_limit_holds_for_a_hundred_parallel_reservations() {
             let db = db.clone();
             tokio::spawn(async move {
                 let mut tx = netbank_server::db::begin_write(&db).await.unwrap();
-                let done = netbank_server::store::transfers::reserve_day_total(
+                let done = netbank_server::store::day_totals::reserve(
                     &mut tx,
+                    netbank_server::store::day_totals::DayTotals::Transfers,
                     customer_id,
                     20_000,
                     Yen(60_000),

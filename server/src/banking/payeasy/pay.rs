@@ -32,6 +32,7 @@ use crate::passkey::PasskeyError;
 use crate::state::AppState;
 use crate::store::accounts::AccountRecord;
 use crate::store::billers::{self, BillRow, BillerRow};
+use crate::store::day_totals::{self, DayTotals};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::payeasy::{self, NewPayment, PaymentRow};
 
@@ -80,7 +81,7 @@ pub async fn quote(
     ensure_paid_before_or_not_waiting(&state, me, &biller).await?;
     let total = found.amount + biller.fee;
     let remaining = (day_limit(&state, &state.db, me).await?
-        - payeasy::day_total(&state.db, me, jst_day(state.clock.now())).await?)
+        - day_totals::total(&state.db, DayTotals::Payeasy, me, jst_day(state.clock.now())).await?)
         .max(Yen::ZERO);
     if total > remaining {
         return Err(PayeasyError::LimitExceeded.into());
@@ -279,7 +280,7 @@ async fn write(
     }
     let total = bill.amount + biller.fee;
     let limit = day_limit(state, &mut **tx, me).await?;
-    if !payeasy::reserve_day_total(&mut *tx, me, jst_day(now), total, limit).await? {
+    if !day_totals::reserve(&mut *tx, DayTotals::Payeasy, me, jst_day(now), total, limit).await? {
         return Err(WriteError::Refused(PayeasyError::LimitExceeded));
     }
     let receipt = receipt_no(id, now);
