@@ -241,8 +241,13 @@ async fn import_line(
     let Some(biller) = billers::biller_by_number(&mut **tx, bill.biller.as_str()).await? else {
         return Ok(Err(format!("biller_number: no 収納機関 {}", bill.biller.as_str())));
     };
-    if biller.needs_category != 0 && bill.category.is_none() {
-        return Ok(Err(format!("category: {} needs a 納付区分", biller.name)));
+    match (biller.needs_category != 0, bill.category.is_some()) {
+        (true, false) => return Ok(Err(format!("category: {} needs a 納付区分", biller.name))),
+        (false, true) => return Ok(Err(format!("category: {} uses no 納付区分", biller.name))),
+        _ => {}
+    }
+    if bill.due.days() < jst_day(now) {
+        return Ok(Err(format!("due_date: {} has passed; a bill no one can pay is not delivered", bill.due)));
     }
     insert_bill_in(tx, biller.id, &bill, now).await
 }

@@ -52,6 +52,8 @@ pub struct PaymentRow {
     pub biller_kind: String,
     pub biller_needs_category: i64,
     pub bill_number: String,
+    pub bill_confirmation: String,
+    pub bill_category: Option<String>,
     pub description: String,
     pub amount: Yen,
     pub fee: Yen,
@@ -60,7 +62,8 @@ pub struct PaymentRow {
 
 const PAYMENT_SELECT: &str = "SELECT p.id, p.bill_id, p.from_account_id, a.branch_code AS from_branch_code,
         a.number AS from_number, r.number AS biller_number, r.name AS biller_name, r.kind AS biller_kind,
-        r.needs_category AS biller_needs_category, b.number AS bill_number, b.description, p.amount, p.fee,
+        r.needs_category AS biller_needs_category, b.number AS bill_number, b.confirmation AS bill_confirmation,
+        b.category AS bill_category, b.description, p.amount, p.fee,
         p.created_at
     FROM payeasy_payments p
     JOIN accounts a ON a.id = p.from_account_id
@@ -140,8 +143,8 @@ pub const STOPS_TO_LOCK: i64 = 6;
 /// Where a customer's ペイジー stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guard {
-    /// A try was taken: the `n`th of the day.
-    Taken(i64),
+    /// A try was taken: the `nth` of `day` (the guard's day, never earlier than asked).
+    Taken { nth: i64, day: i64 },
     /// Ten wrong today.
     Stopped,
     /// Stopped six times: the branch must resume it.
@@ -149,7 +152,9 @@ pub enum Guard {
 }
 
 /// Takes one try of the day before a bill is looked up: at most `WRONG_PER_DAY` are out at
-/// once, so parallel guesses cannot pass the limit. A new day starts from zero.
+/// once, so parallel guesses cannot pass the limit. A new day starts from zero; the guard's
+/// day only moves forward, so a request whose clock was read just before midnight counts
+/// against the new day instead of bringing the old one back with a fresh count.
 pub async fn take_try(db: &mut sqlx::AnyConnection, customer_id: CustomerId, day: i64) -> sqlx::Result<Guard> {
     sqlx::query(
         "INSERT INTO payeasy_guards (customer_id, day, wrong, stops) VALUES ($1, $2, 0, 0)
@@ -159,17 +164,18 @@ pub async fn take_try(db: &mut sqlx::AnyConnection, customer_id: CustomerId, day
     .bind(day)
     .execute(&mut *db)
     .await?;
-    let taken: Option<i64> = sqlx::query_scalar(
-        "UPDATE payeasy_guards SET wrong = CASE WHEN day = $2 THEN wrong + 1 ELSE 1 END, day = $2
-         WHERE customer_id = $1 AND locked_at IS NULL AND (day <> $2 OR wrong < $3) RETURNING wrong",
+    let taken: Option<(i64, i64)> = sqlx::query_as(
+        "UPDATE payeasy_guards SET wrong = CASE WHEN day < $2 THEN 1 ELSE wrong + 1 END,
+             day = CASE WHEN day < $2 THEN $2 ELSE day END
+         WHERE customer_id = $1 AND locked_at IS NULL AND (day < $2 OR wrong < $3) RETURNING wrong, day",
     )
     .bind(customer_id)
     .bind(day)
     .bind(WRONG_PER_DAY)
     .fetch_optional(&mut *db)
     .await?;
-    if let Some(n) = taken {
-        return Ok(Guard::Taken(n));
+    if let Some((nth, day)) = taken {
+        return Ok(Guard::Taken { nth, day });
     }
     let locked: Option<Option<i64>> = sqlx::query_scalar("SELECT locked_at FROM payeasy_guards WHERE customer_id = $1")
         .bind(customer_id)

@@ -247,7 +247,9 @@ async fn a_bill_number_alone_pays_nothing_and_says_nothing_of_whether_the_bill_e
 
 #[tokio::test]
 async fn one_bill_confirmed_a_hundred_ways_at_once_is_paid_once() {
-    let app = spawn_app().await;
+    // Setting up twenty-five tokens moves the clock on by minutes: sessions last the while.
+    let policy = Policy { session_idle_seconds: 4 * 3600, session_absolute_seconds: 8 * 3600, ..test_policy() };
+    let app = spawn_app_with(None, policy).await;
     billers(&app).await;
     import(&app, &[tax_line(&app, "424242", 10_000, 30)]).await;
     // Twenty-five payers who all hold the 払込書, four confirmations each, every one with the
@@ -279,6 +281,12 @@ async fn one_bill_confirmed_a_hundred_ways_at_once_is_paid_once() {
         *statuses.entry(reason).or_insert(0) += 1;
     }
     assert_eq!(statuses.get("paid"), Some(&1), "{statuses:?}");
+    // Every other answer says why by name: none waited out the pool or lost its session.
+    assert!(
+        statuses.keys().all(|k| ["paid", "BillAlreadyPaid", "OtpAlreadyUsed"].contains(&k.as_str())),
+        "{statuses:?}"
+    );
+    println!("payeasy: one bill confirmed 100 ways by 25 payers: {statuses:?}");
     assert_eq!(app.count("SELECT COUNT(*) FROM payeasy_payments").await, 1);
     assert_eq!(app.balance("001-9100001").await, 10_000);
     let paid_out = app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM accounts WHERE balance = 40000").await;
@@ -297,11 +305,8 @@ async fn an_overdue_bill_and_a_payment_past_the_days_limit_are_refused_and_chang
     };
     let app = spawn_app_with(None, policy).await;
     billers(&app).await;
-    import(&app, &[tax_line(&app, "1", 30_000, 0), tax_line(&app, "2", 30_000, 0), tax_line(&app, "3", 1_000, -1)])
-        .await;
+    import(&app, &[tax_line(&app, "1", 30_000, 0), tax_line(&app, "2", 30_000, 0)]).await;
     let mut taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 200_000).await;
-    let overdue = app.bill_quote(&taro.session, &tax_query(&taro.ordinary, "3", "1357")).await;
-    assert_eq!(error_reason(overdue).await, ErrorReason::BillOverdue);
     assert_eq!(app.quote_and_pay(&taro, &tax_query(&taro.ordinary, "1", "1357")).await.status(), 200);
     let over = app.bill_quote(&taro.session, &tax_query(&taro.ordinary, "2", "1357")).await;
     assert_eq!(error_reason(over).await, ErrorReason::PayeasyLimitExceeded);
@@ -366,4 +371,74 @@ async fn a_new_authenticator_waits_for_a_biller_never_paid_and_an_approval_pays_
     let paid = app.post("/api/payeasy/payments", &fresh, Some(&taro.session)).await;
     assert_eq!(paid.status(), 200);
     assert_eq!(app.balance(&taro.ordinary).await, 99_000);
+}
+
+#[tokio::test]
+async fn a_guess_whose_clock_was_read_before_midnight_counts_against_the_new_day() {
+    let app = spawn_app().await;
+    billers(&app).await;
+    import(&app, &[tax_line(&app, "5000", 1_000, 60)]).await;
+    let mut thief = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let from = thief.ordinary.clone();
+    let guess = |i: usize| tax_query(&from, &format!("7{i}"), "1357");
+    for i in 0..10 {
+        assert_eq!(error_reason(app.bill_quote(&thief.session, &guess(i)).await).await, ErrorReason::BillNotFound);
+    }
+    // Past midnight: five wrong of the new day's ten.
+    app.clock().advance(86_400);
+    app.login_again(&mut thief, "taro01").await;
+    for i in 10..15 {
+        assert_eq!(error_reason(app.bill_quote(&thief.session, &guess(i)).await).await, ErrorReason::BillNotFound);
+    }
+    // Requests stamped with the old day (read before midnight, written after) do not bring it
+    // back with a fresh count: they are the new day's sixth to tenth, then it stops.
+    app.clock().advance(-60);
+    let mut late = Vec::new();
+    for i in 15..25 {
+        late.push(error_reason(app.bill_quote(&thief.session, &guess(i)).await).await);
+    }
+    assert_eq!(late.iter().filter(|r| **r == ErrorReason::BillNotFound).count(), 5, "{late:?}");
+    assert!(late[5..].iter().all(|r| *r == ErrorReason::PayeasyStopped), "{late:?}");
+    app.clock().advance(60);
+    assert_eq!(error_reason(app.bill_quote(&thief.session, &guess(99)).await).await, ErrorReason::PayeasyStopped);
+    assert_eq!(app.count("SELECT stops FROM payeasy_guards").await, 2);
+}
+
+#[tokio::test]
+async fn a_used_key_answers_only_with_every_number_of_its_bill_and_import_refuses_what_cannot_be_paid() {
+    let app = spawn_app().await;
+    billers(&app).await;
+    let report = import(
+        &app,
+        &[
+            tax_line(&app, "1", 1_000, 30),
+            tax_line(&app, "2", 1_000, -1),
+            format!("{SHOP},3,4242,010,500,{},注文", day_from_now(&app, 30)),
+            format!("{CITY},4,1357,,500,{},固定資産税", day_from_now(&app, 30)),
+        ],
+    )
+    .await;
+    assert_eq!(report.imported, 1, "{report:?}");
+    let why = report.refused.join("\n");
+    assert!(
+        why.contains("line 3: due_date") && why.contains("line 4: category") && why.contains("line 5: category"),
+        "{why}"
+    );
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let query = tax_query(&taro.ordinary, "1", "1357");
+    let code = app.fresh_code(&taro);
+    assert_eq!(app.pay_bill(&taro.session, &query, &key(7), Some(code)).await.status(), 200);
+    // The same key with a wrong 確認番号 or 納付区分 is not that confirmation.
+    let mut wrong = tax_query(&taro.ordinary, "1", "0000");
+    assert_eq!(
+        error_reason(app.pay_bill(&taro.session, &wrong, &key(7), None).await).await,
+        ErrorReason::IdempotencyConflict
+    );
+    wrong = tax_query(&taro.ordinary, "1", "1357");
+    wrong["category"] = json!("011");
+    assert_eq!(
+        error_reason(app.pay_bill(&taro.session, &wrong, &key(7), None).await).await,
+        ErrorReason::IdempotencyConflict
+    );
+    assert_eq!(app.pay_bill(&taro.session, &query, &key(7), None).await.status(), 200, "the same confirmation again");
 }

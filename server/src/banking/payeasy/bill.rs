@@ -35,19 +35,19 @@ pub async fn find(
     let mut tx = crate::db::begin_write(&state.db).await?;
     let taken = guard_store::take_try(&mut tx, customer_id, today).await?;
     tx.commit().await?;
-    let nth = match taken {
-        Guard::Taken(nth) => nth,
+    let (nth, day) = match taken {
+        Guard::Taken { nth, day } => (nth, day),
         Guard::Stopped => return Err(PayeasyError::Stopped),
         Guard::Locked => return Err(PayeasyError::Locked),
     };
-    let found = billers::bill_by_number(&state.db, biller.id, bill.number.as_str())
-        .await?
-        .filter(|found| numbers_match(&biller, found, bill));
+    let found = billers::bill_by_number(&state.db, biller.id, bill.number.as_str()).await?.filter(|found| {
+        numbers_match(biller.needs_category != 0, (&found.confirmation, found.category.as_deref()), bill)
+    });
     let Some(found) = found else {
-        wrong(state, client, customer_id, &biller, nth, now).await?;
+        wrong(state, client, customer_id, &biller, (nth, day), now).await?;
         return Err(PayeasyError::BillNotFound);
     };
-    guard_store::give_back(&state.db, customer_id, today).await?;
+    guard_store::give_back(&state.db, customer_id, day).await?;
     match found.status {
         BillStatus::Paid => return Err(PayeasyError::AlreadyPaid),
         BillStatus::Open if found.due_day < today => return Err(PayeasyError::Overdue),
@@ -57,11 +57,10 @@ pub async fn find(
 }
 
 /// The 確認番号 always; the 納付区分 where the biller uses one.
-fn numbers_match(biller: &BillerRow, found: &BillRow, asked: &Bill) -> bool {
-    let confirmation = found.confirmation == asked.confirmation.as_str();
-    let category =
-        biller.needs_category == 0 || found.category.as_deref() == asked.category.as_ref().map(|c| c.as_str());
-    confirmation && category
+pub fn numbers_match(needs_category: bool, (confirmation, category): (&str, Option<&str>), asked: &Bill) -> bool {
+    let confirmation_matches = confirmation == asked.confirmation.as_str();
+    let category_matches = !needs_category || category == asked.category.as_ref().map(|c| c.as_str());
+    confirmation_matches && category_matches
 }
 
 /// A wrong try stays counted and is audited; the day's last one stops ペイジー (and the sixth
@@ -71,7 +70,7 @@ async fn wrong(
     client: &ClientAddr,
     customer_id: CustomerId,
     biller: &BillerRow,
-    nth: i64,
+    (nth, day): (i64, i64),
     now: i64,
 ) -> Result<(), PayeasyError> {
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -84,7 +83,7 @@ async fn wrong(
     };
     audit::record(&mut *tx, now, refused).await?;
     if nth == WRONG_PER_DAY {
-        if let Some(locked) = guard_store::count_stop(&mut *tx, customer_id, jst_day(now), now).await? {
+        if let Some(locked) = guard_store::count_stop(&mut *tx, customer_id, day, now).await? {
             let event = AuditEvent {
                 customer_id: Some(customer_id),
                 event: AuditAction::PayeasyStop,

@@ -238,12 +238,20 @@ async fn pay(
             Ok(Json(receipt(&done)))
         }
         Err(WriteError::Duplicate) => {
-            drop(attempt);
-            tx.rollback().await?;
-            match payeasy::find_by_key(&state.db, me, payment.key).await? {
-                Some(done) => Ok(Json(replay(done, payment.from, payment.asked)?)),
+            attempt.rollback().await?;
+            // Read in this transaction: the pool's other connections may all be held by
+            // requests waiting for this one's write lock.
+            match payeasy::find_by_key(&mut *tx, me, payment.key).await? {
+                Some(done) => {
+                    tx.rollback().await?;
+                    Ok(Json(replay(done, payment.from, payment.asked)?))
+                }
                 // Not this key: the bill's own UNIQUE — another payment of it committed first.
-                None => Err(PayeasyError::AlreadyPaid.into()),
+                // The proof stays spent, as for any refusal after it was accepted.
+                None => {
+                    let error = PayeasyError::AlreadyPaid;
+                    Err(refuse_with_proof_spent(tx, client, me, AuditAction::PayeasyPayment, error, now).await)
+                }
             }
         }
         Err(WriteError::Refused(error)) => {
@@ -263,6 +271,10 @@ async fn write(
     now: i64,
 ) -> Result<i64, WriteError> {
     let Payment { from, biller, bill, .. } = payment;
+    // Due today means paid by the end of today, Japan time, as this transaction commits.
+    if bill.due_day < jst_day(now) {
+        return Err(WriteError::Refused(PayeasyError::Overdue));
+    }
     let entry = crate::store::ledger::insert_entry(&mut **tx, EntryKind::Transfer, Some(me), now).await?;
     let new = NewPayment {
         customer_id: me,
@@ -329,11 +341,14 @@ fn money_lines(from: &AccountRecord, biller: &BillerRow, bill: &BillRow, receipt
     lines
 }
 
-/// A key used before is that confirmation again only for the same account and bill.
+/// A key used before is that confirmation again only for the same account and the same
+/// bill's every number.
 fn replay(done: PaymentRow, from: &AccountRecord, asked: &Bill) -> Result<BillReceipt, PayeasyError> {
+    let numbers = (done.bill_confirmation.as_str(), done.bill_category.as_deref());
     let same = done.from_account_id == from.id
         && done.biller_number == asked.biller.as_str()
-        && done.bill_number == asked.number.as_str();
+        && done.bill_number == asked.number.as_str()
+        && bill::numbers_match(done.biller_needs_category != 0, numbers, asked);
     match same {
         true => Ok(receipt(&done)),
         false => Err(PayeasyError::IdempotencyConflict),
