@@ -341,11 +341,22 @@ pub async fn initialise(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sq
 
 /// The ids of the keys that sealed the stored secrets (the server refuses to start if one is
 /// not configured).
-pub async fn secret_key_ids(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT DISTINCT secret_key_id FROM otp_tokens WHERE secret_ciphertext IS NOT NULL")
-        .fetch_all(db)
-        .await
+pub async fn secret_key_ids(db: &sqlx::AnyPool) -> sqlx::Result<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    loop {
+        let after = keys.last().map_or("", String::as_str);
+        let next: Option<String> = sqlx::query_scalar(NEXT_SEALED_KEY).bind(after).fetch_optional(db).await?;
+        match next {
+            Some(key) => keys.push(key),
+            None => return Ok(keys),
+        }
+    }
 }
+
+/// The next key id after `$1` that seals a secret: one seek on the partial index, so the
+/// keys of a bank of any size are read in as many seeks as there are keys.
+const NEXT_SEALED_KEY: &str = "SELECT secret_key_id FROM otp_tokens
+     WHERE secret_ciphertext IS NOT NULL AND secret_key_id > $1 ORDER BY secret_key_id LIMIT 1";
 
 /// A secret as stored, for re-sealing under another key.
 #[derive(Debug, sqlx::FromRow)]
@@ -405,3 +416,24 @@ pub async fn reseal(db: impl AnyExecutor<'_>, old: &StoredSecret, new: &Sealed, 
 
 text_enum!(TokenState { Issued = "issued", Provisioned = "provisioned", Active = "active", Suspended = "suspended", Voided = "voided" });
 text_enum!(Method { SoftwareToken = "software_token", AuthenticatorApp = "authenticator_app" });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Start-up reads the sealing keys by seeks on the partial index, never a scan.
+    #[tokio::test]
+    async fn the_next_sealing_key_is_one_seek_on_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::open(&dir.path().join("keys.sqlite3")).await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {NEXT_SEALED_KEY}")).bind("").fetch_all(&db).await.unwrap();
+        let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
+        assert_eq!(steps.len(), 1, "{steps:?}");
+        assert!(
+            steps[0].starts_with("SEARCH otp_tokens USING INDEX otp_tokens_sealed_key (secret_key_id>?)"),
+            "{steps:?}"
+        );
+        assert!(secret_key_ids(&db).await.unwrap().is_empty());
+    }
+}
