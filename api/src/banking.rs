@@ -74,9 +74,15 @@ pub struct StatementQuery {
     /// `YYYY-MM-DD`, for 期間指定.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// 1-based.
+    /// The page's number as the screen shows it (1-based; the cursors say which entries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// 次のページ: the entries older than this cursor (a `Statement`'s `older`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// 前のページ: the entries newer than this cursor (a `Statement`'s `newer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 impl StatementQuery {
@@ -93,7 +99,7 @@ impl StatementQuery {
             period: StatementPeriod::Custom,
             from: Some(format!("{from_year:04}-{from_month:02}-01")),
             to: Some(format!("{year:04}-{month:02}-{day:02}")),
-            page: None,
+            ..Self::default()
         }
     }
 
@@ -109,6 +115,13 @@ impl StatementQuery {
         }
         if let Some(page) = self.page {
             query.push_str(&format!("&page={page}"));
+        }
+        for (name, cursor) in [("before", &self.before), ("after", &self.after)] {
+            if let Some(cursor) = cursor {
+                // A cursor is digits and a dot: nothing to escape; anything else the server refuses.
+                let safe: String = cursor.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+                query.push_str(&format!("&{name}={safe}"));
+            }
         }
         query
     }
@@ -126,12 +139,24 @@ pub struct Statement {
     /// The earliest and latest days 期間指定 may name (13 months back to today).
     pub earliest: String,
     pub latest: String,
+    /// The page's number, as the query said (1 for the newest).
     pub page: u32,
-    pub pages: u32,
-    /// Entries in the whole period.
+    /// Entries in the whole period, counted up to `STATEMENT_COUNT_CAP`: a period holding
+    /// more says so (`total_is_more`) instead of counting a long history on every page.
     pub total: u32,
+    #[serde(default)]
+    pub total_is_more: bool,
+    /// The cursor of 前のページ (newer entries), when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer: Option<String>,
+    /// The cursor of 次のページ (older entries), when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older: Option<String>,
     pub entries: Vec<StatementEntry>,
 }
+
+/// The most entries a statement counts (「全1,000件以上」 beyond).
+pub const STATEMENT_COUNT_CAP: u32 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -393,8 +418,10 @@ mod tests {
             from: Some("2026-11-01&page=9".into()),
             to: Some("2026-11-24".into()),
             page: Some(2),
+            before: Some("1796340156.42&x=1".into()),
+            after: None,
         };
-        assert_eq!(query.to_query(), "period=custom&from=2026-11-019&to=2026-11-24&page=2");
+        assert_eq!(query.to_query(), "period=custom&from=2026-11-019&to=2026-11-24&page=2&before=1796340156.421");
         assert_eq!(StatementQuery::default().to_query(), "period=this_month");
     }
 }

@@ -206,16 +206,21 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     browser.press("口座情報").await?;
     browser.screen("BAC001").await?;
     // Her account may hold the demo's history too: at least 41 entries, 20 a page.
-    let pager = browser.text_containing(".pager", "1 / ").await?;
-    let pages: u32 =
-        pager.lines().find_map(|line| line.split_once(" / ")?.1.strip_suffix("ページ")?.parse().ok()).unwrap_or(0);
-    assert!(pages >= 3, "{pager}");
+    let heading = browser.text_of(".statement-heading").await?;
+    let total: u32 = heading
+        .rsplit_once("（全")
+        .and_then(|(_, rest)| rest.strip_suffix("件）"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(total >= 41, "{heading}");
+    let pages = total.div_ceil(20);
+    browser.text_containing(".pager", "1ページ目").await?;
     browser.text_containing(".statement tbody tr", "窓口入金41").await?;
     assert!(!browser.control("前のページ").await?.is_enabled().await?);
     let mut seen_first_deposit = false;
     for page in 2..=pages {
         browser.press("次のページ").await?;
-        browser.text_containing(".pager", &format!("{page} / {pages}ページ")).await?;
+        browser.text_containing(".pager", &format!("{page}ページ目")).await?;
         let rows = browser.text_of(".statement tbody").await?;
         seen_first_deposit |= rows.contains("窓口入金01");
     }
@@ -228,7 +233,7 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     browser.assert_fits("BAC001 at 特大").await?;
     browser.screenshot("bac001-largest-text").await?;
     browser.press("前のページ").await?;
-    browser.text_containing(".pager", &format!("{} / {pages}ページ", pages - 1)).await?;
+    browser.text_containing(".pager", &format!("{}ページ目", pages - 1)).await?;
     browser.press("ホーム").await?;
     browser.screen("BHM001").await?;
     browser.assert_fits("BHM001 at 特大").await?;

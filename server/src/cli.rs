@@ -714,9 +714,23 @@ impl Cli {
                 use crate::db::{connect, Durability, Location};
                 let source = connect(Location::Url(&from), Durability::PowerLoss, 2).await?;
                 let destination = connect(Location::Url(&to), Durability::PowerLoss, 2).await?;
-                for (table, rows) in crate::store::copy::copy_all(&source, &destination).await? {
+                let started = std::time::Instant::now();
+                let mut shown = std::time::Instant::now();
+                // Progress on stderr: a line per table, and every few seconds within a long one.
+                let mut progress = |table: &str, rows: u64, done: bool| {
+                    if done || shown.elapsed().as_secs() >= 5 {
+                        let rate = rows as f64 / started.elapsed().as_secs_f64().max(0.001);
+                        eprintln!("{table}: {rows} rows{} ({rate:.0} rows/s so far)", if done { "" } else { "…" });
+                        shown = std::time::Instant::now();
+                    }
+                };
+                let copied = crate::store::copy::copy_all(&source, &destination, &mut progress).await?;
+                let total: u64 = copied.iter().map(|(_, rows)| rows).sum();
+                for (table, rows) in &copied {
                     println!("{table}: {rows} rows");
                 }
+                let seconds = started.elapsed().as_secs_f64();
+                println!("{total} rows in {seconds:.1} s ({:.0} rows/s)", total as f64 / seconds.max(0.001));
                 println!("copied; start the servers with --database-url on the new database");
                 Ok(())
             }

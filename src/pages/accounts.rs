@@ -47,22 +47,25 @@ pub fn AccountsPage() -> impl IntoView {
         Some(Err(failure)) => error.set(Some(failure)),
         None => {}
     });
-    let query = move |page: Option<u32>| {
+    let query = move || {
         let custom = period.get_untracked() == StatementPeriod::Custom;
         StatementQuery {
             period: period.get_untracked(),
             from: custom.then(|| from.get_untracked()),
             to: custom.then(|| to.get_untracked()),
-            page,
+            ..StatementQuery::default()
         }
     };
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        shown.set((account.get_untracked(), query(None)));
+        shown.set((account.get_untracked(), query()));
     };
-    let go_to = move |page: u32| {
+    // A page is reached from the one beside it, by the cursor the server gave for that way.
+    let go_to = move |page: u32, before: Option<String>, after: Option<String>| {
         let (account, mut query) = shown.get_untracked();
         query.page = Some(page);
+        query.before = before;
+        query.after = after;
         shown.set((account, query));
     };
     let csv = move || {
@@ -111,11 +114,14 @@ pub fn AccountsPage() -> impl IntoView {
             </form>
             {failure}
             {move || result.get().map(|statement| {
-                let (page, pages) = (statement.page, statement.pages);
-                // Decided here: a comparison written inside a `view!` attribute is read as
-                // markup (its `>` closed the tag, and the button was always disabled).
-                let (first, last) = (page <= 1, page >= pages);
-                let heading = format!("{}　{} 〜 {}（全{}件）", account_label(&statement.account), japanese_date(&statement.from), japanese_date(&statement.to), statement.total);
+                let page = statement.page;
+                let (newer, older) = (statement.newer.clone(), statement.older.clone());
+                let (first, last) = (newer.is_none(), older.is_none());
+                let count = match statement.total_is_more {
+                    true => format!("{}件以上", statement.total),
+                    false => format!("全{}件", statement.total),
+                };
+                let heading = format!("{}　{} 〜 {}（{count}）", account_label(&statement.account), japanese_date(&statement.from), japanese_date(&statement.to));
                 view! {
                     <h2 class="statement-heading">{heading}</h2>
                     <p>"現在の残高："<strong class="balance">{yen(statement.account.balance)}</strong></p>
@@ -137,9 +143,11 @@ pub fn AccountsPage() -> impl IntoView {
                         }.into_any()
                     }}
                     <nav class="pager" aria-label="ページ">
-                        <button type="button" class="button secondary" disabled=first on:click=move |_| go_to(page - 1)>"前のページ"</button>
-                        <span>{format!("{page} / {pages}ページ")}</span>
-                        <button type="button" class="button secondary" disabled=last on:click=move |_| go_to(page + 1)>"次のページ"</button>
+                        <button type="button" class="button secondary" disabled=first
+                            on:click=move |_| go_to(page.saturating_sub(1).max(1), None, newer.clone())>"前のページ"</button>
+                        <span>{format!("{page}ページ目")}</span>
+                        <button type="button" class="button secondary" disabled=last
+                            on:click=move |_| go_to(page + 1, older.clone(), None)>"次のページ"</button>
                     </nav>
                 }
             })}

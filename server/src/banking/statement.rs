@@ -8,7 +8,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use netbank_api::banking::{Statement, StatementEntry, StatementPeriod, StatementQuery};
+use netbank_api::banking::{Statement, StatementEntry, StatementPeriod, StatementQuery, STATEMENT_COUNT_CAP};
 use netbank_api::checked::account_key;
 use netbank_api::input::{Date, InputError};
 #[allow(unused_imports)]
@@ -23,7 +23,7 @@ use crate::ids::{AccountId, CustomerId};
 use crate::money::Yen;
 use crate::state::AppState;
 use crate::store::accounts::AccountRecord;
-use crate::store::ledger::{self, StatementLine};
+use crate::store::ledger::{self, Seek, StatementLine};
 
 /// Entries per page.
 pub const PAGE_SIZE: u32 = 20;
@@ -84,6 +84,8 @@ pub fn query_of(pairs: Vec<(String, String)>) -> Result<StatementQuery, InputErr
                     .ok_or(InputError { field: "period", message: "照会期間を選択してください。" })?;
             }
             "from" => query.from = Some(value),
+            "before" => query.before = Some(value),
+            "after" => query.after = Some(value),
             "to" => query.to = Some(value),
             "page" => {
                 let page = value.parse::<u32>().ok().filter(|p| *p >= 1);
@@ -142,12 +144,30 @@ pub async fn show(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<Statement>, ApiError> {
     let (account, query, range) = requested(&state, current.customer_id, &key, pairs).await?;
-    let (from, until) = range.bounds();
-    let total = ledger::count_statement(&state.db, account.id, from, until).await? as u32;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let offset = i64::from((page - 1) * PAGE_SIZE);
-    let lines = ledger::statement(&state.db, account.id, from, until, i64::from(PAGE_SIZE), offset).await?;
+    let period = range.bounds();
+    let seek = match (&query.before, &query.after) {
+        (Some(cursor), _) => cursor_of(cursor, "before").map(|(at, id)| Seek::Older(at, id))?,
+        (None, Some(cursor)) => cursor_of(cursor, "after").map(|(at, id)| Seek::Newer(at, id))?,
+        (None, None) => Seek::Newest,
+    };
+    let cap = i64::from(STATEMENT_COUNT_CAP);
+    let counted = ledger::count_statement(&state.db, account.id, period, cap + 1).await?;
+    // One line beyond the page says whether there is another page that way.
+    let mut lines = ledger::statement_page(&state.db, account.id, period, seek, i64::from(PAGE_SIZE) + 1).await?;
+    let beyond = lines.len() > PAGE_SIZE as usize;
+    if beyond {
+        match seek {
+            Seek::Newer(..) => drop(lines.remove(0)),
+            _ => lines.truncate(PAGE_SIZE as usize),
+        }
+    }
+    let first = lines.first().map(|(key, _)| cursor_text(*key));
+    let last = lines.last().map(|(key, _)| cursor_text(*key));
+    let (newer, older) = match seek {
+        Seek::Newest => (None, last.filter(|_| beyond)),
+        Seek::Older(..) => (first, last.filter(|_| beyond)),
+        Seek::Newer(..) => (first.filter(|_| beyond), last),
+    };
     Ok(Json(Statement {
         account: account_of(&account),
         period: query.period,
@@ -155,11 +175,29 @@ pub async fn show(
         to: range.to.to_string(),
         earliest: range.earliest.to_string(),
         latest: range.today.to_string(),
-        page,
-        pages,
-        total,
-        entries: lines.into_iter().map(entry).collect(),
+        page: match seek {
+            Seek::Newest => 1,
+            _ => query.page.unwrap_or(1),
+        },
+        total: counted.min(cap) as u32,
+        total_is_more: counted > cap,
+        newer,
+        older,
+        entries: lines.into_iter().map(|(_, line)| entry(line)).collect(),
     }))
+}
+
+/// A line's key as a page cursor: `time.id`.
+fn cursor_text((at, id): (i64, i64)) -> String {
+    format!("{at}.{id}")
+}
+
+/// A cursor from the query, or a 422 naming its field.
+fn cursor_of(text: &str, field: &'static str) -> Result<(i64, i64), InputError> {
+    let refuse = InputError { field, message: "ページの指定が正しくありません。" };
+    let (at, id) = text.split_once('.').ok_or(refuse.clone())?;
+    let number = |part: &str| part.parse::<i64>().ok().filter(|n| *n >= 0);
+    number(at).zip(number(id)).ok_or(refuse)
 }
 
 /// A value a spreadsheet would read as a formula (a 摘要 is partly others' words: a
@@ -268,7 +306,7 @@ mod tests {
     }
 
     fn query(period: StatementPeriod, from: &str, to: &str) -> StatementQuery {
-        StatementQuery { period, from: Some(from.into()), to: Some(to.into()), page: None }
+        StatementQuery { period, from: Some(from.into()), to: Some(to.into()), ..StatementQuery::default() }
     }
 
     #[test]

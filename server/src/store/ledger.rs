@@ -117,22 +117,47 @@ pub struct StatementLine {
     pub balance_after: Yen,
 }
 
-const STATEMENT_PAGE: &str = "SELECT occurred_at, description, amount, balance_after FROM journal_lines
-     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3
-     ORDER BY occurred_at DESC, id DESC LIMIT $4 OFFSET $5";
+/// Which lines of a period a statement page shows: the newest, those older than a line (次の
+/// ページ) or those newer than one (前のページ), a line named by its time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    Newest,
+    Older(i64, i64),
+    Newer(i64, i64),
+}
 
-/// The account's lines in `[from, until)` (unix seconds), newest first: a seek on the
-/// account's time index, then the page (a line's time is its entry's; lines of one time keep
-/// the order their balances were computed in).
-pub async fn statement(
+const STATEMENT_NEWEST: &str = "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
+     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+     ORDER BY occurred_at DESC, id DESC LIMIT $4";
+const STATEMENT_OLDER: &str = "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
+     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND (occurred_at, id) < ($4, $5)
+     ORDER BY occurred_at DESC, id DESC LIMIT $6";
+const STATEMENT_NEWER: &str = "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
+     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND (occurred_at, id) > ($4, $5)
+     ORDER BY occurred_at, id LIMIT $6";
+
+/// Up to `limit` of the account's lines in `[from, until)` (unix seconds) from `seek`, newest
+/// first, each with its key (time, id): a seek on the account's time index and no more rows
+/// than the page, however long the account's history (a line's time is its entry's; lines of
+/// one time keep the order their balances were computed in).
+pub async fn statement_page(
     db: impl AnyExecutor<'_>,
     account_id: AccountId,
-    from: i64,
-    until: i64,
+    (from, until): (i64, i64),
+    seek: Seek,
     limit: i64,
-    offset: i64,
-) -> sqlx::Result<Vec<StatementLine>> {
-    sqlx::query_as(STATEMENT_PAGE).bind(account_id).bind(from).bind(until).bind(limit).bind(offset).fetch_all(db).await
+) -> sqlx::Result<Vec<((i64, i64), StatementLine)>> {
+    let query = |sql| sqlx::query_as::<_, NumberedLine>(sql).bind(account_id).bind(from).bind(until);
+    let rows = match seek {
+        Seek::Newest => query(STATEMENT_NEWEST).bind(limit).fetch_all(db).await?,
+        Seek::Older(at, id) => query(STATEMENT_OLDER).bind(at).bind(id).bind(limit).fetch_all(db).await?,
+        Seek::Newer(at, id) => query(STATEMENT_NEWER).bind(at).bind(id).bind(limit).fetch_all(db).await?,
+    };
+    let mut lines: Vec<_> = rows.into_iter().map(|row| ((row.line.occurred_at, row.id), row.line)).collect();
+    if matches!(seek, Seek::Newer(..)) {
+        lines.reverse();
+    }
+    Ok(lines)
 }
 
 /// Up to `limit` of the account's lines in `[from, until)` after `after` (a line's time and
@@ -169,21 +194,19 @@ struct NumberedLine {
     line: StatementLine,
 }
 
+/// The account's lines in `[from, until)`, counted up to `cap`: the cost of `cap` index
+/// entries at most, whatever the period holds.
 pub async fn count_statement(
     db: impl AnyExecutor<'_>,
     account_id: AccountId,
-    from: i64,
-    until: i64,
+    (from, until): (i64, i64),
+    cap: i64,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM journal_lines WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
-    )
-    .bind(account_id)
-    .bind(from)
-    .bind(until)
-    .fetch_one(db)
-    .await
+    sqlx::query_scalar(STATEMENT_COUNT).bind(account_id).bind(from).bind(until).bind(cap).fetch_one(db).await
 }
+
+const STATEMENT_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journal_lines
+     WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 LIMIT $4) capped";
 
 /// The sum of each customer account's lines, by account id.
 pub async fn account_sums(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<(i64, i64)>> {
@@ -252,20 +275,31 @@ mod tests {
     /// A statement page is a range of the account's time index, read in its order: no scan
     /// of the account's history, no join, no sort.
     #[tokio::test]
-    async fn a_statement_page_seeks_the_accounts_time_index() {
+    async fn a_statement_page_and_its_count_seek_the_accounts_time_index() {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::db::open(&dir.path().join("plan.sqlite3")).await.unwrap();
-        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {STATEMENT_PAGE}"))
+        for sql in [STATEMENT_NEWEST, STATEMENT_OLDER, STATEMENT_NEWER] {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let query = sqlx::query_as(&explain).bind(1_i64).bind(0_i64).bind(1_i64);
+            let query = match sql == STATEMENT_NEWEST {
+                true => query.bind(21_i64),
+                false => query.bind(0_i64).bind(0_i64).bind(21_i64),
+            };
+            let plan: Vec<(i64, i64, i64, String)> = query.fetch_all(&db).await.unwrap();
+            let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
+            assert_eq!(steps.len(), 1, "{sql}: {steps:?}");
+            assert!(steps[0].starts_with("SEARCH journal_lines USING INDEX journal_lines_account_time"), "{steps:?}");
+        }
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {STATEMENT_COUNT}"))
             .bind(1_i64)
             .bind(0_i64)
             .bind(1_i64)
-            .bind(20_i64)
-            .bind(0_i64)
+            .bind(1000_i64)
             .fetch_all(&db)
             .await
             .unwrap();
         let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
-        assert_eq!(steps.len(), 1, "{steps:?}");
-        assert!(steps[0].starts_with("SEARCH journal_lines USING INDEX journal_lines_account_time"), "{steps:?}");
+        assert!(steps.iter().any(|s| s.contains("USING COVERING INDEX journal_lines_account_time")), "{steps:?}");
+        assert!(!steps.iter().any(|s| s.starts_with("SCAN journal_lines")), "{steps:?}");
     }
 }

@@ -152,7 +152,12 @@ async fn the_demo_customers_have_months_of_history_that_balances_and_is_not_writ
     );
     let last_month = app.statement(&session, "001-1234567", "period=last_month").await;
     assert!(last_month["total"].as_u64().unwrap() >= 5, "{last_month}");
-    let oldest = app.statement(&session, "001-1234567", "period=custom&from=2026-02-01&to=2027-01-15&page=99").await;
+    // To the last page of 13 months, by 次のページ's cursor.
+    let period = "period=custom&from=2026-02-01&to=2027-01-15";
+    let mut oldest = app.statement(&session, "001-1234567", period).await;
+    while let Some(older) = oldest["older"].as_str().map(str::to_owned) {
+        oldest = app.statement(&session, "001-1234567", &format!("{period}&before={older}")).await;
+    }
     let last = oldest["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["description"], "口座開設");
     app.assert_ledger_holds().await;
