@@ -165,16 +165,9 @@ pub async fn unhold(db: impl AnyExecutor<'_>, account_id: AccountId, amount: Yen
 }
 
 /// Every account's stored balance, for the trial balance.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredBalance {
-    pub id: i64,
-    pub branch_code: String,
-    pub number: String,
-    pub balance: i64,
-}
-
-pub async fn all_balances(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<StoredBalance>> {
-    sqlx::query_as("SELECT id, branch_code, number, balance FROM accounts ORDER BY id").fetch_all(db).await
+/// How many accounts there are.
+pub async fn count(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(db).await
 }
 
 /// Takes the account's row lock for the rest of the transaction (a no-op UPDATE: PostgreSQL

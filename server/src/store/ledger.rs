@@ -208,14 +208,39 @@ pub async fn count_statement(
 const STATEMENT_COUNT: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journal_lines
      WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 LIMIT $4) capped";
 
-/// The sum of each customer account's lines, by account id.
-pub async fn account_sums(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<(i64, i64)>> {
-    sqlx::query_as("SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM journal_lines WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY account_id")
-        .fetch_all(db)
-        .await
+/// An account whose stored balance is not the sum of its lines.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Mismatch {
+    pub branch_code: String,
+    pub number: String,
+    pub balance: i64,
+    pub lines: i64,
 }
 
-/// The sum of each house account's lines.
+/// Up to `limit` accounts whose balance differs from their lines, each summed on the
+/// account's line index while the accounts are read: nothing held per account.
+pub async fn mismatched_balances(db: impl AnyExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Mismatch>> {
+    sqlx::query_as(
+        "SELECT branch_code, number, balance, lines FROM (
+             SELECT a.branch_code, a.number, a.balance,
+                 CAST(COALESCE((SELECT SUM(l.amount) FROM journal_lines l WHERE l.account_id = a.id), 0) AS BIGINT) AS lines
+             FROM accounts a) checked
+         WHERE balance <> lines ORDER BY branch_code, number LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Every customer account's lines summed.
+pub async fn account_lines_total(db: impl AnyExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM journal_lines WHERE account_id IS NOT NULL",
+    )
+    .fetch_one(db)
+    .await
+}
+
 pub async fn house_sums(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as("SELECT house_account, CAST(SUM(amount) AS BIGINT) FROM journal_lines WHERE house_account IS NOT NULL GROUP BY house_account ORDER BY house_account")
         .fetch_all(db)
