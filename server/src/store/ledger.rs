@@ -129,6 +129,9 @@ pub enum Seek {
 const STATEMENT_NEWEST: &str = "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
      WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3
      ORDER BY occurred_at DESC, id DESC LIMIT $4";
+// The cursor's time bounds the index range itself (the period's bound is narrowed to it),
+// so the seek starts at the cursor; the row comparison then leaves out the lines of that same
+// second already shown.
 const STATEMENT_OLDER: &str = "SELECT id, occurred_at, description, amount, balance_after FROM journal_lines
      WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND (occurred_at, id) < ($4, $5)
      ORDER BY occurred_at DESC, id DESC LIMIT $6";
@@ -147,11 +150,18 @@ pub async fn statement_page(
     seek: Seek,
     limit: i64,
 ) -> sqlx::Result<Vec<((i64, i64), StatementLine)>> {
-    let query = |sql| sqlx::query_as::<_, NumberedLine>(sql).bind(account_id).bind(from).bind(until);
+    let query =
+        |sql, (from, until): (i64, i64)| sqlx::query_as::<_, NumberedLine>(sql).bind(account_id).bind(from).bind(until);
     let rows = match seek {
-        Seek::Newest => query(STATEMENT_NEWEST).bind(limit).fetch_all(db).await?,
-        Seek::Older(at, id) => query(STATEMENT_OLDER).bind(at).bind(id).bind(limit).fetch_all(db).await?,
-        Seek::Newer(at, id) => query(STATEMENT_NEWER).bind(at).bind(id).bind(limit).fetch_all(db).await?,
+        Seek::Newest => query(STATEMENT_NEWEST, (from, until)).bind(limit).fetch_all(db).await?,
+        Seek::Older(at, id) => {
+            let range = (from, until.min(at.saturating_add(1)));
+            query(STATEMENT_OLDER, range).bind(at).bind(id).bind(limit).fetch_all(db).await?
+        }
+        Seek::Newer(at, id) => {
+            let range = (from.max(at), until);
+            query(STATEMENT_NEWER, range).bind(at).bind(id).bind(limit).fetch_all(db).await?
+        }
     };
     let mut lines: Vec<_> = rows.into_iter().map(|row| ((row.line.occurred_at, row.id), row.line)).collect();
     if matches!(seek, Seek::Newer(..)) {
