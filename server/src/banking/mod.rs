@@ -17,3 +17,10 @@ pub mod transfer;
 
 /// The business day of a moment and a day's first second, in Japan time (`api::jst`).
 pub use netbank_api::jst::{day as jst_day, day_start as jst_day_start};
+
+/// A 受付番号's first part, the Japan-time date of `at`: `20261124`. What follows the hyphen
+/// is each kind's own number (`0000123` a 振込, `K000012` a held one, `P000001` a ペイジー).
+pub fn receipt_date(at: i64) -> String {
+    let date = netbank_api::input::Date::from_days(jst_day(at));
+    format!("{:04}{:02}{:02}", date.year, date.month, date.day)
+}

@@ -23,7 +23,7 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
-use crate::banking::{jst_day, limit, risk};
+use crate::banking::{jst_day, limit, receipt_date, risk};
 use crate::calendar::jst_datetime;
 use crate::config::Policy;
 use crate::enrolment;
@@ -691,8 +691,7 @@ pub(crate) fn money_lines(
 
 /// 受付番号: the Japan-time date and the transfer's number, `20261124-0000123`.
 pub fn receipt_no(transfer_id: i64, at: i64) -> String {
-    let date = netbank_api::input::Date::from_days(jst_day(at));
-    format!("{:04}{:02}{:02}-{transfer_id:07}", date.year, date.month, date.day)
+    format!("{}-{transfer_id:07}", receipt_date(at))
 }
 
 fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
@@ -756,8 +755,7 @@ pub(crate) async fn done_receipt(db: &sqlx::AnyPool, done: &TransferRow) -> sqlx
 
 /// 受付番号 of a 振込 the bank holds for checking: `20261124-K000012` (its own numbers).
 pub fn hold_receipt_no(hold_id: i64, at: i64) -> String {
-    let date = netbank_api::input::Date::from_days(jst_day(at));
-    format!("{:04}{:02}{:02}-K{hold_id:06}", date.year, date.month, date.day)
+    format!("{}-K{hold_id:06}", receipt_date(at))
 }
 
 /// The hold a receipt names (`…-K000012`), if it names one.

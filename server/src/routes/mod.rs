@@ -81,7 +81,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(banking::transfer::quote))
         .routes(routes!(banking::transfer::execute, banking::history::list))
         .routes(routes!(banking::payees::list))
-        .routes(routes!(banking::payeasy::biller))
+        .routes(routes!(banking::payeasy::lookup_biller))
         .routes(routes!(banking::payeasy::pay::quote))
         .routes(routes!(banking::payeasy::pay::execute, banking::payeasy::history::list))
         .routes(routes!(banking::payees::delete))

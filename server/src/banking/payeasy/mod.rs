@@ -13,7 +13,7 @@ use netbank_api::input::{BillerNumber, InputError};
 use netbank_api::payeasy::{Biller, BillerKind, RECEIPT_MARK};
 use netbank_api::{ErrorBody, ErrorReason};
 
-use crate::banking::jst_day;
+use crate::banking::receipt_date;
 use crate::banking::transfer::TransferError;
 use crate::error::ApiError;
 use crate::identity::session::CurrentCustomer;
@@ -87,20 +87,23 @@ impl From<PayeasyError> for ApiError {
     }
 }
 
-/// A biller as the customer's screens name it.
-pub fn biller_of(row: &BillerRow) -> Biller {
+/// A biller as the customer's screens name it, from its stored fields.
+pub fn biller(number: &str, name: &str, kind: &str, needs_category: i64) -> Biller {
     Biller {
-        number: row.number.clone(),
-        name: row.name.clone(),
-        kind: BillerKind::from_db(&row.kind).unwrap_or(BillerKind::Company),
-        needs_category: row.needs_category != 0,
+        number: number.to_owned(),
+        name: name.to_owned(),
+        kind: BillerKind::from_db(kind).unwrap_or(BillerKind::Company),
+        needs_category: needs_category != 0,
     }
+}
+
+pub fn biller_of(row: &BillerRow) -> Biller {
+    biller(&row.number, &row.name, &row.kind, row.needs_category)
 }
 
 /// 受付番号 of a ペイジー payment: the Japan-time date and its own numbers, `20261203-P000012`.
 pub fn receipt_no(payment_id: i64, at: i64) -> String {
-    let date = netbank_api::input::Date::from_days(jst_day(at));
-    format!("{:04}{:02}{:02}-{RECEIPT_MARK}{payment_id:06}", date.year, date.month, date.day)
+    format!("{}-{RECEIPT_MARK}{payment_id:06}", receipt_date(at))
 }
 
 #[utoipa::path(get, path = "/payeasy/billers/{number}", tag = "payeasy",
@@ -110,12 +113,11 @@ pub fn receipt_no(payment_id: i64, at: i64) -> String {
         (status = 422, description = "invalid_input or biller_not_found", body = ErrorBody)))]
 /// `GET /api/payeasy/billers/{number}`: BPY002's 収納機関番号.
 #[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
-pub async fn biller(
+pub async fn lookup_biller(
     State(state): State<AppState>,
     current: CurrentCustomer,
     Path(number): Path<String>,
 ) -> Result<Json<Biller>, ApiError> {
-    let _ = current;
     let number = BillerNumber::parse(&number)?;
     let found = billers::biller_by_number(&state.db, number.as_str()).await?;
     Ok(Json(biller_of(&found.ok_or(PayeasyError::BillerNotFound)?)))

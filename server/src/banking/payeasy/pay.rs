@@ -9,13 +9,13 @@ use axum::Json;
 use netbank_api::checked::Bill;
 use netbank_api::input::OtpCode;
 use netbank_api::otp::Procedure;
-use netbank_api::payeasy::{BillPaymentRequest, BillQuery, BillQuote, BillReceipt, Biller, BillerKind};
+use netbank_api::payeasy::{BillPaymentRequest, BillQuery, BillQuote, BillReceipt};
 use netbank_api::ErrorBody;
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
-use crate::banking::payeasy::{bill, biller_of, receipt_no, PayeasyError};
+use crate::banking::payeasy::{bill, biller, biller_of, receipt_no, PayeasyError};
 use crate::banking::transfer::{self, account_of, own_account, refuse_with_proof_spent, SecondFactors};
 use crate::banking::{jst_day, limit};
 use crate::calendar::jst_datetime;
@@ -130,7 +130,8 @@ pub async fn execute(
     if let Some(done) = payeasy::find_by_key(&state.db, me, key.as_str()).await? {
         return Ok(Json(replay(done, &from, &asked)?));
     }
-    SecondFactors::of(&state, me).await?.require()?;
+    let factors = SecondFactors::of(&state, me).await?;
+    factors.require()?;
     let (biller, found) = bill::find(&state, &client, me, &asked).await?;
     ensure_paid_before_or_not_waiting(&state, me, &biller).await?;
     let tx = if let Some(answer) = &request.passkey {
@@ -145,7 +146,7 @@ pub async fn execute(
             Err(error) => return Err(error.into()),
         }
     } else {
-        SecondFactors::of(&state, me).await?.require_code(&state.policy)?;
+        factors.require_code(&state.policy)?;
         let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
         match verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::PayeasyPayment, &client).await {
             Ok(tx) => tx,
@@ -361,12 +362,7 @@ pub fn receipt(done: &PaymentRow) -> BillReceipt {
         receipt_no: receipt_no(done.id, done.created_at),
         accepted_at: jst_datetime(done.created_at),
         from_account: format!("{}-{}", done.from_branch_code, done.from_number),
-        biller: Biller {
-            number: done.biller_number.clone(),
-            name: done.biller_name.clone(),
-            kind: BillerKind::from_db(&done.biller_kind).unwrap_or(BillerKind::Company),
-            needs_category: done.biller_needs_category != 0,
-        },
+        biller: biller(&done.biller_number, &done.biller_name, &done.biller_kind, done.biller_needs_category),
         bill_number: done.bill_number.clone(),
         description: done.description.clone(),
         amount: done.amount.0,
