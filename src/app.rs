@@ -6,6 +6,8 @@ use crate::components::frame::Frame;
 use crate::components::shell::Shell;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::home::HomePage;
+use crate::pages::interbank::InterbankPage;
+use crate::pages::interbank_history::InterbankHistoryPage;
 use crate::pages::logins::LoginsPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::otp_activate::OtpActivatePage;
@@ -44,6 +46,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/transfer/payees") view=PayeesPage />
                     <Route path=path!("/transfer/limit") view=TransferLimitPage />
                     <Route path=path!("/transfer/history") view=TransferHistoryPage />
+                    <Route path=path!("/transfer/interbank") view=InterbankPage />
+                    <Route path=path!("/transfer/interbank/history") view=InterbankHistoryPage />
                     <Route path=path!("/payeasy") view=PayeasyPage />
                     <Route path=path!("/payeasy/history") view=PayeasyHistoryPage />
                     <Route path=path!("/otp") view=OtpMenuPage />

@@ -13,7 +13,8 @@ use crate::input::{
     AccountNumber, ActivationPassword, Amount, BranchCode, IdempotencyKey, InputError, KanaName, LimitAmount, LoginId,
     LoginPassword, MailAddress, NewPassword, NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
 };
-use crate::input::{BillCategory, BillConfirmation, BillNumber, BillerNumber};
+use crate::input::{BankCode, BillCategory, BillConfirmation, BillNumber, BillerNumber, ZenginName};
+use crate::interbank::{InterbankApprovalRequest, InterbankDraft, InterbankRequest};
 use crate::otp::{IssueTokenRequest, OtpRequest, ProvisionRequest, TokenMethod};
 use crate::payeasy::{BillApprovalRequest, BillPaymentRequest, BillQuery};
 
@@ -437,5 +438,73 @@ mod tests {
             activation_password: "1234".into(),
         };
         assert_eq!(fields(provision.check()), ["service_id"]);
+    }
+}
+
+/// A 他行振込 as asked for; whether the bank and branch exist is the server's to say.
+#[derive(Debug, Clone)]
+pub struct Interbank {
+    pub from: (BranchCode, AccountNumber),
+    pub bank: BankCode,
+    pub branch: BranchCode,
+    pub kind: AccountKind,
+    pub number: AccountNumber,
+    pub payee: ZenginName,
+    pub amount: Amount,
+    /// `None`: the account holder's own name.
+    pub requester: Option<KanaName>,
+}
+
+fn interbank(v: &mut Verdicts, d: &InterbankDraft) -> Option<Interbank> {
+    let from = v.take(account_key(&d.from_account, "from_account"));
+    let bank = v.take(BankCode::parse(&d.bank_code));
+    let branch = v.take(
+        BranchCode::parse(&d.branch_code)
+            .map_err(|e| InputError { message: "支店を選択してください。", ..e }),
+    );
+    let number = v.take(AccountNumber::parse(&d.account_number));
+    let payee = v.take(ZenginName::parse(&d.payee_name));
+    let amount = v.take(Amount::parse(&d.amount));
+    let requester = if d.requester_name.trim().is_empty() {
+        Some(None)
+    } else {
+        v.take(KanaName::parse(&d.requester_name)).map(Some)
+    };
+    Some(Interbank {
+        from: from?,
+        bank: bank?,
+        branch: branch?,
+        kind: d.kind,
+        number: number?,
+        payee: payee?,
+        amount: amount?,
+        requester: requester?,
+    })
+}
+
+impl InterbankDraft {
+    pub fn check(&self) -> Checked<Interbank> {
+        let mut v = Verdicts::default();
+        let checked = interbank(&mut v, self);
+        v.finish(checked)
+    }
+}
+
+fn interbank_confirmation(d: &InterbankDraft, key: &str) -> Checked<(Interbank, IdempotencyKey)> {
+    let mut v = Verdicts::default();
+    let checked = interbank(&mut v, d);
+    let key = v.take(IdempotencyKey::parse(key));
+    v.finish(checked.zip(key))
+}
+
+impl InterbankRequest {
+    pub fn check(&self) -> Checked<(Interbank, IdempotencyKey)> {
+        interbank_confirmation(&self.draft, &self.idempotency_key)
+    }
+}
+
+impl InterbankApprovalRequest {
+    pub fn check(&self) -> Checked<(Interbank, IdempotencyKey)> {
+        interbank_confirmation(&self.draft, &self.idempotency_key)
     }
 }

@@ -271,6 +271,52 @@ pub async fn bill_approval(
     post("/api/payeasy/approval", &request).await
 }
 
+/// 他行振込: banks of the 全銀 master matching a search.
+pub async fn banks(query: &crate::interbank::BankQuery) -> Result<crate::interbank::BankList, ClientError> {
+    get(&format!("/api/banks?{}", query.to_query())).await
+}
+
+/// A bank's branches matching a search.
+pub async fn branches(
+    bank: &str,
+    query: &crate::interbank::BankQuery,
+) -> Result<crate::interbank::BranchList, ClientError> {
+    let bank: String = bank.chars().filter(char::is_ascii_digit).collect();
+    get(&format!("/api/banks/{bank}/branches?{}", query.to_query())).await
+}
+
+pub async fn quote_interbank(
+    draft: crate::interbank::InterbankDraft,
+) -> Result<crate::interbank::InterbankQuote, ClientError> {
+    post("/api/interbank/quote", &draft).await
+}
+
+pub async fn send_interbank(
+    request: crate::interbank::InterbankRequest,
+) -> Result<crate::interbank::InterbankReceipt, ClientError> {
+    post("/api/interbank/transfers", &request).await
+}
+
+/// A passkey challenge for exactly this 他行振込.
+pub async fn interbank_approval(
+    request: crate::interbank::InterbankApprovalRequest,
+) -> Result<crate::passkey::PasskeyChallenge, ClientError> {
+    post("/api/interbank/approval", &request).await
+}
+
+/// 他行振込照会.
+pub async fn interbank_transfers() -> Result<crate::interbank::InterbankHistory, ClientError> {
+    get("/api/interbank/transfers").await
+}
+
+/// 取消 of a 他行振込 not yet sent.
+pub async fn cancel_interbank(receipt_no: &str) -> Result<crate::interbank::InterbankReceipt, ClientError> {
+    let receipt: String = receipt_no.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    #[derive(Serialize)]
+    struct Nothing {}
+    post(&format!("/api/interbank/transfers/{receipt}/cancel"), &Nothing {}).await
+}
+
 /// 払込照会.
 pub async fn bill_payments() -> Result<crate::payeasy::BillPaymentHistory, ClientError> {
     get("/api/payeasy/payments").await

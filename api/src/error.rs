@@ -130,6 +130,16 @@ pub enum ErrorReason {
     PayeasyLocked,
     /// ペイジー: the payment would take the day's ペイジー past its own daily limit.
     PayeasyLimitExceeded,
+    /// 他行振込: no such 金融機関 in the 全銀 master (or it is this bank: use 当組合).
+    BankNotFound,
+    /// 他行振込: no such 支店 of that 金融機関.
+    BranchNotFound,
+    /// 他行振込: sent to the 全銀 network already (or cancelled, or returned): it can no
+    /// longer be cancelled here.
+    TransferNotCancellable,
+    /// 他行振込: a first 振込 to this account, after a change a thief makes first, over the
+    /// amount the bank lets through unchecked: refused (the branch can help).
+    InterbankNeedsReview,
 }
 
 impl ErrorReason {
@@ -259,6 +269,14 @@ impl ErrorReason {
             }
             Self::PayeasyLimitExceeded => {
                 "1日あたりのペイジー払込限度額を超えるため、お取引できません。本日の払込可能額をご確認ください。"
+            }
+            Self::BankNotFound => "選択された金融機関はお取り扱いできません。金融機関を選び直してください。",
+            Self::BranchNotFound => "選択された支店は見つかりません。支店を選び直してください。",
+            Self::InterbankNeedsReview => {
+                "お客様の保護のため、最近のお手続き（ログイン環境・認証方式・限度額・通知先の変更など）の後しばらくは、他の金融機関の初めての振込先へこの金額を振り込めません。金額を減らすか、お取引店へご相談ください。"
+            }
+            Self::TransferNotCancellable => {
+                "この振込はすでに振込先の金融機関へ送信したか、取消済みのため、取り消せません。組戻しはお取引店へご相談ください。"
             }
         }
     }

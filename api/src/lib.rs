@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod input;
+pub mod interbank;
 pub mod jst;
 pub mod logins;
 pub mod otp;
@@ -33,3 +34,8 @@ pub const CSRF_HEADER: &str = "x-netbank-csrf";
 
 /// The institution this deployment serves: headers, mail, token labels.
 pub const INSTITUTION_NAME: &str = "ネットバンク信用組合";
+
+/// The institution's 金融機関コード on the 全銀 network, and its name in the network's カナ:
+/// the sender of its 他行振込.
+pub const INSTITUTION_BANK_CODE: &str = "2999";
+pub const INSTITUTION_BANK_KANA: &str = "ﾈﾂﾄﾊﾞﾝｸｼﾝｸﾐ";

@@ -39,6 +39,8 @@ actions! {
     Deposit => "deposit",
     EnrolmentCode => "enrolment_code",
     Login => "login",
+    InterbankCancel => "interbank_cancel",
+    InterbankTransfer => "interbank_transfer",
     LoginOtp => "login_otp",
     LoginPasskey => "login_passkey",
     LoginUnlock => "login_unlock",
@@ -90,6 +92,9 @@ actions! {
     TransferLimit => "transfer_limit",
     TransferReject => "transfer_reject",
     TransferRelease => "transfer_release",
+    ZenginExport => "zengin_export",
+    ZenginMasterRefresh => "zengin_master_refresh",
+    ZenginReturn => "zengin_return",
 }
 
 /// How it ended.
@@ -182,6 +187,7 @@ fn count(event: &AuditEvent) {
         AuditAction::TransferReject => counters::money("hold_reject", outcome),
         AuditAction::Deposit => counters::money("counter_deposit", outcome),
         AuditAction::PayeasyPayment => counters::money("payeasy", outcome),
+        AuditAction::InterbankTransfer => counters::money("interbank", outcome),
         _ => {}
     }
 }

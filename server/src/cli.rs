@@ -97,6 +97,9 @@ pub enum Command {
     /// Operator: ペイジー's 収納機関, their bills, the day's settlement, a customer's stop.
     #[command(subcommand)]
     Payeasy(crate::cli_payeasy::PayeasyCommand),
+    /// Operator: 他行振込's 全銀 file, returns (振込不能) and the bank and branch master.
+    #[command(subcommand)]
+    Zengin(crate::cli_zengin::ZenginCommand),
     /// Operator: the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -516,9 +519,17 @@ pub struct PolicyArgs {
     /// The highest 振込限度額 a customer may set (with a one-time password).
     #[arg(long, env = "NETBANK_MAX_DAILY_TRANSFER_LIMIT", default_value_t = TransferPolicy::default().max_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
     pub max_daily_transfer_limit: i64,
-    /// 振込手数料 below/from 30,000円: `same_branch=0/0,other_branch=110/220` (default: free).
-    #[arg(long, env = "NETBANK_TRANSFER_FEES", default_value = "same_branch=0/0,other_branch=0/0")]
+    /// 振込手数料 below/from 30,000円: `same_branch=0/0,other_branch=110/220,other_bank=330/550`
+    /// (default: 自行宛 free, 他行宛 220/330).
+    #[arg(long, env = "NETBANK_TRANSFER_FEES", default_value = "same_branch=0/0,other_branch=0/0,other_bank=220/330")]
     pub transfer_fees: FeeTable,
+    /// 他行振込 accepted from this time (Japan time, HH:MM) of a business day leave the next
+    /// business day (unless `--moretime`).
+    #[arg(long, env = "NETBANK_SAME_DAY_CUTOFF", default_value = "15:00", value_parser = crate::calendar::parse_time_of_day)]
+    pub same_day_cutoff: i64,
+    /// The bank sends 他行振込 through 全銀モアタイム: they leave at once, any day and hour.
+    #[arg(long, env = "NETBANK_MORETIME")]
+    pub moretime: bool,
     /// ペイジー's own limit per day (yen, fees included), counted apart from 振込 and never above
     /// the customer's 1日あたりの振込限度額 in force.
     #[arg(long, env = "NETBANK_PAYEASY_DAILY_LIMIT", default_value_t = TransferPolicy::default().payeasy_daily_limit.0, value_parser = clap::value_parser!(i64).range(0..))]
@@ -595,6 +606,8 @@ impl PolicyArgs {
                 }),
                 lookups_per_hour: self.payee_lookups_per_hour,
                 payeasy_daily_limit: Yen(self.payeasy_daily_limit),
+                same_day_cutoff: self.same_day_cutoff,
+                moretime: self.moretime,
             },
             enrolment: EnrolmentPolicy {
                 address_age_days: self.enrolment_address_age_days,
@@ -830,6 +843,10 @@ impl Cli {
             Command::Payeasy(command) => {
                 let db = open(&common).await?;
                 crate::cli_payeasy::run(&db, command).await
+            }
+            Command::Zengin(command) => {
+                let db = open(&common).await?;
+                crate::cli_zengin::run(&db, command).await
             }
             Command::Ledger(LedgerCommand::Check) => {
                 let db = open(&common).await?;

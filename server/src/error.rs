@@ -69,8 +69,10 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         | ErrorReason::BillerNotFound
         | ErrorReason::BillNotFound
         | ErrorReason::BillOverdue
-        | ErrorReason::PayeasyLimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorReason::BillAlreadyPaid => StatusCode::CONFLICT,
+        | ErrorReason::PayeasyLimitExceeded
+        | ErrorReason::BankNotFound
+        | ErrorReason::BranchNotFound => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorReason::BillAlreadyPaid | ErrorReason::TransferNotCancellable => StatusCode::CONFLICT,
         ErrorReason::PayeasyStopped | ErrorReason::PayeasyLocked => StatusCode::FORBIDDEN,
         ErrorReason::OtpRequired => StatusCode::FORBIDDEN,
         ErrorReason::IdempotencyConflict | ErrorReason::PasskeyAlreadyRegistered => StatusCode::CONFLICT,
@@ -79,7 +81,8 @@ pub fn status_for(reason: ErrorReason) -> StatusCode {
         ErrorReason::StepUpRequired
         | ErrorReason::MailCodeUnavailable
         | ErrorReason::NewAuthenticatorWaiting
-        | ErrorReason::AccountFrozen => StatusCode::FORBIDDEN,
+        | ErrorReason::AccountFrozen
+        | ErrorReason::InterbankNeedsReview => StatusCode::FORBIDDEN,
         ErrorReason::InvalidMailCode => StatusCode::UNAUTHORIZED,
         ErrorReason::DuplicateSessionCookie => StatusCode::BAD_REQUEST,
     }

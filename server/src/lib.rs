@@ -8,6 +8,7 @@ pub mod banking;
 pub mod calendar;
 pub mod cli;
 pub mod cli_payeasy;
+pub mod cli_zengin;
 pub mod clock;
 pub mod config;
 pub mod counters;

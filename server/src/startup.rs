@@ -96,6 +96,17 @@ impl Application {
             deposit_approval_above: settings.staff.deposit_approval_above,
         };
         crate::store::deployment::record_start(&db, &started, settings.clock.now()).await?;
+        // 他行振込 need the 全銀 master (the shipped copy, unless a newer one was loaded) and
+        // the bank's clearing and settlement accounts.
+        crate::banking::interbank::master::load(
+            &db,
+            &crate::banking::interbank::master::shipped()?,
+            settings.clock.now(),
+        )
+        .await?;
+        for house in [crate::banking::interbank::House::Clearing, crate::banking::interbank::House::Settlement] {
+            house.ensure(&db, settings.clock.now()).await?;
+        }
         let listener = TcpListener::bind(settings.addr).await?;
         let address = listener.local_addr()?;
         // On loopback (development, tests) the URL names `localhost`: a browser accepts it as

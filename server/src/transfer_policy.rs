@@ -12,6 +12,8 @@ pub struct FeeTable {
     pub same_branch: [Yen; 2],
     /// 自行宛・本支店.
     pub other_branch: [Yen; 2],
+    /// 他行宛.
+    pub other_bank: [Yen; 2],
 }
 
 impl FeeTable {
@@ -22,17 +24,22 @@ impl FeeTable {
         let row = if same_branch { self.same_branch } else { self.other_branch };
         row[usize::from(amount >= Self::BAND)]
     }
-}
 
-impl Default for FeeTable {
-    /// 自行宛 free, as the issue asks of the default.
-    fn default() -> Self {
-        Self { same_branch: [Yen::ZERO; 2], other_branch: [Yen::ZERO; 2] }
+    /// A 他行振込's fee.
+    pub fn other_bank_fee(&self, amount: Yen) -> Yen {
+        self.other_bank[usize::from(amount >= Self::BAND)]
     }
 }
 
-/// `same_branch=0/0,other_branch=110/220`: the fee below / from 30,000円, per row. Rows left
-/// out stay free.
+impl Default for FeeTable {
+    /// 自行宛 free, as the issue asks of the default; 他行宛 at a 信用組合's usual internet fees.
+    fn default() -> Self {
+        Self { same_branch: [Yen::ZERO; 2], other_branch: [Yen::ZERO; 2], other_bank: [Yen(220), Yen(330)] }
+    }
+}
+
+/// `same_branch=0/0,other_branch=110/220,other_bank=330/550`: the fee below / from 30,000円,
+/// per row. Rows left out keep their default.
 impl FromStr for FeeTable {
     type Err = String;
 
@@ -50,7 +57,8 @@ impl FromStr for FeeTable {
             match name.trim() {
                 "same_branch" => table.same_branch = fees,
                 "other_branch" => table.other_branch = fees,
-                other => return Err(format!("{other:?}: the rows are same_branch and other_branch")),
+                "other_bank" => table.other_bank = fees,
+                other => return Err(format!("{other:?}: the rows are same_branch, other_branch and other_bank")),
             }
         }
         Ok(table)
@@ -90,6 +98,11 @@ pub struct TransferPolicy {
     /// ペイジー's own limit per day (fees included), counted apart from 振込; never above the
     /// customer's 1日あたりの振込限度額 in force, so a raise waits as that limit's raises do.
     pub payeasy_daily_limit: Yen,
+    /// 他行振込 accepted from this time of a business day (seconds into the day, Japan time)
+    /// leave the next business day.
+    pub same_day_cutoff: i64,
+    /// The bank sends 他行振込 through 全銀モアタイム: at once, any day and hour.
+    pub moretime: bool,
 }
 
 /// A lower limit per 振込 at night (Japan time), when a customer is least likely to notice a
@@ -130,6 +143,8 @@ impl Default for TransferPolicy {
             hold: Some(HoldRule::default()),
             night: None,
             payeasy_daily_limit: Yen(1_000_000),
+            same_day_cutoff: 15 * 3600,
+            moretime: false,
         }
     }
 }

@@ -1,5 +1,7 @@
 pub mod accounts;
 pub mod home;
+pub mod interbank;
+pub mod interbank_history;
 pub mod login;
 pub mod logins;
 pub mod not_found;

@@ -25,7 +25,12 @@ pub fn TransferMenuPage() -> impl IntoView {
                     <A href="/transfer/other" attr:class="button">"振込"</A>
                     <p class="hint">"当組合の他のお客さまの口座へ振り込みます（ワンタイムパスワードまたはパスキーが必要です）。"</p>
                 </li>
+                <li>
+                    <A href="/transfer/interbank" attr:class="button">"振込（他の金融機関あて）"</A>
+                    <p class="hint">"銀行・信用金庫・信用組合など他の金融機関の口座へ振り込みます。15時以降と休業日のお受付は翌営業日のお取扱いです。"</p>
+                </li>
                 <li><A href="/transfer/history" attr:class="button secondary">"振込照会"</A></li>
+                <li><A href="/transfer/interbank/history" attr:class="button secondary">"他行振込照会"</A></li>
                 <li><A href="/transfer/payees" attr:class="button secondary">"登録振込先の管理"</A></li>
                 <li><A href="/transfer/limit" attr:class="button secondary">"振込限度額の変更"</A></li>
             </ul>

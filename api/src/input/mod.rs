@@ -13,6 +13,7 @@ mod otp;
 mod passkey_name;
 mod password;
 mod payeasy;
+mod zengin;
 
 pub use account::{AccountNumber, BranchCode};
 pub use login_id::LoginId;
@@ -22,6 +23,7 @@ pub use otp::{ActivationPassword, MailAddress, OtpCode, ServiceId, UserId};
 pub use passkey_name::PasskeyName;
 pub use password::{LoginPassword, NewPassword, TemporaryPassword};
 pub use payeasy::{BillCategory, BillConfirmation, BillNumber, BillerNumber};
+pub use zengin::{jis_x0201, zengin_kana, BankCode, ZenginName};
 
 /// How a rule's field is shown, so every screen that asks for it says the same: the hint
 /// under its label, and the longest input the browser lets through (digit fields take a

@@ -117,6 +117,9 @@ pub struct TrialBalance {
     /// A sum past what 64 bits hold: no amount the bank takes gets near it, so the ledger
     /// holds something that never should have been posted. Reported, never a crash.
     pub overflow: Option<String>,
+    /// The 他行振込 clearing account's balance and what it must hold (instructions accepted
+    /// or in a 全銀 file not yet written), when they differ.
+    pub clearing_mismatch: Option<(i64, i64)>,
 }
 
 impl TrialBalance {
@@ -127,6 +130,7 @@ impl TrialBalance {
             && self.unbalanced_entries.is_empty()
             && self.total == 0
             && self.overflow.is_none()
+            && self.clearing_mismatch.is_none()
     }
 
     fn overflowed(why: String) -> Self {
@@ -140,6 +144,7 @@ impl TrialBalance {
             house: Vec::new(),
             total: 0,
             overflow: Some(why),
+            clearing_mismatch: None,
         }
     }
 }
@@ -179,6 +184,14 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
     let unbalanced_entries = journal::unbalanced_entries(&mut *tx).await?.into_iter().map(|(id, _)| id).collect();
     let broken_running_balances = journal::broken_running_balances(&mut *tx).await?;
     let misdated_lines = journal::misdated_lines(&mut *tx).await?;
+    let clearing_mismatch = match crate::store::interbank::house_account(&mut *tx, "clearing").await? {
+        Some(clearing) => {
+            let balance = accounts::by_id(&mut *tx, clearing).await?.balance;
+            let owed = crate::store::interbank::unsettled_total(&mut *tx).await?;
+            (balance != owed).then_some((balance.0, owed.0))
+        }
+        None => None,
+    };
     tx.rollback().await?;
     let house_total = house.iter().try_fold(0i64, |total, (_, sum)| total.checked_add(*sum));
     let Some(total) = house_total.and_then(|h| customer_total.checked_add(h)) else {
@@ -194,5 +207,6 @@ async fn check_sums(db: &sqlx::AnyPool) -> sqlx::Result<TrialBalance> {
         house,
         total,
         overflow: None,
+        clearing_mismatch,
     })
 }

@@ -2,10 +2,11 @@
 //! zero), 入出金明細 (`statement`), the transfer itself (`transfer`: 入力 → 確認 → 完了, exactly
 //! once, confirmed by the one-time password for 振込), 登録振込先 and the payee lookup
 //! (`payees`), 1日あたりの振込限度額 (`limit`), the bank's rules (`policy`) and 税金・各種料金の
-//! 払込 (`payeasy`).
+//! 払込 (`payeasy`) and 他行振込 (`interbank`).
 
 pub mod history;
 pub mod holds;
+pub mod interbank;
 pub mod ledger;
 pub mod limit;
 pub mod payeasy;

@@ -41,6 +41,27 @@ pub enum Notice {
         amount: Yen,
         fee: Yen,
     },
+    /// A 他行振込 was accepted, to leave on `execution_date`.
+    InterbankAccepted {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        fee: Yen,
+        execution_date: String,
+    },
+    /// The customer cancelled a 他行振込 before it was sent: amount and fee went back.
+    InterbankCancelled {
+        receipt_no: String,
+        amount: Yen,
+        fee: Yen,
+    },
+    /// The receiving bank returned a 他行振込 (振込不能): the amount went back.
+    InterbankReturned {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        reason: String,
+    },
     /// A ペイジー payment was accepted (no 領収書: this mail is the record).
     PayeasyAccepted {
         receipt_no: String,
@@ -176,6 +197,32 @@ impl Notice {
                     yen(fee.0)
                 ),
                 not_you.to_owned(),
+            ),
+            Self::InterbankAccepted { receipt_no, payee, amount, fee, execution_date } => (
+                "振込受付のお知らせ",
+                format!(
+                    "他の金融機関あての振込を受け付けました。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}\n手数料：{}\n振込指定日：{execution_date}\n振込指定日の前日まで（当日の送信前まで）は、振込照会から取り消せます。",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::InterbankCancelled { receipt_no, amount, fee } => (
+                "振込取消のお知らせ",
+                format!(
+                    "他の金融機関あての振込を取り消し、金額と手数料をお支払口座へお戻ししました。\n受付番号：{receipt_no}\n金額：{}\n手数料：{}",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::InterbankReturned { receipt_no, payee, amount, reason } => (
+                "振込不能のお知らせ",
+                format!(
+                    "振込先の金融機関から振込が返却されました（振込不能）。金額をお支払口座へお戻ししました。振込手数料はお戻しできません。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}\n理由：{reason}",
+                    yen(amount.0)
+                ),
+                "振込先の口座番号・受取人名をご確認のうえ、あらためてお手続きください。ご不明な点はお取引店へお問い合わせください。".to_owned(),
             ),
             Self::PayeasyAccepted { receipt_no, biller, description, amount, fee } => (
                 "ペイジー払込受付のお知らせ",
@@ -360,6 +407,20 @@ mod tests {
                 payee: "001 普通 ***4321 デモ ハナコ".into(),
                 amount: Yen(10_000),
                 fee: Yen(0),
+            },
+            Notice::InterbankAccepted {
+                receipt_no: "20270115-Z000001".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(10_000),
+                fee: Yen(220),
+                execution_date: "2027年1月15日（金）".into(),
+            },
+            Notice::InterbankCancelled { receipt_no: "20270115-Z000001".into(), amount: Yen(10_000), fee: Yen(220) },
+            Notice::InterbankReturned {
+                receipt_no: "20270115-Z000001".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(10_000),
+                reason: "該当口座なし".into(),
             },
             Notice::TransferLimitChanged { what: "1日あたり", limit: Yen(300_000) },
             Notice::TransferLimitScheduled {

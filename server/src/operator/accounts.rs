@@ -117,6 +117,9 @@ pub async fn check(db: &AnyPool) -> anyhow::Result<(TrialBalance, String)> {
     if trial.misdated_lines > 0 {
         text.push_str(&format!("MISDATED: {} lines whose time is not their entry's\n", trial.misdated_lines));
     }
+    if let Some((balance, owed)) = trial.clearing_mismatch {
+        text.push_str(&format!("CLEARING 他行為替未決済 holds {balance} but unsent 他行振込 total {owed}\n"));
+    }
     if trial.broken_running_balances > 0 {
         text.push_str(&format!("BROKEN running balance on {} lines\n", trial.broken_running_balances));
     }

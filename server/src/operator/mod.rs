@@ -9,3 +9,4 @@ pub mod otp;
 pub mod passkeys;
 pub mod payeasy;
 pub mod payee_flags;
+pub mod zengin;

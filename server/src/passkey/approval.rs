@@ -1,5 +1,6 @@
 //! A passkey approving one action: a 振込 (its accounts, amount, 依頼人名 and idempotency key),
-//! a ペイジー payment (its account, the bill's numbers and idempotency key) or the removal of
+//! a 他行振込 (its account, the bank, branch, account, 受取人名, amount and key), a ペイジー
+//! payment (its account, the bill's numbers and idempotency key) or the removal of
 //! one passkey. The challenge is kept with the SHA-256 of what it approves,
 //! so an approval answers for that action only: not for another amount, another payee, or
 //! another confirmation.
@@ -7,8 +8,9 @@
 use axum::extract::State;
 use axum::Json;
 use netbank_api::banking::TransferApprovalRequest;
-use netbank_api::checked::{Bill, Draft};
+use netbank_api::checked::{Bill, Draft, Interbank};
 use netbank_api::input::IdempotencyKey;
+use netbank_api::interbank::InterbankApprovalRequest;
 use netbank_api::passkey::{PasskeyAnswer, PasskeyChallenge};
 use netbank_api::payeasy::BillApprovalRequest;
 use netbank_api::ErrorBody;
@@ -50,6 +52,25 @@ impl Binding {
 
     /// A ペイジー payment: the paying account, every number that names the bill, and the
     /// confirmation's key (the bill's amount is the bill's, fixed once imported).
+    /// Every field of the 他行振込 that its 確認 screen shows, and the confirmation's key.
+    pub fn interbank(asked: &Interbank, key: &IdempotencyKey) -> Self {
+        let (from_branch, from_number) = &asked.from;
+        let fields = [
+            "interbank",
+            from_branch.as_str(),
+            from_number.as_str(),
+            asked.bank.as_str(),
+            asked.branch.as_str(),
+            asked.kind.as_str(),
+            asked.number.as_str(),
+            asked.payee.as_str(),
+            &asked.amount.yen().to_string(),
+            asked.requester.as_ref().map_or("", |name| name.as_str()),
+            key.as_str(),
+        ];
+        Self::of(&fields)
+    }
+
     pub fn bill(bill: &Bill, key: &IdempotencyKey) -> Self {
         let (from_branch, from_number) = &bill.from;
         let fields = [
@@ -194,4 +215,19 @@ pub async fn bill_challenge(
 ) -> Result<Json<PasskeyChallenge>, ApiError> {
     let (bill, key) = request.check()?;
     Ok(Json(challenge(&state, current.customer_id, &Binding::bill(&bill, &key)).await?))
+}
+
+#[utoipa::path(post, path = "/interbank/approval", tag = "interbank", request_body = InterbankApprovalRequest,
+    responses((status = 200, description = "a passkey challenge bound to exactly this 他行振込", body = PasskeyChallenge),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 422, description = "invalid_input or passkey_refused (no passkey)", body = ErrorBody)))]
+/// `POST /api/interbank/approval`: the 確認 screen's 「パスキーで承認」 for a 他行振込.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
+pub async fn interbank_challenge(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<InterbankApprovalRequest>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let (asked, key) = request.check()?;
+    Ok(Json(challenge(&state, current.customer_id, &Binding::interbank(&asked, &key)).await?))
 }

@@ -56,6 +56,18 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     pay["idempotency_key"] = quote["idempotency_key"].clone();
     pay["otp"] = serde_json::json!(app.fresh_code(&payer));
     assert_eq!(app.post("/api/payeasy/payments", &pay, Some(&payer.session)).await.status(), 200);
+    // A 他行振込 sent in its day's 全銀 file.
+    let other_bank = serde_json::json!({ "from_account": payer.ordinary, "bank_code": "0001", "branch_code": "001",
+        "kind": "ordinary", "account_number": "7654321", "payee_name": "ｳｹﾄﾘ ﾆﾝ", "amount": "1000" });
+    let quote: serde_json::Value =
+        app.post("/api/interbank/quote", &other_bank, Some(&payer.session)).await.json().await.unwrap();
+    let mut send = other_bank.clone();
+    send["idempotency_key"] = quote["idempotency_key"].clone();
+    send["otp"] = serde_json::json!(app.fresh_code(&payer));
+    assert_eq!(app.post("/api/interbank/transfers", &send, Some(&payer.session)).await.status(), 200);
+    let files = tempfile::tempdir().unwrap();
+    let day = netbank_server::banking::jst_day(app.clock().now()) + 7;
+    netbank_server::operator::zengin::export(&app.state.db, app.clock(), day, files.path(), &actor).await.unwrap();
     // A 振込 held for the branch.
     let id_of =
         |number: &str| format!("SELECT id FROM accounts WHERE number = '{}'", number.split_once('-').unwrap().1);

@@ -160,7 +160,10 @@ async fn metacharacters_are_stored_and_answered_as_plain_text() {
     let session = app.logged_in("meta01", "kumo4821").await;
     let me: Value = app.get_with_session("/api/me", &session).await.json().await.unwrap();
     assert_eq!(me["name"], name);
-    assert_eq!(app.count("SELECT count(*) FROM customers").await, 1, "the table is still there");
+    // The bank's own 他行振込 accounts are customers without a login; beside them, this one.
+    let customers = "SELECT count(*) FROM customers WHERE id NOT IN
+        (SELECT a.customer_id FROM zengin_house h JOIN accounts a ON a.id = h.account_id)";
+    assert_eq!(app.count(customers).await, 1, "the table is still there");
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ mod helpers;
 mod holds;
 mod hostile;
 mod instances;
+mod interbank;
 mod keys;
 mod lockout;
 mod login;

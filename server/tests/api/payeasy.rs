@@ -80,7 +80,7 @@ impl TestApp {
     }
 
     /// A new day's login with the password and the token's code (the old session ran out).
-    async fn login_again(&self, holder: &mut Holder, login_id: &str) {
+    pub(crate) async fn login_again(&self, holder: &mut Holder, login_id: &str) {
         let login = self.login(login_id, crate::otp_helpers::LOGIN_PASSWORD).await;
         let pending = crate::helpers::session_cookie(&login).unwrap();
         let code = self.fresh_code(holder);

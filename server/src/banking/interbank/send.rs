@@ -1,0 +1,432 @@
+//! 他行振込's 確認 (`quote`: the bank and branch from the master, the 受取人名 in the network's
+//! カナ, the fee by destination, the day it leaves, a fresh idempotency key) and 実行
+//! (`execute`), exactly once: recorded under the confirmation's key, reserved against the
+//! day's 振込 limit and debited into the clearing account, in the transaction that spends the
+//! one-time password or the passkey's approval.
+
+use axum::extract::State;
+use axum::Json;
+use netbank_api::checked::Interbank;
+use netbank_api::input::OtpCode;
+use netbank_api::interbank::{Bank, Branch, InterbankQuote, InterbankReceipt, InterbankRequest};
+use netbank_api::otp::Procedure;
+use netbank_api::{ErrorBody, ErrorReason};
+use sqlx::{Any, Transaction};
+
+use crate::audit::{self, AuditAction, AuditEvent, Outcome};
+use crate::banking::interbank::{master, payee_line, receipt, receipt_no, House, InterbankError};
+use crate::banking::ledger::{self, Line, PostingError, Side};
+use crate::banking::transfer::{self, account_of, own_account, refuse_with_proof_spent, SecondFactors, TransferError};
+use crate::banking::{jst_day, limit, risk};
+use crate::calendar::{execution_day, japanese_date_with_weekday};
+use crate::enrolment;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ClientAddr};
+use crate::identity::session::CurrentCustomer;
+use crate::ids::CustomerId;
+use crate::mail::notice::{self, Notice};
+use crate::money::Yen;
+use crate::otp::verify::{self, CodeError};
+use crate::passkey::approval::{self, Binding};
+use crate::passkey::PasskeyError;
+use crate::state::AppState;
+use crate::store::accounts::AccountRecord;
+use crate::store::customers;
+use crate::store::day_totals::{self, DayTotals};
+use crate::store::interbank::{self, InterbankRow, NewInterbank};
+use crate::store::ledger::{EntryKind, HouseAccount};
+use crate::store::zengin_master::{self, NamedCode};
+
+/// What a 他行振込 will do.
+struct Plan {
+    from: AccountRecord,
+    bank: NamedCode,
+    branch: NamedCode,
+    amount: Yen,
+    fee: Yen,
+    requester: String,
+    execution_day: i64,
+}
+
+impl Plan {
+    fn payee(&self, asked: &Interbank) -> (String, String, String) {
+        (self.bank.code.clone(), self.branch.code.clone(), asked.number.as_str().to_owned())
+    }
+}
+
+/// The bank, branch, fee, 依頼人名 and day of `asked`, and the rules every 振込 keeps: the
+/// customer's cap on one 振込, the night's.
+async fn plan(
+    state: &AppState,
+    db: &mut sqlx::AnyConnection,
+    me: CustomerId,
+    from: AccountRecord,
+    asked: &Interbank,
+) -> Result<Plan, InterbankError> {
+    let bank = master::other_bank(&mut *db, &asked.bank).await?;
+    let branch = zengin_master::branch(&mut *db, &bank.code, asked.branch.as_str())
+        .await?
+        .ok_or(InterbankError::BranchNotFound)?;
+    let amount = Yen(asked.amount.yen());
+    let fee = state.policy.transfer.fees.other_bank_fee(amount);
+    let now = state.clock.now();
+    if let Some(night) = state.policy.transfer.night {
+        if night.covers(netbank_api::jst::seconds_into_day(now)) && amount + fee > night.per_transfer {
+            return Err(TransferError::NightLimitExceeded(night).into());
+        }
+    }
+    if let Some(cap) = limit::per_transfer_limit(state, &mut *db, me).await? {
+        if amount + fee > cap {
+            return Err(TransferError::PerTransferLimitExceeded.into());
+        }
+    }
+    let requester = match (&asked.requester, &from.holder_kana) {
+        (Some(name), _) => name.as_str().to_owned(),
+        (None, Some(kana)) => kana.clone(),
+        (None, None) => return Err(TransferError::RequesterName.into()),
+    };
+    let policy = &state.policy.transfer;
+    let execution_day = execution_day(now, policy.same_day_cutoff, policy.moretime);
+    Ok(Plan { from, bank, branch, amount, fee, requester, execution_day })
+}
+
+/// A first 他行振込 to an account waits while a new authenticator does.
+async fn ensure_paid_before_or_not_waiting(
+    state: &AppState,
+    me: CustomerId,
+    payee: (&str, &str, &str),
+) -> Result<(), ApiError> {
+    if !interbank::paid_before(&state.db, me, payee, state.clock.now() + 1).await? {
+        enrolment::ensure_not_waiting(state, me).await?;
+    }
+    Ok(())
+}
+
+/// The bank's hold rules, applied to a 他行振込: money sent to another bank cannot be held
+/// here, so a 振込 the rules catch is refused and the customer sent to the branch.
+async fn ensure_no_rule_met(
+    state: &AppState,
+    db: &mut sqlx::AnyConnection,
+    me: CustomerId,
+    plan: &Plan,
+    number: &str,
+) -> Result<(), ApiError> {
+    let Some(rule) = state.policy.transfer.hold else { return Ok(()) };
+    let now = state.clock.now();
+    let since = now - i64::from(rule.window_days) * 86_400;
+    let payee = (plan.bank.code.as_str(), plan.branch.code.as_str(), number);
+    let known = interbank::paid_before(&mut *db, me, payee, since).await?;
+    let earlier = match known {
+        true => Yen::ZERO,
+        false => {
+            interbank::new_payee_total_since(&mut *db, me, since).await?
+                + crate::store::transfers::new_payee_total_since(&mut *db, me, since).await?
+        }
+    };
+    let marks = customers::risk_marks(&mut *db, me).await?;
+    let rules = risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now);
+    match rules.is_empty() {
+        true => Ok(()),
+        false => Err(ErrorBody::new(ErrorReason::InterbankNeedsReview)
+            .with_message(ErrorReason::InterbankNeedsReview.default_message())
+            .into()),
+    }
+}
+
+#[utoipa::path(post, path = "/interbank/quote", tag = "interbank", request_body = netbank_api::interbank::InterbankDraft,
+    responses((status = 200, description = "the 確認 screen: nothing moves", body = InterbankQuote),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
+        (status = 403, description = "otp_required, otp_suspended, new_authenticator_waiting or interbank_needs_review", body = ErrorBody),
+        (status = 422, description = "invalid_input, bank_not_found, branch_not_found, insufficient_funds, daily_limit_exceeded, per_transfer_limit_exceeded or night_limit_exceeded", body = ErrorBody)))]
+/// `POST /api/interbank/quote`: BTF011's 次へ for 他の金融機関.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
+pub async fn quote(
+    State(state): State<AppState>,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<netbank_api::interbank::InterbankDraft>,
+) -> Result<Json<InterbankQuote>, ApiError> {
+    let me = current.customer_id;
+    let asked = request.check()?;
+    let from = own_account(&state, me, &asked.from).await?;
+    let factors = SecondFactors::of(&state, me).await?;
+    factors.require().map_err(InterbankError::from)?;
+    let mut db = state.db.acquire().await?;
+    let plan = plan(&state, &mut db, me, from, &asked).await?;
+    let (bank, branch, number) = plan.payee(&asked);
+    drop(db);
+    ensure_paid_before_or_not_waiting(&state, me, (&bank, &branch, &number)).await?;
+    let remaining = limit::remaining_today(&state, me).await?;
+    if plan.amount + plan.fee > remaining {
+        return Err(InterbankError::from(TransferError::DailyLimitExceeded).into());
+    }
+    if plan.from.balance - plan.from.held < plan.amount + plan.fee {
+        return Err(InterbankError::from(TransferError::InsufficientFunds).into());
+    }
+    let mut db = state.db.acquire().await?;
+    ensure_no_rule_met(&state, &mut db, me, &plan, &number).await?;
+    drop(db);
+    let today = jst_day(state.clock.now());
+    Ok(Json(InterbankQuote {
+        from: account_of(&plan.from),
+        bank: Bank { code: plan.bank.code.clone(), name: plan.bank.name.clone(), kana: plan.bank.kana.clone() },
+        branch: Branch {
+            code: plan.branch.code.clone(),
+            name: plan.branch.name.clone(),
+            kana: plan.branch.kana.clone(),
+        },
+        kind: asked.kind,
+        account_number: number,
+        payee_name: asked.payee.as_str().to_owned(),
+        amount: plan.amount.0,
+        fee: plan.fee.0,
+        balance_after: (plan.from.balance - plan.amount - plan.fee).0,
+        requester_name: plan.requester.clone(),
+        limit_remaining: remaining.0,
+        execution_date: japanese_date_with_weekday(plan.execution_day),
+        next_business_day: plan.execution_day != today,
+        passkey_available: factors.passkey(),
+        otp_accepted: factors.require_code(&state.policy).is_ok(),
+        idempotency_key: transfer::new_idempotency_key(),
+    }))
+}
+
+#[utoipa::path(post, path = "/interbank/transfers", tag = "interbank", request_body = InterbankRequest,
+    responses((status = 200, description = "完了: the receipt (the same for every retry of one confirmation)", body = InterbankReceipt),
+        (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
+        (status = 403, description = "otp_required, otp_suspended, new_authenticator_waiting or interbank_needs_review", body = ErrorBody),
+        (status = 409, description = "otp_already_used or idempotency_conflict", body = ErrorBody),
+        (status = 422, description = "invalid_input, bank_not_found, branch_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody)))]
+/// `POST /api/interbank/transfers`: the 確認 screen's 実行.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
+pub async fn execute(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    current: CurrentCustomer,
+    ApiJson(request): ApiJson<InterbankRequest>,
+) -> Result<Json<InterbankReceipt>, ApiError> {
+    let me = current.customer_id;
+    let (asked, key) = request.check()?;
+    let from = own_account(&state, me, &asked.from).await?;
+    if let Some(done) = interbank::find_by_key(&state.db, me, key.as_str()).await? {
+        return Ok(Json(replay(&done, &from, &asked)?));
+    }
+    let factors = SecondFactors::of(&state, me).await?;
+    factors.require().map_err(InterbankError::from)?;
+    let payee = (asked.bank.as_str(), asked.branch.as_str(), asked.number.as_str());
+    ensure_paid_before_or_not_waiting(&state, me, payee).await?;
+    let tx = if let Some(answer) = &request.passkey {
+        let binding = Binding::interbank(&asked, &key);
+        match approval::accept(&state, &client, me, answer, &binding, AuditAction::InterbankTransfer).await {
+            Ok((tx, _)) => tx,
+            Err(PasskeyError::UnknownCeremony) => {
+                return already_done(&state, me, key.as_str(), &from, &asked, PasskeyError::UnknownCeremony.into())
+                    .await
+            }
+            Err(error) => return Err(error.into()),
+        }
+    } else {
+        factors.require_code(&state.policy).map_err(InterbankError::from)?;
+        let code = OtpCode::parse(request.otp.as_deref().unwrap_or_default())?;
+        match verify::accept(&state, me, Procedure::Confirm, &code, AuditAction::InterbankTransfer, &client).await {
+            Ok(tx) => tx,
+            Err(CodeError::AlreadyUsed) => {
+                return already_done(&state, me, key.as_str(), &from, &asked, CodeError::AlreadyUsed.into()).await
+            }
+            Err(error) => return Err(error.into()),
+        }
+    };
+    send(tx, &state, &client, me, from, &asked, key.as_str()).await
+}
+
+/// The receipt of a parallel submission that won, or `refusal`.
+async fn already_done(
+    state: &AppState,
+    me: CustomerId,
+    key: &str,
+    from: &AccountRecord,
+    asked: &Interbank,
+    refusal: ApiError,
+) -> Result<Json<InterbankReceipt>, ApiError> {
+    match interbank::find_by_key(&state.db, me, key).await? {
+        Some(done) => Ok(Json(replay(&done, from, asked)?)),
+        None => Err(refusal),
+    }
+}
+
+/// A key used before is that confirmation again only for the same account, payee and amount.
+fn replay(done: &InterbankRow, from: &AccountRecord, asked: &Interbank) -> Result<InterbankReceipt, InterbankError> {
+    let same = done.from_account_id == from.id
+        && done.bank_code == asked.bank.as_str()
+        && done.branch_code == asked.branch.as_str()
+        && done.account_number == asked.number.as_str()
+        && done.payee_name == asked.payee.as_str()
+        && done.amount == Yen(asked.amount.yen());
+    match same {
+        true => Ok(receipt(done)),
+        false => Err(TransferError::IdempotencyConflict.into()),
+    }
+}
+
+enum WriteError {
+    Duplicate,
+    Refused(ApiError),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
+            _ => Self::Refused(error.into()),
+        }
+    }
+}
+
+/// Plans and records in `tx` (which spent the proof): the money moves into the clearing
+/// account, or nothing but the refusal's record commits.
+async fn send(
+    mut tx: Transaction<'static, Any>,
+    state: &AppState,
+    client: &ClientAddr,
+    me: CustomerId,
+    from: AccountRecord,
+    asked: &Interbank,
+    key: &str,
+) -> Result<Json<InterbankReceipt>, ApiError> {
+    let now = state.clock.now();
+    let refuse = |tx, error: ApiError| {
+        refuse_with_proof_spent(tx, client, me, AuditAction::InterbankTransfer, Refusal(error), now)
+    };
+    let plan = match plan(state, &mut tx, me, from, asked).await {
+        Ok(plan) => plan,
+        Err(error) => return Err(refuse(tx, error.into()).await),
+    };
+    if let Err(error) = ensure_no_rule_met(state, &mut tx, me, &plan, asked.number.as_str()).await {
+        return Err(refuse(tx, error).await);
+    }
+    let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
+    match write(&mut attempt, state, me, &plan, asked, key, now).await {
+        Ok(row) => {
+            attempt.commit().await?;
+            let event = AuditEvent {
+                customer_id: Some(me),
+                event: AuditAction::InterbankTransfer,
+                client_addr: client.ip_string(),
+                result: Outcome::Success,
+                detail: Some(format!(
+                    "receipt={} amount={} fee={} to={}-{}-{} day={}",
+                    receipt_no(row.id, now),
+                    plan.amount,
+                    plan.fee,
+                    plan.bank.code,
+                    plan.branch.code,
+                    asked.number.as_str(),
+                    plan.execution_day
+                )),
+            };
+            audit::record(&mut *tx, now, event).await?;
+            tx.commit().await?;
+            state.mail_wakeup.notify_one();
+            Ok(Json(receipt(&row)))
+        }
+        Err(WriteError::Duplicate) => {
+            attempt.rollback().await?;
+            match interbank::find_by_key(&mut *tx, me, key).await? {
+                Some(done) => {
+                    tx.rollback().await?;
+                    Ok(Json(replay(&done, &plan.from, asked)?))
+                }
+                None => Err(anyhow::anyhow!("a duplicate key without its 他行振込").into()),
+            }
+        }
+        Err(WriteError::Refused(error)) => {
+            attempt.rollback().await?;
+            Err(refuse(tx, error).await)
+        }
+    }
+}
+
+/// An `ApiError` as a refusal `refuse_with_proof_spent` records.
+struct Refusal(ApiError);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0.body.reason)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        refusal.0
+    }
+}
+
+/// Records the instruction under its key, reserves the day's 振込 and moves the amount into
+/// the clearing account and the fee into fee income, in `tx`.
+async fn write(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    me: CustomerId,
+    plan: &Plan,
+    asked: &Interbank,
+    key: &str,
+    now: i64,
+) -> Result<InterbankRow, WriteError> {
+    let refused = |error: TransferError| WriteError::Refused(InterbankError::from(error).into());
+    let entry = crate::store::ledger::insert_entry(&mut **tx, EntryKind::Transfer, Some(me), now).await?;
+    let new = NewInterbank {
+        customer_id: me,
+        idempotency_key: key,
+        entry_id: entry,
+        from_account_id: plan.from.id,
+        bank: (&plan.bank.code, &plan.bank.name, &plan.bank.kana),
+        branch: (&plan.branch.code, &plan.branch.name, &plan.branch.kana),
+        account_kind: asked.kind.as_str(),
+        account_number: asked.number.as_str(),
+        payee_name: asked.payee.as_str(),
+        amount: plan.amount,
+        fee: plan.fee,
+        requester_name: &plan.requester,
+        execution_day: plan.execution_day,
+    };
+    let id = interbank::insert(&mut **tx, new, now).await?;
+    let day_limit = limit::daily_limit(state, &mut **tx, me).await?;
+    if !day_totals::reserve(&mut *tx, DayTotals::Transfers, me, jst_day(now), plan.amount + plan.fee, day_limit).await?
+    {
+        return Err(refused(TransferError::DailyLimitExceeded));
+    }
+    let clearing = House::Clearing.id(&mut **tx).await?;
+    let receipt = receipt_no(id, now);
+    let mut lines = vec![
+        Line {
+            side: Side::Account(plan.from.id),
+            amount: -plan.amount,
+            description: format!("振込 {} {}", plan.bank.name, asked.payee.as_str()),
+        },
+        Line { side: Side::Account(clearing), amount: plan.amount, description: format!("他行振込 {receipt}") },
+    ];
+    if plan.fee > Yen::ZERO {
+        lines.push(Line {
+            side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned()
+        });
+        lines.push(Line {
+            side: Side::House(HouseAccount::FeeIncome),
+            amount: plan.fee,
+            description: "振込手数料".to_owned(),
+        });
+    }
+    match ledger::post_lines(&mut *tx, entry, lines).await {
+        Ok(()) => {}
+        Err(PostingError::Overdraft(_)) => return Err(refused(TransferError::InsufficientFunds)),
+        Err(PostingError::Store(error)) => return Err(error.into()),
+    }
+    let row = interbank::by_id(&mut **tx, id).await?.ok_or_else(|| sqlx::Error::RowNotFound)?;
+    let notice = Notice::InterbankAccepted {
+        receipt_no: receipt,
+        payee: payee_line(&row),
+        amount: plan.amount,
+        fee: plan.fee,
+        execution_date: japanese_date_with_weekday(plan.execution_day),
+    };
+    notice::send(tx, me, &notice, now).await?;
+    Ok(row)
+}

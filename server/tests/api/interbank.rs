@@ -1,0 +1,306 @@
+//! 他行振込 through the 全銀 network, tried as the people who would break it: a double click
+//! and twenty submissions of one confirmation, a cancellation raced twenty ways and one of
+//! someone else's 振込, names the network cannot carry, a bank that is this one, the cut-off
+//! over a weekend and a holiday, a day's file exported twice and after a run that stopped
+//! half-way, and the receiving bank's returns.
+
+use netbank_api::input::{jis_x0201, Date};
+use netbank_api::ErrorReason;
+use netbank_server::audit::Actor;
+use netbank_server::banking::jst_day;
+use netbank_server::clock::Clock;
+use netbank_server::operator::zengin::{self, RECORD_LEN};
+use serde_json::{json, Value};
+
+use crate::banking_helpers::Holder;
+use crate::helpers::{error_reason, join_all, spawn_app, spawn_app_configured, TestApp};
+
+/// みずほ 東京営業部 普通 7654321.
+fn to_mizuho(from: &str, payee: &str, amount: i64) -> Value {
+    json!({ "from_account": from, "bank_code": "0001", "branch_code": "001", "kind": "ordinary",
+        "account_number": "7654321", "payee_name": payee, "amount": amount.to_string() })
+}
+
+impl TestApp {
+    async fn interbank_quote(&self, session: &str, body: &Value) -> reqwest::Response {
+        self.post("/api/interbank/quote", body, Some(session)).await
+    }
+
+    async fn interbank_send(&self, session: &str, body: &Value, key: &str, otp: Option<String>) -> reqwest::Response {
+        let mut body = body.clone();
+        body["idempotency_key"] = json!(key);
+        if let Some(otp) = otp {
+            body["otp"] = json!(otp);
+        }
+        self.post("/api/interbank/transfers", &body, Some(session)).await
+    }
+
+    /// Quotes and confirms with the holder's next code: the receipt.
+    async fn interbank(&self, holder: &Holder, body: &Value) -> Value {
+        let quote = self.interbank_quote(&holder.session, body).await;
+        assert_eq!(quote.status(), 200, "quote");
+        let key = quote.json::<Value>().await.unwrap()["idempotency_key"].as_str().unwrap().to_owned();
+        let code = self.fresh_code(holder);
+        let sent = self.interbank_send(&holder.session, body, &key, Some(code)).await;
+        assert_eq!(sent.status(), 200, "send");
+        sent.json().await.unwrap()
+    }
+
+    async fn export(&self, day: i64, dir: &std::path::Path) -> zengin::ExportReport {
+        zengin::export(&self.state.db, self.clock(), day, dir, &Actor::operator_cli()).await.unwrap()
+    }
+
+    fn today(&self) -> i64 {
+        jst_day(self.clock().now())
+    }
+}
+
+/// The records of a 全銀 file.
+fn records(path: &std::path::Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(bytes.len() % RECORD_LEN, 0, "records of exactly {RECORD_LEN} bytes");
+    bytes.chunks(RECORD_LEN).map(<[u8]>::to_vec).collect()
+}
+
+fn field(record: &[u8], range: std::ops::Range<usize>) -> String {
+    String::from_utf8_lossy(&record[range]).into_owned()
+}
+
+#[tokio::test]
+async fn a_transfer_to_another_bank_is_debited_into_clearing_and_its_days_file_carries_it_once() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+
+    // BTF011: the bank by name, by 頭文字, by code; then its branch.
+    let found: Value = app.get_with_session("/api/banks?q=みずほ", &taro.session).await.json().await.unwrap();
+    assert_eq!(found["banks"][0]["code"], "0001", "{found}");
+    let row: Value = app.get_with_session("/api/banks?initial=や", &taro.session).await.json().await.unwrap();
+    assert!(row["banks"].as_array().unwrap().iter().any(|b| b["name"] == "ゆうちょ"), "{row}");
+    let own: Value = app.get_with_session("/api/banks?q=2999", &taro.session).await.json().await.unwrap();
+    assert!(own["banks"].as_array().unwrap().is_empty(), "this bank is 当組合あて, not 他行: {own}");
+    let branches: Value =
+        app.get_with_session("/api/banks/0001/branches?q=とうきょう", &taro.session).await.json().await.unwrap();
+    assert!(branches["branches"].as_array().unwrap().iter().any(|b| b["code"] == "001"), "{branches}");
+
+    // 確認: the fee by destination and the day it leaves (the test clock is a Friday 17:00).
+    let body = to_mizuho(&taro.ordinary, "やまだ　はなこ", 10_000);
+    let quote: Value = app.interbank_quote(&taro.session, &body).await.json().await.unwrap();
+    assert_eq!(quote["payee_name"], "ﾔﾏﾀﾞ ﾊﾅｺ");
+    assert_eq!((quote["fee"].as_i64(), quote["balance_after"].as_i64()), (Some(220), Some(89_780)));
+    assert_eq!(quote["bank"]["name"], "みずほ");
+    assert_eq!(quote["branch"]["name"], "東京営業部");
+    assert_eq!(quote["execution_date"], "2027年1月18日（月）", "{quote}");
+    assert_eq!(quote["next_business_day"], true);
+    let big: Value =
+        app.interbank_quote(&taro.session, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 30_000)).await.json().await.unwrap();
+    assert_eq!(big["fee"], 330, "from 30,000円 the higher band");
+
+    // 実行 without a code moves nothing; with it, once, however often it is sent.
+    let key = quote["idempotency_key"].as_str().unwrap();
+    let bare = app.interbank_send(&taro.session, &body, key, None).await;
+    assert_eq!(error_reason(bare).await, ErrorReason::InvalidInput);
+    let code = app.fresh_code(&taro);
+    let sent: Value = app.interbank_send(&taro.session, &body, key, Some(code.clone())).await.json().await.unwrap();
+    assert!(sent["receipt_no"].as_str().unwrap().contains("-Z"), "{sent}");
+    assert_eq!((sent["status"].as_str(), sent["cancellable"].as_bool()), (Some("accepted"), Some(true)));
+    let again: Value = app.interbank_send(&taro.session, &body, key, Some(code.clone())).await.json().await.unwrap();
+    assert_eq!(again["receipt_no"], sent["receipt_no"]);
+    // The same key for another amount is another confirmation: refused.
+    let other = app.interbank_send(&taro.session, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 9_000), key, Some(code)).await;
+    assert_eq!(error_reason(other).await, ErrorReason::IdempotencyConflict);
+    assert_eq!(app.balance(&taro.ordinary).await, 89_780);
+    assert_eq!(app.balance("999-9000001").await, 10_000, "the clearing account holds it until its file");
+    app.assert_ledger_holds().await;
+    let statement = app.statement(&taro.session, &taro.ordinary, "period=this_month").await;
+    assert!(statement.to_string().contains("振込 みずほ ﾔﾏﾀﾞ ﾊﾅｺ"), "{statement}");
+
+    // Today's file (Friday after the cut-off) does not carry it; Monday's does, once.
+    let dir = tempfile::tempdir().unwrap();
+    assert!(app.export(app.today(), dir.path()).await.files.is_empty());
+    let monday = app.today() + 3;
+    let report = app.export(monday, dir.path()).await;
+    assert_eq!(report.files.len(), 1, "{}", report.text());
+    let (path, count, total) = &report.files[0];
+    assert_eq!((*count, *total), (1, 10_000));
+    let records = records(path);
+    assert_eq!(records.len(), 4, "header, one data record, trailer, end");
+    assert_eq!(field(&records[0], 0..4), "1210");
+    assert_eq!(field(&records[0], 54..58), "0118", "取組日 MMDD");
+    assert_eq!(field(&records[1], 0..5), "20001");
+    assert_eq!(field(&records[1], 20..23), "001");
+    assert_eq!(field(&records[1], 42..50), "17654321");
+    assert_eq!(&records[1][50..80], jis_x0201(&format!("{:<30}", "ﾔﾏﾀﾞ ﾊﾅｺ")).unwrap().as_slice());
+    assert_eq!(field(&records[1], 80..90), "0000010000");
+    assert_eq!(field(&records[2], 0..19), "8000001000000010000");
+    assert_eq!(records[3][0], b'9');
+    // Run again: nothing new is written, nothing moves twice.
+    assert!(app.export(monday, dir.path()).await.files.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    assert_eq!((app.balance("999-9000001").await, app.balance("999-9000002").await), (0, 10_000));
+    app.assert_ledger_holds().await;
+    // Sent: the customer can no longer cancel it.
+    let receipt = sent["receipt_no"].as_str().unwrap();
+    let late = app.post(&format!("/api/interbank/transfers/{receipt}/cancel"), &json!({}), Some(&taro.session)).await;
+    assert_eq!((late.status().as_u16(), error_reason(late).await), (409, ErrorReason::TransferNotCancellable));
+    let history: Value = app.get_with_session("/api/interbank/transfers", &taro.session).await.json().await.unwrap();
+    assert_eq!(history["transfers"][0]["status"], "sent");
+}
+
+#[tokio::test]
+async fn names_are_carried_as_the_network_writes_them_and_no_other_bank_is_invented() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    for (typed, carried) in
+        [("ｶ)ﾈｯﾄﾊﾞﾝｸ", "ｶ)ﾈﾂﾄﾊﾞﾝｸ"), ("カ）ネットバンク", "ｶ)ﾈﾂﾄﾊﾞﾝｸ"), ("ｓｕｚｕｋｉ ｊｉｒｏ", "SUZUKI JIRO")]
+    {
+        let quote: Value =
+            app.interbank_quote(&taro.session, &to_mizuho(&taro.ordinary, typed, 1_000)).await.json().await.unwrap();
+        assert_eq!(quote["payee_name"], carried, "{typed}");
+    }
+    let kanji = app.interbank_quote(&taro.session, &to_mizuho(&taro.ordinary, "山田 花子", 1_000)).await;
+    let body: Value = kanji.json().await.unwrap();
+    assert_eq!((body["reason"].as_str(), body["field"].as_str()), (Some("invalid_input"), Some("payee_name")));
+    let mut unknown_bank = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ", 1_000);
+    unknown_bank["bank_code"] = json!("0002");
+    assert_eq!(error_reason(app.interbank_quote(&taro.session, &unknown_bank).await).await, ErrorReason::BankNotFound);
+    unknown_bank["bank_code"] = json!(netbank_api::INSTITUTION_BANK_CODE);
+    let ours = app.interbank_quote(&taro.session, &unknown_bank).await;
+    assert_eq!(error_reason(ours).await, ErrorReason::BankNotFound, "this bank's 振込 are 当組合あて");
+    let mut unknown_branch = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ", 1_000);
+    unknown_branch["branch_code"] = json!("998");
+    assert_eq!(
+        error_reason(app.interbank_quote(&taro.session, &unknown_branch).await).await,
+        ErrorReason::BranchNotFound
+    );
+    // Without a token or passkey there is no 他行振込 at all; nothing moved.
+    let bare = app.account_holder("jiro01", "ヤマダ ジロウ", 100_000).await;
+    let refused = app.interbank_quote(&bare.session, &to_mizuho(&bare.ordinary, "ﾔﾏﾀﾞ", 1_000)).await;
+    assert_eq!(error_reason(refused).await, ErrorReason::OtpRequired);
+    assert_eq!(app.count("SELECT COUNT(*) FROM interbank_transfers").await, 0);
+}
+
+#[tokio::test]
+async fn after_the_cut_off_a_transfer_leaves_the_next_business_day_over_a_weekend_and_a_holiday() {
+    // Friday 2026-11-20, 14:00 in Japan; Monday the 23rd is 勤労感謝の日.
+    let app = spawn_app_configured(|settings| settings.clock = Clock::manual(1_795_150_800)).await;
+    let mut taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let friday = app.today();
+    assert_eq!(Date::from_days(friday).to_string(), "2026-11-20");
+    let before = app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 1_000)).await;
+    assert_eq!(before["execution_date"], "2026年11月20日（金）");
+    app.clock().advance(2 * 3600);
+    app.login_again(&mut taro, "taro01").await;
+    let after = app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 2_000)).await;
+    assert_eq!(after["execution_date"], "2026年11月24日（火）");
+    // Friday's file carries Friday's only; Tuesday's the other.
+    let dir = tempfile::tempdir().unwrap();
+    let friday_file = app.export(friday, dir.path()).await;
+    assert_eq!(friday_file.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(1, 1_000)]);
+    let tuesday = app.export(friday + 4, dir.path()).await;
+    assert_eq!(tuesday.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(1, 2_000)]);
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn a_transfer_not_yet_sent_is_cancelled_once_and_no_one_else_can_cancel_it() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let thief = app.account_holder_with_token("hana01", "ヤマダ ハナコ", 100_000).await;
+    let sent = app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 40_000)).await;
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 40_000 - 330);
+    let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
+    let used = limit["used_today"].as_i64().unwrap();
+    assert_eq!(used, 40_330);
+    let path = format!("/api/interbank/transfers/{}/cancel", sent["receipt_no"].as_str().unwrap());
+    // Another customer's 受付番号 reads as none.
+    let stranger = app.post(&path, &json!({}), Some(&thief.session)).await;
+    assert_eq!((stranger.status().as_u16(), error_reason(stranger).await), (404, ErrorReason::NotFound));
+    // Twenty cancellations at once: one gives the money back.
+    let empty = json!({});
+    let answers = join_all((0..20).map(|_| app.post(&path, &empty, Some(&taro.session))).collect()).await;
+    let mut statuses = std::collections::BTreeMap::new();
+    for answer in answers {
+        *statuses.entry(answer.status().as_u16()).or_insert(0) += 1;
+    }
+    assert_eq!(statuses.get(&200), Some(&1), "{statuses:?}");
+    assert_eq!(statuses.get(&409), Some(&19), "{statuses:?}");
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000, "amount and fee back");
+    let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
+    assert_eq!(limit["used_today"], 0, "the day's 振込 given back");
+    // Cancelled: nothing for the file.
+    let dir = tempfile::tempdir().unwrap();
+    assert!(app.export(app.today() + 30, dir.path()).await.files.is_empty());
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'interbank_cancel'").await, 1);
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn an_export_that_stopped_half_way_is_finished_by_the_next_run_and_returns_give_the_amount_back() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let id = netbank_server::store::customers::customer_by_login_id(&app.state.db, "taro01").await.unwrap().unwrap();
+    netbank_server::store::customers::set_notice_address(&app.state.db, id, "taro01@notice.example", Some(0))
+        .await
+        .unwrap();
+    let first = app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 5_000)).await;
+    let second = app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ｼﾞﾛｳ", 7_000)).await;
+    // A run claimed the day's instructions and stopped before writing its file.
+    let monday = app.today() + 3;
+    let mut tx = app.state.db.begin().await.unwrap();
+    netbank_server::store::interbank::claim_export(&mut tx, monday, app.clock().now()).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    // Claimed is no longer cancellable; the clearing account still holds it.
+    let receipt = first["receipt_no"].as_str().unwrap();
+    let cancel = app.post(&format!("/api/interbank/transfers/{receipt}/cancel"), &json!({}), Some(&taro.session)).await;
+    assert_eq!(error_reason(cancel).await, ErrorReason::TransferNotCancellable);
+    app.assert_ledger_holds().await;
+    // The next run writes that file, settles it once, and claims nothing twice.
+    let dir = tempfile::tempdir().unwrap();
+    let report = app.export(monday, dir.path()).await;
+    assert_eq!(report.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(2, 12_000)]);
+    assert!(app.export(monday, dir.path()).await.files.is_empty());
+    assert_eq!((app.balance("999-9000001").await, app.balance("999-9000002").await), (0, 12_000));
+
+    // The receiving bank returns one: 該当口座なし.
+    let returns = format!("{receipt},1\n{},7\nnot-a-receipt,1\n", second["receipt_no"].as_str().unwrap());
+    let report = zengin::import_returns(&app.state.db, app.clock(), &returns, &Actor::operator_cli()).await.unwrap();
+    assert_eq!((report.returned.len(), report.refused.len()), (1, 2), "{}", report.text());
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 5_000 - 7_000 - 2 * 220 + 5_000, "the amount, not the fee");
+    let again = zengin::import_returns(&app.state.db, app.clock(), &format!("{receipt},1\n"), &Actor::operator_cli())
+        .await
+        .unwrap();
+    assert_eq!((again.returned.len(), again.already.len()), (0, 1));
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 7_000 - 2 * 220);
+    let notices = app
+        .count("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'taro01@notice.example' AND subject LIKE '%振込不能のお知らせ%' AND body LIKE '%該当口座なし%'")
+        .await;
+    assert_eq!(notices, 1);
+    let history: Value = app.get_with_session("/api/interbank/transfers", &taro.session).await.json().await.unwrap();
+    let returned = history["transfers"].as_array().unwrap().iter().find(|t| t["receipt_no"] == receipt).unwrap();
+    assert_eq!(
+        (returned["status"].as_str(), returned["return_reason"].as_str()),
+        (Some("returned"), Some("該当口座なし"))
+    );
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn one_confirmation_sent_twenty_times_at_once_moves_the_money_once() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let body = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 10_000);
+    let quote: Value = app.interbank_quote(&taro.session, &body).await.json().await.unwrap();
+    let key = quote["idempotency_key"].as_str().unwrap().to_owned();
+    let code = app.fresh_code(&taro);
+    let answers =
+        join_all((0..20).map(|_| app.interbank_send(&taro.session, &body, &key, Some(code.clone()))).collect()).await;
+    let mut receipts = std::collections::BTreeSet::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        receipts.insert(answer.json::<Value>().await.unwrap()["receipt_no"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM interbank_transfers").await, 1);
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 10_000 - 220);
+    app.assert_ledger_holds().await;
+}
