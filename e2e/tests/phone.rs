@@ -6,7 +6,7 @@
 use netbank_e2e::{Browser, Product, PHONE_WIDTH};
 
 /// The bank's screens a customer with a token in use reaches from the menu, by address.
-const BANK_SCREENS: [(&str, &str); 16] = [
+const BANK_SCREENS: [(&str, &str); 18] = [
     ("/home", "BHM001"),
     ("/accounts", "BAC001"),
     ("/transfer", "BTF001"),
@@ -15,6 +15,8 @@ const BANK_SCREENS: [(&str, &str); 16] = [
     ("/transfer/payees", "BTF021"),
     ("/transfer/limit", "BTF031"),
     ("/transfer/history", "BTF041"),
+    ("/transfer/interbank", "BTF051"),
+    ("/transfer/interbank/history", "BTF056"),
     ("/payeasy", "BPY001"),
     ("/payeasy/history", "BPY005"),
     ("/otp", "BOT001"),

@@ -176,6 +176,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] readonly: MaybeProp<bool>,
+    /// A field the form can do without (a search box): no 必須 badge.
+    #[prop(optional)]
+    optional: bool,
     /// Where one page has two forms with a field of the same name (BPF001's two code fields):
     /// the form's name, so that each input has its own id.
     #[prop(optional)]
@@ -211,7 +214,7 @@ pub fn Field(
         <div class="field" class:invalid=move || shown.get().is_some()>
             <label for=id.clone()>
                 {label}
-                <span class="required">"必須"</span>
+                {(!optional).then(|| view! { <span class="required">"必須"</span> })}
             </label>
             {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
             <input
@@ -221,8 +224,8 @@ pub fn Field(
                 inputmode=inputmode
                 autocomplete=autocomplete
                 maxlength=maxlength
-                required=true
-                aria-required="true"
+                required=!optional
+                aria-required=(!optional).to_string()
                 readonly=move || readonly.get().unwrap_or(false)
                 aria-invalid=move || shown.get().is_some().to_string()
                 aria-describedby=described_by

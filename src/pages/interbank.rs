@@ -132,7 +132,7 @@ fn Search(label: &'static str, text: RwSignal<String>, query: RwSignal<BankQuery
     };
     view! {
         <form class="bank-search" on:submit=search novalidate=true>
-            <Field label=label name="q" value=text check=rule(|_: &str| Ok::<(), String>(())) autocomplete="off" maxlength=30
+            <Field label=label name="q" value=text check=rule(|_: &str| Ok::<(), String>(())) autocomplete="off" maxlength=30 optional=true
                 hint="名称・カナの一部、またはコード" />
             <div class="actions"><button type="submit" class="button secondary">"検索"</button></div>
         </form>
@@ -309,7 +309,7 @@ fn Details(typed: Typed, bank: Bank, branch: Branch, step: RwSignal<Step>, error
                 <p class="hint">"ひらがな・全角カナで入力できます（小さい「ャ」「ッ」などは大きい文字で送られます）。受取人名が口座名義と違うと、振込できずに返却されることがあります。"</p>
                 <Field label="金額（円）" name="amount" value=typed.amount check=rule(Amount::parse)
                     inputmode="numeric" autocomplete="off" maxlength=Amount::SPEC.max_len hint=Amount::SPEC.hint />
-                <Field label="依頼人名（カナ・空欄で口座名義）" name="requester_name" value=typed.requester
+                <Field label="依頼人名（カナ・空欄で口座名義）" name="requester_name" value=typed.requester optional=true
                     check=rule(|s: &str| if s.trim().is_empty() { Ok(()) } else { KanaName::parse(s).map(|_| ()) })
                     autocomplete="off" maxlength=KanaName::SPEC.max_len hint=KanaName::SPEC.hint />
                 <div class="actions">

@@ -13,7 +13,8 @@ use netbank_server::operator::zengin::{self, RECORD_LEN};
 use serde_json::{json, Value};
 
 use crate::banking_helpers::Holder;
-use crate::helpers::{error_reason, join_all, spawn_app, spawn_app_configured, TestApp};
+use crate::helpers::{error_reason, join_all, spawn_app, spawn_app_configured, test_policy, TestApp};
+use netbank_server::config::Policy;
 
 /// みずほ 東京営業部 普通 7654321.
 fn to_mizuho(from: &str, payee: &str, amount: i64) -> Value {
@@ -303,4 +304,79 @@ async fn one_confirmation_sent_twenty_times_at_once_moves_the_money_once() {
     assert_eq!(app.count("SELECT COUNT(*) FROM interbank_transfers").await, 1);
     assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 10_000 - 220);
     app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none() {
+    const TRANSFERS: usize = 120;
+    let mut place = None;
+    // A hundred and twenty codes move the clock on by an hour: sessions last the while.
+    let app = spawn_app_configured(|settings| {
+        settings.policy =
+            Policy { session_idle_seconds: 4 * 3600, session_absolute_seconds: 8 * 3600, ..test_policy() };
+        place = Some((settings.data_dir.clone(), settings.database_url.clone()));
+    })
+    .await;
+    let (data_dir, database_url) = place.unwrap();
+    let mut payers = Vec::new();
+    for p in 0..4 {
+        payers.push(app.account_holder_with_token(&format!("payer{p}"), "ヤマダ タロウ", 1_000_000).await);
+    }
+    let mut sent = 0;
+    for i in 0..TRANSFERS {
+        let payer = &payers[i % 4];
+        app.interbank(payer, &to_mizuho(&payer.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 1_000 + i as i64)).await;
+        sent += 1_000 + i as i64;
+    }
+    let day = app.today() + 7;
+    let files = tempfile::tempdir().unwrap();
+    let export = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
+        command.args(["--data-dir", data_dir.to_str().unwrap()]);
+        if let Some(url) = &database_url {
+            command.args(["--database-url", url]);
+        }
+        command.args(["zengin", "export", "--date", &Date::from_days(day).to_string(), "--dir"]);
+        command.arg(files.path()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        command
+    };
+    // Kill runs earlier and later until one finishes by itself.
+    let mut killed = 0;
+    for delay_ms in (0..400).step_by(2) {
+        let mut child = export().spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        killed += 1;
+    }
+    let finished = export().output().unwrap();
+    assert!(finished.status.success(), "{}", String::from_utf8_lossy(&finished.stderr));
+    // Every instruction is in exactly one whole file, and every file's trailer adds up.
+    let mut carried = std::collections::BTreeMap::new();
+    let mut total = 0;
+    for entry in std::fs::read_dir(files.path()).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(path.extension().and_then(|e| e.to_str()), Some("txt"), "no partial file left: {path:?}");
+        let records = records(&path);
+        let data: Vec<&Vec<u8>> = records.iter().filter(|r| r[0] == b'2').collect();
+        let amounts: i64 = data.iter().map(|r| field(r, 80..90).parse::<i64>().unwrap()).sum();
+        let trailer = records.iter().find(|r| r[0] == b'8').unwrap();
+        assert_eq!(field(trailer, 1..7).parse::<usize>().unwrap(), data.len());
+        assert_eq!(field(trailer, 7..19).parse::<i64>().unwrap(), amounts);
+        for record in data {
+            *carried.entry(field(record, 91..101)).or_insert(0) += 1;
+        }
+        total += amounts;
+    }
+    assert_eq!(carried.len(), TRANSFERS, "every instruction carried");
+    assert!(carried.values().all(|n| *n == 1), "none twice");
+    assert_eq!(total, sent);
+    assert_eq!(app.count("SELECT COUNT(*) FROM zengin_exports WHERE written_at IS NULL").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM interbank_transfers WHERE status = 'sent'").await, TRANSFERS as i64);
+    assert_eq!((app.balance("999-9000001").await, app.balance("999-9000002").await), (0, sent));
+    app.assert_ledger_holds().await;
+    println!("zengin export: {killed} runs killed, {TRANSFERS} transfers each sent once");
 }
