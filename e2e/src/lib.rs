@@ -572,6 +572,17 @@ impl Browser {
         Ok(())
     }
 
+    /// The screen fits a phone at 標準, 大 and 特大 (a picture of each kept as
+    /// `phone-<size>-<id>`); back to 標準 after.
+    pub async fn fits_at_every_size(&self, id: &str) -> anyhow::Result<()> {
+        for (label, size) in [("標準", "standard"), ("大", "large"), ("特大", "largest")] {
+            self.press(label).await?;
+            self.assert_fits(&format!("{id} at {size}")).await?;
+            self.screenshot(&format!("phone-{size}-{}", id.to_lowercase())).await?;
+        }
+        self.press("標準").await
+    }
+
     /// Saves a PNG of the page under `e2e-artifacts/` in the repository, for people to look at.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../e2e-artifacts");

@@ -6,18 +6,6 @@
 
 use netbank_e2e::{Browser, Product};
 
-const SIZES: [(&str, &str); 3] = [("標準", "standard"), ("大", "large"), ("特大", "largest")];
-
-/// Checks the screen fits a phone at each text size and keeps its pictures.
-async fn fits_at_every_size(browser: &Browser, id: &str) -> anyhow::Result<()> {
-    for (label, size) in SIZES {
-        browser.press(label).await?;
-        browser.assert_fits(&format!("{id} at {size}")).await?;
-        browser.screenshot(&format!("phone-{size}-{}", id.to_lowercase())).await?;
-    }
-    browser.press("標準").await
-}
-
 #[tokio::test]
 async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> anyhow::Result<()> {
     let product = Product::start().await?;
@@ -35,7 +23,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.fill("金融機関名", "みずほ").await?;
     browser.press("検索").await?;
     browser.text_containing(".search-results", "みずほ（0001）").await?;
-    fits_at_every_size(&browser, "BTF051").await?;
+    browser.fits_at_every_size("BTF051").await?;
     browser.press("みずほ（0001）").await?;
 
     browser.screen("BTF052").await?;
@@ -44,7 +32,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.fill("支店名", "とうきよう").await?;
     browser.press("検索").await?;
     browser.text_containing(".search-results", "東京営業部（001）").await?;
-    fits_at_every_size(&browser, "BTF052").await?;
+    browser.fits_at_every_size("BTF052").await?;
     browser.press("東京営業部（001）").await?;
 
     browser.screen("BTF053").await?;
@@ -55,7 +43,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.fill("金額（円）", "12000").await?;
     browser.text_containing("#field-payee_name-error", "漢字").await?;
     browser.fill("受取人名（カナ）", "やまだ　はなこ").await?;
-    fits_at_every_size(&browser, "BTF053").await?;
+    browser.fits_at_every_size("BTF053").await?;
     browser.press("確認画面へ").await?;
 
     browser.screen("BTF054").await?;
@@ -72,7 +60,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.screen("BTF054").await?;
     browser.client.refresh().await?;
     browser.screen("BTF054").await?;
-    fits_at_every_size(&browser, "BTF054").await?;
+    browser.fits_at_every_size("BTF054").await?;
     product.clock().advance(30);
     browser.pin_clock(product.clock().now()).await?;
     browser.fill("ワンタイムパスワード", &code_now()).await?;
@@ -82,12 +70,12 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     assert!(receipt.contains("-Z"), "{receipt}");
     browser.assert_opened_at_heading("BTF055").await?;
     browser.text_containing(".status", "受付済").await?;
-    fits_at_every_size(&browser, "BTF055").await?;
+    browser.fits_at_every_size("BTF055").await?;
 
     browser.press("他行振込照会").await?;
     browser.screen("BTF056").await?;
     browser.text_containing("table.interbank tbody tr", &receipt).await?;
-    fits_at_every_size(&browser, "BTF056").await?;
+    browser.fits_at_every_size("BTF056").await?;
     browser.press("取消").await?;
     browser.text_containing(".done-message", "取り消しました").await?;
     browser.text_containing("table.interbank tbody tr .status", "取消済").await?;

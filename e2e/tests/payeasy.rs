@@ -6,18 +6,6 @@
 use netbank_e2e::{Browser, Product};
 use netbank_server::operator::demo::DEMO_BILLS;
 
-const SIZES: [(&str, &str); 3] = [("標準", "standard"), ("大", "large"), ("特大", "largest")];
-
-/// Checks the screen fits a phone at each text size and keeps its pictures.
-async fn fits_at_every_size(browser: &Browser, id: &str) -> anyhow::Result<()> {
-    for (label, size) in SIZES {
-        browser.press(label).await?;
-        browser.assert_fits(&format!("{id} at {size}")).await?;
-        browser.screenshot(&format!("phone-{size}-{}", id.to_lowercase())).await?;
-    }
-    browser.press("標準").await
-}
-
 #[tokio::test]
 async fn a_seeded_tax_bill_is_paid_with_the_tokens_code_and_listed_in_payment_history() -> anyhow::Result<()> {
     let product = Product::start().await?;
@@ -48,7 +36,7 @@ async fn a_seeded_tax_bill_is_paid_with_the_tokens_code_and_listed_in_payment_hi
     );
     browser.press("税金・各種料金の払込（ペイジー）").await?;
     browser.screen("BPY001").await?;
-    fits_at_every_size(&browser, "BPY001").await?;
+    browser.fits_at_every_size("BPY001").await?;
     // An unknown 収納機関番号 is said so, on the same screen.
     browser.fill("収納機関番号", "99999").await?;
     browser.press("次へ").await?;
@@ -62,7 +50,7 @@ async fn a_seeded_tax_bill_is_paid_with_the_tokens_code_and_listed_in_payment_hi
     browser.fill("納付番号", tax.number).await?;
     browser.fill("確認番号", "000000").await?;
     browser.fill("納付区分", tax.category.unwrap_or_default()).await?;
-    fits_at_every_size(&browser, "BPY002").await?;
+    browser.fits_at_every_size("BPY002").await?;
     // A wrong 確認番号 is refused and counted; the screen keeps what was typed.
     browser.press("確認画面へ").await?;
     browser
@@ -84,7 +72,7 @@ async fn a_seeded_tax_bill_is_paid_with_the_tokens_code_and_listed_in_payment_hi
     browser.screen("BPY003").await?;
     browser.client.refresh().await?;
     browser.screen("BPY003").await?;
-    fits_at_every_size(&browser, "BPY003").await?;
+    browser.fits_at_every_size("BPY003").await?;
     product.clock().advance(30);
     browser.pin_clock(product.clock().now()).await?;
     browser.fill("ワンタイムパスワード", &code_now()).await?;
@@ -94,14 +82,14 @@ async fn a_seeded_tax_bill_is_paid_with_the_tokens_code_and_listed_in_payment_hi
     assert!(receipt.contains("-P"), "{receipt}");
     browser.assert_opened_at_heading("BPY004").await?;
     browser.text_containing(".no-receipt", "領収書は発行されません").await?;
-    fits_at_every_size(&browser, "BPY004").await?;
+    browser.fits_at_every_size("BPY004").await?;
     browser.client.refresh().await?;
     assert_eq!(browser.receipt_on("BPY004").await?, receipt);
 
     browser.press("払込照会").await?;
     browser.screen("BPY005").await?;
     browser.text_containing("table.payments tbody tr", &receipt).await?;
-    fits_at_every_size(&browser, "BPY005").await?;
+    browser.fits_at_every_size("BPY005").await?;
 
     // The same 払込書 again: refused by name before any code is asked.
     browser.press("税金・各種料金の払込へ").await?;

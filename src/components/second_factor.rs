@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use netbank_api::input::OtpCode;
 use netbank_api::ErrorReason;
 
-use crate::components::form::{rule, Field};
+use crate::components::form::{rule, submit_with, ConfirmActions, Field, FormError};
 use crate::components::screen::Screen;
 
 /// What the screen offers and the code as typed.
@@ -70,6 +70,49 @@ pub fn SecondFactorFields(
             <p class="hint">"トークンに表示されている数字を入力してください。約30秒ごとに変わります。"</p>
         })}
     }
+}
+
+/// The 確認 screen's buttons under `SecondFactorFields`: 戻る and 確定 while a code may be
+/// typed; 戻る alone where only the passkey's button confirms.
+#[component]
+pub fn SecondFactorActions(
+    factor: SecondFactor,
+    back: Callback<()>,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    match factor.with_code {
+        true => view! { <ConfirmActions back invalid=factor.invalid() pending=pending /> }.into_any(),
+        false => view! {
+            <div class="actions">
+                <button type="button" class="button secondary" on:click=move |_| back.run(())>"戻る"</button>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// A confirmation that carries the code, or none when the passkey approves it.
+pub trait CodeCarrying: Clone + Send + Sync + 'static {
+    fn without_code(self) -> Self;
+}
+
+/// The 確認 form's submit (with the code typed) and the passkey button's callback (the same
+/// request without a code: the action asks for the passkey's approval), from `request`.
+pub fn confirm_handlers<R: CodeCarrying, O: Send + Sync + 'static>(
+    factor: SecondFactor,
+    submit: Action<R, O>,
+    error: FormError,
+    request: impl Fn() -> Option<R> + Send + Sync + 'static,
+) -> (impl Fn(leptos::ev::SubmitEvent) + Copy + 'static, Callback<()>) {
+    let request = StoredValue::new(request);
+    let confirm = submit_with(factor.invalid(), submit, error, move || request.with_value(|r| r()));
+    let approve = Callback::new(move |()| {
+        if let Some(request) = request.with_value(|r| r()) {
+            error.set(None);
+            submit.dispatch(request.without_code());
+        }
+    });
+    (confirm, approve)
 }
 
 /// The screen a customer without a token in use or a passkey gets instead of a form that

@@ -18,11 +18,11 @@ use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, AccountSelect};
 use crate::components::flow::{flow_step, FlowStep, Stage};
-use crate::components::form::{
-    rule, submit_with, ConfirmActions, Field, FormAlert, FormError, NoticeBox, SubmitButton,
-};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
-use crate::components::second_factor::{SecondFactor, SecondFactorFields, SecondFactorRequired};
+use crate::components::second_factor::{
+    confirm_handlers, CodeCarrying, SecondFactor, SecondFactorActions, SecondFactorFields, SecondFactorRequired,
+};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::state::{remembered, yen};
 use crate::webauthn;
@@ -383,15 +383,7 @@ fn InterbankConfirm(
             })
         }
     };
-    let request = StoredValue::new(request);
-    let confirm = submit_with(factor.invalid(), submit, error, move || request.with_value(|r| r()));
-    let approve_with_passkey = Callback::new(move |()| {
-        if let Some(mut request) = request.with_value(|r| r()) {
-            request.otp = None;
-            error.set(None);
-            submit.dispatch(request);
-        }
-    });
+    let (confirm, approve_with_passkey) = confirm_handlers(factor, submit, error, request);
     let back = {
         let (bank, branch) = (quote.bank.clone(), quote.branch.clone());
         Callback::new(move |()| step.set(Step::Details(bank.clone(), branch.clone())))
@@ -417,11 +409,7 @@ fn InterbankConfirm(
             <form on:submit=confirm novalidate=true>
                 <FormAlert error=error />
                 <SecondFactorFields factor pending=submit.pending() approve=approve_with_passkey what="この振込" />
-                {if factor.with_code {
-                    view! { <ConfirmActions back invalid=factor.invalid() pending=submit.pending() /> }.into_any()
-                } else {
-                    view! { <div class="actions"><button type="button" class="button secondary" on:click=move |_| back.run(())>"戻る"</button></div> }.into_any()
-                }}
+                <SecondFactorActions factor back pending=submit.pending() />
             </form>
         </Screen>
     }
@@ -462,4 +450,10 @@ async fn approve(mut request: InterbankRequest) -> Result<InterbankReceipt, Clie
     let challenge = client::interbank_approval(ask).await?;
     request.passkey = Some(webauthn::answer(challenge, None).await?);
     client::send_interbank(request).await
+}
+
+impl CodeCarrying for InterbankRequest {
+    fn without_code(self) -> Self {
+        Self { otp: None, ..self }
+    }
 }

@@ -15,12 +15,12 @@ use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, account_label, AccountSelect};
 use crate::components::flow::{flow_step, FlowStep, Stage};
-use crate::components::form::{
-    rule, submit_with, ConfirmActions, Field, FormAlert, FormError, NoticeBox, SubmitButton,
-};
+use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::second_factor::SecondFactorRequired;
-use crate::components::second_factor::{SecondFactor, SecondFactorFields};
+use crate::components::second_factor::{
+    confirm_handlers, CodeCarrying, SecondFactor, SecondFactorActions, SecondFactorFields,
+};
 use crate::components::shell::{leave_for_lost_session, session_lost, Me};
 use crate::state::{remembered, yen};
 use crate::webauthn;
@@ -282,15 +282,7 @@ fn PayeasyConfirm(query: BillQuery, quote: BillQuote, step: RwSignal<Step>, erro
             })
         }
     };
-    let request = StoredValue::new(request);
-    let confirm = submit_with(factor.invalid(), submit, error, move || request.with_value(|r| r()));
-    let approve_with_passkey = Callback::new(move |()| {
-        if let Some(mut request) = request.with_value(|r| r()) {
-            request.otp = None;
-            error.set(None);
-            submit.dispatch(request);
-        }
-    });
+    let (confirm, approve_with_passkey) = confirm_handlers(factor, submit, error, request);
     let back = {
         let biller = quote.biller.clone();
         Callback::new(move |()| step.set(Step::Numbers(biller.clone())))
@@ -313,11 +305,7 @@ fn PayeasyConfirm(query: BillQuery, quote: BillQuote, step: RwSignal<Step>, erro
             <form on:submit=confirm novalidate=true>
                 <FormAlert error=error />
                 <SecondFactorFields factor pending=submit.pending() approve=approve_with_passkey what="この払込" />
-                {if factor.with_code {
-                    view! { <ConfirmActions back invalid=factor.invalid() pending=submit.pending() /> }.into_any()
-                } else {
-                    view! { <div class="actions"><button type="button" class="button secondary" on:click=move |_| back.run(())>"戻る"</button></div> }.into_any()
-                }}
+                <SecondFactorActions factor back pending=submit.pending() />
             </form>
         </Screen>
     }
@@ -361,4 +349,10 @@ async fn approve(mut request: BillPaymentRequest) -> Result<BillReceipt, ClientE
     let challenge = client::bill_approval(ask).await?;
     request.passkey = Some(webauthn::answer(challenge, None).await?);
     client::pay_bill(request).await
+}
+
+impl CodeCarrying for BillPaymentRequest {
+    fn without_code(self) -> Self {
+        Self { otp: None, ..self }
+    }
 }

@@ -25,3 +25,19 @@ pub fn receipt_date(at: i64) -> String {
     let date = netbank_api::input::Date::from_days(jst_day(at));
     format!("{:04}{:02}{:02}", date.year, date.month, date.day)
 }
+
+/// Why a payment's write in its savepoint did not commit: another request recorded the same
+/// idempotency key first (the caller answers with that one's receipt), or `E` refused it.
+pub(crate) enum WriteError<E> {
+    Duplicate,
+    Refused(E),
+}
+
+impl<E: From<sqlx::Error>> From<sqlx::Error> for WriteError<E> {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
+            _ => Self::Refused(error.into()),
+        }
+    }
+}

@@ -579,20 +579,7 @@ where
     }
 }
 
-enum WriteError {
-    /// Another request recorded this idempotency key first.
-    Duplicate,
-    Refused(TransferError),
-}
-
-impl From<sqlx::Error> for WriteError {
-    fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
-            _ => Self::Refused(error.into()),
-        }
-    }
-}
+type WriteError = crate::banking::WriteError<TransferError>;
 
 /// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
 /// payee, in `tx`; the transfer's id.

@@ -267,19 +267,7 @@ fn replay(done: &InterbankRow, from: &AccountRecord, asked: &Interbank) -> Resul
     }
 }
 
-enum WriteError {
-    Duplicate,
-    Refused(ApiError),
-}
-
-impl From<sqlx::Error> for WriteError {
-    fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
-            _ => Self::Refused(error.into()),
-        }
-    }
-}
+type WriteError = crate::banking::WriteError<ApiError>;
 
 /// Plans and records in `tx` (which spent the proof): the money moves into the clearing
 /// account, or nothing but the refusal's record commits.

@@ -190,20 +190,7 @@ struct Payment<'a> {
     key: &'a str,
 }
 
-enum WriteError {
-    /// Another request recorded this idempotency key first.
-    Duplicate,
-    Refused(PayeasyError),
-}
-
-impl From<sqlx::Error> for WriteError {
-    fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::Database(database) if database.is_unique_violation() => Self::Duplicate,
-            _ => Self::Refused(error.into()),
-        }
-    }
-}
+type WriteError = crate::banking::WriteError<PayeasyError>;
 
 /// Pays in `tx` (which spent the proof): the money moves and the bill closes, or nothing but
 /// the refusal's record commits.
