@@ -40,6 +40,14 @@ pub enum MasterCommand {
     },
     /// Which release is loaded.
     Show,
+    /// Write a release as the copy the server ships (`./x zengin-data` runs this).
+    WriteShipped {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        version: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 pub async fn run(db: &sqlx::AnyPool, command: ZenginCommand) -> anyhow::Result<()> {
@@ -63,6 +71,12 @@ pub async fn run(db: &sqlx::AnyPool, command: ZenginCommand) -> anyhow::Result<(
         }
         ZenginCommand::Master(MasterCommand::Refresh { file, version }) => {
             print!("{}", zengin::refresh_master(db, &clock, &file, &version, &actor).await?);
+        }
+        ZenginCommand::Master(MasterCommand::WriteShipped { file, version, out }) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let release = crate::banking::interbank::master::parse_published(&text, &version)?;
+            std::fs::write(&out, crate::banking::interbank::master::shipped_text(&release))?;
+            println!("{}: zengin-code {version}, {} banks", out.display(), release.banks.len());
         }
         ZenginCommand::Master(MasterCommand::Show) => {
             let version = crate::store::zengin_master::version(db).await?;

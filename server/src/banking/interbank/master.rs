@@ -30,6 +30,26 @@ pub fn shipped() -> anyhow::Result<Release> {
     parse_tsv(SHIPPED)
 }
 
+/// A release in the shipped copy's form, banks and branches in code order.
+pub fn shipped_text(release: &Release) -> String {
+    let mut text = format!(
+        "# zengin-code {}: banks (B) and branches (S); code, name, kana. Regenerate with ./x zengin-data\n",
+        release.version
+    );
+    let mut banks: Vec<&MasterBank> = release.banks.iter().collect();
+    banks.sort_by(|a, b| a.bank.code.cmp(&b.bank.code));
+    for entry in banks {
+        let bank = &entry.bank;
+        text.push_str(&format!("B\t{}\t{}\t{}\n", bank.code, bank.name, bank.kana));
+        let mut branches: Vec<&NamedCode> = entry.branches.iter().collect();
+        branches.sort_by(|a, b| a.code.cmp(&b.code));
+        for branch in branches {
+            text.push_str(&format!("S\t{}\t{}\t{}\t{}\n", bank.code, branch.code, branch.name, branch.kana));
+        }
+    }
+    text
+}
+
 fn parse_tsv(text: &str) -> anyhow::Result<Release> {
     let mut lines = text.lines();
     let version = lines
@@ -239,6 +259,12 @@ mod tests {
         assert_eq!(mizuho.bank.name, "みずほ");
         assert!(mizuho.branches.iter().any(|b| b.code == "001" && b.name == "東京営業部"));
         assert!(release.banks.iter().map(|b| b.branches.len()).sum::<usize>() > 20_000);
+    }
+
+    #[test]
+    fn the_shipped_copy_is_what_its_writer_writes() {
+        let release = shipped().unwrap();
+        assert_eq!(shipped_text(&release), SHIPPED, "server/data/zengin-master.tsv as ./x zengin-data writes it");
     }
 
     #[test]
