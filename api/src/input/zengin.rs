@@ -96,6 +96,11 @@ impl ZenginName {
         if name.is_empty() {
             return Err(refuse("受取人名（カナ）を入力してください。"));
         }
+        // A name is letters: marks alone, or a 濁点 on nothing, name no one.
+        let letter = |c: char| matches!(c, 'ｦ' | 'ｱ'..='ﾝ' | 'A'..='Z' | '0'..='9');
+        if !name.chars().any(letter) || name.starts_with(['ﾞ', 'ﾟ']) {
+            return Err(refuse("受取人名を口座名義のとおりカナで入力してください。"));
+        }
         if name.chars().count() > Self::MAX_CHARS {
             return Err(refuse("受取人名は30文字以内で入力してください（濁点・半濁点も1文字です）。"));
         }
@@ -161,7 +166,10 @@ mod tests {
 
     #[test]
     fn names_without_a_network_form_are_refused_not_trimmed() {
+        let marks_only = ["ﾞﾞﾞ", "----", ".", "゛ア"];
         for bad in ["山田 太郎", "ヤマダ・タロウ", "ヤマダ&コ", "", "   ", "ヤマダ\u{200B}タロウ", "ﾔﾏﾀﾞ,ﾀﾛｳ"]
+            .iter()
+            .chain(&marks_only)
         {
             assert_eq!(ZenginName::parse(bad).unwrap_err().field, "payee_name", "{bad:?}");
         }

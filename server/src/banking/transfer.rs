@@ -162,10 +162,15 @@ pub async fn own_account(
 }
 
 /// The account named by 店番, 科目 and 口座番号 (a wrong 科目 names none).
+/// The bank's own 他行振込 accounts (店番 999) are no one's payee: they read as none.
 pub async fn destination(state: &AppState, to: &Destination) -> sqlx::Result<Option<AccountRecord>> {
-    Ok(accounts::find(&state.db, to.branch.as_str(), to.number.as_str())
+    let found = accounts::find(&state.db, to.branch.as_str(), to.number.as_str())
         .await?
-        .filter(|account| account.kind() == to.kind))
+        .filter(|account| account.kind() == to.kind);
+    match found {
+        Some(account) if crate::store::interbank::is_house_account(&state.db, account.id).await? => Ok(None),
+        other => Ok(other),
+    }
 }
 
 /// Asking for the name behind someone else's account number (a lookup, a quote): a token in
@@ -481,9 +486,13 @@ pub async fn execute(
                 let marks = customers::risk_marks(&mut *tx, me).await?;
                 let since = now - i64::from(rule.window_days) * 86_400;
                 let known = transfers::paid_before(&mut *tx, me, plan.to.id, since).await?;
+                // 他行振込 to new payees count too: one window, whichever way the money left.
                 let earlier = match known {
                     true => Yen::ZERO,
-                    false => transfers::new_payee_total_since(&mut *tx, me, since).await?,
+                    false => {
+                        transfers::new_payee_total_since(&mut *tx, me, since).await?
+                            + crate::store::interbank::new_payee_total_since(&mut *tx, me, since).await?
+                    }
                 };
                 risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now)
             }

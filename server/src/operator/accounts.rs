@@ -46,6 +46,11 @@ pub async fn deposit_in(
     actor: &Actor,
     now: i64,
 ) -> anyhow::Result<Deposited> {
+    anyhow::ensure!(
+        !crate::store::interbank::is_house_account(&mut **tx, account.id).await?,
+        "{} is the bank's own 他行振込 account: money reaches it only through 他行振込",
+        account.key()
+    );
     let description = description.trim();
     anyhow::ensure!(!description.is_empty() && description.chars().count() <= 30, "the 摘要 is 1 to 30 characters");
     anyhow::ensure!(

@@ -188,11 +188,12 @@ pub async fn export_written(db: impl AnyExecutor<'_>, export_id: i64) -> sqlx::R
 }
 
 /// Claims every accepted instruction due by `business_day` into a new batch (accepted →
-/// sent), in `tx`: the batch's id, or `None` when there was none to claim.
+/// sent), in `tx`: the batch's id, or `None` when there was none to claim. A frozen (凍結)
+/// customer's instructions wait in the clearing account: nothing leaves a frozen account.
 pub async fn claim_export(tx: &mut Transaction<'_, Any>, business_day: i64, now: i64) -> sqlx::Result<Option<i64>> {
     let (count, total): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM interbank_transfers
-         WHERE status = 'accepted' AND execution_day <= $1",
+         WHERE status = 'accepted' AND execution_day <= $1 AND customer_id NOT IN (SELECT id FROM customers WHERE frozen_at IS NOT NULL)",
     )
     .bind(business_day)
     .fetch_one(&mut **tx)
@@ -210,7 +211,8 @@ pub async fn claim_export(tx: &mut Transaction<'_, Any>, business_day: i64, now:
     .fetch_one(&mut **tx)
     .await?;
     let claimed = sqlx::query(
-        "UPDATE interbank_transfers SET status = 'sent', export_id = $1 WHERE status = 'accepted' AND execution_day <= $2",
+        "UPDATE interbank_transfers SET status = 'sent', export_id = $1 WHERE status = 'accepted' AND execution_day <= $2
+             AND customer_id NOT IN (SELECT id FROM customers WHERE frozen_at IS NOT NULL)",
     )
     .bind(id)
     .bind(business_day)
@@ -260,6 +262,15 @@ pub async fn house_account(db: impl AnyExecutor<'_>, role: &str) -> sqlx::Result
     sqlx::query_scalar("SELECT account_id FROM zengin_house WHERE role = $1").bind(role).fetch_optional(db).await
 }
 
+/// Whether the account is one of the bank's own for outgoing 為替 (no 振込 or deposit goes there).
+pub async fn is_house_account(db: impl AnyExecutor<'_>, account: AccountId) -> sqlx::Result<bool> {
+    let found: Option<String> = sqlx::query_scalar("SELECT role FROM zengin_house WHERE account_id = $1")
+        .bind(account)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn insert_house_account(db: impl AnyExecutor<'_>, role: &str, account: AccountId) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO zengin_house (role, account_id) VALUES ($1, $2)")
         .bind(role)
@@ -269,20 +280,22 @@ pub async fn insert_house_account(db: impl AnyExecutor<'_>, role: &str, account:
         .map(|_| ())
 }
 
-/// Whether the customer sent a 他行振込 (not cancelled) to this account before `before`.
+/// Whether the customer sent a 他行振込 (not cancelled) to this account (bank, branch, 科目,
+/// number) before `before`.
 pub async fn paid_before(
     db: impl AnyExecutor<'_>,
     customer_id: CustomerId,
-    (bank, branch, number): (&str, &str, &str),
+    (bank, branch, kind, number): (&str, &str, &str, &str),
     before: i64,
 ) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM interbank_transfers WHERE customer_id = $1 AND bank_code = $2 AND branch_code = $3
-             AND account_number = $4 AND status <> 'cancelled' AND created_at < $5 LIMIT 1",
+             AND account_kind = $4 AND account_number = $5 AND status <> 'cancelled' AND created_at < $6 LIMIT 1",
     )
     .bind(customer_id)
     .bind(bank)
     .bind(branch)
+    .bind(kind)
     .bind(number)
     .bind(before)
     .fetch_optional(db)
@@ -296,7 +309,7 @@ pub async fn new_payee_total_since(db: impl AnyExecutor<'_>, customer_id: Custom
         "SELECT CAST(COALESCE(SUM(t.amount + t.fee), 0) AS BIGINT) FROM interbank_transfers t
          WHERE t.customer_id = $1 AND t.status <> 'cancelled' AND t.created_at >= $2 AND NOT EXISTS (
              SELECT 1 FROM interbank_transfers p WHERE p.customer_id = $1 AND p.status <> 'cancelled'
-                 AND p.bank_code = t.bank_code AND p.branch_code = t.branch_code
+                 AND p.bank_code = t.bank_code AND p.branch_code = t.branch_code AND p.account_kind = t.account_kind
                  AND p.account_number = t.account_number AND p.created_at < $2)",
     )
     .bind(customer_id)

@@ -91,13 +91,23 @@ pub enum Search<'a> {
     All,
 }
 
+/// `text` for a LIKE pattern, its `\\`, `%` and `_` escaped.
+fn like_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// Up to `limit` + 1 rows (the extra says there are more), ordered by カナ.
 fn search_sql(table: &str, scope: &str, search: &Search<'_>, first_param: usize) -> (String, Vec<String>) {
     let n = first_param;
     let (condition, binds) = match search {
+        // What was typed is text, not a pattern: LIKE's wildcards in it are escaped.
         Search::Text { text, kana } => (
-            format!("(code LIKE ${n} || '%' OR name LIKE '%' || ${} || '%' OR kana LIKE ${} || '%')", n + 1, n + 2),
-            vec![(*text).to_owned(), (*text).to_owned(), (*kana).to_owned()],
+            format!(
+                "(code LIKE ${n} || '%' ESCAPE '\\' OR name LIKE '%' || ${} || '%' ESCAPE '\\' OR kana LIKE ${} || '%' ESCAPE '\\')",
+                n + 1,
+                n + 2
+            ),
+            vec![like_text(text), like_text(text), like_text(kana)],
         ),
         Search::Initials(initials) => {
             let params: Vec<String> = (0..initials.chars().count()).map(|i| format!("${}", n + i)).collect();
@@ -108,7 +118,7 @@ fn search_sql(table: &str, scope: &str, search: &Search<'_>, first_param: usize)
     // Exact names first, then names that begin with the text, then the rest, each by カナ.
     let rank = match search {
         Search::Text { .. } => format!(
-            "CASE WHEN name = ${} OR kana = ${} OR code = ${n} THEN 0 WHEN name LIKE ${} || '%' THEN 1 ELSE 2 END, ",
+            "CASE WHEN name = ${} OR kana = ${} OR code = ${n} THEN 0 WHEN name LIKE ${} || '%' ESCAPE '\\' THEN 1 ELSE 2 END, ",
             n + 1,
             n + 2,
             n + 1
@@ -118,10 +128,16 @@ fn search_sql(table: &str, scope: &str, search: &Search<'_>, first_param: usize)
     (format!("SELECT code, name, kana FROM {table} WHERE {scope}{condition} ORDER BY {rank}kana, code"), binds)
 }
 
-pub async fn search_banks(db: impl AnyExecutor<'_>, search: &Search<'_>, limit: usize) -> sqlx::Result<Vec<NamedCode>> {
-    let (sql, binds) = search_sql("zengin_banks", "", search, 1);
+/// Banks other than `except` (this bank: its own 振込 are not 他行振込).
+pub async fn search_banks(
+    db: impl AnyExecutor<'_>,
+    search: &Search<'_>,
+    except: &str,
+    limit: usize,
+) -> sqlx::Result<Vec<NamedCode>> {
+    let (sql, binds) = search_sql("zengin_banks", "code <> $1 AND ", search, 2);
     let sql = format!("{sql} LIMIT {}", limit + 1);
-    let mut query = sqlx::query_as(&sql);
+    let mut query = sqlx::query_as(&sql).bind(except);
     for bind in binds {
         query = query.bind(bind);
     }

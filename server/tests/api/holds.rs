@@ -279,3 +279,23 @@ async fn paying_a_new_payee_one_yen_first_or_in_small_pieces_does_not_escape_the
     assert_eq!(send(&app, &taro, &other.ordinary, 1).await["status"], "held");
     app.assert_ledger_holds().await;
 }
+
+/// A thief who sends 他行 first cannot then send the rest 自行 under the threshold's nose:
+/// one window counts both ways the money leaves (the attack a review found: 69,000円 他行,
+/// then 95,000円 自行, neither held).
+#[tokio::test]
+async fn money_sent_to_other_banks_counts_toward_the_hold_of_a_domestic_one() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    let other_bank = json!({ "from_account": taro.ordinary, "bank_code": "0001", "branch_code": "001",
+        "kind": "ordinary", "account_number": "7654321", "payee_name": "ｳｹﾄﾘ", "amount": "69000" });
+    let quote: Value = app.post("/api/interbank/quote", &other_bank, Some(&taro.session)).await.json().await.unwrap();
+    let mut send_other = other_bank.clone();
+    send_other["idempotency_key"] = quote["idempotency_key"].clone();
+    send_other["otp"] = json!(app.fresh_code(&taro));
+    assert_eq!(app.post("/api/interbank/transfers", &send_other, Some(&taro.session)).await.status(), 200);
+    let receipt = send(&app, &taro, &hanako.ordinary, 95_000).await;
+    assert_eq!(receipt["status"], "held", "{receipt}");
+    assert_eq!(app.balance(&hanako.ordinary).await, 0);
+}

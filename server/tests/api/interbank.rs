@@ -380,3 +380,60 @@ async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none(
     app.assert_ledger_holds().await;
     println!("zengin export: {killed} runs killed, {TRANSFERS} transfers each sent once");
 }
+
+#[tokio::test]
+async fn the_banks_own_clearing_accounts_are_no_ones_payee_and_take_no_deposit() {
+    let app = spawn_app().await;
+    let thief = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    for number in ["9000001", "9000002"] {
+        let lookup = json!({ "branch_code": "999", "kind": "ordinary", "account_number": number });
+        let looked = app.post("/api/payees/lookup", &lookup, Some(&thief.session)).await;
+        assert_eq!(error_reason(looked).await, ErrorReason::PayeeNotFound, "{number}");
+        let body = crate::banking_helpers::draft(&thief.ordinary, &format!("999-{number}"), "ordinary", 1);
+        let sent = app.transfer(&thief.session, &body, &format!("{:032x}", 7), Some(app.fresh_code(&thief))).await;
+        assert_eq!(error_reason(sent).await, ErrorReason::PayeeNotFound, "{number}");
+        let deposit = netbank_server::operator::accounts::deposit(
+            &app.state.db,
+            app.clock(),
+            &netbank_api::input::BranchCode::parse("999").unwrap(),
+            &netbank_api::input::AccountNumber::parse(number).unwrap(),
+            netbank_api::input::Amount::parse("1").unwrap(),
+            "窓口入金",
+            &Actor::operator_cli(),
+        )
+        .await;
+        assert!(deposit.is_err(), "{number}");
+    }
+    assert_eq!(app.balance(&thief.ordinary).await, 100_000);
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn nothing_leaves_a_frozen_customers_account_for_another_bank() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 30_000)).await;
+    // The police ask overnight; the branch freezes the customer before the morning's file.
+    let id = netbank_server::store::customers::customer_by_login_id(&app.state.db, "taro01").await.unwrap().unwrap();
+    netbank_server::store::customers::freeze(&app.state.db, id, "警察からの依頼", app.clock().now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(app.export(app.today() + 3, dir.path()).await.files.is_empty(), "a frozen customer's 振込 waits");
+    assert_eq!(app.balance("999-9000001").await, 30_000, "in the clearing account");
+    app.assert_ledger_holds().await;
+    // Lifted, it leaves with the next file.
+    netbank_server::store::customers::unfreeze(&app.state.db, id).await.unwrap();
+    let report = app.export(app.today() + 3, dir.path()).await;
+    assert_eq!(report.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(1, 30_000)]);
+}
+
+#[tokio::test]
+async fn a_bank_search_reads_wildcards_as_text() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    for q in ["%25", "_", "%5C"] {
+        let found: Value = app.get_with_session(&format!("/api/banks?q={q}"), &taro.session).await.json().await.unwrap();
+        assert!(found["banks"].as_array().unwrap().is_empty(), "{q}: {found}");
+    }
+    let row: Value = app.get_with_session("/api/banks?initial=あ", &taro.session).await.json().await.unwrap();
+    assert!(row["banks"].as_array().unwrap().iter().all(|b| b["code"] != netbank_api::INSTITUTION_BANK_CODE));
+}

@@ -206,9 +206,9 @@ pub async fn banks(
 ) -> Result<Json<BankList>, ApiError> {
     let kana = master_kana(query.q.as_deref().unwrap_or_default().trim());
     let search = search_of(query.q.as_deref(), query.initial.as_deref(), &kana)?;
-    let mut rows = zengin_master::search_banks(&state.db, &search, SEARCH_LIMIT).await?;
     // This bank's own 振込 are 当組合あて.
-    rows.retain(|row| row.code != netbank_api::INSTITUTION_BANK_CODE);
+    let except = netbank_api::INSTITUTION_BANK_CODE;
+    let mut rows = zengin_master::search_banks(&state.db, &search, except, SEARCH_LIMIT).await?;
     let more = rows.len() > SEARCH_LIMIT;
     rows.truncate(SEARCH_LIMIT);
     Ok(Json(BankList { banks: rows.into_iter().map(bank_of).collect(), more }))

@@ -48,12 +48,6 @@ struct Plan {
     execution_day: i64,
 }
 
-impl Plan {
-    fn payee(&self, asked: &Interbank) -> (String, String, String) {
-        (self.bank.code.clone(), self.branch.code.clone(), asked.number.as_str().to_owned())
-    }
-}
-
 /// The bank, branch, fee, 依頼人名 and day of `asked`, and the rules every 振込 keeps: the
 /// customer's cap on one 振込, the night's.
 async fn plan(
@@ -90,13 +84,18 @@ async fn plan(
     Ok(Plan { from, bank, branch, amount, fee, requester, execution_day })
 }
 
+/// The account `asked` names: bank, branch, 科目, number.
+fn payee_of(asked: &Interbank) -> (&str, &str, &str, &str) {
+    (asked.bank.as_str(), asked.branch.as_str(), asked.kind.as_str(), asked.number.as_str())
+}
+
 /// A first 他行振込 to an account waits while a new authenticator does.
 async fn ensure_paid_before_or_not_waiting(
     state: &AppState,
     me: CustomerId,
-    payee: (&str, &str, &str),
+    asked: &Interbank,
 ) -> Result<(), ApiError> {
-    if !interbank::paid_before(&state.db, me, payee, state.clock.now() + 1).await? {
+    if !interbank::paid_before(&state.db, me, payee_of(asked), state.clock.now() + 1).await? {
         enrolment::ensure_not_waiting(state, me).await?;
     }
     Ok(())
@@ -109,13 +108,12 @@ async fn ensure_no_rule_met(
     db: &mut sqlx::AnyConnection,
     me: CustomerId,
     plan: &Plan,
-    number: &str,
+    asked: &Interbank,
 ) -> Result<(), ApiError> {
     let Some(rule) = state.policy.transfer.hold else { return Ok(()) };
     let now = state.clock.now();
     let since = now - i64::from(rule.window_days) * 86_400;
-    let payee = (plan.bank.code.as_str(), plan.branch.code.as_str(), number);
-    let known = interbank::paid_before(&mut *db, me, payee, since).await?;
+    let known = interbank::paid_before(&mut *db, me, payee_of(asked), since).await?;
     let earlier = match known {
         true => Yen::ZERO,
         false => {
@@ -152,9 +150,8 @@ pub async fn quote(
     factors.require().map_err(InterbankError::from)?;
     let mut db = state.db.acquire().await?;
     let plan = plan(&state, &mut db, me, from, &asked).await?;
-    let (bank, branch, number) = plan.payee(&asked);
     drop(db);
-    ensure_paid_before_or_not_waiting(&state, me, (&bank, &branch, &number)).await?;
+    ensure_paid_before_or_not_waiting(&state, me, &asked).await?;
     let remaining = limit::remaining_today(&state, me).await?;
     if plan.amount + plan.fee > remaining {
         return Err(InterbankError::from(TransferError::DailyLimitExceeded).into());
@@ -163,7 +160,7 @@ pub async fn quote(
         return Err(InterbankError::from(TransferError::InsufficientFunds).into());
     }
     let mut db = state.db.acquire().await?;
-    ensure_no_rule_met(&state, &mut db, me, &plan, &number).await?;
+    ensure_no_rule_met(&state, &mut db, me, &plan, &asked).await?;
     drop(db);
     let today = jst_day(state.clock.now());
     Ok(Json(InterbankQuote {
@@ -175,7 +172,7 @@ pub async fn quote(
             kana: plan.branch.kana.clone(),
         },
         kind: asked.kind,
-        account_number: number,
+        account_number: asked.number.as_str().to_owned(),
         payee_name: asked.payee.as_str().to_owned(),
         amount: plan.amount.0,
         fee: plan.fee.0,
@@ -212,8 +209,7 @@ pub async fn execute(
     }
     let factors = SecondFactors::of(&state, me).await?;
     factors.require().map_err(InterbankError::from)?;
-    let payee = (asked.bank.as_str(), asked.branch.as_str(), asked.number.as_str());
-    ensure_paid_before_or_not_waiting(&state, me, payee).await?;
+    ensure_paid_before_or_not_waiting(&state, me, &asked).await?;
     let tx = if let Some(answer) = &request.passkey {
         let binding = Binding::interbank(&asked, &key);
         match approval::accept(&state, &client, me, answer, &binding, AuditAction::InterbankTransfer).await {
@@ -288,7 +284,7 @@ async fn send(
         Ok(plan) => plan,
         Err(error) => return Err(refuse(tx, error.into()).await),
     };
-    if let Err(error) = ensure_no_rule_met(state, &mut tx, me, &plan, asked.number.as_str()).await {
+    if let Err(error) = ensure_no_rule_met(state, &mut tx, me, &plan, asked).await {
         return Err(refuse(tx, error).await);
     }
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
