@@ -10,8 +10,8 @@ use crate::identity::{
     RegistrationVerifyRequest,
 };
 use crate::input::{
-    AccountNumber, ActivationPassword, Amount, BranchCode, IdempotencyKey, InputError, KanaName, LimitAmount, LoginId,
-    LoginPassword, MailAddress, NewPassword, NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
+    AccountNumber, ActivationPassword, Amount, BranchCode, Date, IdempotencyKey, InputError, KanaName, LimitAmount,
+    LoginId, LoginPassword, MailAddress, NewPassword, NoticeAddress, OtpCode, ServiceId, TemporaryPassword, UserId,
 };
 use crate::input::{BankCode, BillCategory, BillConfirmation, BillNumber, BillerNumber, ZenginName};
 use crate::interbank::{InterbankApprovalRequest, InterbankDraft, InterbankRequest};
@@ -453,6 +453,8 @@ pub struct Interbank {
     pub amount: Amount,
     /// `None`: the account holder's own name.
     pub requester: Option<KanaName>,
+    /// 振込指定日 asked for (a 振込予約); `None`: the earliest.
+    pub execution_date: Option<Date>,
 }
 
 fn interbank(v: &mut Verdicts, d: &InterbankDraft) -> Option<Interbank> {
@@ -470,6 +472,10 @@ fn interbank(v: &mut Verdicts, d: &InterbankDraft) -> Option<Interbank> {
     } else {
         v.take(KanaName::parse(&d.requester_name)).map(Some)
     };
+    let execution_date = match d.execution_date.trim() {
+        "" => Some(None),
+        given => v.take(Date::parse_field(given, "execution_date")).map(Some),
+    };
     Some(Interbank {
         from: from?,
         bank: bank?,
@@ -479,6 +485,7 @@ fn interbank(v: &mut Verdicts, d: &InterbankDraft) -> Option<Interbank> {
         payee: payee?,
         amount: amount?,
         requester: requester?,
+        execution_date: execution_date?,
     })
 }
 

@@ -304,6 +304,11 @@ pub async fn interbank_approval(
     post("/api/interbank/approval", &request).await
 }
 
+/// The earliest 振込指定日 and the days a 振込予約 may name.
+pub async fn interbank_dates() -> Result<crate::interbank::BookableDates, ClientError> {
+    get("/api/interbank/dates").await
+}
+
 /// 他行振込照会.
 pub async fn interbank_transfers() -> Result<crate::interbank::InterbankHistory, ClientError> {
     get("/api/interbank/transfers").await

@@ -118,6 +118,32 @@ pub struct InterbankDraft {
     /// 依頼人名 (全角カナ); empty for the account holder's own name.
     #[serde(default)]
     pub requester_name: String,
+    /// 振込指定日 `YYYY-MM-DD` for a 振込予約 (a business day up to 30 days ahead); empty for
+    /// the earliest (today, or the next business day after the cut-off).
+    #[serde(default)]
+    pub execution_date: String,
+}
+
+/// The most days ahead a 振込予約 may be booked.
+pub const BOOKING_DAYS: i64 = 30;
+
+/// `GET /api/interbank/dates`: the days a 他行振込 may be booked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookableDates {
+    /// The earliest day (no 予約): `2026年12月7日（月）`.
+    pub earliest: String,
+    /// Later business days within 30 days, for a 振込予約.
+    pub dates: Vec<BookableDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookableDate {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `2026年12月8日（火）`.
+    pub label: String,
 }
 
 /// `POST /api/interbank/quote` answers the 確認 screen; nothing moves.
@@ -142,6 +168,10 @@ pub struct InterbankQuote {
     pub execution_date: String,
     /// Not today: after the cut-off, or today is not a business day.
     pub next_business_day: bool,
+    /// A 振込予約: nothing moves until the morning of `execution_date`, when the balance and
+    /// that day's limit must cover it.
+    #[serde(default)]
+    pub booking: bool,
     pub passkey_available: bool,
     pub otp_accepted: bool,
     pub idempotency_key: String,
@@ -174,6 +204,8 @@ pub struct InterbankApprovalRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InterbankStatus {
+    /// 予約中: a 振込予約 waiting for its day; nothing has moved; cancellable until the day before.
+    Booked,
     /// 受付済: debited, waiting for its day's 全銀 file; the customer may still cancel it.
     Accepted,
     /// 送信済: sent to the 全銀 network.
@@ -182,29 +214,38 @@ pub enum InterbankStatus {
     Cancelled,
     /// 振込不能: the receiving bank returned it; the amount went back.
     Returned,
+    /// 予約不成立: on its day the balance or the day's limit did not cover it; nothing moved.
+    Refused,
 }
 
 impl InterbankStatus {
+    pub const ALL: [Self; 6] =
+        [Self::Booked, Self::Accepted, Self::Sent, Self::Cancelled, Self::Returned, Self::Refused];
+
     pub fn label(self) -> &'static str {
         match self {
+            Self::Booked => "予約中",
             Self::Accepted => "受付済（未送信）",
             Self::Sent => "送信済",
             Self::Cancelled => "取消済",
             Self::Returned => "振込不能（返金済）",
+            Self::Refused => "予約不成立",
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Booked => "booked",
             Self::Accepted => "accepted",
             Self::Sent => "sent",
             Self::Cancelled => "cancelled",
             Self::Returned => "returned",
+            Self::Refused => "refused",
         }
     }
 
     pub fn from_db(text: &str) -> Option<Self> {
-        [Self::Accepted, Self::Sent, Self::Cancelled, Self::Returned].into_iter().find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -226,11 +267,14 @@ pub struct InterbankReceipt {
     pub fee: i64,
     pub requester_name: String,
     pub status: InterbankStatus,
-    /// Why the receiving bank returned it (振込不能).
+    /// Why the receiving bank returned it (振込不能), or why a 振込予約 was not carried out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
-    /// The customer may still cancel it (not yet sent).
+    /// The customer may still cancel it (not yet sent; a 振込予約 until the day before).
     pub cancellable: bool,
+    /// Booked as a 振込予約.
+    #[serde(default)]
+    pub booked: bool,
 }
 
 /// `GET /api/interbank/transfers`: the customer's 他行振込 of the last 90 days, newest first.

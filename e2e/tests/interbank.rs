@@ -2,7 +2,7 @@
 //! by search, its branch, the payee's name typed in ひらがな and carried in 半角カナ, 確認 with
 //! the fee and the day it leaves (back and reload keep what was typed), 完了 with the token's
 //! code, and 他行振込照会 where the 振込 not yet sent is cancelled — each screen at 標準, 大 and
-//! 特大.
+//! 特大; then a 振込予約 for a later business day, booked and cancelled.
 
 use netbank_e2e::{Browser, Product};
 
@@ -79,6 +79,37 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.press("取消").await?;
     browser.text_containing(".done-message", "取り消しました").await?;
     browser.text_containing("table.interbank tbody tr .status", "取消済").await?;
+
+    // A 振込予約 for a later business day: booked, listed as 予約中, cancelled the day before.
+    browser.press("他の金融機関あての振込へ").await?;
+    browser.screen("BTF051").await?;
+    browser.fill("金融機関名", "みずほ").await?;
+    browser.press("検索").await?;
+    browser.press("みずほ（0001）").await?;
+    browser.screen("BTF052").await?;
+    browser.fill("支店名", "とうきよう").await?;
+    browser.press("検索").await?;
+    browser.press("東京営業部（001）").await?;
+    browser.screen("BTF053").await?;
+    browser.fill("口座番号", "7654321").await?;
+    browser.fill("受取人名（カナ）", "ﾔﾏﾀﾞ ﾊﾅｺ").await?;
+    browser.fill("金額（円）", "5000").await?;
+    browser.choose("振込指定日", "予約：").await?;
+    browser.press("確認画面へ").await?;
+    browser.screen("BTF054").await?;
+    browser.text_containing(".execution-date", "振込予約").await?;
+    product.clock().advance(30);
+    browser.pin_clock(product.clock().now()).await?;
+    browser.fill("ワンタイムパスワード", &code_now()).await?;
+    browser.press("確定").await?;
+    let booking = browser.receipt_on("BTF055").await?;
+    browser.text_containing(".done-message", "振込予約を受け付けました").await?;
+    browser.text_containing(".status", "予約中").await?;
+    browser.press("他行振込照会").await?;
+    browser.screen("BTF056").await?;
+    browser.text_containing("table.interbank tbody tr .status", "予約中").await?;
+    browser.press("取消").await?;
+    browser.text_containing(".done-message", &booking).await?;
 
     // The 明細 shows the 振込 and its 取消.
     browser.press("口座情報").await?;

@@ -215,6 +215,10 @@ impl Application {
         let mail = self.background_delivery.then(|| tokio::spawn(self.sender.run()));
         tokio::task::spawn_blocking(crate::identity::environment::warm_up);
         let sweeper = tokio::spawn(crate::sweeper::run(self.state.clone(), self.sweep_interval));
+        let bookings = tokio::spawn(crate::banking::interbank::scheduler::run(
+            self.state.clone(),
+            std::time::Duration::from_secs(60),
+        ));
         // One stop for every listener: the console and the scrape close with the bank.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
         let beside = |listener, router| {
@@ -239,6 +243,7 @@ impl Application {
             mail.abort();
         }
         sweeper.abort();
+        bookings.abort();
         self.state.db.close().await;
         drop(self.in_use);
         Ok(())

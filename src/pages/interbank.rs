@@ -68,6 +68,8 @@ struct Typed {
     payee: RwSignal<String>,
     amount: RwSignal<String>,
     requester: RwSignal<String>,
+    /// 振込指定日 `YYYY-MM-DD` of a 振込予約; empty for the earliest.
+    date: RwSignal<String>,
 }
 
 impl Typed {
@@ -81,6 +83,7 @@ impl Typed {
             payee_name: self.payee.get(),
             amount: self.amount.get(),
             requester_name: self.requester.get(),
+            execution_date: self.date.get(),
         }
     }
 }
@@ -108,6 +111,7 @@ fn InterbankFlow() -> impl IntoView {
         payee: field("payee", String::new()),
         amount: field("amount", String::new()),
         requester: field("requester", String::new()),
+        date: field("date", String::new()),
     };
     let (step, lost) = flow_step::<Step>(FORM);
     let error = FormError::new();
@@ -309,6 +313,7 @@ fn Details(typed: Typed, bank: Bank, branch: Branch, step: RwSignal<Step>, error
                 <p class="hint">"ひらがな・全角カナで入力できます（小さい「ャ」「ッ」などは大きい文字で送られます）。受取人名が口座名義と違うと、振込できずに返却されることがあります。"</p>
                 <Field label="金額（円）" name="amount" value=typed.amount check=rule(Amount::parse)
                     inputmode="numeric" autocomplete="off" maxlength=Amount::SPEC.max_len hint=Amount::SPEC.hint />
+                <ExecutionDate date=typed.date />
                 <Field label="依頼人名（カナ・空欄で口座名義）" name="requester_name" value=typed.requester optional=true
                     check=rule(|s: &str| if s.trim().is_empty() { Ok(()) } else { KanaName::parse(s).map(|_| ()) })
                     autocomplete="off" maxlength=KanaName::SPEC.max_len hint=KanaName::SPEC.hint />
@@ -318,6 +323,31 @@ fn Details(typed: Typed, bank: Bank, branch: Branch, step: RwSignal<Step>, error
                 </div>
             </form>
         </Screen>
+    }
+}
+
+/// 振込指定日: the earliest (today, or the next business day) or a business day up to 30 days
+/// ahead (振込予約), as the server's calendar lists them.
+#[component]
+fn ExecutionDate(date: RwSignal<String>) -> impl IntoView {
+    let dates = LocalResource::new(client::interbank_dates);
+    view! {
+        <div class="field">
+            <label for="field-execution_date">"振込指定日"</label>
+            <select id="field-execution_date" name="execution_date" on:change=move |ev| date.set(event_target_value(&ev))>
+                {move || dates.get().and_then(Result::ok).map(|dates| {
+                    let earliest = format!("最短（{}）", dates.earliest);
+                    view! {
+                        <option value="" selected=move || date.get().is_empty()>{earliest}</option>
+                        {dates.dates.into_iter().map(|d| {
+                            let value = d.date.clone();
+                            view! { <option value=d.date selected=move || date.get() == value>{format!("予約：{}", d.label)}</option> }
+                        }).collect::<Vec<_>>()}
+                    }
+                })}
+            </select>
+            <p class="hint">"後日を選ぶと振込予約になります。振込指定日の朝に引き落とし、前日まで取り消せます。"</p>
+        </div>
     }
 }
 
@@ -388,9 +418,10 @@ fn InterbankConfirm(
         let (bank, branch) = (quote.bank.clone(), quote.branch.clone());
         Callback::new(move |()| step.set(Step::Details(bank.clone(), branch.clone())))
     };
-    let when = match quote.next_business_day {
-        true => format!("{}（本日の受付時間を過ぎたため、翌営業日のお取扱いです）", quote.execution_date),
-        false => format!("{}（本日）", quote.execution_date),
+    let when = match (quote.booking, quote.next_business_day) {
+        (true, _) => format!("{}（振込予約：当日の朝、お支払口座から引き落とします）", quote.execution_date),
+        (false, true) => format!("{}（本日の受付時間を過ぎたため、翌営業日のお取扱いです）", quote.execution_date),
+        (false, false) => format!("{}（本日）", quote.execution_date),
     };
     view! {
         <Screen title="振込内容の確認" id="BTF054">
@@ -421,7 +452,7 @@ fn InterbankDone(receipt: InterbankReceipt) -> impl IntoView {
     let statement = format!("/accounts?account={}", receipt.from_account);
     view! {
         <Screen title="振込受付完了" id="BTF055">
-            <p class="done-message" role="status">"振込を受け付けました。"</p>
+            <p class="done-message" role="status">{if receipt.booked { "振込予約を受け付けました。" } else { "振込を受け付けました。" }}</p>
             <dl class="facts">
                 <dt>"受付番号"</dt><dd class="receipt-no">{receipt.receipt_no.clone()}</dd>
                 <dt>"受付日時"</dt><dd>{receipt.accepted_at.clone()}</dd>

@@ -49,6 +49,21 @@ pub enum Notice {
         fee: Yen,
         execution_date: String,
     },
+    /// A 振込予約 was booked: nothing moves until `execution_date`.
+    InterbankBooked {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        fee: Yen,
+        execution_date: String,
+    },
+    /// On its day a 振込予約 could not be carried out: nothing moved.
+    InterbankBookingRefused {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        reason: String,
+    },
     /// The customer cancelled a 他行振込 before it was sent: amount and fee went back.
     InterbankCancelled {
         receipt_no: String,
@@ -206,6 +221,23 @@ impl Notice {
                     yen(fee.0)
                 ),
                 not_you.to_owned(),
+            ),
+            Self::InterbankBooked { receipt_no, payee, amount, fee, execution_date } => (
+                "振込予約受付のお知らせ",
+                format!(
+                    "他の金融機関あての振込予約を受け付けました。振込指定日の朝にお支払口座から引き落とします。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}\n手数料：{}\n振込指定日：{execution_date}\n振込指定日の前日までは、他行振込照会から取り消せます。",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::InterbankBookingRefused { receipt_no, payee, amount, reason } => (
+                "振込予約不成立のお知らせ",
+                format!(
+                    "振込指定日になりましたが、{reason}ため、振込予約を実行できませんでした。お支払口座からの引き落としはありません。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}",
+                    yen(amount.0)
+                ),
+                "あらためてお手続きください。ご不明な点はお取引店へお問い合わせください。".to_owned(),
             ),
             Self::InterbankCancelled { receipt_no, amount, fee } => (
                 "振込取消のお知らせ",
@@ -416,6 +448,19 @@ mod tests {
                 execution_date: "2027年1月15日（金）".into(),
             },
             Notice::InterbankCancelled { receipt_no: "20270115-Z000001".into(), amount: Yen(10_000), fee: Yen(220) },
+            Notice::InterbankBooked {
+                receipt_no: "20270115-Z000001".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(10_000),
+                fee: Yen(220),
+                execution_date: "2027年1月29日（金）".into(),
+            },
+            Notice::InterbankBookingRefused {
+                receipt_no: "20270115-Z000001".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(10_000),
+                reason: "お支払口座の残高が不足していた".into(),
+            },
             Notice::InterbankReturned {
                 receipt_no: "20270115-Z000001".into(),
                 payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),

@@ -410,6 +410,7 @@ mod tests {
             export_id: Some(1),
             return_reason: None,
             created_at: 1_796_340_000,
+            booked: 0,
         }
     }
 

@@ -66,6 +66,7 @@ impl Binding {
             asked.payee.as_str(),
             &asked.amount.yen().to_string(),
             asked.requester.as_ref().map_or("", |name| name.as_str()),
+            &asked.execution_date.map(|date| date.to_string()).unwrap_or_default(),
             key.as_str(),
         ];
         Self::of(&fields)

@@ -89,6 +89,7 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(banking::interbank::master::banks))
         .routes(routes!(banking::interbank::master::branches))
         .routes(routes!(banking::interbank::send::quote))
+        .routes(routes!(banking::interbank::send::dates))
         .routes(routes!(banking::interbank::send::execute, banking::interbank::cancel::list))
         .routes(routes!(banking::interbank::cancel::cancel))
         .routes(routes!(passkey::manage::list))

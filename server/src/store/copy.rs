@@ -245,8 +245,10 @@ const TABLES: &[Table] = &[
             ("return_reason", Text),
             ("created_at", Int),
             ("closed_at", Int),
+            ("booked", Int),
         ],
     },
+    Table { name: "scheduler_leases", numbered: false, columns: &[("name", Text), ("holder", Text), ("until", Int)] },
     Table {
         name: "credentials",
         numbered: false,

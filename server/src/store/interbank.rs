@@ -13,7 +13,8 @@ use crate::money::Yen;
 pub struct NewInterbank<'a> {
     pub customer_id: CustomerId,
     pub idempotency_key: &'a str,
-    pub entry_id: i64,
+    /// `None`: a 振込予約, whose money moves on its day.
+    pub entry_id: Option<i64>,
     pub from_account_id: AccountId,
     pub bank: (&'a str, &'a str, &'a str),
     pub branch: (&'a str, &'a str, &'a str),
@@ -26,14 +27,15 @@ pub struct NewInterbank<'a> {
     pub execution_day: i64,
 }
 
-/// Records the instruction as accepted; a second one under the same key fails with the
-/// unique violation.
+/// Records the instruction, accepted (debited in the same transaction) or, without an entry,
+/// booked; a second one under the same key fails with the unique violation.
 pub async fn insert(db: impl AnyExecutor<'_>, new: NewInterbank<'_>, now: i64) -> sqlx::Result<i64> {
+    let booked = new.entry_id.is_none();
     sqlx::query_scalar(
         "INSERT INTO interbank_transfers (customer_id, idempotency_key, entry_id, from_account_id, bank_code, bank_name,
              bank_kana, branch_code, branch_name, branch_kana, account_kind, account_number, payee_name, amount, fee,
-             requester_name, execution_day, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'accepted', $18)
+             requester_name, execution_day, status, created_at, booked)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
          RETURNING id",
     )
     .bind(new.customer_id)
@@ -53,7 +55,9 @@ pub async fn insert(db: impl AnyExecutor<'_>, new: NewInterbank<'_>, now: i64) -
     .bind(new.fee)
     .bind(new.requester_name)
     .bind(new.execution_day)
+    .bind(if booked { "booked" } else { "accepted" })
     .bind(now)
+    .bind(i64::from(booked))
     .fetch_one(db)
     .await
 }
@@ -82,12 +86,13 @@ pub struct InterbankRow {
     pub export_id: Option<i64>,
     pub return_reason: Option<String>,
     pub created_at: i64,
+    pub booked: i64,
 }
 
 const SELECT: &str = "SELECT t.id, t.customer_id, t.from_account_id, a.branch_code AS from_branch_code,
         a.number AS from_number, t.bank_code, t.bank_name, t.bank_kana, t.branch_code, t.branch_name, t.branch_kana,
         t.account_kind, t.account_number, t.payee_name, t.amount, t.fee, t.requester_name, t.execution_day, t.status,
-        t.export_id, t.return_reason, t.created_at
+        t.export_id, t.return_reason, t.created_at, t.booked
     FROM interbank_transfers t JOIN accounts a ON a.id = t.from_account_id";
 
 pub async fn find_by_key(
@@ -132,6 +137,87 @@ pub async fn cancel(db: impl AnyExecutor<'_>, id: i64, closing_entry: i64, now: 
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// booked → cancelled, while its day has not come (`today` < its day): nothing moved, nothing
+/// to give back. False when it was not booked any more, or its day has come.
+pub async fn cancel_booking(db: impl AnyExecutor<'_>, id: i64, today: i64, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE interbank_transfers SET status = 'cancelled', closed_at = $3
+         WHERE id = $1 AND status = 'booked' AND execution_day > $2",
+    )
+    .bind(id)
+    .bind(today)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Booked instructions whose day has come, oldest first, up to `limit`. On PostgreSQL the rows
+/// are locked and rows another instance holds are skipped (`SKIP LOCKED`), in `tx`.
+pub async fn due_bookings(tx: &mut Transaction<'_, Any>, today: i64, limit: i64) -> sqlx::Result<Vec<i64>> {
+    let skip = match crate::db::Engine::of_connection(tx) {
+        crate::db::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::db::Engine::Sqlite => "",
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM interbank_transfers WHERE status = 'booked' AND execution_day <= $1 ORDER BY id LIMIT $2{skip}"
+    ))
+    .bind(today)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// booked → accepted, with the entry that debited it: false when another run did it first.
+pub async fn execute_booking(db: impl AnyExecutor<'_>, id: i64, entry: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE interbank_transfers SET status = 'accepted', entry_id = $2 WHERE id = $1 AND status = 'booked'",
+    )
+    .bind(id)
+    .bind(entry)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// booked → refused, with why.
+pub async fn refuse_booking(db: impl AnyExecutor<'_>, id: i64, reason: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE interbank_transfers SET status = 'refused', return_reason = $2, closed_at = $3
+         WHERE id = $1 AND status = 'booked'",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+// --- scheduler_leases ---
+
+/// Takes or renews the lease `name` for `holder` until `until`: true when this holder has it.
+pub async fn take_lease(
+    db: impl AnyExecutor<'_>,
+    name: &str,
+    holder: &str,
+    now: i64,
+    until: i64,
+) -> sqlx::Result<bool> {
+    let taken = sqlx::query(
+        "INSERT INTO scheduler_leases (name, holder, until) VALUES ($1, $2, $4)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+         WHERE scheduler_leases.holder = excluded.holder OR scheduler_leases.until < $3",
+    )
+    .bind(name)
+    .bind(holder)
+    .bind(now)
+    .bind(until)
+    .execute(db)
+    .await?;
+    Ok(taken.rows_affected() == 1)
 }
 
 /// sent → returned (不能), with the entry that gave the amount back.
@@ -280,7 +366,7 @@ pub async fn insert_house_account(db: impl AnyExecutor<'_>, role: &str, account:
         .map(|_| ())
 }
 
-/// Whether the customer sent a 他行振込 (not cancelled) to this account (bank, branch, 科目,
+/// Whether the customer sent a 他行振込 (not cancelled or refused) to this account (bank, branch, 科目,
 /// number) before `before`.
 pub async fn paid_before(
     db: impl AnyExecutor<'_>,
@@ -290,7 +376,8 @@ pub async fn paid_before(
 ) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM interbank_transfers WHERE customer_id = $1 AND bank_code = $2 AND branch_code = $3
-             AND account_kind = $4 AND account_number = $5 AND status <> 'cancelled' AND created_at < $6 LIMIT 1",
+             AND account_kind = $4 AND account_number = $5 AND status NOT IN ('cancelled', 'refused') AND created_at < $6
+         LIMIT 1",
     )
     .bind(customer_id)
     .bind(bank)
@@ -307,8 +394,8 @@ pub async fn paid_before(
 pub async fn new_payee_total_since(db: impl AnyExecutor<'_>, customer_id: CustomerId, since: i64) -> sqlx::Result<Yen> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(t.amount + t.fee), 0) AS BIGINT) FROM interbank_transfers t
-         WHERE t.customer_id = $1 AND t.status <> 'cancelled' AND t.created_at >= $2 AND NOT EXISTS (
-             SELECT 1 FROM interbank_transfers p WHERE p.customer_id = $1 AND p.status <> 'cancelled'
+         WHERE t.customer_id = $1 AND t.status NOT IN ('cancelled', 'refused') AND t.created_at >= $2 AND NOT EXISTS (
+             SELECT 1 FROM interbank_transfers p WHERE p.customer_id = $1 AND p.status NOT IN ('cancelled', 'refused')
                  AND p.bank_code = t.bank_code AND p.branch_code = t.branch_code AND p.account_kind = t.account_kind
                  AND p.account_number = t.account_number AND p.created_at < $2)",
     )

@@ -431,9 +431,113 @@ async fn a_bank_search_reads_wildcards_as_text() {
     let app = spawn_app().await;
     let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
     for q in ["%25", "_", "%5C"] {
-        let found: Value = app.get_with_session(&format!("/api/banks?q={q}"), &taro.session).await.json().await.unwrap();
+        let found: Value =
+            app.get_with_session(&format!("/api/banks?q={q}"), &taro.session).await.json().await.unwrap();
         assert!(found["banks"].as_array().unwrap().is_empty(), "{q}: {found}");
     }
     let row: Value = app.get_with_session("/api/banks?initial=あ", &taro.session).await.json().await.unwrap();
     assert!(row["banks"].as_array().unwrap().iter().all(|b| b["code"] != netbank_api::INSTITUTION_BANK_CODE));
+}
+
+#[tokio::test]
+async fn a_booked_transfer_moves_on_its_morning_once_however_many_runs_race() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    // The clock is a Friday after the cut-off: the earliest day is Monday; book Wednesday.
+    let dates: Value = app.get_with_session("/api/interbank/dates", &taro.session).await.json().await.unwrap();
+    assert_eq!(dates["earliest"], "2027年1月18日（月）", "{dates}");
+    let listed: Vec<&str> = dates["dates"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
+    assert_eq!(listed.first(), Some(&"2027-01-19"));
+    assert!(!listed.contains(&"2027-01-23"), "a Saturday is no business day");
+    assert!(listed.iter().all(|d| *d <= "2027-02-14"), "30 days ahead at most");
+    let mut body = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 40_000);
+    for (bad, why) in [("2027-01-23", "a Saturday"), ("2027-03-01", "beyond 30 days"), ("2027-01-14", "the past")] {
+        body["execution_date"] = json!(bad);
+        let refused = app.interbank_quote(&taro.session, &body).await;
+        let refused: Value = refused.json().await.unwrap();
+        assert_eq!(refused["field"], "execution_date", "{why}: {refused}");
+    }
+    body["execution_date"] = json!("2027-01-20");
+    let booked = app.interbank(&taro, &body).await;
+    assert_eq!((booked["status"].as_str(), booked["booked"].as_bool()), (Some("booked"), Some(true)));
+    assert_eq!(booked["execution_date"], "2027年1月20日（水）");
+    // Nothing moved; the day's limit is untouched; nothing goes in a file.
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000);
+    let dir = tempfile::tempdir().unwrap();
+    assert!(app.export(app.today() + 5, dir.path()).await.files.is_empty());
+    app.assert_ledger_holds().await;
+
+    // Wednesday morning: twenty runs (two instances' worth) race; it is debited once.
+    app.clock().advance(5 * 86_400 - 8 * 3600);
+    assert_eq!(Date::from_days(app.today()).to_string(), "2027-01-20");
+    let runs = join_all(
+        (0..20)
+            .map(|i| {
+                let holder = if i % 2 == 0 { "instance-a" } else { "instance-b" };
+                netbank_server::banking::interbank::scheduler::run_due(&app.state, holder)
+            })
+            .collect(),
+    )
+    .await;
+    let executed: usize = runs.into_iter().map(|run| run.unwrap().executed).sum();
+    assert!(executed <= 1, "{executed}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM interbank_transfers WHERE status = 'accepted'").await, 1);
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000 - 40_000 - 330);
+    assert_eq!(app.balance("999-9000001").await, 40_000);
+    let report = app.export(app.today(), dir.path()).await;
+    assert_eq!(report.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(1, 40_000)]);
+    app.assert_ledger_holds().await;
+}
+
+#[tokio::test]
+async fn a_booking_the_balance_cannot_cover_is_refused_with_a_notice_and_one_is_cancelled_the_day_before() {
+    let app = spawn_app().await;
+    let mut taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let id = netbank_server::store::customers::customer_by_login_id(&app.state.db, "taro01").await.unwrap().unwrap();
+    netbank_server::store::customers::set_notice_address(&app.state.db, id, "taro01@notice.example", Some(0))
+        .await
+        .unwrap();
+    let mut big = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 90_000);
+    big["execution_date"] = json!("2027-01-19");
+    let big = app.interbank(&taro, &big).await;
+    let mut small = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ｼﾞﾛｳ", 1_000);
+    small["execution_date"] = json!("2027-01-19");
+    let small = app.interbank(&taro, &small).await;
+    // Meanwhile the money leaves another way: 20,000円 at once.
+    app.interbank(&taro, &to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ｻﾌﾞﾛｳ", 20_000)).await;
+    // Monday, the day before: the small one is cancelled; nothing moves back (nothing moved).
+    app.clock().advance(3 * 86_400 - 9 * 3600);
+    app.login_again(&mut taro, "taro01").await;
+    let path = format!("/api/interbank/transfers/{}/cancel", small["receipt_no"].as_str().unwrap());
+    let cancelled: Value = app.post(&path, &json!({}), Some(&taro.session)).await.json().await.unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+    let balance = app.balance(&taro.ordinary).await;
+    assert_eq!(balance, 100_000 - 20_000 - 220);
+    // Tuesday: the big one cannot be covered; it is refused, with a notice, and nothing moves.
+    app.clock().advance(86_400);
+    let run = netbank_server::banking::interbank::scheduler::run_due(&app.state, "instance-a").await.unwrap();
+    assert_eq!(run.executed, 0);
+    assert_eq!(app.balance(&taro.ordinary).await, balance);
+    let status = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM interbank_transfers WHERE status = 'refused' AND id = {}",
+            netbank_server::banking::interbank::id_of(big["receipt_no"].as_str().unwrap()).unwrap()
+        ))
+        .await;
+    assert_eq!(status, 1);
+    let told = app
+        .count("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'taro01@notice.example' AND subject LIKE '%振込予約不成立%' AND body LIKE '%残高が不足%'")
+        .await;
+    assert_eq!(told, 1);
+    // A booking on its day is no longer the customer's to cancel (it has been carried out or refused).
+    app.login_again(&mut taro, "taro01").await;
+    let late = app
+        .post(
+            &format!("/api/interbank/transfers/{}/cancel", big["receipt_no"].as_str().unwrap()),
+            &json!({}),
+            Some(&taro.session),
+        )
+        .await;
+    assert_eq!(error_reason(late).await, ErrorReason::TransferNotCancellable);
+    app.assert_ledger_holds().await;
 }

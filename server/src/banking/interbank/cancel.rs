@@ -1,4 +1,5 @@
-//! 他行振込照会: the customer's 他行振込 of the last 90 days, and 取消 of one not yet sent —
+//! 他行振込照会: the customer's 他行振込 of the last 90 days, and 取消 of a 振込予約 until the day
+//! before its day (nothing had moved) or of one not yet sent —
 //! the amount and fee go back from the clearing account and fee income, the day's 振込 is
 //! given back, by an UPDATE conditional on `accepted`, so an export running at the same time
 //! either sends it or sees it cancelled, never both.
@@ -57,6 +58,9 @@ pub async fn cancel(
         Some(row) if row.customer_id == me && receipt_no(row.id, row.created_at) == receipt_text.trim() => row,
         _ => return Err(InterbankError::NotFound.into()),
     };
+    if row.status == "booked" {
+        return cancel_booking(tx, &state, &client, me, &row, now).await;
+    }
     let entry = crate::store::ledger::insert_entry(&mut *tx, EntryKind::Transfer, Some(me), now).await?;
     if !interbank::cancel(&mut *tx, row.id, entry, now).await? {
         return Err(InterbankError::NotCancellable.into());
@@ -98,6 +102,35 @@ pub async fn cancel(
         client_addr: client.ip_string(),
         result: Outcome::Success,
         detail: Some(format!("receipt={receipt_text} amount={} fee={}", row.amount, row.fee)),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    let done = interbank::by_id(&mut *tx, row.id).await?.ok_or(InterbankError::NotFound)?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    Ok(Json(receipt(&done)))
+}
+
+/// 取消 of a 振込予約 until the day before its day: nothing had moved, so nothing moves back.
+async fn cancel_booking(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    state: &AppState,
+    client: &ClientAddr,
+    me: crate::ids::CustomerId,
+    row: &interbank::InterbankRow,
+    now: i64,
+) -> Result<Json<InterbankReceipt>, ApiError> {
+    if !interbank::cancel_booking(&mut *tx, row.id, jst_day(now), now).await? {
+        return Err(InterbankError::NotCancellable.into());
+    }
+    let receipt_text = receipt_no(row.id, row.created_at);
+    let notice = Notice::InterbankCancelled { receipt_no: receipt_text.clone(), amount: row.amount, fee: Yen::ZERO };
+    notice::send(&mut tx, me, &notice, now).await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: AuditAction::InterbankCancel,
+        client_addr: client.ip_string(),
+        result: Outcome::Success,
+        detail: Some(format!("receipt={receipt_text} amount={} booked", row.amount)),
     };
     audit::record(&mut *tx, now, event).await?;
     let done = interbank::by_id(&mut *tx, row.id).await?.ok_or(InterbankError::NotFound)?;

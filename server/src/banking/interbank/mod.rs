@@ -6,6 +6,7 @@
 
 pub mod cancel;
 pub mod master;
+pub mod scheduler;
 pub mod send;
 
 use netbank_api::identity::AccountKind;
@@ -93,7 +94,8 @@ pub fn receipt(row: &InterbankRow) -> InterbankReceipt {
         requester_name: row.requester_name.clone(),
         status,
         return_reason: row.return_reason.clone(),
-        cancellable: status == InterbankStatus::Accepted,
+        cancellable: matches!(status, InterbankStatus::Accepted | InterbankStatus::Booked),
+        booked: row.booked != 0,
     }
 }
 

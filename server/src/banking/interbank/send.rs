@@ -7,8 +7,10 @@
 use axum::extract::State;
 use axum::Json;
 use netbank_api::checked::Interbank;
-use netbank_api::input::OtpCode;
-use netbank_api::interbank::{Bank, Branch, InterbankQuote, InterbankReceipt, InterbankRequest};
+use netbank_api::input::{InputError, OtpCode};
+use netbank_api::interbank::{
+    Bank, BookableDate, BookableDates, Branch, InterbankQuote, InterbankReceipt, InterbankRequest, BOOKING_DAYS,
+};
 use netbank_api::otp::Procedure;
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::{Any, Transaction};
@@ -18,7 +20,7 @@ use crate::banking::interbank::{master, payee_line, receipt, receipt_no, House, 
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::transfer::{self, account_of, own_account, refuse_with_proof_spent, SecondFactors, TransferError};
 use crate::banking::{jst_day, limit, risk};
-use crate::calendar::{execution_day, japanese_date_with_weekday};
+use crate::calendar::{execution_day, is_business_day, japanese_date_with_weekday};
 use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -46,6 +48,13 @@ struct Plan {
     fee: Yen,
     requester: String,
     execution_day: i64,
+    /// A 振込予約: recorded now, debited on `execution_day`.
+    booking: bool,
+}
+
+/// Whether `day` may be booked: a business day after the earliest, within 30 days of today.
+pub fn bookable(earliest: i64, today: i64, day: i64) -> bool {
+    day > earliest && day <= today + BOOKING_DAYS && is_business_day(day)
 }
 
 /// The bank, branch, fee, 依頼人名 and day of `asked`, and the rules every 振込 keeps: the
@@ -80,8 +89,17 @@ async fn plan(
         (None, None) => return Err(TransferError::RequesterName.into()),
     };
     let policy = &state.policy.transfer;
-    let execution_day = execution_day(now, policy.same_day_cutoff, policy.moretime);
-    Ok(Plan { from, bank, branch, amount, fee, requester, execution_day })
+    let earliest = execution_day(now, policy.same_day_cutoff, policy.moretime);
+    let (execution_day, booking) = match asked.execution_date {
+        Some(date) if date.days() == earliest => (earliest, false),
+        Some(date) if bookable(earliest, jst_day(now), date.days()) => (date.days(), true),
+        Some(_) => {
+            let message = "振込指定日は、30日先までの営業日（最短の指定日より後）から選択してください。";
+            return Err(InputError { field: "execution_date", message }.into());
+        }
+        None => (earliest, false),
+    };
+    Ok(Plan { from, bank, branch, amount, fee, requester, execution_day, booking })
 }
 
 /// The account `asked` names: bank, branch, 科目, number.
@@ -153,10 +171,11 @@ pub async fn quote(
     drop(db);
     ensure_paid_before_or_not_waiting(&state, me, &asked).await?;
     let remaining = limit::remaining_today(&state, me).await?;
-    if plan.amount + plan.fee > remaining {
+    // A 振込予約's balance and limit are those of its day, checked then.
+    if !plan.booking && plan.amount + plan.fee > remaining {
         return Err(InterbankError::from(TransferError::DailyLimitExceeded).into());
     }
-    if plan.from.balance - plan.from.held < plan.amount + plan.fee {
+    if !plan.booking && plan.from.balance - plan.from.held < plan.amount + plan.fee {
         return Err(InterbankError::from(TransferError::InsufficientFunds).into());
     }
     let mut db = state.db.acquire().await?;
@@ -181,6 +200,7 @@ pub async fn quote(
         limit_remaining: remaining.0,
         execution_date: japanese_date_with_weekday(plan.execution_day),
         next_business_day: plan.execution_day != today,
+        booking: plan.booking,
         passkey_available: factors.passkey(),
         otp_accepted: factors.require_code(&state.policy).is_ok(),
         idempotency_key: transfer::new_idempotency_key(),
@@ -256,7 +276,8 @@ fn replay(done: &InterbankRow, from: &AccountRecord, asked: &Interbank) -> Resul
         && done.branch_code == asked.branch.as_str()
         && done.account_number == asked.number.as_str()
         && done.payee_name == asked.payee.as_str()
-        && done.amount == Yen(asked.amount.yen());
+        && done.amount == Yen(asked.amount.yen())
+        && asked.execution_date.is_none_or(|date| date.days() == done.execution_day);
     match same {
         true => Ok(receipt(done)),
         false => Err(TransferError::IdempotencyConflict.into()),
@@ -345,7 +366,7 @@ impl From<Refusal> for ApiError {
 }
 
 /// Records the instruction under its key, reserves the day's 振込 and moves the amount into
-/// the clearing account and the fee into fee income, in `tx`.
+/// the clearing account and the fee into fee income, in `tx`; a 振込予約 is only recorded.
 async fn write(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,
@@ -355,8 +376,10 @@ async fn write(
     key: &str,
     now: i64,
 ) -> Result<InterbankRow, WriteError> {
-    let refused = |error: TransferError| WriteError::Refused(InterbankError::from(error).into());
-    let entry = crate::store::ledger::insert_entry(&mut **tx, EntryKind::Transfer, Some(me), now).await?;
+    let entry = match plan.booking {
+        true => None,
+        false => Some(crate::store::ledger::insert_entry(&mut **tx, EntryKind::Transfer, Some(me), now).await?),
+    };
     let new = NewInterbank {
         customer_id: me,
         idempotency_key: key,
@@ -373,44 +396,97 @@ async fn write(
         execution_day: plan.execution_day,
     };
     let id = interbank::insert(&mut **tx, new, now).await?;
+    let row = interbank::by_id(&mut **tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let (receipt, payee, execution_date) =
+        (receipt_no(id, now), payee_line(&row), japanese_date_with_weekday(plan.execution_day));
+    let notice = match entry {
+        Some(entry) => {
+            debit(tx, state, &row, entry, now).await.map_err(|refusal| match refusal {
+                Debit::Refused(error) => WriteError::Refused(InterbankError::from(error).into()),
+                Debit::Store(error) => WriteError::from(error),
+            })?;
+            Notice::InterbankAccepted { receipt_no: receipt, payee, amount: plan.amount, fee: plan.fee, execution_date }
+        }
+        None => {
+            Notice::InterbankBooked { receipt_no: receipt, payee, amount: plan.amount, fee: plan.fee, execution_date }
+        }
+    };
+    notice::send(tx, me, &notice, now).await?;
+    Ok(row)
+}
+
+/// Why an instruction could not be debited.
+pub(crate) enum Debit {
+    Refused(TransferError),
+    Store(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Debit {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(error)
+    }
+}
+
+/// Debits the instruction `row` under `entry`, in `tx`: reserves today's 振込 against the
+/// customer's limit, moves the amount into the clearing account and the fee into fee income.
+/// The 振込 at once and a 振込予約 on its morning alike.
+pub(crate) async fn debit(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    row: &InterbankRow,
+    entry: i64,
+    now: i64,
+) -> Result<(), Debit> {
+    let me = row.customer_id;
     let day_limit = limit::daily_limit(state, &mut **tx, me).await?;
-    if !day_totals::reserve(&mut *tx, DayTotals::Transfers, me, jst_day(now), plan.amount + plan.fee, day_limit).await?
-    {
-        return Err(refused(TransferError::DailyLimitExceeded));
+    if !day_totals::reserve(&mut *tx, DayTotals::Transfers, me, jst_day(now), row.amount + row.fee, day_limit).await? {
+        return Err(Debit::Refused(TransferError::DailyLimitExceeded));
     }
     let clearing = House::Clearing.id(&mut **tx).await?;
-    let receipt = receipt_no(id, now);
+    let receipt = receipt_no(row.id, row.created_at);
     let mut lines = vec![
         Line {
-            side: Side::Account(plan.from.id),
-            amount: -plan.amount,
-            description: format!("振込 {} {}", plan.bank.name, asked.payee.as_str()),
+            side: Side::Account(row.from_account_id),
+            amount: -row.amount,
+            description: format!("振込 {} {}", row.bank_name, row.payee_name),
         },
-        Line { side: Side::Account(clearing), amount: plan.amount, description: format!("他行振込 {receipt}") },
+        Line { side: Side::Account(clearing), amount: row.amount, description: format!("他行振込 {receipt}") },
     ];
-    if plan.fee > Yen::ZERO {
+    if row.fee > Yen::ZERO {
         lines.push(Line {
-            side: Side::Account(plan.from.id), amount: -plan.fee, description: "振込手数料".to_owned()
+            side: Side::Account(row.from_account_id),
+            amount: -row.fee,
+            description: "振込手数料".to_owned(),
         });
         lines.push(Line {
             side: Side::House(HouseAccount::FeeIncome),
-            amount: plan.fee,
+            amount: row.fee,
             description: "振込手数料".to_owned(),
         });
     }
     match ledger::post_lines(&mut *tx, entry, lines).await {
-        Ok(()) => {}
-        Err(PostingError::Overdraft(_)) => return Err(refused(TransferError::InsufficientFunds)),
-        Err(PostingError::Store(error)) => return Err(error.into()),
+        Ok(()) => Ok(()),
+        Err(PostingError::Overdraft(_)) => Err(Debit::Refused(TransferError::InsufficientFunds)),
+        Err(PostingError::Store(error)) => Err(Debit::Store(error)),
     }
-    let row = interbank::by_id(&mut **tx, id).await?.ok_or_else(|| sqlx::Error::RowNotFound)?;
-    let notice = Notice::InterbankAccepted {
-        receipt_no: receipt,
-        payee: payee_line(&row),
-        amount: plan.amount,
-        fee: plan.fee,
-        execution_date: japanese_date_with_weekday(plan.execution_day),
-    };
-    notice::send(tx, me, &notice, now).await?;
-    Ok(row)
+}
+
+#[utoipa::path(get, path = "/interbank/dates", tag = "interbank",
+    responses((status = 200, description = "the earliest 振込指定日 and the days a 振込予約 may name", body = BookableDates),
+        (status = 401, description = "unauthenticated or session_expired", body = ErrorBody)))]
+/// `GET /api/interbank/dates`: BTF053's 振込指定日.
+#[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
+pub async fn dates(State(state): State<AppState>, current: CurrentCustomer) -> Json<BookableDates> {
+    let now = state.clock.now();
+    let policy = &state.policy.transfer;
+    let earliest = execution_day(now, policy.same_day_cutoff, policy.moretime);
+    let today = jst_day(now);
+    let dates = (earliest + 1..=today + BOOKING_DAYS)
+        .filter(|day| bookable(earliest, today, *day))
+        .map(|day| BookableDate {
+            date: netbank_api::input::Date::from_days(day).to_string(),
+            label: japanese_date_with_weekday(day),
+        })
+        .collect();
+    Json(BookableDates { earliest: japanese_date_with_weekday(earliest), dates })
 }
