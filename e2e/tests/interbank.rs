@@ -6,6 +6,26 @@
 
 use netbank_e2e::{Browser, Product};
 
+/// BTF051 → BTF053: みずほ by name, its 東京営業部 by カナ; each screen checked when `check`.
+async fn mizuho_tokyo(browser: &Browser, check: bool) -> anyhow::Result<()> {
+    for (id, field, typed, found) in
+        [("BTF051", "金融機関名", "みずほ", "みずほ（0001）"), ("BTF052", "支店名", "とうきよう", "東京営業部（001）")]
+    {
+        browser.screen(id).await?;
+        if check {
+            browser.assert_opened_at_heading(id).await?;
+        }
+        browser.fill(field, typed).await?;
+        browser.press("検索").await?;
+        browser.text_containing(".search-results", found).await?;
+        if check {
+            browser.fits_at_every_size(id).await?;
+        }
+        browser.press(found).await?;
+    }
+    browser.screen("BTF053").await
+}
+
 #[tokio::test]
 async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> anyhow::Result<()> {
     let product = Product::start().await?;
@@ -18,24 +38,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
     browser.press("振込・振替").await?;
     browser.screen("BTF001").await?;
     browser.press("振込（他の金融機関あて）").await?;
-    browser.screen("BTF051").await?;
-    browser.assert_opened_at_heading("BTF051").await?;
-    browser.fill("金融機関名", "みずほ").await?;
-    browser.press("検索").await?;
-    browser.text_containing(".search-results", "みずほ（0001）").await?;
-    browser.fits_at_every_size("BTF051").await?;
-    browser.press("みずほ（0001）").await?;
-
-    browser.screen("BTF052").await?;
-    browser.assert_opened_at_heading("BTF052").await?;
-    browser.text_containing(".bank-name", "みずほ").await?;
-    browser.fill("支店名", "とうきよう").await?;
-    browser.press("検索").await?;
-    browser.text_containing(".search-results", "東京営業部（001）").await?;
-    browser.fits_at_every_size("BTF052").await?;
-    browser.press("東京営業部（001）").await?;
-
-    browser.screen("BTF053").await?;
+    mizuho_tokyo(&browser, true).await?;
     browser.assert_opened_at_heading("BTF053").await?;
     browser.fill("口座番号", "7654321").await?;
     // A name the network cannot carry is said so as soon as the field is left.
@@ -82,15 +85,7 @@ async fn a_transfer_to_another_bank_found_by_search_is_sent_then_cancelled() -> 
 
     // A 振込予約 for a later business day: booked, listed as 予約中, cancelled the day before.
     browser.press("他の金融機関あての振込へ").await?;
-    browser.screen("BTF051").await?;
-    browser.fill("金融機関名", "みずほ").await?;
-    browser.press("検索").await?;
-    browser.press("みずほ（0001）").await?;
-    browser.screen("BTF052").await?;
-    browser.fill("支店名", "とうきよう").await?;
-    browser.press("検索").await?;
-    browser.press("東京営業部（001）").await?;
-    browser.screen("BTF053").await?;
+    mizuho_tokyo(&browser, false).await?;
     browser.fill("口座番号", "7654321").await?;
     browser.fill("受取人名（カナ）", "ﾔﾏﾀﾞ ﾊﾅｺ").await?;
     browser.fill("金額（円）", "5000").await?;
