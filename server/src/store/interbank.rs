@@ -139,6 +139,16 @@ pub async fn cancel(db: impl AnyExecutor<'_>, id: i64, closing_entry: i64, now: 
     Ok(done.rows_affected() == 1)
 }
 
+/// When the instruction was debited (its entry's time): the day its 振込 was reserved.
+pub async fn debited_at(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT e.occurred_at FROM interbank_transfers t JOIN journal_entries e ON e.id = t.entry_id WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// booked → cancelled, while its day has not come (`today` < its day): nothing moved, nothing
 /// to give back. False when it was not booked any more, or its day has come.
 pub async fn cancel_booking(db: impl AnyExecutor<'_>, id: i64, today: i64, now: i64) -> sqlx::Result<bool> {
@@ -154,19 +164,20 @@ pub async fn cancel_booking(db: impl AnyExecutor<'_>, id: i64, today: i64, now: 
     Ok(done.rows_affected() == 1)
 }
 
-/// Booked instructions whose day has come, oldest first, up to `limit`. On PostgreSQL the rows
-/// are locked and rows another instance holds are skipped (`SKIP LOCKED`), in `tx`.
-pub async fn due_bookings(tx: &mut Transaction<'_, Any>, today: i64, limit: i64) -> sqlx::Result<Vec<i64>> {
+/// The next booked instruction after `after` whose day has come. On PostgreSQL the row is
+/// locked and rows another instance holds are skipped (`SKIP LOCKED`), in `tx`.
+pub async fn next_due_booking(tx: &mut Transaction<'_, Any>, today: i64, after: i64) -> sqlx::Result<Option<i64>> {
     let skip = match crate::db::Engine::of_connection(tx) {
         crate::db::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         crate::db::Engine::Sqlite => "",
     };
     sqlx::query_scalar(&format!(
-        "SELECT id FROM interbank_transfers WHERE status = 'booked' AND execution_day <= $1 ORDER BY id LIMIT $2{skip}"
+        "SELECT id FROM interbank_transfers WHERE status = 'booked' AND execution_day <= $1 AND id > $2
+         ORDER BY id LIMIT 1{skip}"
     ))
     .bind(today)
-    .bind(limit)
-    .fetch_all(&mut **tx)
+    .bind(after)
+    .fetch_optional(&mut **tx)
     .await
 }
 

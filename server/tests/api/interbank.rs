@@ -541,3 +541,102 @@ async fn a_booking_the_balance_cannot_cover_is_refused_with_a_notice_and_one_is_
     assert_eq!(error_reason(late).await, ErrorReason::TransferNotCancellable);
     app.assert_ledger_holds().await;
 }
+
+#[tokio::test]
+async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
+    const BOOKINGS: usize = 60;
+    let mut place = None;
+    let app = spawn_app_configured(|settings| {
+        settings.policy =
+            Policy { session_idle_seconds: 4 * 3600, session_absolute_seconds: 8 * 3600, ..test_policy() };
+        place = Some((settings.data_dir.clone(), settings.database_url.clone()));
+    })
+    .await;
+    let (data_dir, database_url) = place.unwrap();
+    let payers = [
+        app.account_holder_with_token("payer0", "ヤマダ タロウ", 1_000_000).await,
+        app.account_holder_with_token("payer1", "ヤマダ ジロウ", 1_000_000).await,
+    ];
+    let mut booked = 0;
+    for i in 0..BOOKINGS {
+        let payer = &payers[i % 2];
+        let mut body = to_mizuho(&payer.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 1_000 + i as i64);
+        body["execution_date"] = json!("2027-01-20");
+        assert_eq!(app.interbank(payer, &body).await["status"], "booked");
+        booked += 1_000 + i as i64;
+    }
+    // A server on the real clock finds them due today (its scheduler's first run is at start).
+    let today = jst_day(Clock::System.now());
+    sqlx::query(&format!("UPDATE interbank_transfers SET execution_day = {today}"))
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    // A killed holder's lease runs out after two minutes; here it has run out at each start.
+    let lease_ran_out = || sqlx::query("UPDATE scheduler_leases SET until = 0").execute(&app.state.db);
+    let serve = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
+        command.args(["--data-dir", data_dir.to_str().unwrap()]);
+        if let Some(url) = &database_url {
+            command.args(["--database-url", url]);
+        }
+        command.args(["serve", "--mode", "development", "--addr", "127.0.0.1:0"]);
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        command
+    };
+    let remaining = || app.count("SELECT COUNT(*) FROM interbank_transfers WHERE status = 'booked'");
+    let mut killed = 0;
+    for delay_ms in (0..600).step_by(12) {
+        if remaining().await == 0 {
+            break;
+        }
+        lease_ran_out().await.unwrap();
+        let mut child = serve().spawn().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        killed += 1;
+    }
+    // Whatever is left, a server that is not killed carries out.
+    if remaining().await > 0 {
+        lease_ran_out().await.unwrap();
+        let mut child = serve().spawn().unwrap();
+        for _ in 0..600 {
+            if remaining().await == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert_eq!(remaining().await, 0);
+    let accepted = "SELECT COUNT(DISTINCT entry_id) FROM interbank_transfers WHERE status = 'accepted'";
+    assert_eq!(app.count(accepted).await, BOOKINGS as i64, "each carried out, each with its own entry");
+    assert_eq!(app.balance("999-9000001").await, booked, "the clearing account holds each once");
+    let left = app.balance(&payers[0].ordinary).await + app.balance(&payers[1].ordinary).await;
+    let fees: i64 = (0..BOOKINGS).map(|_| 220).sum();
+    assert_eq!(left, 2_000_000 - booked - fees, "each debited once");
+    app.assert_ledger_holds().await;
+    println!("bookings: {killed} servers killed, {BOOKINGS} bookings each carried out once");
+}
+
+#[tokio::test]
+async fn a_carried_out_booking_cancelled_gives_back_the_limit_of_the_day_it_used() {
+    let app = spawn_app().await;
+    let mut taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    let mut body = to_mizuho(&taro.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 40_000);
+    body["execution_date"] = json!("2027-01-20");
+    let booked = app.interbank(&taro, &body).await;
+    app.clock().advance(5 * 86_400 - 8 * 3600);
+    let run = netbank_server::banking::interbank::scheduler::run_due(&app.state, "instance-a").await.unwrap();
+    assert_eq!((run.executed, run.failed), (1, 0));
+    app.login_again(&mut taro, "taro01").await;
+    let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
+    assert_eq!(limit["used_today"], 40_330, "it used the limit of its own day");
+    let path = format!("/api/interbank/transfers/{}/cancel", booked["receipt_no"].as_str().unwrap());
+    assert_eq!(app.post(&path, &json!({}), Some(&taro.session)).await.status(), 200);
+    let limit: Value = app.get_with_session("/api/transfer-limit", &taro.session).await.json().await.unwrap();
+    assert_eq!(limit["used_today"], 0, "and gave it back on cancelling");
+    assert_eq!(app.balance(&taro.ordinary).await, 100_000);
+    app.assert_ledger_holds().await;
+}

@@ -92,8 +92,10 @@ pub async fn cancel(
         Err(PostingError::Overdraft(_)) => return Err(anyhow::anyhow!("the clearing account lacks a 他行振込").into()),
         Err(PostingError::Store(error)) => return Err(error.into()),
     }
-    // The day's 振込 it reserved is free again, on the day it was reserved.
-    day_totals::unreserve(&mut *tx, DayTotals::Transfers, me, jst_day(row.created_at), row.amount + row.fee).await?;
+    // The day's 振込 it reserved is free again, on the day it was reserved: the day it was
+    // debited (a 振込予約's is its own day, not the day it was booked).
+    let debited = interbank::debited_at(&mut *tx, row.id).await?.unwrap_or(row.created_at);
+    day_totals::unreserve(&mut *tx, DayTotals::Transfers, me, jst_day(debited), row.amount + row.fee).await?;
     let notice = Notice::InterbankCancelled { receipt_no: receipt_text.clone(), amount: row.amount, fee: row.fee };
     notice::send(&mut tx, me, &notice, now).await?;
     let event = AuditEvent {

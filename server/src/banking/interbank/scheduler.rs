@@ -20,39 +20,47 @@ use crate::store::ledger::EntryKind;
 const LEASE: &str = "transfer_bookings";
 const LEASE_SECONDS: i64 = 120;
 
-/// Bookings carried out per transaction round.
-const BATCH: i64 = 100;
-
 /// What one run did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Run {
     pub executed: usize,
     pub refused: usize,
+    /// Bookings that failed for a reason of the store's: left booked for the next run.
+    pub failed: usize,
 }
 
-/// Carries out every booking whose day has come, if this holder has (or takes) the lease.
+/// Carries out every booking whose day has come, if this holder has (or takes) the lease: each
+/// in its own transaction, so one that fails holds up no other.
 pub async fn run_due(state: &AppState, holder: &str) -> anyhow::Result<Run> {
     let now = state.clock.now();
     if !interbank::take_lease(&state.db, LEASE, holder, now, now + LEASE_SECONDS).await? {
         return Ok(Run::default());
     }
     let mut run = Run::default();
+    let mut after = 0;
     loop {
         let mut tx = crate::db::begin_write(&state.db).await?;
-        let due = interbank::due_bookings(&mut tx, jst_day(now), BATCH).await?;
-        if due.is_empty() {
+        let Some(id) = interbank::next_due_booking(&mut tx, jst_day(now), after).await? else {
             tx.rollback().await?;
             return Ok(run);
-        }
-        for id in due {
-            match carry_out(&mut tx, state, id, now).await? {
-                Some(true) => run.executed += 1,
-                Some(false) => run.refused += 1,
-                None => {}
+        };
+        after = id;
+        match carry_out(&mut tx, state, id, now).await {
+            Ok(done) => {
+                tx.commit().await?;
+                match done {
+                    Some(true) => run.executed += 1,
+                    Some(false) => run.refused += 1,
+                    None => {}
+                }
+                state.mail_wakeup.notify_one();
+            }
+            Err(error) => {
+                drop(tx);
+                tracing::warn!(%error, id, "a 振込予約 could not be carried out; the next run retries it");
+                run.failed += 1;
             }
         }
-        tx.commit().await?;
-        state.mail_wakeup.notify_one();
     }
 }
 
@@ -73,9 +81,12 @@ async fn carry_out(
     }
     let receipt = receipt_no(row.id, row.created_at);
     let frozen = crate::store::customers::is_frozen(&mut *attempt, row.customer_id).await?;
-    let refusal = match frozen {
-        true => Some("お取引が停止されていた"),
-        false => match debit(&mut attempt, state, &row, entry, now).await {
+    // The customer's own cap on one 振込 as it stands on the day (lowered since, it holds).
+    let cap = crate::banking::limit::per_transfer_limit(state, &mut *attempt, row.customer_id).await?;
+    let refusal = match (frozen, cap) {
+        (true, _) => Some("お取引が停止されていた"),
+        (false, Some(cap)) if row.amount + row.fee > cap => Some("1回あたりの振込限度額を超える"),
+        (false, _) => match debit(&mut attempt, state, &row, entry, now).await {
             Ok(()) => None,
             Err(Debit::Refused(TransferError::DailyLimitExceeded)) => Some("1日あたりの振込限度額を超える"),
             Err(Debit::Refused(_)) => Some("お支払口座の残高が不足していた"),
@@ -128,7 +139,7 @@ pub async fn run(state: AppState, interval: Duration) {
         ticks.tick().await;
         match run_due(&state, &holder).await {
             Ok(run) if run != Run::default() => {
-                tracing::info!(executed = run.executed, refused = run.refused, "振込予約 carried out")
+                tracing::info!(executed = run.executed, refused = run.refused, failed = run.failed, "振込予約 run")
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "振込予約 run failed; the next one retries"),
