@@ -315,10 +315,20 @@ fn server_with_json_log(
         .args(["--mode", "development", "--log-format", "json"])
         .args(extra)
         .env("RUST_LOG", rust_log)
-        .stdout(std::process::Stdio::null())
+        .stdout(std::fs::File::create(data.path().join("stdout.txt")).unwrap())
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
+    // Only this child's answers count: until it says it listens, the port (free a moment ago)
+    // may be another test's server's.
+    let stdout = data.path().join("stdout.txt");
+    let listening = format!("listening on 127.0.0.1:{port}");
+    for _ in 0..600 {
+        if std::fs::read_to_string(&stdout).unwrap_or_default().contains(&listening) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     (data, log_path, port, child)
 }
 
