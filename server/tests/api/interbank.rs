@@ -306,11 +306,10 @@ async fn one_confirmation_sent_twenty_times_at_once_moves_the_money_once() {
     app.assert_ledger_holds().await;
 }
 
-#[tokio::test]
-async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none() {
-    const TRANSFERS: usize = 120;
+/// A test server whose sessions last hours (a hundred codes move the clock on by an hour),
+/// and the server binary on its database: a command to run as another process beside it.
+async fn app_beside_its_binary() -> (TestApp, impl Fn() -> std::process::Command) {
     let mut place = None;
-    // A hundred and twenty codes move the clock on by an hour: sessions last the while.
     let app = spawn_app_configured(|settings| {
         settings.policy =
             Policy { session_idle_seconds: 4 * 3600, session_absolute_seconds: 8 * 3600, ..test_policy() };
@@ -318,6 +317,21 @@ async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none(
     })
     .await;
     let (data_dir, database_url) = place.unwrap();
+    let binary = move || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
+        command.arg("--data-dir").arg(&data_dir);
+        if let Some(url) = &database_url {
+            command.args(["--database-url", url]);
+        }
+        command
+    };
+    (app, binary)
+}
+
+#[tokio::test]
+async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none() {
+    const TRANSFERS: usize = 120;
+    let (app, binary) = app_beside_its_binary().await;
     let mut payers = Vec::new();
     for p in 0..4 {
         payers.push(app.account_holder_with_token(&format!("payer{p}"), "ヤマダ タロウ", 1_000_000).await);
@@ -331,11 +345,7 @@ async fn an_export_killed_at_any_moment_sends_each_transfer_once_and_loses_none(
     let day = app.today() + 7;
     let files = tempfile::tempdir().unwrap();
     let export = || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
-        command.args(["--data-dir", data_dir.to_str().unwrap()]);
-        if let Some(url) = &database_url {
-            command.args(["--database-url", url]);
-        }
+        let mut command = binary();
         command.args(["zengin", "export", "--date", &Date::from_days(day).to_string(), "--dir"]);
         command.arg(files.path()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
         command
@@ -545,14 +555,7 @@ async fn a_booking_the_balance_cannot_cover_is_refused_with_a_notice_and_one_is_
 #[tokio::test]
 async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
     const BOOKINGS: usize = 60;
-    let mut place = None;
-    let app = spawn_app_configured(|settings| {
-        settings.policy =
-            Policy { session_idle_seconds: 4 * 3600, session_absolute_seconds: 8 * 3600, ..test_policy() };
-        place = Some((settings.data_dir.clone(), settings.database_url.clone()));
-    })
-    .await;
-    let (data_dir, database_url) = place.unwrap();
+    let (app, binary) = app_beside_its_binary().await;
     let payers = [
         app.account_holder_with_token("payer0", "ヤマダ タロウ", 1_000_000).await,
         app.account_holder_with_token("payer1", "ヤマダ ジロウ", 1_000_000).await,
@@ -574,11 +577,7 @@ async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
     // A killed holder's lease runs out after two minutes; here it has run out at each start.
     let lease_ran_out = || sqlx::query("UPDATE scheduler_leases SET until = 0").execute(&app.state.db);
     let serve = || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_netbank-server"));
-        command.args(["--data-dir", data_dir.to_str().unwrap()]);
-        if let Some(url) = &database_url {
-            command.args(["--database-url", url]);
-        }
+        let mut command = binary();
         command.args(["serve", "--mode", "development", "--addr", "127.0.0.1:0"]);
         command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
         command
