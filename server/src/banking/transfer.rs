@@ -15,7 +15,7 @@ use netbank_api::banking::{
 use netbank_api::checked::{Destination, Draft};
 use netbank_api::enrolment::{Factors, NoTransfer};
 use netbank_api::identity::{Account, OtpState};
-use netbank_api::input::{AccountNumber, BranchCode, InputError, OtpCode};
+use netbank_api::input::{AccountNumber, BranchCode, InputError, KanaName, OtpCode};
 use netbank_api::otp::Procedure;
 use netbank_api::{ErrorBody, ErrorReason};
 use rand::RngCore;
@@ -304,12 +304,17 @@ fn plan(
             return Err(TransferError::NightLimitExceeded(night));
         }
     }
-    let requester = match (&draft.requester, &from.holder_kana) {
-        (Some(name), _) => name.as_str().to_owned(),
-        (None, Some(kana)) => kana.clone(),
-        (None, None) => return Err(TransferError::RequesterName),
-    };
+    let requester = requester_name(draft.requester.as_ref(), &from)?;
     Ok(Plan { kind, from, to, amount, fee, requester })
+}
+
+/// 依頼人名: as given, or the paying account's 口座名義 (カナ).
+pub(crate) fn requester_name(given: Option<&KanaName>, from: &AccountRecord) -> Result<String, TransferError> {
+    match (given, &from.holder_kana) {
+        (Some(name), _) => Ok(name.as_str().to_owned()),
+        (None, Some(kana)) => Ok(kana.clone()),
+        (None, None) => Err(TransferError::RequesterName),
+    }
 }
 
 /// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to

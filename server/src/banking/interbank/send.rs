@@ -83,11 +83,7 @@ async fn plan(
             return Err(TransferError::PerTransferLimitExceeded.into());
         }
     }
-    let requester = match (&asked.requester, &from.holder_kana) {
-        (Some(name), _) => name.as_str().to_owned(),
-        (None, Some(kana)) => kana.clone(),
-        (None, None) => return Err(TransferError::RequesterName.into()),
-    };
+    let requester = transfer::requester_name(asked.requester.as_ref(), &from)?;
     let policy = &state.policy.transfer;
     let earliest = execution_day(now, policy.same_day_cutoff, policy.moretime);
     let (execution_day, booking) = match asked.execution_date {
