@@ -226,6 +226,9 @@ pub struct TransferDraft {
     /// 依頼人名 (全角カナ); empty for the account holder's own name.
     #[serde(default)]
     pub requester_name: String,
+    /// 振込指定日 `YYYY-MM-DD` of a 振込予約 (a business day up to 30 days ahead); empty: now.
+    #[serde(default)]
+    pub execution_date: String,
 }
 
 /// `POST /api/transfers/quote` answers the 確認 screen with this; nothing moves.
@@ -254,6 +257,10 @@ pub struct TransferQuote {
     pub otp_accepted: bool,
     /// Send it with the confirmation: retries and double clicks move money once.
     pub idempotency_key: String,
+    /// A 振込予約's day (`2027年1月18日（月）`): nothing moves until its morning, when the
+    /// balance and that day's limit are checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_date: Option<String>,
 }
 
 /// 振込 (to another customer) or 振替 (between the customer's own accounts).
@@ -324,6 +331,12 @@ pub struct TransferReceipt {
     /// 完了, or 確認中 when the bank checks it before the money moves.
     #[serde(default)]
     pub status: TransferStatus,
+    /// A 振込予約's day (`2027年1月18日（月）`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_date: Option<String>,
+    /// A 振込予約 the customer may still cancel (until the day before its day).
+    #[serde(default)]
+    pub cancellable: bool,
 }
 
 /// Where a 振込 stands (振込照会).
@@ -338,6 +351,12 @@ pub enum TransferStatus {
     Held,
     /// 取消: the bank did not carry it out; the reservation ended.
     Rejected,
+    /// 予約中: a 振込予約 waiting for its day; nothing has moved.
+    Booked,
+    /// 予約取消: the customer cancelled the 振込予約.
+    Cancelled,
+    /// 不成立: on its day the balance, the day's limit or the account did not allow it.
+    Refused,
 }
 
 impl TransferStatus {
@@ -346,6 +365,9 @@ impl TransferStatus {
             Self::Completed => "完了",
             Self::Held => "確認中",
             Self::Rejected => "取消",
+            Self::Booked => "予約中",
+            Self::Cancelled => "予約取消",
+            Self::Refused => "不成立",
         }
     }
 }

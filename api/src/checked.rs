@@ -225,6 +225,8 @@ pub struct Draft {
     pub amount: Amount,
     /// `None`: the account holder's own name.
     pub requester: Option<KanaName>,
+    /// 振込指定日 of a 振込予約; `None`: now.
+    pub execution_date: Option<Date>,
 }
 
 fn draft(v: &mut Verdicts, d: &TransferDraft) -> Option<Draft> {
@@ -238,8 +240,17 @@ fn draft(v: &mut Verdicts, d: &TransferDraft) -> Option<Draft> {
     } else {
         v.take(KanaName::parse(&d.requester_name)).map(Some)
     };
+    let execution_date = execution_date(v, &d.execution_date);
     let to = Destination { branch: branch?, kind: d.to_kind, number: number? };
-    Some(Draft { from: from?, to, amount: amount?, requester: requester? })
+    Some(Draft { from: from?, to, amount: amount?, requester: requester?, execution_date: execution_date? })
+}
+
+/// 振込指定日 as given: empty for none (now, or the earliest day).
+fn execution_date(v: &mut Verdicts, given: &str) -> Option<Option<Date>> {
+    match given.trim() {
+        "" => Some(None),
+        given => v.take(Date::parse_field(given, "execution_date")).map(Some),
+    }
 }
 
 impl TransferDraft {
@@ -404,16 +415,18 @@ mod tests {
             to_account_number: "7654321".into(),
             amount: "0".into(),
             requester_name: "Taro".into(),
+            execution_date: "2027-02-30".into(),
         };
-        assert_eq!(fields(draft.check()), ["to_branch_code", "amount", "requester_name"]);
+        assert_eq!(fields(draft.check()), ["to_branch_code", "amount", "requester_name", "execution_date"]);
         let fine = TransferDraft {
             to_branch_code: "001".into(),
             amount: "1,000".into(),
             requester_name: String::new(),
+            execution_date: " ".into(),
             ..draft
         };
         let checked = fine.check().unwrap();
-        assert_eq!((checked.amount.yen(), checked.requester), (1000, None));
+        assert_eq!((checked.amount.yen(), checked.requester, checked.execution_date), (1000, None, None));
         let request =
             TransferRequest { draft: fine, idempotency_key: "x".into(), otp: None, passkey: None, save_payee: false };
         assert_eq!(fields(request.check()), ["idempotency_key"]);
@@ -472,10 +485,7 @@ fn interbank(v: &mut Verdicts, d: &InterbankDraft) -> Option<Interbank> {
     } else {
         v.take(KanaName::parse(&d.requester_name)).map(Some)
     };
-    let execution_date = match d.execution_date.trim() {
-        "" => Some(None),
-        given => v.take(Date::parse_field(given, "execution_date")).map(Some),
-    };
+    let execution_date = execution_date(v, &d.execution_date);
     Some(Interbank {
         from: from?,
         bank: bank?,

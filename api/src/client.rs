@@ -316,10 +316,22 @@ pub async fn interbank_transfers() -> Result<crate::interbank::InterbankHistory,
 
 /// 取消 of a 他行振込 not yet sent.
 pub async fn cancel_interbank(receipt_no: &str) -> Result<crate::interbank::InterbankReceipt, ClientError> {
-    let receipt: String = receipt_no.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    #[derive(Serialize)]
-    struct Nothing {}
-    post(&format!("/api/interbank/transfers/{receipt}/cancel"), &Nothing {}).await
+    post(&format!("/api/interbank/transfers/{}/cancel", path_segment(receipt_no)), &()).await
+}
+
+/// A 受付番号 as a path segment: only what a 受付番号 holds.
+fn path_segment(receipt_no: &str) -> String {
+    receipt_no.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+}
+
+/// The days a 振込予約 within the credit union may name.
+pub async fn transfer_dates() -> Result<crate::interbank::BookableDates, ClientError> {
+    get("/api/transfers/dates").await
+}
+
+/// 振込照会's 取消 of a 振込予約.
+pub async fn cancel_transfer_booking(receipt_no: &str) -> Result<crate::banking::TransferReceipt, ClientError> {
+    post(&format!("/api/transfers/{}/cancel", path_segment(receipt_no)), &()).await
 }
 
 /// 払込照会.

@@ -240,3 +240,57 @@ async fn the_statement_pages_through_forty_one_entries() -> anyhow::Result<()> {
     browser.screenshot("bhm001-largest-text").await?;
     browser.close().await
 }
+
+#[tokio::test]
+async fn a_transfer_booked_for_a_later_day_is_listed_as_booked_and_cancelled_the_day_before() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let (secret, params) = product.demo_token().await?;
+    product.register_hanako().await?;
+    let code_now = || params.code_at(&secret, product.clock().now());
+    let browser = Browser::launch().await?;
+    browser.pin_clock(product.clock().now()).await?;
+    browser.log_in_demo_with_code(&product, &code_now()).await?;
+
+    browser.press("振込・振替").await?;
+    browser.screen("BTF001").await?;
+    browser.press("振込").await?;
+    browser.transfer_to_hanako("8000").await?;
+    browser.choose("振込指定日", "予約：").await?;
+    browser.fits_at_every_size("BTF011").await?;
+    browser.press("確認画面へ").await?;
+
+    browser.screen("BTF012").await?;
+    browser.assert_opened_at_heading("BTF012").await?;
+    browser.text_containing(".execution-date", "振込予約").await?;
+    // Back on 確認 returns to 入力 with the day chosen; 確認 again says the same day.
+    let day = browser.text_of(".execution-date").await?;
+    browser.client.back().await?;
+    browser.screen("BTF011").await?;
+    let chosen = browser.client.find(fantoccini::Locator::Css("#field-execution_date")).await?.prop("value").await?;
+    assert!(chosen.is_some_and(|date| date.len() == 10), "the day is kept");
+    browser.press("確認画面へ").await?;
+    browser.screen("BTF012").await?;
+    assert_eq!(browser.text_of(".execution-date").await?, day);
+    browser.fits_at_every_size("BTF012").await?;
+    product.clock().advance(30);
+    browser.pin_clock(product.clock().now()).await?;
+    browser.fill("ワンタイムパスワード", &code_now()).await?;
+    browser.press("確定").await?;
+
+    let receipt = browser.receipt_on("BTF013").await?;
+    assert!(receipt.contains("-Y"), "{receipt}");
+    browser.assert_opened_at_heading("BTF013").await?;
+    browser.text_containing(".done-message", "振込予約を受け付けました").await?;
+    browser.text_containing(".transfer-status", "予約中").await?;
+    browser.fits_at_every_size("BTF013").await?;
+
+    // 振込照会 lists it as 予約中 until 予約取消 takes it back.
+    browser.press("振込照会").await?;
+    browser.screen("BTF041").await?;
+    browser.text_containing("table.transfers tbody tr.booked", &receipt).await?;
+    browser.fits_at_every_size("BTF041").await?;
+    browser.press("予約取消").await?;
+    browser.text_containing(".done-message", &receipt).await?;
+    browser.text_containing("table.transfers tbody tr .transfer-status", "予約取消").await?;
+    browser.close().await
+}

@@ -88,6 +88,8 @@ actions! {
     Throttled => "throttled",
     TokenProvision => "token_provision",
     Transfer => "transfer",
+    TransferBooking => "transfer_booking",
+    TransferBookingCancel => "transfer_booking_cancel",
     TransferHold => "transfer_hold",
     TransferLimit => "transfer_limit",
     TransferReject => "transfer_reject",

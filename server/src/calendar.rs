@@ -1,6 +1,7 @@
 //! Unix seconds as dates people read (UTC dates for the operator, Japan time for customers),
 //! and the banking calendar: which days the 全銀 network settles 他行振込 on.
 
+use netbank_api::interbank::{BookableDate, BookableDates, BOOKING_DAYS};
 use netbank_api::jst;
 
 /// (year, month, day) of a day count since 1970-01-01: the API crate's calendar, so the
@@ -60,6 +61,24 @@ pub fn execution_day(now: i64, cutoff_seconds: i64, moretime: bool) -> i64 {
 }
 
 /// `2026年12月7日（月）`.
+/// A day a 振込予約 may name: a business day after `earliest` (the day a 振込 asked now would
+/// be carried out) and at most `BOOKING_DAYS` after `today`.
+pub fn bookable(earliest: i64, today: i64, day: i64) -> bool {
+    day > earliest && day <= today + BOOKING_DAYS && is_business_day(day)
+}
+
+/// Every day `bookable` allows, as BTF011's 振込指定日 lists them.
+pub fn bookable_dates(earliest: i64, today: i64) -> BookableDates {
+    let dates = (earliest + 1..=today + BOOKING_DAYS)
+        .filter(|day| bookable(earliest, today, *day))
+        .map(|day| BookableDate {
+            date: netbank_api::input::Date::from_days(day).to_string(),
+            label: japanese_date_with_weekday(day),
+        })
+        .collect();
+    BookableDates { earliest: japanese_date_with_weekday(earliest), dates }
+}
+
 pub fn japanese_date_with_weekday(day: i64) -> String {
     let (y, m, d) = civil(day);
     let name = ["日", "月", "火", "水", "木", "金", "土"][weekday(day) as usize];

@@ -1,5 +1,6 @@
 pub mod account_select;
 pub mod countdown;
+pub mod execution_date;
 pub mod flow;
 pub mod form;
 pub mod frame;

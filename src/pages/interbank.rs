@@ -17,6 +17,7 @@ use netbank_api::interbank::{
 use netbank_api::ErrorReason;
 
 use crate::components::account_select::{account_key, AccountSelect};
+use crate::components::execution_date::{ExecutionDate, Network};
 use crate::components::flow::{flow_step, FlowStep, Stage};
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
@@ -313,7 +314,7 @@ fn Details(typed: Typed, bank: Bank, branch: Branch, step: RwSignal<Step>, error
                 <p class="hint">"ひらがな・全角カナで入力できます（小さい「ャ」「ッ」などは大きい文字で送られます）。受取人名が口座名義と違うと、振込できずに返却されることがあります。"</p>
                 <Field label="金額（円）" name="amount" value=typed.amount check=rule(Amount::parse)
                     inputmode="numeric" autocomplete="off" maxlength=Amount::SPEC.max_len hint=Amount::SPEC.hint />
-                <ExecutionDate date=typed.date />
+                <ExecutionDate date=typed.date network=Network::OtherBanks />
                 <Field label="依頼人名（カナ・空欄で口座名義）" name="requester_name" value=typed.requester optional=true
                     check=rule(|s: &str| if s.trim().is_empty() { Ok(()) } else { KanaName::parse(s).map(|_| ()) })
                     autocomplete="off" maxlength=KanaName::SPEC.max_len hint=KanaName::SPEC.hint />
@@ -323,31 +324,6 @@ fn Details(typed: Typed, bank: Bank, branch: Branch, step: RwSignal<Step>, error
                 </div>
             </form>
         </Screen>
-    }
-}
-
-/// 振込指定日: the earliest (today, or the next business day) or a business day up to 30 days
-/// ahead (振込予約), as the server's calendar lists them.
-#[component]
-fn ExecutionDate(date: RwSignal<String>) -> impl IntoView {
-    let dates = LocalResource::new(client::interbank_dates);
-    view! {
-        <div class="field">
-            <label for="field-execution_date">"振込指定日"</label>
-            <select id="field-execution_date" name="execution_date" on:change=move |ev| date.set(event_target_value(&ev))>
-                {move || dates.get().and_then(Result::ok).map(|dates| {
-                    let earliest = format!("最短（{}）", dates.earliest);
-                    view! {
-                        <option value="" selected=move || date.get().is_empty()>{earliest}</option>
-                        {dates.dates.into_iter().map(|d| {
-                            let value = d.date.clone();
-                            view! { <option value=d.date selected=move || date.get() == value>{format!("予約：{}", d.label)}</option> }
-                        }).collect::<Vec<_>>()}
-                    }
-                })}
-            </select>
-            <p class="hint">"後日を選ぶと振込予約になります。振込指定日の朝に引き落とし、前日まで取り消せます。"</p>
-        </div>
     }
 }
 

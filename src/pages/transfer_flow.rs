@@ -144,6 +144,7 @@ pub fn TransferConfirm(
         }
     });
     let back = Callback::new(move |()| step.set(Step::Input));
+    let booking = quote.execution_date.clone();
     let (title, id, after) = if transfer {
         ("振込内容の確認", "BTF012", "振込後残高")
     } else {
@@ -152,6 +153,7 @@ pub fn TransferConfirm(
     view! {
         <Screen title=title id=id>
             <p>{match transfer {
+                true if booking.is_some() => factor.instruction("振込を予約します"),
                 true => factor.instruction("振込します"),
                 false => "以下の内容で振替します。よろしければ「確定」ボタンを押してください。".to_owned(),
             }}</p>
@@ -161,7 +163,12 @@ pub fn TransferConfirm(
                 <dt>"受取人名"</dt><dd class="payee-name">{quote.to.name.clone()}</dd>
                 <dt>"金額"</dt><dd class="amount-review">{yen(quote.amount)}</dd>
                 <dt>"手数料"</dt><dd class="fee-review">{yen(quote.fee)}</dd>
-                <dt>{after}</dt><dd class="balance-after">{yen(quote.balance_after)}</dd>
+                {match booking {
+                    Some(day) => view! {
+                        <dt>"振込指定日"</dt><dd class="execution-date">{format!("{day}（振込予約：当日の朝に振り込みます）")}</dd>
+                    }.into_any(),
+                    None => view! { <dt>{after}</dt><dd class="balance-after">{yen(quote.balance_after)}</dd> }.into_any(),
+                }}
                 {transfer.then(|| view! { <dt>"依頼人名"</dt><dd>{quote.requester_name.clone()}</dd> })}
                 {quote.limit_remaining.map(|remaining| view! { <dt>"本日の振込可能額"</dt><dd>{yen(remaining)}</dd> })}
             </dl>
@@ -199,7 +206,10 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
         .unwrap_or_else(|| receipt.from_account.clone());
     view! {
         <Screen title=title id=id>
-            <p class="done-message" role="status">{format!("{}を受け付けました。", receipt.kind.label())}</p>
+            <p class="done-message" role="status">{match receipt.status {
+                TransferStatus::Booked => format!("{}予約を受け付けました。指定日の朝に{}します。前日までは振込照会から取り消せます。", receipt.kind.label(), receipt.kind.label()),
+                _ => format!("{}を受け付けました。", receipt.kind.label()),
+            }}</p>
             <Show when=move || held>
                 <div class="notice transfer-held" role="status">
                     "不正利用防止のため、この振込は当組合で内容を確認しています（確認中）。確認が済むまで振込金額と手数料をお支払口座に拘束し、確認後に振込を実行してメールでお知らせします。当組合からお電話でご依頼内容を確認することがあります。"
@@ -213,6 +223,7 @@ pub fn TransferDone(receipt: TransferReceipt) -> impl IntoView {
                 <dd>{format!("{} {}", account_text(&receipt.to.branch_code, receipt.to.kind, &receipt.to.account_number), receipt.to.name)}</dd>
                 <dt>"金額"</dt><dd>{yen(receipt.amount)}</dd>
                 <dt>"手数料"</dt><dd>{yen(receipt.fee)}</dd>
+                {receipt.execution_date.clone().map(|day| view! { <dt>"振込指定日"</dt><dd class="execution-date">{day}</dd> })}
                 <dt>"状況"</dt><dd class="transfer-status">{receipt.status.label()}</dd>
             </dl>
             <p class="hint">"受付番号はお問い合わせの際に必要です。"</p>

@@ -1,5 +1,6 @@
 //! 振込 to another customer of the credit union: 入力 (BTF011: the payee by 店番・科目・口座番号
-//! or from 登録振込先, the server answering the 受取人名; then the amount and 依頼人名) → 確認
+//! or from 登録振込先, the server answering the 受取人名; then the amount, 依頼人名 and 振込指定日
+//! — now, or a 振込予約) → 確認
 //! with the one-time password (BTF012) → 完了 (BTF013). Without a token in use, guidance to
 //! start the one-time password instead of a form.
 
@@ -12,6 +13,7 @@ use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, BranchCode, KanaName};
 
 use crate::components::account_select::{account_key, AccountSelect};
+use crate::components::execution_date::{ExecutionDate, Network};
 use crate::components::form::NoticeBox;
 use crate::components::form::{review_with, rule, Field, FormAlert, FormError, ReviewActions};
 use crate::components::screen::Screen;
@@ -48,6 +50,7 @@ fn TransferOtherFlow() -> impl IntoView {
     let payee = remembered(FORM, "payee", None::<Payee>);
     let amount = field("amount", String::new());
     let requester = field("requester", String::new());
+    let date = field("date", String::new());
     // 登録振込先's 振込 names the payee in the address.
     if let (Some(b), Some(n)) = query.with_untracked(|q| (q.get("branch"), q.get("number"))) {
         branch.set(b);
@@ -98,6 +101,7 @@ fn TransferOtherFlow() -> impl IntoView {
         to_account_number: number.get(),
         amount: amount.get(),
         requester_name: requester.get(),
+        execution_date: date.get(),
     };
     let invalid = Signal::derive(move || payee.with(Option::is_none) || draft().check().is_err());
     let quote = quote_action(step, error);
@@ -172,6 +176,7 @@ fn TransferOtherFlow() -> impl IntoView {
                             <Field label="依頼人名" name="requester_name" value=requester check=rule(KanaName::parse)
                                 autocomplete="off" maxlength=KanaName::SPEC.max_len hint=KanaName::SPEC.hint />
                         </div>
+                        <ExecutionDate date network=Network::OwnBank />
                     </Show>
                     <ReviewActions invalid=invalid back_to="/transfer" pending=quote.pending() />
                 </form>

@@ -50,6 +50,7 @@ pub fn TransferOwnPage() -> impl IntoView {
             to_account_number: number,
             amount: amount.get(),
             requester_name: String::new(),
+            execution_date: String::new(),
         }
     };
     let invalid = Signal::derive(move || draft().check().is_err());

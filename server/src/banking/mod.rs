@@ -4,6 +4,8 @@
 //! (`payees`), 1日あたりの振込限度額 (`limit`), the bank's rules (`policy`) and 税金・各種料金の
 //! 払込 (`payeasy`) and 他行振込 (`interbank`).
 
+pub mod booking;
+pub mod booking_day;
 pub mod history;
 pub mod holds;
 pub mod interbank;

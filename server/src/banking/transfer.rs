@@ -23,8 +23,8 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
-use crate::banking::{jst_day, limit, receipt_date, risk};
-use crate::calendar::jst_datetime;
+use crate::banking::{booking, jst_day, limit, receipt_date, risk};
+use crate::calendar::{japanese_date_with_weekday, jst_datetime};
 use crate::config::Policy;
 use crate::enrolment;
 use crate::error::ApiError;
@@ -44,6 +44,7 @@ use crate::store::day_totals::{self, DayTotals};
 use crate::store::holds::{self, HoldRow, HoldStatus, NewHold};
 use crate::store::ledger::{EntryKind, HouseAccount};
 use crate::store::payee_flags;
+use crate::store::transfer_bookings::{self, BookingRow, NewBooking};
 use crate::store::transfers::{self, NewTransfer, TransferRow};
 use crate::throttle::{self, Action};
 
@@ -273,13 +274,15 @@ pub fn account_of(account: &AccountRecord) -> Account {
 }
 
 /// What a transfer will do.
-struct Plan {
-    kind: TransferKind,
-    from: AccountRecord,
-    to: AccountRecord,
-    amount: Yen,
-    fee: Yen,
-    requester: String,
+pub(crate) struct Plan {
+    pub kind: TransferKind,
+    pub from: AccountRecord,
+    pub to: AccountRecord,
+    pub amount: Yen,
+    pub fee: Yen,
+    pub requester: String,
+    /// A 振込予約's day: recorded now, carried out at the start of that day.
+    pub booking: Option<i64>,
 }
 
 fn plan(
@@ -305,7 +308,18 @@ fn plan(
         }
     }
     let requester = requester_name(draft.requester.as_ref(), &from)?;
-    Ok(Plan { kind, from, to, amount, fee, requester })
+    let booking = match draft.execution_date {
+        None => None,
+        Some(date) => {
+            let today = jst_day(state.clock.now());
+            if !crate::calendar::bookable(today, today, date.days()) {
+                let message = "振込指定日は、翌日から30日先までの営業日から選択してください。";
+                return Err(InputError { field: "execution_date", message }.into());
+            }
+            Some(date.days())
+        }
+    };
+    Ok(Plan { kind, from, to, amount, fee, requester, booking })
 }
 
 /// 依頼人名: as given, or the paying account's 口座名義 (カナ).
@@ -320,7 +334,7 @@ pub(crate) fn requester_name(given: Option<&KanaName>, from: &AccountRecord) -> 
 /// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to
 /// another name is refused (the FSA/NPA request on 依頼人名 of 2025).
 /// A 振込 within the customer's own cap on one 振込, if they set one.
-async fn ensure_per_transfer(
+pub(crate) async fn ensure_per_transfer(
     state: &AppState,
     db: impl sqlx::any::AnyExecutor<'_>,
     customer_id: CustomerId,
@@ -377,7 +391,9 @@ pub async fn quote(
     if plan.kind == TransferKind::Transfer {
         ensure_paid_before_or_not_waiting(&state, me, Some(&plan.to)).await?;
     }
+    // A 振込予約's balance and limit are those of its day, checked then.
     let limit_remaining = match plan.kind {
+        _ if plan.booking.is_some() => None,
         TransferKind::Transfer => {
             let remaining = limit::remaining_today(&state, me).await?;
             // The fee is money leaving the account that day too.
@@ -389,7 +405,7 @@ pub async fn quote(
         TransferKind::OwnTransfer => None,
     };
     // What is held for a 振込 the bank checks is not payable.
-    if plan.from.balance - plan.from.held < plan.amount + plan.fee {
+    if plan.booking.is_none() && plan.from.balance - plan.from.held < plan.amount + plan.fee {
         return Err(TransferError::InsufficientFunds.into());
     }
     let needs_factor = plan.kind == TransferKind::Transfer;
@@ -413,6 +429,7 @@ pub async fn quote(
         passkey_available,
         otp_accepted,
         idempotency_key: new_idempotency_key(),
+        execution_date: plan.booking.map(crate::calendar::japanese_date_with_weekday),
     }))
 }
 
@@ -440,6 +457,9 @@ pub async fn execute(
     }
     if let Some(done) = transfers::find_by_key(&state.db, me, key.as_str()).await? {
         return Ok(Json(replay(&state, done, &from, to.as_ref(), &draft).await?));
+    }
+    if let Some(booked) = transfer_bookings::find_by_key(&state.db, me, key.as_str()).await? {
+        return Ok(Json(replay_booking(&state, booked, &from, to.as_ref(), &draft).await?));
     }
     let own = to.as_ref().is_some_and(|to| to.customer_id == me);
     if !own {
@@ -485,26 +505,10 @@ pub async fn execute(
     if let Err(error) = ensure_per_transfer(&state, &mut *tx, me, &plan).await {
         return Err(refuse_spent(tx, &client, me, error, now).await);
     }
-    let rules = match plan.kind {
-        TransferKind::Transfer => match state.policy.transfer.hold {
-            Some(rule) => {
-                let marks = customers::risk_marks(&mut *tx, me).await?;
-                let since = now - i64::from(rule.window_days) * 86_400;
-                let known = transfers::paid_before(&mut *tx, me, plan.to.id, since).await?;
-                // 他行振込 to new payees count too: one window, whichever way the money left.
-                let earlier = match known {
-                    true => Yen::ZERO,
-                    false => {
-                        transfers::new_payee_total_since(&mut *tx, me, since).await?
-                            + crate::store::interbank::new_payee_total_since(&mut *tx, me, since).await?
-                    }
-                };
-                risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now)
-            }
-            None => Vec::new(),
-        },
-        TransferKind::OwnTransfer => Vec::new(),
-    };
+    if plan.booking.is_some() {
+        return book(tx, &state, &client, me, &plan, key.as_str(), now).await;
+    }
+    let rules = rules_met(&mut tx, &state, me, &plan, now).await?;
     if !rules.is_empty() {
         return hold(tx, &state, &client, me, &plan, &draft, key.as_str(), &rules, now).await;
     }
@@ -548,6 +552,31 @@ pub async fn execute(
             Err(refuse_spent(tx, &client, me, error, now).await)
         }
     }
+}
+
+/// The fraud rules a 振込 meets now (none for a 振替): each puts it on hold for the branch.
+pub(crate) async fn rules_met(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    me: CustomerId,
+    plan: &Plan,
+    now: i64,
+) -> sqlx::Result<Vec<risk::Rule>> {
+    let Some(rule) = state.policy.transfer.hold.filter(|_| plan.kind == TransferKind::Transfer) else {
+        return Ok(Vec::new());
+    };
+    let marks = customers::risk_marks(&mut **tx, me).await?;
+    let since = now - i64::from(rule.window_days) * 86_400;
+    let known = transfers::paid_before(&mut **tx, me, plan.to.id, since).await?;
+    // 他行振込 to new payees count too: one window, whichever way the money left.
+    let earlier = match known {
+        true => Yen::ZERO,
+        false => {
+            transfers::new_payee_total_since(&mut **tx, me, since).await?
+                + crate::store::interbank::new_payee_total_since(&mut **tx, me, since).await?
+        }
+    };
+    Ok(risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now))
 }
 
 /// A refusal after the approval or code was accepted: the money does not move, but the proof
@@ -595,8 +624,8 @@ where
 
 type WriteError = crate::banking::WriteError<TransferError>;
 
-/// Records the transfer under its key, reserves the day's 振込, moves the money and keeps the
-/// payee, in `tx`; the transfer's id.
+/// Records the transfer under its key, reserves the day's 振込, moves the money, keeps the
+/// payee and tells the customer, in `tx`; the transfer's id.
 #[tracing::instrument(level = "debug", skip_all, fields(customer_id = %customer_id))]
 async fn write(
     tx: &mut Transaction<'_, Any>,
@@ -605,6 +634,35 @@ async fn write(
     plan: &Plan,
     key: &str,
     save_payee: bool,
+    now: i64,
+) -> Result<i64, WriteError> {
+    let id = move_money(tx, state, customer_id, plan, key, now).await?;
+    if save_payee && plan.kind == TransferKind::Transfer {
+        transfers::save_payee(&mut **tx, customer_id, plan.to.id, now).await?;
+    }
+    notice::send(tx, customer_id, &accepted_notice(plan, receipt_no(id, now)), now).await?;
+    Ok(id)
+}
+
+/// The mail that says a 振込・振替 was made, under `receipt_no`.
+pub(crate) fn accepted_notice(plan: &Plan, receipt_no: String) -> Notice {
+    Notice::TransferAccepted {
+        kind: plan.kind.label(),
+        receipt_no,
+        payee: payee_line(&plan.to),
+        amount: plan.amount,
+        fee: plan.fee,
+    }
+}
+
+/// Records the transfer under its key, reserves the day's 振込 (today's: the day the money
+/// moves) and moves the money, in `tx`; the transfer's id.
+pub(crate) async fn move_money(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    customer_id: CustomerId,
+    plan: &Plan,
+    key: &str,
     now: i64,
 ) -> Result<i64, WriteError> {
     let kind = match plan.kind {
@@ -647,17 +705,6 @@ async fn write(
         Err(PostingError::Overdraft(_)) => return Err(WriteError::Refused(TransferError::InsufficientFunds)),
         Err(PostingError::Store(error)) => return Err(error.into()),
     }
-    if save_payee && plan.kind == TransferKind::Transfer {
-        transfers::save_payee(&mut **tx, customer_id, plan.to.id, now).await?;
-    }
-    let notice = Notice::TransferAccepted {
-        kind: plan.kind.label(),
-        receipt_no: receipt_no(id, now),
-        payee: payee_line(&plan.to),
-        amount: plan.amount,
-        fee: plan.fee,
-    };
-    notice::send(tx, customer_id, &notice, now).await?;
     Ok(id)
 }
 
@@ -706,6 +753,8 @@ fn receipt(transfer_id: i64, at: i64, plan: &Plan) -> TransferReceipt {
         fee: plan.fee.0,
         requester_name: plan.requester.clone(),
         status: TransferStatus::Completed,
+        execution_date: None,
+        cancellable: false,
     }
 }
 
@@ -722,7 +771,7 @@ async fn replay(
 }
 
 /// A key used before is that confirmation again only for the same accounts and amount.
-fn same_confirmation(
+pub(crate) fn same_confirmation(
     (stored_from, stored_to, stored_amount): (AccountId, AccountId, Yen),
     from: &AccountRecord,
     to: Option<&AccountRecord>,
@@ -751,6 +800,8 @@ pub(crate) async fn done_receipt(db: &sqlx::AnyPool, done: &TransferRow) -> sqlx
         fee: done.fee.0,
         requester_name: done.requester_name.clone(),
         status: TransferStatus::Completed,
+        execution_date: None,
+        cancellable: false,
     })
 }
 
@@ -789,6 +840,8 @@ pub(crate) async fn hold_receipt(db: &sqlx::AnyPool, held: &HoldRow) -> sqlx::Re
         fee: held.fee.0,
         requester_name: held.requester_name.clone(),
         status: held.status.into(),
+        execution_date: None,
+        cancellable: false,
     })
 }
 
@@ -819,40 +872,8 @@ async fn hold(
     rules: &[risk::Rule],
     now: i64,
 ) -> Result<Json<TransferReceipt>, ApiError> {
-    let total = plan.amount + plan.fee;
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
-    let placed: Result<i64, WriteError> = async {
-        let day_limit = limit::daily_limit(state, &mut *attempt, customer_id).await?;
-        if !day_totals::reserve(&mut attempt, DayTotals::Transfers, customer_id, jst_day(now), total, day_limit).await?
-        {
-            return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
-        }
-        if !accounts::hold(&mut *attempt, plan.from.id, total).await? {
-            return Err(WriteError::Refused(TransferError::InsufficientFunds));
-        }
-        let new = NewHold {
-            customer_id,
-            idempotency_key: key,
-            from_account_id: plan.from.id,
-            to_account_id: plan.to.id,
-            amount: plan.amount,
-            fee: plan.fee,
-            requester_name: &plan.requester,
-            payee_name: &plan.to.holder_name,
-            rules: &risk::names(rules),
-            day: jst_day(now),
-        };
-        let id = holds::insert(&mut *attempt, new, now).await?;
-        let notice = Notice::TransferHeld {
-            receipt_no: hold_receipt_no(id, now),
-            payee: payee_line(&plan.to),
-            amount: plan.amount,
-            fee: plan.fee,
-        };
-        notice::send(&mut attempt, customer_id, &notice, now).await?;
-        Ok(id)
-    }
-    .await;
+    let placed = place_hold(&mut attempt, state, customer_id, plan, key, rules, now).await;
     match placed {
         Ok(id) => {
             attempt.commit().await?;
@@ -890,6 +911,145 @@ async fn hold(
             Err(refuse_spent(tx, client, customer_id, error, now).await)
         }
     }
+}
+
+/// The hold itself, in `tx`: the amount and fee reserved, today's limit counted, the customer
+/// told; the hold's id.
+pub(crate) async fn place_hold(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    customer_id: CustomerId,
+    plan: &Plan,
+    key: &str,
+    rules: &[risk::Rule],
+    now: i64,
+) -> Result<i64, WriteError> {
+    let total = plan.amount + plan.fee;
+    let day_limit = limit::daily_limit(state, &mut **tx, customer_id).await?;
+    if !day_totals::reserve(tx, DayTotals::Transfers, customer_id, jst_day(now), total, day_limit).await? {
+        return Err(WriteError::Refused(TransferError::DailyLimitExceeded));
+    }
+    if !accounts::hold(&mut **tx, plan.from.id, total).await? {
+        return Err(WriteError::Refused(TransferError::InsufficientFunds));
+    }
+    let new = NewHold {
+        customer_id,
+        idempotency_key: key,
+        from_account_id: plan.from.id,
+        to_account_id: plan.to.id,
+        amount: plan.amount,
+        fee: plan.fee,
+        requester_name: &plan.requester,
+        payee_name: &plan.to.holder_name,
+        rules: &risk::names(rules),
+        day: jst_day(now),
+    };
+    let id = holds::insert(&mut **tx, new, now).await?;
+    let notice = Notice::TransferHeld {
+        receipt_no: hold_receipt_no(id, now),
+        payee: payee_line(&plan.to),
+        amount: plan.amount,
+        fee: plan.fee,
+    };
+    notice::send(tx, customer_id, &notice, now).await?;
+    Ok(id)
+}
+
+/// Records the 振込予約 `plan` names, in the transaction that spent the code or approval.
+async fn book(
+    mut tx: Transaction<'static, Any>,
+    state: &AppState,
+    client: &ClientAddr,
+    me: CustomerId,
+    plan: &Plan,
+    key: &str,
+    now: i64,
+) -> Result<Json<TransferReceipt>, ApiError> {
+    let day = plan.booking.ok_or_else(|| anyhow::anyhow!("a booking without its day"))?;
+    let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
+    let new = NewBooking {
+        customer_id: me,
+        idempotency_key: key,
+        kind: plan.kind.into(),
+        from_account_id: plan.from.id,
+        to_account_id: plan.to.id,
+        amount: plan.amount,
+        fee: plan.fee,
+        requester_name: &plan.requester,
+        payee_name: &plan.to.holder_name,
+        execution_day: day,
+    };
+    let id = match transfer_bookings::insert(&mut *attempt, new, now).await {
+        Ok(id) => id,
+        // A parallel submission of this confirmation booked it first.
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            drop(attempt);
+            tx.rollback().await?;
+            let booked = transfer_bookings::find_by_key(&state.db, me, key)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("a duplicate idempotency key without its booking"))?;
+            same_booking(&booked, plan)?;
+            return Ok(Json(booking::receipt(&state.db, &booked, jst_day(now)).await?));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let receipt_text = booking::receipt_no(id, now);
+    let notice = Notice::TransferBooked {
+        kind: plan.kind.label(),
+        receipt_no: receipt_text.clone(),
+        payee: payee_line(&plan.to),
+        amount: plan.amount,
+        fee: plan.fee,
+        execution_date: japanese_date_with_weekday(day),
+    };
+    notice::send(&mut attempt, me, &notice, now).await?;
+    attempt.commit().await?;
+    let event = AuditEvent {
+        customer_id: Some(me),
+        event: AuditAction::TransferBooking,
+        client_addr: client.ip_string(),
+        result: Outcome::Success,
+        detail: Some(format!(
+            "receipt={receipt_text} booked day={} amount={} fee={} to={}",
+            netbank_api::input::Date::from_days(day),
+            plan.amount,
+            plan.fee,
+            plan.to.key()
+        )),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    let booked =
+        transfer_bookings::by_id(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("a booking just made is gone"))?;
+    Ok(Json(booking::receipt(&state.db, &booked, jst_day(now)).await?))
+}
+
+/// A key used before is that booking again only for the same accounts, amount and day.
+fn same_booking(booked: &BookingRow, plan: &Plan) -> Result<(), TransferError> {
+    let same = booked.from_account_id == plan.from.id
+        && booked.to_account_id == plan.to.id
+        && booked.amount == plan.amount
+        && plan.booking == Some(booked.execution_day);
+    match same {
+        true => Ok(()),
+        false => Err(TransferError::IdempotencyConflict),
+    }
+}
+
+/// The answer a booking's confirmation got, if this request is that confirmation again.
+async fn replay_booking(
+    state: &AppState,
+    booked: BookingRow,
+    from: &AccountRecord,
+    to: Option<&AccountRecord>,
+    draft: &Draft,
+) -> Result<TransferReceipt, TransferError> {
+    same_confirmation((booked.from_account_id, booked.to_account_id, booked.amount), from, to, draft)?;
+    if draft.execution_date.map(|date| date.days()) != Some(booked.execution_day) {
+        return Err(TransferError::IdempotencyConflict);
+    }
+    Ok(booking::receipt(&state.db, &booked, jst_day(state.clock.now())).await?)
 }
 
 /// How a notice names the payee: 店番, 科目, the last four digits, the name.

@@ -57,8 +57,23 @@ pub enum Notice {
         fee: Yen,
         execution_date: String,
     },
-    /// On its day a 振込予約 could not be carried out: nothing moved.
-    InterbankBookingRefused {
+    /// A 振込予約 of a 振込・振替 within the credit union was booked: nothing moves until its day.
+    TransferBooked {
+        kind: &'static str,
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        fee: Yen,
+        execution_date: String,
+    },
+    /// The customer cancelled a 振込予約 before its day: nothing had moved.
+    TransferBookingCancelled {
+        kind: &'static str,
+        receipt_no: String,
+        amount: Yen,
+    },
+    /// On its day a 振込予約 (to any bank) could not be carried out: nothing moved.
+    BookingRefused {
         receipt_no: String,
         payee: String,
         amount: Yen,
@@ -231,7 +246,24 @@ impl Notice {
                 ),
                 not_you.to_owned(),
             ),
-            Self::InterbankBookingRefused { receipt_no, payee, amount, reason } => (
+            Self::TransferBooked { kind, receipt_no, payee, amount, fee, execution_date } => (
+                if *kind == "振替" { "振替予約受付のお知らせ" } else { "振込予約受付のお知らせ" },
+                format!(
+                    "{kind}予約を受け付けました。指定日の朝に{kind}を実行します（お支払口座の残高と、その日の振込限度額が必要です）。\n受付番号：{receipt_no}\n{kind}先：{payee}\n金額：{}\n手数料：{}\n指定日：{execution_date}\n指定日の前日までは、振込照会から取り消せます。",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::TransferBookingCancelled { kind, receipt_no, amount } => (
+                if *kind == "振替" { "振替予約取消のお知らせ" } else { "振込予約取消のお知らせ" },
+                format!(
+                    "{kind}予約を取り消しました。お支払口座からの引き落としはありません。\n受付番号：{receipt_no}\n金額：{}",
+                    yen(amount.0)
+                ),
+                not_you.to_owned(),
+            ),
+            Self::BookingRefused { receipt_no, payee, amount, reason } => (
                 "振込予約不成立のお知らせ",
                 format!(
                     "振込指定日になりましたが、{reason}ため、振込予約を実行できませんでした。お支払口座からの引き落としはありません。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}",
@@ -455,7 +487,20 @@ mod tests {
                 fee: Yen(220),
                 execution_date: "2027年1月29日（金）".into(),
             },
-            Notice::InterbankBookingRefused {
+            Notice::TransferBooked {
+                kind: "振込",
+                receipt_no: "20270115-Y000001".into(),
+                payee: "001 普通 ***4321 デモ ハナコ".into(),
+                amount: Yen(10_000),
+                fee: Yen(0),
+                execution_date: "2027年1月29日（金）".into(),
+            },
+            Notice::TransferBookingCancelled {
+                kind: "振替",
+                receipt_no: "20270115-Y000002".into(),
+                amount: Yen(5_000),
+            },
+            Notice::BookingRefused {
                 receipt_no: "20270115-Z000001".into(),
                 payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
                 amount: Yen(10_000),

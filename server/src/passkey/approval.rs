@@ -45,6 +45,7 @@ impl Binding {
             draft.to.number.as_str(),
             &draft.amount.yen().to_string(),
             draft.requester.as_ref().map_or("", |name| name.as_str()),
+            &draft.execution_date.map(|date| date.to_string()).unwrap_or_default(),
             key.as_str(),
         ];
         Self::of(&fields)
@@ -175,6 +176,7 @@ mod tests {
                 to_account_number: "7654321".into(),
                 amount: "10000".into(),
                 requester_name: "".into(),
+                execution_date: "".into(),
             },
             idempotency_key: "0123456789abcdef0123456789abcdef".into(),
         };
@@ -187,7 +189,8 @@ mod tests {
     fn a_transfer_approval_covers_every_field_the_confirmation_shows() {
         let approved = binding(|_| {});
         assert_eq!(binding(|r| r.draft.amount = "１０，０００".into()), approved, "the same amount however typed");
-        let others: [fn(&mut TransferApprovalRequest); 7] = [
+        let others: [fn(&mut TransferApprovalRequest); 8] = [
+            |r| r.draft.execution_date = "2027-01-18".into(),
             |r| r.draft.amount = "10001".into(),
             |r| r.draft.from_account = "001-1234568".into(),
             |r| r.draft.to_branch_code = "003".into(),

@@ -81,6 +81,8 @@ pub fn api_router(state: AppState) -> Router {
         .routes(routes!(banking::statement::download))
         .routes(routes!(banking::transfer::quote))
         .routes(routes!(banking::transfer::execute, banking::history::list))
+        .routes(routes!(banking::booking::dates))
+        .routes(routes!(banking::booking::cancel))
         .routes(routes!(banking::payees::list))
         .routes(routes!(banking::payeasy::lookup_biller))
         .routes(routes!(banking::payeasy::pay::quote))

@@ -48,5 +48,6 @@ pub mod proposals;
 pub mod sessions;
 pub mod staff;
 pub mod throttles;
+pub mod transfer_bookings;
 pub mod transfers;
 pub mod zengin_master;

@@ -68,6 +68,11 @@ async fn a_sqlite_database_copied_to_postgresql_keeps_every_row_and_its_otp_secr
     let files = tempfile::tempdir().unwrap();
     let day = netbank_server::banking::jst_day(app.clock().now()) + 7;
     netbank_server::operator::zengin::export(&app.state.db, app.clock(), day, files.path(), &actor).await.unwrap();
+    // A 振込予約 waiting for its day.
+    let mut booking = crate::banking_helpers::draft(&payer.ordinary, &payee.ordinary, "ordinary", 500);
+    booking["execution_date"] = serde_json::json!(netbank_api::input::Date::from_days(day).to_string());
+    let booked = app.quote_and_transfer(&payer.session, &booking, Some(app.fresh_code(&payer))).await;
+    assert_eq!(booked.status(), 200);
     // A 振込 held for the branch.
     let id_of =
         |number: &str| format!("SELECT id FROM accounts WHERE number = '{}'", number.split_once('-').unwrap().1);

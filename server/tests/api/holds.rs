@@ -299,3 +299,30 @@ async fn money_sent_to_other_banks_counts_toward_the_hold_of_a_domestic_one() {
     assert_eq!(receipt["status"], "held", "{receipt}");
     assert_eq!(app.balance(&hanako.ordinary).await, 0);
 }
+
+#[tokio::test]
+async fn a_thief_s_booking_to_a_new_payee_is_held_on_its_day_not_paid() {
+    let app = spawn_app_with(None, holding()).await;
+    let (mut taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    // Booked for Tuesday, as a thief would, to pass the rules of the day it was made on.
+    let mut body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 400_000);
+    let day = netbank_api::input::Date::from_days(netbank_server::banking::jst_day(app.clock().now()) + 2).to_string();
+    body["execution_date"] = json!(day);
+    let code = app.fresh_code(&taro);
+    let booked: Value = app.quote_and_transfer(&taro.session, &body, Some(code)).await.json().await.unwrap();
+    assert_eq!(booked["status"], "booked", "{booked}");
+    app.clock().advance(2 * 86_400);
+    let run = netbank_server::banking::interbank::scheduler::run_due(&app.state, "instance-a").await.unwrap();
+    assert_eq!(run.executed, 1);
+    // On its day the rules caught it: held for the branch, the amount reserved, nothing paid.
+    assert_eq!(app.balance(&hanako.ordinary).await, 0);
+    assert_eq!(held_of(&app, &taro.ordinary).await, 400_000);
+    assert_eq!(netbank_server::store::holds::waiting(&app.state.db).await.unwrap().len(), 1);
+    app.login_again(&mut taro, "taro01").await;
+    let listed: Value = app.get_with_session("/api/transfers", &taro.session).await.json().await.unwrap();
+    let listed = listed["transfers"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!((&listed[0]["receipt_no"], listed[0]["status"].as_str()), (&booked["receipt_no"], Some("held")));
+    app.assert_ledger_holds().await;
+}

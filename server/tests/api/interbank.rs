@@ -560,20 +560,27 @@ async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
         app.account_holder_with_token("payer0", "ヤマダ タロウ", 1_000_000).await,
         app.account_holder_with_token("payer1", "ヤマダ ジロウ", 1_000_000).await,
     ];
-    let mut booked = 0;
+    let hanako = app.account_holder("hana01", "ヤマダ ハナコ", 0).await;
+    let (mut booked, mut booked_within) = (0, 0);
     for i in 0..BOOKINGS {
         let payer = &payers[i % 2];
         let mut body = to_mizuho(&payer.ordinary, "ﾔﾏﾀﾞ ﾊﾅｺ", 1_000 + i as i64);
         body["execution_date"] = json!("2027-01-20");
         assert_eq!(app.interbank(payer, &body).await["status"], "booked");
         booked += 1_000 + i as i64;
+        // And as many 振込予約 within the credit union, to Hanako.
+        let mut body = crate::banking_helpers::draft(&payer.ordinary, &hanako.ordinary, "ordinary", 500 + i as i64);
+        body["execution_date"] = json!("2027-01-20");
+        let code = app.fresh_code(payer);
+        let within = app.quote_and_transfer(&payer.session, &body, Some(code)).await;
+        assert_eq!(within.json::<Value>().await.unwrap()["status"], "booked");
+        booked_within += 500 + i as i64;
     }
     // A server on the real clock finds them due today (its scheduler's first run is at start).
     let today = jst_day(Clock::System.now());
-    sqlx::query(&format!("UPDATE interbank_transfers SET execution_day = {today}"))
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    for table in ["interbank_transfers", "transfer_bookings"] {
+        sqlx::query(&format!("UPDATE {table} SET execution_day = {today}")).execute(&app.state.db).await.unwrap();
+    }
     // A killed holder's lease runs out after two minutes; here it has run out at each start.
     let lease_ran_out = || sqlx::query("UPDATE scheduler_leases SET until = 0").execute(&app.state.db);
     let serve = || {
@@ -582,7 +589,12 @@ async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
         command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
         command
     };
-    let remaining = || app.count("SELECT COUNT(*) FROM interbank_transfers WHERE status = 'booked'");
+    let remaining = || {
+        app.count(
+            "SELECT (SELECT COUNT(*) FROM interbank_transfers WHERE status = 'booked')
+                + (SELECT COUNT(*) FROM transfer_bookings WHERE status = 'booked')",
+        )
+    };
     let mut killed = 0;
     for delay_ms in (0..600).step_by(12) {
         if remaining().await == 0 {
@@ -612,11 +624,15 @@ async fn a_server_killed_while_it_carries_out_bookings_carries_each_out_once() {
     let accepted = "SELECT COUNT(DISTINCT entry_id) FROM interbank_transfers WHERE status = 'accepted'";
     assert_eq!(app.count(accepted).await, BOOKINGS as i64, "each carried out, each with its own entry");
     assert_eq!(app.balance("999-9000001").await, booked, "the clearing account holds each once");
+    let made = "SELECT COUNT(DISTINCT transfer_id) FROM transfer_bookings WHERE status = 'executed'";
+    assert_eq!(app.count(made).await, BOOKINGS as i64, "each made, each with its own 振込");
+    assert_eq!(app.count("SELECT COUNT(*) FROM transfers").await, BOOKINGS as i64, "and no other");
+    assert_eq!(app.balance(&hanako.ordinary).await, booked_within, "Hanako paid each once");
     let left = app.balance(&payers[0].ordinary).await + app.balance(&payers[1].ordinary).await;
     let fees: i64 = (0..BOOKINGS).map(|_| 220).sum();
-    assert_eq!(left, 2_000_000 - booked - fees, "each debited once");
+    assert_eq!(left, 2_000_000 - booked - booked_within - fees, "each debited once");
     app.assert_ledger_holds().await;
-    println!("bookings: {killed} servers killed, {BOOKINGS} bookings each carried out once");
+    println!("bookings: {killed} servers killed, {} bookings each carried out once", 2 * BOOKINGS);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod backup;
 mod banking_helpers;
+mod bookings;
 mod cli;
 mod connections;
 mod cookie_tossing;

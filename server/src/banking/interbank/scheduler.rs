@@ -1,6 +1,7 @@
 //! 振込予約 carried out at the start of their day: each booked 他行振込 whose day has come is
-//! debited (booked → accepted, then sent with that day's 全銀 file) or, when the balance or
-//! the day's limit does not cover it, refused with a notice — exactly once, however many
+//! debited (booked → accepted, then sent with that day's 全銀 file), and each booked 振込・振替
+//! within the credit union is made (`banking::booking_day`), or, when the balance or the day's
+//! limit does not cover it, refused with a notice — exactly once, however many
 //! server instances run this: one holds the database lease at a time, rows another holds are
 //! skipped (`SKIP LOCKED`), and each change is an UPDATE conditional on `booked`.
 
@@ -9,12 +10,12 @@ use std::time::Duration;
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::interbank::send::{debit, Debit};
 use crate::banking::interbank::{payee_line, receipt_no};
-use crate::banking::jst_day;
 use crate::banking::transfer::TransferError;
+use crate::banking::{booking_day, jst_day};
 use crate::mail::notice::{self, Notice};
 use crate::state::AppState;
-use crate::store::interbank;
 use crate::store::ledger::EntryKind;
+use crate::store::{interbank, transfer_bookings};
 
 /// The lease's name and how long one holds it without renewing.
 const LEASE: &str = "transfer_bookings";
@@ -29,6 +30,14 @@ pub struct Run {
     pub failed: usize,
 }
 
+/// Where bookings wait: 他行振込 (`interbank_transfers`) and 振込・振替 within the credit union
+/// (`transfer_bookings`).
+#[derive(Clone, Copy)]
+enum Book {
+    Interbank,
+    OwnBank,
+}
+
 /// Carries out every booking whose day has come, if this holder has (or takes) the lease: each
 /// in its own transaction, so one that fails holds up no other.
 pub async fn run_due(state: &AppState, holder: &str) -> anyhow::Result<Run> {
@@ -37,31 +46,42 @@ pub async fn run_due(state: &AppState, holder: &str) -> anyhow::Result<Run> {
         return Ok(Run::default());
     }
     let mut run = Run::default();
-    let mut after = 0;
-    loop {
-        let mut tx = crate::db::begin_write(&state.db).await?;
-        let Some(id) = interbank::next_due_booking(&mut tx, jst_day(now), after).await? else {
-            tx.rollback().await?;
-            return Ok(run);
-        };
-        after = id;
-        match carry_out(&mut tx, state, id, now).await {
-            Ok(done) => {
-                tx.commit().await?;
-                match done {
-                    Some(true) => run.executed += 1,
-                    Some(false) => run.refused += 1,
-                    None => {}
+    for book in [Book::Interbank, Book::OwnBank] {
+        let mut after = 0;
+        loop {
+            let mut tx = crate::db::begin_write(&state.db).await?;
+            let next = match book {
+                Book::Interbank => interbank::next_due_booking(&mut tx, jst_day(now), after).await?,
+                Book::OwnBank => transfer_bookings::next_due(&mut tx, jst_day(now), after).await?,
+            };
+            let Some(id) = next else {
+                tx.rollback().await?;
+                break;
+            };
+            after = id;
+            let done = match book {
+                Book::Interbank => carry_out(&mut tx, state, id, now).await,
+                Book::OwnBank => booking_day::carry_out(&mut tx, state, id, now).await,
+            };
+            match done {
+                Ok(done) => {
+                    tx.commit().await?;
+                    match done {
+                        Some(true) => run.executed += 1,
+                        Some(false) => run.refused += 1,
+                        None => {}
+                    }
+                    state.mail_wakeup.notify_one();
                 }
-                state.mail_wakeup.notify_one();
-            }
-            Err(error) => {
-                drop(tx);
-                tracing::warn!(%error, id, "a 振込予約 could not be carried out; the next run retries it");
-                run.failed += 1;
+                Err(error) => {
+                    drop(tx);
+                    tracing::warn!(%error, id, "a 振込予約 could not be carried out; the next run retries it");
+                    run.failed += 1;
+                }
             }
         }
     }
+    Ok(run)
 }
 
 /// One booking, in `tx`: `Some(true)` debited, `Some(false)` refused, `None` another run had it.
@@ -110,7 +130,7 @@ async fn carry_out(
             if !interbank::refuse_booking(&mut **tx, id, reason, now).await? {
                 return Ok(None);
             }
-            let notice = Notice::InterbankBookingRefused {
+            let notice = Notice::BookingRefused {
                 receipt_no: receipt.clone(),
                 payee: payee_line(&row),
                 amount: row.amount,

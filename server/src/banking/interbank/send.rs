@@ -8,9 +8,7 @@ use axum::extract::State;
 use axum::Json;
 use netbank_api::checked::Interbank;
 use netbank_api::input::{InputError, OtpCode};
-use netbank_api::interbank::{
-    Bank, BookableDate, BookableDates, Branch, InterbankQuote, InterbankReceipt, InterbankRequest, BOOKING_DAYS,
-};
+use netbank_api::interbank::{Bank, BookableDates, Branch, InterbankQuote, InterbankReceipt, InterbankRequest};
 use netbank_api::otp::Procedure;
 use netbank_api::{ErrorBody, ErrorReason};
 use sqlx::{Any, Transaction};
@@ -20,7 +18,7 @@ use crate::banking::interbank::{master, payee_line, receipt, receipt_no, House, 
 use crate::banking::ledger::{self, Line, PostingError, Side};
 use crate::banking::transfer::{self, account_of, own_account, refuse_with_proof_spent, SecondFactors, TransferError};
 use crate::banking::{jst_day, limit, risk};
-use crate::calendar::{execution_day, is_business_day, japanese_date_with_weekday};
+use crate::calendar::{bookable, execution_day, japanese_date_with_weekday};
 use crate::enrolment;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientAddr};
@@ -50,11 +48,6 @@ struct Plan {
     execution_day: i64,
     /// A 振込予約: recorded now, debited on `execution_day`.
     booking: bool,
-}
-
-/// Whether `day` may be booked: a business day after the earliest, within 30 days of today.
-pub fn bookable(earliest: i64, today: i64, day: i64) -> bool {
-    day > earliest && day <= today + BOOKING_DAYS && is_business_day(day)
 }
 
 /// The bank, branch, fee, 依頼人名 and day of `asked`, and the rules every 振込 keeps: the
@@ -476,13 +469,5 @@ pub async fn dates(State(state): State<AppState>, current: CurrentCustomer) -> J
     let now = state.clock.now();
     let policy = &state.policy.transfer;
     let earliest = execution_day(now, policy.same_day_cutoff, policy.moretime);
-    let today = jst_day(now);
-    let dates = (earliest + 1..=today + BOOKING_DAYS)
-        .filter(|day| bookable(earliest, today, *day))
-        .map(|day| BookableDate {
-            date: netbank_api::input::Date::from_days(day).to_string(),
-            label: japanese_date_with_weekday(day),
-        })
-        .collect();
-    Json(BookableDates { earliest: japanese_date_with_weekday(earliest), dates })
+    Json(crate::calendar::bookable_dates(earliest, jst_day(now)))
 }
