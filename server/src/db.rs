@@ -37,6 +37,16 @@ impl Engine {
             _ => Self::Sqlite,
         }
     }
+
+    /// What a SELECT that claims rows for this transaction ends with: on PostgreSQL the rows
+    /// are locked and rows another transaction holds are skipped; SQLite's write transaction
+    /// is alone anyway.
+    pub fn skip_locked(connection: &sqlx::AnyConnection) -> &'static str {
+        match Self::of_connection(connection) {
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+            Self::Sqlite => "",
+        }
+    }
 }
 
 /// Where the data lives: the data directory's SQLite file (`path`), or a `postgres://` URL.

@@ -516,27 +516,15 @@ pub async fn execute(
     match write(&mut attempt, &state, me, &plan, key.as_str(), request.save_payee, now).await {
         Ok(transfer_id) => {
             attempt.commit().await?;
-            audit::record(
-                &mut *tx,
-                now,
-                AuditEvent {
-                    customer_id: Some(me),
-                    event: AuditAction::Transfer,
-                    client_addr: client.ip_string(),
-                    result: Outcome::Success,
-                    detail: Some(format!(
-                        "receipt={} kind={} amount={} fee={} to={}",
-                        receipt_no(transfer_id, now),
-                        plan.kind.label(),
-                        plan.amount,
-                        plan.fee,
-                        plan.to.key()
-                    )),
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            state.mail_wakeup.notify_one();
+            let detail = format!(
+                "receipt={} kind={} amount={} fee={} to={}",
+                receipt_no(transfer_id, now),
+                plan.kind.label(),
+                plan.amount,
+                plan.fee,
+                plan.to.key()
+            );
+            commit_success(tx, &state, &client, (me, AuditAction::Transfer), detail, now).await?;
             Ok(Json(receipt(transfer_id, now, &plan)))
         }
         Err(WriteError::Duplicate) => {
@@ -577,6 +565,29 @@ pub(crate) async fn rules_met(
         }
     };
     Ok(risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now))
+}
+
+/// Records what `tx` did as a success in the audit log, in the same transaction, commits it
+/// and wakes the mailer for its notice.
+async fn commit_success(
+    mut tx: Transaction<'static, Any>,
+    state: &AppState,
+    client: &ClientAddr,
+    (customer_id, event): (CustomerId, AuditAction),
+    detail: String,
+    now: i64,
+) -> sqlx::Result<()> {
+    let event = AuditEvent {
+        customer_id: Some(customer_id),
+        event,
+        client_addr: client.ip_string(),
+        result: Outcome::Success,
+        detail: Some(detail),
+    };
+    audit::record(&mut *tx, now, event).await?;
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
 }
 
 /// A refusal after the approval or code was accepted: the money does not move, but the proof
@@ -877,23 +888,15 @@ async fn hold(
     match placed {
         Ok(id) => {
             attempt.commit().await?;
-            let event = AuditEvent {
-                customer_id: Some(customer_id),
-                event: AuditAction::TransferHold,
-                client_addr: client.ip_string(),
-                result: Outcome::Success,
-                detail: Some(format!(
-                    "receipt={} rules={} amount={} fee={} to={}",
-                    hold_receipt_no(id, now),
-                    risk::names(rules),
-                    plan.amount,
-                    plan.fee,
-                    plan.to.key()
-                )),
-            };
-            audit::record(&mut *tx, now, event).await?;
-            tx.commit().await?;
-            state.mail_wakeup.notify_one();
+            let detail = format!(
+                "receipt={} rules={} amount={} fee={} to={}",
+                hold_receipt_no(id, now),
+                risk::names(rules),
+                plan.amount,
+                plan.fee,
+                plan.to.key()
+            );
+            commit_success(tx, state, client, (customer_id, AuditAction::TransferHold), detail, now).await?;
             let held =
                 holds::by_id(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("a hold just written is gone"))?;
             Ok(Json(hold_receipt(&state.db, &held).await?))
@@ -1004,22 +1007,14 @@ async fn book(
     };
     notice::send(&mut attempt, me, &notice, now).await?;
     attempt.commit().await?;
-    let event = AuditEvent {
-        customer_id: Some(me),
-        event: AuditAction::TransferBooking,
-        client_addr: client.ip_string(),
-        result: Outcome::Success,
-        detail: Some(format!(
-            "receipt={receipt_text} booked day={} amount={} fee={} to={}",
-            netbank_api::input::Date::from_days(day),
-            plan.amount,
-            plan.fee,
-            plan.to.key()
-        )),
-    };
-    audit::record(&mut *tx, now, event).await?;
-    tx.commit().await?;
-    state.mail_wakeup.notify_one();
+    let detail = format!(
+        "receipt={receipt_text} booked day={} amount={} fee={} to={}",
+        netbank_api::input::Date::from_days(day),
+        plan.amount,
+        plan.fee,
+        plan.to.key()
+    );
+    commit_success(tx, state, client, (me, AuditAction::TransferBooking), detail, now).await?;
     let booked =
         transfer_bookings::by_id(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("a booking just made is gone"))?;
     Ok(Json(booking::receipt(&state.db, &booked, jst_day(now)).await?))

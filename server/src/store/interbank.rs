@@ -167,10 +167,7 @@ pub async fn cancel_booking(db: impl AnyExecutor<'_>, id: i64, today: i64, now: 
 /// The next booked instruction after `after` whose day has come. On PostgreSQL the row is
 /// locked and rows another instance holds are skipped (`SKIP LOCKED`), in `tx`.
 pub async fn next_due_booking(tx: &mut Transaction<'_, Any>, today: i64, after: i64) -> sqlx::Result<Option<i64>> {
-    let skip = match crate::db::Engine::of_connection(tx) {
-        crate::db::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-        crate::db::Engine::Sqlite => "",
-    };
+    let skip = crate::db::Engine::skip_locked(tx);
     sqlx::query_scalar(&format!(
         "SELECT id FROM interbank_transfers WHERE status = 'booked' AND execution_day <= $1 AND id > $2
          ORDER BY id LIMIT 1{skip}"

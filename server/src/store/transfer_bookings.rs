@@ -119,10 +119,7 @@ pub async fn of_customer(
 /// The next booking after `after` whose day has come. On PostgreSQL the row is locked and rows
 /// another instance holds are skipped (`SKIP LOCKED`), in `tx`.
 pub async fn next_due(tx: &mut Transaction<'_, Any>, today: i64, after: i64) -> sqlx::Result<Option<i64>> {
-    let skip = match crate::db::Engine::of_connection(tx) {
-        crate::db::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-        crate::db::Engine::Sqlite => "",
-    };
+    let skip = crate::db::Engine::skip_locked(tx);
     sqlx::query_scalar(&format!(
         "SELECT id FROM transfer_bookings WHERE status = 'booked' AND execution_day <= $1 AND id > $2
          ORDER BY id LIMIT 1{skip}"
