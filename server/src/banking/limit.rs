@@ -57,6 +57,20 @@ pub async fn per_transfer_limit(
     Ok(per_transfer_in_force(&customers::own_limit(db, customer_id).await?, state.clock.now()))
 }
 
+/// The day's limit and the cap on one 振込 in force now, or at the start of `booking`'s day
+/// (a 振込予約's: a raise due by then counts, as the day's run will see it).
+pub async fn limits_at(
+    state: &AppState,
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    booking: Option<i64>,
+) -> sqlx::Result<(Yen, Option<Yen>)> {
+    let own = customers::own_limit(db, customer_id).await?;
+    let now = state.clock.now();
+    let at = booking.map_or(now, |day| jst_day_start(day).max(now));
+    Ok((in_force(state, &own, at), per_transfer_in_force(&own, at)))
+}
+
 async fn current(state: &AppState, customer_id: CustomerId) -> sqlx::Result<TransferLimit> {
     let now = state.clock.now();
     let own = customers::own_limit(&state.db, customer_id).await?;

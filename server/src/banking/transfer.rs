@@ -331,9 +331,8 @@ pub(crate) fn requester_name(given: Option<&KanaName>, from: &AccountRecord) -> 
     }
 }
 
-/// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to
-/// another name is refused (the FSA/NPA request on 依頼人名 of 2025).
-/// A 振込 within the customer's own cap on one 振込, if they set one.
+/// A 振込 within the customer's own cap on one 振込, if they set one; a 振込予約 also within
+/// the whole limit of its day (above it, it could never be made: refused now, not on the day).
 pub(crate) async fn ensure_per_transfer(
     state: &AppState,
     db: impl sqlx::any::AnyExecutor<'_>,
@@ -341,15 +340,25 @@ pub(crate) async fn ensure_per_transfer(
     plan: &Plan,
 ) -> Result<(), TransferError> {
     if plan.kind == TransferKind::Transfer {
-        if let Some(cap) = limit::per_transfer_limit(state, db, customer_id).await? {
-            if plan.amount + plan.fee > cap {
-                return Err(TransferError::PerTransferLimitExceeded);
-            }
-        }
+        let (day_limit, cap) = limit::limits_at(state, db, customer_id, plan.booking).await?;
+        ensure_within(plan.amount + plan.fee, plan.booking.map(|_| day_limit), cap)?;
     }
     Ok(())
 }
 
+/// `total` within the cap on one 振込 and, for a 振込予約, its day's limit.
+pub(crate) fn ensure_within(total: Yen, day_limit: Option<Yen>, cap: Option<Yen>) -> Result<(), TransferError> {
+    if cap.is_some_and(|cap| total > cap) {
+        return Err(TransferError::PerTransferLimitExceeded);
+    }
+    if day_limit.is_some_and(|limit| total > limit) {
+        return Err(TransferError::DailyLimitExceeded);
+    }
+    Ok(())
+}
+
+/// To an account the bank flags, a 振込 carries the payer's own name: a 依頼人名 changed to
+/// another name is refused (the FSA/NPA request on 依頼人名 of 2025).
 async fn ensure_own_name(db: impl sqlx::any::AnyExecutor<'_>, plan: &Plan) -> Result<(), TransferError> {
     let changed = plan.from.holder_kana.as_deref() != Some(plan.requester.as_str());
     if plan.kind == TransferKind::Transfer && changed && payee_flags::is_flagged(db, plan.to.id).await? {

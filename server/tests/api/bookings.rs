@@ -191,7 +191,25 @@ async fn a_stolen_session_books_nothing_without_the_code_and_a_lowered_cap_holds
     assert_eq!((run.executed, run.refused), (0, 1));
     assert_eq!(app.balance(&thief.ordinary).await, 0);
     app.login_again(&mut taro, "taro01").await;
-    // And a booking above the cap is refused when it is made, not on its day.
+    // And a booking above the cap, or above the whole limit of its day, is refused when it is
+    // made, not on its day — within 当組合 and to another bank alike.
     let over = app.quote(&taro.session, &booking(&taro.ordinary, &thief.ordinary, 20_000, "2027-01-20")).await;
     assert_eq!(error_reason(over).await, ErrorReason::PerTransferLimitExceeded);
+    // A raise of the cap takes effect from 0:00 tomorrow: a booking for a later day may use it.
+    let code = app.fresh_code(&taro);
+    let body = json!({ "limit": "5000000", "otp": code });
+    let lifted = app.post("/api/transfer-limit/per-transfer", &body, Some(&taro.session)).await;
+    assert_eq!(lifted.status(), 200, "{}", lifted.text().await.unwrap());
+    let lifted: Value = lifted.json().await.unwrap();
+    assert_eq!(lifted["per_transfer"], 10_000, "not before tomorrow: {lifted}");
+    let within = app.quote(&taro.session, &booking(&taro.ordinary, &thief.ordinary, 20_000, "2027-01-20")).await;
+    assert_eq!(within.status(), 200, "the raise is in force on the booking's day");
+    let day_limit = lifted["limit"].as_i64().unwrap();
+    let above = booking(&taro.ordinary, &thief.ordinary, day_limit + 1, "2027-01-20");
+    assert_eq!(error_reason(app.quote(&taro.session, &above).await).await, ErrorReason::DailyLimitExceeded);
+    let other_bank = json!({ "from_account": taro.ordinary, "bank_code": "0001", "branch_code": "001",
+        "kind": "ordinary", "account_number": "7654321", "payee_name": "ﾔﾏﾀﾞ ｼﾞﾛｳ",
+        "amount": day_limit.to_string(), "execution_date": "2027-01-20" });
+    let above = app.post("/api/interbank/quote", &other_bank, Some(&taro.session)).await;
+    assert_eq!(error_reason(above).await, ErrorReason::DailyLimitExceeded, "the fee counts too");
 }

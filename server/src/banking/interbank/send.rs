@@ -71,11 +71,6 @@ async fn plan(
             return Err(TransferError::NightLimitExceeded(night).into());
         }
     }
-    if let Some(cap) = limit::per_transfer_limit(state, &mut *db, me).await? {
-        if amount + fee > cap {
-            return Err(TransferError::PerTransferLimitExceeded.into());
-        }
-    }
     let requester = transfer::requester_name(asked.requester.as_ref(), &from)?;
     let policy = &state.policy.transfer;
     let earliest = execution_day(now, policy.same_day_cutoff, policy.moretime);
@@ -88,6 +83,8 @@ async fn plan(
         }
         None => (earliest, false),
     };
+    let (day_limit, cap) = limit::limits_at(state, &mut *db, me, booking.then_some(execution_day)).await?;
+    transfer::ensure_within(amount + fee, booking.then_some(day_limit), cap)?;
     Ok(Plan { from, bank, branch, amount, fee, requester, execution_day, booking })
 }
 
