@@ -216,11 +216,14 @@ pub enum InterbankStatus {
     Returned,
     /// 予約不成立: on its day the balance or the day's limit did not cover it; nothing moved.
     Refused,
+    /// 確認中: the bank's fraud rules caught it; it waits for the branch before it is sent (the
+    /// money is in the clearing account; the customer may still cancel it).
+    Held,
 }
 
 impl InterbankStatus {
-    pub const ALL: [Self; 6] =
-        [Self::Booked, Self::Accepted, Self::Sent, Self::Cancelled, Self::Returned, Self::Refused];
+    pub const ALL: [Self; 7] =
+        [Self::Booked, Self::Accepted, Self::Sent, Self::Cancelled, Self::Returned, Self::Refused, Self::Held];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -230,6 +233,7 @@ impl InterbankStatus {
             Self::Cancelled => "取消済",
             Self::Returned => "振込不能（返金済）",
             Self::Refused => "予約不成立",
+            Self::Held => "確認中",
         }
     }
 
@@ -241,6 +245,7 @@ impl InterbankStatus {
             Self::Cancelled => "cancelled",
             Self::Returned => "returned",
             Self::Refused => "refused",
+            Self::Held => "held",
         }
     }
 

@@ -12,7 +12,7 @@ use netbank_api::identity::AccountKind;
 use netbank_api::input::{AccountNumber, Amount, KanaName, ZenginName};
 use netbank_api::interbank::{
     Bank, BankQuery, Branch, InterbankApprovalRequest, InterbankDraft, InterbankQuote, InterbankReceipt,
-    InterbankRequest, INITIAL_ROWS,
+    InterbankRequest, InterbankStatus, INITIAL_ROWS,
 };
 use netbank_api::ErrorReason;
 
@@ -429,6 +429,11 @@ fn InterbankDone(receipt: InterbankReceipt) -> impl IntoView {
     view! {
         <Screen title="振込受付完了" id="BTF055">
             <p class="done-message" role="status">{if receipt.booked { "振込予約を受け付けました。" } else { "振込を受け付けました。" }}</p>
+            {(receipt.status == InterbankStatus::Held).then(|| view! {
+                <div class="notice transfer-held" role="status">
+                    "不正利用防止のため、この振込は当組合で内容を確認しています（確認中）。確認が済むまで振込先の金融機関へは送信せず、確認後に送信してメールでお知らせします。当組合からお電話でご依頼内容を確認することがあります。"
+                </div>
+            })}
             <dl class="facts">
                 <dt>"受付番号"</dt><dd class="receipt-no">{receipt.receipt_no.clone()}</dd>
                 <dt>"受付日時"</dt><dd>{receipt.accepted_at.clone()}</dd>

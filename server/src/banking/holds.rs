@@ -64,7 +64,7 @@ pub fn id_of(receipt: &str) -> Result<i64, HoldError> {
     crate::banking::transfer::hold_id_of(receipt).ok_or_else(|| HoldError::NotFound(receipt.to_owned()))
 }
 
-fn reason_of<'a>(decider: &Decider<'a>) -> Result<&'a str, HoldError> {
+pub(crate) fn reason_of<'a>(decider: &Decider<'a>) -> Result<&'a str, HoldError> {
     audit::reason(decider.reason).ok_or(HoldError::NoReason)
 }
 

@@ -79,6 +79,19 @@ pub enum Notice {
         amount: Yen,
         reason: String,
     },
+    /// The bank's fraud rules caught a 他行振込: it waits for the branch before it is sent.
+    InterbankHeld {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+    },
+    /// The branch did not send a 他行振込 the rules caught: amount and fee went back.
+    InterbankRejected {
+        receipt_no: String,
+        payee: String,
+        amount: Yen,
+        fee: Yen,
+    },
     /// The customer cancelled a 他行振込 before it was sent: amount and fee went back.
     InterbankCancelled {
         receipt_no: String,
@@ -270,6 +283,23 @@ impl Notice {
                     yen(amount.0)
                 ),
                 "あらためてお手続きください。ご不明な点はお取引店へお問い合わせください。".to_owned(),
+            ),
+            Self::InterbankHeld { receipt_no, payee, amount } => (
+                "振込受付（確認中）のお知らせ",
+                format!(
+                    "ご依頼の他の金融機関あての振込は、不正利用防止のため当組合で内容を確認しています。確認が済むまで振込先の金融機関へは送信せず、確認後に送信してお知らせします。送信までは他行振込照会から取り消せます。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}",
+                    yen(amount.0)
+                ),
+                format!("当組合からお電話でご依頼内容を確認することがあります。{not_you}"),
+            ),
+            Self::InterbankRejected { receipt_no, payee, amount, fee } => (
+                "振込取消のお知らせ",
+                format!(
+                    "確認中だった他の金融機関あての振込は、確認の結果、送信しませんでした。金額と手数料をお支払口座へお戻ししました。\n受付番号：{receipt_no}\n振込先：{payee}\n金額：{}\n手数料：{}",
+                    yen(amount.0),
+                    yen(fee.0)
+                ),
+                format!("詳しくはお取引店までお問い合わせください。{not_you}"),
             ),
             Self::InterbankCancelled { receipt_no, amount, fee } => (
                 "振込取消のお知らせ",
@@ -480,6 +510,17 @@ mod tests {
                 execution_date: "2027年1月15日（金）".into(),
             },
             Notice::InterbankCancelled { receipt_no: "20270115-Z000001".into(), amount: Yen(10_000), fee: Yen(220) },
+            Notice::InterbankRejected {
+                receipt_no: "20270115-Z000002".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(400_000),
+                fee: Yen(330),
+            },
+            Notice::InterbankHeld {
+                receipt_no: "20270115-Z000002".into(),
+                payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),
+                amount: Yen(400_000),
+            },
             Notice::InterbankBooked {
                 receipt_no: "20270115-Z000001".into(),
                 payee: "みずほ 東京営業部 普通 ***4567 ﾔﾏﾀﾞ ﾀﾛｳ".into(),

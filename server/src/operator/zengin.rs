@@ -411,6 +411,8 @@ mod tests {
             return_reason: None,
             created_at: 1_796_340_000,
             booked: 0,
+            review_rules: None,
+            review_status: None,
         }
     }
 

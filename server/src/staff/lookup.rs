@@ -176,6 +176,24 @@ pub async fn held_transfers(
             rules: held.rules,
         });
     }
+    // 他行振込 the rules caught: debited, waiting out of every 全銀 file.
+    for held in crate::store::interbank::in_review(db).await.map_err(StaffError::from)? {
+        let from = accounts::by_id(db, held.from_account_id).await.map_err(StaffError::from)?;
+        let name = customers::summary(db, held.customer_id).await.map_err(StaffError::from)?.name;
+        let kind = netbank_api::identity::AccountKind::from_db(&held.account_kind).map_or("", |k| k.label());
+        queue.push(HeldTransfer {
+            receipt: crate::banking::interbank::receipt_no(held.id, held.created_at),
+            customer_id: held.customer_id.0,
+            customer_name: name,
+            at: jst_datetime(held.created_at),
+            from: account_text(&from),
+            to: format!("{} {} {kind} {} {}", held.bank_name, held.branch_name, held.account_number, held.payee_name),
+            payee_name: held.payee_name,
+            amount: held.amount.0,
+            fee: held.fee.0,
+            rules: held.review_rules.unwrap_or_default(),
+        });
+    }
     Ok(Json(queue))
 }
 

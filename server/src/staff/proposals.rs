@@ -17,6 +17,7 @@ use netbank_api::staff::{
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, Outcome};
 use crate::banking::holds::{self as hold_decisions, Decider, HoldError};
+use crate::banking::interbank::review;
 use crate::calendar::jst_datetime;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -102,15 +103,13 @@ pub async fn propose(
         ProposalAction::Deposit { account_id, .. } => {
             own_account(db, customer, *account_id).await?;
         }
-        ProposalAction::ReleaseHold { receipt, .. } | ProposalAction::RejectHold { receipt, .. } => {
-            let held = hold_of(db, receipt).await?;
-            if held.customer_id != customer {
-                return Err(StaffError::Invalid {
-                    field: "receipt",
-                    message: "このお客様の確認中の振込ではありません。",
-                }
-                .into());
+        ProposalAction::ReleaseHold { receipt, .. } | ProposalAction::RejectHold { receipt, .. }
+            if held_customer(db, receipt).await? != customer =>
+        {
+            return Err(StaffError::Invalid {
+                field: "receipt", message: "このお客様の確認中の振込ではありません。"
             }
+            .into());
         }
         _ => {}
     }
@@ -143,9 +142,15 @@ pub async fn propose(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-async fn hold_of(db: &sqlx::AnyPool, receipt: &str) -> Result<holds::HoldRow, StaffError> {
+/// Whose held 振込 `receipt` names: an own-bank hold's or a 他行振込's.
+async fn held_customer(db: &sqlx::AnyPool, receipt: &str) -> Result<CustomerId, StaffError> {
+    if review::names_interbank(receipt) {
+        let id = crate::banking::interbank::id_of(receipt).ok_or(StaffError::NotFound)?;
+        let row = crate::store::interbank::by_id(db, id).await?.ok_or(StaffError::NotFound)?;
+        return Ok(row.customer_id);
+    }
     let id = hold_decisions::id_of(receipt).map_err(|_| StaffError::NotFound)?;
-    holds::by_id(db, id).await?.ok_or(StaffError::NotFound)
+    Ok(holds::by_id(db, id).await?.ok_or(StaffError::NotFound)?.customer_id)
 }
 
 async fn record(
@@ -303,12 +308,20 @@ async fn apply(
         }
         ProposalAction::ReleaseHold { receipt, reason } => {
             let decider = Decider { actor, reason };
-            hold_decisions::release_in(tx, receipt, Some(customer), decider, now).await.map_err(hold_refusal)?;
+            match review::names_interbank(receipt) {
+                true => review::release_in(tx, receipt, Some(customer), decider, now).await,
+                false => hold_decisions::release_in(tx, receipt, Some(customer), decider, now).await.map(|_| ()),
+            }
+            .map_err(hold_refusal)?;
             done("確認中の振込を実行しました。")
         }
         ProposalAction::RejectHold { receipt, reason } => {
             let decider = Decider { actor, reason };
-            hold_decisions::reject_in(tx, receipt, Some(customer), decider, now).await.map_err(hold_refusal)?;
+            match review::names_interbank(receipt) {
+                true => review::reject_in(tx, receipt, Some(customer), decider, now).await,
+                false => hold_decisions::reject_in(tx, receipt, Some(customer), decider, now).await,
+            }
+            .map_err(hold_refusal)?;
             done("確認中の振込を取り消しました。")
         }
         ProposalAction::Freeze { reason } => {

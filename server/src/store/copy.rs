@@ -246,6 +246,10 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
             ("closed_at", Int),
             ("booked", Int),
+            ("review_rules", Text),
+            ("review_status", Text),
+            ("reviewed_at", Int),
+            ("review_reason", Text),
         ],
     },
     Table {

@@ -25,6 +25,8 @@ pub struct NewInterbank<'a> {
     pub fee: Yen,
     pub requester_name: &'a str,
     pub execution_day: i64,
+    /// The fraud rules that caught it (`risk::names`): it waits for the branch's review.
+    pub review_rules: Option<&'a str>,
 }
 
 /// Records the instruction, accepted (debited in the same transaction) or, without an entry,
@@ -34,8 +36,8 @@ pub async fn insert(db: impl AnyExecutor<'_>, new: NewInterbank<'_>, now: i64) -
     sqlx::query_scalar(
         "INSERT INTO interbank_transfers (customer_id, idempotency_key, entry_id, from_account_id, bank_code, bank_name,
              bank_kana, branch_code, branch_name, branch_kana, account_kind, account_number, payee_name, amount, fee,
-             requester_name, execution_day, status, created_at, booked)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+             requester_name, execution_day, status, created_at, booked, review_rules, review_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          RETURNING id",
     )
     .bind(new.customer_id)
@@ -58,6 +60,8 @@ pub async fn insert(db: impl AnyExecutor<'_>, new: NewInterbank<'_>, now: i64) -
     .bind(if booked { "booked" } else { "accepted" })
     .bind(now)
     .bind(i64::from(booked))
+    .bind(new.review_rules)
+    .bind(new.review_rules.map(|_| "held"))
     .fetch_one(db)
     .await
 }
@@ -87,12 +91,22 @@ pub struct InterbankRow {
     pub return_reason: Option<String>,
     pub created_at: i64,
     pub booked: i64,
+    pub review_rules: Option<String>,
+    /// `held` while it waits for the branch, then `released` or `rejected`.
+    pub review_status: Option<String>,
+}
+
+impl InterbankRow {
+    /// Waiting for the branch's review (and not cancelled, sent or returned meanwhile).
+    pub fn in_review(&self) -> bool {
+        self.review_status.as_deref() == Some("held") && matches!(self.status.as_str(), "accepted" | "booked")
+    }
 }
 
 const SELECT: &str = "SELECT t.id, t.customer_id, t.from_account_id, a.branch_code AS from_branch_code,
         a.number AS from_number, t.bank_code, t.bank_name, t.bank_kana, t.branch_code, t.branch_name, t.branch_kana,
         t.account_kind, t.account_number, t.payee_name, t.amount, t.fee, t.requester_name, t.execution_day, t.status,
-        t.export_id, t.return_reason, t.created_at, t.booked
+        t.export_id, t.return_reason, t.created_at, t.booked, t.review_rules, t.review_status
     FROM interbank_transfers t JOIN accounts a ON a.id = t.from_account_id";
 
 pub async fn find_by_key(
@@ -204,6 +218,37 @@ pub async fn refuse_booking(db: impl AnyExecutor<'_>, id: i64, reason: &str, now
     Ok(done.rows_affected() == 1)
 }
 
+/// Every instruction waiting for the branch's review, oldest first (the branch's queue).
+pub async fn in_review(db: impl AnyExecutor<'_>) -> sqlx::Result<Vec<InterbankRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE t.review_status = 'held' AND t.status IN ('accepted', 'booked') ORDER BY t.id"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// held → `decision` (`released` or `rejected`) with why: false when it was decided already
+/// or is no longer waiting (cancelled, refused).
+pub async fn decide_review(
+    db: impl AnyExecutor<'_>,
+    id: i64,
+    decision: &str,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE interbank_transfers SET review_status = $2, review_reason = $3, reviewed_at = $4
+         WHERE id = $1 AND review_status = 'held' AND status IN ('accepted', 'booked')",
+    )
+    .bind(id)
+    .bind(decision)
+    .bind(reason)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 // --- scheduler_leases ---
 
 /// Takes or renews the lease `name` for `holder` until `until`: true when this holder has it.
@@ -281,14 +326,17 @@ pub async fn export_written(db: impl AnyExecutor<'_>, export_id: i64) -> sqlx::R
     Ok(written.is_some())
 }
 
-/// Claims every accepted instruction due by `business_day` into a new batch (accepted →
-/// sent), in `tx`: the batch's id, or `None` when there was none to claim. A frozen (凍結)
-/// customer's instructions wait in the clearing account: nothing leaves a frozen account.
+/// Which accepted instructions a day's file may take: due by `$N`, not waiting for the
+/// branch's review, and not a frozen (凍結) customer's — those wait in the clearing account.
+const SENDABLE: &str = "status = 'accepted' AND (review_status IS NULL OR review_status = 'released')
+    AND customer_id NOT IN (SELECT id FROM customers WHERE frozen_at IS NOT NULL) AND execution_day <=";
+
+/// Claims every sendable instruction due by `business_day` into a new batch (accepted →
+/// sent), in `tx`: the batch's id, or `None` when there was none to claim.
 pub async fn claim_export(tx: &mut Transaction<'_, Any>, business_day: i64, now: i64) -> sqlx::Result<Option<i64>> {
-    let (count, total): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM interbank_transfers
-         WHERE status = 'accepted' AND execution_day <= $1 AND customer_id NOT IN (SELECT id FROM customers WHERE frozen_at IS NOT NULL)",
-    )
+    let (count, total): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM interbank_transfers WHERE {SENDABLE} $1"
+    ))
     .bind(business_day)
     .fetch_one(&mut **tx)
     .await?;
@@ -304,15 +352,13 @@ pub async fn claim_export(tx: &mut Transaction<'_, Any>, business_day: i64, now:
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    let claimed = sqlx::query(
-        "UPDATE interbank_transfers SET status = 'sent', export_id = $1 WHERE status = 'accepted' AND execution_day <= $2
-             AND customer_id NOT IN (SELECT id FROM customers WHERE frozen_at IS NOT NULL)",
-    )
-    .bind(id)
-    .bind(business_day)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let claimed =
+        sqlx::query(&format!("UPDATE interbank_transfers SET status = 'sent', export_id = $1 WHERE {SENDABLE} $2"))
+            .bind(id)
+            .bind(business_day)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
     if i64::try_from(claimed).unwrap_or(-1) != count {
         return Err(sqlx::Error::Protocol(format!("claimed {claimed} of {count} instructions")));
     }

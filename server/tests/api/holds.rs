@@ -326,3 +326,61 @@ async fn a_thief_s_booking_to_a_new_payee_is_held_on_its_day_not_paid() {
     assert_eq!((&listed[0]["receipt_no"], listed[0]["status"].as_str()), (&booked["receipt_no"], Some("held")));
     app.assert_ledger_holds().await;
 }
+
+/// Taro's 他行振込 of `amount` to みずほ, confirmed with his next code: the receipt.
+async fn send_other_bank(app: &TestApp, taro: &Holder, amount: i64, payee: &str) -> Value {
+    let body = json!({ "from_account": taro.ordinary, "bank_code": "0001", "branch_code": "001",
+        "kind": "ordinary", "account_number": "7654321", "payee_name": payee, "amount": amount.to_string() });
+    let quote: Value = app.post("/api/interbank/quote", &body, Some(&taro.session)).await.json().await.unwrap();
+    let mut send = body.clone();
+    send["idempotency_key"] = quote["idempotency_key"].clone();
+    send["otp"] = json!(app.fresh_code(taro));
+    let sent = app.post("/api/interbank/transfers", &send, Some(&taro.session)).await;
+    assert_eq!(sent.status(), 200);
+    sent.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_thief_s_transfer_to_another_bank_waits_out_of_every_file_until_the_branch_decides() {
+    use netbank_server::operator::{holds as review, zengin};
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, _) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    let actor = netbank_server::audit::Actor::operator_cli();
+    let first = send_other_bank(&app, &taro, 400_000, "ﾔﾏﾀﾞ ｼﾞﾛｳ").await;
+    let second = send_other_bank(&app, &taro, 90_000, "ﾔﾏﾀﾞ ｻﾌﾞﾛｳ").await;
+    for receipt in [&first, &second] {
+        assert_eq!((receipt["status"].as_str(), receipt["cancellable"].as_bool()), (Some("held"), Some(true)));
+    }
+    // Debited into the clearing account as any other, but no 全銀 file takes them.
+    assert_eq!(app.balance(&taro.ordinary).await, 1_000_000 - 490_000 - 2 * 330);
+    let files = tempfile::tempdir().unwrap();
+    let day = netbank_server::banking::jst_day(app.clock().now()) + 7;
+    let export = zengin::export(&app.state.db, app.clock(), day, files.path(), &actor).await.unwrap();
+    assert!(export.files.is_empty(), "{export:?}");
+    assert_eq!(netbank_server::store::interbank::in_review(&app.state.db).await.unwrap().len(), 2);
+    let told = app.mailbox().await.into_iter().filter(|m| m["subject"].as_str().unwrap().contains("確認中")).count();
+    assert_eq!(told, 2);
+    // The branch releases the first (once: twenty at once decide it once) and rejects the second.
+    let first_no = first["receipt_no"].as_str().unwrap();
+    let releases = join_all(
+        (0..20).map(|_| review::release(&app.state.db, app.clock(), first_no, "本人に電話で確認済", &actor)).collect(),
+    )
+    .await;
+    assert_eq!(releases.iter().filter(|r| r.is_ok()).count(), 1, "{releases:?}");
+    let second_no = second["receipt_no"].as_str().unwrap();
+    review::reject(&app.state.db, app.clock(), second_no, "本人に確認：心当たりなし", &actor).await.unwrap();
+    assert!(
+        review::release(&app.state.db, app.clock(), second_no, "やはり実行", &actor).await.is_err(),
+        "decided once"
+    );
+    // The released one goes out in the next file; the rejected one's money came back.
+    assert_eq!(app.balance(&taro.ordinary).await, 1_000_000 - 400_000 - 330);
+    let export = zengin::export(&app.state.db, app.clock(), day, files.path(), &actor).await.unwrap();
+    assert_eq!(export.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(), [(1, 400_000)]);
+    let listed: Value = app.get_with_session("/api/interbank/transfers", &taro.session).await.json().await.unwrap();
+    let statuses: Vec<&str> =
+        listed["transfers"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["cancelled", "sent"]);
+    app.assert_ledger_holds().await;
+}

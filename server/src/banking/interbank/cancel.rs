@@ -61,41 +61,10 @@ pub async fn cancel(
     if row.status == "booked" {
         return cancel_booking(tx, &state, &client, me, &row, now).await;
     }
-    let entry = crate::store::ledger::insert_entry(&mut *tx, EntryKind::Transfer, Some(me), now).await?;
-    if !interbank::cancel(&mut *tx, row.id, entry, now).await? {
+    if !give_back(&mut tx, &row, "他行振込取消", now).await? {
         return Err(InterbankError::NotCancellable.into());
     }
-    let clearing = House::Clearing.id(&mut *tx).await?;
     let receipt_text = receipt_no(row.id, row.created_at);
-    let mut lines = vec![
-        Line {
-            side: Side::Account(clearing),
-            amount: -row.amount,
-            description: format!("他行振込取消 {receipt_text}"),
-        },
-        Line { side: Side::Account(row.from_account_id), amount: row.amount, description: "振込取消".to_owned() },
-    ];
-    if row.fee > Yen::ZERO {
-        lines.push(Line {
-            side: Side::House(HouseAccount::FeeIncome),
-            amount: -row.fee,
-            description: "振込手数料返却".to_owned(),
-        });
-        lines.push(Line {
-            side: Side::Account(row.from_account_id),
-            amount: row.fee,
-            description: "振込手数料返却".to_owned(),
-        });
-    }
-    match ledger::post_lines(&mut tx, entry, lines).await {
-        Ok(()) => {}
-        Err(PostingError::Overdraft(_)) => return Err(anyhow::anyhow!("the clearing account lacks a 他行振込").into()),
-        Err(PostingError::Store(error)) => return Err(error.into()),
-    }
-    // The day's 振込 it reserved is free again, on the day it was reserved: the day it was
-    // debited (a 振込予約's is its own day, not the day it was booked).
-    let debited = interbank::debited_at(&mut *tx, row.id).await?.unwrap_or(row.created_at);
-    day_totals::unreserve(&mut *tx, DayTotals::Transfers, me, jst_day(debited), row.amount + row.fee).await?;
     let notice = Notice::InterbankCancelled { receipt_no: receipt_text.clone(), amount: row.amount, fee: row.fee };
     notice::send(&mut tx, me, &notice, now).await?;
     let event = AuditEvent {
@@ -110,6 +79,51 @@ pub async fn cancel(
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     Ok(Json(receipt(&done)))
+}
+
+/// Gives an accepted (debited, unsent) instruction's amount and fee back from the clearing
+/// account and fee income, and the day's 振込 back to the day it was reserved on, in `tx`,
+/// closing it as cancelled (`what` names the entry on the clearing side): false when it was
+/// not accepted any more (sent, or closed by a parallel request).
+pub(crate) async fn give_back(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    row: &interbank::InterbankRow,
+    what: &str,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let me = row.customer_id;
+    let entry = crate::store::ledger::insert_entry(&mut **tx, EntryKind::Transfer, Some(me), now).await?;
+    if !interbank::cancel(&mut **tx, row.id, entry, now).await? {
+        return Ok(false);
+    }
+    let clearing = House::Clearing.id(&mut **tx).await?;
+    let receipt_text = receipt_no(row.id, row.created_at);
+    let mut lines = vec![
+        Line { side: Side::Account(clearing), amount: -row.amount, description: format!("{what} {receipt_text}") },
+        Line { side: Side::Account(row.from_account_id), amount: row.amount, description: "振込取消".to_owned() },
+    ];
+    if row.fee > Yen::ZERO {
+        lines.push(Line {
+            side: Side::House(HouseAccount::FeeIncome),
+            amount: -row.fee,
+            description: "振込手数料返却".to_owned(),
+        });
+        lines.push(Line {
+            side: Side::Account(row.from_account_id),
+            amount: row.fee,
+            description: "振込手数料返却".to_owned(),
+        });
+    }
+    match ledger::post_lines(tx, entry, lines).await {
+        Ok(()) => {}
+        Err(PostingError::Overdraft(_)) => return Err(anyhow::anyhow!("the clearing account lacks a 他行振込").into()),
+        Err(PostingError::Store(error)) => return Err(error.into()),
+    }
+    // The day's 振込 it reserved is free again, on the day it was reserved: the day it was
+    // debited (a 振込予約's is its own day, not the day it was booked).
+    let debited = interbank::debited_at(&mut **tx, row.id).await?.unwrap_or(row.created_at);
+    day_totals::unreserve(&mut **tx, DayTotals::Transfers, me, jst_day(debited), row.amount + row.fee).await?;
+    Ok(true)
 }
 
 /// 取消 of a 振込予約 until the day before its day: nothing had moved, so nothing moves back.

@@ -6,6 +6,7 @@
 
 pub mod cancel;
 pub mod master;
+pub mod review;
 pub mod scheduler;
 pub mod send;
 
@@ -78,7 +79,10 @@ pub fn id_of(receipt_no: &str) -> Option<i64> {
 
 /// The instruction as 完了 and 振込照会 show it.
 pub fn receipt(row: &InterbankRow) -> InterbankReceipt {
-    let status = InterbankStatus::from_db(&row.status).unwrap_or(InterbankStatus::Sent);
+    let status = match row.in_review() {
+        true => InterbankStatus::Held,
+        false => InterbankStatus::from_db(&row.status).unwrap_or(InterbankStatus::Sent),
+    };
     InterbankReceipt {
         receipt_no: receipt_no(row.id, row.created_at),
         accepted_at: jst_datetime(row.created_at),
@@ -94,7 +98,7 @@ pub fn receipt(row: &InterbankRow) -> InterbankReceipt {
         requester_name: row.requester_name.clone(),
         status,
         return_reason: row.return_reason.clone(),
-        cancellable: matches!(status, InterbankStatus::Accepted | InterbankStatus::Booked),
+        cancellable: matches!(status, InterbankStatus::Accepted | InterbankStatus::Booked | InterbankStatus::Held),
         booked: row.booked != 0,
     }
 }

@@ -10,7 +10,7 @@ use netbank_api::checked::Interbank;
 use netbank_api::input::{InputError, OtpCode};
 use netbank_api::interbank::{Bank, BookableDates, Branch, InterbankQuote, InterbankReceipt, InterbankRequest};
 use netbank_api::otp::Procedure;
-use netbank_api::{ErrorBody, ErrorReason};
+use netbank_api::ErrorBody;
 use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
@@ -105,16 +105,16 @@ async fn ensure_paid_before_or_not_waiting(
     Ok(())
 }
 
-/// The bank's hold rules, applied to a 他行振込: money sent to another bank cannot be held
-/// here, so a 振込 the rules catch is refused and the customer sent to the branch.
-async fn ensure_no_rule_met(
+/// The bank's hold rules, applied to a 他行振込: the names of those it meets (a 振込 they
+/// catch waits for the branch's review before any 全銀 file takes it), or `None`.
+async fn rules_met(
     state: &AppState,
     db: &mut sqlx::AnyConnection,
     me: CustomerId,
     plan: &Plan,
     asked: &Interbank,
-) -> Result<(), ApiError> {
-    let Some(rule) = state.policy.transfer.hold else { return Ok(()) };
+) -> sqlx::Result<Option<String>> {
+    let Some(rule) = state.policy.transfer.hold else { return Ok(None) };
     let now = state.clock.now();
     let since = now - i64::from(rule.window_days) * 86_400;
     let known = interbank::paid_before(&mut *db, me, payee_of(asked), since).await?;
@@ -127,18 +127,13 @@ async fn ensure_no_rule_met(
     };
     let marks = customers::risk_marks(&mut *db, me).await?;
     let rules = risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now);
-    match rules.is_empty() {
-        true => Ok(()),
-        false => Err(ErrorBody::new(ErrorReason::InterbankNeedsReview)
-            .with_message(ErrorReason::InterbankNeedsReview.default_message())
-            .into()),
-    }
+    Ok((!rules.is_empty()).then(|| risk::names(&rules)))
 }
 
 #[utoipa::path(post, path = "/interbank/quote", tag = "interbank", request_body = netbank_api::interbank::InterbankDraft,
     responses((status = 200, description = "the 確認 screen: nothing moves", body = InterbankQuote),
         (status = 401, description = "unauthenticated or session_expired", body = ErrorBody),
-        (status = 403, description = "otp_required, otp_suspended, new_authenticator_waiting or interbank_needs_review", body = ErrorBody),
+        (status = 403, description = "otp_required, otp_suspended or new_authenticator_waiting", body = ErrorBody),
         (status = 422, description = "invalid_input, bank_not_found, branch_not_found, insufficient_funds, daily_limit_exceeded, per_transfer_limit_exceeded or night_limit_exceeded", body = ErrorBody)))]
 /// `POST /api/interbank/quote`: BTF011's 次へ for 他の金融機関.
 #[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
@@ -164,9 +159,6 @@ pub async fn quote(
     if !plan.booking && plan.from.balance - plan.from.held < plan.amount + plan.fee {
         return Err(InterbankError::from(TransferError::InsufficientFunds).into());
     }
-    let mut db = state.db.acquire().await?;
-    ensure_no_rule_met(&state, &mut db, me, &plan, &asked).await?;
-    drop(db);
     let today = jst_day(state.clock.now());
     Ok(Json(InterbankQuote {
         from: account_of(&plan.from),
@@ -196,7 +188,7 @@ pub async fn quote(
 #[utoipa::path(post, path = "/interbank/transfers", tag = "interbank", request_body = InterbankRequest,
     responses((status = 200, description = "完了: the receipt (the same for every retry of one confirmation)", body = InterbankReceipt),
         (status = 401, description = "unauthenticated, session_expired or invalid_otp", body = ErrorBody),
-        (status = 403, description = "otp_required, otp_suspended, new_authenticator_waiting or interbank_needs_review", body = ErrorBody),
+        (status = 403, description = "otp_required, otp_suspended or new_authenticator_waiting", body = ErrorBody),
         (status = 409, description = "otp_already_used or idempotency_conflict", body = ErrorBody),
         (status = 422, description = "invalid_input, bank_not_found, branch_not_found, insufficient_funds or daily_limit_exceeded", body = ErrorBody)))]
 /// `POST /api/interbank/transfers`: the 確認 screen's 実行.
@@ -291,20 +283,22 @@ async fn send(
         Ok(plan) => plan,
         Err(error) => return Err(refuse(tx, error.into()).await),
     };
-    if let Err(error) = ensure_no_rule_met(state, &mut tx, me, &plan, asked).await {
-        return Err(refuse(tx, error).await);
-    }
+    let review = rules_met(state, &mut tx, me, &plan, asked).await?;
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
-    match write(&mut attempt, state, me, &plan, asked, key, now).await {
+    match write(&mut attempt, state, me, &plan, asked, key, review.as_deref(), now).await {
         Ok(row) => {
             attempt.commit().await?;
+            let (event, rules) = match &review {
+                Some(rules) => (AuditAction::TransferHold, format!(" rules={rules}")),
+                None => (AuditAction::InterbankTransfer, String::new()),
+            };
             let event = AuditEvent {
                 customer_id: Some(me),
-                event: AuditAction::InterbankTransfer,
+                event,
                 client_addr: client.ip_string(),
                 result: Outcome::Success,
                 detail: Some(format!(
-                    "receipt={} amount={} fee={} to={}-{}-{} day={}",
+                    "receipt={} amount={} fee={} to={}-{}-{} day={}{rules}",
                     receipt_no(row.id, now),
                     plan.amount,
                     plan.fee,
@@ -353,6 +347,8 @@ impl From<Refusal> for ApiError {
 
 /// Records the instruction under its key, reserves the day's 振込 and moves the amount into
 /// the clearing account and the fee into fee income, in `tx`; a 振込予約 is only recorded.
+/// One the fraud rules caught (`review`) is recorded the same way and waits for the branch.
+#[allow(clippy::too_many_arguments)]
 async fn write(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,
@@ -360,6 +356,7 @@ async fn write(
     plan: &Plan,
     asked: &Interbank,
     key: &str,
+    review: Option<&str>,
     now: i64,
 ) -> Result<InterbankRow, WriteError> {
     let entry = match plan.booking {
@@ -380,6 +377,7 @@ async fn write(
         fee: plan.fee,
         requester_name: &plan.requester,
         execution_day: plan.execution_day,
+        review_rules: review,
     };
     let id = interbank::insert(&mut **tx, new, now).await?;
     let row = interbank::by_id(&mut **tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
@@ -396,6 +394,12 @@ async fn write(
         None => {
             Notice::InterbankBooked { receipt_no: receipt, payee, amount: plan.amount, fee: plan.fee, execution_date }
         }
+    };
+    let notice = match review {
+        Some(_) => {
+            Notice::InterbankHeld { receipt_no: receipt_no(id, now), payee: payee_line(&row), amount: plan.amount }
+        }
+        None => notice,
     };
     notice::send(tx, me, &notice, now).await?;
     Ok(row)
