@@ -17,9 +17,11 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary --data-dir DATA serve --addr 127.0.0.1:<free port> ARGS…` and waits (ten
-    /// seconds at most) until `/api/health` answers 200. With a `log` filter (`RUST_LOG`) the
-    /// server's log goes to stderr; without, nowhere.
+    /// Starts `binary --data-dir DATA serve --addr 127.0.0.1:<free port> ARGS…` and waits (thirty
+    /// seconds at most) until the child itself says it listens there, then until `/api/health`
+    /// answers 200. The port was free a moment before; until the child says so it may be
+    /// another test's server's, so no answer counts before that line. With a `log` filter
+    /// (`RUST_LOG`) the server's log goes to stderr; without, nowhere.
     pub async fn start(binary: &Path, data: &Path, args: &[&str], log: Option<&str>) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(binary);
@@ -28,13 +30,23 @@ impl ServerProcess {
             .arg(data)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--staff-addr", "127.0.0.1:0"])
             .args(args)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null());
         if let Some(filter) = log {
             command.env("RUST_LOG", filter).stderr(Stdio::inherit());
         }
-        let child = command.spawn().map_err(|e| anyhow::anyhow!("starting {}: {e}", binary.display()))?;
+        let mut child = command.spawn().map_err(|e| anyhow::anyhow!("starting {}: {e}", binary.display()))?;
+        let listening = said(&mut child, format!("listening on 127.0.0.1:{port}"));
         let mut server = Self { child, base: format!("http://127.0.0.1:{port}") };
+        for _ in 0..600 {
+            if listening.try_recv().is_ok() {
+                break;
+            }
+            if let Some(status) = server.child.try_wait()? {
+                anyhow::bail!("the server exited at start: {status}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         for _ in 0..200 {
             if reqwest::get(format!("{}/api/health", server.base)).await.is_ok_and(|r| r.status() == 200) {
                 return Ok(server);
@@ -64,6 +76,27 @@ impl ServerProcess {
         self.child.wait()?;
         Ok(())
     }
+}
+
+/// A channel that receives once the child's stdout has carried `line`; the rest of its output
+/// is read and dropped, so the child never blocks on a full pipe.
+fn said(child: &mut Child, line: String) -> std::sync::mpsc::Receiver<()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for read in std::io::BufReader::new(stdout).lines() {
+                match read {
+                    Ok(text) if text.contains(&line) => {
+                        let _ = tx.send(());
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        });
+    }
+    rx
 }
 
 impl Drop for ServerProcess {
