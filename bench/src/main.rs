@@ -1,6 +1,8 @@
 //! `./x bench`: one table of figures, each beside a reference measured in the same run.
 //!
 //!   netbank-bench --server-bin target/server/netbank-server --dist dist [--database postgres]
+//!   netbank-bench --server-bin … --dist … --scale [CUSTOMERS] [--scale-lines N] [--scale-pages N]
+//!     (a generated large bank beside a small one: `scale`)
 
 mod closed_loop;
 mod durability;
@@ -8,6 +10,7 @@ mod first_load;
 mod logins;
 mod overload;
 mod reads;
+mod scale;
 mod server;
 mod stats;
 mod transfers;
@@ -27,6 +30,9 @@ struct Args {
     transfer_seconds: u64,
     /// `postgres`: on a throwaway PostgreSQL cluster, with a second instance's rows.
     postgres: bool,
+    /// `--scale`: only the large bank beside the small one.
+    scale: Option<scale::Size>,
+    scale_pages: usize,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -39,9 +45,20 @@ fn args() -> anyhow::Result<Args> {
         overload_seconds: 20,
         transfer_seconds: 10,
         postgres: false,
+        scale: None,
+        scale_pages: 200,
     };
-    let mut it = std::env::args().skip(1);
+    let mut it = std::env::args().skip(1).peekable();
     while let Some(flag) = it.next() {
+        if flag == "--scale" {
+            // The bank by default: a million customers, 150,000 lines per business account.
+            let customers = match it.next_if(|next| !next.starts_with("--")) {
+                Some(value) => value.replace('_', "").parse()?,
+                None => 1_000_000,
+            };
+            args.scale = Some(scale::Size { customers, business_lines: 150_000 });
+            continue;
+        }
         let value = it.next().with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--server-bin" => args.server_bin = value.into(),
@@ -58,6 +75,11 @@ fn args() -> anyhow::Result<Args> {
                     other => anyhow::bail!("--database sqlite or postgres, not {other}"),
                 }
             }
+            "--scale-lines" => {
+                let size = args.scale.as_mut().context("--scale-lines after --scale")?;
+                size.business_lines = value.replace('_', "").parse()?;
+            }
+            "--scale-pages" => args.scale_pages = value.parse()?,
             other => anyhow::bail!("unknown flag {other}"),
         }
     }
@@ -67,6 +89,9 @@ fn args() -> anyhow::Result<Args> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = args()?;
+    if let Some(large) = args.scale {
+        return scale::run(&args.server_bin, &args.dist, large, args.scale_pages).await;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let work = tempfile::tempdir()?;
     let data = work.path().join("data");
