@@ -138,7 +138,7 @@ pub async fn release_in(
     let notice =
         Notice::TransferReleased { receipt_no: receipt_no.clone(), payee: payee_line(&to), amount: held.amount };
     notice::send(tx, held.customer_id, &notice, now).await?;
-    record(tx, &held, AuditAction::TransferRelease, &decider, reason, now).await?;
+    record(tx, decided(&held), AuditAction::TransferRelease, &decider, reason, now).await?;
     Ok(transfer_id)
 }
 
@@ -173,28 +173,43 @@ pub async fn reject_in(
     let receipt_no = hold_receipt_no(held.id, held.created_at);
     let notice = Notice::TransferRejected { receipt_no, payee: payee_line(&to), amount: held.amount };
     notice::send(tx, held.customer_id, &notice, now).await?;
-    record(tx, &held, AuditAction::TransferReject, &decider, reason, now).await?;
+    record(tx, decided(&held), AuditAction::TransferReject, &decider, reason, now).await?;
     Ok(())
 }
 
-async fn record(
+fn decided(held: &HoldRow) -> Decided<'_> {
+    Decided {
+        customer_id: held.customer_id,
+        receipt: hold_receipt_no(held.id, held.created_at),
+        rules: &held.rules,
+        amount: held.amount,
+    }
+}
+
+/// What a decision on a held 振込 (own-bank or 他行) leaves in the audit log.
+pub(crate) struct Decided<'a> {
+    pub customer_id: CustomerId,
+    pub receipt: String,
+    pub rules: &'a str,
+    pub amount: crate::money::Yen,
+}
+
+pub(crate) async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    held: &HoldRow,
+    decided: Decided<'_>,
     action: AuditAction,
     decider: &Decider<'_>,
     reason: &str,
     now: i64,
 ) -> sqlx::Result<()> {
     let event = AuditEvent {
-        customer_id: Some(held.customer_id),
+        customer_id: Some(decided.customer_id),
         event: action,
         client_addr: None,
         result: Outcome::Success,
         detail: Some(format!(
             "receipt={} rules={} amount={} reason={reason}",
-            hold_receipt_no(held.id, held.created_at),
-            held.rules,
-            held.amount
+            decided.receipt, decided.rules, decided.amount
         )),
     };
     audit::record_by(&mut **tx, now, event, decider.actor).await

@@ -4,8 +4,8 @@
 //! `held`, committed with its record and the customer's notice; the own-bank holds' errors
 //! and deciders serve both, so the console and the CLI decide either by its 受付番号.
 
-use crate::audit::{self, AuditAction, AuditEvent, Outcome};
-use crate::banking::holds::{reason_of, Decider, HoldError};
+use crate::audit::AuditAction;
+use crate::banking::holds::{reason_of, record, Decided, Decider, HoldError};
 use crate::banking::interbank::cancel::give_back;
 use crate::banking::interbank::{id_of, payee_line, receipt_no};
 use crate::ids::CustomerId;
@@ -57,7 +57,7 @@ pub async fn release_in(
     let notice =
         Notice::TransferReleased { receipt_no: receipt.trim().to_owned(), payee: payee_line(&row), amount: row.amount };
     notice::send(tx, row.customer_id, &notice, now).await?;
-    record(tx, &row, AuditAction::TransferRelease, &decider, reason, now).await?;
+    record(tx, decided(&row), AuditAction::TransferRelease, &decider, reason, now).await?;
     Ok(())
 }
 
@@ -85,29 +85,15 @@ pub async fn reject_in(
     let receipt_no = receipt.trim().to_owned();
     let notice = Notice::InterbankRejected { receipt_no, payee: payee_line(&row), amount: row.amount, fee };
     notice::send(tx, row.customer_id, &notice, now).await?;
-    record(tx, &row, AuditAction::TransferReject, &decider, reason, now).await?;
+    record(tx, decided(&row), AuditAction::TransferReject, &decider, reason, now).await?;
     Ok(())
 }
 
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    row: &InterbankRow,
-    action: AuditAction,
-    decider: &Decider<'_>,
-    reason: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    let event = AuditEvent {
-        customer_id: Some(row.customer_id),
-        event: action,
-        client_addr: None,
-        result: Outcome::Success,
-        detail: Some(format!(
-            "receipt={} rules={} amount={} reason={reason}",
-            receipt_no(row.id, row.created_at),
-            row.review_rules.as_deref().unwrap_or_default(),
-            row.amount
-        )),
-    };
-    audit::record_by(&mut **tx, now, event, decider.actor).await
+fn decided(row: &InterbankRow) -> Decided<'_> {
+    Decided {
+        customer_id: row.customer_id,
+        receipt: receipt_no(row.id, row.created_at),
+        rules: row.review_rules.as_deref().unwrap_or_default(),
+        amount: row.amount,
+    }
 }
