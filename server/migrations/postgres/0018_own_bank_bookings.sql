@@ -20,7 +20,8 @@ CREATE TABLE transfer_bookings (
     hold_id         BIGINT  UNIQUE REFERENCES transfer_holds (id),
     reason          TEXT,
     created_at      BIGINT  NOT NULL,
-    closed_at       INTEGER,
+    closed_at       BIGINT,
+    booked_rules    TEXT,                    -- the fraud rules it met when booked: held on its day
     UNIQUE (customer_id, idempotency_key),
     CHECK (from_account_id <> to_account_id),
     CHECK ((status = 'executed') = (transfer_id IS NOT NULL)),

@@ -23,6 +23,7 @@ CREATE TABLE transfer_bookings (
     reason          TEXT,
     created_at      INTEGER NOT NULL,
     closed_at       INTEGER,
+    booked_rules    TEXT,                    -- the fraud rules it met when booked: held on its day
     UNIQUE (customer_id, idempotency_key),
     CHECK (from_account_id <> to_account_id),
     CHECK ((status = 'executed') = (transfer_id IS NOT NULL)),

@@ -105,7 +105,8 @@ pub async fn cancel(
         _ => return Err(ApiError::new(ErrorReason::NotFound)),
     };
     if !transfer_bookings::cancel(&mut *tx, id, jst_day(now), now).await? {
-        return Err(ApiError::new(ErrorReason::TransferNotCancellable));
+        let why = "この振込予約は取り消せません（指定日を迎えたか、すでに取り消されています）。";
+        return Err(ErrorBody::new(ErrorReason::TransferNotCancellable).with_message(why).into());
     }
     let receipt_text = receipt_no(booked.id, booked.created_at);
     let kind: TransferKind = booked.kind.into();

@@ -43,7 +43,14 @@ pub(crate) async fn carry_out(
         // The customer's own cap as it stands on the day (lowered since, it holds).
         "1回あたりの振込限度額を超える"
     } else {
-        let rules = transfer::rules_met(tx, state, me, &plan, now).await?;
+        // The rules it met when it was booked still hold it: a day named past their window does
+        // not escape them.
+        let today = transfer::rules_met(tx, state, me, &plan, now).await?;
+        let rules = match (today.is_empty(), booked.booked_rules.as_deref()) {
+            (true, Some(booked)) => booked.to_owned(),
+            (true, None) => String::new(),
+            (false, _) => risk::names(&today),
+        };
         let mut attempt = sqlx::Acquire::begin(&mut **tx).await?;
         match carry_out_now(&mut attempt, state, &booked, &plan, &rules, now).await {
             Ok(Carried::Raced) => return Ok(None),
@@ -55,7 +62,7 @@ pub(crate) async fn carry_out(
                         format!(
                             "receipt={} booking={receipt_text} rules={} amount={} fee={}",
                             hold_receipt_no(hold, now),
-                            risk::names(&rules),
+                            rules,
                             plan.amount,
                             plan.fee
                         ),
@@ -115,7 +122,7 @@ async fn carry_out_now(
     state: &AppState,
     booked: &BookingRow,
     plan: &Plan,
-    rules: &[risk::Rule],
+    rules: &str,
     now: i64,
 ) -> Result<Carried, WriteError<TransferError>> {
     let (me, key) = (booked.customer_id, booked.idempotency_key.as_str());

@@ -514,10 +514,15 @@ pub async fn execute(
     if let Err(error) = ensure_per_transfer(&state, &mut *tx, me, &plan).await {
         return Err(refuse_spent(tx, &client, me, error, now).await);
     }
-    if plan.booking.is_some() {
-        return book(tx, &state, &client, me, &plan, key.as_str(), now).await;
+    if plan.booking.is_none() && booked_under(&mut tx, me, key.as_str()).await? {
+        return Err(refuse_spent(tx, &client, me, TransferError::IdempotencyConflict, now).await);
     }
     let rules = rules_met(&mut tx, &state, me, &plan, now).await?;
+    if plan.booking.is_some() {
+        // The rules it meets now go with it: on its day it is held if they or that day's do.
+        let caught = (!rules.is_empty()).then(|| risk::names(&rules));
+        return book(tx, &state, &client, me, &plan, (key.as_str(), caught.as_deref()), now).await;
+    }
     if !rules.is_empty() {
         return hold(tx, &state, &client, me, &plan, &draft, key.as_str(), &rules, now).await;
     }
@@ -787,6 +792,7 @@ async fn replay(
     draft: &Draft,
 ) -> Result<TransferReceipt, TransferError> {
     same_confirmation((done.from_account_id, done.to_account_id, done.amount), from, to, draft)?;
+    made_now(draft)?;
     Ok(done_receipt(&state.db, &done).await?)
 }
 
@@ -802,6 +808,14 @@ pub(crate) fn same_confirmation(
     match same {
         true => Ok(()),
         false => Err(TransferError::IdempotencyConflict),
+    }
+}
+
+/// A confirmation of a 振込 made at once names no 振込指定日: with one, it is another confirmation.
+fn made_now(draft: &Draft) -> Result<(), TransferError> {
+    match draft.execution_date {
+        None => Ok(()),
+        Some(_) => Err(TransferError::IdempotencyConflict),
     }
 }
 
@@ -874,6 +888,7 @@ async fn replay_hold(
     draft: &Draft,
 ) -> Result<TransferReceipt, TransferError> {
     same_confirmation((held.from_account_id, held.to_account_id, held.amount), from, to, draft)?;
+    made_now(draft)?;
     Ok(hold_receipt(&state.db, &held).await?)
 }
 
@@ -893,7 +908,7 @@ async fn hold(
     now: i64,
 ) -> Result<Json<TransferReceipt>, ApiError> {
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
-    let placed = place_hold(&mut attempt, state, customer_id, plan, key, rules, now).await;
+    let placed = place_hold(&mut attempt, state, customer_id, plan, key, &risk::names(rules), now).await;
     match placed {
         Ok(id) => {
             attempt.commit().await?;
@@ -933,7 +948,7 @@ pub(crate) async fn place_hold(
     customer_id: CustomerId,
     plan: &Plan,
     key: &str,
-    rules: &[risk::Rule],
+    rules: &str,
     now: i64,
 ) -> Result<i64, WriteError> {
     let total = plan.amount + plan.fee;
@@ -953,7 +968,7 @@ pub(crate) async fn place_hold(
         fee: plan.fee,
         requester_name: &plan.requester,
         payee_name: &plan.to.holder_name,
-        rules: &risk::names(rules),
+        rules,
         day: jst_day(now),
     };
     let id = holds::insert(&mut **tx, new, now).await?;
@@ -974,10 +989,13 @@ async fn book(
     client: &ClientAddr,
     me: CustomerId,
     plan: &Plan,
-    key: &str,
+    (key, caught): (&str, Option<&str>),
     now: i64,
 ) -> Result<Json<TransferReceipt>, ApiError> {
     let day = plan.booking.ok_or_else(|| anyhow::anyhow!("a booking without its day"))?;
+    if made_at_once(&mut tx, me, key).await? {
+        return Err(refuse_spent(tx, client, me, TransferError::IdempotencyConflict, now).await);
+    }
     let mut attempt = sqlx::Acquire::begin(&mut *tx).await?;
     let new = NewBooking {
         customer_id: me,
@@ -990,6 +1008,7 @@ async fn book(
         requester_name: &plan.requester,
         payee_name: &plan.to.holder_name,
         execution_day: day,
+        booked_rules: caught,
     };
     let id = match transfer_bookings::insert(&mut *attempt, new, now).await {
         Ok(id) => id,
@@ -1027,6 +1046,20 @@ async fn book(
     let booked =
         transfer_bookings::by_id(&state.db, id).await?.ok_or_else(|| anyhow::anyhow!("a booking just made is gone"))?;
     Ok(Json(booking::receipt(&state.db, &booked, jst_day(now)).await?))
+}
+
+/// Whether `key` already made a 振込・振替 at once (or put one on hold): then a booking under it
+/// is another confirmation. The customer's row is taken first, so parallel submissions queue.
+async fn made_at_once(tx: &mut Transaction<'static, Any>, me: CustomerId, key: &str) -> sqlx::Result<bool> {
+    customers::lock_for_payment(tx, me).await?;
+    Ok(transfers::find_by_key(&mut **tx, me, key).await?.is_some()
+        || holds::find_by_key(&mut **tx, me, key).await?.is_some())
+}
+
+/// Whether `key` already booked a 振込予約: then a 振込 at once under it is another confirmation.
+async fn booked_under(tx: &mut Transaction<'static, Any>, me: CustomerId, key: &str) -> sqlx::Result<bool> {
+    customers::lock_for_payment(tx, me).await?;
+    Ok(transfer_bookings::find_by_key(&mut **tx, me, key).await?.is_some())
 }
 
 /// A key used before is that booking again only for the same accounts, amount and day.

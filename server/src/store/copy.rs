@@ -273,6 +273,7 @@ const TABLES: &[Table] = &[
             ("reason", Text),
             ("created_at", Int),
             ("closed_at", Int),
+            ("booked_rules", Text),
         ],
     },
     Table { name: "scheduler_leases", numbered: false, columns: &[("name", Text), ("holder", Text), ("until", Int)] },

@@ -208,6 +208,16 @@ pub async fn frozen_reason(db: impl AnyExecutor<'_>, customer_id: CustomerId) ->
     Ok(reason.flatten())
 }
 
+/// Takes the customer's row for this transaction's payment (PostgreSQL: `FOR UPDATE`; SQLite's
+/// write transaction is alone anyway), so two payments under one key, made different ways,
+/// see each other.
+pub async fn lock_for_payment(tx: &mut sqlx::Transaction<'_, sqlx::Any>, customer_id: CustomerId) -> sqlx::Result<()> {
+    if crate::db::Engine::of_connection(tx) == crate::db::Engine::Postgres {
+        sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer_id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub async fn is_frozen(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
     let at: Option<Option<i64>> = sqlx::query_scalar("SELECT frozen_at FROM customers WHERE id = $1")
         .bind(customer_id)

@@ -37,14 +37,16 @@ pub struct NewBooking<'a> {
     pub requester_name: &'a str,
     pub payee_name: &'a str,
     pub execution_day: i64,
+    /// The fraud rules it met when it was booked (`risk::names`): it is held on its day.
+    pub booked_rules: Option<&'a str>,
 }
 
 /// Records a booking; its id. A key used before fails with the unique violation.
 pub async fn insert(db: impl AnyExecutor<'_>, booking: NewBooking<'_>, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO transfer_bookings (customer_id, idempotency_key, kind, from_account_id, to_account_id, amount,
-             fee, requester_name, payee_name, execution_day, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11) RETURNING id",
+             fee, requester_name, payee_name, execution_day, status, created_at, booked_rules)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $12) RETURNING id",
     )
     .bind(booking.customer_id)
     .bind(booking.idempotency_key)
@@ -57,6 +59,7 @@ pub async fn insert(db: impl AnyExecutor<'_>, booking: NewBooking<'_>, now: i64)
     .bind(booking.payee_name)
     .bind(booking.execution_day)
     .bind(now)
+    .bind(booking.booked_rules)
     .fetch_one(db)
     .await
 }
@@ -79,10 +82,11 @@ pub struct BookingRow {
     pub hold_id: Option<i64>,
     pub reason: Option<String>,
     pub created_at: i64,
+    pub booked_rules: Option<String>,
 }
 
 const COLUMNS: &str = "id, customer_id, idempotency_key, kind, from_account_id, to_account_id, amount, fee,
-    requester_name, payee_name, execution_day, status, transfer_id, hold_id, reason, created_at";
+    requester_name, payee_name, execution_day, status, transfer_id, hold_id, reason, created_at, booked_rules";
 
 pub async fn by_id(db: impl AnyExecutor<'_>, id: i64) -> sqlx::Result<Option<BookingRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM transfer_bookings WHERE id = $1")).bind(id).fetch_optional(db).await

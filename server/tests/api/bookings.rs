@@ -213,3 +213,43 @@ async fn a_stolen_session_books_nothing_without_the_code_and_a_lowered_cap_holds
     let above = app.post("/api/interbank/quote", &other_bank, Some(&taro.session)).await;
     assert_eq!(error_reason(above).await, ErrorReason::DailyLimitExceeded, "the fee counts too");
 }
+
+#[tokio::test]
+async fn one_key_makes_one_payment_whether_it_names_a_day_or_not() {
+    let app = spawn_app().await;
+    let taro = app.account_holder_with_token("taro01", "ヤマダ タロウ", 100_000).await;
+    // A 振替 needs no code: forty submissions of one key race, half of them naming a day.
+    let now = draft(&taro.ordinary, &taro.savings, "savings", 1_000);
+    let later = {
+        let mut body = now.clone();
+        body["execution_date"] = json!("2027-01-20");
+        body
+    };
+    let key = "0123456789abcdef0123456789abcdef";
+    let answers = join_all(
+        (0..40).map(|i| app.transfer(&taro.session, if i % 2 == 0 { &now } else { &later }, key, None)).collect(),
+    )
+    .await;
+    let made = app.count("SELECT (SELECT COUNT(*) FROM transfers) + (SELECT COUNT(*) FROM transfer_bookings)").await;
+    assert_eq!(made, 1, "one payment under one key");
+    let mut receipts: Vec<String> = Vec::new();
+    for answer in answers {
+        if answer.status() == 200 {
+            receipts.push(answer.json::<Value>().await.unwrap()["receipt_no"].as_str().unwrap().to_owned());
+        } else {
+            assert_eq!(error_reason(answer).await, ErrorReason::IdempotencyConflict);
+        }
+    }
+    receipts.dedup();
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    // The same, one after the other: a key that moved money at once books nothing.
+    let booked = app.count("SELECT COUNT(*) FROM transfer_bookings").await;
+    let key = "fedcba9876543210fedcba9876543210";
+    assert_eq!(app.transfer(&taro.session, &now, key, None).await.status(), 200);
+    assert_eq!(
+        error_reason(app.transfer(&taro.session, &later, key, None).await).await,
+        ErrorReason::IdempotencyConflict
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM transfer_bookings").await, booked);
+    app.assert_ledger_holds().await;
+}

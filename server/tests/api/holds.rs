@@ -384,3 +384,28 @@ async fn a_thief_s_transfer_to_another_bank_waits_out_of_every_file_until_the_br
     assert_eq!(statuses, ["cancelled", "sent"]);
     app.assert_ledger_holds().await;
 }
+
+#[tokio::test]
+async fn a_thief_s_booking_for_a_day_past_the_window_is_still_held_on_that_day() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    // The rules' window is seven days; the thief names a business day after it.
+    let today = netbank_server::banking::jst_day(app.clock().now());
+    let day = (today + 8..today + 30).find(|d| netbank_server::calendar::is_business_day(*d)).unwrap();
+    let mut body = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 400_000);
+    body["execution_date"] = json!(netbank_api::input::Date::from_days(day).to_string());
+    let code = app.fresh_code(&taro);
+    let booked: Value = app.quote_and_transfer(&taro.session, &body, Some(code)).await.json().await.unwrap();
+    assert_eq!(booked["status"], "booked", "{booked}");
+    app.clock().advance((day - today) * 86_400);
+    let run = netbank_server::banking::interbank::scheduler::run_due(&app.state, "instance-a").await.unwrap();
+    assert_eq!(run.executed, 1);
+    // Past the window, the rules it met when booked still hold it for the branch.
+    assert_eq!(app.balance(&hanako.ordinary).await, 0);
+    assert_eq!(held_of(&app, &taro.ordinary).await, 400_000);
+    let waiting = netbank_server::store::holds::waiting(&app.state.db).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].rules.contains("limit_raised"), "{}", waiting[0].rules);
+    app.assert_ledger_holds().await;
+}
