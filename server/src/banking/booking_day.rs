@@ -45,7 +45,7 @@ pub(crate) async fn carry_out(
     } else {
         // The rules it met when it was booked still hold it: a day named past their window does
         // not escape them.
-        let today = transfer::rules_met(tx, state, me, &plan, now).await?;
+        let today = transfer::rules_met(tx, state, (me, Some(booked.id)), &plan, now).await?;
         let rules = match (today.is_empty(), booked.booked_rules.as_deref()) {
             (true, Some(booked)) => booked.to_owned(),
             (true, None) => String::new(),

@@ -517,7 +517,7 @@ pub async fn execute(
     if plan.booking.is_none() && booked_under(&mut tx, me, key.as_str()).await? {
         return Err(refuse_spent(tx, &client, me, TransferError::IdempotencyConflict, now).await);
     }
-    let rules = rules_met(&mut tx, &state, me, &plan, now).await?;
+    let rules = rules_met(&mut tx, &state, (me, None), &plan, now).await?;
     if plan.booking.is_some() {
         // The rules it meets now go with it: on its day it is held if they or that day's do.
         let caught = (!rules.is_empty()).then(|| risk::names(&rules));
@@ -557,10 +557,11 @@ pub async fn execute(
 }
 
 /// The fraud rules a 振込 meets now (none for a 振替): each puts it on hold for the branch.
+/// `judging`: the 振込予約 being carried out, left out of the waiting bookings counted with it.
 pub(crate) async fn rules_met(
     tx: &mut Transaction<'_, Any>,
     state: &AppState,
-    me: CustomerId,
+    (me, judging): (CustomerId, Option<i64>),
     plan: &Plan,
     now: i64,
 ) -> sqlx::Result<Vec<risk::Rule>> {
@@ -570,12 +571,14 @@ pub(crate) async fn rules_met(
     let marks = customers::risk_marks(&mut **tx, me).await?;
     let since = now - i64::from(rule.window_days) * 86_400;
     let known = transfers::paid_before(&mut **tx, me, plan.to.id, since).await?;
-    // 他行振込 to new payees count too: one window, whichever way the money left.
+    // 他行振込 and 振込予約 to new payees count too: one window, whichever way the money
+    // leaves, now or on a later day.
     let earlier = match known {
         true => Yen::ZERO,
         false => {
             transfers::new_payee_total_since(&mut **tx, me, since).await?
                 + crate::store::interbank::new_payee_total_since(&mut **tx, me, since).await?
+                + transfer_bookings::new_payee_booked_since(&mut **tx, me, since, judging).await?
         }
     };
     Ok(risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now))

@@ -120,6 +120,30 @@ pub async fn of_customer(
     .await
 }
 
+/// What the customer's 振込予約 still waiting and made since `since` will send (amounts and
+/// fees) to accounts they had not paid before it, leaving out the booking `judging` (the one
+/// being carried out): pieces booked for days past the fraud rules' window count as money
+/// sent to a new payee now, so splitting a sum into bookings does not escape the rules.
+pub async fn new_payee_booked_since(
+    db: impl AnyExecutor<'_>,
+    customer_id: CustomerId,
+    since: i64,
+    judging: Option<i64>,
+) -> sqlx::Result<Yen> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(b.amount + b.fee), 0) AS BIGINT) FROM transfer_bookings b
+         WHERE b.customer_id = $1 AND b.kind = 'transfer' AND b.status = 'booked' AND b.created_at >= $2
+             AND b.id <> $3 AND NOT EXISTS (
+                 SELECT 1 FROM transfers p WHERE p.customer_id = $1 AND p.kind = 'transfer'
+                     AND p.to_account_id = b.to_account_id AND p.created_at < $2)",
+    )
+    .bind(customer_id)
+    .bind(since)
+    .bind(judging.unwrap_or(0))
+    .fetch_one(db)
+    .await
+}
+
 /// The next booking after `after` whose day has come. On PostgreSQL the row is locked and rows
 /// another instance holds are skipped (`SKIP LOCKED`), in `tx`.
 pub async fn next_due(tx: &mut Transaction<'_, Any>, today: i64, after: i64) -> sqlx::Result<Option<i64>> {

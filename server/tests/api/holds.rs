@@ -409,3 +409,30 @@ async fn a_thief_s_booking_for_a_day_past_the_window_is_still_held_on_that_day()
     assert!(waiting[0].rules.contains("limit_raised"), "{}", waiting[0].rules);
     app.assert_ledger_holds().await;
 }
+
+#[tokio::test]
+async fn bookings_in_pieces_below_the_amount_add_up_like_one_sum() {
+    let app = spawn_app_with(None, holding()).await;
+    let (taro, hanako) = settled_taro_and_hanako(&app).await;
+    raise_limit(&app, &taro).await;
+    // Two pieces of 60,000円 booked for a day past the window: the second makes 100,000円.
+    let today = netbank_server::banking::jst_day(app.clock().now());
+    let day = (today + 8..today + 30).find(|d| netbank_server::calendar::is_business_day(*d)).unwrap();
+    let mut piece = draft(&taro.ordinary, &hanako.ordinary, "ordinary", 60_000);
+    piece["execution_date"] = json!(netbank_api::input::Date::from_days(day).to_string());
+    for _ in 0..2 {
+        let code = app.fresh_code(&taro);
+        let booked: Value = app.quote_and_transfer(&taro.session, &piece, Some(code)).await.json().await.unwrap();
+        assert_eq!(booked["status"], "booked", "{booked}");
+    }
+    // And a third piece at once, after them: held now, as the bookings count.
+    let now = send(&app, &taro, &hanako.ordinary, 60_000).await;
+    assert_eq!(now["status"], "held", "{now}");
+    app.clock().advance((day - today) * 86_400);
+    let run = netbank_server::banking::interbank::scheduler::run_due(&app.state, "instance-a").await.unwrap();
+    assert_eq!(run.executed, 2);
+    // On the day the first piece is paid and the second, which made the sum, is held.
+    assert_eq!(app.balance(&hanako.ordinary).await, 60_000);
+    assert_eq!(netbank_server::store::holds::waiting(&app.state.db).await.unwrap().len(), 2);
+    app.assert_ledger_holds().await;
+}

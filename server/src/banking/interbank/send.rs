@@ -123,6 +123,7 @@ async fn rules_met(
         false => {
             interbank::new_payee_total_since(&mut *db, me, since).await?
                 + crate::store::transfers::new_payee_total_since(&mut *db, me, since).await?
+                + crate::store::transfer_bookings::new_payee_booked_since(&mut *db, me, since, None).await?
         }
     };
     let marks = customers::risk_marks(&mut *db, me).await?;
