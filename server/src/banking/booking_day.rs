@@ -1,7 +1,8 @@
 //! 振込予約 within the credit union carried out at the start of their day, one per scheduler
 //! step (`interbank::scheduler`): exactly as a 振込 made then — the customer's state, the cap
-//! on one 振込 and the day's limit as they stand, the balance, and the fraud rules of that day
-//! (caught, it waits for the branch as any held 振込) — or refused with a notice.
+//! on one 振込 and the day's limit as they stand, the balance, and the fraud rules (that day's,
+//! and those it met when it was booked: caught, it waits for the branch as any held 振込) — or
+//! refused with a notice.
 
 use sqlx::{Any, Transaction};
 

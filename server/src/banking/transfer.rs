@@ -571,17 +571,25 @@ pub(crate) async fn rules_met(
     let marks = customers::risk_marks(&mut **tx, me).await?;
     let since = now - i64::from(rule.window_days) * 86_400;
     let known = transfers::paid_before(&mut **tx, me, plan.to.id, since).await?;
-    // 他行振込 and 振込予約 to new payees count too: one window, whichever way the money
-    // leaves, now or on a later day.
     let earlier = match known {
         true => Yen::ZERO,
-        false => {
-            transfers::new_payee_total_since(&mut **tx, me, since).await?
-                + crate::store::interbank::new_payee_total_since(&mut **tx, me, since).await?
-                + transfer_bookings::new_payee_booked_since(&mut **tx, me, since, judging).await?
-        }
+        false => new_payee_money_since(tx, me, since, judging).await?,
     };
     Ok(risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now))
+}
+
+/// What the customer has sent since `since` to accounts they had not paid before it, every
+/// way the money leaves — 振込, 他行振込, and 振込予約 still waiting (but `judging`) — so the
+/// fraud rules see one window whichever way a sum is split.
+pub(crate) async fn new_payee_money_since(
+    db: &mut sqlx::AnyConnection,
+    me: CustomerId,
+    since: i64,
+    judging: Option<i64>,
+) -> sqlx::Result<Yen> {
+    Ok(transfers::new_payee_total_since(&mut *db, me, since).await?
+        + crate::store::interbank::new_payee_total_since(&mut *db, me, since).await?
+        + transfer_bookings::new_payee_booked_since(&mut *db, me, since, judging).await?)
 }
 
 /// Records what `tx` did as a success in the audit log, in the same transaction, commits it

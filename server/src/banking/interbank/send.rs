@@ -120,11 +120,7 @@ async fn rules_met(
     let known = interbank::paid_before(&mut *db, me, payee_of(asked), since).await?;
     let earlier = match known {
         true => Yen::ZERO,
-        false => {
-            interbank::new_payee_total_since(&mut *db, me, since).await?
-                + crate::store::transfers::new_payee_total_since(&mut *db, me, since).await?
-                + crate::store::transfer_bookings::new_payee_booked_since(&mut *db, me, since, None).await?
-        }
+        false => transfer::new_payee_money_since(&mut *db, me, since, None).await?,
     };
     let marks = customers::risk_marks(&mut *db, me).await?;
     let rules = risk::rules_met(Some(rule), &marks, known, earlier + plan.amount + plan.fee, now);
