@@ -10,7 +10,7 @@ use netbank_api::interbank::BookableDates;
 use netbank_api::{ErrorBody, ErrorReason};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
-use crate::banking::{jst_day, receipt_date};
+use crate::banking::{jst_day, payee_of, receipt_date};
 use crate::calendar::{bookable_dates, japanese_date_with_weekday, jst_datetime};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
@@ -55,13 +55,7 @@ pub(crate) async fn receipt(db: &sqlx::AnyPool, booked: &BookingRow, today: i64)
         kind,
         accepted_at: jst_datetime(booked.created_at),
         from_account: from.key(),
-        to: Payee {
-            branch_code: to.branch_code.clone(),
-            kind: to.kind(),
-            account_number: to.number.clone(),
-            name: booked.payee_name.clone(),
-            own: kind == TransferKind::OwnTransfer,
-        },
+        to: Payee { name: booked.payee_name.clone(), ..payee_of(&to, kind == TransferKind::OwnTransfer) },
         amount: booked.amount.0,
         fee: booked.fee.0,
         requester_name: booked.requester_name.clone(),

@@ -21,6 +21,17 @@ pub mod transfer;
 /// The business day of a moment and a day's first second, in Japan time (`api::jst`).
 pub use netbank_api::jst::{day as jst_day, day_start as jst_day_start};
 
+/// An account as 確認, 完了 and 振込照会 name a payee (`own`: one of the customer's own, a 振替).
+pub fn payee_of(account: &crate::store::accounts::AccountRecord, own: bool) -> netbank_api::banking::Payee {
+    netbank_api::banking::Payee {
+        branch_code: account.branch_code.clone(),
+        kind: account.kind(),
+        account_number: account.number.clone(),
+        name: account.holder_name.clone(),
+        own,
+    }
+}
+
 /// A 受付番号's first part, the Japan-time date of `at`: `20261124`. What follows the hyphen
 /// is each kind's own number (`0000123` a 振込, `K000012` a held one, `P000001` a ペイジー).
 pub fn receipt_date(at: i64) -> String {

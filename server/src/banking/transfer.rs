@@ -23,6 +23,7 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{self, AuditAction, AuditEvent, Outcome};
 use crate::banking::ledger::{self, Line, PostingError, Side};
+pub use crate::banking::payee_of;
 use crate::banking::{booking, jst_day, limit, receipt_date, risk};
 use crate::calendar::{japanese_date_with_weekday, jst_datetime};
 use crate::config::Policy;
@@ -250,16 +251,6 @@ async fn ensure_paid_before_or_not_waiting(
         return Ok(());
     }
     enrolment::ensure_not_waiting(state, customer_id).await
-}
-
-pub fn payee_of(account: &AccountRecord, own: bool) -> Payee {
-    Payee {
-        branch_code: account.branch_code.clone(),
-        kind: account.kind(),
-        account_number: account.number.clone(),
-        name: account.holder_name.clone(),
-        own,
-    }
 }
 
 pub fn account_of(account: &AccountRecord) -> Account {
