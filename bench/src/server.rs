@@ -83,8 +83,10 @@ pub async fn seed(
             let sealed = secrets.seal(&user_id, &secret);
             sqlx::query(
                 "INSERT INTO otp_tokens (customer_id, state, method, service_id, user_id, mail_address,
-                     issued_at, pending_until, secret_ciphertext, secret_nonce, algorithm, digits, period, updated_at)
-                 VALUES ($1, 'active', 'software_token', '10010001', $2, 'bench@docomo.ne.jp', $3, $4, $5, $6, 'SHA1', 6, 30, $7)",
+                     issued_at, pending_until, secret_ciphertext, secret_nonce, secret_key_id, algorithm, digits, period,
+                     updated_at)
+                 VALUES ($1, 'active', 'software_token', '10010001', $2, 'bench@docomo.ne.jp', $3, $4, $5, $6, $7, 'SHA1', 6,
+                     30, $8)",
             )
             .bind(id)
             .bind(&user_id)
@@ -92,6 +94,7 @@ pub async fn seed(
             .bind(now)
             .bind(sealed.ciphertext)
             .bind(sealed.nonce)
+            .bind(&sealed.key_id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -134,6 +137,9 @@ pub async fn start(
     ServerProcess::start(binary, data, &args, Some("warn")).await
 }
 
+/// Where the static reference login form is served.
+pub const REFERENCE_PAGE: &str = "/static-login.htm";
+
 /// A copy of the SPA build with the static reference page beside it.
 pub fn dist_with_reference(dist: &Path, into: &Path) -> anyhow::Result<PathBuf> {
     let target = into.join("dist");
@@ -144,6 +150,8 @@ pub fn dist_with_reference(dist: &Path, into: &Path) -> anyhow::Result<PathBuf> 
             std::fs::copy(entry.path(), target.join(entry.file_name()))?;
         }
     }
-    std::fs::write(target.join("static-login.html"), include_str!("../static-login.html"))?;
+    // `.htm`: the server hands out no `.html` by name (a page is a route's answer), and the
+    // reference is a plain file served as any other.
+    std::fs::write(target.join(REFERENCE_PAGE.trim_start_matches('/')), include_str!("../static-login.html"))?;
     Ok(target)
 }

@@ -426,14 +426,39 @@ impl Browser {
         Ok(())
     }
 
+    /// Slows every download of the page to `bytes_per_second` (a phone on a poor network),
+    /// through the DevTools protocol; `None` lifts it.
+    pub async fn throttle_network(&self, bytes_per_second: Option<f64>) -> anyhow::Result<()> {
+        self.client.issue_cmd(Cdp { method: "Network.enable", params: serde_json::json!({}) }).await?;
+        let rate = bytes_per_second.unwrap_or(-1.0);
+        let conditions = serde_json::json!({
+            "offline": false, "latency": 0, "downloadThroughput": rate, "uploadThroughput": rate,
+        });
+        self.client.issue_cmd(Cdp { method: "Network.emulateNetworkConditions", params: conditions }).await?;
+        Ok(())
+    }
+
+    /// Whether the page's app has started (the login bundle marks `<html>` when it has).
+    pub async fn app_started(&self) -> anyhow::Result<bool> {
+        let started =
+            self.client.execute("return document.documentElement.hasAttribute('data-started');", vec![]).await?;
+        Ok(started.as_bool().unwrap_or(false))
+    }
+
+    /// Runs `script` in every page this tab loads from now on, before the page's own scripts.
+    pub async fn on_every_page(&self, script: &str) -> anyhow::Result<()> {
+        let on_load =
+            Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
+        self.client.issue_cmd(on_load).await?;
+        Ok(())
+    }
+
     /// Stops the page's clock at `unix_seconds` (`Date.now`), in this page and every page
     /// loaded after: with the server's manual clock at the same moment, a test moves both
     /// instead of waiting for real time (the token app's next code, say).
     pub async fn pin_clock(&self, unix_seconds: i64) -> anyhow::Result<()> {
         let script = format!("Date.now = () => {};", unix_seconds * 1000);
-        let on_load =
-            Cdp { method: "Page.addScriptToEvaluateOnNewDocument", params: serde_json::json!({ "source": script }) };
-        self.client.issue_cmd(on_load).await?;
+        self.on_every_page(&script).await?;
         self.client.execute(&script, vec![]).await?;
         Ok(())
     }
