@@ -1,10 +1,13 @@
-//! The netbank customer SPA. Browser-only: on the host the crate is empty.
-#![cfg(target_arch = "wasm32")]
+//! The netbank customer SPA. Browser code: on the host the crate is empty, except in the
+//! build-time renderer of BLI001 (`ssr`).
+#![cfg(any(target_arch = "wasm32", feature = "ssr"))]
 
 pub mod app;
 pub mod components;
 pub mod login_app;
 pub mod pages;
+pub mod prerender;
+pub mod registration_app;
 pub mod staff_console;
 pub mod state;
 pub mod webauthn;
@@ -21,7 +24,7 @@ pub mod token_app;
 
 /// What every bundle's `main` does: in a debug build a readable panic in the console; a
 /// release build leaves the hook out (its formatting code is a good part of a small bundle).
-pub fn start<V: IntoView + 'static>(app: fn() -> V) {
+pub fn start<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app);

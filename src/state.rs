@@ -69,6 +69,26 @@ pub fn leave_to_login() -> Callback<String> {
     })
 }
 
+/// The page's `<title>`: in the browser the document's; in the build-time render of BLI001,
+/// kept for the page the build writes.
+pub fn set_title(title: &str) {
+    #[cfg(target_arch = "wasm32")]
+    document().set_title(title);
+    #[cfg(not(target_arch = "wasm32"))]
+    RENDERED_TITLE.with(|rendered| *rendered.borrow_mut() = Some(title.to_owned()));
+}
+
+/// The title the build-time render set.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn rendered_title() -> Option<String> {
+    RENDERED_TITLE.with(|rendered| rendered.borrow().clone())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    static RENDERED_TITLE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Today in Japan (UTC+9, no daylight saving) as year, month and day, from the browser's clock.
 pub fn jst_today() -> (i32, u32, u32) {
     let japan = js_sys::Date::new(&(now_ms() + netbank_api::jst::OFFSET_SECONDS as f64 * 1000.0).into());
@@ -81,6 +101,10 @@ pub fn now_ms() -> f64 {
 }
 
 fn storage(session: bool) -> Option<web_sys::Storage> {
+    // The build-time render of BLI001 (`ssr`) has no browser: nothing stored, nothing kept.
+    if cfg!(not(target_arch = "wasm32")) {
+        return None;
+    }
     let window = web_sys::window()?;
     if session {
         window.session_storage().ok()?

@@ -51,6 +51,82 @@ async fn login_home_and_logout_and_the_back_button_shows_nothing_private() -> an
     browser.close().await
 }
 
+/// BLI001 comes in the first HTML (rendered by the build from the same components) and its
+/// wasm hydrates it: on a network slow enough that the wasm is still on its way, the customer
+/// types, keeps the cursor where it was and presses ログイン; once the app has started it has
+/// the typed values, the focus and the press, and the login goes through.
+#[tokio::test]
+async fn bli001_takes_typing_and_a_press_before_its_wasm_has_arrived() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let first = reqwest::get(product.url("/")).await?.text().await?;
+    assert!(first.contains("id=\"field-login_id\"") && first.contains("data-screen-id=\"BLI001\""), "{first}");
+    assert!(first.contains("<title>ログイン | "), "the screen's title in the first HTML");
+    // The bundle's other screens are drawn by the browser: no login form flashes before them.
+    let registration = reqwest::get(product.url("/registration")).await?.text().await?;
+    assert!(!registration.contains("field-login_id"), "{registration}");
+
+    let browser = Browser::launch().await?;
+    // On this origin, with nothing of the bundle in the browser's cache yet.
+    browser.client.goto(&product.url("/favicon.svg")).await?;
+    // A size chosen on an earlier visit applies before the app starts.
+    browser.client.execute("localStorage.setItem('netbank.text-size', 'large');", vec![]).await?;
+    // 20 KB/s: the HTML and the style sheet in a moment, the wasm seconds later.
+    browser.throttle_network(Some(20_000.0)).await?;
+    browser.client.execute("location.href = '/';", vec![]).await?;
+    let login_id = browser.input("ログインID").await?;
+    assert!(!browser.app_started().await?, "the network is slow enough to type before the wasm has run");
+    let size =
+        browser.client.execute("return document.documentElement.getAttribute('data-text-size');", vec![]).await?;
+    assert_eq!(size, "large");
+    login_id.send_keys("demo01").await?;
+    browser.input("ログインパスワード").await?.send_keys("demo1234").await?;
+    browser.screenshot("bli001-before-start").await?;
+    browser.control("ログイン").await?.click().await?;
+    assert!(!browser.app_started().await?, "pressed before the app started");
+    browser.throttle_network(None).await?;
+    // The press is made again once the app runs: ホーム, with no second press.
+    browser.screen("BHM001").await?;
+    browser.close().await?;
+
+    // Without a press: what was typed, the focus and the cursor are the app's once it starts,
+    // and so is the size chosen before (its button says so).
+    let browser = Browser::launch().await?;
+    // On this origin, with nothing of the bundle in the browser's cache yet.
+    browser.client.goto(&product.url("/favicon.svg")).await?;
+    browser.client.execute("localStorage.setItem('netbank.text-size', 'large');", vec![]).await?;
+    browser.throttle_network(Some(20_000.0)).await?;
+    browser.client.execute("location.href = '/';", vec![]).await?;
+    browser.input("ログインID").await?.send_keys("demo 01").await?;
+    let password = browser.input("ログインパスワード").await?;
+    password.send_keys("secret7").await?;
+    browser.client.execute("document.getElementById('field-password').setSelectionRange(2, 4);", vec![]).await?;
+    assert!(!browser.app_started().await?, "typed before the wasm has run");
+    browser.throttle_network(None).await?;
+    for _ in 0..200 {
+        if browser.app_started().await? {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The login ID's rule speaks for what was typed before the app ran.
+    browser.text_containing("#field-login_id-error", "半角英数字").await?;
+    let state = browser
+        .client
+        .execute(
+            "const p = document.getElementById('field-password');
+             return [document.getElementById('field-login_id').value, p.value, document.activeElement.id,
+                     p.selectionStart, p.selectionEnd];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(state, serde_json::json!(["demo 01", "secret7", "field-password", 2, 4]));
+    assert!(!browser.control("ログイン").await?.is_enabled().await?, "the app judges what was typed");
+    let pressed =
+        browser.client.execute("return document.querySelector('[aria-pressed=true]').textContent;", vec![]).await?;
+    assert_eq!(pressed, "大");
+    browser.close().await
+}
+
 #[tokio::test]
 async fn first_time_registration_then_login_with_the_chosen_credentials() -> anyhow::Result<()> {
     let product = Product::start().await?;

@@ -1,6 +1,8 @@
 //! Serving the built SPA: hashed assets precompressed and cached for a year, pages never
 //! cached (so a deploy is seen at once), and each client route answered with its bundle's
-//! page: the login's (`index.html`) for BLI001, 初回利用登録 and BLI023, the token app's
+//! page: the login's for BLI001 (`index.html`, BLI001 rendered into it by the build) and for
+//! BLI023 (`login.html`, the same page without the render), 初回利用登録's
+//! (`registration.html`), the token app's
 //! (`token.html`) under `/token` when the build has one, the bank's (`bank.html`) for the rest.
 
 use std::path::{Path, PathBuf};
@@ -14,7 +16,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use netbank_api::bundles::{bundle_for, Bundle};
+use netbank_api::bundles::{bundle_for, login_screen, Bundle, LoginScreen};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -28,13 +30,20 @@ const REVALIDATE: &str = "no-store";
 #[derive(Debug)]
 struct Pages {
     login: PathBuf,
+    /// The login bundle's page for its screens other than BLI001.
+    login_others: PathBuf,
+    registration: PathBuf,
     bank: PathBuf,
     token: Option<PathBuf>,
 }
 
 /// The bundles' pages in `dist` (a one-page build serves its `index.html` everywhere).
 pub fn pages(dist: &Path) -> Vec<PathBuf> {
-    ["index.html", "bank.html", "token.html"].iter().map(|name| dist.join(name)).filter(|path| path.is_file()).collect()
+    ["index.html", "login.html", "registration.html", "bank.html", "token.html"]
+        .iter()
+        .map(|name| dist.join(name))
+        .filter(|path| path.is_file())
+        .collect()
 }
 
 /// The router that serves `dist` at `/`.
@@ -43,6 +52,8 @@ pub fn router(dist: &Path) -> Router {
     let login = dist.join("index.html");
     let pages = Arc::new(Pages {
         bank: existing("bank.html").unwrap_or_else(|| login.clone()),
+        login_others: existing("login.html").unwrap_or_else(|| login.clone()),
+        registration: existing("registration.html").unwrap_or_else(|| login.clone()),
         token: existing("token.html"),
         login,
     });
@@ -100,7 +111,9 @@ async fn only_assets(request: Request, next: Next) -> Response {
 /// Which bundle's page answers `path` (the shared table, `api::bundles`).
 fn page_for<'a>(pages: &'a Pages, path: &str) -> &'a Path {
     match bundle_for(path) {
-        Bundle::Login => &pages.login,
+        Bundle::Login if login_screen(path) == Some(LoginScreen::Login) => &pages.login,
+        Bundle::Login => &pages.login_others,
+        Bundle::Registration => &pages.registration,
         Bundle::Token => pages.token.as_deref().unwrap_or(&pages.bank),
         Bundle::Bank => &pages.bank,
     }
@@ -152,12 +165,18 @@ mod tests {
 
     #[test]
     fn each_path_gets_its_bundles_page() {
-        let pages = Pages { login: "index.html".into(), bank: "bank.html".into(), token: Some("token.html".into()) };
+        let pages = Pages {
+            login: "index.html".into(),
+            login_others: "login.html".into(),
+            registration: "registration.html".into(),
+            bank: "bank.html".into(),
+            token: Some("token.html".into()),
+        };
         for (path, page) in [
             ("/", "index.html"),
-            ("/registration", "index.html"),
-            ("/login/otp", "index.html"),
-            ("/login/otp/", "index.html"),
+            ("/registration", "registration.html"),
+            ("/login/otp", "login.html"),
+            ("/login/otp/", "login.html"),
             ("/home", "bank.html"),
             ("/transfer/other", "bank.html"),
             ("/no-such-page", "bank.html"),

@@ -1,7 +1,7 @@
 //! The login bundle (index.html): BLI001, 初回利用登録, BLI023.
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    netbank_web::start(netbank_web::login_app::LoginApp);
+    netbank_web::login_app::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -7,6 +7,8 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 use netbank_api::client::ClientError;
 
+use crate::prerender::before_start;
+
 /// The error the server gave the form's last submission. Fields show it when it names them.
 #[derive(Clone, Copy)]
 pub struct FormError(pub RwSignal<Option<ClientError>>);
@@ -252,16 +254,18 @@ pub fn SubmitButton(
     #[prop(into)] invalid: Signal<bool>,
     #[prop(into)] pending: Signal<bool>,
 ) -> impl IntoView {
+    // Until a prerendered BLI001 has started, a press is kept for the app (index.html).
+    let waiting = before_start();
     view! {
         <button
             type="submit"
             class="button primary"
-            disabled=move || invalid.get() || pending.get()
+            disabled=move || !waiting.get() && (invalid.get() || pending.get())
             aria-busy=move || pending.get().to_string()
         >
             {move || if pending.get() { "処理中…" } else { label }}
         </button>
-        <p class="submit-hint" hidden=move || !invalid.get() || pending.get()>
+        <p class="submit-hint" hidden=move || waiting.get() || !invalid.get() || pending.get()>
             "未入力または誤りのある項目があります。"
         </p>
     }

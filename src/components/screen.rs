@@ -2,6 +2,7 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
+use crate::state::set_title;
 use crate::INSTITUTION_NAME;
 
 thread_local! {
@@ -19,7 +20,7 @@ thread_local! {
 pub fn Screen(title: &'static str, id: &'static str, children: Children) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H1>::new();
     // The tab, the history list and a screen reader's page name say which screen this is.
-    document().set_title(&format!("{title} | {INSTITUTION_NAME}"));
+    set_title(&format!("{title} | {INSTITUTION_NAME}"));
     Effect::new(move |_| {
         let Some(heading) = heading.get() else { return };
         if SHOWN_BEFORE.with(|shown| shown.replace(true)) {

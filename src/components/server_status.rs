@@ -8,10 +8,13 @@ use netbank_api::HealthResponse;
 #[component]
 pub fn ServerStatus() -> impl IntoView {
     let state = RwSignal::new(HealthState::Checking);
-    leptos::task::spawn_local(async move {
-        let answer = HealthState::from(client::health().await);
-        // The page may have gone (a page load) while the answer was on its way.
-        let _ = state.try_set(answer);
+    // Asked once the screen is in the browser (never while the build renders BLI001).
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let answer = HealthState::from(client::health().await);
+            // The page may have gone (a page load) while the answer was on its way.
+            let _ = state.try_set(answer);
+        })
     });
     move || view! { <HealthLine state=state.get() /> }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::prerender::after_start;
 use crate::state::{local_get, local_set};
 
 const KEY: &str = "netbank.text-size";
@@ -51,7 +52,8 @@ impl TextSize {
 
 #[component]
 pub fn TextSizeSwitcher() -> impl IntoView {
-    let size = RwSignal::new(TextSize::remembered());
+    // BLI001's page applies the remembered size itself before the app starts (index.html).
+    let size = after_start(TextSize::Standard, TextSize::remembered);
     Effect::new(move |_| size.get().apply());
     view! {
         <div class="text-size" role="group" aria-labelledby="text-size-label">

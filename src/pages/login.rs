@@ -11,13 +11,17 @@ use netbank_api::ErrorReason;
 use crate::components::form::{rule, submit_with, Field, FormAlert, FormError, NoticeBox, SubmitButton};
 use crate::components::screen::Screen;
 use crate::components::software_keyboard::SoftwareKeyboard;
+use crate::prerender::{after_start, before_start};
 use crate::state::{go, now_ms, set_otp_deadline, set_otp_window_seconds, Notice};
 use crate::webauthn;
 use crate::INSTITUTION_NAME;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let notice = Notice::get().take();
+    let notice = Notice::get();
+    // From the page before (logged out, session ended): the browser's to know.
+    let notice = after_start(None, move || notice.take());
+    let waiting = before_start();
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let use_keyboard = RwSignal::new(false);
@@ -45,13 +49,14 @@ pub fn LoginPage() -> impl IntoView {
     let (with_passkey, autofill) = passkey_login(error);
     view! {
         <Screen title="ログイン" id="BLI001">
-            <NoticeBox message=notice />
+            {move || view! { <NoticeBox message=notice.get() /> }}
             <div class="login-sections">
                 // The returning customer, nearly every visit, comes first: on a phone the form
                 // is what the screen opens with, and reading and tab order agree with it.
                 <section class="subpanel" aria-labelledby="member-title">
                     <h2 id="member-title">"初回利用登録がお済みの方"</h2>
-                    <form on:submit=on_submit novalidate=true>
+                    // POST: a press before any script has run never puts the password in the address.
+                    <form on:submit=on_submit method="post" novalidate=true>
                         <FormAlert error=error />
                         <Field label="ログインID" name="login_id" value=login_id check=rule(LoginId::parse)
                             autocomplete="username webauthn" maxlength=LoginId::SPEC.max_len hint=LoginId::SPEC.hint />
@@ -68,7 +73,7 @@ pub fn LoginPage() -> impl IntoView {
                         </Show>
                         <SubmitButton label="ログイン" invalid=invalid pending=submit.pending() />
                     </form>
-                    <Show when=webauthn::supported>
+                    <Show when=move || !waiting.get() && webauthn::supported()>
                         <div class="passkey-login">
                             <p class="hint">"パスキーを登録済みの方は、ログインID・パスワードの入力は不要です。"</p>
                             <button type="button" class="button secondary" disabled=move || with_passkey.pending().get()

@@ -84,7 +84,7 @@ pub fn Enrol() -> impl IntoView {
             <Show when=move || !done.get() fallback=|| view! {
                 <div class="info-box" role="status">"パスキーを登録しました。「パスキーでログイン」からログインしてください。"</div>
                 <div class="actions"><A href="/" attr:class="button primary">"ログインへ"</A></div>
-            }>
+            }.into_any()>
                 <p>"管理者から受け取った登録コード（1回限り、24時間有効）を入力し、この端末またはセキュリティキーにパスキーを登録します。"</p>
                 {move || message.get().map(|text| view! { <div class="error-box" role="alert">{text}</div> })}
                 <form on:submit=move |ev| { ev.prevent_default(); enrol.dispatch(code.get_untracked()); }>
