@@ -63,6 +63,13 @@ pub fn hydrate_login() {
 
     use crate::login_app::LoginApp;
 
+    let document = document();
+    // A form pressed before the start was held as pressed (index.html): the app's again.
+    if let Ok(held) = document.query_selector_all("form[inert]") {
+        for form in (0..held.length()).filter_map(|i| held.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()) {
+            form.set_inert(false);
+        }
+    }
     let typed = Typed::read();
     let waiting = RwSignal::new(true);
     leptos::mount::hydrate_body(move || {
@@ -71,7 +78,6 @@ pub fn hydrate_login() {
     });
     typed.give_back();
     waiting.set(false);
-    let document = document();
     if let Some(root) = document.document_element() {
         // The inline script's sign that presses are the app's now.
         let _ = root.set_attribute("data-started", "");

@@ -438,6 +438,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Makes every request whose URL matches one of `patterns` (`*` as a wildcard) fail, as a
+    /// network that drops them would.
+    pub async fn block_urls(&self, patterns: &[&str]) -> anyhow::Result<()> {
+        self.client.issue_cmd(Cdp { method: "Network.enable", params: serde_json::json!({}) }).await?;
+        let block = Cdp { method: "Network.setBlockedURLs", params: serde_json::json!({ "urls": patterns }) };
+        self.client.issue_cmd(block).await?;
+        Ok(())
+    }
+
     /// Whether the page's app has started (the login bundle marks `<html>` when it has).
     pub async fn app_started(&self) -> anyhow::Result<bool> {
         let started =

@@ -83,6 +83,9 @@ async fn bli001_takes_typing_and_a_press_before_its_wasm_has_arrived() -> anyhow
     browser.screenshot("bli001-before-start").await?;
     browser.control("ログイン").await?.click().await?;
     assert!(!browser.app_started().await?, "pressed before the app started");
+    // Held as pressed: what the app sends is what the customer pressed on, nothing typed after.
+    let held = browser.client.execute("return document.querySelector('form').inert;", vec![]).await?;
+    assert_eq!(held, true);
     browser.throttle_network(None).await?;
     // The press is made again once the app runs: ホーム, with no second press.
     browser.screen("BHM001").await?;
@@ -124,6 +127,20 @@ async fn bli001_takes_typing_and_a_press_before_its_wasm_has_arrived() -> anyhow
     let pressed =
         browser.client.execute("return document.querySelector('[aria-pressed=true]').textContent;", vec![]).await?;
     assert_eq!(pressed, "大");
+    browser.close().await
+}
+
+/// When the login bundle cannot start (its wasm never arrives), the customer is told to
+/// reload instead of pressing a form that does nothing.
+#[tokio::test]
+async fn bli001_says_so_when_its_app_cannot_start() -> anyhow::Result<()> {
+    let product = Product::start().await?;
+    let browser = Browser::launch().await?;
+    browser.block_urls(&["*_bg.wasm"]).await?;
+    browser.client.goto(&product.url("/")).await?;
+    browser.text_containing("#load-failed", "ページを再読み込みしてください").await?;
+    assert!(browser.client.find(fantoccini::Locator::Css("#load-failed")).await?.is_displayed().await?);
+    browser.screenshot("bli001-load-failed").await?;
     browser.close().await
 }
 

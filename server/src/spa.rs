@@ -101,11 +101,18 @@ async fn serve_page(page: &Path, request: Request) -> Response {
 /// A page is a route's answer, never a file by its name: the customer's listener does not
 /// hand out the console's page, nor the console's the customers'.
 async fn only_assets(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if path.ends_with(".html") || path.contains(".html.") {
+    // As the file server will read it: percent-decoded, a trailing slash ignored.
+    let decoded = percent_encoding::percent_decode_str(request.uri().path()).decode_utf8_lossy();
+    if names_a_page(&decoded) {
         return StatusCode::NOT_FOUND.into_response();
     }
     next.run(request).await
+}
+
+/// Whether `path` (decoded) names a page or its precompressed copy.
+fn names_a_page(path: &str) -> bool {
+    let path = path.trim_end_matches('/').to_ascii_lowercase();
+    path.ends_with(".html") || path.contains(".html.")
 }
 
 /// Which bundle's page answers `path` (the shared table, `api::bundles`).
@@ -207,6 +214,32 @@ mod tests {
         assert!(!is_hashed_asset("/a-0123456789abcdeg.js"));
         assert!(!is_hashed_asset("/a-0123456789abcdef0.js"));
         assert!(!is_hashed_asset("/icon-192.png"));
+    }
+
+    #[test]
+    fn a_page_is_never_a_file_by_name_however_the_path_spells_it() {
+        for path in ["/index.html", "/login.html/", "/staff.html//", "/index.html.gz", "/INDEX.HTML", "/a/bank.html"] {
+            assert!(names_a_page(path), "{path}");
+        }
+        for path in ["/", "/registration", "/main-0123456789abcdef.css", "/htmlish", "/x.htm"] {
+            assert!(!names_a_page(path), "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn percent_encoded_and_slashed_page_names_are_refused() {
+        let dist = tempfile::tempdir().unwrap();
+        for name in ["index.html", "login.html", "index.html.gz"] {
+            std::fs::write(dist.path().join(name), "page").unwrap();
+        }
+        let app = router(dist.path());
+        for path in ["/index.html/", "/login%2Ehtml", "/index%2ehtml", "/index.html%2Egz", "/login.html"] {
+            let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let request = Request::builder().uri("/").body(Body::empty()).unwrap();
+        assert_eq!(app.oneshot(request).await.unwrap().status(), StatusCode::OK);
     }
 
     #[test]
