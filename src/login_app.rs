@@ -44,9 +44,19 @@ pub fn start() {
         remove_rendered(&body);
     }
     crate::start(move || view! { <LoginApp screen=screen /> });
-    // Presses are the app's now (the page's inline script kept them until this).
-    if let Some(root) = document().document_element() {
+    mark_started();
+}
+
+/// Tells the page's inline script the app runs: presses are the app's now, and a failure it
+/// took an error before the start for (a browser extension's, say) was none.
+#[cfg(target_arch = "wasm32")]
+pub fn mark_started() {
+    let document = document();
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("data-started", "");
+    }
+    if let Some(message) = document.get_element_by_id("load-failed") {
+        let _ = message.set_attribute("hidden", "");
     }
 }
 

@@ -78,10 +78,7 @@ pub fn hydrate_login() {
     });
     typed.give_back();
     waiting.set(false);
-    if let Some(root) = document.document_element() {
-        // The inline script's sign that presses are the app's now.
-        let _ = root.set_attribute("data-started", "");
-    }
+    crate::login_app::mark_started();
     let pressed = document.query_selector("form[data-submitted]").ok().flatten();
     if let Some(form) = pressed.and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok()) {
         let _ = form.remove_attribute("data-submitted");

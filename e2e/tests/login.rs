@@ -103,6 +103,9 @@ async fn bli001_takes_typing_and_a_press_before_its_wasm_has_arrived() -> anyhow
     let password = browser.input("ログインパスワード").await?;
     password.send_keys("secret7").await?;
     browser.client.execute("document.getElementById('field-password').setSelectionRange(2, 4);", vec![]).await?;
+    // Another script's error before the start (an extension's) is not the app failing.
+    browser.client.execute("setTimeout(() => { throw new Error('an extension'); }, 0);", vec![]).await?;
+    browser.text_containing("#load-failed", "再読み込み").await?;
     assert!(!browser.app_started().await?, "typed before the wasm has run");
     browser.throttle_network(None).await?;
     for _ in 0..200 {
@@ -124,6 +127,8 @@ async fn bli001_takes_typing_and_a_press_before_its_wasm_has_arrived() -> anyhow
         .await?;
     assert_eq!(state, serde_json::json!(["demo 01", "secret7", "field-password", 2, 4]));
     assert!(!browser.control("ログイン").await?.is_enabled().await?, "the app judges what was typed");
+    let failed = browser.client.execute("return document.getElementById('load-failed').hidden;", vec![]).await?;
+    assert_eq!(failed, true, "the app started: no failure shown");
     let pressed =
         browser.client.execute("return document.querySelector('[aria-pressed=true]').textContent;", vec![]).await?;
     assert_eq!(pressed, "大");

@@ -109,10 +109,12 @@ async fn only_assets(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Whether `path` (decoded) names a page or its precompressed copy.
+/// Whether `path` (decoded) names a page or its precompressed copy: by the last name the file
+/// server would open (it skips empty and `.` segments: `/index.html/.` opens `index.html`).
 fn names_a_page(path: &str) -> bool {
-    let path = path.trim_end_matches('/').to_ascii_lowercase();
-    path.ends_with(".html") || path.contains(".html.")
+    let last = path.split(['/', '\\']).rfind(|segment| !segment.is_empty() && *segment != ".");
+    let last = last.unwrap_or_default().to_ascii_lowercase();
+    last.ends_with(".html") || last.contains(".html.")
 }
 
 /// Which bundle's page answers `path` (the shared table, `api::bundles`).
@@ -218,7 +220,18 @@ mod tests {
 
     #[test]
     fn a_page_is_never_a_file_by_name_however_the_path_spells_it() {
-        for path in ["/index.html", "/login.html/", "/staff.html//", "/index.html.gz", "/INDEX.HTML", "/a/bank.html"] {
+        for path in [
+            "/index.html",
+            "/login.html/",
+            "/staff.html//",
+            "/index.html.gz",
+            "/INDEX.HTML",
+            "/a/bank.html",
+            "/index.html/.",
+            "/index.html/./",
+            "//index.html/.",
+            "/index.html\\",
+        ] {
             assert!(names_a_page(path), "{path}");
         }
         for path in ["/", "/registration", "/main-0123456789abcdef.css", "/htmlish", "/x.htm"] {
@@ -233,7 +246,17 @@ mod tests {
             std::fs::write(dist.path().join(name), "page").unwrap();
         }
         let app = router(dist.path());
-        for path in ["/index.html/", "/login%2Ehtml", "/index%2ehtml", "/index.html%2Egz", "/login.html"] {
+        for path in [
+            "/index.html/",
+            "/login%2Ehtml",
+            "/index%2ehtml",
+            "/index.html%2Egz",
+            "/login.html",
+            "/index.html/.",
+            "/index.html%2F.",
+            "/index.html/%2e",
+            "/index.html%2F%2E%2F",
+        ] {
             let request = Request::builder().uri(path).body(Body::empty()).unwrap();
             let response = app.clone().oneshot(request).await.unwrap();
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
