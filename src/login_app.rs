@@ -57,6 +57,7 @@ pub fn mark_started() {
     }
     if let Some(message) = document.get_element_by_id("load-failed") {
         let _ = message.set_attribute("hidden", "");
+        let _ = message.remove_attribute("role");
     }
 }
 
