@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use crate::banking_helpers::draft;
-use crate::helpers::spawn_app;
+use crate::banking_helpers::{draft, Holder};
+use crate::helpers::{spawn_app, TestApp};
 
 #[tokio::test]
 async fn the_statement_pages_newest_first_filters_by_period_and_downloads_as_csv() {
@@ -130,15 +130,12 @@ async fn a_depositors_words_never_become_a_formula_in_the_csv() {
     );
 }
 
-/// The CSV holds the whole period, however long: 60,000 lines in one period come out as
-/// 60,000 rows, oldest first, the running balance unbroken (it was once cut at the newest
-/// 50,000 while its name claimed the period).
-#[tokio::test]
-async fn the_csv_holds_every_line_of_a_60000_line_period() {
+/// `lines` 窓口入金 of 1円 into the account, `per_second` of them in each second up to now
+/// (the clock stands at 2027-01-15 in Japan), written set-wise: each a balanced entry, the
+/// running balance counting up.
+async fn one_yen_deposits(app: &TestApp, holder: &str, lines: i64, per_second: i64) -> Holder {
     use netbank_api::input::{AccountNumber, BranchCode};
-    const LINES: i64 = 60_000;
-    let app = spawn_app().await;
-    let taro = app.account_holder("csv01", "ヤマダ タロウ", 0).await;
+    let taro = app.account_holder(holder, "ヤマダ タロウ", 0).await;
     let (branch, number) = taro.ordinary_parts();
     let account = netbank_server::operator::accounts::find(
         &app.state.db,
@@ -147,35 +144,37 @@ async fn the_csv_holds_every_line_of_a_60000_line_period() {
     )
     .await
     .unwrap();
-    // Sixty thousand 窓口入金 of 1円 over the morning (the clock stands at 2027-01-15 in Japan),
-    // written set-wise: each a balanced entry, the running balance counting up.
-    let start = app.clock().now() - LINES;
+    let start = app.clock().now() - lines / per_second - 1;
     let mut tx = app.state.db.begin().await.unwrap();
     for (sql, binds) in [
         (
             "WITH RECURSIVE n(i) AS (SELECT CAST(0 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)
-             INSERT INTO journal_entries (kind, occurred_at) SELECT 'deposit', $2 + i FROM n ORDER BY i",
-            vec![LINES, start],
+             INSERT INTO journal_entries (kind, occurred_at) SELECT 'deposit', $2 + i / $3 FROM n ORDER BY i",
+            vec![lines, start, per_second],
         ),
         (
             "INSERT INTO journal_lines (entry_id, account_id, amount, balance_after, description, occurred_at)
              SELECT id, $1, 1, ROW_NUMBER() OVER (ORDER BY id), '窓口入金', occurred_at FROM journal_entries
              WHERE occurred_at >= $2 AND occurred_at < $3 ORDER BY id",
-            vec![account.id.0, start, start + LINES],
+            vec![account.id.0, start, app.clock().now()],
         ),
         (
             "INSERT INTO journal_lines (entry_id, house_account, amount, description, occurred_at)
              SELECT id, 'cash', -1, '窓口入金', occurred_at FROM journal_entries WHERE occurred_at >= $1 AND occurred_at < $2",
-            vec![start, start + LINES],
+            vec![start, app.clock().now()],
         ),
-        ("UPDATE accounts SET balance = balance + $1 WHERE id = $2", vec![LINES, account.id.0]),
+        ("UPDATE accounts SET balance = balance + $1 WHERE id = $2", vec![lines, account.id.0]),
     ] {
         let query = binds.iter().fold(sqlx::query(sql), |query, value| query.bind(*value));
         query.execute(&mut *tx).await.unwrap();
     }
     tx.commit().await.unwrap();
     app.assert_ledger_holds().await;
+    taro
+}
 
+/// This month's CSV: its rows after the header, each checked to be the next deposit of 1円.
+async fn csv_of_deposits(app: &TestApp, taro: &Holder, lines: i64) {
     let response = app
         .get_with_session(&format!("/api/accounts/{}/statement/csv?period=this_month", taro.ordinary), &taro.session)
         .await;
@@ -183,10 +182,21 @@ async fn the_csv_holds_every_line_of_a_60000_line_period() {
     let text = response.text().await.unwrap();
     let rows: Vec<&str> = text.trim_start_matches('\u{FEFF}').trim_end().split("\r\n").collect();
     // The header and every deposit.
-    assert_eq!(rows.len() as i64, 1 + LINES, "every line of the period");
+    assert_eq!(rows.len() as i64, 1 + lines, "every line of the period");
     for (n, row) in rows[1..].iter().enumerate() {
         assert!(row.ends_with(&format!(",,1,{}", n + 1)), "row {n}: {row}");
     }
+}
+
+/// The CSV holds the whole period, however long: 60,000 lines in one period come out as
+/// 60,000 rows, oldest first, the running balance unbroken (it was once cut at the newest
+/// 50,000 while its name claimed the period).
+#[tokio::test]
+async fn the_csv_holds_every_line_of_a_60000_line_period() {
+    const LINES: i64 = 60_000;
+    let app = spawn_app().await;
+    let taro = one_yen_deposits(&app, "csv01", LINES, 1).await;
+    csv_of_deposits(&app, &taro, LINES).await;
     // The screen counts up to a thousand and says there are more; its pages go by cursor, so
     // one deep in the period is read like the first.
     let page = app.statement(&taro.session, &taro.ordinary, "period=this_month").await;
@@ -197,4 +207,14 @@ async fn the_csv_holds_every_line_of_a_60000_line_period() {
         assert_eq!(next["entries"].as_array().unwrap().len(), 20);
         cursor = next["older"].as_str().unwrap().to_owned();
     }
+}
+
+/// Many lines in one second, the CSV's batches cut in the middle of a second: every line
+/// comes out once, in order (a batch starts at its cursor's second, after its line).
+#[tokio::test]
+async fn the_csv_keeps_every_line_of_a_second_its_batches_cut() {
+    const LINES: i64 = 5_000;
+    let app = spawn_app().await;
+    let taro = one_yen_deposits(&app, "csv02", LINES, 700).await;
+    csv_of_deposits(&app, &taro, LINES).await;
 }
