@@ -10,8 +10,16 @@ pub enum Bundle {
     /// `registration.html`: 初回利用登録 (BLI002–BLI004), once in a customer's life: kept out
     /// of the login bundle every visit downloads.
     Registration,
-    /// `bank.html`: the signed-in app, and every address no other bundle claims.
+    /// `bank.html`: ホーム, the first screen of every visit, and every address no other
+    /// bundle claims.
     Bank,
+    /// `accounts.html`: 口座情報 (入出金明細 and its CSV).
+    Accounts,
+    /// `payments.html`: the signed-in screens that move money (振込・振替, ペイジー).
+    Payments,
+    /// `settings.html`: the signed-in 各種お申込・手続き (ワンタイムパスワード, パスキー,
+    /// お客様情報, ログイン履歴, セッション).
+    Settings,
     /// `token.html`: the demo token app under `/token` (not in a production build).
     Token,
 }
@@ -28,6 +36,25 @@ pub const LOGIN_PATHS: [(&str, LoginScreen); 2] = [("/", LoginScreen::Login), ("
 
 /// 初回利用登録's address (its own bundle).
 pub const REGISTRATION_PATH: &str = "/registration";
+
+/// The signed-in bundles other than the bank's, each with the addresses it holds: an address
+/// and everything under it. The signed-in app is split so that the first download after a
+/// login is ホーム's alone; moving between these bundles is a page load.
+pub const SIGNED_IN_SECTIONS: [(&str, Bundle); 8] = [
+    ("/accounts", Bundle::Accounts),
+    ("/transfer", Bundle::Payments),
+    ("/payeasy", Bundle::Payments),
+    ("/otp", Bundle::Settings),
+    ("/passkeys", Bundle::Settings),
+    ("/profile", Bundle::Settings),
+    ("/logins", Bundle::Settings),
+    ("/sessions", Bundle::Settings),
+];
+
+/// Whether `path` is `section` or under it (`/transfers` is not under `/transfer`).
+fn within(path: &str, section: &str) -> bool {
+    path.strip_prefix(section).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 /// `/registration/` is `/registration`; `/` stays itself.
 fn normalised(path: &str) -> &str {
@@ -52,10 +79,10 @@ pub fn bundle_for(path: &str) -> Bundle {
         Bundle::Login
     } else if path == REGISTRATION_PATH {
         Bundle::Registration
-    } else if path == "/token" || path.starts_with("/token/") {
+    } else if within(path, "/token") {
         Bundle::Token
     } else {
-        Bundle::Bank
+        SIGNED_IN_SECTIONS.iter().find(|(section, _)| within(path, section)).map_or(Bundle::Bank, |(_, bundle)| *bundle)
     }
 }
 
@@ -71,7 +98,19 @@ mod tests {
             ("/registration/", Bundle::Registration),
             ("/login/otp", Bundle::Login),
             ("/home", Bundle::Bank),
-            ("/transfer/other", Bundle::Bank),
+            ("/accounts", Bundle::Accounts),
+            ("/accountsx", Bundle::Bank),
+            ("/transfer", Bundle::Payments),
+            ("/transfer/other", Bundle::Payments),
+            ("/transfer/interbank/history/", Bundle::Payments),
+            ("/payeasy", Bundle::Payments),
+            ("/transfers", Bundle::Bank),
+            ("/otp/issue", Bundle::Settings),
+            ("/passkeys/new", Bundle::Settings),
+            ("/profile", Bundle::Settings),
+            ("/logins", Bundle::Settings),
+            ("/sessions", Bundle::Settings),
+            ("/otpx", Bundle::Bank),
             ("/login", Bundle::Bank),
             ("/token", Bundle::Token),
             ("/token/setup", Bundle::Token),

@@ -1,7 +1,7 @@
 //! First loads: the bytes on the wire of each bundle's page (BLI001's login bundle, the
-//! signed-in bank, the token app), and the time until the login form takes input, with the
-//! CPU as it is and slowed 4× (a mid-range phone), each against a static HTML form served by
-//! the same server.
+//! signed-in bank, the token app), the time until the login form takes input, with the CPU as
+//! it is and slowed 4× (a mid-range phone), each against a static HTML form served by the
+//! same server, and the time until ホーム shows the customer's accounts after a login.
 
 use netbank_e2e::Browser;
 
@@ -53,11 +53,38 @@ pub async fn time_to_input(
     runs: usize,
     cpu_slowdown: f64,
 ) -> anyhow::Result<f64> {
+    time_to(base, page, selector, &vec![None; runs], cpu_slowdown).await
+}
+
+/// Milliseconds from navigation start until ホーム shows the accounts (its table's first
+/// row), as `time_to_input` measures, once per session cookie in `sessions` (each its own
+/// customer's, a login made over the API): what a customer waits for after BLI001, with none
+/// of the signed-in bundle in the browser's cache.
+pub async fn time_to_home(base: &str, sessions: &[String], cpu_slowdown: f64) -> anyhow::Result<f64> {
+    let sessions: Vec<_> = sessions.iter().map(|cookie| Some(cookie.as_str())).collect();
+    time_to(base, "/home", "table.accounts tbody tr", &sessions, cpu_slowdown).await
+}
+
+/// One cold load per entry of `sessions` (a session cookie `name=value` set first, or none).
+async fn time_to(
+    base: &str,
+    page: &str,
+    selector: &str,
+    sessions: &[Option<&str>],
+    cpu_slowdown: f64,
+) -> anyhow::Result<f64> {
     let mut times = Vec::new();
-    for _ in 0..runs {
+    for session in sessions {
         let browser = Browser::launch().await?;
         if cpu_slowdown > 1.0 {
             browser.throttle_cpu(cpu_slowdown).await?;
+        }
+        if let Some((name, value)) = session.and_then(|cookie| cookie.split_once('=')) {
+            // A cookie is set on the page's origin: an unhashed file of it (no bundle loads).
+            browser.client.goto(&format!("{base}/favicon.svg")).await?;
+            let mut cookie = fantoccini::cookies::Cookie::new(name.to_owned(), value.to_owned());
+            cookie.set_path("/");
+            browser.client.add_cookie(cookie).await?;
         }
         // Watched from the document's first moment, each frame, by a script that runs before
         // the page's own: WebDriver gets the page only after its load event, which a page whose

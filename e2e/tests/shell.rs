@@ -26,21 +26,22 @@ async fn a_client_route_that_does_not_exist_shows_the_not_found_page() -> anyhow
     browser.close().await
 }
 
+/// The wasm files the current page has loaded, by name.
+async fn loaded(browser: &Browser) -> anyhow::Result<String> {
+    let names = browser
+        .client
+        .execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.wasm')).join(' ');", vec![])
+        .await?;
+    Ok(names.as_str().unwrap_or_default().to_owned())
+}
+
 /// The first visit to BLI001 downloads the login bundle and nothing else; the signed-in app
-/// and the token app come with their own pages.
+/// (ホーム; 口座情報; payments; settings) and the token app come with their own pages, and the
+/// links move between the signed-in bundles as they move within one.
 #[tokio::test]
 async fn each_page_loads_only_its_own_bundle() -> anyhow::Result<()> {
     let product = Product::start().await?;
     let browser = Browser::launch().await?;
-    let loaded = |browser: &Browser| {
-        let client = browser.client.clone();
-        async move {
-            let names = client
-                .execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.wasm')).join(' ');", vec![])
-                .await?;
-            anyhow::Ok(names.as_str().unwrap_or_default().to_owned())
-        }
-    };
     browser.client.goto(&product.url("/")).await?;
     browser.screen("BLI001").await?;
     let wasm = loaded(&browser).await?;
@@ -54,11 +55,66 @@ async fn each_page_loads_only_its_own_bundle() -> anyhow::Result<()> {
     browser.screen("BHM001").await?;
     let wasm = loaded(&browser).await?;
     assert!(
-        wasm.contains("netbank-bank") && !wasm.contains("netbank-login"),
+        wasm.contains("netbank-bank") && !wasm.contains("netbank-login") && !wasm.contains("netbank-payments"),
         "a page load into the bank bundle: {wasm}"
     );
+    // ホーム's 入出金明細: the accounts bundle, focus on its screen's heading; then 振込・振替 from
+    // the menu opens the payments bundle's first screen.
+    browser.press("入出金明細").await?;
+    browser.settled("BAC001").await?;
+    browser.assert_opened_at_heading("入出金明細 from ホーム").await?;
+    let wasm = loaded(&browser).await?;
+    assert!(wasm.contains("netbank-accounts") && !wasm.contains("netbank-bank"), "{wasm}");
+    browser.open_menu().await?;
+    browser.press("振込・振替").await?;
+    browser.settled("BTF001").await?;
+    browser.assert_opened_at_heading("振込・振替 from 入出金明細").await?;
+    let wasm = loaded(&browser).await?;
+    assert!(wasm.contains("netbank-payments") && !wasm.contains("netbank-accounts"), "{wasm}");
+    // The menu's パスキー: the settings bundle.
+    browser.open_menu().await?;
+    browser.press("パスキー").await?;
+    browser.settled("BPK001").await?;
+    let wasm = loaded(&browser).await?;
+    assert!(wasm.contains("netbank-settings") && !wasm.contains("netbank-payments"), "{wasm}");
+    // Back returns to the page before, whichever bundle holds it; the menu's ホーム to the bank.
+    browser.client.back().await?;
+    browser.settled("BTF001").await?;
+    browser.open_menu().await?;
+    browser.press("ホーム").await?;
+    browser.settled("BHM001").await?;
+    assert!(loaded(&browser).await?.contains("netbank-bank"));
+    let handoff = browser.client.execute("return sessionStorage.getItem('netbank.handoff');", vec![]).await?;
+    assert!(handoff.is_null(), "the hand-over's note is read at the start: {handoff}");
     browser.client.goto(&product.url("/token")).await?;
     browser.screen("TKN001").await?;
     assert!(loaded(&browser).await?.contains("netbank-token"));
+    browser.close().await
+}
+
+/// A build without one of the signed-in bundles' pages (the server then answers with the
+/// bank's): the bank's page, loaded for the address it handed over, says not found instead of
+/// loading itself for ever.
+#[tokio::test]
+async fn a_build_missing_a_bundle_says_not_found_instead_of_reloading() -> anyhow::Result<()> {
+    let built = std::path::PathBuf::from(std::env::var_os("NETBANK_DIST").expect("NETBANK_DIST"));
+    let partial = tempfile::tempdir()?;
+    for entry in std::fs::read_dir(&built)? {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with("payments.html") {
+            std::fs::copy(entry.path(), partial.path().join(entry.file_name()))?;
+        }
+    }
+    let product = Product::start_with(|settings| settings.dist_dir = Some(partial.path().to_owned())).await?;
+    let browser = Browser::launch().await?;
+    browser.log_in(&product, "demo01", "demo1234").await?;
+    browser.press("振込・振替").await?;
+    browser.text_containing("main h1", "ページが見つかりません").await?;
+    let state = browser
+        .client
+        .execute("return [location.pathname, sessionStorage.getItem('netbank.handoff')];", vec![])
+        .await?;
+    assert_eq!(state[0], "/transfer");
+    assert!(state[1].is_null(), "no hand-over pending: {state}");
     browser.close().await
 }

@@ -2,8 +2,9 @@
 //! cached (so a deploy is seen at once), and each client route answered with its bundle's
 //! page: the login's for BLI001 (`index.html`, BLI001 rendered into it by the build) and for
 //! BLI023 (`login.html`, the same page without the render), 初回利用登録's
-//! (`registration.html`), the token app's
-//! (`token.html`) under `/token` when the build has one, the bank's (`bank.html`) for the rest.
+//! (`registration.html`), the token app's (`token.html`) under `/token` when the build has one,
+//! the signed-in app's accounts (`accounts.html`), payments (`payments.html`) and settings
+//! (`settings.html`) under their addresses, and the bank's (`bank.html`: ホーム) for the rest.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,24 +35,40 @@ struct Pages {
     login_others: PathBuf,
     registration: PathBuf,
     bank: PathBuf,
+    accounts: PathBuf,
+    payments: PathBuf,
+    settings: PathBuf,
     token: Option<PathBuf>,
 }
 
 /// The bundles' pages in `dist` (a one-page build serves its `index.html` everywhere).
 pub fn pages(dist: &Path) -> Vec<PathBuf> {
-    ["index.html", "login.html", "registration.html", "bank.html", "token.html"]
-        .iter()
-        .map(|name| dist.join(name))
-        .filter(|path| path.is_file())
-        .collect()
+    [
+        "index.html",
+        "login.html",
+        "registration.html",
+        "bank.html",
+        "accounts.html",
+        "payments.html",
+        "settings.html",
+        "token.html",
+    ]
+    .iter()
+    .map(|name| dist.join(name))
+    .filter(|path| path.is_file())
+    .collect()
 }
 
 /// The router that serves `dist` at `/`.
 pub fn router(dist: &Path) -> Router {
     let existing = |name: &str| Some(dist.join(name)).filter(|path| path.is_file());
     let login = dist.join("index.html");
+    let bank = existing("bank.html").unwrap_or_else(|| login.clone());
     let pages = Arc::new(Pages {
-        bank: existing("bank.html").unwrap_or_else(|| login.clone()),
+        accounts: existing("accounts.html").unwrap_or_else(|| bank.clone()),
+        payments: existing("payments.html").unwrap_or_else(|| bank.clone()),
+        settings: existing("settings.html").unwrap_or_else(|| bank.clone()),
+        bank,
         login_others: existing("login.html").unwrap_or_else(|| login.clone()),
         registration: existing("registration.html").unwrap_or_else(|| login.clone()),
         token: existing("token.html"),
@@ -125,6 +142,9 @@ fn page_for<'a>(pages: &'a Pages, path: &str) -> &'a Path {
         Bundle::Registration => &pages.registration,
         Bundle::Token => pages.token.as_deref().unwrap_or(&pages.bank),
         Bundle::Bank => &pages.bank,
+        Bundle::Accounts => &pages.accounts,
+        Bundle::Payments => &pages.payments,
+        Bundle::Settings => &pages.settings,
     }
 }
 
@@ -179,6 +199,9 @@ mod tests {
             login_others: "login.html".into(),
             registration: "registration.html".into(),
             bank: "bank.html".into(),
+            accounts: "accounts.html".into(),
+            payments: "payments.html".into(),
+            settings: "settings.html".into(),
             token: Some("token.html".into()),
         };
         for (path, page) in [
@@ -187,7 +210,11 @@ mod tests {
             ("/login/otp", "login.html"),
             ("/login/otp/", "login.html"),
             ("/home", "bank.html"),
-            ("/transfer/other", "bank.html"),
+            ("/accounts", "accounts.html"),
+            ("/transfer/other", "payments.html"),
+            ("/payeasy/history", "payments.html"),
+            ("/otp/activate", "settings.html"),
+            ("/sessions", "settings.html"),
             ("/no-such-page", "bank.html"),
             ("/token", "token.html"),
             ("/token/codes", "token.html"),

@@ -1,4 +1,4 @@
-//! The bank bundle (bank.html): the signed-in application.
+//! The bank bundle (bank.html): ホーム, where every visit starts.
 #[cfg(target_arch = "wasm32")]
 fn main() {
     netbank_web::start(netbank_web::App);

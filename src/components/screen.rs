@@ -12,6 +12,13 @@ thread_local! {
     static SHOWN_BEFORE: Cell<bool> = const { Cell::new(false) };
 }
 
+/// This page was loaded to go on from a screen of another bundle (a link into another part
+/// of the signed-in app): its first screen replaces that one, as a screen within one bundle
+/// does, and takes the focus.
+pub fn continues_from_another_page() {
+    SHOWN_BEFORE.with(|shown| shown.set(true));
+}
+
 /// A screen's heading with its 画面ID, as the guide prints it in each screen's corner.
 ///
 /// Sets the page's `<title>` to the screen's. A screen that replaces another opens at its top with focus on its heading, so a phone

@@ -48,12 +48,20 @@ async fn a_missing_file_is_a_404_not_the_spa() {
     assert_eq!(response.headers()["cache-control"], "no-store");
 }
 
-/// The three bundles: each path gets its bundle's page, and the CSP allows each
-/// page's inline loader by its own hash.
+/// The customers' bundles: each path gets its bundle's page, and the CSP allows each page's
+/// inline loader by its own hash.
 #[tokio::test]
 async fn each_bundle_answers_its_own_paths_and_each_loader_is_allowed_by_hash() {
     let dir = tempfile::tempdir().unwrap();
-    for (page, script) in [("index.html", "login()"), ("bank.html", "bank()"), ("token.html", "token()")] {
+    let pages = [
+        ("index.html", "login()"),
+        ("bank.html", "bank()"),
+        ("accounts.html", "accounts()"),
+        ("payments.html", "payments()"),
+        ("settings.html", "settings()"),
+        ("token.html", "token()"),
+    ];
+    for (page, script) in pages {
         std::fs::write(
             dir.path().join(page),
             format!("<!DOCTYPE html><title>{page}</title><script type=module>{script}</script>"),
@@ -66,13 +74,18 @@ async fn each_bundle_answers_its_own_paths_and_each_loader_is_allowed_by_hash() 
         ("/login/otp", "index.html"),
         ("/registration", "index.html"),
         ("/home", "bank.html"),
-        ("/transfer/own", "bank.html"),
+        ("/accounts", "accounts.html"),
+        ("/no/such/page", "bank.html"),
+        ("/transfer/own", "payments.html"),
+        ("/payeasy", "payments.html"),
+        ("/otp/issue", "settings.html"),
+        ("/profile", "settings.html"),
         ("/token/setup", "token.html"),
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
-        assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), pages.len(), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert!(response.text().await.unwrap().contains(&format!("<title>{page}</title>")), "{path}");
     }
