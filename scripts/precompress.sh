@@ -7,18 +7,24 @@ set -eu
 [ "${TRUNK_PROFILE:-debug}" = "release" ] || exit 0
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
 
-# The page names the glue by its SRI hash (`integrity=sha384-…`): the new content's replaces it.
+# The minified glue gets a name of its own, from a hash of its bytes: Trunk named the file
+# after the wasm, and the server tells browsers a hashed name never changes, so the same name
+# must never carry other bytes (an unminified build's, another terser's). The pages' references
+# and SRI hashes (`integrity=sha384-…`) follow.
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
 if command -v terser >/dev/null 2>&1; then
     for js in "$dir"/*.js; do
         [ -e "$js" ] || continue
-        grep -qs "$(basename "$js")" "$dir"/*.html || continue
+        name=$(basename "$js")
+        grep -qs "/$name" "$dir"/*.html || continue
         before=$(sri "$js")
         terser "$js" --module --compress --mangle --output "$js.min"
-        mv "$js.min" "$js"
-        after=$(sri "$js")
+        renamed="${name%-*}-$(sha256sum "$js.min" | cut -c1-16).js"
+        mv "$js.min" "$dir/$renamed"
+        rm "$js"
+        after=$(sri "$dir/$renamed")
         for page in "$dir"/*.html; do
-            sed -i "s|$before|$after|g" "$page"
+            sed -i -e "s|/$name|/$renamed|g" -e "s|$before|$after|g" "$page"
         done
     done
 else
