@@ -84,6 +84,12 @@ async fn time_to(
             browser.client.goto(&format!("{base}/favicon.svg")).await?;
             let mut cookie = fantoccini::cookies::Cookie::new(name.to_owned(), value.to_owned());
             cookie.set_path("/");
+            // As the server sets it; fantoccini's default, SameSite=None without Secure, is refused.
+            cookie.set_same_site(cookie::SameSite::Strict);
+            cookie.set_http_only(true);
+            // ChromeDriver refuses a cookie without a domain.
+            let host = base.split("://").nth(1).and_then(|rest| rest.split([':', '/']).next()).unwrap_or_default();
+            cookie.set_domain(host.to_owned());
             browser.client.add_cookie(cookie).await?;
         }
         // Watched from the document's first moment, each frame, by a script that runs before
