@@ -117,9 +117,13 @@ fn take_handoff() -> Option<String> {
     address
 }
 
-/// Whether `bundle` is one of the signed-in app's.
-fn signed_in(bundle: Bundle) -> bool {
-    matches!(bundle, Bundle::Bank | Bundle::Accounts | Bundle::Payments | Bundle::Settings)
+/// The address a hand-over notes and loads: the path and the query (`query` without its `?`;
+/// the router's location gives it so).
+fn handoff_address(path: &str, query: &str) -> String {
+    match query.trim_start_matches('?') {
+        "" => path.to_owned(),
+        query => format!("{path}?{query}"),
+    }
 }
 
 /// A plain click on a link into another signed-in bundle becomes the browser's own page load
@@ -146,13 +150,13 @@ fn hand_over_links(this: Bundle) {
         if origin.as_deref() != Some(anchor.origin().as_str())
             || !anchor.target().is_empty()
             || anchor.has_attribute("download")
-            || !signed_in(owner)
+            || !owner.is_signed_in()
             || owner == this
         {
             return;
         }
         event.prevent_default();
-        session_set(HANDOFF_KEY, Some(&format!("{}{}", anchor.pathname(), anchor.search())));
+        session_set(HANDOFF_KEY, Some(&handoff_address(&anchor.pathname(), &anchor.search())));
         go(&anchor.href(), false);
     });
     if let Some(window) = web_sys::window() {
@@ -171,9 +175,9 @@ fn hand_over_links(this: Bundle) {
 fn Elsewhere(this: Bundle, arrived_for: Option<String>) -> impl IntoView {
     let location = use_location();
     let path = location.pathname.get_untracked();
-    let address = format!("{path}{}", location.search.get_untracked());
+    let address = handoff_address(&path, &location.search.get_untracked());
     let owner = bundle_for(&path);
-    if !signed_in(owner) || owner == this || arrived_for.as_deref() == Some(address.as_str()) {
+    if !owner.is_signed_in() || owner == this || arrived_for.as_deref() == Some(address.as_str()) {
         return view! { <NotFound /> }.into_any();
     }
     session_set(HANDOFF_KEY, Some(&address));

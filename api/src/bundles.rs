@@ -24,6 +24,13 @@ pub enum Bundle {
     Token,
 }
 
+impl Bundle {
+    /// Whether this is one of the signed-in app's bundles (the bank's and `SIGNED_IN_SECTIONS`').
+    pub fn is_signed_in(self) -> bool {
+        self == Bundle::Bank || SIGNED_IN_SECTIONS.iter().any(|(_, bundle)| *bundle == self)
+    }
+}
+
 /// The login bundle's screens, one per address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginScreen {
@@ -118,6 +125,16 @@ mod tests {
             ("/no/such/page", Bundle::Bank),
         ] {
             assert_eq!(bundle_for(path), bundle, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_signed_in_bundles_are_the_bank_and_its_sections() {
+        for bundle in [Bundle::Bank, Bundle::Accounts, Bundle::Payments, Bundle::Settings] {
+            assert!(bundle.is_signed_in(), "{bundle:?}");
+        }
+        for bundle in [Bundle::Login, Bundle::Registration, Bundle::Token] {
+            assert!(!bundle.is_signed_in(), "{bundle:?}");
         }
     }
 

@@ -116,5 +116,14 @@ async fn a_build_missing_a_bundle_says_not_found_instead_of_reloading() -> anyho
         .await?;
     assert_eq!(state[0], "/transfer");
     assert!(state[1].is_null(), "no hand-over pending: {state}");
+    // Opened directly, with a query: the fallback's one reload keeps the address as it was.
+    browser.client.goto(&product.url("/payeasy?from=home")).await?;
+    browser.text_containing("main h1", "ページが見つかりません").await?;
+    let state = browser
+        .client
+        .execute("return [location.pathname + location.search, sessionStorage.getItem('netbank.handoff')];", vec![])
+        .await?;
+    assert_eq!(state[0], "/payeasy?from=home");
+    assert!(state[1].is_null(), "no hand-over pending: {state}");
     browser.close().await
 }
