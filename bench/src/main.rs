@@ -3,6 +3,8 @@
 //!   netbank-bench --server-bin target/server/netbank-server --dist dist [--database postgres]
 //!   netbank-bench --server-bin … --dist … --scale [CUSTOMERS] [--scale-lines N] [--scale-pages N]
 //!     (a generated large bank beside a small one: `scale`)
+//!   netbank-bench --server-bin … --dist … --first-load
+//!     (only the browser's figures: first-load bytes and times, ホーム after a login)
 
 mod closed_loop;
 mod durability;
@@ -33,6 +35,8 @@ struct Args {
     /// `--scale`: only the large bank beside the small one.
     scale: Option<scale::Size>,
     scale_pages: usize,
+    /// `--first-load`: only the first-load rows, none of the load phases.
+    first_load_only: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -47,6 +51,7 @@ fn args() -> anyhow::Result<Args> {
         postgres: false,
         scale: None,
         scale_pages: 200,
+        first_load_only: false,
     };
     let mut it = std::env::args().skip(1).peekable();
     while let Some(flag) = it.next() {
@@ -57,6 +62,10 @@ fn args() -> anyhow::Result<Args> {
                 None => 1_000_000,
             };
             args.scale = Some(scale::Size { customers, business_lines: 150_000 });
+            continue;
+        }
+        if flag == "--first-load" {
+            args.first_load_only = true;
             continue;
         }
         let value = it.next().with_context(|| format!("{flag} needs a value"))?;
@@ -117,26 +126,15 @@ async fn main() -> anyhow::Result<()> {
     // The bound first, while nothing else runs (browsers shutting down would steal cores).
     eprintln!("argon2id bound on {cores} cores…");
     let bound = logins::argon2_bound(cores, 5).await?;
-    eprintln!("first load: bytes…");
-    let spa = first_load::wire(&base, "/").await?;
-    let bank = first_load::wire(&base, "/home").await?;
-    let token = first_load::wire(&base, "/token").await.ok();
-    let reference = first_load::wire(&base, server::REFERENCE_PAGE).await?;
-    eprintln!("first load: {} cold loads each, CPU as it is and slowed 4×…", args.loads);
-    let spa_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 1.0).await?;
-    let reference_ms = first_load::time_to_input(&base, server::REFERENCE_PAGE, "#login_id", args.loads, 1.0).await?;
-    let spa_slow_ms = first_load::time_to_input(&base, "/", "#field-login_id", args.loads, 4.0).await?;
-    let reference_slow_ms =
-        first_load::time_to_input(&base, server::REFERENCE_PAGE, "#login_id", args.loads, 4.0).await?;
-    eprintln!("first load of ホーム after a login: {} cold loads each, CPU as it is and slowed 4×…", args.loads);
-    let mut home_sessions = Vec::new();
-    // Customers of their own, each session used at once (later runs' logins may end it).
-    for login_id in &plain[plain.len() - 2 * args.loads..] {
-        home_sessions.push(reads::session(&base, login_id).await?);
+    let first = first_load::Figures::measure(&base, &plain, args.loads).await?;
+    if args.first_load_only {
+        println!("| measure | netbank | reference (same run) | ratio | goal |");
+        println!("| --- | --- | --- | --- | --- |");
+        first.print_rows(args.loads);
+        println!();
+        first.print_files();
+        return Ok(());
     }
-    let (sessions, slow_sessions) = home_sessions.split_at(args.loads);
-    let home_ms = first_load::time_to_home(&base, sessions, 1.0).await?;
-    let home_slow_ms = first_load::time_to_home(&base, slow_sessions, 4.0).await?;
 
     eprintln!("logins at concurrency 16 for {} s…", args.login_seconds);
     let mut login = logins::run(&one, with_token.clone(), 16, args.login_seconds).await?;
@@ -200,56 +198,11 @@ async fn main() -> anyhow::Result<()> {
     let full = durability::commits_per_second(work.path(), netbank_server::db::Durability::PowerLoss, 3).await?;
     let normal = durability::commits_per_second(work.path(), netbank_server::db::Durability::ProcessCrash, 3).await?;
 
-    let kb = |b: usize| b as f64 / 1000.0;
     println!("database: {}", if args.postgres { "PostgreSQL (throwaway cluster, same machine)" } else { "SQLite" });
     println!();
     println!("| measure | netbank | reference (same run) | ratio | goal |");
     println!("| --- | --- | --- | --- | --- |");
-    println!(
-        "| first load of BLI001 (login bundle), brotli | {:.1} KB | static form {:.1} KB | {:.0}× | ≤ 120 KB (stretch ≤ 85 KB) |",
-        kb(spa.brotli), kb(reference.brotli), spa.brotli as f64 / reference.brotli as f64
-    );
-    println!(
-        "| first load of BLI001 (login bundle), gzip | {:.1} KB | static form {:.1} KB | {:.0}× | |",
-        kb(spa.gzip),
-        kb(reference.gzip),
-        spa.gzip as f64 / reference.gzip as f64
-    );
-    println!(
-        "| first load of ホーム (bank bundle), brotli | {:.1} KB | login bundle {:.1} KB | {:.2}× | ≤ 150 KB |",
-        kb(bank.brotli),
-        kb(spa.brotli),
-        bank.brotli as f64 / spa.brotli as f64
-    );
-    if let Some(token) = &token {
-        println!("| first load of the token app (token bundle, /token), brotli | {:.1} KB | login bundle {:.1} KB | | reported |", kb(token.brotli), kb(spa.brotli));
-    }
-    println!(
-        "| login form accepts input (median of {} cold loads) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 1.2× |",
-        args.loads,
-        spa_ms,
-        reference_ms,
-        spa_ms / reference_ms
-    );
-    println!(
-        "| the same, CPU slowed 4× (a mid-range phone) | {:.0} ms | static form {:.0} ms | {:.2}× | ≤ 1.2× |",
-        spa_slow_ms,
-        reference_slow_ms,
-        spa_slow_ms / reference_slow_ms
-    );
-    println!(
-        "| ホーム shows the accounts after a login (median of {} cold loads) | {:.0} ms | login form {:.0} ms | {:.2}× | ≤ 1.5× |",
-        args.loads,
-        home_ms,
-        spa_ms,
-        home_ms / spa_ms
-    );
-    println!(
-        "| the same, CPU slowed 4× | {:.0} ms | login form {:.0} ms | {:.2}× | ≤ 1.5× |",
-        home_slow_ms,
-        spa_slow_ms,
-        home_slow_ms / spa_slow_ms
-    );
+    first.print_rows(args.loads);
     println!(
         "| complete logins (password + TOTP), concurrency 16 | {:.1} /s | argon2id bound {:.1} /s ({cores} cores) | {:.0} % | ≥ 90 % |",
         login.per_second, bound, 100.0 * login.per_second / bound
@@ -299,10 +252,7 @@ async fn main() -> anyhow::Result<()> {
         100.0 * full / normal
     );
     println!();
-    println!("first-load files (brotli / gzip bytes):");
-    for (path, br, gz) in spa.files.iter().chain(&bank.files).chain(token.iter().flat_map(|t| &t.files)) {
-        println!("  {path}: {br} / {gz}");
-    }
+    first.print_files();
     println!(
         "failures: {} logins, {} reads, {} transfers (of {}, {} and {}); {} overload answers neither 200 nor 503",
         login.failures,

@@ -153,5 +153,50 @@ pub fn dist_with_reference(dist: &Path, into: &Path) -> anyhow::Result<PathBuf> 
     // `.htm`: the server hands out no `.html` by name (a page is a route's answer), and the
     // reference is a plain file served as any other.
     std::fs::write(target.join(REFERENCE_PAGE.trim_start_matches('/')), include_str!("../static-login.html"))?;
+    let login = std::fs::read_to_string(dist.join("index.html"))?;
+    std::fs::write(target.join(WITHOUT_SCRIPTS_PAGE.trim_start_matches('/')), without_bundle(&login))?;
     Ok(target)
+}
+
+/// Where BLI001's page without its bundle is served: the build's HTML and style sheet alone.
+pub const WITHOUT_SCRIPTS_PAGE: &str = "/static-bli001.htm";
+
+/// `page` without what loads its bundle: the module script and the links that preload its JS
+/// and wasm (the only `crossorigin` ones). What is left is the page a browser without the
+/// bundle would show.
+fn without_bundle(page: &str) -> String {
+    let mut rest = page;
+    let mut kept = String::with_capacity(page.len());
+    while let Some(start) = rest.find('<') {
+        kept.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let tag_end = tail.find('>').map_or(tail.len(), |end| end + 1);
+        let tag = &tail[..tag_end];
+        let skip = if tag.starts_with("<script type=module") {
+            tail.find("</script>").map_or(tail.len(), |end| end + "</script>".len())
+        } else if tag.starts_with("<link") && tag.contains("crossorigin") {
+            tag_end
+        } else {
+            kept.push_str(tag);
+            tag_end
+        };
+        rest = &tail[skip..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_without_its_bundle_keeps_everything_else() {
+        let page = "<head><script type=module>import init from '/a.js';\nawait init();</script>\
+            <link href=/main.css rel=stylesheet><script>inline()</script>\
+            <link crossorigin href=/a.js rel=modulepreload><link as=fetch crossorigin href=/a.wasm rel=preload>\
+            </head><body><input id=x></body>";
+        assert_eq!(
+            super::without_bundle(page),
+            "<head><link href=/main.css rel=stylesheet><script>inline()</script></head><body><input id=x></body>"
+        );
+    }
 }
