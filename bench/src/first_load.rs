@@ -124,7 +124,7 @@ async fn time_to(
         // the page's own: WebDriver gets the page only after its load event, which a page whose
         // form is in its HTML reaches long after the form took input (its wasm is loading).
         // An animation frame can find the element before any frame is painted (4× slowed,
-        // BLI001's first paint came up to 250 ms after): usable is when it is in the page and
+        // BLI001's first paint came up to 270 ms after): usable is when it is in the page and
         // the page has painted, the later of the two.
         let watch = format!(
             "const check = () => {{ const el = document.querySelector('{selector}');
