@@ -1,6 +1,6 @@
 //! Where a login comes from, as the customer can recognise it: the browser's and the operating
-//! system's family from the User-Agent (the ua-parser project's data, through
-//! `simple-useragent`), and a device cookie the bank set at an earlier login. Neither is
+//! system's family from the User-Agent (the ua-parser project's data: `user_agents`), and a
+//! device cookie the bank set at an earlier login. Neither is
 //! proof of anything — both are the client's to send — so they inform the customer (ログイン
 //! 履歴, ログイン中の端末, the new-environment notice) and never decide a login.
 
@@ -14,14 +14,16 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::config::Policy;
+use crate::identity::user_agents::{Rules, OTHER};
 
-/// The parser's regular expressions are compiled once, at the first login.
-static PARSER: LazyLock<simple_useragent::UserAgentParser> = LazyLock::new(simple_useragent::UserAgentParser::new);
+/// The rules' regular expressions are compiled once, at the first login.
+static RULES: LazyLock<Rules> =
+    LazyLock::new(|| Rules::shipped().expect("the shipped ua-parser rules compile (a unit test)"));
 
 /// Compiles the parser's expressions ahead of the first login (a second or more in a debug
 /// build); `startup` runs it on a blocking thread.
 pub fn warm_up() {
-    LazyLock::force(&PARSER);
+    LazyLock::force(&RULES);
 }
 
 /// What a request's User-Agent says, parsed once (the parser runs hundreds of expressions).
@@ -43,14 +45,14 @@ impl Agent {
         if agent.trim().is_empty() {
             return Self { environment: UNKNOWN.to_owned(), family: String::new() };
         }
-        let parsed = PARSER.parse(agent);
-        let known = |family: &str| (!family.is_empty() && family != "Other").then(|| family.to_owned());
-        let environment = match (known(&parsed.client.family), known(&parsed.os.family)) {
+        let families = RULES.families(agent);
+        let known = |family: &str| (!family.is_empty() && family != OTHER).then(|| family.to_owned());
+        let environment = match (known(&families.browser), known(&families.system)) {
             (Some(browser), Some(os)) => format!("{browser} / {os}"),
             (Some(one), None) | (None, Some(one)) => one,
             (None, None) => UNKNOWN.to_owned(),
         };
-        Self { environment, family: parsed.client.family }
+        Self { environment, family: families.browser }
     }
 }
 

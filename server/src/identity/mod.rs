@@ -10,3 +10,4 @@ pub mod password;
 pub mod reauth;
 pub mod registration;
 pub mod session;
+pub mod user_agents;
