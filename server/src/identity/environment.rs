@@ -1,8 +1,11 @@
 //! Where a login comes from, as the customer can recognise it: the browser's and the operating
 //! system's family from the User-Agent (the ua-parser project's data: `user_agents`), and a
-//! device cookie the bank set at an earlier login. Neither is
-//! proof of anything — both are the client's to send — so they inform the customer (ログイン
-//! 履歴, ログイン中の端末, the new-environment notice) and never decide a login.
+//! device cookie the bank set at an earlier login. Neither is proof of anything — both are the
+//! client's to send — so they inform the customer (ログイン履歴, ログイン中の端末, the
+//! new-environment notice) and never decide a login. What a known device spares is that
+//! notice and the new-environment mark that holds a first large 振込 to a new payee
+//! (`banking::risk`). A thief who copied the cookie and names the same browser is spared
+//! them as well; the password and the second factor are still theirs to present.
 
 use std::sync::LazyLock;
 

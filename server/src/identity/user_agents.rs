@@ -16,6 +16,14 @@ const SHIPPED: &str = include_str!("../../data/ua-regexes.yaml");
 /// What is left when no rule matches, as ua-parser names it.
 pub const OTHER: &str = "Other";
 
+/// How much of a User-Agent the rules read. A browser's is 100–300 bytes. The header may be
+/// nearly 500 KB, which some rules took over a second to scan, before any password was
+/// checked and on the server's async workers.
+pub const READ_BYTES: usize = 512;
+
+/// The longest family kept from a rule's group (ua-parser's own longest is about 30).
+const FAMILY_CHARS: usize = 32;
+
 #[derive(Deserialize)]
 struct File {
     user_agent_parsers: Vec<BrowserRule>,
@@ -52,12 +60,26 @@ impl Rule {
     fn family(&self, agent: &[u8]) -> Option<String> {
         let captures = self.regex.captures(agent)?;
         let family = match &self.replacement {
+            Some(replacement) if !replacement.contains('$') => return Some(replacement.trim().to_owned()),
             Some(replacement) => substitute(replacement, &captures),
             None => group(&captures, 1),
         };
         let family = family.trim();
-        Some(if family.is_empty() { OTHER.to_owned() } else { family.to_owned() })
+        Some(if name_like(family) { family.to_owned() } else { OTHER.to_owned() })
     }
+}
+
+/// Whether text a rule took from the User-Agent may be shown as a name: it reaches the
+/// customer's ログイン履歴 and the bank's own new-environment mail, and some rules take up to
+/// 200 characters of whatever the sender wrote (`SECURITY NOTICE: call 0120-…`). A name is
+/// short, of letters, digits and `._+-` between words, with no address or phone number in it.
+fn name_like(family: &str) -> bool {
+    let longest_digits = family.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    !family.is_empty()
+        && family.chars().count() <= FAMILY_CHARS
+        && family.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && family.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '+' | '-'))
+        && longest_digits < 4
 }
 
 /// `$1`…`$9` in a replacement are the match's groups (empty where a group took no part).
@@ -114,10 +136,11 @@ impl Rules {
         Ok(Self { browsers, systems })
     }
 
+    /// The families of `agent`'s first [`READ_BYTES`].
     pub fn families(&self, agent: &str) -> Families {
-        let first = |rules: &[Rule]| {
-            rules.iter().find_map(|rule| rule.family(agent.as_bytes())).unwrap_or_else(|| OTHER.to_owned())
-        };
+        let agent = &agent.as_bytes()[..agent.len().min(READ_BYTES)];
+        let first =
+            |rules: &[Rule]| rules.iter().find_map(|rule| rule.family(agent)).unwrap_or_else(|| OTHER.to_owned());
         Families { browser: first(&self.browsers), system: first(&self.systems) }
     }
 }
@@ -155,6 +178,34 @@ mod tests {
         assert_eq!((families.browser.as_str(), families.system.as_str()), ("Foo Browser 12", "Qux OS"));
         assert_eq!(rules.families("Baz").browser, "Baz");
         assert_eq!(rules.families("nothing").system, OTHER);
+    }
+
+    #[test]
+    fn what_a_sender_writes_into_a_rule_s_group_is_shown_only_if_it_is_a_name() {
+        let rules = Rules::shipped().unwrap();
+        // The rule `^(.{0,200})/(\d+)… CFNetwork` takes the text before the slash as the name.
+        let notices = [
+            "SECURITY NOTICE: call 0120-000-000 now or verify at https://netbank-verify.example/login/1 CFNetwork",
+            "Call 0120 000 000 now/1 CFNetwork",
+            "<img src=x onerror=alert(1)>/1 CFNetwork",
+            "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW/1 CFNetwork",
+        ];
+        for agent in notices {
+            assert_eq!(rules.families(agent).browser, OTHER, "{agent}");
+        }
+        assert_eq!(rules.families("MyBankApp/1 CFNetwork/1.0 Darwin/20.0").browser, "MyBankApp");
+    }
+
+    #[test]
+    fn only_the_head_of_a_long_agent_is_read() {
+        let rules = Rules::shipped().unwrap();
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        // What lies past the head is never scanned: a name there is not found.
+        let padded = format!("{}curl/8.5.0", "x".repeat(READ_BYTES));
+        assert_eq!(rules.families(&padded).browser, OTHER);
+        let long = format!("{android} {}", " x".repeat(200_000));
+        let families = rules.families(&long);
+        assert_eq!((families.browser.as_str(), families.system.as_str()), ("Chrome Mobile", "Android"));
     }
 
     #[test]

@@ -208,3 +208,34 @@ async fn a_login_from_a_device_not_seen_for_90_days_is_mailed_and_a_known_one_is
     assert_eq!(copied.status(), 200);
     assert_eq!(notices().await.len(), 4);
 }
+
+/// A thief with the password writes the User-Agent: what they write must not reach the
+/// customer as the bank's words (ログイン履歴, ログイン中の端末, the notice mail), and a
+/// header of hundreds of KB is read only at its head.
+#[tokio::test]
+async fn a_thief_s_user_agent_puts_no_text_of_theirs_in_the_history_or_the_bank_s_mail() {
+    let app =
+        spawn_app_with(None, netbank_server::config::Policy { new_environment_notice: true, ..test_policy() }).await;
+    app.registered_customer("taro01", "kuma7neko").await;
+    login_from(&app, "taro01", "kuma7neko", ANDROID, None).await;
+    let phishing =
+        "SECURITY NOTICE: call 0120-000-000 now or verify at https://netbank-verify.example/login/1 CFNetwork";
+    let (thief, _) = login_from(&app, "taro01", "kuma7neko", phishing, None).await;
+    assert_eq!(thief.status(), 200);
+    let session = session_cookie(&thief).unwrap();
+    // Scanned in full, this took some rules over a second before the password was checked.
+    let long = format!("Mozilla{}", " x".repeat(200_000));
+    let (padded, _) = login_from(&app, "taro01", "wrong9999", &long, None).await;
+    assert_eq!(padded.status(), 401);
+
+    let seen = history(&app, &session).await;
+    let listed = sessions(&app, &session).await;
+    let mails = app.mailbox().await;
+    for text in [seen.to_string(), listed.to_string(), serde_json::to_string(&mails).unwrap()] {
+        for planted in ["SECURITY", "0120", "netbank-verify"] {
+            assert!(!text.contains(planted), "{planted} in {text}");
+        }
+    }
+    let entries = seen["entries"].as_array().unwrap();
+    assert_eq!(entries[1]["environment"], "不明な環境", "{seen}");
+}
