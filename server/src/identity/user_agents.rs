@@ -44,6 +44,8 @@ struct SystemRule {
 
 struct Rule {
     regex: Regex,
+    /// The pattern as written, lower-cased: the names it spells.
+    spelled: String,
     replacement: Option<String>,
 }
 
@@ -53,33 +55,42 @@ impl Rule {
             .unicode(false)
             .build()
             .map_err(|error| anyhow::anyhow!("ua-parser rule {pattern:?}: {error}"))?;
-        Ok(Self { regex, replacement })
+        Ok(Self { regex, spelled: pattern.to_ascii_lowercase(), replacement })
     }
 
     /// The family this rule names in `agent`, if it matches.
     fn family(&self, agent: &[u8]) -> Option<String> {
         let captures = self.regex.captures(agent)?;
+        // What a name takes from the header reaches the customer's ログイン履歴 and the bank's
+        // own new-environment mail, and some rules take whatever the sender wrote (up to 200
+        // characters before ` CFNetwork`: `Call your bank now`). So a name is shown only as
+        // the rule spells it: its fixed replacement, or groups the pattern names literally
+        // (`(Firefox|Chrome)`), not free text (`(.{0,200})`, `([^/]+)`).
+        let spelled = |n: usize| self.spelled_name(&group(&captures, n));
         let family = match &self.replacement {
             Some(replacement) if !replacement.contains('$') => return Some(replacement.trim().to_owned()),
-            Some(replacement) => substitute(replacement, &captures),
-            None => group(&captures, 1),
+            Some(replacement) => {
+                let used = (1..=9).filter(|n| replacement.contains(&format!("${n}")));
+                if !used.into_iter().all(spelled) {
+                    return Some(OTHER.to_owned());
+                }
+                substitute(replacement, &captures)
+            }
+            None if spelled(1) => group(&captures, 1),
+            None => return Some(OTHER.to_owned()),
         };
         let family = family.trim();
-        Some(if name_like(family) { family.to_owned() } else { OTHER.to_owned() })
+        Some(if family.is_empty() || family.chars().count() > FAMILY_CHARS {
+            OTHER.to_owned()
+        } else {
+            family.to_owned()
+        })
     }
-}
 
-/// Whether text a rule took from the User-Agent may be shown as a name: it reaches the
-/// customer's ログイン履歴 and the bank's own new-environment mail, and some rules take up to
-/// 200 characters of whatever the sender wrote (`SECURITY NOTICE: call 0120-…`). A name is
-/// short, of letters, digits and `._+-` between words, with no address or phone number in it.
-fn name_like(family: &str) -> bool {
-    let longest_digits = family.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
-    !family.is_empty()
-        && family.chars().count() <= FAMILY_CHARS
-        && family.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && family.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '+' | '-'))
-        && longest_digits < 4
+    /// Whether `text`, taken from a match, is written out in the pattern (or is empty).
+    fn spelled_name(&self, text: &str) -> bool {
+        text.is_empty() || self.spelled.contains(&text.to_ascii_lowercase())
+    }
 }
 
 /// `$1`…`$9` in a replacement are the match's groups (empty where a group took no part).
@@ -171,17 +182,20 @@ mod tests {
     #[test]
     fn a_replacement_takes_the_groups_it_names() {
         let rules = Rules::parse(
-            "user_agent_parsers:\n  - regex: '(Foo)Bar/(\\d+)'\n    family_replacement: '$1 Browser $2$3'\n  - regex: '(Baz)'\nos_parsers:\n  - regex: 'Qux'\n    os_replacement: 'Qux OS'\n",
+            "user_agent_parsers:\n  - regex: '(Foo)Bar/(12|13)'\n    family_replacement: '$1 Browser $2$3'\n  - regex: '(Baz)'\n  - regex: '([a-z]+)/'\nos_parsers:\n  - regex: 'Qux'\n    os_replacement: 'Qux OS'\n",
         )
         .unwrap();
         let families = rules.families("FooBar/12 Qux");
         assert_eq!((families.browser.as_str(), families.system.as_str()), ("Foo Browser 12", "Qux OS"));
         assert_eq!(rules.families("Baz").browser, "Baz");
+        // A group the pattern does not spell out names nothing.
+        assert_eq!(rules.families("phish/").browser, OTHER);
+        assert_eq!(rules.families("FooBar/14").browser, OTHER);
         assert_eq!(rules.families("nothing").system, OTHER);
     }
 
     #[test]
-    fn what_a_sender_writes_into_a_rule_s_group_is_shown_only_if_it_is_a_name() {
+    fn what_a_sender_writes_into_a_rule_s_group_is_shown_only_if_the_rule_spells_it() {
         let rules = Rules::shipped().unwrap();
         // The rule `^(.{0,200})/(\d+)… CFNetwork` takes the text before the slash as the name.
         let notices = [
@@ -193,7 +207,13 @@ mod tests {
         for agent in notices {
             assert_eq!(rules.families(agent).browser, OTHER, "{agent}");
         }
-        assert_eq!(rules.families("MyBankApp/1 CFNetwork/1.0 Darwin/20.0").browser, "MyBankApp");
+        // Phrases of plain words, a web address, digits in short groups: free text all the same.
+        for phrase in ["Call your bank now", "Urgent Security Team", "netbank-verify.example", "Call 012 000 000 now"] {
+            assert_eq!(rules.families(&format!("{phrase}/1 CFNetwork")).browser, OTHER, "{phrase}");
+            assert_eq!(rules.families(&format!("{phrase} Bot/1.0")).browser, OTHER, "{phrase}");
+        }
+        // A name the rule spells out (`(…|curl|PycURL|Wget|…)`) is kept.
+        assert_eq!(rules.families("Wget/1.21").browser, "Wget");
     }
 
     #[test]

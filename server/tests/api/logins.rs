@@ -223,6 +223,9 @@ async fn a_thief_s_user_agent_puts_no_text_of_theirs_in_the_history_or_the_bank_
     let (thief, _) = login_from(&app, "taro01", "kuma7neko", phishing, None).await;
     assert_eq!(thief.status(), 200);
     let session = session_cookie(&thief).unwrap();
+    // Without the password, a refused guess is in the history all the same.
+    let (guess, _) = login_from(&app, "taro01", "wrong9999", "Call your bank now/1 CFNetwork", None).await;
+    assert_eq!(guess.status(), 401);
     // Scanned in full, this took some rules over a second before the password was checked.
     let long = format!("Mozilla{}", " x".repeat(200_000));
     let (padded, _) = login_from(&app, "taro01", "wrong9999", &long, None).await;
@@ -232,10 +235,12 @@ async fn a_thief_s_user_agent_puts_no_text_of_theirs_in_the_history_or_the_bank_
     let listed = sessions(&app, &session).await;
     let mails = app.mailbox().await;
     for text in [seen.to_string(), listed.to_string(), serde_json::to_string(&mails).unwrap()] {
-        for planted in ["SECURITY", "0120", "netbank-verify"] {
+        for planted in ["SECURITY", "0120", "netbank-verify", "Call your bank"] {
             assert!(!text.contains(planted), "{planted} in {text}");
         }
     }
     let entries = seen["entries"].as_array().unwrap();
-    assert_eq!(entries[1]["environment"], "不明な環境", "{seen}");
+    // Newest first: the long header, the guess, the thief's login, the customer's phone.
+    let shown: Vec<&str> = entries.iter().map(|e| e["environment"].as_str().unwrap()).collect();
+    assert_eq!(shown, ["不明な環境", "不明な環境", "不明な環境", "Chrome Mobile / Android"], "{seen}");
 }
