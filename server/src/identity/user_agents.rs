@@ -66,20 +66,12 @@ impl Rule {
         // characters before ` CFNetwork`: `Call your bank now`). So a name is shown only as
         // the rule spells it: its fixed replacement, or groups the pattern names literally
         // (`(Firefox|Chrome)`), not free text (`(.{0,200})`, `([^/]+)`).
-        let spelled = |n: usize| self.spelled_name(&group(&captures, n));
-        let family = match &self.replacement {
-            Some(replacement) if !replacement.contains('$') => return Some(replacement.trim().to_owned()),
-            Some(replacement) => {
-                let used = (1..=9).filter(|n| replacement.contains(&format!("${n}")));
-                if !used.into_iter().all(spelled) {
-                    return Some(OTHER.to_owned());
-                }
-                substitute(replacement, &captures)
-            }
-            None if spelled(1) => group(&captures, 1),
-            None => return Some(OTHER.to_owned()),
+        let family = match self.replacement.as_deref() {
+            Some(fixed) if !fixed.contains('$') => return Some(fixed.trim().to_owned()),
+            Some(replacement) => self.expand(replacement, &captures),
+            None => self.expand("$1", &captures),
         };
-        let family = family.trim();
+        let family = family.as_deref().map(str::trim).unwrap_or_default();
         Some(if family.is_empty() || family.chars().count() > FAMILY_CHARS {
             OTHER.to_owned()
         } else {
@@ -87,26 +79,26 @@ impl Rule {
         })
     }
 
-    /// Whether `text`, taken from a match, is written out in the pattern (or is empty).
-    fn spelled_name(&self, text: &str) -> bool {
-        text.is_empty() || self.spelled.contains(&text.to_ascii_lowercase())
-    }
-}
-
-/// `$1`…`$9` in a replacement are the match's groups (empty where a group took no part).
-fn substitute(replacement: &str, captures: &Captures) -> String {
-    let mut out = String::with_capacity(replacement.len());
-    let mut chars = replacement.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, chars.peek().and_then(|d| d.to_digit(10))) {
-            ('$', Some(n)) => {
-                chars.next();
-                out.push_str(&group(captures, n as usize));
+    /// `replacement` with each `$n` as the match's group `n` (empty where it took no part), or
+    /// none if a group it uses is not spelled out in the pattern.
+    fn expand(&self, replacement: &str, captures: &Captures) -> Option<String> {
+        let mut out = String::with_capacity(replacement.len());
+        let mut chars = replacement.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek().and_then(|d| d.to_digit(10))) {
+                ('$', Some(n)) => {
+                    chars.next();
+                    let text = group(captures, n as usize);
+                    if !text.is_empty() && !self.spelled.contains(&text.to_ascii_lowercase()) {
+                        return None;
+                    }
+                    out.push_str(&text);
+                }
+                _ => out.push(c),
             }
-            _ => out.push(c),
         }
+        Some(out)
     }
-    out
 }
 
 fn group(captures: &Captures, n: usize) -> String {
