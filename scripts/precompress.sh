@@ -1,31 +1,54 @@
 #!/bin/sh
-# Trunk post_build hook for a release build: minifies wasm-bindgen's JS glue (Trunk's own
-# minifier stops at its `export default` and leaves it as written: 1.5 KB more of every
-# bundle's first load, brotli), then writes .br and .gz beside each text asset, so the server
-# can send them as they are. Development builds are left alone (speed).
+# Trunk post_build hook for a release build: shortens the names of the imports between each
+# wasm and its JS glue, minifies the glue (Trunk's own minifier stops at its `export default`
+# and leaves it as written: 1.5 KB more of every bundle's first load, brotli), then writes .br
+# and .gz beside each text asset, so the server can send them as they are. Development builds are left alone (speed).
 set -eu
 [ "${TRUNK_PROFILE:-debug}" = "release" ] || exit 0
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
 
-# The minified glue gets a name of its own, from a hash of its bytes: Trunk named the file
-# after the wasm, and the server tells browsers a hashed name never changes, so the same name
-# must never carry other bytes (an unminified build's, another terser's). The pages' references
-# and SRI hashes (`integrity=sha384-…`) follow.
+# A rewritten file gets a name of its own, from a hash of its bytes: Trunk named it after what
+# it built, and the server tells browsers a hashed name never changes, so the same name must
+# never carry other bytes (an unminified build's, another terser's). The pages' references and
+# SRI hashes (`integrity=sha384-…`) follow. BEFORE is the SRI hash the pages hold for FILE.
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+rename_by_content() {
+    file=$1 suffix=$2 before=$3
+    name=$(basename "$file")
+    renamed="${name%-*}-$(sha256sum "$file" | cut -c1-16)$suffix"
+    mv "$file" "$dir/$renamed"
+    after=$(sri "$dir/$renamed")
+    for page in "$dir"/*.html; do
+        sed -i -e "s|/$name|/$renamed|g" -e "s|$before|$after|g" "$page"
+    done
+}
+
+# The imports between each wasm and its glue get short names (scripts/minify-imports.mjs).
+if command -v node >/dev/null 2>&1; then
+    for wasm in "$dir"/*_bg.wasm; do
+        [ -e "$wasm" ] || continue
+        name=$(basename "$wasm")
+        grep -qs "/$name" "$dir"/*.html || continue
+        set -- "$dir/${name%-*}"-*.js
+        [ $# -eq 1 ] && [ -e "$1" ] || { echo "precompress.sh: no single JS glue beside $name" >&2; exit 1; }
+        js=$1
+        wasm_before=$(sri "$wasm") js_before=$(sri "$js")
+        node "$(dirname "$0")/minify-imports.mjs" "$wasm" "$js"
+        rename_by_content "$wasm" _bg.wasm "$wasm_before"
+        rename_by_content "$js" .js "$js_before"
+    done
+else
+    echo "precompress.sh: no node on PATH (./x setup installs it): import names stay as written" >&2
+fi
+
 if command -v terser >/dev/null 2>&1; then
     for js in "$dir"/*.js; do
         [ -e "$js" ] || continue
-        name=$(basename "$js")
-        grep -qs "/$name" "$dir"/*.html || continue
+        grep -qs "/$(basename "$js")" "$dir"/*.html || continue
         before=$(sri "$js")
         terser "$js" --module --compress --mangle --output "$js.min"
-        renamed="${name%-*}-$(sha256sum "$js.min" | cut -c1-16).js"
-        mv "$js.min" "$dir/$renamed"
-        rm "$js"
-        after=$(sri "$dir/$renamed")
-        for page in "$dir"/*.html; do
-            sed -i -e "s|/$name|/$renamed|g" -e "s|$before|$after|g" "$page"
-        done
+        mv "$js.min" "$js"
+        rename_by_content "$js" .js "$before"
     done
 else
     echo "precompress.sh: no terser on PATH (./x setup installs it): the JS glue stays as written" >&2

@@ -127,3 +127,68 @@ async fn a_build_missing_a_bundle_says_not_found_instead_of_reloading() -> anyho
     assert!(state[1].is_null(), "no hand-over pending: {state}");
     browser.close().await
 }
+
+/// The release build gives the imports between each wasm and its JS glue short names
+/// (`scripts/minify-imports.mjs`): wasm-bindgen's hashed names cost the login bundle ~5 KB of
+/// its first load. `each_page_loads_only_its_own_bundle` proves the renamed bundles still run.
+#[test]
+fn every_bundle_imports_from_its_glue_by_short_names() -> anyhow::Result<()> {
+    let built = std::path::PathBuf::from(std::env::var_os("NETBANK_DIST").expect("NETBANK_DIST"));
+    let mut bundles = 0;
+    for entry in std::fs::read_dir(&built)? {
+        let path = entry?.path();
+        if !path.to_string_lossy().ends_with("_bg.wasm") {
+            continue;
+        }
+        bundles += 1;
+        let imports = wasm_imports(&std::fs::read(&path)?);
+        assert!(imports.len() > 100, "{}: {} imports", path.display(), imports.len());
+        for (module, name) in imports {
+            assert!(module == "a" && name.len() <= 2, "{}: imports {module} {name}", path.display());
+        }
+    }
+    assert!(bundles >= 7, "{bundles} bundles in {}", built.display());
+    Ok(())
+}
+
+/// The (module, name) of each import in a wasm module's import section.
+fn wasm_imports(wasm: &[u8]) -> Vec<(String, String)> {
+    fn u32_at(wasm: &[u8], at: &mut usize) -> usize {
+        let (mut value, mut shift) = (0, 0);
+        loop {
+            let byte = wasm[*at];
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte < 0x80 {
+                return value;
+            }
+        }
+    }
+    fn name_at(wasm: &[u8], at: &mut usize) -> String {
+        let length = u32_at(wasm, at);
+        *at += length;
+        String::from_utf8_lossy(&wasm[*at - length..*at]).into_owned()
+    }
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        at += 1;
+        let size = u32_at(wasm, &mut at);
+        if id == 2 {
+            let count = u32_at(wasm, &mut at);
+            return (0..count)
+                .map(|_| {
+                    let module = name_at(wasm, &mut at);
+                    let name = name_at(wasm, &mut at);
+                    assert_eq!(wasm[at], 0, "{module} {name} is a function");
+                    at += 1;
+                    u32_at(wasm, &mut at);
+                    (module, name)
+                })
+                .collect();
+        }
+        at += size;
+    }
+    Vec::new()
+}
