@@ -6,9 +6,11 @@
 //! The rules are compiled over bytes without Unicode: a User-Agent the server reads is
 //! visible ASCII (`HeaderValue::to_str`), and Unicode classes made the ~640 expressions
 //! take 71 MB compiled and 101 MB once each had matched, against 13 and 17 MB this way, the
-//! largest part of the server's memory.
+//! largest part of the server's memory. Nor is each given a one-pass DFA, regex's way to
+//! take groups fast (2 MB more): only the one rule that matches takes its groups.
 
-use regex::bytes::{Captures, Regex, RegexBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::{captures::Captures, syntax};
 use serde::Deserialize;
 
 const SHIPPED: &str = include_str!("../../data/ua-regexes.yaml");
@@ -51,16 +53,21 @@ struct Rule {
 
 impl Rule {
     fn compile(pattern: &str, replacement: Option<String>) -> anyhow::Result<Self> {
-        let regex = RegexBuilder::new(pattern)
-            .unicode(false)
-            .build()
+        let regex = Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .configure(Regex::config().onepass(false))
+            .build(pattern)
             .map_err(|error| anyhow::anyhow!("ua-parser rule {pattern:?}: {error}"))?;
         Ok(Self { regex, spelled: pattern.to_ascii_lowercase(), replacement })
     }
 
     /// The family this rule names in `agent`, if it matches.
     fn family(&self, agent: &[u8]) -> Option<String> {
-        let captures = self.regex.captures(agent)?;
+        if !self.regex.is_match(agent) {
+            return None;
+        }
+        let mut captures = self.regex.create_captures();
+        self.regex.captures(agent, &mut captures);
         // What a name takes from the header reaches the customer's ログイン履歴 and the bank's
         // own new-environment mail, and some rules take whatever the sender wrote (up to 200
         // characters before ` CFNetwork`: `Call your bank now`). So a name is shown only as
@@ -68,8 +75,8 @@ impl Rule {
         // (`(Firefox|Chrome)`), not free text (`(.{0,200})`, `([^/]+)`).
         let family = match self.replacement.as_deref() {
             Some(fixed) if !fixed.contains('$') => return Some(fixed.trim().to_owned()),
-            Some(replacement) => self.expand(replacement, &captures),
-            None => self.expand("$1", &captures),
+            Some(replacement) => self.expand(replacement, agent, &captures),
+            None => self.expand("$1", agent, &captures),
         };
         let family = family.as_deref().map(str::trim).unwrap_or_default();
         Some(if family.is_empty() || family.chars().count() > FAMILY_CHARS {
@@ -81,14 +88,14 @@ impl Rule {
 
     /// `replacement` with each `$n` as the match's group `n` (empty where it took no part), or
     /// none if a group it uses is not spelled out in the pattern.
-    fn expand(&self, replacement: &str, captures: &Captures) -> Option<String> {
+    fn expand(&self, replacement: &str, agent: &[u8], captures: &Captures) -> Option<String> {
         let mut out = String::with_capacity(replacement.len());
         let mut chars = replacement.chars().peekable();
         while let Some(c) = chars.next() {
             match (c, chars.peek().and_then(|d| d.to_digit(10))) {
                 ('$', Some(n)) => {
                     chars.next();
-                    let text = group(captures, n as usize);
+                    let text = group(agent, captures, n as usize);
                     if !text.is_empty() && !self.spelled.contains(&text.to_ascii_lowercase()) {
                         return None;
                     }
@@ -101,8 +108,8 @@ impl Rule {
     }
 }
 
-fn group(captures: &Captures, n: usize) -> String {
-    captures.get(n).map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned()).unwrap_or_default()
+fn group(agent: &[u8], captures: &Captures, n: usize) -> String {
+    captures.get_group(n).map(|span| String::from_utf8_lossy(&agent[span.range()]).into_owned()).unwrap_or_default()
 }
 
 /// The browsers' rules and the systems', in the file's order.
