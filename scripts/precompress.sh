@@ -30,7 +30,10 @@ if command -v node >/dev/null 2>&1; then
         name=$(basename "$wasm")
         grep -qs "/$name" "$dir"/*.html || continue
         set -- "$dir/${name%-*}"-*.js
-        [ $# -eq 1 ] && [ -e "$1" ] || { echo "precompress.sh: no single JS glue beside $name" >&2; exit 1; }
+        if [ $# -ne 1 ] || [ ! -e "$1" ]; then
+            echo "precompress.sh: no single JS glue beside $name" >&2
+            exit 1
+        fi
         js=$1
         wasm_before=$(sri "$wasm") js_before=$(sri "$js")
         node "$(dirname "$0")/minify-imports.mjs" "$wasm" "$js"
