@@ -29,6 +29,7 @@ function readU32(at) {
   let value = 0;
   let shift = 0;
   for (;;) {
+    if (at >= wasm.length) fail(`${wasmPath} ends inside a number`);
     const byte = wasm[at++];
     value += (byte & 0x7f) * 2 ** shift;
     shift += 7;

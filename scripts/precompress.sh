@@ -21,6 +21,11 @@ rename_by_content() {
     for page in "$dir"/*.html; do
         sed -i -e "s|/$name|/$renamed|g" -e "s|$before|$after|g" "$page"
     done
+    # A page left with the old hash would have the browser refuse the file.
+    if ! grep -qs -- "$after" "$dir"/*.html; then
+        echo "precompress.sh: no page holds the integrity hash of $renamed (it was $before)" >&2
+        exit 1
+    fi
 }
 
 # The imports between each wasm and its glue get short names (scripts/minify-imports.mjs).
