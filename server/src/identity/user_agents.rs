@@ -66,18 +66,19 @@ impl Rule {
         if !self.regex.is_match(agent) {
             return None;
         }
-        let mut captures = self.regex.create_captures();
-        self.regex.captures(agent, &mut captures);
         // What a name takes from the header reaches the customer's ログイン履歴 and the bank's
         // own new-environment mail, and some rules take whatever the sender wrote (up to 200
         // characters before ` CFNetwork`: `Call your bank now`). So a name is shown only as
         // the rule spells it: its fixed replacement, or groups the pattern names literally
         // (`(Firefox|Chrome)`), not free text (`(.{0,200})`, `([^/]+)`).
-        let family = match self.replacement.as_deref() {
+        let replacement = match self.replacement.as_deref() {
             Some(fixed) if !fixed.contains('$') => return Some(fixed.trim().to_owned()),
-            Some(replacement) => self.expand(replacement, agent, &captures),
-            None => self.expand("$1", agent, &captures),
+            Some(replacement) => replacement,
+            None => "$1",
         };
+        let mut captures = self.regex.create_captures();
+        self.regex.captures(agent, &mut captures);
+        let family = self.expand(replacement, agent, &captures);
         let family = family.as_deref().map(str::trim).unwrap_or_default();
         Some(if family.is_empty() || family.chars().count() > FAMILY_CHARS {
             OTHER.to_owned()
