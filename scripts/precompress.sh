@@ -2,7 +2,8 @@
 # Trunk post_build hook for a release build: shortens the names of the imports between each
 # wasm and its JS glue, minifies the glue (Trunk's own minifier stops at its `export default`
 # and leaves it as written: 1.5 KB more of every bundle's first load, brotli), then writes .br
-# and .gz beside each text asset, so the server can send them as they are. Development builds are left alone (speed).
+# and .gz beside each text asset, so the server can send them as they are. Development builds
+# are left alone (speed).
 set -eu
 [ "${TRUNK_PROFILE:-debug}" = "release" ] || exit 0
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
