@@ -12,6 +12,17 @@ async fn the_page_shows_the_frame_and_the_servers_health_rendered_by_wasm() -> a
     assert!(status.starts_with("サーバー稼働中（バージョン "), "status line says: {status}");
     let header = browser.text_of(".site-header").await?;
     assert!(header.contains("ネットバンク信用組合"), "header says: {header}");
+    // BLI001's style sheet is in its page (no request before the first paint) and the
+    // server's CSP lets exactly it apply: a refused `<style>` would leave the header unstyled.
+    let styled = browser
+        .client
+        .execute(
+            "return [document.querySelectorAll('link[rel=stylesheet]').length, document.querySelectorAll('style').length,
+                     getComputedStyle(document.querySelector('.site-header')).backgroundColor];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(styled, serde_json::json!([0, 1, "rgb(11, 79, 138)"]), "links, style elements, the header's colour");
     browser.screenshot("shell-top").await?;
     browser.close().await
 }

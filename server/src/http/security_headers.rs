@@ -1,6 +1,7 @@
 //! Headers on every response. The CSP lets the wasm app run and nothing else: scripts only
-//! from this origin plus Trunk's inline loaders (each allowed by its hash, computed from the
-//! built pages: one per bundle), wasm compilation, no framing, no plugins.
+//! from this origin plus Trunk's inline loaders, styles only from this origin plus BLI001's
+//! inline style sheet (each allowed by its hash, computed from the built pages), wasm
+//! compilation, no framing, no plugins.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
@@ -18,14 +19,17 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     pub fn new(pages: &[&str], tls: bool) -> Self {
         // Each once: pages may share a script (the login bundle's two pages).
-        let hashes: std::collections::BTreeSet<String> = pages
-            .iter()
-            .flat_map(|page| inline_scripts(page))
-            .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
-            .collect();
-        let script_hashes: String = hashes.into_iter().collect();
+        let hashes = |element: &str| -> String {
+            let bodies: std::collections::BTreeSet<String> = pages
+                .iter()
+                .flat_map(|page| inline_bodies(page, element))
+                .map(|body| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(body.as_bytes()))))
+                .collect();
+            bodies.into_iter().collect()
+        };
+        let (script_hashes, style_hashes) = (hashes("script"), hashes("style"));
         let csp = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{script_hashes}; style-src 'self'; \
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{script_hashes}; style-src 'self'{style_hashes}; \
              img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
              form-action 'self'; frame-ancestors 'none'"
         );
@@ -58,22 +62,24 @@ pub async fn apply(State(security): State<std::sync::Arc<SecurityHeaders>>, requ
     response
 }
 
-/// The bodies of `<script>` elements without `src`, exactly as the browser hashes them.
-fn inline_scripts(html: &str) -> Vec<&str> {
-    let mut scripts = Vec::new();
+/// The bodies of `<script>` (or `<style>`) elements without `src`, exactly as the browser
+/// hashes them.
+fn inline_bodies<'a>(html: &'a str, element: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{element}"), format!("</{element}>"));
+    let mut bodies = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         rest = &rest[start..];
         let Some(tag_end) = rest.find('>') else { break };
         let tag = &rest[..tag_end];
         let body_start = tag_end + 1;
-        let Some(body_len) = rest[body_start..].find("</script>") else { break };
+        let Some(body_len) = rest[body_start..].find(&close) else { break };
         if !tag.contains(" src=") {
-            scripts.push(&rest[body_start..body_start + body_len]);
+            bodies.push(&rest[body_start..body_start + body_len]);
         }
         rest = &rest[body_start + body_len..];
     }
-    scripts
+    bodies
 }
 
 #[cfg(test)]
@@ -83,7 +89,7 @@ mod tests {
     #[test]
     fn inline_scripts_are_found_and_external_ones_skipped() {
         let html = "<head><script type=module>import x;\nrun()</script><script src=/a.js></script></head>";
-        assert_eq!(inline_scripts(html), vec!["import x;\nrun()"]);
+        assert_eq!(inline_bodies(html, "script"), vec!["import x;\nrun()"]);
     }
 
     #[test]
@@ -95,6 +101,23 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!headers.headers.iter().any(|(n, _)| n == "strict-transport-security"));
+    }
+
+    #[test]
+    fn an_inline_style_sheet_is_allowed_by_its_hash_and_no_other() {
+        let page = "<head><style>body{margin:0}</style><link href=/a.css rel=stylesheet></head><script>go()</script>";
+        let headers = SecurityHeaders::new(&[page], false);
+        let csp = headers.headers[0].1.to_str().unwrap();
+        let style = STANDARD.encode(Sha256::digest(b"body{margin:0}"));
+        let script = STANDARD.encode(Sha256::digest(b"go()"));
+        assert!(csp.contains(&format!("style-src 'self' 'sha256-{style}';")), "{csp}");
+        assert!(
+            csp.contains(&format!("'wasm-unsafe-eval' 'sha256-{script}';")),
+            "the script's hash stays in script-src: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        let without = SecurityHeaders::new(&["<script>go()</script>"], false);
+        assert!(without.headers[0].1.to_str().unwrap().contains("style-src 'self'; "), "no page, no hash");
     }
 
     #[test]
