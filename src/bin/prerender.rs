@@ -75,8 +75,11 @@ fn with_inline_style(page: &str, read: impl Fn(&str) -> Result<String, String>) 
         return Err(format!("the page links {} style sheets, not one", links.len()));
     };
     let css = read(href)?;
-    if css.to_ascii_lowercase().contains("</style") {
-        return Err(format!("{href} holds `</style`, which would end the element early"));
+    // `</style` would end the element early; `<script` or `<style` would be read as an inline
+    // element of its own by the server, which hashes those into the CSP.
+    let lower = css.to_ascii_lowercase();
+    if let Some(tag) = ["</style", "<style", "<script"].into_iter().find(|tag| lower.contains(tag)) {
+        return Err(format!("{href} holds `{tag}`, which a page's inline style sheet must not"));
     }
     Ok(format!("{}<style>{css}</style>{}", &page[..start], &page[end..]))
 }
@@ -109,6 +112,8 @@ mod tests {
         assert!(with_inline_style(two, css).is_err());
         let closing = |_: &str| Ok("a{}</STYLE><script>x()</script>".to_owned());
         assert!(with_inline_style("<link rel=stylesheet href=/a.css>", closing).is_err());
+        let opening = |_: &str| Ok("a{content:\"<script>\"}".to_owned());
+        assert!(with_inline_style("<link rel=stylesheet href=/a.css>", opening).is_err());
         let missing = |href: &str| Err(format!("{href}: not found"));
         assert!(with_inline_style("<link rel=stylesheet href=/a.css>", missing).is_err());
     }

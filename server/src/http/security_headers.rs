@@ -23,6 +23,8 @@ impl SecurityHeaders {
             let bodies: std::collections::BTreeSet<String> = pages
                 .iter()
                 .flat_map(|page| inline_bodies(page, element))
+                // The browser hashes the text after its parser has made every line end LF.
+                .map(|body| body.replace("\r\n", "\n").replace('\r', "\n"))
                 .map(|body| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(body.as_bytes()))))
                 .collect();
             bodies.into_iter().collect()
@@ -118,6 +120,14 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         let without = SecurityHeaders::new(&["<script>go()</script>"], false);
         assert!(without.headers[0].1.to_str().unwrap().contains("style-src 'self'; "), "no page, no hash");
+    }
+
+    #[test]
+    fn a_body_with_crlf_line_ends_is_hashed_as_the_browser_reads_it() {
+        let headers = SecurityHeaders::new(&["<style>a{}\r\nb{}\rc{}</style>"], false);
+        let csp = headers.headers[0].1.to_str().unwrap();
+        let expected = STANDARD.encode(Sha256::digest(b"a{}\nb{}\nc{}"));
+        assert!(csp.contains(&format!("style-src 'self' 'sha256-{expected}';")), "{csp}");
     }
 
     #[test]
