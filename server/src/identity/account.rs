@@ -8,7 +8,7 @@ use axum::Json;
 use netbank_api::checked::{NoticeAddressChange, PasswordChange};
 use netbank_api::identity::{
     Account, AccountKind, ChangeNoticeAddressRequest, ChangePasswordRequest, MeResponse, NoticeAddressChanged,
-    PasswordChanged, SessionClock,
+    OtpState, PasswordChanged, SessionClock,
 };
 use netbank_api::input::NewPassword;
 #[allow(unused_imports)]
@@ -34,7 +34,7 @@ use crate::throttle::{self, Action};
 #[tracing::instrument(level = "debug", skip_all, fields(customer_id = %current.customer_id))]
 pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Result<Json<MeResponse>, ApiError> {
     let (profile, accounts) = customers::profile_with_accounts(&state.db, current.customer_id).await?;
-    let customers::Profile { name, login_id, notice_address, passkeys, previous_login_at } = profile;
+    let customers::Profile { name, login_id, notice_address, passkeys, previous_login_at, token } = profile;
     let accounts = accounts
         .into_iter()
         .map(|row| {
@@ -50,7 +50,9 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
             })
         })
         .collect::<Result<_, ApiError>>()?;
-    let otp_state = token::state_of(&state.db, current.customer_id, state.clock.now()).await?;
+    let now = state.clock.now();
+    let otp_state =
+        token.map_or(OtpState::NotIssued, |(stored, pending_until)| token::effective_state(stored, pending_until, now));
     let passkeys = u32::try_from(passkeys).unwrap_or(u32::MAX);
     let passkeys_required = state.policy.phishing_resistant;
     let to_seconds = |seconds: i64| u32::try_from(seconds.max(0)).unwrap_or(u32::MAX);
@@ -58,7 +60,7 @@ pub async fn me(State(state): State<AppState>, current: CurrentCustomer) -> Resu
     // The idle timer moves in steps: a request is sure to keep the session this long.
     let session = SessionClock {
         idle_seconds: to_seconds(state.policy.session_idle_seconds - session::IDLE_REFRESH_SECONDS),
-        remaining_seconds: to_seconds(ends_at - state.clock.now()),
+        remaining_seconds: to_seconds(ends_at - now),
     };
     Ok(Json(MeResponse {
         name,

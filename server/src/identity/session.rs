@@ -18,7 +18,7 @@ use crate::config::Policy;
 use crate::error::ApiError;
 use crate::ids::CustomerId;
 use crate::state::AppState;
-use crate::store::{otp_tokens, sessions};
+use crate::store::sessions;
 
 /// The session cookie's name on plain HTTP (development).
 pub const COOKIE_NAME: &str = "nb_session";
@@ -313,9 +313,7 @@ pub async fn touch(state: &AppState, token: &str, stage: Stage) -> Result<LiveSe
     };
     let found = sessions::find_live(&state.db, &id_hash, stage, now, policy.session_idle_seconds, absolute).await?;
     let live = match found {
-        Some(row) if row.level == Level::Password && stage == Stage::Full => {
-            (!otp_tokens::in_use(&state.db, row.customer_id).await?).then_some(row)
-        }
+        Some(row) if row.level == Level::Password && stage == Stage::Full => (row.tokens_in_use == 0).then_some(row),
         other => other,
     };
     if let Some(row) = live {

@@ -45,16 +45,22 @@ pub async fn state_of(db: impl AnyExecutor<'_>, customer_id: CustomerId, now: i6
     Ok(otp_tokens::load(db, customer_id).await?.map_or(OtpState::NotIssued, |row| row.effective_state(now)))
 }
 
+/// A token's state as the customer has it: a voided issuance, or one not taken into use in
+/// time (`pending_until`), is as good as none.
+pub fn effective_state(stored: TokenState, pending_until: i64, now: i64) -> OtpState {
+    match stored {
+        TokenState::Issued if pending_until > now => OtpState::Issued,
+        TokenState::Provisioned if pending_until > now => OtpState::Provisioned,
+        TokenState::Active => OtpState::Active,
+        TokenState::Suspended => OtpState::Suspended,
+        _ => OtpState::NotIssued,
+    }
+}
+
 impl TokenRow {
-    /// A voided issuance, or one not taken into use in time, is as good as none.
+    /// See [`effective_state`].
     pub fn effective_state(&self, now: i64) -> OtpState {
-        match self.state {
-            TokenState::Issued if self.pending_until > now => OtpState::Issued,
-            TokenState::Provisioned if self.pending_until > now => OtpState::Provisioned,
-            TokenState::Active => OtpState::Active,
-            TokenState::Suspended => OtpState::Suspended,
-            _ => OtpState::NotIssued,
-        }
+        effective_state(self.state, self.pending_until, now)
     }
 
     pub fn method(&self) -> TokenMethod {

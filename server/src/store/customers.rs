@@ -7,6 +7,7 @@ use sqlx::any::AnyExecutor;
 use super::accounts::{self, AccountRow};
 use crate::ids::CustomerId;
 use crate::money::Yen;
+use crate::store::otp_tokens::TokenState;
 
 // --- customers ---
 
@@ -291,6 +292,9 @@ pub struct Profile {
     pub passkeys: i64,
     /// The successful login before the newest one (前回ログイン日時).
     pub previous_login_at: Option<i64>,
+    /// The token's stored state and how long an issuance waits to be taken into use, if the
+    /// customer has ever been issued one.
+    pub token: Option<(TokenState, i64)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -300,6 +304,8 @@ struct ProfileAccountRow {
     notice_address: Option<String>,
     passkeys: i64,
     previous_login_at: Option<i64>,
+    token_state: Option<TokenState>,
+    token_pending_until: Option<i64>,
     kind: Option<String>,
     branch_code: Option<String>,
     number: Option<String>,
@@ -308,8 +314,9 @@ struct ProfileAccountRow {
     held: Option<Yen>,
 }
 
-/// The profile and the accounts in one statement: `/api/me` is the app's most frequent
-/// read, and each statement is a round trip to PostgreSQL.
+/// The profile, the token's state and the accounts in one statement: `/api/me` is the app's
+/// most frequent read, and each statement is a round trip to PostgreSQL (to SQLite's thread
+/// on the embedded database).
 pub async fn profile_with_accounts(
     db: impl AnyExecutor<'_>,
     customer_id: CustomerId,
@@ -318,8 +325,11 @@ pub async fn profile_with_accounts(
         "SELECT c.name, k.login_id, c.notice_address,
                 (SELECT COUNT(*) FROM passkeys p WHERE p.customer_id = c.id) AS passkeys,
                 (SELECT h.occurred_at FROM login_history h WHERE h.customer_id = c.id AND h.succeeded = 1
-                 ORDER BY h.id DESC LIMIT 1 OFFSET 1) AS previous_login_at, a.kind, a.branch_code, a.number, a.balance, a.holder_kana, a.held
-         FROM customers c JOIN credentials k ON k.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
+                 ORDER BY h.id DESC LIMIT 1 OFFSET 1) AS previous_login_at,
+                t.state AS token_state, t.pending_until AS token_pending_until,
+                a.kind, a.branch_code, a.number, a.balance, a.holder_kana, a.held
+         FROM customers c JOIN credentials k ON k.customer_id = c.id
+         LEFT JOIN otp_tokens t ON t.customer_id = c.id LEFT JOIN accounts a ON a.customer_id = c.id
          WHERE c.id = $1 ORDER BY a.id",
     )
     .bind(customer_id)
@@ -332,6 +342,7 @@ pub async fn profile_with_accounts(
         notice_address: first.notice_address.clone(),
         passkeys: first.passkeys,
         previous_login_at: first.previous_login_at,
+        token: first.token_state.zip(first.token_pending_until),
     };
     let accounts = rows
         .into_iter()

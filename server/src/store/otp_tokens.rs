@@ -94,17 +94,6 @@ pub async fn load(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Re
         .await
 }
 
-/// Whether the customer's token is in use or stopped: then the second factor is owed.
-pub async fn in_use(db: impl AnyExecutor<'_>, customer_id: CustomerId) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM otp_tokens WHERE customer_id = $1 AND state IN ($2, $3)")
-        .bind(customer_id)
-        .bind(TokenState::Active)
-        .bind(TokenState::Suspended)
-        .fetch_one(db)
-        .await
-        .map(|count: i64| count > 0)
-}
-
 /// An issuance as the token app's 初期設定 sees it, found by its ユーザID.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Issuance {

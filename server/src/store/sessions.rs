@@ -1,6 +1,7 @@
 //! The `sessions` table: every statement on it. A row is a session ID's SHA-256, never the ID.
 
 use crate::ids::CustomerId;
+use crate::store::otp_tokens::TokenState;
 use sqlx::any::AnyExecutor;
 
 /// How far a session has authenticated.
@@ -24,13 +25,15 @@ pub enum Level {
     Passkey,
 }
 
-/// A session row as the time checks need it.
+/// A session row as the time checks need it, and how many of its customer's tokens are in
+/// use (active or suspended): a `Password` session is then not enough.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct SessionRow {
     pub customer_id: CustomerId,
     pub level: Level,
     pub login_at: i64,
     pub last_seen_at: i64,
+    pub tokens_in_use: i64,
 }
 
 pub struct NewSession<'a> {
@@ -72,14 +75,21 @@ pub async fn find_live(
     absolute_seconds: i64,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
-        "SELECT customer_id, level, login_at, last_seen_at FROM sessions
-         WHERE id_hash = $2 AND stage = $3 AND last_seen_at > $1 - $4 AND login_at > $1 - $5",
+        // The token's state in the same statement: every signed-in request asks both, and a
+        // second statement is a second trip to the database's thread.
+        "SELECT s.customer_id, s.level, s.login_at, s.last_seen_at,
+                (SELECT COUNT(*) FROM otp_tokens t WHERE t.customer_id = s.customer_id AND t.state IN ($6, $7))
+                    AS tokens_in_use
+         FROM sessions s
+         WHERE s.id_hash = $2 AND s.stage = $3 AND s.last_seen_at > $1 - $4 AND s.login_at > $1 - $5",
     )
     .bind(now)
     .bind(id_hash)
     .bind(stage)
     .bind(idle_seconds)
     .bind(absolute_seconds)
+    .bind(TokenState::Active)
+    .bind(TokenState::Suspended)
     .fetch_optional(db)
     .await
 }

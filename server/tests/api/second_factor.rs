@@ -57,6 +57,35 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
     assert_eq!(error_reason(response).await, ErrorReason::SessionExpired);
 }
 
+/// The same with the token stopped (使用停止): the customer must restore it at the branch,
+/// and a session that proved only the password is no way around that.
+#[tokio::test]
+async fn a_password_only_session_is_refused_while_the_token_is_stopped() {
+    let app = spawn_app().await;
+    let (customer, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
+    sqlx::query("UPDATE otp_tokens SET state = 'suspended', suspended_from = 'active'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let customer_id: netbank_server::ids::CustomerId =
+        sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
+    let now = app.clock().now();
+    let mut connection = app.state.db.acquire().await.unwrap();
+    let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
+    let token = session::create(&mut connection, &app.state.policy, opening, "", now).await.unwrap();
+    drop(connection);
+    let cookie = token.cookie(&app.state.policy);
+    let thief = session::issued_session_id([cookie.to_str().unwrap()]).unwrap();
+    for path in ["/api/me", "/api/otp", "/api/transfers", "/api/sessions"] {
+        let response = app.get_with_session(path, &thief).await;
+        assert_eq!(response.status(), 401, "{path}");
+    }
+    // The customer's own session, which proved a code, still reads (and is told the token
+    // is stopped).
+    let me: Value = app.get_with_session("/api/me", &customer).await.json().await.unwrap();
+    assert_eq!(me["otp_state"], "suspended");
+}
+
 #[tokio::test]
 async fn changing_the_password_back_and_forth_never_extends_the_absolute_limit() {
     let app = spawn_app().await;

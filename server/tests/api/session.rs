@@ -3,6 +3,7 @@ use netbank_api::ErrorReason;
 use serde_json::json;
 
 use crate::helpers::{error_reason, session_cookie, spawn_app};
+use crate::otp_helpers::LOGIN_PASSWORD;
 
 #[tokio::test]
 async fn me_shows_the_customer_their_accounts_and_otp_state() {
@@ -15,6 +16,43 @@ async fn me_shows_the_customer_their_accounts_and_otp_state() {
     assert_eq!(me.accounts.len(), 1);
     assert_eq!(me.accounts[0].balance, 50_000);
     assert_eq!(me.otp_state, OtpState::NotIssued);
+}
+
+/// `/api/me` reads the token with the profile: the state the customer has now, not the one
+/// stored (an issuance not taken into use in time is none; a stopped token says so).
+#[tokio::test]
+async fn me_shows_the_token_as_it_stands_now() {
+    let app = spawn_app().await;
+    app.registered_customer("taro01", LOGIN_PASSWORD).await;
+    let session = app.logged_in("taro01", LOGIN_PASSWORD).await;
+    assert_eq!(me(&app, &session).await.otp_state, OtpState::NotIssued);
+    assert_eq!(app.issue_software(&session, "taro@example.jp", "12345").await.status(), 200);
+    assert_eq!(me(&app, &session).await.otp_state, OtpState::Issued);
+    sqlx::query("UPDATE otp_tokens SET pending_until = $1")
+        .bind(app.clock().now())
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(me(&app, &session).await.otp_state, OtpState::NotIssued, "its time to be taken into use has passed");
+
+    let (session, _) = app.customer_with_active_token("hana01", LOGIN_PASSWORD).await;
+    let me_now = me(&app, &session).await;
+    assert_eq!((me_now.otp_state, me_now.login_id.as_str(), me_now.accounts.len()), (OtpState::Active, "hana01", 1));
+    sqlx::query(
+        "UPDATE otp_tokens SET state = 'suspended', suspended_from = 'active' WHERE user_id IN
+                 (SELECT t.user_id FROM otp_tokens t JOIN credentials k ON k.customer_id = t.customer_id
+                  WHERE k.login_id = 'hana01')",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(me(&app, &session).await.otp_state, OtpState::Suspended);
+}
+
+async fn me(app: &crate::helpers::TestApp, session: &str) -> MeResponse {
+    let response = app.get_with_session("/api/me", session).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
 }
 
 #[tokio::test]
