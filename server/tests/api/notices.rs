@@ -78,8 +78,17 @@ async fn every_event_of_the_life_cycle_is_told_and_no_notice_carries_a_secret() 
         // The token page's address carries the test server's port, whose digits are chance.
         let port = app.address.rsplit(':').next().unwrap();
         let body = mail["body"].as_str().unwrap().replace(&format!("localhost:{port}"), "");
+        // A secret of digits only is looked for as a number of its own: the four digits of the
+        // 利用開始パスワード turn up by chance inside a random ユーザID or 確認コード (one run in
+        // a few hundred), and a leak would show them as a number anyway.
+        let numbers: Vec<&str> = body.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).collect();
         for forbidden in [LOGIN_PASSWORD, "newpass77", ACTIVATION_PASSWORD, secret.as_str(), code.as_str()] {
-            assert!(!body.contains(forbidden), "a mail carries {forbidden}: {body}");
+            let carried = if forbidden.bytes().all(|b| b.is_ascii_digit()) {
+                numbers.contains(&forbidden)
+            } else {
+                body.contains(forbidden)
+            };
+            assert!(!carried, "a mail carries {forbidden}: {body}");
         }
     }
     for mail in app.mailbox().await.into_iter().filter(|m| m["to_address"] == address) {
