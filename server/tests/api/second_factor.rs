@@ -77,7 +77,7 @@ async fn a_password_only_session_is_refused_while_the_token_is_stopped() {
     let cookie = token.cookie(&app.state.policy);
     let thief = session::issued_session_id([cookie.to_str().unwrap()]).unwrap();
     for path in ["/api/me", "/api/otp", "/api/transfers", "/api/sessions"] {
-        let response = app.get_with_session(path, &thief).await;
+        let response = app.get_with_session(path, thief).await;
         assert_eq!(response.status(), 401, "{path}");
     }
     // The customer's own session, which proved a code, still reads (and is told the token
