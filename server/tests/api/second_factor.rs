@@ -7,7 +7,7 @@ use netbank_server::identity::session::{self, Level, Stage};
 use netbank_server::operator::otp as otp_operator;
 use serde_json::{json, Value};
 
-use crate::helpers::{error_reason, session_cookie, spawn_app};
+use crate::helpers::{error_reason, session_cookie, spawn_app, TestApp};
 use crate::otp_helpers::LOGIN_PASSWORD;
 
 #[tokio::test]
@@ -42,17 +42,8 @@ async fn a_session_opened_before_otp_activation_dies_with_it() {
 async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_survived() {
     let app = spawn_app().await;
     let (_, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
-    // A session that proved only the password, made behind the transitions' back (as one
-    // left from before this rule would be).
-    let customer_id: netbank_server::ids::CustomerId =
-        sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
-    let now = app.clock().now();
-    let mut connection = app.state.db.acquire().await.unwrap();
-    let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
-    let token = session::create(&mut connection, &app.state.policy, opening, "", now).await.unwrap();
-    let cookie = token.cookie(&app.state.policy);
-    let value = session::issued_session_id([cookie.to_str().unwrap()]).unwrap();
-    let response = app.get_with_session("/api/me", value).await;
+    let value = password_only_session(&app).await;
+    let response = app.get_with_session("/api/me", &value).await;
     assert_eq!(response.status(), 401);
     assert_eq!(error_reason(response).await, ErrorReason::SessionExpired);
 }
@@ -67,23 +58,28 @@ async fn a_password_only_session_is_refused_while_the_token_is_stopped() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let customer_id: netbank_server::ids::CustomerId =
-        sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
-    let now = app.clock().now();
-    let mut connection = app.state.db.acquire().await.unwrap();
-    let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
-    let token = session::create(&mut connection, &app.state.policy, opening, "", now).await.unwrap();
-    drop(connection);
-    let cookie = token.cookie(&app.state.policy);
-    let thief = session::issued_session_id([cookie.to_str().unwrap()]).unwrap();
+    let thief = password_only_session(&app).await;
     for path in ["/api/me", "/api/otp", "/api/transfers", "/api/sessions"] {
-        let response = app.get_with_session(path, thief).await;
+        let response = app.get_with_session(path, &thief).await;
         assert_eq!(response.status(), 401, "{path}");
     }
     // The customer's own session, which proved a code, still reads (and is told the token
     // is stopped).
     let me: Value = app.get_with_session("/api/me", &customer).await.json().await.unwrap();
     assert_eq!(me["otp_state"], "suspended");
+}
+
+/// A session that proved only the password for the one customer, made behind the
+/// transitions' back (as one left from before the rule would be): its ID.
+async fn password_only_session(app: &TestApp) -> String {
+    let customer_id: netbank_server::ids::CustomerId =
+        sqlx::query_scalar("SELECT customer_id FROM credentials").fetch_one(&app.state.db).await.unwrap();
+    let now = app.clock().now();
+    let mut connection = app.state.db.acquire().await.unwrap();
+    let opening = session::Opening { customer_id, stage: Stage::Full, level: Level::Password, login_at: now };
+    let token = session::create(&mut connection, &app.state.policy, opening, "", now).await.unwrap();
+    let cookie = token.cookie(&app.state.policy);
+    session::issued_session_id([cookie.to_str().unwrap()]).unwrap().to_owned()
 }
 
 #[tokio::test]
