@@ -133,4 +133,23 @@ mod tests {
         assert_eq!(row(TokenState::Active, 100).status(1_000).pending_until, None);
         assert_eq!(row(TokenState::Issued, 100).status(0).user_id.as_deref(), Some("12345678901"));
     }
+
+    /// What the statements count as in use (a password-only session refused, never
+    /// overwritten) is exactly what the customer has as active or stopped, at any time.
+    #[test]
+    fn in_use_is_what_the_customer_has_as_active_or_stopped() {
+        let every = [
+            TokenState::Issued,
+            TokenState::Provisioned,
+            TokenState::Active,
+            TokenState::Suspended,
+            TokenState::Voided,
+        ];
+        for stored in every {
+            for now in [0, 100, 1_000] {
+                let held = matches!(effective_state(stored, 100, now), OtpState::Active | OtpState::Suspended);
+                assert_eq!(TokenState::IN_USE.contains(&stored), held, "{stored:?} at {now}");
+            }
+        }
+    }
 }

@@ -35,6 +35,11 @@ pub enum TokenState {
 }
 
 impl TokenState {
+    /// The states in which the token is the customer's second factor, whatever the clock: a
+    /// session that proved only the password is not enough, and トークン発行 never overwrites
+    /// it. Bound into statements as two parameters, in this order.
+    pub const IN_USE: [TokenState; 2] = [TokenState::Active, TokenState::Suspended];
+
     /// The stored spelling (what `sqlx::Type` writes), for the operator and the audit log.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -167,8 +172,8 @@ pub async fn issue(db: impl AnyExecutor<'_>, token: NewToken<'_>, now: i64) -> s
     .bind(token.algorithm)
     .bind(i64::from(token.digits))
     .bind(i64::from(token.period))
-    .bind(TokenState::Active)
-    .bind(TokenState::Suspended)
+    .bind(TokenState::IN_USE[0])
+    .bind(TokenState::IN_USE[1])
     .bind(token.secret.map_or(FIRST_KEY_ID, |sealed| sealed.key_id.as_str()))
     .execute(db)
     .await?;

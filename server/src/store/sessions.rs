@@ -88,8 +88,8 @@ pub async fn find_live(
     .bind(stage)
     .bind(idle_seconds)
     .bind(absolute_seconds)
-    .bind(TokenState::Active)
-    .bind(TokenState::Suspended)
+    .bind(TokenState::IN_USE[0])
+    .bind(TokenState::IN_USE[1])
     .fetch_optional(db)
     .await
 }
