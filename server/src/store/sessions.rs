@@ -75,8 +75,9 @@ pub async fn find_live(
     absolute_seconds: i64,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
-        // The token's state in the same statement: every signed-in request asks both, and a
-        // second statement is a second trip to the database's thread.
+        // The token's state in the same statement: a session that proved only the password
+        // needs both, and a second statement is a second trip to the database's thread. For
+        // the other sessions the count is a primary-key lookup that goes unused.
         "SELECT s.customer_id, s.level, s.login_at, s.last_seen_at,
                 (SELECT COUNT(*) FROM otp_tokens t WHERE t.customer_id = s.customer_id AND t.state IN ($6, $7))
                     AS tokens_in_use
