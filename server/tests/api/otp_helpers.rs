@@ -105,6 +105,20 @@ impl TestApp {
         (session, token)
     }
 
+    /// Stops `login_id`'s active token (使用停止) in the table, leaving its sessions open: the
+    /// real stop (five wrong codes) ends them, and these tests need one that outlived it.
+    pub async fn stop_token_leaving_sessions(&self, login_id: &str) {
+        let stopped = sqlx::query(
+            "UPDATE otp_tokens SET state = 'suspended', suspended_from = 'active'
+             WHERE customer_id = (SELECT customer_id FROM credentials WHERE login_id = $1)",
+        )
+        .bind(login_id)
+        .execute(&self.state.db)
+        .await
+        .unwrap();
+        assert_eq!(stopped.rows_affected(), 1, "{login_id} has one token");
+    }
+
     /// A complete login with password and code: the full session's ID.
     pub async fn logged_in_with_code(&self, login_id: &str, password: &str, token: &Token) -> String {
         let pending = self.password_step(login_id, password).await;

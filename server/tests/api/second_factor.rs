@@ -54,10 +54,7 @@ async fn a_password_only_session_is_refused_while_a_token_is_in_use_however_it_s
 async fn a_password_only_session_is_refused_while_the_token_is_stopped() {
     let app = spawn_app().await;
     let (customer, _) = app.customer_with_active_token("taro01", LOGIN_PASSWORD).await;
-    sqlx::query("UPDATE otp_tokens SET state = 'suspended', suspended_from = 'active'")
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    app.stop_token_leaving_sessions("taro01").await;
     let thief = password_only_session(&app).await;
     for path in ["/api/me", "/api/otp", "/api/transfers", "/api/sessions"] {
         let response = app.get_with_session(path, &thief).await;

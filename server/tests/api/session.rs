@@ -38,14 +38,7 @@ async fn me_shows_the_token_as_it_stands_now() {
     let (session, _) = app.customer_with_active_token("hana01", LOGIN_PASSWORD).await;
     let me_now = me(&app, &session).await;
     assert_eq!((me_now.otp_state, me_now.login_id.as_str(), me_now.accounts.len()), (OtpState::Active, "hana01", 1));
-    sqlx::query(
-        "UPDATE otp_tokens SET state = 'suspended', suspended_from = 'active' WHERE user_id IN
-                 (SELECT t.user_id FROM otp_tokens t JOIN credentials k ON k.customer_id = t.customer_id
-                  WHERE k.login_id = 'hana01')",
-    )
-    .execute(&app.state.db)
-    .await
-    .unwrap();
+    app.stop_token_leaving_sessions("hana01").await;
     assert_eq!(me(&app, &session).await.otp_state, OtpState::Suspended);
 }
 
